@@ -1,0 +1,2 @@
+// Package bench holds symscore's benchmarks and its load generator.
+package bench

@@ -1,0 +1,2 @@
+// Package dataframe parses and validates SymetryML DataFrames into reusable columnar buffers.
+package dataframe

@@ -1,0 +1,2 @@
+// Package model holds the statistics engine, projects, models and exploration.
+package model
