@@ -1,0 +1,13 @@
+package dataframe
+
+// Type is a DataFrame attribute type code.
+type Type byte
+
+// Attribute type codes.
+const (
+	TypeC Type = 'C' // continuous
+	TypeB Type = 'B' // binary, 0 or 1
+	TypeT Type = 'T' // category, expanded into "<name>$<value>" binary attributes
+	TypeX Type = 'X' // ignored column
+	TypeS Type = 'S' // string: only the partition column of a partition project
+)
