@@ -1,0 +1,46 @@
+package bench
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/valyala/fastjson"
+)
+
+// okPrefix is how symscore starts every OK envelope.
+var okPrefix = []byte(`{"statusCode":"OK",`)
+
+// CheckStatusOK accepts a reply envelope whose statusCode is "OK". Safe for concurrent use.
+func CheckStatusOK(reply []byte) error {
+	if bytes.HasPrefix(reply, okPrefix) {
+		return nil
+	}
+	var p fastjson.Parser
+	v, err := p.ParseBytes(reply)
+	if err != nil {
+		return fmt.Errorf("bench: reply is not JSON: %v: %q", err, cut(reply))
+	}
+	if code := string(v.GetStringBytes("statusCode")); code != "OK" {
+		return fmt.Errorf("bench: reply status %q: %q", code, cut(v.GetStringBytes("statusString")))
+	}
+	return nil
+}
+
+// CheckEqual returns a check that accepts only a reply equal to want (an echo).
+func CheckEqual(want []byte) func([]byte) error {
+	want = bytes.Clone(want)
+	return func(reply []byte) error {
+		if !bytes.Equal(reply, want) {
+			return fmt.Errorf("bench: echo differs: got %d bytes %q, want %d bytes %q", len(reply), cut(reply), len(want), cut(want))
+		}
+		return nil
+	}
+}
+
+// cut is at most the first 80 bytes of b, for error messages.
+func cut(b []byte) []byte {
+	if len(b) > 80 {
+		return b[:80]
+	}
+	return b
+}
