@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -53,9 +52,7 @@ func TestRunAgainstFloors(t *testing.T) {
 			if !strings.Contains(text.String(), "p99.9") || strings.Contains(text.String(), "FAILED") {
 				t.Fatalf("text report:\n%s", text.String())
 			}
-			if testing.Verbose() {
-				os.Stdout.Write(text.Bytes())
-			}
+			t.Logf("\n%s", text.String())
 		})
 	}
 }

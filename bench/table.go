@@ -71,9 +71,9 @@ func (t *table) flush() error {
 	return err
 }
 
-// formatLatency prints microseconds below 10 ms, milliseconds above.
+// formatLatency prints microseconds below 1 ms, milliseconds above.
 func formatLatency(d time.Duration) string {
-	if d < 10*time.Millisecond {
+	if d < time.Millisecond {
 		return fmt.Sprintf("%.1fµs", float64(d)/float64(time.Microsecond))
 	}
 	return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
