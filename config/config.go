@@ -31,11 +31,20 @@ type Config struct {
 	Log Log `mapstructure:"log"`
 	// Testing holds switches meant only for tests.
 	Testing Testing `mapstructure:"testing"`
+
+	// Repair lets recovery truncate a damaged tail of the write-ahead log instead of
+	// refusing to start. It is not a file or environment key: only `symscore serve
+	// --repair` sets it, for one start, after an operator has looked at the damage.
+	Repair bool `mapstructure:"-"`
 }
 
-// Customer is one customer id with its active secrets (Base64 of at least 16 bytes each).
+// Customer is one customer id with its active secrets.
 type Customer struct {
-	ID      string   `mapstructure:"id"`
+	// ID is the customer id (cid): non-empty, unique, made of letters, digits and "-._~"
+	// so that it is safe as a URL path segment.
+	ID string `mapstructure:"id"`
+	// Secrets are the customer's active secrets, each the Base64 text (standard alphabet,
+	// padded) of at least MinSecretBytes random bytes, as issued by `symscore keygen`.
 	Secrets []string `mapstructure:"secrets"`
 }
 
@@ -49,24 +58,41 @@ type Auth struct {
 	AllowSHA1 bool `mapstructure:"allow_sha1"`
 	// SignedFramesOnly refuses bare session frames: every WebSocket message must be signed.
 	SignedFramesOnly bool `mapstructure:"signed_frames_only"`
-	// LegacyFraming accepts the 5.x "<header>-289907289<payload>" framing.
+	// LegacyFraming accepts the 5.x "<header>-289907289<payload>" framing. Unlike the
+	// other switches it defaults to on (DefaultLegacyFraming), as the protocol accepts that
+	// framing unless switched off: Load sets it when no source says otherwise. A Config
+	// built in code starts with it off; Default() has it on.
 	LegacyFraming bool `mapstructure:"legacy_framing"`
 	// ReplayCapacity is how many signatures of accepted learn/forget messages are remembered.
 	ReplayCapacity int `mapstructure:"replay_capacity"`
 }
 
 // Limits bound what clients control. Sizes are bytes (YAML accepts "16MiB").
+// Every limit is positive once defaults are applied: 0 means the default, never "unlimited".
 type Limits struct {
-	MaxFrameBytes      int64         `mapstructure:"max_frame_bytes"`
-	MaxMessageBytes    int64         `mapstructure:"max_message_bytes"`
-	MaxRows            int           `mapstructure:"max_rows"`
-	MaxColumns         int           `mapstructure:"max_columns"`
-	MaxConnections     int           `mapstructure:"max_connections"`
-	MaxInflight        int           `mapstructure:"max_inflight"`
-	HandshakeTimeout   time.Duration `mapstructure:"handshake_timeout"`
-	IdleTimeout        time.Duration `mapstructure:"idle_timeout"`
-	WriteTimeout       time.Duration `mapstructure:"write_timeout"`
-	OutboundQueueBytes int64         `mapstructure:"outbound_queue_bytes"`
+	// MaxFrameBytes is the largest WebSocket frame read; a longer one is refused with close
+	// status 1009 before its payload is read.
+	MaxFrameBytes int64 `mapstructure:"max_frame_bytes"`
+	// MaxMessageBytes is the largest message (WebSocket message after reassembly of its
+	// fragments, or REST body).
+	MaxMessageBytes int64 `mapstructure:"max_message_bytes"`
+	// MaxRows is the most rows one DataFrame may carry.
+	MaxRows int `mapstructure:"max_rows"`
+	// MaxColumns is the most columns one DataFrame may carry.
+	MaxColumns int `mapstructure:"max_columns"`
+	// MaxConnections is the most open client connections; more are refused.
+	MaxConnections int `mapstructure:"max_connections"`
+	// MaxInflight is the most requests being processed at once, over all connections.
+	MaxInflight int `mapstructure:"max_inflight"`
+	// HandshakeTimeout bounds the WebSocket upgrade handshake.
+	HandshakeTimeout time.Duration `mapstructure:"handshake_timeout"`
+	// IdleTimeout closes a connection that sent nothing for this long.
+	IdleTimeout time.Duration `mapstructure:"idle_timeout"`
+	// WriteTimeout bounds one write of a reply to a client.
+	WriteTimeout time.Duration `mapstructure:"write_timeout"`
+	// OutboundQueueBytes is the most reply bytes queued for one connection; a client that
+	// does not read its replies is disconnected past it.
+	OutboundQueueBytes int64 `mapstructure:"outbound_queue_bytes"`
 }
 
 // Log configures log/slog output.
@@ -84,7 +110,7 @@ type Testing struct {
 	EchoEndpoint bool `mapstructure:"echo_endpoint"`
 }
 
-// Defaults.
+// Defaults, applied by ApplyDefaults to every zero field.
 const (
 	DefaultListen             = "127.0.0.1:8080"
 	DefaultAdminListen        = "127.0.0.1:9090"
@@ -94,6 +120,7 @@ const (
 	DefaultClockSkewPast      = 5 * time.Minute
 	DefaultClockSkewFuture    = 1 * time.Minute
 	DefaultReplayCapacity     = 1_000_000
+	DefaultLegacyFraming      = true
 	DefaultMaxFrameBytes      = 16 << 20
 	DefaultMaxMessageBytes    = 64 << 20
 	DefaultMaxRows            = 1_000_000

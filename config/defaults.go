@@ -1,0 +1,67 @@
+package config
+
+import (
+	_ "embed"
+)
+
+// defaultYAML is the configuration `symscore serve` runs with when no file is given. It
+// lists every key with its default value; a test keeps it equal to Default().
+//
+//go:embed default.yaml
+var defaultYAML []byte
+
+// DefaultYAML returns the embedded default configuration file, a commented template that
+// lists every key.
+func DefaultYAML() []byte { return append([]byte(nil), defaultYAML...) }
+
+// Default returns the default configuration: ApplyDefaults on a zero Config, plus the
+// switches whose default is on (LegacyFraming).
+func Default() Config {
+	var c Config
+	c.ApplyDefaults()
+	c.Auth.LegacyFraming = DefaultLegacyFraming
+	return c
+}
+
+// ApplyDefaults replaces every zero field that has a Default* constant with that constant.
+// Boolean switches are left alone: false cannot be told apart from unset (see
+// LegacyFraming). Customers are left alone: none means a development customer (see
+// EnsureDevCustomer).
+func (c *Config) ApplyDefaults() {
+	setString(&c.Listen, DefaultListen)
+	setString(&c.AdminListen, DefaultAdminListen)
+	setString(&c.DataDir, DefaultDataDir)
+	setString(&c.Durability, DefaultDurability)
+	setNumber(&c.DurabilityInterval, DefaultDurabilityInterval)
+
+	setNumber(&c.Auth.ClockSkewPast, DefaultClockSkewPast)
+	setNumber(&c.Auth.ClockSkewFuture, DefaultClockSkewFuture)
+	setNumber(&c.Auth.ReplayCapacity, DefaultReplayCapacity)
+
+	l := &c.Limits
+	setNumber(&l.MaxFrameBytes, DefaultMaxFrameBytes)
+	setNumber(&l.MaxMessageBytes, DefaultMaxMessageBytes)
+	setNumber(&l.MaxRows, DefaultMaxRows)
+	setNumber(&l.MaxColumns, DefaultMaxColumns)
+	setNumber(&l.MaxConnections, DefaultMaxConnections)
+	setNumber(&l.MaxInflight, DefaultMaxInflight)
+	setNumber(&l.HandshakeTimeout, DefaultHandshakeTimeout)
+	setNumber(&l.IdleTimeout, DefaultIdleTimeout)
+	setNumber(&l.WriteTimeout, DefaultWriteTimeout)
+	setNumber(&l.OutboundQueueBytes, DefaultOutboundQueueBytes)
+
+	setString(&c.Log.Level, DefaultLogLevel)
+	setString(&c.Log.Format, DefaultLogFormat)
+}
+
+func setString(p *string, def string) {
+	if *p == "" {
+		*p = def
+	}
+}
+
+func setNumber[T ~int | ~int64](p *T, def T) {
+	if *p == 0 {
+		*p = def
+	}
+}
