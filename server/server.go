@@ -9,14 +9,17 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/symscore/symscore/config"
 )
 
 // Server is a running symscore: the main listener (WebSocket and REST) and the admin
-// listener. Create it with New, start it with Start, stop it with Shutdown. Safe for
-// concurrent use.
+// listener. Create it with New, start it with Start, stop it with Shutdown; a Server runs
+// once. Safe for concurrent use.
+//
+// Lifecycle: New → Start (admin listener up, recovery, main listener up, Ready) →
+// Shutdown (not Ready, main listener closed, closers, admin listener closed, goroutines
+// waited for).
 type Server struct {
 	cfg     config.Config
 	log     *slog.Logger
@@ -25,50 +28,88 @@ type Server struct {
 	ready    atomic.Bool
 	stopping atomic.Bool
 
-	mu       sync.Mutex // guards mainLn, adminLn, adminSrv, closers
+	mu       sync.Mutex // guards started, mainLn, adminLn, adminSrv, closers
+	started  bool
 	mainLn   net.Listener
 	adminLn  net.Listener
 	adminSrv *http.Server
 	closers  []func(ctx context.Context) error
 
 	wg sync.WaitGroup // every goroutine started through s.goroutine
+
+	shutdownOnce sync.Once
+	shutdownDone chan struct{} // closed when the first Shutdown returns
+	shutdownErr  error         // written before shutdownDone is closed
 }
 
 // New checks nothing beyond what config.Validate already did; it prepares a server that
-// Start brings up. cfg must have its defaults applied.
+// Start brings up. cfg must have its defaults applied. A nil log discards logging.
 func New(cfg config.Config, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, log: log, metrics: newMetrics()}
+	s := &Server{cfg: cfg, log: log, metrics: newMetrics(), shutdownDone: make(chan struct{})}
+	s.metrics.registerServer(s)
 	return s, nil
 }
 
-// Start opens both listeners, runs recovery, and returns once the server takes traffic
-// (Ready reports true). It does not block.
+// Start opens the admin listener, then the main listener, and returns once the server
+// takes traffic (Ready reports true). It does not block. The admin listener comes first so
+// that /healthz answers, and /readyz says 503, during whatever must finish before traffic.
+// It logs "symscore started" with the actual addresses (attributes listen and
+// admin_listen), which matter with port 0. It fails if the server was started or shut
+// down before; when it fails it closes what it opened.
 func (s *Server) Start() error {
+	s.mu.Lock()
+	if s.started || s.stopping.Load() {
+		s.mu.Unlock()
+		return errors.New("server: Start called twice or after Shutdown")
+	}
+	s.started = true
+	s.mu.Unlock()
+
 	adminLn, err := net.Listen("tcp", s.cfg.AdminListen)
 	if err != nil {
 		return fmt.Errorf("cannot listen on admin_listen %q: %w", s.cfg.AdminListen, err)
 	}
-	adminSrv := &http.Server{Handler: s.adminHandler(), ReadHeaderTimeout: 5 * time.Second}
-	mainLn, err := net.Listen("tcp", s.cfg.Listen)
-	if err != nil {
+	adminSrv := newAdminServer(s.adminHandler())
+	if err := s.publish(func() { s.adminLn, s.adminSrv = adminLn, adminSrv }); err != nil {
 		adminLn.Close()
-		return fmt.Errorf("cannot listen on listen %q: %w", s.cfg.Listen, err)
+		return err
 	}
-	s.mu.Lock()
-	s.adminLn, s.adminSrv, s.mainLn = adminLn, adminSrv, mainLn
-	s.mu.Unlock()
-
 	s.goroutine(func() {
 		if err := adminSrv.Serve(adminLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("admin listener stopped", "err", err)
 		}
 	})
+
+	// Work that must finish before clients are served (recovery of the write-ahead log)
+	// belongs here, between the two listeners.
+
+	mainLn, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		adminSrv.Close()
+		return fmt.Errorf("cannot listen on listen %q: %w", s.cfg.Listen, err)
+	}
+	if err := s.publish(func() { s.mainLn = mainLn }); err != nil {
+		mainLn.Close()
+		return err
+	}
 	s.goroutine(func() { s.serveMain(mainLn) })
 	s.ready.Store(true)
 	s.log.Info("symscore started", "listen", mainLn.Addr().String(), "admin_listen", adminLn.Addr().String())
+	return nil
+}
+
+// publish runs set under s.mu unless Shutdown has begun, so that Shutdown sees every
+// listener Start opened, or Start sees the shutdown and closes the listener itself.
+func (s *Server) publish(set func()) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopping.Load() {
+		return errors.New("server: shut down during Start")
+	}
+	set()
 	return nil
 }
 
@@ -96,7 +137,8 @@ func (s *Server) AdminAddr() string {
 func (s *Server) Ready() bool { return s.ready.Load() && !s.stopping.Load() }
 
 // onShutdown registers f to run during Shutdown, after the main listener is closed and
-// before the admin listener is; closers run in registration order.
+// before the admin listener is; closers run in registration order, each with Shutdown's
+// ctx, and every one runs even if an earlier one failed.
 func (s *Server) onShutdown(f func(ctx context.Context) error) {
 	s.mu.Lock()
 	s.closers = append(s.closers, f)
@@ -106,11 +148,26 @@ func (s *Server) onShutdown(f func(ctx context.Context) error) {
 // Shutdown stops accepting, lets registered closers finish in-flight work (WebSocket
 // connections are closed with 1001 after their in-flight replies, REST requests finish,
 // durability is flushed), then stops the admin listener and waits for every goroutine.
-// It returns ctx's error if the deadline passes first.
+// It returns ctx's error if the deadline passes first. /readyz answers 503 from its first
+// moment. Later calls wait for the first one to finish (or for their own ctx) and return
+// its result.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.shutdownOnce.Do(func() {
+		s.shutdownErr = s.shutdown(ctx)
+		close(s.shutdownDone)
+	})
+	select {
+	case <-s.shutdownDone:
+		return s.shutdownErr
+	case <-ctx.Done():
+		return fmt.Errorf("shutdown still running: %w", ctx.Err())
+	}
+}
+
+func (s *Server) shutdown(ctx context.Context) error {
+	s.mu.Lock() // after this, publish refuses: the listeners read here are all there are
 	s.stopping.Store(true)
-	s.mu.Lock()
-	mainLn, adminSrv, closers := s.mainLn, s.adminSrv, s.closers
+	mainLn, adminLn, adminSrv, closers := s.mainLn, s.adminLn, s.adminSrv, s.closers
 	s.mu.Unlock()
 	var errs []error
 	if mainLn != nil {
@@ -125,6 +182,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		if err := adminSrv.Shutdown(ctx); err != nil {
 			errs = append(errs, err)
 		}
+	} else if adminLn != nil {
+		adminLn.Close()
 	}
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
@@ -133,7 +192,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		errs = append(errs, fmt.Errorf("shutdown deadline passed with goroutines running: %w", ctx.Err()))
 	}
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	s.log.Info("symscore stopped")
+	return nil
 }
 
 // goroutine starts f tracked by the server, so Shutdown can wait for it.

@@ -1,0 +1,86 @@
+package server
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+func TestReadyzOnlyWhileReady(t *testing.T) {
+	s, err := New(testConfig(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := s.adminHandler()
+	readyz := func() int {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
+		return rec.Code
+	}
+	if code := readyz(); code != http.StatusServiceUnavailable {
+		t.Errorf("before Start: /readyz %d, want 503", code)
+	}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if code := readyz(); code != http.StatusOK {
+		t.Errorf("after Start: /readyz %d, want 200", code)
+	}
+	shutdown(t, s)
+	if code := readyz(); code != http.StatusServiceUnavailable {
+		t.Errorf("after Shutdown: /readyz %d, want 503", code)
+	}
+}
+
+func TestAdminEndpoints(t *testing.T) {
+	s := startServer(t)
+	base := "http://" + s.AdminAddr()
+	if code, body := get(t, base+"/healthz"); code != 200 || body != "ok\n" {
+		t.Errorf("/healthz: %d %q", code, body)
+	}
+	if code, body := get(t, base+"/readyz"); code != 200 || body != "ready\n" {
+		t.Errorf("/readyz: %d %q", code, body)
+	}
+	code, body := get(t, base+"/metrics")
+	if code != 200 {
+		t.Fatalf("/metrics: %d", code)
+	}
+	for _, want := range []string{
+		"\nsymscore_ready 1\n",
+		"\nsymscore_open_connections 0\n",
+		"symscore_build_info{go_version=\"go",
+		"\ngo_goroutines ",
+		"\nprocess_open_fds ",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if code, _ := get(t, base+"/symetry/rest/c1/projects/list"); code != http.StatusNotFound {
+		t.Errorf("project path on the admin listener: %d, want 404", code)
+	}
+	resp, err := http.Post(base+"/readyz", "text/plain", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST /readyz: %d, want 405", resp.StatusCode)
+	}
+}
