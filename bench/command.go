@@ -1,0 +1,199 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// DefaultURLBase is where the commands find symscore unless told otherwise.
+const DefaultURLBase = "ws://127.0.0.1:8080"
+
+// loadFlags are the flags of "bench".
+type loadFlags struct {
+	url, mode                   string
+	connections, pipeline, rows int
+	count                       int
+	duration, warmup            time.Duration
+	floors, floorsInProcess     bool
+	rounds                      int
+	floorCPUs                   string
+	cid, secret, project, model string
+	signEvery, jsonOut          bool
+	sourceAddrs                 []string
+}
+
+// NewCommand is "symscore bench": load symscore over WebSocket and report latency
+// percentiles and throughput, optionally next to the echo floors; with its subcommands
+// "idle" (memory per idle connection) and "serve-floors" (the floors as a process).
+func NewCommand() *cobra.Command {
+	var f loadFlags
+	cmd := &cobra.Command{
+		Use:          "bench",
+		SilenceUsage: true,
+		Short:        "Measure symscore's latency and throughput against a bare echo floor",
+		Long: `Load a symscore WebSocket endpoint and report round-trip latency percentiles
+(write to reply read, HdrHistogram, 3 significant digits) and throughput.
+
+Modes: predict and learn load /symetry/ws/predict and /symetry/ws/learn: the first message on
+each connection is signed (--cid, --secret), later ones are bare session frames; replies must
+have statusCode OK. echo loads a WebSocket echo (symscore's /symetry/ws/echo, enabled by
+testing.echo_endpoint, or "bench serve-floors"); tcp loads the raw TCP floor.
+
+--floors measures, in the same run and with the same message bytes, the bare WebSocket echo
+floor and the raw TCP echo floor, in rotating order over --rounds rounds, and prints medians
+and the ratios to each floor. The floors run in a child process ("bench serve-floors"),
+pinned with taskset to --floor-cpus when given. For stable figures pin symscore to the same
+cores and this command to the others, e.g. on 2 cores:
+
+  taskset -c 0 symscore serve ... &
+  taskset -c 1 symscore bench --mode predict --floors --floor-cpus 0 ...`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runLoadCommand(cmd, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.url, "url", "", "WebSocket URL to load (default "+DefaultURLBase+"/symetry/ws/<mode>; tcp://host:port for mode tcp)")
+	fl.StringVar(&f.mode, "mode", ModePredict, "predict, learn, echo or tcp")
+	fl.IntVar(&f.connections, "connections", 1, "connections")
+	fl.IntVar(&f.pipeline, "pipeline", 1, "requests in flight per connection")
+	fl.IntVar(&f.rows, "rows", 0, "rows per message: learn (default 100); echo and tcp send a learn DataFrame of this many rows instead of the one-row predict DataFrame")
+	fl.DurationVar(&f.duration, "duration", 10*time.Second, "measurement time after the warm-up (0: bound by --count)")
+	fl.IntVar(&f.count, "count", 0, "measured round trips over all connections (0: bound by --duration)")
+	fl.DurationVar(&f.warmup, "warmup", time.Second, "warm-up, not measured")
+	fl.BoolVar(&f.floors, "floors", false, "also measure the WebSocket and TCP echo floors and print ratios")
+	fl.BoolVar(&f.floorsInProcess, "floors-in-process", false, "serve the floors from this process instead of a child process")
+	fl.IntVar(&f.rounds, "rounds", DefaultRounds, "rounds of the floors comparison")
+	fl.StringVar(&f.floorCPUs, "floor-cpus", "", "taskset CPU list for the floors' process, e.g. 0")
+	fl.StringVar(&f.cid, "cid", "", "customer id that signs the first message")
+	fl.StringVar(&f.secret, "secret", "", "the customer's secret (Base64)")
+	fl.StringVar(&f.project, "project", "bench", "project id (extraKeys[0])")
+	fl.StringVar(&f.model, "model", "lda1", "model id for predict (extraKeys[1])")
+	fl.BoolVar(&f.signEvery, "sign-every", false, "predict: sign every message, not only the first (for a server with auth.signed_frames_only)")
+	fl.BoolVar(&f.jsonOut, "json", false, "print JSON instead of a table")
+	fl.StringSliceVar(&f.sourceAddrs, "source-addrs", nil, "local IPs to open connections from, in turn (e.g. 127.0.0.2,127.0.0.3)")
+	cmd.AddCommand(newIdleCommand(), newServeFloorsCommand())
+	return cmd
+}
+
+func runLoadCommand(cmd *cobra.Command, f loadFlags) error {
+	cfg, err := f.loadConfig()
+	if err != nil {
+		return err
+	}
+	out := cmd.OutOrStdout()
+	ctx := cmd.Context()
+	if !f.floors {
+		rep, err := Run(ctx, cfg)
+		if rep != nil {
+			if werr := writeOut(out, f.jsonOut, rep.WriteJSON, rep.WriteText); werr != nil {
+				return werr
+			}
+		}
+		return err
+	}
+	opts := FloorOptions{Rounds: f.rounds}
+	if !f.floorsInProcess {
+		child, err := startFloorsProcess(cmd, f.floorCPUs, false)
+		if err != nil {
+			return err
+		}
+		defer child.stop()
+		opts.WSEchoURL, opts.TCPEchoURL = child.wsURL, child.tcpURL
+	}
+	cmp, err := RunWithFloors(ctx, cfg, opts)
+	if cmp != nil && cmp.Target != nil {
+		if werr := writeOut(out, f.jsonOut, cmp.WriteJSON, cmp.WriteText); werr != nil {
+			return werr
+		}
+	} else if cmp != nil && f.jsonOut {
+		cmp.WriteJSON(out)
+	}
+	return err
+}
+
+func writeOut(w io.Writer, jsonOut bool, asJSON, asText func(io.Writer) error) error {
+	if jsonOut {
+		return asJSON(w)
+	}
+	return asText(w)
+}
+
+// loadConfig turns the flags into a LoadConfig: URL, messages and checks per mode.
+func (f loadFlags) loadConfig() (LoadConfig, error) {
+	cfg := LoadConfig{
+		URL: f.url, Mode: f.mode, Connections: f.connections, Pipeline: f.pipeline,
+		Duration: f.duration, Count: f.count, Warmup: f.warmup, SourceAddrs: f.sourceAddrs,
+	}
+	if cfg.URL == "" {
+		switch f.mode {
+		case ModeTCP:
+			return cfg, errors.New("mode tcp needs --url tcp://host:port")
+		default:
+			cfg.URL = DefaultURLBase + "/symetry/ws/" + f.mode
+		}
+	}
+	switch f.mode {
+	case ModePredict:
+		cfg.Message, cfg.Rows = PredictPayload(), 1
+		if err := f.signFirst(&cfg, []string{f.project, f.model}); err != nil {
+			return cfg, err
+		}
+		if f.signEvery {
+			cfg.Message = cfg.FirstMessage
+		}
+		cfg.Name = "symscore predict"
+	case ModeLearn:
+		rows := f.rows
+		if rows <= 0 {
+			rows = 100
+		}
+		cfg.Message, cfg.Rows = LearnPayload(rows, 1), rows
+		if f.signEvery {
+			return cfg, errors.New("--sign-every applies to predict only: a repeated signed learn is a replay")
+		}
+		if err := f.signFirst(&cfg, []string{f.project}); err != nil {
+			return cfg, err
+		}
+		cfg.Name = "symscore learn"
+	case ModeEcho, ModeTCP:
+		cfg.Message, cfg.Rows = PredictPayload(), 1
+		if f.rows > 0 {
+			cfg.Message, cfg.Rows = LearnPayload(f.rows, 1), f.rows
+		}
+		if u, err := url.Parse(cfg.URL); err == nil && u.Path == "/symetry/ws/echo" {
+			cfg.Name = "symscore echo"
+		}
+	default:
+		return cfg, fmt.Errorf("--mode must be predict, learn, echo or tcp, got %q", f.mode)
+	}
+	_, err := cfg.normalized()
+	return cfg, err
+}
+
+// signFirst makes the first message of every connection a signed one, each signed anew
+// (distinct dates, so distinct signatures).
+func (f loadFlags) signFirst(cfg *LoadConfig, extraKeys []string) error {
+	if f.cid == "" || f.secret == "" {
+		return fmt.Errorf("mode %s signs its first message: --cid and --secret are required", f.mode)
+	}
+	if newSigner == nil {
+		return errNoSigner
+	}
+	s := newSigner(f.cid, f.secret, uniqueClock())
+	serviceURL, payload := cfg.URL, cfg.Message
+	cfg.NewFirstMessage = func(int) ([]byte, error) {
+		return s.AppendWSMessage(nil, serviceURL, extraKeys, payload), nil
+	}
+	cfg.FirstMessage = s.AppendWSMessage(nil, serviceURL, extraKeys, payload)
+	return nil
+}
+
+// stderr is where child processes' diagnostics go.
+var stderr io.Writer = os.Stderr

@@ -1,0 +1,100 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// portsPerSource is how many connections one source address is given: a little less than
+// the default ephemeral port range (32768-60999).
+const portsPerSource = 25_000
+
+func newIdleCommand() *cobra.Command {
+	var (
+		target                      string
+		connections, pid            int
+		floor, pool, send, jsonOut  bool
+		sourceAddrs                 []string
+		cid, secret, project, model string
+	)
+	cmd := &cobra.Command{
+		Use:          "idle",
+		SilenceUsage: true,
+		Short:        "Measure the server memory one idle WebSocket connection costs",
+		Long: `Open --connections WebSocket connections, leave them idle, and report the growth
+of the server's resident memory (VmRSS of --pid) per connection. With --floor, the
+WebSocket echo floor is started in a child process and measured instead.
+
+Beyond 25 000 connections to a 127.x address, connections are opened from 127.0.0.1,
+127.0.0.2, ... unless --source-addrs is given. Each connection uses a file descriptor on
+both ends: raise ulimit -n for the server as needed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg := IdleConfig{URL: target, Connections: connections, SourceAddrs: sourceAddrs}
+			if floor {
+				child, err := startFloorsProcess(cmd, "", pool)
+				if err != nil {
+					return err
+				}
+				defer child.stop()
+				cfg.URL, pid = child.wsURL, child.pid
+			}
+			if pid <= 0 {
+				return fmt.Errorf("--pid of the server is required (or --floor)")
+			}
+			cfg.ServerMemory = ProcessRSS(pid)
+			if cfg.SourceAddrs == nil {
+				cfg.SourceAddrs = loopbackSources(cfg.URL, connections)
+			}
+			if send {
+				cfg.Message = PredictPayload()
+				if cid != "" || secret != "" {
+					if newSigner == nil {
+						return errNoSigner
+					}
+					s := newSigner(cid, secret, uniqueClock())
+					cfg.Message = s.AppendWSMessage(nil, cfg.URL, []string{project, model}, PredictPayload())
+					cfg.Check = CheckStatusOK
+				}
+			}
+			r, err := MeasureIdle(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			return writeOut(cmd.OutOrStdout(), jsonOut, func(w io.Writer) error { return writeJSON(w, r) }, r.WriteText)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&target, "url", DefaultURLBase+"/symetry/ws/echo", "WebSocket URL")
+	fl.IntVar(&connections, "connections", 10_000, "idle connections to open")
+	fl.IntVar(&pid, "pid", 0, "process id of the server, whose VmRSS is read")
+	fl.BoolVar(&floor, "floor", false, "measure the WebSocket echo floor in a child process")
+	fl.BoolVar(&pool, "pool-idle-buffers", false, "with --floor: the floor gives idle connections' buffers back to a pool")
+	fl.BoolVar(&send, "send", false, "send one predict message on each connection (signed with --cid/--secret) and read its reply first")
+	fl.StringSliceVar(&sourceAddrs, "source-addrs", nil, "local IPs to open connections from, in turn")
+	fl.StringVar(&cid, "cid", "", "customer id that signs the message of --send")
+	fl.StringVar(&secret, "secret", "", "the customer's secret (Base64)")
+	fl.StringVar(&project, "project", "bench", "project id (extraKeys[0])")
+	fl.StringVar(&model, "model", "lda1", "model id (extraKeys[1])")
+	fl.BoolVar(&jsonOut, "json", false, "print JSON")
+	return cmd
+}
+
+// loopbackSources spreads n connections to a 127.x host over 127.0.0.1, 127.0.0.2, ...
+// when one source address would run out of ports; nil otherwise.
+func loopbackSources(rawURL string, n int) []string {
+	u, err := url.Parse(rawURL)
+	if err != nil || !strings.HasPrefix(u.Hostname(), "127.") || n <= portsPerSource {
+		return nil
+	}
+	var addrs []string
+	for i := 1; i <= (n+portsPerSource-1)/portsPerSource && i < 255; i++ {
+		addrs = append(addrs, "127.0.0."+strconv.Itoa(i))
+	}
+	return addrs
+}
