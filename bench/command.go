@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -24,7 +25,7 @@ type loadFlags struct {
 	rounds                      int
 	floorCPUs                   string
 	cid, secret, project, model string
-	signEvery, jsonOut          bool
+	signEvery, jsonOut, setup   bool
 	sourceAddrs                 []string
 }
 
@@ -77,6 +78,7 @@ cores and this command to the others, e.g. on 2 cores:
 	fl.StringVar(&f.model, "model", "lda1", "model id for predict (extraKeys[1])")
 	fl.BoolVar(&f.signEvery, "sign-every", false, "predict: sign every message, not only the first (for a server with auth.signed_frames_only)")
 	fl.BoolVar(&f.jsonOut, "json", false, "print JSON instead of a table")
+	fl.BoolVar(&f.setup, "setup", false, "first prepare symscore over REST: create --project, and for predict learn 150 rows and build --model (LDA)")
 	fl.StringSliceVar(&f.sourceAddrs, "source-addrs", nil, "local IPs to open connections from, in turn (e.g. 127.0.0.2,127.0.0.3)")
 	cmd.AddCommand(newIdleCommand(), newServeFloorsCommand())
 	return cmd
@@ -89,6 +91,11 @@ func runLoadCommand(cmd *cobra.Command, f loadFlags) error {
 	}
 	out := cmd.OutOrStdout()
 	ctx := cmd.Context()
+	if f.setup {
+		if err := f.runSetup(ctx, cfg.URL); err != nil {
+			return err
+		}
+	}
 	if !f.floors {
 		rep, err := Run(ctx, cfg)
 		if rep != nil {
@@ -193,6 +200,23 @@ func (f loadFlags) signFirst(cfg *LoadConfig, extraKeys []string) error {
 	}
 	cfg.FirstMessage = s.AppendWSMessage(nil, serviceURL, extraKeys, payload)
 	return nil
+}
+
+// runSetup prepares the project (and model) the run needs.
+func (f loadFlags) runSetup(ctx context.Context, target string) error {
+	if f.mode != ModePredict && f.mode != ModeLearn {
+		return fmt.Errorf("--setup applies to modes predict and learn, not %s", f.mode)
+	}
+	if newSigner == nil {
+		return errNoSigner
+	}
+	cfg := SetupConfig{BaseURL: target, CID: f.cid, Signer: newSigner(f.cid, f.secret, uniqueClock()), Project: f.project}
+	if f.mode == ModePredict {
+		cfg.Model = f.model
+	} else {
+		cfg.Rows = -1
+	}
+	return Setup(ctx, cfg)
 }
 
 // stderr is where child processes' diagnostics go.

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"fmt"
-	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -66,7 +65,7 @@ both ends: raise ulimit -n for the server as needed.`,
 			if err != nil {
 				return err
 			}
-			return writeOut(cmd.OutOrStdout(), jsonOut, func(w io.Writer) error { return writeJSON(w, r) }, r.WriteText)
+			return writeOut(cmd.OutOrStdout(), jsonOut, r.WriteJSON, r.WriteText)
 		},
 	}
 	fl := cmd.Flags()

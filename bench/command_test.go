@@ -114,6 +114,8 @@ func TestCommandRefusals(t *testing.T) {
 		{args: []string{"--mode", "echo", "--duration", "0"}, want: ErrUnbounded.Error()},
 		{args: []string{"--mode", "echo", "--duration", "2m"}, want: "cap"},
 		{args: []string{"--mode", "echo", "--url", "tcp://127.0.0.1:1"}, want: "needs a ws://"},
+		{args: []string{"--mode", "echo", "--setup"}, want: "--setup applies to modes predict and learn"},
+		{args: []string{"--mode", "learn", "--sign-every"}, want: "predict only"},
 	} {
 		_, err := runCLI(t, tc.args...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -196,6 +196,9 @@ func parseVmRSS(r io.Reader) (uint64, error) {
 	return 0, errors.New("bench: no VmRSS line")
 }
 
+// WriteJSON writes the report as one JSON object.
+func (r *IdleReport) WriteJSON(w io.Writer) error { return writeJSON(w, r) }
+
 // WriteText writes the report for a human.
 func (r *IdleReport) WriteText(w io.Writer) error {
 	_, err := fmt.Fprintf(w, "%d idle connections to %s: server memory %s -> %s, %.0f bytes per connection (opened in %v)\n",

@@ -109,11 +109,7 @@ func (r *Report) WriteText(w io.Writer) error {
 }
 
 // WriteJSON writes the report as one JSON object (durations in nanoseconds).
-func (r *Report) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
-}
+func (r *Report) WriteJSON(w io.Writer) error { return writeJSON(w, r) }
 
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
