@@ -27,10 +27,10 @@ type LoadOptions struct {
 // the one before. Unknown keys, in the file or as SYMSCORE_* variables, are errors. It
 // applies defaults and validates.
 //
-// The error is a *Error listing every problem found. Unless the file could not be read or
-// parsed as YAML, the returned Config is the effective configuration even with an error,
-// so that `symscore config check` can show it next to its problems; keys that failed to
-// decode hold their defaults in it.
+// When the file cannot be read or is not YAML, Load returns the zero Config and that error.
+// Otherwise the error, if any, is a *Error listing every problem found, and the returned
+// Config is the effective configuration even then, so that `symscore config check` can
+// show it next to its problems (keys that failed to decode hold their defaults).
 func Load(opts LoadOptions) (Config, error) {
 	v := viper.NewWithOptions(viper.WithDecodeHook(decodeHook))
 	v.SetConfigType("yaml")
@@ -40,12 +40,12 @@ func Load(opts LoadOptions) (Config, error) {
 	if opts.File != "" {
 		b, err := os.ReadFile(opts.File)
 		if err != nil {
-			return Config{}, &Error{Problems: []Problem{{Msg: fmt.Sprintf("cannot read config file: %v", err)}}}
+			return Config{}, fmt.Errorf("cannot read config file: %w", err)
 		}
 		src, name = b, opts.File
 	}
 	if err := v.ReadConfig(bytes.NewReader(src)); err != nil {
-		return Config{}, &Error{Problems: []Problem{{Msg: fmt.Sprintf("cannot parse %s as YAML: %v", name, err)}}}
+		return Config{}, fmt.Errorf("cannot parse %s as YAML: %w", name, err)
 	}
 
 	var ps problems

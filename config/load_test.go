@@ -2,6 +2,8 @@ package config
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"reflect"
 	"slices"
 	"testing"
@@ -188,11 +190,12 @@ limits:
 }
 
 func TestLoadFileErrors(t *testing.T) {
-	if _, err := Load(LoadOptions{File: "/nonexistent/symscore.yaml"}); err == nil {
-		t.Error("missing file: no error")
+	var ce *Error
+	if _, err := Load(LoadOptions{File: "/nonexistent/symscore.yaml"}); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v, want fs.ErrNotExist", err)
 	}
-	if _, err := Load(LoadOptions{File: writeFile(t, "listen: [unclosed\n")}); err == nil {
-		t.Error("bad YAML: no error")
+	if c, err := Load(LoadOptions{File: writeFile(t, "listen: [unclosed\n")}); err == nil || errors.As(err, &ce) || c.Listen != "" {
+		t.Errorf("bad YAML: %v (%T), config %+v; want a plain error and no config", err, err, c)
 	}
 	_, err := Load(LoadOptions{File: writeFile(t, "limits: 5\n")})
 	wantProblems(t, err, map[string]string{"limits": "expected a map"})

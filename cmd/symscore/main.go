@@ -1,4 +1,7 @@
-// Command symscore runs the symscore server and its client commands.
+// Command symscore runs the symscore server and its companion commands. Run
+// `symscore help` for the list.
 package main
 
-func main() {}
+import "os"
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
