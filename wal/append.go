@@ -125,8 +125,7 @@ func (l *Log) roll(first uint64) error {
 	if err != nil {
 		return fmt.Errorf("cannot create wal segment: %w", err)
 	}
-	var h [segmentHeaderSize]byte
-	if _, err := f.Write(appendSegmentHeader(h[:0], first)); err != nil {
+	if _, err := f.Write(appendSegmentHeader(nil, first)); err != nil {
 		f.Close()
 		return fmt.Errorf("cannot write wal segment header %q: %w", path, err)
 	}

@@ -19,11 +19,12 @@ func payloadCRC(rec []byte) uint32 { return crc32.Update(0, castagnoli, rec) }
 
 // appendRecord appends one encoded record to dst. pcrc is payloadCRC(rec).
 func appendRecord(dst []byte, lsn uint64, rec []byte, pcrc uint32) []byte {
-	var h [recordHeaderSize]byte
+	off := len(dst)
+	dst = append(dst, make([]byte, recordHeaderSize)...) // no allocation beyond growing dst
+	h := dst[off : off+recordHeaderSize]
 	binary.LittleEndian.PutUint32(h[4:8], uint32(len(rec)))
 	binary.LittleEndian.PutUint64(h[8:16], lsn)
 	binary.LittleEndian.PutUint32(h[0:4], crc32.Update(pcrc, castagnoli, h[4:16]))
-	dst = append(dst, h[:]...)
 	return append(dst, rec...)
 }
 
@@ -55,12 +56,14 @@ const (
 
 // appendSegmentHeader appends the header of a segment whose first record is first.
 func appendSegmentHeader(dst []byte, first uint64) []byte {
-	var h [segmentHeaderSize]byte
+	off := len(dst)
+	dst = append(dst, make([]byte, segmentHeaderSize)...)
+	h := dst[off : off+segmentHeaderSize]
 	copy(h[0:8], segmentMagic)
 	binary.LittleEndian.PutUint32(h[8:12], segmentVersion)
 	binary.LittleEndian.PutUint64(h[16:24], first)
 	binary.LittleEndian.PutUint32(h[24:28], crc32.Checksum(h[0:24], castagnoli))
-	return append(dst, h[:]...)
+	return dst
 }
 
 // checkSegmentHeader returns "" if b is a valid header for a segment whose first LSN is

@@ -32,6 +32,7 @@ type segmentReader struct {
 	fn   func(lsn uint64, rec []byte) error
 	br   *bufio.Reader
 	buf  []byte // payload buffer, reused; records handed to fn alias it
+	hb   [recordHeaderSize]byte
 }
 
 // errStop wraps an error returned by the replay callback so it is passed through as is.
@@ -103,11 +104,11 @@ func (r *segmentReader) next(left int64, want uint64) (reason string, rec []byte
 	if left < recordHeaderSize {
 		return fmt.Sprintf("truncated record header (%d of %d bytes)", left, recordHeaderSize), nil, nil
 	}
-	var hb [recordHeaderSize]byte
-	if _, err := io.ReadFull(r.br, hb[:]); err != nil {
+	hb := r.hb[:]
+	if _, err := io.ReadFull(r.br, hb); err != nil {
 		return "", nil, err
 	}
-	h := decodeRecordHeader(hb[:])
+	h := decodeRecordHeader(hb)
 	switch {
 	case h == (recordHeader{}):
 		return "zeroed bytes", nil, nil
@@ -123,7 +124,7 @@ func (r *segmentReader) next(left int64, want uint64) (reason string, rec []byte
 	if _, err := io.ReadFull(r.br, rec); err != nil {
 		return "", nil, err
 	}
-	if !recordValid(hb[:], rec, h.crc) {
+	if !recordValid(hb, rec, h.crc) {
 		return "checksum mismatch", nil, nil
 	}
 	return "", rec, nil
