@@ -1,0 +1,186 @@
+package model
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/mathext"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// linFit is a linear regression: res = b₀ + βᵀx, evaluated as μ_y + βᵀ(x − μ_x) (the same
+// number, without the cancellation of a large intercept).
+//
+// mlr: β = M_xx⁻¹ M_xy, b₀ = μ_y − μ_xᵀβ, with statsmodels OLS's table: SE from σ²M_xx⁻¹,
+// σ² = SSR/(n−p−1); two-sided t p-values and the F p-value from the regularized incomplete
+// beta function (never 1 − CDF, which loses every p-value below 1e-16); 95% intervals with
+// the t quantile; log-likelihood −n/2(log 2π + log(SSR/n) + 1), AIC = −2ℓ + 2(p+1),
+// BIC = −2ℓ + log(n)(p+1) (statsmodels counts the intercept, not σ²).
+//
+// ridge: β = (M_xx + αI)⁻¹ M_xy, intercept not penalized, α not scaled by n (scikit-learn
+// Ridge). Its table uses the same formulas with SSR = ‖y − ŷ‖² = M_yy − β·M_xy − α‖β‖² and
+// Cov(β) = σ²(M_xx + αI)⁻¹ M_xx (M_xx + αI)⁻¹ with σ² = SSR/(n−p−1): α is taken as fixed
+// (no effective degrees of freedom). With α = 0 it is mlr's table.
+type linFit struct {
+	coef      []float64
+	muY       float64
+	intercept float64
+	table     *coefTable // mlr, ridge
+	iter      int        // lasso, elasticnet: coordinate-descent sweeps
+}
+
+// coefTable holds the coefficient statistics, intercept first.
+type coefTable struct {
+	se, t, p, lo, hi []float64
+	stats            FitStats
+}
+
+func (b *builder) linear(m *Model) error {
+	t, err := b.oneTarget()
+	if err != nil {
+		return err
+	}
+	s := &b.s.Total
+	w := len(s.Mean)
+	in := b.r.inputs
+	d := len(in)
+	n := float64(s.N)
+	alpha := 0.0
+	if b.algo == "ridge" {
+		alpha = b.p.alpha
+	} else if n < float64(d)+2 {
+		return errorf("cannot build mlr: %.0f rows for %d inputs; it needs at least %d", n, d, d+2)
+	}
+	mxx := submatrix(s.M, w, in, in)
+	a := append([]float64(nil), mxx...)
+	for j := 0; j < d; j++ {
+		a[j*d+j] += alpha
+	}
+	mxy := make([]float64, d)
+	for j, i := range in {
+		mxy[j] = s.M[i*w+t]
+	}
+	myy := s.M[t*w+t]
+	what := "input co-moment matrix"
+	if alpha > 0 {
+		what = "regularized input co-moment matrix"
+	}
+	f, err := b.factor(a, what)
+	if err != nil {
+		return err
+	}
+	fit := &linFit{coef: make([]float64, d), muY: s.Mean[t]}
+	f.solve(mxy, fit.coef)
+	fit.intercept = fit.muY
+	for j, i := range in {
+		fit.intercept -= s.Mean[i] * fit.coef[j]
+	}
+	fit.table = olsTable(f.inverse(), mxx, alpha, fit, mxy, myy, s.N, m.means)
+	m.lin = fit
+	return nil
+}
+
+// olsTable computes the coefficient table and fit statistics. ainv = (M_xx + αI)⁻¹.
+func olsTable(ainv, mxx []float64, alpha float64, fit *linFit, mxy []float64, myy float64, rows int64, mux []float64) *coefTable {
+	d := len(fit.coef)
+	n := float64(rows)
+	p := float64(d)
+	df := n - p - 1
+	beta := fit.coef
+	ssr := myy - dot(beta, mxy) - alpha*dot(beta, beta)
+	if ssr < 0 {
+		ssr = 0 // an exact fit, up to rounding
+	}
+	sigma2 := ssr / df
+	// C = A⁻¹ M_xx A⁻¹ (= A⁻¹ when α = 0): Cov(β) = σ² C.
+	c := ainv
+	if alpha != 0 {
+		c = make([]float64, d*d)
+		tmp := make([]float64, d*d)
+		matMul(ainv, mxx, tmp, d)
+		matMul(tmp, ainv, c, d)
+	}
+	tb := &coefTable{
+		se: make([]float64, d+1), t: make([]float64, d+1), p: make([]float64, d+1),
+		lo: make([]float64, d+1), hi: make([]float64, d+1),
+	}
+	varB0 := 1 / n
+	for i := 0; i < d; i++ {
+		for j := 0; j < d; j++ {
+			varB0 += mux[i] * c[i*d+j] * mux[j]
+		}
+	}
+	q := math.NaN()
+	if df > 0 {
+		q = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(0.975)
+	}
+	coefs := append([]float64{fit.intercept}, beta...)
+	for i, cf := range coefs {
+		v := varB0
+		if i > 0 {
+			v = c[(i-1)*d+(i-1)]
+		}
+		se := math.Sqrt(sigma2 * v)
+		tv := cf / se
+		tb.se[i], tb.t[i] = se, tv
+		tb.p[i] = tTwoSided(tv, df)
+		tb.lo[i], tb.hi[i] = cf-q*se, cf+q*se
+	}
+	r2 := 1 - ssr/myy
+	fstat := ((myy - ssr) / p) / (ssr / df)
+	llf := -n / 2 * (math.Log(2*math.Pi) + math.Log(ssr/n) + 1)
+	tb.stats = FitStats{
+		N: rows, DFModel: p, DFResid: df, SSR: ssr, Sigma2: sigma2,
+		R2: r2, AdjR2: 1 - (1-r2)*(n-1)/df,
+		F: fstat, FP: fSurvival(fstat, p, df),
+		LogLik: llf, AIC: -2*llf + 2*(p+1), BIC: -2*llf + math.Log(n)*(p+1),
+	}
+	return tb
+}
+
+// tTwoSided is P(|T| > |t|) for Student's t with df degrees of freedom:
+// I_{df/(df+t²)}(df/2, 1/2).
+func tTwoSided(t, df float64) float64 {
+	if !(df > 0) || math.IsNaN(t) {
+		return math.NaN()
+	}
+	if math.IsInf(t, 0) {
+		return 0
+	}
+	return mathext.RegIncBeta(df/2, 0.5, df/(df+t*t))
+}
+
+// fSurvival is P(F > f) for the F(d1, d2) distribution: I_{d2/(d2+d1 f)}(d2/2, d1/2).
+func fSurvival(f, d1, d2 float64) float64 {
+	if !(d1 > 0 && d2 > 0) || math.IsNaN(f) {
+		return math.NaN()
+	}
+	if math.IsInf(f, 1) {
+		return 0
+	}
+	if f <= 0 {
+		return 1
+	}
+	return mathext.RegIncBeta(d2/2, d1/2, d2/(d2+d1*f))
+}
+
+// matMul sets c = a·b for row-major n×n matrices.
+func matMul(a, b, c []float64, n int) {
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			var s float64
+			for k := 0; k < n; k++ {
+				s += a[i*n+k] * b[k*n+j]
+			}
+			c[i*n+j] = s
+		}
+	}
+}
+
+// predict is μ_y + βᵀ(x − μ_x).
+func (f *linFit) predict(x, mux []float64) float64 {
+	acc := f.muY
+	for j, c := range f.coef {
+		acc += c * (x[j] - mux[j])
+	}
+	return acc
+}
