@@ -22,6 +22,7 @@ type loadFlags struct {
 	count                       int
 	duration, warmup            time.Duration
 	floors, floorsInProcess     bool
+	floorsPool                  bool
 	rounds                      int
 	floorCPUs                   string
 	cid, secret, project, model string
@@ -70,6 +71,7 @@ cores and this command to the others, e.g. on 2 cores:
 	fl.DurationVar(&f.warmup, "warmup", time.Second, "warm-up, not measured")
 	fl.BoolVar(&f.floors, "floors", false, "also measure the WebSocket and TCP echo floors and print ratios")
 	fl.BoolVar(&f.floorsInProcess, "floors-in-process", false, "serve the floors from this process instead of a child process")
+	fl.BoolVar(&f.floorsPool, "floors-pool-idle-buffers", false, "the WebSocket floor gives idle connections' buffers back to a pool, as symscore does (one extra peek per message)")
 	fl.IntVar(&f.rounds, "rounds", DefaultRounds, "rounds of the floors comparison")
 	fl.StringVar(&f.floorCPUs, "floor-cpus", "", "taskset CPU list for the floors' process, e.g. 0")
 	fl.StringVar(&f.cid, "cid", "", "customer id that signs the first message")
@@ -105,9 +107,9 @@ func runLoadCommand(cmd *cobra.Command, f loadFlags) error {
 		}
 		return err
 	}
-	opts := FloorOptions{Rounds: f.rounds}
+	opts := FloorOptions{Rounds: f.rounds, PoolIdleBuffers: f.floorsPool}
 	if !f.floorsInProcess {
-		child, err := startFloorsProcess(cmd, f.floorCPUs, false)
+		child, err := startFloorsProcess(cmd, f.floorCPUs, f.floorsPool)
 		if err != nil {
 			return err
 		}

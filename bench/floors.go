@@ -22,6 +22,9 @@ type FloorOptions struct {
 	WSEchoURL string
 	// TCPEchoURL is a running TCP echo floor, tcp://host:port. Empty: started in this process.
 	TCPEchoURL string
+	// PoolIdleBuffers configures a WebSocket floor started in this process (see
+	// WSEchoOptions): the floor of a server that pools its idle connections' buffers.
+	PoolIdleBuffers bool
 }
 
 // Ratios are target / floor: above 1 the target is slower (latency columns) or, for
@@ -74,7 +77,7 @@ func RunWithFloors(ctx context.Context, cfg LoadConfig, opts FloorOptions) (*Com
 	cmp := &Comparison{InProcess: opts.WSEchoURL == "" || opts.TCPEchoURL == ""}
 	wsURL, tcpURL := opts.WSEchoURL, opts.TCPEchoURL
 	if wsURL == "" {
-		srv, err := StartWSEcho("127.0.0.1:0")
+		srv, err := StartWSEchoOptions("127.0.0.1:0", WSEchoOptions{PoolIdleBuffers: opts.PoolIdleBuffers})
 		if err != nil {
 			return nil, err
 		}
