@@ -1,2 +1,61 @@
-// Package dataframe parses and validates SymetryML DataFrames into reusable columnar buffers.
+// Package dataframe parses and validates SymetryML DataFrames into reusable columnar
+// buffers.
+//
+// A DataFrame is a JSON object:
+//
+//	{"attributeNames":["a","b","kind"],"attributeTypes":["C","B","T"],
+//	 "data":[["1.5","0","x"],["2","1","y"]],"errorHandling":1}
+//
+// A Parser turns it into a Frame: the expanded, row-major float64 matrix of the columns a
+// project learns, with one name per column. T columns become binary columns named
+// "<name>$<value>" (value trimmed of bytes ≤ 0x20 like Java's String.trim, and lower-cased);
+// a value gets the same column in every row, and those columns follow the C and B columns
+// in the order their values first appear (row by row, left to right). X columns are
+// dropped; an S column is allowed only as Options.PartitionColumn, whose values (as sent)
+// go to Frame.Partition. A T partition column is also expanded.
+//
+// # Decisions
+//
+//   - Cells are JSON strings, as SymetryML clients send them; JSON numbers are accepted too
+//     and read from their JSON text. null counts as an empty cell. For X columns any JSON
+//     value is accepted.
+//   - Numbers: leading and trailing bytes ≤ 0x20 are trimmed (Java's Double.parseDouble
+//     does the same), then the cell must be a decimal number — optional sign, digits with at
+//     most one '.', optional exponent ("4.3", "1.0E-5", ".5", "5."). Hex floats,
+//     underscores and Java's "d"/"f" suffixes are not numbers; "NaN", "Inf" and
+//     "Infinity" are refused as not finite; magnitudes past float64 are refused as out of
+//     range; underflow reads as 0 (or a subnormal), as in Java. Values are correctly
+//     rounded (strconv.ParseFloat semantics).
+//   - B cells are numbers equal to 0 or 1 ("0", "1", "0.0", "1.0"; -0 reads as 0).
+//   - Type codes are exactly one of C, B, T, X, S (upper case). L (SymetryML's encoder
+//     input) and other codes are refused, as is S anywhere but the partition column.
+//   - Unknown keys of the DataFrame object are ignored (forward compatibility); a key
+//     that appears twice is refused; a payload that is not an object is refused.
+//   - "errorHandling" is the JSON number 0 or 1 (absent = 0). With 0 the first bad cell
+//     refuses the whole message; with 1 bad rows — including rows of the wrong width and
+//     rows that are not arrays — are skipped (Frame.Skipped) and their T values create no
+//     column. Limit refusals and message-level errors (names, types, shape) refuse the
+//     message in both modes.
+//   - Errors name the row (0-based index in "data") and the column (its attribute name),
+//     and quote at most 40 bytes of the offending value, e.g.
+//     `row 3, column "sepal_width": "abc" is not a number`.
+//   - ModeLearn refuses empty cells; ModePredict reads them as missing (NaN; a missing T
+//     value is NaN in every column of that attribute). A partition project's learn frame
+//     must carry the partition column and a non-empty value in every row.
+//
+// # Limits
+//
+// Options.MaxRows bounds len(data); Options.MaxColumns bounds both the DataFrame's columns
+// and the Frame's expanded columns; Options.MaxCells bounds Rows × columns of the Frame
+// (T expansion can make a small message into a large matrix). Refusals are *Error values
+// wrapping ErrTooManyRows or ErrTooManyColumns. Zero means unlimited; the server sets
+// them. Message bytes are limited by the caller before parsing; JSON nesting is limited
+// by fastjson (depth 300).
+//
+// # Lifetimes and goroutines
+//
+// A Parser is owned by one goroutine (one per connection) and reuses one fastjson.Parser
+// and every buffer of its Frame: after warm-up, parsing a C/B DataFrame allocates
+// nothing. The Frame, its slices and its names are valid until the Parser's next Parse;
+// copy what must outlive it.
 package dataframe

@@ -1,0 +1,5 @@
+//go:build !race
+
+package dataframe
+
+const raceEnabled = false

@@ -1,0 +1,170 @@
+package dataframe
+
+import (
+	"strconv"
+
+	"github.com/valyala/fastjson"
+)
+
+// Parser turns DataFrame JSON into Frames. It reuses one fastjson.Parser and every buffer
+// of the Frame it returns: after warm-up, parsing a C/B DataFrame allocates nothing.
+// One Parser per goroutine (connection); not safe for concurrent use.
+type Parser struct {
+	fj    fastjson.Parser
+	frame Frame
+	names nameTable
+
+	cols  []srcCol
+	nCB   int       // C and B columns: the first nCB expanded columns
+	tBase []int     // per T-derived column: its source column
+	tEnt  []int     // per T-derived column: its name entry
+	store []float64 // kept rows, stride len(cols) (X/S slots unused)
+	num   []byte    // raw text of a JSON number cell
+	parts []byte    // partition values that came as JSON numbers
+}
+
+// srcCol is one DataFrame column.
+type srcCol struct {
+	typ       Type
+	partition bool // this is Options.PartitionColumn
+	out       int  // expanded column of a C/B column
+	ent       int  // its name entry
+}
+
+// Parse validates payload, a DataFrame JSON object, and returns its expanded Frame, which
+// is valid until the next Parse. Errors are *Error.
+//
+// Keys: "attributeNames" and "attributeTypes" (arrays of strings of equal length),
+// "data" (array of rows, each an array of cells), "errorHandling" (0 or 1; absent = 0).
+// Other keys are ignored, so newer clients can add fields; a repeated key is refused.
+func (p *Parser) Parse(payload []byte, opts Options) (*Frame, error) {
+	v, err := p.fj.ParseBytes(payload)
+	if err != nil {
+		return nil, messageError("DataFrame is not valid JSON: " + err.Error())
+	}
+	if v.Type() != fastjson.TypeObject {
+		return nil, messageError("DataFrame must be a JSON object, not " + v.Type().String())
+	}
+	obj, _ := v.Object()
+	var names, types, data, eh *fastjson.Value
+	var dup []byte
+	obj.Visit(func(key []byte, v *fastjson.Value) {
+		var slot **fastjson.Value
+		switch string(key) {
+		case "attributeNames":
+			slot = &names
+		case "attributeTypes":
+			slot = &types
+		case "data":
+			slot = &data
+		case "errorHandling":
+			slot = &eh
+		default:
+			return
+		}
+		if *slot != nil && dup == nil {
+			dup = key
+		}
+		*slot = v
+	})
+	if dup != nil {
+		return nil, messageError("DataFrame key " + quote(dup) + " appears twice")
+	}
+	f := &p.frame
+	f.ErrorHandling = 0
+	if eh != nil {
+		x, err := eh.Float64()
+		if err != nil || (x != 0 && x != 1) {
+			return nil, messageError(`"errorHandling" must be the number 0 or 1`)
+		}
+		f.ErrorHandling = int(x)
+	}
+	if names == nil || types == nil || data == nil {
+		return nil, messageError(`DataFrame needs "attributeNames", "attributeTypes" and "data"`)
+	}
+	if err := p.columns(names, types, opts); err != nil {
+		return nil, err
+	}
+	rows, err := data.Array()
+	if err != nil {
+		return nil, messageError(`"data" must be an array of rows`)
+	}
+	if opts.MaxRows > 0 && len(rows) > opts.MaxRows {
+		return nil, &Error{Row: -1, Column: -1, Err: ErrTooManyRows,
+			Msg: "DataFrame has " + strconv.Itoa(len(rows)) + " rows; the limit is " + strconv.Itoa(opts.MaxRows)}
+	}
+	return p.rows(rows, opts)
+}
+
+// columns reads attributeNames and attributeTypes.
+func (p *Parser) columns(names, types *fastjson.Value, opts Options) *Error {
+	na, err1 := names.Array()
+	ta, err2 := types.Array()
+	if err1 != nil || err2 != nil {
+		return messageError(`"attributeNames" and "attributeTypes" must be arrays of strings`)
+	}
+	if len(na) != len(ta) {
+		return messageError("DataFrame has " + strconv.Itoa(len(na)) + " attributeNames but " +
+			strconv.Itoa(len(ta)) + " attributeTypes")
+	}
+	if opts.MaxColumns > 0 && len(na) > opts.MaxColumns {
+		return &Error{Row: -1, Column: -1, Err: ErrTooManyColumns,
+			Msg: "DataFrame has " + strconv.Itoa(len(na)) + " columns; the limit is " + strconv.Itoa(opts.MaxColumns)}
+	}
+	p.names.reset(2 * len(na))
+	p.cols = p.cols[:0]
+	p.nCB = 0
+	partitionSeen := false
+	for c := range na {
+		name, err := na[c].StringBytes()
+		if err != nil || len(name) == 0 {
+			return &Error{Row: -1, Column: c, Msg: "attributeNames[" + strconv.Itoa(c) + "] must be a non-empty string"}
+		}
+		tb, err := ta[c].StringBytes()
+		if err != nil {
+			return &Error{Row: -1, Column: c, Msg: "attributeTypes[" + strconv.Itoa(c) + "] must be a string"}
+		}
+		col := srcCol{out: -1}
+		col.partition = opts.PartitionColumn != "" && string(name) == opts.PartitionColumn
+		typ := Type(0)
+		if len(tb) == 1 {
+			typ = Type(tb[0])
+		}
+		switch typ {
+		case TypeC, TypeB:
+			col.out = p.nCB
+			p.nCB++
+		case TypeT, TypeX:
+		case TypeS:
+			if !col.partition {
+				return &Error{Row: -1, Column: c, Msg: "attribute " + quote(name) +
+					" has type S, which is allowed only for the partition column"}
+			}
+		default:
+			msg := "attribute " + quote(name) + " has type " + quote(tb) + "; types are C, B, T, X (and S for the partition column)"
+			if typ == 'L' {
+				msg = "attribute " + quote(name) + " has type L (encoder input), which is not supported"
+			}
+			return &Error{Row: -1, Column: c, Msg: msg}
+		}
+		if col.partition {
+			if typ != TypeT && typ != TypeS {
+				return &Error{Row: -1, Column: c, Msg: "partition column " + quote(name) + " must be typed T or S, not " + quote(tb)}
+			}
+			partitionSeen = true
+		}
+		col.typ = typ
+		start := len(p.names.arena)
+		p.names.arena = append(p.names.arena, name...)
+		ent, added := p.names.addPending(start, -1)
+		if !added {
+			return &Error{Row: -1, Column: c, Msg: "attribute name " + quote(name) + " appears twice"}
+		}
+		col.ent = ent
+		p.cols = append(p.cols, col)
+	}
+	if opts.PartitionColumn != "" && !partitionSeen && opts.Mode == ModeLearn {
+		return messageError("DataFrame has no partition column " + quote([]byte(opts.PartitionColumn)))
+	}
+	return nil
+}

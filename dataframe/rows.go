@@ -1,0 +1,242 @@
+package dataframe
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/valyala/fastjson"
+)
+
+// rows validates every row into p.store (first pass), then lays out the Frame (second
+// pass), once the final set of T-derived columns is known.
+func (p *Parser) rows(rows []*fastjson.Value, opts Options) (*Frame, error) {
+	f := &p.frame
+	stride := len(p.cols)
+	p.store = p.store[:0]
+	p.tBase = p.tBase[:0]
+	p.tEnt = p.tEnt[:0]
+	p.parts = p.parts[:0]
+	f.Partition = f.Partition[:0]
+	hasPartition := false
+	for c := range p.cols {
+		hasPartition = hasPartition || p.cols[c].partition
+	}
+	if n := len(rows) * stride; cap(p.store) < n {
+		p.store = make([]float64, 0, n)
+	}
+	kept, skipped := 0, 0
+	for r, rv := range rows {
+		entMark, tMark := len(p.names.ents), len(p.tBase)
+		err := p.row(r, rv, opts)
+		if err == nil {
+			kept++
+			continue
+		}
+		if f.ErrorHandling == 0 || err.Err != nil {
+			return nil, err
+		}
+		// errorHandling 1: forget the row, including the columns its T values created.
+		p.names.truncate(entMark)
+		p.tBase, p.tEnt = p.tBase[:tMark], p.tEnt[:tMark]
+		p.store = p.store[:kept*stride]
+		if hasPartition {
+			f.Partition = f.Partition[:kept]
+		}
+		skipped++
+	}
+	if !hasPartition {
+		f.Partition = nil
+	}
+	return p.layout(kept, skipped, opts)
+}
+
+// row validates row r and appends it to p.store. It returns a row-level *Error, or a
+// message-level one (limits) with Err set.
+func (p *Parser) row(r int, rv *fastjson.Value, opts Options) *Error {
+	cells, err := rv.Array()
+	if err != nil {
+		return cellError(r, -1, nil, "row is not an array")
+	}
+	if len(cells) != len(p.cols) {
+		return cellError(r, -1, nil, "row has "+strconv.Itoa(len(cells))+" cells; the DataFrame has "+
+			strconv.Itoa(len(p.cols))+" attributes")
+	}
+	base := len(p.store)
+	p.store = p.store[:base+len(p.cols)] // capacity reserved by rows
+	vals := p.store[base:]
+	for c, cell := range cells {
+		col := &p.cols[c]
+		if col.typ == TypeX {
+			continue // ignored: any JSON value
+		}
+		text, present, ok := p.cellText(cell)
+		if !ok {
+			return p.cellErr(r, c, "cell is not a string or a number")
+		}
+		switch col.typ {
+		case TypeC, TypeB:
+			var x float64
+			var st numStatus
+			isB := true
+			if col.typ == TypeC {
+				x, st = parseNumber(text)
+			} else {
+				x, st, isB = parseBinary(text)
+			}
+			if !present {
+				st = numEmpty
+			}
+			switch st {
+			case numOK:
+				if !isB {
+					return p.cellErr(r, c, quote(text)+" is not 0 or 1")
+				}
+			case numEmpty:
+				if opts.Mode == ModeLearn {
+					return p.cellErr(r, c, "cell is empty")
+				}
+				x = math.NaN()
+			case numNonFinite:
+				return p.cellErr(r, c, quote(text)+" is not a finite number")
+			case numRange:
+				return p.cellErr(r, c, quote(text)+" is out of float64 range")
+			default:
+				return p.cellErr(r, c, quote(text)+" is not a number")
+			}
+			vals[c] = x
+		case TypeT:
+			tc, e := p.category(r, c, text, present, opts)
+			if e != nil {
+				return e
+			}
+			vals[c] = tc
+		}
+		if col.partition {
+			if !present || len(trimSpace(text)) == 0 {
+				if opts.Mode == ModeLearn {
+					return p.cellErr(r, c, "partition value is empty")
+				}
+				text = nil
+			}
+			if cell.Type() == fastjson.TypeNumber {
+				start := len(p.parts)
+				p.parts = append(p.parts, text...)
+				text = p.parts[start:len(p.parts):len(p.parts)]
+			}
+			p.frame.Partition = append(p.frame.Partition, text)
+		}
+	}
+	return nil
+}
+
+// cellText returns a scalar cell's text: a string's unescaped bytes, or a number's JSON
+// text (which p.num holds until the next cell). present is false for null.
+func (p *Parser) cellText(cell *fastjson.Value) (text []byte, present, ok bool) {
+	switch cell.Type() {
+	case fastjson.TypeString:
+		b, _ := cell.StringBytes() // cannot fail: the type is checked
+		return b, true, true
+	case fastjson.TypeNumber:
+		p.num = cell.MarshalTo(p.num[:0])
+		return p.num, true, true
+	case fastjson.TypeNull:
+		return nil, false, true
+	}
+	return nil, false, false
+}
+
+// category resolves a T cell to its expanded column (as a float64 index; NaN when missing
+// in predict mode), creating the column on first appearance.
+func (p *Parser) category(r, c int, text []byte, present bool, opts Options) (float64, *Error) {
+	col := &p.cols[c]
+	if !present || len(trimSpace(text)) == 0 {
+		if opts.Mode == ModeLearn {
+			return 0, p.cellErr(r, c, "cell is empty")
+		}
+		return math.NaN(), nil
+	}
+	nt := &p.names
+	start := len(nt.arena)
+	nt.arena = append(nt.arena, nt.name(col.ent)...)
+	nt.arena = append(nt.arena, '$')
+	nt.arena = appendLowerTrimmed(nt.arena, text)
+	ent, added := nt.addPending(start, int32(len(p.tBase)))
+	if added {
+		if w := p.nCB + len(p.tBase) + 1; opts.MaxColumns > 0 && w > opts.MaxColumns {
+			return 0, &Error{Row: r, Column: c, Err: ErrTooManyColumns,
+				Msg: "row " + strconv.Itoa(r) + ", column " + quote(nt.name(col.ent)) + ": value " + quote(text) +
+					" expands the DataFrame to " + strconv.Itoa(w) + " columns; the limit is " + strconv.Itoa(opts.MaxColumns)}
+		}
+		p.tBase = append(p.tBase, c)
+		p.tEnt = append(p.tEnt, ent)
+	}
+	tc := nt.ents[ent].col
+	if tc < 0 {
+		return 0, p.cellErr(r, c, "value "+quote(text)+" makes attribute "+quote(nt.name(ent))+
+			", which the DataFrame also sends as a column")
+	}
+	return float64(tc), nil
+}
+
+func (p *Parser) cellErr(r, c int, what string) *Error {
+	return cellError(r, c, p.names.name(p.cols[c].ent), what)
+}
+
+// layout fills the Frame from the validated rows.
+func (p *Parser) layout(kept, skipped int, opts Options) (*Frame, error) {
+	f := &p.frame
+	nT := len(p.tBase)
+	w := p.nCB + nT
+	if opts.MaxCells > 0 && kept*w > opts.MaxCells {
+		return nil, &Error{Row: -1, Column: -1, Err: ErrTooManyColumns,
+			Msg: "DataFrame expands to " + strconv.Itoa(kept) + " rows × " + strconv.Itoa(w) +
+				" columns; the limit is " + strconv.Itoa(opts.MaxCells) + " cells"}
+	}
+	f.Rows, f.Skipped = kept, skipped
+	f.Names, f.Kinds, f.Base = f.Names[:0], f.Kinds[:0], f.Base[:0]
+	f.SourceNames, f.SourceTypes = f.SourceNames[:0], f.SourceTypes[:0]
+	for c := range p.cols {
+		col := &p.cols[c]
+		f.SourceNames = append(f.SourceNames, p.names.name(col.ent))
+		f.SourceTypes = append(f.SourceTypes, col.typ)
+		if col.out >= 0 {
+			f.Names = append(f.Names, p.names.name(col.ent))
+			f.Kinds = append(f.Kinds, col.typ)
+			f.Base = append(f.Base, -1)
+		}
+	}
+	for t := range nT {
+		f.Names = append(f.Names, p.names.name(p.tEnt[t]))
+		f.Kinds = append(f.Kinds, TypeB)
+		f.Base = append(f.Base, p.tBase[t])
+	}
+	n := kept * w
+	if cap(f.Vals) < n {
+		f.Vals = make([]float64, n)
+	}
+	f.Vals = f.Vals[:n]
+	stride := len(p.cols)
+	for r := range kept {
+		src := p.store[r*stride : (r+1)*stride]
+		dst := f.Vals[r*w : (r+1)*w]
+		clear(dst[p.nCB:])
+		for c := range p.cols {
+			col := &p.cols[c]
+			switch {
+			case col.out >= 0:
+				dst[col.out] = src[c]
+			case col.typ == TypeT:
+				if x := src[c]; x == x {
+					dst[p.nCB+int(x)] = 1
+				} else {
+					for t, b := range p.tBase {
+						if b == c {
+							dst[p.nCB+t] = math.NaN()
+						}
+					}
+				}
+			}
+		}
+	}
+	return f, nil
+}
