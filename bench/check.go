@@ -10,7 +10,9 @@ import (
 // okPrefix is how symscore starts every OK envelope.
 var okPrefix = []byte(`{"statusCode":"OK",`)
 
-// CheckStatusOK accepts a reply envelope whose statusCode is "OK". Safe for concurrent use.
+// CheckStatusOK accepts a reply envelope whose statusCode is "OK". An envelope that starts
+// like symscore's OK envelope ({"statusCode":"OK",) is accepted without further parsing;
+// anything else is parsed as JSON. Safe for concurrent use.
 func CheckStatusOK(reply []byte) error {
 	if bytes.HasPrefix(reply, okPrefix) {
 		return nil
@@ -20,8 +22,12 @@ func CheckStatusOK(reply []byte) error {
 	if err != nil {
 		return fmt.Errorf("bench: reply is not JSON: %v: %q", err, cut(reply))
 	}
-	if code := string(v.GetStringBytes("statusCode")); code != "OK" {
-		return fmt.Errorf("bench: reply status %q: %q", code, cut(v.GetStringBytes("statusString")))
+	code := v.GetStringBytes("statusCode")
+	switch {
+	case code == nil:
+		return fmt.Errorf("bench: reply has no statusCode: %q", cut(reply))
+	case string(code) != "OK":
+		return fmt.Errorf("bench: reply status %s: %q", code, cut(v.GetStringBytes("statusString")))
 	}
 	return nil
 }

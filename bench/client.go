@@ -135,11 +135,15 @@ func (c *clientConn) stopReading() {
 // close closes the connection and gives its reader back.
 func (c *clientConn) close() {
 	c.conn.Close()
-	if c.br != nil && !c.gobwasBR {
+	switch {
+	case c.br == nil:
+	case c.gobwasBR:
+		ws.PutReader(c.br)
+	default:
 		c.br.Reset(nil)
 		clientReaders.Put(c.br)
 	}
-	c.br = nil
+	c.br, c.gobwasBR = nil, false
 }
 
 // readReply reads one whole reply. The result is valid until the next readReply.

@@ -23,6 +23,7 @@ type loadFlags struct {
 	duration, warmup            time.Duration
 	floors, floorsInProcess     bool
 	floorsPool                  bool
+	check                       string
 	rounds                      int
 	floorCPUs                   string
 	cid, secret, project, model string
@@ -80,6 +81,7 @@ cores and this command to the others, e.g. on 2 cores:
 	fl.StringVar(&f.model, "model", "lda1", "model id for predict (extraKeys[1])")
 	fl.BoolVar(&f.signEvery, "sign-every", false, "predict: sign every message, not only the first (for a server with auth.signed_frames_only)")
 	fl.BoolVar(&f.jsonOut, "json", false, "print JSON instead of a table")
+	fl.StringVar(&f.check, "check", "auto", "how replies are checked: auto (echo: equal to the message; predict, learn: statusCode OK), echo, ok or none")
 	fl.BoolVar(&f.setup, "setup", false, "first prepare symscore over REST: create --project, and for predict learn 150 rows and build --model (LDA)")
 	fl.StringSliceVar(&f.sourceAddrs, "source-addrs", nil, "local IPs to open connections from, in turn (e.g. 127.0.0.2,127.0.0.3)")
 	cmd.AddCommand(newIdleCommand(), newServeFloorsCommand())
@@ -182,9 +184,25 @@ func (f loadFlags) loadConfig() (LoadConfig, error) {
 	default:
 		return cfg, fmt.Errorf("--mode must be predict, learn, echo or tcp, got %q", f.mode)
 	}
+	switch f.check {
+	case "auto":
+	case "echo":
+		cfg.Check, cfg.CheckFirst = CheckEqual(cfg.Message), nil
+		if cfg.NewFirstMessage == nil {
+			cfg.CheckFirst = CheckEqual(cfg.FirstMessage)
+		}
+	case "ok":
+		cfg.Check, cfg.CheckFirst = CheckStatusOK, CheckStatusOK
+	case "none":
+		cfg.Check, cfg.CheckFirst = checkNothing, checkNothing
+	default:
+		return cfg, fmt.Errorf("--check must be auto, echo, ok or none, got %q", f.check)
+	}
 	_, err := cfg.normalized()
 	return cfg, err
 }
+
+func checkNothing([]byte) error { return nil }
 
 // signFirst makes the first message of every connection a signed one, each signed anew
 // (distinct dates, so distinct signatures).

@@ -60,6 +60,15 @@ func TestCommandEcho(t *testing.T) {
 	if err != nil || !strings.Contains(out, "p99.9") || !strings.Contains(out, "echo") {
 		t.Fatalf("%v\n%s", err, out)
 	}
+	// An echo is not an OK envelope.
+	out, err = runCLI(t, "--mode", "echo", "--url", wsURL, "--count", "20", "--warmup", "0", "--check", "ok")
+	if err == nil || !strings.Contains(out, "FAILED: 20 errors") {
+		t.Fatalf("--check ok against an echo: %v\n%s", err, out)
+	}
+	out, err = runCLI(t, "--mode", "echo", "--url", wsURL, "--count", "20", "--warmup", "0", "--check", "none")
+	if err != nil {
+		t.Fatalf("--check none: %v\n%s", err, out)
+	}
 	out, err = runCLI(t, "--mode", "tcp", "--url", tcpURL, "--count", "300", "--warmup", "0", "--rows", "5", "--json")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
@@ -114,6 +123,7 @@ func TestCommandRefusals(t *testing.T) {
 		{args: []string{"--mode", "echo", "--duration", "0"}, want: ErrUnbounded.Error()},
 		{args: []string{"--mode", "echo", "--duration", "2m"}, want: "cap"},
 		{args: []string{"--mode", "echo", "--url", "tcp://127.0.0.1:1"}, want: "needs a ws://"},
+		{args: []string{"--mode", "echo", "--check", "maybe"}, want: "--check must be"},
 		{args: []string{"--mode", "echo", "--setup"}, want: "--setup applies to modes predict and learn"},
 		{args: []string{"--mode", "learn", "--sign-every"}, want: "predict only"},
 	} {
