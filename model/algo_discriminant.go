@@ -93,12 +93,12 @@ func (b *builder) mqda(m *Model) error {
 	if b.s.Type != "partition" {
 		return errorf("mqda needs a partition project: the class covariances come from the partitions")
 	}
-	cs, partitions, err := b.classStats()
+	if r := b.r; !r.partition && len(r.targets) > 0 && !b.isPartitionColumns(r.targets) {
+		return errorf("mqda classes are the partitions: its target must be the partition column %s (or none)", quote(b.s.PartitionColumn))
+	}
+	cs, _, err := b.classStats()
 	if err != nil {
 		return err
-	}
-	if !partitions {
-		return errorf("mqda classes are the partitions: its target must be the partition column %s (or none)", quote(b.s.PartitionColumn))
 	}
 	d, K := len(b.r.inputs), len(cs.names)
 	fit := newDiscFit(cs, d)

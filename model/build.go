@@ -68,7 +68,7 @@ func Build(s *Snapshot, algo, modelID string, ctx MLContext) (*Model, error) {
 			return nil, errorf("class name %s collides with the prediction key of the same name", quote(c))
 		}
 	}
-	m.created = start
+	m.created = start.UTC().Round(0) // wall clock only: it is what a decoded model has
 	m.buildTime = time.Since(start)
 	return m, nil
 }
@@ -90,7 +90,7 @@ func (b *builder) checkCommon() error {
 	}
 	for _, i := range b.r.inputs {
 		if k := b.kind(i); k != dataframe.TypeC && k != dataframe.TypeB {
-			return errorf("input %s has type %q; inputs must be C or B", quote(b.s.Names[i]), rune(k))
+			return errorf("input %s has type %s; inputs must be C or B", quote(b.s.Names[i]), kindName(k))
 		}
 	}
 	return nil
@@ -145,7 +145,7 @@ func (b *builder) classes() (ind []indicator, partitions bool, err error) {
 	case 1:
 		t := r.targets[0]
 		if b.kind(t) != dataframe.TypeB {
-			return nil, false, errorf("%s target %s must be binary (B) or a category (T), not %q", b.algo, quote(s.Names[t]), rune(b.kind(t)))
+			return nil, false, errorf("%s target %s must be binary (B) or a category (T), not %s", b.algo, quote(s.Names[t]), kindName(b.kind(t)))
 		}
 		return []indicator{{name: "0", col: t, neg: true}, {name: "1", col: t}}, false, nil
 	}
@@ -232,7 +232,7 @@ func (b *builder) oneTarget() (int, error) {
 	}
 	t := r.targets[0]
 	if k := b.kind(t); k != dataframe.TypeC && k != dataframe.TypeB {
-		return 0, errorf("%s target %s must be C or B, not %q", b.algo, quote(s.Names[t]), rune(k))
+		return 0, errorf("%s target %s must be C or B, not %s", b.algo, quote(s.Names[t]), kindName(k))
 	}
 	return t, nil
 }
@@ -281,3 +281,6 @@ func (b *builder) wholeCategory() string {
 	}
 	return ""
 }
+
+// kindName quotes an attribute type code for a message.
+func kindName(k dataframe.Type) string { return quote(string(rune(k))) }
