@@ -1,3 +1,71 @@
-// Package auth signs and verifies SymetryML requests: key store, HMAC signatures, date
-// window and replay refusal. It needs only the standard library's crypto packages.
+// Package auth signs and verifies SymetryML requests (PROTOCOL.md 1.2, 1.3, 2): the key
+// store, HMAC signatures over strings to sign, the date window and replay refusal. It needs
+// only the standard library.
+//
+// # Verifying
+//
+// A KeyStore (immutable, shared) maps customer ids to their active secrets; several
+// secrets per customer allow rotation. A ReplayCache (shared, bounded) remembers accepted
+// learn and forget signatures. A Verifier (one per connection or goroutine, not safe for
+// concurrent use) checks a WSRequest or RESTRequest in this order: header strings present
+// and free of control characters, sym-date format, date window, customer known, signature
+// Base64 of an allowed length, Content-MD5 equal to Base64(MD5(payload)), HMAC equal to the
+// signature under one of the customer's secrets (hmac.Equal), and for requests with
+// CheckReplay, the signature not accepted before (recorded only once everything else
+// passed). After warm-up a successful verification allocates nothing: each Verifier keeps
+// one HMAC per (secret, algorithm), created once and reset per message.
+//
+// Accepted strings to sign: for WebSocket, the service URL is the full URL
+// (scheme://Host/path, or Options.PublicURL + path behind a proxy) or the bare path, each
+// with or without the newline after the last extra key; for REST, the resource is the path
+// or the full URL. The form that verified last is tried first. The signature's decoded
+// length chooses the algorithm: 32 bytes HMAC-SHA256; 20 bytes HMAC-SHA1, refused unless
+// Options.AllowSHA1; anything else is a bad signature. The client never chooses alone.
+//
+// Dates are UTC "yyyy-MM-dd HH:mm:ss" with an optional ';' and 1–9 fraction digits
+// (ParseDate, strict), accepted from ClockSkewPast before to ClockSkewFuture after
+// Options.Now, edges included (defaults 5 minutes and 1 minute).
+//
+// # Replays
+//
+// A ReplayCache keys an accepted message by the first 16 bytes of its MAC and keeps it
+// until its date leaves the window (date + ClockSkewPast), when the date check refuses the
+// message anyway. It holds at most its capacity, split over up to 16 locked shards; when a
+// shard is full of live entries, new messages are refused with ErrReplayFull rather than
+// remembered less: it fails closed, as does a nil cache. A message that fails later (a bad
+// DataFrame) stays recorded: a client retries with a new date, hence a new signature.
+//
+// # Errors and wire statuses
+//
+// Errors are these sentinels, possibly wrapped with detail (test with errors.Is). The
+// server maps them to wire statuses:
+//
+//	ErrMalformedHeader  BAD_REQUEST          400
+//	ErrDateFormat       BAD_REQUEST          400
+//	ErrDateWindow       BAD_REQUEST          400
+//	ErrMD5Mismatch      BAD_REQUEST          400
+//	ErrUnknownCustomer  UNAUTHORIZED         401
+//	ErrBadSignature     UNAUTHORIZED         401  values.stringToSign: AppendStringToSignDebug
+//	ErrSHA1NotAllowed   UNAUTHORIZED         401
+//	ErrReplay           CONFLICT             409  "replayed request"
+//	ErrReplayFull       SERVICE_UNAVAILABLE  503
+//
+// Secrets and strings to sign never appear in errors; error details quote at most 40 bytes
+// of client input. AppendStringToSignDebug writes the expected string to sign with the
+// secret replaced by "SECRETKEY" and the payload cut to 1 KiB, for UNAUTHORIZED replies.
+//
+// # Canonical strings
+//
+// A string to sign is lines joined by "\n", so a line holding a newline could be regrouped
+// into other fields. Extra keys must be non-empty and free of control characters (["a\nb"]
+// would sign like ["a","b"]; ["a",""] without the final newline like ["a"] with it), as must
+// the method, path, query and host. The payload may hold newlines: its MD5, signed on the
+// first line and checked against it, pins it.
+//
+// # Signing
+//
+// Signer (safe for concurrent use) signs as the SymetryML client does: AppendWSMessage
+// writes a whole framed message "<N>,<header><payload>" with the full service URL and the
+// final newline; SignREST returns the sym-date, Content-MD5 and Authorization values.
+// FormatDate and AppendDate write sym-dates with nanoseconds.
 package auth

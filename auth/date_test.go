@@ -1,0 +1,104 @@
+package auth
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestParseDate(t *testing.T) {
+	f := func(in string, want time.Time) {
+		t.Helper()
+		got, err := ParseDate([]byte(in))
+		if err != nil {
+			t.Fatalf("ParseDate(%q): %v", in, err)
+		}
+		if !got.Equal(want) || got.Location() != time.UTC {
+			t.Errorf("ParseDate(%q) = %v, want %v", in, got, want)
+		}
+	}
+	f("2025-11-16 20:11:50;294669000", time.Date(2025, 11, 16, 20, 11, 50, 294669000, time.UTC))
+	f("2025-11-16 20:11:50", time.Date(2025, 11, 16, 20, 11, 50, 0, time.UTC))
+	f("2014-10-24 17:17:58;5", time.Date(2014, 10, 24, 17, 17, 58, 500_000_000, time.UTC))
+	f("2014-10-24 17:17:58;123", time.Date(2014, 10, 24, 17, 17, 58, 123_000_000, time.UTC))
+	f("2024-02-29 23:59:59;999999999", time.Date(2024, 2, 29, 23, 59, 59, 999_999_999, time.UTC))
+	f("2000-02-29 00:00:00", time.Date(2000, 2, 29, 0, 0, 0, 0, time.UTC))
+	f("0000-01-01 00:00:00", time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC))
+}
+
+func TestParseDateErrors(t *testing.T) {
+	for _, in := range []string{
+		"",
+		"2025-11-16",
+		"2025-11-16T20:11:50",
+		"2025-11-16 20:11:50Z",
+		"2025-11-16 20:11:50.294669000",
+		"2025-11-16 20:11:50,294",
+		"2025-11-16 20:11:50;",
+		"2025-11-16 20:11:50;2946690001",
+		"2025-11-16 20:11:50;29466900a",
+		"2025-11-16 20:11:50;-1",
+		"2025/11/16 20:11:50",
+		"2025-11-16  20:11:5",
+		" 2025-11-16 20:11:50",
+		"2025-11-16 20:11:50 ",
+		"+025-11-16 20:11:50",
+		"2025-1a-16 20:11:50",
+		"2025-00-16 20:11:50",
+		"2025-13-16 20:11:50",
+		"2025-11-00 20:11:50",
+		"2025-11-31 20:11:50",
+		"2025-02-29 20:11:50",
+		"1900-02-29 20:11:50",
+		"2025-11-16 24:00:00",
+		"2025-11-16 20:60:00",
+		"2025-11-16 20:11:60",
+		"２025-11-16 20:11:50",
+		"Sun, 16 Nov 2025 20:11:50 GMT",
+	} {
+		_, err := ParseDate([]byte(in))
+		if !errors.Is(err, ErrDateFormat) {
+			t.Errorf("ParseDate(%q) = %v, want ErrDateFormat", in, err)
+		}
+	}
+}
+
+func TestFormatDate(t *testing.T) {
+	f := func(in time.Time, want string) {
+		t.Helper()
+		if got := FormatDate(in); got != want {
+			t.Errorf("FormatDate(%v) = %q, want %q", in, got, want)
+		}
+	}
+	f(time.Date(2025, 11, 16, 20, 11, 50, 294669000, time.UTC), "2025-11-16 20:11:50;294669000")
+	f(time.Date(2025, 11, 16, 21, 11, 50, 294669000, time.FixedZone("CET", 3600)), "2025-11-16 20:11:50;294669000")
+	f(time.Date(5, 1, 2, 3, 4, 5, 6, time.UTC), "0005-01-02 03:04:05;000000006")
+	f(time.Date(12345, 1, 1, 0, 0, 0, 0, time.UTC), "9999-12-31 23:59:59;999999999")
+	f(time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC), "0000-01-01 00:00:00;000000000")
+	// Round trip.
+	for _, tm := range []time.Time{time.Unix(0, 0), time.Unix(1763323910, 294669000), time.Date(9999, 12, 31, 23, 59, 59, 1, time.UTC)} {
+		back, err := ParseDate([]byte(FormatDate(tm)))
+		if err != nil || !back.Equal(tm) {
+			t.Errorf("round trip of %v: %v, %v", tm, back, err)
+		}
+	}
+}
+
+func FuzzParseDate(f *testing.F) {
+	f.Add([]byte("2025-11-16 20:11:50;294669000"))
+	f.Add([]byte("2014-10-24 17:17:58"))
+	f.Add([]byte("2024-02-29 23:59:59;5"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		tm, err := ParseDate(b)
+		if err != nil {
+			if !errors.Is(err, ErrDateFormat) {
+				t.Fatalf("error %v does not wrap ErrDateFormat", err)
+			}
+			return
+		}
+		back, err := ParseDate(AppendDate(nil, tm))
+		if err != nil || !back.Equal(tm) {
+			t.Fatalf("%q: parsed %v, re-parsed %v, %v", b, tm, back, err)
+		}
+	})
+}

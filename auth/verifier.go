@@ -1,0 +1,206 @@
+package auth
+
+import (
+	"crypto/hmac"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"hash"
+	"strings"
+	"time"
+)
+
+// Default date window, used when the Options fields are 0.
+const (
+	DefaultClockSkewPast   = 5 * time.Minute
+	DefaultClockSkewFuture = 1 * time.Minute
+)
+
+// Options configure a Verifier.
+type Options struct {
+	// ClockSkewPast is how old a sym-date may be; 0 or less means DefaultClockSkewPast.
+	ClockSkewPast time.Duration
+	// ClockSkewFuture is how far ahead a sym-date may be; 0 or less means
+	// DefaultClockSkewFuture.
+	ClockSkewFuture time.Duration
+	// AllowSHA1 accepts HMAC-SHA1 signatures (20 bytes decoded) from legacy clients.
+	AllowSHA1 bool
+	// PublicURL is the base URL clients dial behind a proxy, e.g. "wss://api.example.com".
+	// When set, the full service URL of a WebSocket signature is PublicURL + path instead of
+	// scheme://Host + path; for REST, a ws:// or wss:// PublicURL counts as http:// or
+	// https://. A trailing '/' is ignored.
+	PublicURL string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// maxMACs bounds the HMACs a Verifier keeps (one per secret and algorithm in use).
+const maxMACs = 2 * MaxSecretsPerCustomer
+
+// maxSignatureText is the longest signature text decoded: Base64 of 66 bytes, more than
+// any MAC. Longer signatures are refused unread.
+const maxSignatureText = 88
+
+// md5TextLen is the length of a Base64 MD5.
+const md5TextLen = 24
+
+// Verifier verifies signed requests. Use one per connection or goroutine: it is not safe
+// for concurrent use. It keeps one HMAC per (secret, algorithm) it has used, created once
+// and reset per message, and scratch buffers, so that a successful verification allocates
+// nothing after warm-up. It never logs nor returns a string to sign.
+type Verifier struct {
+	ks       *KeyStore
+	opts     Options
+	wsBase   string // PublicURL without a trailing '/'; "" to rebuild from the request
+	restBase string // the same with ws/wss mapped to http/https
+	replay   *ReplayCache
+
+	macs      []macEntry // at most maxMACs
+	nextEvict int        // the entry of macs replaced when it is full
+
+	lastWSForm   form // the string-to-sign form that verified last: tried first
+	lastRESTForm form
+
+	buf    []byte                         // scratch: parts of a string to sign
+	sig    [maxSignatureText / 4 * 3]byte // the decoded signature
+	sum    [sha256.Size]byte              // a computed MAC
+	md5B64 [md5TextLen]byte               // Base64 of a computed MD5
+}
+
+type macEntry struct {
+	sec  *secret
+	sha1 bool
+	h    hash.Hash
+}
+
+// form is one accepted shape of a string to sign: which service URL or resource (the full
+// URL, or the bare path) and, for WebSocket, whether the final newline is present.
+type form uint8
+
+const (
+	formBarePath       form = 1 << 0
+	formNoFinalNewline form = 1 << 1
+	numWSForms              = 4
+	numRESTForms            = 2
+)
+
+// NewVerifier returns a Verifier of signatures by the customers of ks. replay is shared by
+// all Verifiers; with a nil replay, requests with CheckReplay set are refused with
+// ErrReplayFull (fail closed).
+func NewVerifier(ks *KeyStore, opts Options, replay *ReplayCache) *Verifier {
+	if opts.ClockSkewPast <= 0 {
+		opts.ClockSkewPast = DefaultClockSkewPast
+	}
+	if opts.ClockSkewFuture <= 0 {
+		opts.ClockSkewFuture = DefaultClockSkewFuture
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	v := &Verifier{ks: ks, opts: opts, replay: replay, buf: make([]byte, 0, 512)}
+	v.wsBase = strings.TrimSuffix(opts.PublicURL, "/")
+	v.restBase = v.wsBase
+	if rest, ok := strings.CutPrefix(v.wsBase, "ws://"); ok {
+		v.restBase = "http://" + rest
+	} else if rest, ok := strings.CutPrefix(v.wsBase, "wss://"); ok {
+		v.restBase = "https://" + rest
+	}
+	return v
+}
+
+// checkDate parses a sym-date and checks it against the window at now.
+func (v *Verifier) checkDate(b []byte, now time.Time) (time.Time, error) {
+	date, err := ParseDate(b)
+	if err != nil {
+		return date, err
+	}
+	if age := now.Sub(date); age > v.opts.ClockSkewPast {
+		return date, detail(ErrDateWindow, "sym-date %s is %v old, more than %v", quote(b), age, v.opts.ClockSkewPast)
+	}
+	if ahead := date.Sub(now); ahead > v.opts.ClockSkewFuture {
+		return date, detail(ErrDateWindow, "sym-date %s is %v ahead, more than %v", quote(b), ahead, v.opts.ClockSkewFuture)
+	}
+	return date, nil
+}
+
+// decodeSignature decodes the Base64 signature into v.sig and tells the algorithm by its
+// length: 32 bytes HMAC-SHA256, 20 bytes HMAC-SHA1 (only with AllowSHA1).
+func (v *Verifier) decodeSignature(text []byte) (mac []byte, isSHA1 bool, err error) {
+	if len(text) > maxSignatureText {
+		return nil, false, detail(ErrBadSignature, "signature of %d characters", len(text))
+	}
+	n, err := b64.Decode(v.sig[:], text)
+	if err != nil || b64.EncodedLen(n) != len(text) {
+		return nil, false, detail(ErrMalformedHeader, "signature is not valid Base64: %s", quote(text))
+	}
+	switch n {
+	case sha256.Size:
+		return v.sig[:n], false, nil
+	case sha1.Size:
+		if !v.opts.AllowSHA1 {
+			return nil, false, ErrSHA1NotAllowed
+		}
+		return v.sig[:n], true, nil
+	}
+	return nil, false, detail(ErrBadSignature, "signature of %d bytes, want 32 (HMAC-SHA256)", n)
+}
+
+// checkMD5 checks that claimed is the Base64 MD5 of body, exactly.
+func (v *Verifier) checkMD5(body, claimed []byte) error {
+	sum := md5.Sum(body)
+	base64.StdEncoding.Encode(v.md5B64[:], sum[:])
+	if subtle.ConstantTimeCompare(v.md5B64[:], claimed) != 1 {
+		return detail(ErrMD5Mismatch, "Content-MD5 %s, payload MD5 %q", quote(claimed), v.md5B64[:])
+	}
+	return nil
+}
+
+// mac returns the Verifier's HMAC for sec and the algorithm, creating it on first use.
+func (v *Verifier) mac(sec *secret, isSHA1 bool) hash.Hash {
+	for i := range v.macs {
+		if e := &v.macs[i]; e.sec == sec && e.sha1 == isSHA1 {
+			return e.h
+		}
+	}
+	newHash := sha256.New
+	if isSHA1 {
+		newHash = sha1.New
+	}
+	e := macEntry{sec: sec, sha1: isSHA1, h: hmac.New(newHash, sec.key)}
+	if len(v.macs) < maxMACs {
+		v.macs = append(v.macs, e)
+	} else {
+		v.macs[v.nextEvict] = e
+		v.nextEvict = (v.nextEvict + 1) % maxMACs
+	}
+	return e.h
+}
+
+// formOrder returns the i-th form to try: last first, then the others in order.
+func formOrder(i int, last form) form {
+	switch f := form(i); {
+	case i == 0:
+		return last
+	case f == last:
+		return 0
+	default:
+		return f
+	}
+}
+
+// appendServiceURL appends the full URL (base, or scheme://host, then path) or, with
+// formBarePath, the path alone.
+func appendServiceURL(dst []byte, f form, base, scheme, host, path string) []byte {
+	if f&formBarePath == 0 {
+		if base != "" {
+			dst = append(dst, base...)
+		} else {
+			dst = append(dst, scheme...)
+			dst = append(dst, "://"...)
+			dst = append(dst, host...)
+		}
+	}
+	return append(dst, path...)
+}
