@@ -66,8 +66,14 @@ func TestVerifyRESTRefusals(t *testing.T) {
 			r.Path, r.RawQuery = r.Path+"\n"+r.RawQuery, ""
 			return r
 		}, ErrMalformedHeader},
-		{"other path", func(r *RESTRequest, o *Options) *RESTRequest { r.Path = "/symetry/rest/c1/projects/other/build"; return r }, ErrBadSignature},
-		{"MD5 mismatch", func(r *RESTRequest, o *Options) *RESTRequest { r.Body = []byte(strings.Replace(restBuildBody, "12", "11", 1)); return r }, ErrMD5Mismatch},
+		{"other path", func(r *RESTRequest, o *Options) *RESTRequest {
+			r.Path = "/symetry/rest/c1/projects/other/build"
+			return r
+		}, ErrBadSignature},
+		{"MD5 mismatch", func(r *RESTRequest, o *Options) *RESTRequest {
+			r.Body = []byte(strings.Replace(restBuildBody, "12", "11", 1))
+			return r
+		}, ErrMD5Mismatch},
 		{"MD5 missing with body", func(r *RESTRequest, o *Options) *RESTRequest { r.MD5 = ""; return r }, ErrMD5Mismatch},
 		{"MD5 without body", func(r *RESTRequest, o *Options) *RESTRequest {
 			r = restInfoRequest()
@@ -80,7 +86,10 @@ func TestVerifyRESTRefusals(t *testing.T) {
 			o.Now = fixedClock(vecTime.Add(5*time.Minute + time.Millisecond))
 			return r
 		}, ErrDateWindow},
-		{"future date", func(r *RESTRequest, o *Options) *RESTRequest { o.Now = fixedClock(vecTime.Add(-2 * time.Minute)); return r }, ErrDateWindow},
+		{"future date", func(r *RESTRequest, o *Options) *RESTRequest {
+			o.Now = fixedClock(vecTime.Add(-2 * time.Minute))
+			return r
+		}, ErrDateWindow},
 		{"bad date", func(r *RESTRequest, o *Options) *RESTRequest { r.Date = "2025-11-16 20:11:50 +0000"; return r }, ErrDateFormat},
 		{"long date", func(r *RESTRequest, o *Options) *RESTRequest { r.Date = strings.Repeat("2025", 100); return r }, ErrDateFormat},
 		{"HTTP date", func(r *RESTRequest, o *Options) *RESTRequest { r.Date = "Sun, 16 Nov 2025 20:11:50 GMT"; return r }, ErrDateFormat},

@@ -87,7 +87,9 @@ func TestVerifyWSRefusals(t *testing.T) {
 		{"other customer's id with own signature", func(c *refWS, r *WSRequest, o *Options) { r.CID = []byte("c2") }, ErrBadSignature},
 		{"unknown customer", func(c *refWS, r *WSRequest, o *Options) { r.CID = []byte("c9") }, ErrUnknownCustomer},
 		{"customer id prefix", func(c *refWS, r *WSRequest, o *Options) { r.CID = []byte("c") }, ErrUnknownCustomer},
-		{"MD5 mismatch", func(c *refWS, r *WSRequest, o *Options) { r.Payload = bytes.Replace(r.Payload, []byte("4.3"), []byte("4.4"), 1) }, ErrMD5Mismatch},
+		{"MD5 mismatch", func(c *refWS, r *WSRequest, o *Options) {
+			r.Payload = bytes.Replace(r.Payload, []byte("4.3"), []byte("4.4"), 1)
+		}, ErrMD5Mismatch},
 		{"MD5 not canonical", func(c *refWS, r *WSRequest, o *Options) { r.MD5 = append(r.MD5, '=') }, ErrMD5Mismatch},
 		{"MD5 lower case", func(c *refWS, r *WSRequest, o *Options) { r.MD5 = bytes.ToLower(r.MD5) }, ErrMD5Mismatch},
 		{"payload and MD5 changed", func(c *refWS, r *WSRequest, o *Options) {
@@ -104,12 +106,16 @@ func TestVerifyWSRefusals(t *testing.T) {
 		{"other endpoint", func(c *refWS, r *WSRequest, o *Options) { r.Path = "/symetry/ws/learn" }, ErrBadSignature},
 		{"other host", func(c *refWS, r *WSRequest, o *Options) { r.Host = "evil:8080" }, ErrBadSignature},
 		{"date changed", func(c *refWS, r *WSRequest, o *Options) { r.Date = []byte("2025-11-16 20:11:51;294669000") }, ErrBadSignature},
-		{"stale date", func(c *refWS, r *WSRequest, o *Options) { o.Now = fixedClock(vecTime.Add(5*time.Minute + time.Nanosecond)) }, ErrDateWindow},
+		{"stale date", func(c *refWS, r *WSRequest, o *Options) {
+			o.Now = fixedClock(vecTime.Add(5*time.Minute + time.Nanosecond))
+		}, ErrDateWindow},
 		{"stale date, custom window", func(c *refWS, r *WSRequest, o *Options) {
 			o.ClockSkewPast = time.Second
 			o.Now = fixedClock(vecTime.Add(2 * time.Second))
 		}, ErrDateWindow},
-		{"future date", func(c *refWS, r *WSRequest, o *Options) { o.Now = fixedClock(vecTime.Add(-time.Minute - time.Nanosecond)) }, ErrDateWindow},
+		{"future date", func(c *refWS, r *WSRequest, o *Options) {
+			o.Now = fixedClock(vecTime.Add(-time.Minute - time.Nanosecond))
+		}, ErrDateWindow},
 		{"date of 2014", func(c *refWS, r *WSRequest, o *Options) {
 			*r = *refWSWith(*c, func(c *refWS) { c.date = "2014-10-24 17:17:58" })
 		}, ErrDateWindow},
