@@ -178,10 +178,13 @@ func (l *load) run(ctx context.Context) (*Report, error) {
 
 	deadline := l.start.Add(l.end + DrainTimeout)
 	results := make([]connResult, len(l.conns))
+	// One compiled message for every connection: its masking key is the first
+	// connection's, which a server accepts as well as any other, and a large message is not
+	// held once per connection.
+	frame := l.conns[0].compile(l.cfg.Message)
 	var wg sync.WaitGroup
 	for i, c := range l.conns {
 		c.conn.SetReadDeadline(deadline)
-		frame := c.compile(l.cfg.Message)
 		sh := l.rec.shard(i)
 		wg.Add(1)
 		go func() {
