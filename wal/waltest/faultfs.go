@@ -291,6 +291,7 @@ func (f *FaultFS) Rename(oldname, newname string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if st, ok := f.files[oldname]; ok {
+		st.created = false // renames are taken as durable at once
 		f.files[newname] = st
 		delete(f.files, oldname)
 	} else {
