@@ -210,10 +210,10 @@ func (f loadFlags) signFirst(cfg *LoadConfig, extraKeys []string) error {
 	if f.cid == "" || f.secret == "" {
 		return fmt.Errorf("mode %s signs its first message: --cid and --secret are required", f.mode)
 	}
-	if newSigner == nil {
-		return errNoSigner
+	s, err := newSigner(f.cid, f.secret, uniqueClock())
+	if err != nil {
+		return err
 	}
-	s := newSigner(f.cid, f.secret, uniqueClock())
 	serviceURL, payload := cfg.URL, cfg.Message
 	cfg.NewFirstMessage = func(int) ([]byte, error) {
 		return s.AppendWSMessage(nil, serviceURL, extraKeys, payload), nil
@@ -227,10 +227,14 @@ func (f loadFlags) runSetup(ctx context.Context, target string) error {
 	if f.mode != ModePredict && f.mode != ModeLearn {
 		return fmt.Errorf("--setup applies to modes predict and learn, not %s", f.mode)
 	}
-	if newSigner == nil {
-		return errNoSigner
+	if f.cid == "" || f.secret == "" {
+		return errors.New("--setup signs its requests: --cid and --secret are required")
 	}
-	cfg := SetupConfig{BaseURL: target, CID: f.cid, Signer: newSigner(f.cid, f.secret, uniqueClock()), Project: f.project}
+	signer, err := newSigner(f.cid, f.secret, uniqueClock())
+	if err != nil {
+		return err
+	}
+	cfg := SetupConfig{BaseURL: target, CID: f.cid, Signer: signer, Project: f.project}
 	if f.mode == ModePredict {
 		cfg.Model = f.model
 	} else {

@@ -53,10 +53,10 @@ both ends: raise ulimit -n for the server as needed.`,
 			if send {
 				cfg.Message = PredictPayload()
 				if cid != "" || secret != "" {
-					if newSigner == nil {
-						return errNoSigner
+					s, err := newSigner(cid, secret, uniqueClock())
+					if err != nil {
+						return err
 					}
-					s := newSigner(cid, secret, uniqueClock())
 					cfg.Message = s.AppendWSMessage(nil, cfg.URL, []string{project, model}, PredictPayload())
 					cfg.Check = CheckStatusOK
 				}

@@ -109,15 +109,13 @@ func TestCommandIdleFloor(t *testing.T) {
 }
 
 func TestCommandRefusals(t *testing.T) {
-	saved := newSigner
-	defer func() { newSigner = saved }()
-	newSigner = nil
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
 		{args: []string{"--mode", "predict"}, want: "--cid and --secret are required"},
-		{args: []string{"--mode", "learn", "--cid", "c1", "--secret", "s"}, want: errNoSigner.Error()},
+		{args: []string{"--mode", "learn", "--cid", "c1", "--secret", "not base64"}, want: "secret"},
+		{args: []string{"--mode", "predict", "--setup", "--cid", "c1"}, want: "--cid and --secret are required"},
 		{args: []string{"--mode", "tcp"}, want: "--url tcp://"},
 		{args: []string{"--mode", "nope"}, want: "--mode must be"},
 		{args: []string{"--mode", "echo", "--duration", "0"}, want: ErrUnbounded.Error()},
@@ -202,7 +200,7 @@ func startFakeSymscore(t *testing.T) *fakeSymscore {
 func TestCommandSignsFirstMessageOnly(t *testing.T) {
 	saved := newSigner
 	defer func() { newSigner = saved }()
-	newSigner = func(cid, secret string, now func() time.Time) Signer { return fakeSigner{cid: cid, now: now} }
+	newSigner = func(cid, secret string, now func() time.Time) (Signer, error) { return fakeSigner{cid: cid, now: now}, nil }
 
 	for _, mode := range []string{ModePredict, ModeLearn} {
 		srv := startFakeSymscore(t)

@@ -1,12 +1,13 @@
 package bench
 
 import (
-	"errors"
 	"sync"
 	"time"
+
+	"github.com/symscore/symscore/auth"
 )
 
-// Signer signs symscore messages for one customer; auth.Signer has this shape.
+// Signer signs symscore messages for one customer; *auth.Signer is the implementation.
 type Signer interface {
 	// AppendWSMessage appends the whole signed WebSocket message "<N>,<header><payload>".
 	AppendWSMessage(dst []byte, serviceURL string, extraKeys []string, payload []byte) []byte
@@ -14,12 +15,15 @@ type Signer interface {
 	SignREST(method, resource, rawQuery string, body []byte) (date, contentMD5, signature string)
 }
 
-// newSigner builds the Signer of customer cid with its secret; now is its clock. Nil while
-// the command has no signer: the commands that need one say so.
-var newSigner func(cid, secret string, now func() time.Time) Signer
-
-// errNoSigner is returned by commands that need to sign when no signer is available.
-var errNoSigner = errors.New("bench: signing is not available in this build")
+// newSigner builds the Signer of customer cid with its Base64 secret; now is its clock.
+// A variable so that tests can see what is signed.
+var newSigner = func(cid, secret string, now func() time.Time) (Signer, error) {
+	s, err := auth.NewSigner(cid, secret, now)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
 
 // uniqueClock is a clock for signing: it never returns the same instant twice, so two
 // messages signed by one process never share a date (and therefore a signature, which the
