@@ -200,7 +200,9 @@ func startFakeSymscore(t *testing.T) *fakeSymscore {
 func TestCommandSignsFirstMessageOnly(t *testing.T) {
 	saved := newSigner
 	defer func() { newSigner = saved }()
-	newSigner = func(cid, secret string, now func() time.Time) (Signer, error) { return fakeSigner{cid: cid, now: now}, nil }
+	newSigner = func(cid, secret string, now func() time.Time) (Signer, error) {
+		return fakeSigner{cid: cid, now: now}, nil
+	}
 
 	for _, mode := range []string{ModePredict, ModeLearn} {
 		srv := startFakeSymscore(t)
