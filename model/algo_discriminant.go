@@ -151,18 +151,30 @@ func (f *discFit) scores(x, s []float64) {
 		return
 	}
 	tri := d * (d + 1) / 2
+	var stack [128]float64 // x − μ_k without allocating, for d ≤ 128
 	for k := 0; k < f.k; k++ {
 		mu := f.means[k*d : (k+1)*d]
 		l := f.linv[k*tri : (k+1)*tri]
 		var q float64
-		off := 0
-		for i := 0; i < d; i++ {
-			var z float64
-			for j := 0; j <= i; j++ {
-				z += l[off+j] * (x[j] - mu[j])
+		if d <= len(stack) {
+			diff := stack[:d]
+			for j := range diff {
+				diff[j] = x[j] - mu[j]
 			}
-			off += i + 1
-			q += z * z
+			for i := 0; i < d; i++ {
+				z := dot(l[:i+1], diff[:i+1])
+				l = l[i+1:]
+				q += z * z
+			}
+		} else {
+			for i := 0; i < d; i++ {
+				var z float64
+				for j, lij := range l[:i+1] {
+					z += lij * (x[j] - mu[j])
+				}
+				l = l[i+1:]
+				q += z * z
+			}
 		}
 		s[k] = f.logPrior[k] - 0.5*f.logDet[k] - 0.5*q
 	}

@@ -74,13 +74,13 @@ func (b *builder) linear(m *Model) error {
 	for j, i := range in {
 		fit.intercept -= s.Mean[i] * fit.coef[j]
 	}
-	fit.table = olsTable(f.inverse(), mxx, alpha, fit, mxy, myy, s.N, m.means)
+	fit.table = olsTable(f.inverse(), alpha, fit, mxy, myy, s.N, m.means)
 	m.lin = fit
 	return nil
 }
 
 // olsTable computes the coefficient table and fit statistics. ainv = (M_xx + αI)⁻¹.
-func olsTable(ainv, mxx []float64, alpha float64, fit *linFit, mxy []float64, myy float64, rows int64, mux []float64) *coefTable {
+func olsTable(ainv []float64, alpha float64, fit *linFit, mxy []float64, myy float64, rows int64, mux []float64) *coefTable {
 	d := len(fit.coef)
 	n := float64(rows)
 	p := float64(d)
@@ -91,24 +91,25 @@ func olsTable(ainv, mxx []float64, alpha float64, fit *linFit, mxy []float64, my
 		ssr = 0 // an exact fit, up to rounding
 	}
 	sigma2 := ssr / df
-	// C = A⁻¹ M_xx A⁻¹ (= A⁻¹ when α = 0): Cov(β) = σ² C.
-	c := ainv
-	if alpha != 0 {
-		c = make([]float64, d*d)
-		tmp := make([]float64, d*d)
-		matMul(ainv, mxx, tmp, d)
-		matMul(tmp, ainv, c, d)
+	// Cov(β) = σ² C with C = A⁻¹ M_xx A⁻¹ = A⁻¹ − αA⁻² (A = M_xx + αI; C = A⁻¹ for OLS).
+	// Only diag(C) and μᵀCμ (for the intercept) are needed: both are O(d²) from A⁻¹.
+	diag := make([]float64, d)
+	for j := 0; j < d; j++ {
+		row := ainv[j*d : (j+1)*d]
+		diag[j] = row[j] - alpha*dot(row, row)
 	}
+	var muCmu, sq float64
+	for i := 0; i < d; i++ {
+		v := dot(ainv[i*d:(i+1)*d], mux) // (A⁻¹μ)_i
+		muCmu += mux[i] * v
+		sq += v * v
+	}
+	muCmu -= alpha * sq
 	tb := &coefTable{
 		se: make([]float64, d+1), t: make([]float64, d+1), p: make([]float64, d+1),
 		lo: make([]float64, d+1), hi: make([]float64, d+1),
 	}
-	varB0 := 1 / n
-	for i := 0; i < d; i++ {
-		for j := 0; j < d; j++ {
-			varB0 += mux[i] * c[i*d+j] * mux[j]
-		}
-	}
+	varB0 := 1/n + muCmu
 	q := math.NaN()
 	if df > 0 {
 		q = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(0.975)
@@ -117,7 +118,7 @@ func olsTable(ainv, mxx []float64, alpha float64, fit *linFit, mxy []float64, my
 	for i, cf := range coefs {
 		v := varB0
 		if i > 0 {
-			v = c[(i-1)*d+(i-1)]
+			v = diag[i-1]
 		}
 		se := math.Sqrt(sigma2 * v)
 		tv := cf / se
@@ -161,19 +162,6 @@ func fSurvival(f, d1, d2 float64) float64 {
 		return 1
 	}
 	return mathext.RegIncBeta(d2/2, d1/2, d2/(d2+d1*f))
-}
-
-// matMul sets c = a·b for row-major n×n matrices.
-func matMul(a, b, c []float64, n int) {
-	for i := 0; i < n; i++ {
-		for j := 0; j < n; j++ {
-			var s float64
-			for k := 0; k < n; k++ {
-				s += a[i*n+k] * b[k*n+j]
-			}
-			c[i*n+j] = s
-		}
-	}
 }
 
 // predict is μ_y + βᵀ(x − μ_x).

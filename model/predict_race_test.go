@@ -1,0 +1,6 @@
+//go:build race
+
+package model
+
+// predictRaceEnabled: the race detector allocates, so allocation tests skip.
+const predictRaceEnabled = true
