@@ -1,0 +1,333 @@
+package io.symscore.client;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One WebSocket connection to a symscore endpoint ({@code /symetry/ws/learn}, {@code forget} or
+ * {@code predict}) bound to its extra keys ({@code [pid]} or {@code [pid, modelId]}).
+ *
+ * <p>Pipelining: {@link #send} returns at once with a future for the reply; many messages can be
+ * in flight, and replies complete their futures in the order the messages were sent. A future
+ * completes normally with an OK reply and exceptionally with a {@link SymscoreException} for an
+ * error reply (status, statusString and values such as {@code stringToSign}) or when the
+ * connection fails or closes (then {@link SymscoreException#closeCode()} says how; after an
+ * authentication failure the server closes with 1008 and every later message fails). An error
+ * reply other than an authentication failure leaves the session usable.
+ *
+ * <p>Framing: every message is sent signed and framed ({@code <N>,<header><payload>}) unless the
+ * session was opened with session frames, in which case only the first one is and later ones
+ * are the bare payload. Signed learn and forget messages carry strictly increasing dates, so the
+ * server never takes one for a replay.
+ *
+ * <p>Replies sent in several WebSocket fragments are reassembled; a reply longer than the
+ * client's limit fails the session. Safe for concurrent use: concurrent senders are ordered by
+ * an internal lock. The futures complete on the HTTP client's executor: do not block there
+ * waiting for a later reply of the same session.
+ */
+public final class Session implements AutoCloseable {
+    /** The three WebSocket endpoints. */
+    public enum Endpoint {
+        LEARN("learn"), FORGET("forget"), PREDICT("predict");
+
+        private final String path;
+
+        Endpoint(String name) {
+            this.path = "/symetry/ws/" + name;
+        }
+
+        /** The request path, e.g. {@code /symetry/ws/learn}. */
+        public String path() {
+            return path;
+        }
+    }
+
+    private final Signer signer;
+    private final String serviceURL;
+    private final List<String> extraKeys;
+    private final boolean sessionFrames;
+    private final Duration timeout;
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile WebSocket ws;
+
+    private final Object lock = new Object();
+    // lock guards pending, sendChain, framedSent, failure, closing.
+    private final ArrayDeque<CompletableFuture<Reply>> pending = new ArrayDeque<>();
+    private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
+    private boolean framedSent;
+    private SymscoreException failure;
+    private boolean closing;
+
+    private Session(Signer signer, String serviceURL, List<String> extraKeys, boolean sessionFrames,
+                    Duration timeout) {
+        this.signer = signer;
+        this.serviceURL = serviceURL;
+        this.extraKeys = List.copyOf(extraKeys);
+        this.sessionFrames = sessionFrames;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Connects. {@code dialURI} is the ws:// or wss:// URI to dial; {@code serviceURL} is the URL
+     * the signatures cover (the same URI, as the server rebuilds it from the Host header).
+     */
+    static Session open(HttpClient http, Signer signer, URI dialURI, String serviceURL,
+                        List<String> extraKeys, boolean sessionFrames, Duration timeout,
+                        int maxReplyChars) {
+        Session s = new Session(signer, serviceURL, extraKeys, sessionFrames, timeout);
+        try {
+            s.ws = http.newWebSocketBuilder()
+                    .connectTimeout(timeout)
+                    .buildAsync(dialURI, s.new Listener(maxReplyChars))
+                    .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof WebSocketHandshakeException) {
+                int code = ((WebSocketHandshakeException) c).getResponse().statusCode();
+                throw new SymscoreException("websocket handshake with " + dialURI + " refused: HTTP "
+                        + code, code, -1, c);
+            }
+            throw new SymscoreException("cannot connect to " + dialURI + ": " + SymscoreClient.describe(c), 0, -1, c);
+        } catch (TimeoutException e) {
+            throw new SymscoreException("cannot connect to " + dialURI + ": timed out", 0, -1, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SymscoreException("interrupted while connecting", 0, -1, e);
+        }
+        return s;
+    }
+
+    /** The URL the signatures cover, e.g. {@code ws://127.0.0.1:8080/symetry/ws/learn}. */
+    public String serviceURL() {
+        return serviceURL;
+    }
+
+    /** The extra keys sent with every signed message. */
+    public List<String> extraKeys() {
+        return extraKeys;
+    }
+
+    /** Sends one DataFrame; see {@link #send(String)}. */
+    public CompletableFuture<Reply> send(DataFrame df) {
+        return send(df.toJson());
+    }
+
+    /**
+     * Sends one message with {@code payload} (a DataFrame JSON object) without waiting for the
+     * reply, and returns the future of its reply.
+     */
+    public CompletableFuture<Reply> send(String payload) {
+        CompletableFuture<Reply> f = new CompletableFuture<>();
+        synchronized (lock) {
+            if (failure != null) {
+                f.completeExceptionally(failure);
+                return f;
+            }
+            if (closing) {
+                f.completeExceptionally(new SymscoreException("session is closed", 0, -1, null));
+                return f;
+            }
+            String msg = framedSent && sessionFrames
+                    ? payload
+                    : signer.frame(payload, serviceURL, extraKeys);
+            framedSent = true;
+            pending.addLast(f);
+            WebSocket w = ws;
+            sendChain = sendChain.thenCompose(v -> w.sendText(msg, true));
+            sendChain.whenComplete((v, e) -> {
+                if (e != null) {
+                    fail(new SymscoreException("cannot send: " + unwrap(e), 0, -1, unwrap(e)));
+                    w.abort();
+                }
+            });
+        }
+        return f;
+    }
+
+    /** Sends one DataFrame and waits for its reply; throws {@link SymscoreException} on errors. */
+    public Reply request(DataFrame df) {
+        return await(send(df), timeout);
+    }
+
+    /** Waits for a reply future, rethrowing its {@link SymscoreException}. */
+    public static Reply await(CompletableFuture<Reply> f, Duration timeout) {
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof SymscoreException) {
+                throw (SymscoreException) c;
+            }
+            throw new SymscoreException(String.valueOf(c), 0, -1, c);
+        } catch (TimeoutException e) {
+            throw new SymscoreException("no reply within " + timeout, 0, -1, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SymscoreException("interrupted while waiting for a reply", 0, -1, e);
+        }
+    }
+
+    /** Messages sent whose reply has not arrived yet. */
+    public int inFlight() {
+        synchronized (lock) {
+            return pending.size();
+        }
+    }
+
+    /** True until the connection fails or is closed. */
+    public boolean isOpen() {
+        synchronized (lock) {
+            return failure == null && !closing;
+        }
+    }
+
+    /**
+     * Waits (up to the client's request timeout) for the replies still in flight, then closes the
+     * connection with status 1000. Messages whose reply did not arrive fail.
+     */
+    @Override
+    public void close() {
+        CompletableFuture<Reply> last;
+        CompletableFuture<?> chain;
+        synchronized (lock) {
+            closing = true;
+            last = pending.peekLast();
+            chain = sendChain;
+        }
+        long ms = timeout.toMillis();
+        if (last != null) {
+            quietly(last, ms);
+        }
+        WebSocket w = ws;
+        quietly(chain.handle((v, e) -> null)
+                .thenCompose(v -> w.sendClose(WebSocket.NORMAL_CLOSURE, "")), ms);
+        quietly(closed, ms);
+        w.abort();
+        fail(new SymscoreException("session is closed", 0, WebSocket.NORMAL_CLOSURE, null));
+    }
+
+    private static void quietly(CompletableFuture<?> f, long ms) {
+        try {
+            f.get(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            // closing: the outcome is reported through the futures
+        }
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    /** Marks the session failed and fails every reply still pending. */
+    private void fail(SymscoreException e) {
+        List<CompletableFuture<Reply>> drained;
+        synchronized (lock) {
+            if (failure == null) {
+                failure = e;
+            }
+            drained = new ArrayList<>(pending);
+            pending.clear();
+        }
+        for (CompletableFuture<Reply> f : drained) {
+            f.completeExceptionally(e);
+        }
+    }
+
+    private void deliver(String text) {
+        CompletableFuture<Reply> f;
+        synchronized (lock) {
+            f = pending.pollFirst();
+        }
+        if (f == null) {
+            fail(new SymscoreException("reply received with no message in flight", 0, -1, null));
+            ws.abort();
+            return;
+        }
+        Reply r;
+        try {
+            r = Reply.parse(text);
+        } catch (SymscoreException e) {
+            f.completeExceptionally(e);
+            return;
+        }
+        if (r.isSuccess()) {
+            f.complete(r);
+        } else {
+            f.completeExceptionally(new SymscoreException(r));
+        }
+    }
+
+    /** Receives frames; the WebSocket invokes it one call at a time. */
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder buf = new StringBuilder();
+        private final int maxReplyChars;
+
+        Listener(int maxReplyChars) {
+            this.maxReplyChars = maxReplyChars;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            if (buf.length() + data.length() > maxReplyChars) {
+                buf.setLength(0);
+                fail(new SymscoreException("reply longer than " + maxReplyChars + " characters", 0, -1, null));
+                webSocket.abort();
+                return null;
+            }
+            buf.append(data);
+            webSocket.request(1);
+            if (last) {
+                String text = buf.toString();
+                buf.setLength(0);
+                deliver(text);
+            }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            fail(new SymscoreException("unexpected binary frame from server", 0, -1, null));
+            webSocket.abort();
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            String why = reason == null || reason.isEmpty() ? "" : " (" + reason + ")";
+            fail(new SymscoreException("connection closed by server with status " + statusCode + why,
+                    0, statusCode, null));
+            closed.complete(statusCode);
+            webSocket.sendClose(WebSocket.NORMAL_CLOSURE, "");
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            fail(new SymscoreException("connection failed: " + error, 0, -1, error));
+            closed.complete(-1);
+        }
+    }
+}

@@ -1,0 +1,360 @@
+package io.symscore.client;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * A symscore client for one customer: the REST control plane (signed requests, PROTOCOL.md 2)
+ * and WebSocket {@link Session}s for learn, forget and predict.
+ *
+ * <p>Every REST method returns when the server has answered; a reply whose status is not OK,
+ * CREATED or ACCEPTED is thrown as a {@link SymscoreException}, as are transport failures.
+ * {@link #build} submits a build job and polls it until it finishes. Safe for concurrent use;
+ * one client (one HTTP client, one {@link Signer}) per customer per process is the intended use.
+ */
+public final class SymscoreClient {
+    private final String scheme;
+    private final String authority;
+    private final String basePath;
+    private final Signer signer;
+    private final HttpClient http;
+    private final Duration requestTimeout;
+    private final Duration jobTimeout;
+    private final boolean sessionFrames;
+    private final int maxReplyChars;
+
+    private SymscoreClient(Builder b) {
+        URI u = URI.create(b.url);
+        String sch = u.getScheme() == null ? "" : u.getScheme().toLowerCase();
+        if (!sch.equals("http") && !sch.equals("https")) {
+            throw new IllegalArgumentException("url must start with http:// or https://: " + b.url);
+        }
+        if (u.getHost() == null) {
+            throw new IllegalArgumentException("url has no host: " + b.url);
+        }
+        this.scheme = sch;
+        int port = u.getPort();
+        boolean defaultPort = port == -1 || (sch.equals("http") && port == 80) || (sch.equals("https") && port == 443);
+        this.authority = defaultPort ? u.getHost() : u.getHost() + ":" + port;
+        String p = u.getRawPath() == null ? "" : u.getRawPath();
+        this.basePath = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+        this.signer = new Signer(b.cid, b.secret, b.clock);
+        this.requestTimeout = b.requestTimeout;
+        this.jobTimeout = b.jobTimeout;
+        this.sessionFrames = b.sessionFrames;
+        this.maxReplyChars = b.maxReplyChars;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(b.connectTimeout)
+                .build();
+    }
+
+    /** A builder for a client of {@code url} (e.g. {@code http://127.0.0.1:8080}). */
+    public static Builder builder(String url, String cid, String secret) {
+        return new Builder(url, cid, secret);
+    }
+
+    /** The signer (customer id, secret, dates) this client uses. */
+    public Signer signer() {
+        return signer;
+    }
+
+    // ---- WebSocket ----
+
+    /** Opens a learn session for project {@code pid}. */
+    public Session learnSession(String pid) {
+        return openSession(Session.Endpoint.LEARN, pid);
+    }
+
+    /** Opens a forget session for project {@code pid}. */
+    public Session forgetSession(String pid) {
+        return openSession(Session.Endpoint.FORGET, pid);
+    }
+
+    /** Opens a predict session for model {@code modelId} of project {@code pid}. */
+    public Session predictSession(String pid, String modelId) {
+        return openSession(Session.Endpoint.PREDICT, pid, modelId);
+    }
+
+    /** Opens a session on {@code endpoint} with these extra keys. */
+    public Session openSession(Session.Endpoint endpoint, String... extraKeys) {
+        String ws = scheme.equals("https") ? "wss" : "ws";
+        String url = ws + "://" + authority + basePath + endpoint.path();
+        return Session.open(http, signer, URI.create(url), url, Arrays.asList(extraKeys),
+                sessionFrames, requestTimeout, maxReplyChars);
+    }
+
+    // ---- REST: projects ----
+
+    /** Creates project {@code pid} of {@code type} ("cpu" or "partition") with parameters. */
+    public Reply createProject(String pid, String type, Map<String, String> params) {
+        String q = "pid=" + enc(pid) + "&type=" + enc(type);
+        return call("POST", "/projects", q, Json.toJson(params == null ? Map.of() : params));
+    }
+
+    /** Deletes project {@code pid} and its models. */
+    public Reply deleteProject(String pid) {
+        return call("DELETE", "/projects/" + enc(pid), null, null);
+    }
+
+    /** The customer's project ids. */
+    public List<String> listProjects() {
+        return call("GET", "/projects/list", null, null).stringList();
+    }
+
+    /** {@code values.smlInfo} of project {@code pid}. */
+    public Map<String, Object> projectInfo(String pid) {
+        return call("GET", "/projects/" + enc(pid) + "/info", null, null).object("smlInfo");
+    }
+
+    /** Learns a DataFrame over REST. */
+    public Reply learn(String pid, DataFrame df) {
+        return call("POST", "/projects/" + enc(pid) + "/learn", null, df.toJson());
+    }
+
+    /** Forgets a DataFrame over REST. */
+    public Reply forget(String pid, DataFrame df) {
+        return call("POST", "/projects/" + enc(pid) + "/forget", null, df.toJson());
+    }
+
+    /** Freezes (refuses learn and forget) or unfreezes project {@code pid}. */
+    public Reply freeze(String pid, boolean frozen) {
+        return call("GET", "/projects/" + enc(pid) + (frozen ? "/freeze" : "/unfreeze"), null, null);
+    }
+
+    /** Folds project {@code other}'s statistics into project {@code pid}. */
+    public Reply merge(String pid, String other) {
+        return call("GET", "/projects/" + enc(pid) + "/merge", "otherProjectName=" + enc(other), null);
+    }
+
+    // ---- REST: models ----
+
+    /**
+     * Builds model {@code modelId} with {@code algo} and waits for the build job to finish.
+     * Returns the finished job's reply; a failed build is thrown with its status and reason.
+     */
+    public Reply build(String pid, String algo, String modelId, MLContext ctx) {
+        String q = "algo=" + enc(algo) + "&modelid=" + enc(modelId);
+        Reply r = call("POST", "/projects/" + enc(pid) + "/build", q, ctx.toJson());
+        if (r.httpCode() != 202) {
+            return r; // built synchronously
+        }
+        String loc = r.header("Location");
+        if (loc == null) {
+            String id = r.header("sym-job-id");
+            if (id == null) {
+                throw new SymscoreException("build accepted without Location or sym-job-id", 202, -1, null);
+            }
+            loc = restPath("/jobs/" + enc(id));
+        }
+        return awaitJob(loc);
+    }
+
+    /** Polls a job ({@code Location} path or URL) until it is no longer running. */
+    public Reply awaitJob(String location) {
+        URI u = URI.create(location);
+        String path = u.getRawPath();
+        String query = u.getRawQuery();
+        long deadline = System.nanoTime() + jobTimeout.toNanos();
+        long sleepMs = 1;
+        while (true) {
+            Reply r = send("GET", path, query, null);
+            if (r.httpCode() != 202) {
+                return r;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new SymscoreException("job " + location + " still running after " + jobTimeout, 202, -1, null);
+            }
+            try {
+                Thread.sleep(sleepMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SymscoreException("interrupted while waiting for job " + location, 0, -1, e);
+            }
+            sleepMs = Math.min(sleepMs * 2, 100);
+        }
+    }
+
+    /** {@code values.modelInfo} of a model. */
+    public Map<String, Object> modelInfo(String pid, String modelId) {
+        return call("GET", "/projects/" + enc(pid) + "/models/" + enc(modelId), null, null).object("modelInfo");
+    }
+
+    /** Deletes a model. */
+    public Reply deleteModel(String pid, String modelId) {
+        return call("DELETE", "/projects/" + enc(pid) + "/models/" + enc(modelId), null, null);
+    }
+
+    /** Scores every row of {@code df} over REST: one map per row (KSVSMap). */
+    public List<Map<String, String>> predict(String pid, String modelId, DataFrame df, boolean impute) {
+        return call("POST", "/projects/" + enc(pid) + "/predict/" + enc(modelId),
+                impute ? "impute=true" : null, df.toJson()).predictions();
+    }
+
+    /** Explores with {@code metric} (uni, bi, anova, ...): one map per MLContext (KSVDMap). */
+    public List<Map<String, Double>> explore(String pid, String metric, List<MLContext> ctxs) {
+        List<Object> vals = new ArrayList<>(ctxs.size());
+        for (MLContext c : ctxs) {
+            vals.add(c.toMap());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("values", vals);
+        return call("POST", "/projects/" + enc(pid) + "/explore", "metric=" + enc(metric),
+                Json.toJson(body)).statistics();
+    }
+
+    // ---- REST: plumbing ----
+
+    /**
+     * Sends one signed REST request to {@code /symetry/rest/{cid}<path>}; {@code rawQuery} is
+     * the already encoded query (or null), {@code body} the JSON body (or null).
+     */
+    public Reply call(String method, String path, String rawQuery, String body) {
+        return send(method, restPath(path), rawQuery, body);
+    }
+
+    private String restPath(String path) {
+        return basePath + "/symetry/rest/" + enc(signer.cid()) + path;
+    }
+
+    private Reply send(String method, String resource, String rawQuery, String body) {
+        Signer.RestHeaders h = signer.signRest(method, resource, rawQuery, body);
+        String url = scheme + "://" + authority + resource
+                + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
+        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url))
+                .timeout(requestTimeout)
+                .header("Authorization", h.signature)
+                .header("sym-date", h.date)
+                .header("Content-MD5", h.contentMD5)
+                .header("Content-Type", "application/json")
+                .header("sym-client", "symscore-java")
+                .method(method, body == null || body.isEmpty()
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        HttpResponse<String> resp;
+        try {
+            resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new SymscoreException(method + " " + resource + ": " + describe(e), 0, -1, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SymscoreException("interrupted: " + method + " " + resource, 0, -1, e);
+        }
+        int code = resp.statusCode();
+        Reply r;
+        try {
+            r = Reply.parse(resp.body(), code, resp.headers().map());
+        } catch (SymscoreException e) {
+            String b = resp.body();
+            String cut = b.length() > 200 ? b.substring(0, 200) + "..." : b;
+            throw new SymscoreException(method + " " + resource + ": HTTP " + code + ", "
+                    + e.getMessage() + ": " + cut, code, -1, e);
+        }
+        if (!r.isSuccess()) {
+            throw new SymscoreException(r);
+        }
+        return r;
+    }
+
+    /** The exception's class and the first message found along its causes. */
+    static String describe(Throwable e) {
+        String msg = null;
+        for (Throwable t = e; t != null && msg == null; t = t.getCause()) {
+            msg = t.getMessage();
+        }
+        return e.getClass().getSimpleName() + (msg == null ? "" : " (" + msg + ")");
+    }
+
+    /**
+     * Percent-encodes one path segment or query value: every byte except the RFC 3986
+     * unreserved characters ({@code A-Z a-z 0-9 - . _ ~}).
+     */
+    public static String enc(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = x & 0xff;
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~') {
+                b.append((char) c);
+            } else {
+                b.append('%').append("0123456789ABCDEF".charAt(c >> 4)).append("0123456789ABCDEF".charAt(c & 15));
+            }
+        }
+        return b.toString();
+    }
+
+    /** Options of a {@link SymscoreClient}. */
+    public static final class Builder {
+        private final String url;
+        private final String cid;
+        private final String secret;
+        private boolean sessionFrames;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private Duration jobTimeout = Duration.ofMinutes(5);
+        private LongSupplier clock = Signer::systemNanos;
+        private int maxReplyChars = 64 << 20;
+
+        private Builder(String url, String cid, String secret) {
+            this.url = url;
+            this.cid = cid;
+            this.secret = secret;
+        }
+
+        /**
+         * When true, WebSocket sessions sign only their first message and send later ones as
+         * bare payloads (faster; refused by servers that require every frame signed). Default
+         * false: every message is signed.
+         */
+        public Builder sessionFrames(boolean on) {
+            this.sessionFrames = on;
+            return this;
+        }
+
+        /** TCP connect timeout (default 10 s). */
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = d;
+            return this;
+        }
+
+        /** REST request timeout, WebSocket handshake timeout and close wait (default 30 s). */
+        public Builder requestTimeout(Duration d) {
+            this.requestTimeout = d;
+            return this;
+        }
+
+        /** How long {@link SymscoreClient#build} waits for a build job (default 5 min). */
+        public Builder jobTimeout(Duration d) {
+            this.jobTimeout = d;
+            return this;
+        }
+
+        /** Clock for message dates, nanoseconds since the Unix epoch (default: system clock). */
+        public Builder clock(LongSupplier nanos) {
+            this.clock = nanos;
+            return this;
+        }
+
+        /** Longest WebSocket reply accepted, in characters (default 64 Mi). */
+        public Builder maxReplyChars(int n) {
+            this.maxReplyChars = n;
+            return this;
+        }
+
+        /** The client. */
+        public SymscoreClient build() {
+            return new SymscoreClient(this);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+"""symscore client: signed REST control plane and pipelined WebSocket sessions.
+
+Quick use::
+
+    from symscore_client import Client, DataFrame, MLContext
+
+    c = Client("http://127.0.0.1:8080", "c1", "A1ciUrDJgm5LIJU710bxeQ==")
+    c.create_project("p1")
+    async with c.learn_session("p1") as s:          # in a coroutine
+        futs = [await s.send(df) for df in frames]   # pipelined
+        replies = [await f for f in futs]            # in order
+    c.build("p1", "lda", "m1", MLContext(target_names=["y"], input_names=["a", "b"]))
+
+The REST client needs only the standard library; sessions need ``websockets`` (>= 10), which is
+imported when the first session opens (or when ``Session`` is first used from this package).
+"""
+
+from .client import Client, SessionOpener, enc
+from .dataframe import DataFrame, MLContext
+from .paths import FORGET, LEARN, PREDICT
+from .reply import Reply, Status, SymscoreError
+from .signer import RestHeaders, Signer, content_md5, format_date, json_quote
+
+__all__ = [
+    "Client", "DataFrame", "MLContext", "Reply", "Status", "SymscoreError", "Session",
+    "SessionOpener", "Signer", "RestHeaders", "content_md5", "format_date", "json_quote", "enc",
+    "LEARN", "FORGET", "PREDICT",
+]
+
+
+def __getattr__(name):
+    if name == "Session":
+        from .session import Session
+
+        return Session
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))

@@ -1,0 +1,225 @@
+"""The symscore client: signed REST calls (synchronous) and WebSocket sessions (asyncio)."""
+
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from .paths import FORGET, LEARN, PREDICT
+from .reply import Reply, SymscoreError
+from .signer import Signer
+
+
+def enc(s):
+    """Percent-encodes a path segment or query value: all but A-Z a-z 0-9 - . _ ~."""
+    return urllib.parse.quote(s, safe="")
+
+
+class SessionOpener:
+    """What ``Client.learn_session`` and friends return: await it, or use ``async with``."""
+
+    def __init__(self, connect):
+        self._connect = connect
+        self._session = None
+
+    def __await__(self):
+        return self._connect().__await__()
+
+    async def __aenter__(self):
+        self._session = await self._connect()
+        return self._session
+
+    async def __aexit__(self, *exc):
+        await self._session.close()
+
+
+class Client:
+    """A symscore client for one customer.
+
+    REST methods block until the server answered and raise SymscoreError for a reply whose
+    status is not OK, CREATED or ACCEPTED and for transport failures. ``build`` submits a build
+    job and polls it until it finishes. Sessions (``learn_session`` ...) are asyncio objects.
+    Thread-safe for REST calls; one client (one Signer) per customer per process.
+
+    ``session_frames=True``: WebSocket sessions sign only their first message and send later
+    ones bare (faster; refused by servers that require every frame signed).
+    """
+
+    def __init__(self, url, cid, secret, session_frames=False, timeout=30.0, job_timeout=300.0,
+                 clock_ns=None, max_reply_bytes=64 << 20):
+        u = urllib.parse.urlsplit(url)
+        scheme = u.scheme.lower()
+        if scheme not in ("http", "https"):
+            raise ValueError("url must start with http:// or https://: %s" % url)
+        if not u.hostname:
+            raise ValueError("url has no host: %s" % url)
+        port = u.port
+        host = u.hostname if ":" not in u.hostname else "[%s]" % u.hostname
+        default = port is None or (scheme, port) in (("http", 80), ("https", 443))
+        self._scheme = scheme
+        self._authority = host if default else "%s:%d" % (host, port)
+        self._base_path = u.path.rstrip("/")
+        self.signer = Signer(cid, secret, clock_ns) if clock_ns else Signer(cid, secret)
+        self._session_frames = session_frames
+        self._timeout = timeout
+        self._job_timeout = job_timeout
+        self._max_reply = max_reply_bytes
+        # No proxies from the environment: requests go where the URL says.
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    # ---- WebSocket ----
+
+    def open_session(self, path, *extra_keys):
+        """A SessionOpener for ``path`` (LEARN, FORGET or PREDICT) with extra keys."""
+        ws = "wss" if self._scheme == "https" else "ws"
+        url = "%s://%s%s%s" % (ws, self._authority, self._base_path, path)
+
+        def connect():
+            from .session import Session  # needs websockets; REST alone does not
+
+            return Session.connect(url, self.signer, url, extra_keys, self._session_frames,
+                                   self._timeout, self._max_reply)
+
+        return SessionOpener(connect)
+
+    def learn_session(self, pid):
+        """A learn session for project ``pid``: ``async with client.learn_session(p) as s``."""
+        return self.open_session(LEARN, pid)
+
+    def forget_session(self, pid):
+        """A forget session for project ``pid``."""
+        return self.open_session(FORGET, pid)
+
+    def predict_session(self, pid, model_id):
+        """A predict session for model ``model_id`` of project ``pid``."""
+        return self.open_session(PREDICT, pid, model_id)
+
+    # ---- REST: projects ----
+
+    def create_project(self, pid, type="cpu", params=None):  # noqa: A002 - the wire name
+        """Creates project ``pid`` ("cpu" or "partition") with a flat string map of parameters."""
+        q = "pid=%s&type=%s" % (enc(pid), enc(type))
+        return self.call("POST", "/projects", q, json.dumps(params or {}, ensure_ascii=False,
+                                                              separators=(",", ":")))
+
+    def delete_project(self, pid):
+        """Deletes project ``pid`` and its models."""
+        return self.call("DELETE", "/projects/" + enc(pid))
+
+    def list_projects(self):
+        """The customer's project ids."""
+        return self.call("GET", "/projects/list").string_list()
+
+    def project_info(self, pid):
+        """``values.smlInfo`` of project ``pid``."""
+        return self.call("GET", "/projects/%s/info" % enc(pid)).object("smlInfo")
+
+    def learn(self, pid, df):
+        """Learns a DataFrame over REST."""
+        return self.call("POST", "/projects/%s/learn" % enc(pid), None, df.to_json())
+
+    def forget(self, pid, df):
+        """Forgets a DataFrame over REST."""
+        return self.call("POST", "/projects/%s/forget" % enc(pid), None, df.to_json())
+
+    def freeze(self, pid, frozen=True):
+        """Freezes (refuses learn and forget) or unfreezes project ``pid``."""
+        return self.call("GET", "/projects/%s/%s" % (enc(pid), "freeze" if frozen else "unfreeze"))
+
+    def merge(self, pid, other):
+        """Folds project ``other``'s statistics into project ``pid``."""
+        return self.call("GET", "/projects/%s/merge" % enc(pid), "otherProjectName=" + enc(other))
+
+    # ---- REST: models ----
+
+    def build(self, pid, algo, model_id, ctx):
+        """Builds a model and waits for the job; a failed build raises its status and reason."""
+        q = "algo=%s&modelid=%s" % (enc(algo), enc(model_id))
+        r = self.call("POST", "/projects/%s/build" % enc(pid), q, ctx.to_json())
+        if r.http_code != 202:
+            return r  # built synchronously
+        loc = r.header("Location")
+        if not loc:
+            job = r.header("sym-job-id")
+            if not job:
+                raise SymscoreError("build accepted without Location or sym-job-id", http_code=202)
+            loc = self._rest_path("/jobs/" + enc(job))
+        return self.await_job(loc)
+
+    def await_job(self, location):
+        """Polls a job (its Location path or URL) until it is no longer running."""
+        u = urllib.parse.urlsplit(location)
+        deadline = time.monotonic() + self._job_timeout
+        pause = 0.001
+        while True:
+            r = self._send("GET", u.path, u.query or None, None)
+            if r.http_code != 202:
+                return r
+            if time.monotonic() > deadline:
+                raise SymscoreError("job %s still running after %ss" % (location, self._job_timeout),
+                                    http_code=202)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+    def model_info(self, pid, model_id):
+        """``values.modelInfo`` of a model."""
+        return self.call("GET", "/projects/%s/models/%s" % (enc(pid), enc(model_id))).object("modelInfo")
+
+    def delete_model(self, pid, model_id):
+        """Deletes a model."""
+        return self.call("DELETE", "/projects/%s/models/%s" % (enc(pid), enc(model_id)))
+
+    def predict(self, pid, model_id, df, impute=False):
+        """Scores every row of ``df`` over REST: one dict per row (KSVSMap)."""
+        return self.call("POST", "/projects/%s/predict/%s" % (enc(pid), enc(model_id)),
+                         "impute=true" if impute else None, df.to_json()).predictions()
+
+    def explore(self, pid, metric, ctxs):
+        """Explores with ``metric`` (uni, bi, anova, ...): one dict per MLContext (KSVDMap)."""
+        body = '{"values":[' + ",".join(c.to_json() for c in ctxs) + "]}"
+        return self.call("POST", "/projects/%s/explore" % enc(pid), "metric=" + enc(metric),
+                         body).statistics()
+
+    # ---- REST: plumbing ----
+
+    def call(self, method, path, raw_query=None, body=None):
+        """One signed request to ``/symetry/rest/{cid}<path>``; ``raw_query`` already encoded."""
+        return self._send(method, self._rest_path(path), raw_query, body)
+
+    def _rest_path(self, path):
+        return "%s/symetry/rest/%s%s" % (self._base_path, enc(self.signer.cid), path)
+
+    def _send(self, method, resource, raw_query, body):
+        h = self.signer.sign_rest(method, resource, raw_query, body)
+        url = "%s://%s%s%s" % (self._scheme, self._authority, resource,
+                               "?" + raw_query if raw_query else "")
+        headers = {
+            "Authorization": h.signature,
+            "sym-date": h.date,
+            "Content-MD5": h.content_md5,
+            "Content-Type": "application/json",
+            "sym-client": "symscore-python",
+        }
+        data = body.encode("utf-8") if body else None
+        req = urllib.request.Request(url, data=data, method=method, headers=headers)
+        try:
+            with self._opener.open(req, timeout=self._timeout) as resp:
+                code, hdrs, raw = resp.status, resp.headers, resp.read(self._max_reply + 1)
+        except urllib.error.HTTPError as e:
+            code, hdrs, raw = e.code, e.headers, e.read(self._max_reply + 1)
+        except (urllib.error.URLError, OSError) as e:
+            raise SymscoreError("%s %s: %s" % (method, resource, e)) from e
+        if len(raw) > self._max_reply:
+            raise SymscoreError("%s %s: reply longer than %d bytes" % (method, resource, self._max_reply),
+                                http_code=code)
+        text = raw.decode("utf-8", errors="replace")
+        try:
+            r = Reply.parse(text, code, dict(hdrs.items()) if hdrs else None)
+        except SymscoreError as e:
+            cut = text if len(text) <= 200 else text[:200] + "..."
+            raise SymscoreError("%s %s: HTTP %d, %s: %s" % (method, resource, code, e, cut),
+                                http_code=code) from None
+        if not r.ok:
+            raise SymscoreError.from_reply(r)
+        return r

@@ -1,0 +1,5 @@
+"""Request paths of the WebSocket endpoints."""
+
+LEARN = "/symetry/ws/learn"
+FORGET = "/symetry/ws/forget"
+PREDICT = "/symetry/ws/predict"

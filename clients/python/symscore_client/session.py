@@ -1,0 +1,172 @@
+"""WebSocket sessions for learn, forget and predict (asyncio, ``websockets`` >= 10)."""
+
+import asyncio
+import collections
+
+import websockets
+
+from .dataframe import DataFrame
+from .reply import Reply, SymscoreError
+
+
+def _close_code(exc):
+    rcvd = getattr(exc, "rcvd", None)
+    return rcvd.code if rcvd is not None else None
+
+
+class Session:
+    """One WebSocket connection to a symscore endpoint, bound to its extra keys.
+
+    Pipelining: ``await send(df)`` writes the message and returns a future of its reply without
+    waiting for it; many messages can be in flight and replies resolve their futures in the
+    order the messages were sent. A future resolves to an OK Reply, or raises SymscoreError for
+    an error reply (``status``, ``status_string``, ``values`` such as ``stringToSign``) or when
+    the connection fails or closes (``close_code``; after an authentication failure the server
+    closes with 1008 and every later message fails). An error reply other than an
+    authentication failure leaves the session usable.
+
+    Every message is signed and framed unless the session uses session frames: then only the
+    first one is, later ones are the bare payload. Fragmented replies are reassembled by
+    ``websockets``. Use from one event loop; concurrent senders are ordered by a lock.
+    """
+
+    def __init__(self, ws, signer, service_url, extra_keys, session_frames, timeout):
+        self._ws = ws
+        self._signer = signer
+        self.service_url = service_url
+        self.extra_keys = list(extra_keys)
+        self._session_frames = session_frames
+        self._timeout = timeout
+        self._lock = asyncio.Lock()  # orders (pending.append, ws.send) pairs
+        self._pending = collections.deque()
+        self._framed_sent = False
+        self._failure = None
+        self._closing = False
+        self._reader = asyncio.ensure_future(self._read_loop())
+
+    @classmethod
+    async def connect(cls, dial_url, signer, service_url, extra_keys, session_frames=False,
+                      timeout=30.0, max_size=64 << 20):
+        """Connects to ``dial_url``; ``service_url`` is what the signatures cover."""
+        try:
+            ws = await asyncio.wait_for(
+                websockets.connect(dial_url, compression=None, max_size=max_size), timeout)
+        except asyncio.TimeoutError:
+            raise SymscoreError("cannot connect to %s: timed out" % dial_url) from None
+        except (OSError, websockets.exceptions.WebSocketException) as e:
+            code = getattr(e, "status_code", None) or getattr(getattr(e, "response", None), "status_code", 0)
+            raise SymscoreError("cannot connect to %s: %s" % (dial_url, e), http_code=code or 0) from e
+        return cls(ws, signer, service_url, extra_keys, session_frames, timeout)
+
+    @property
+    def in_flight(self):
+        """Messages sent whose reply has not arrived yet."""
+        return len(self._pending)
+
+    @property
+    def is_open(self):
+        """True until the connection fails or is closed."""
+        return self._failure is None and not self._closing
+
+    async def send(self, payload):
+        """Sends one message (a DataFrame or its JSON) and returns the future of its reply."""
+        if isinstance(payload, DataFrame):
+            payload = payload.to_json()
+        fut = asyncio.get_running_loop().create_future()
+        async with self._lock:
+            if self._failure is not None:
+                fut.set_exception(self._failure.copy())
+                return fut
+            if self._closing:
+                fut.set_exception(SymscoreError("session is closed"))
+                return fut
+            if self._framed_sent and self._session_frames:
+                msg = payload
+            else:
+                msg = self._signer.frame(payload, self.service_url, self.extra_keys)
+            self._framed_sent = True
+            self._pending.append(fut)
+            try:
+                await self._ws.send(msg)
+            except websockets.exceptions.ConnectionClosed as e:
+                self._fail(SymscoreError("connection closed: %s" % e, close_code=_close_code(e)))
+            except Exception as e:  # noqa: BLE001 - any send failure ends the session
+                self._fail(SymscoreError("cannot send: %r" % e))
+        return fut
+
+    async def request(self, payload):
+        """Sends one message and waits for its reply; raises SymscoreError on errors."""
+        fut = await self.send(payload)
+        try:
+            return await asyncio.wait_for(fut, self._timeout)
+        except asyncio.TimeoutError:
+            raise SymscoreError("no reply within %ss" % self._timeout) from None
+
+    async def close(self):
+        """Waits (up to the timeout) for replies in flight, then closes with status 1000."""
+        self._closing = True
+        if self._pending:
+            await asyncio.wait([self._pending[-1]], timeout=self._timeout)
+        try:
+            await asyncio.wait_for(self._ws.close(), self._timeout)
+        except Exception:  # noqa: BLE001 - closing: outcome reported through the futures
+            pass
+        try:
+            await asyncio.wait_for(self._reader, self._timeout)
+        except Exception:  # noqa: BLE001
+            self._reader.cancel()
+        self._fail(SymscoreError("session is closed", close_code=1000))
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.close()
+
+    def _fail(self, err):
+        if self._failure is None:
+            self._failure = err
+        while self._pending:
+            fut = self._pending.popleft()
+            if not fut.done():
+                fut.set_exception(err.copy())
+
+    def _deliver(self, text):
+        if not self._pending:
+            self._fail(SymscoreError("reply received with no message in flight"))
+            return False
+        fut = self._pending.popleft()
+        if fut.done():  # cancelled by the caller: the reply is still consumed in order
+            return True
+        try:
+            r = Reply.parse(text)
+        except SymscoreError as e:
+            fut.set_exception(e)
+            return True
+        if r.ok:
+            fut.set_result(r)
+        else:
+            fut.set_exception(SymscoreError.from_reply(r))
+        return True
+
+    async def _read_loop(self):
+        try:
+            async for msg in self._ws:
+                if not isinstance(msg, str):
+                    self._fail(SymscoreError("unexpected binary message from server"))
+                    await self._ws.close(code=1003)
+                    return
+                if not self._deliver(msg):
+                    await self._ws.close(code=1002)
+                    return
+            code = self._ws.close_code
+            reason = getattr(self._ws, "close_reason", "") or ""
+            self._fail(SymscoreError("connection closed by server with status %s%s"
+                                     % (code, " (%s)" % reason if reason else ""), close_code=code))
+        except websockets.exceptions.ConnectionClosed as e:
+            code = _close_code(e)
+            self._fail(SymscoreError("connection closed by server with status %s" % code
+                                     if code is not None else "connection lost: %s" % e,
+                                     close_code=code))
+        except Exception as e:  # noqa: BLE001 - the reader must fail the futures, not die silently
+            self._fail(SymscoreError("connection failed: %r" % e))
