@@ -1,0 +1,31 @@
+package server
+
+import (
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// connHooks let tests reach inside one server's main listener. Production servers have an
+// empty set.
+type connHooks struct {
+	// wrapConn wraps every accepted connection (fault injection, socket options).
+	wrapConn func(net.Conn) net.Conn
+	// inflightWait replaces inflightWait when positive.
+	inflightWait time.Duration
+	// endpoints are served besides the configured ones.
+	endpoints map[string]wsEndpoint
+	// listener is set to the main listener when it starts.
+	listener atomic.Pointer[mainListener]
+}
+
+// testHooks maps a *Server to its *connHooks; set by tests before Start.
+var testHooks sync.Map
+
+func hooksFor(s *Server) *connHooks {
+	if h, ok := testHooks.Load(s); ok {
+		return h.(*connHooks)
+	}
+	return &connHooks{}
+}
