@@ -116,6 +116,11 @@ func TestIntervalSyncerFailure(t *testing.T) {
 	ffs := waltest.New(nil)
 	l, _ := open(t, dir, wal.Options{Mode: wal.ModeInterval, Interval: time.Millisecond, FS: ffs})
 	appendN(t, l, 1, 1) // creates the segment (its header is fsynced)
+	// Make record 1 durable now, so that the syncer has nothing to do until record 2 is
+	// written and the fault cannot hit before that.
+	if err := l.Sync(); err != nil {
+		t.Fatal(err)
+	}
 	ffs.Inject(waltest.Fault{Op: waltest.OpSync, Err: syscall.EIO, Repeat: true})
 	appendN(t, l, 2, 1) // written, not yet synced
 	eventually(t, func() bool { return l.Err() != nil })

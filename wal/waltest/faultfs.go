@@ -378,7 +378,9 @@ func (h *faultFile) Sync() error {
 		return err
 	}
 	h.fs.mu.Lock()
-	if st, ok := h.fs.files[h.name]; ok {
+	// Concurrent fsyncs of one file may finish out of order; what one made durable stays
+	// durable, so the watermark only grows here (Truncate lowers it).
+	if st, ok := h.fs.files[h.name]; ok && fi.Size() > st.synced {
 		st.synced = fi.Size()
 	}
 	h.fs.mu.Unlock()
