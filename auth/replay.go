@@ -31,11 +31,11 @@ type ReplayCache struct {
 
 // replayShard is one independently locked part of a ReplayCache.
 type replayShard struct {
-	mu       sync.Mutex          // guards seen, expiries
-	seen     map[replayKey]int64 // key → expiry, Unix nanoseconds
-	expiries []replayEntry       // min-heap on exp: the same entries as seen
-	capacity int                 // most entries
-	_        [64]byte            // keeps the locks of neighbouring shards on separate cache lines
+	mu       sync.Mutex    // guards seen, expiries
+	seen     replayTable   // the keys of expiries
+	expiries []replayEntry // min-heap on exp (Unix nanoseconds)
+	capacity int           // most entries
+	_        [64]byte      // keeps the locks of neighbouring shards on separate cache lines
 }
 
 type replayEntry struct {
@@ -59,14 +59,15 @@ func NewReplayCache(capacity int, window time.Duration) *ReplayCache {
 		if i < capacity%n {
 			s.capacity++
 		}
-		s.seen = make(map[replayKey]int64)
+		s.seen = newReplayTable(s.capacity)
 	}
 	return c
 }
 
 // check records key, the MAC prefix of a message dated date, and returns nil; or ErrReplay
 // if key is already recorded and unexpired at now; or ErrReplayFull if there is no room.
-// A nil cache refuses every check (fails closed). After warm-up it does not allocate.
+// A nil cache refuses every check (fails closed). It allocates only while the number of
+// live entries reaches new highs.
 func (c *ReplayCache) check(key replayKey, date, now time.Time) error {
 	if c == nil {
 		return ErrReplayFull
@@ -76,18 +77,17 @@ func (c *ReplayCache) check(key replayKey, date, now time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for len(s.expiries) > 0 && s.expiries[0].exp < nowNS {
-		delete(s.seen, s.expiries[0].key)
+		s.seen.remove(&s.expiries[0].key)
 		s.pop()
 	}
-	if _, ok := s.seen[key]; ok {
+	if s.seen.contains(&key) {
 		return ErrReplay
 	}
 	if len(s.expiries) >= s.capacity {
 		return ErrReplayFull
 	}
-	exp := date.Add(c.window).UnixNano()
-	s.seen[key] = exp
-	s.push(replayEntry{exp: exp, key: key})
+	s.seen.insert(&key)
+	s.push(replayEntry{exp: date.Add(c.window).UnixNano(), key: key})
 	return nil
 }
 
