@@ -13,13 +13,20 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// binary is the symscore binary TestMain builds for the tests that run it as a process.
-var binary string
+// binaryDir holds the symscore binary that the tests running it as a process share.
+var binaryDir string
+
+var (
+	buildOnce sync.Once
+	binary    string // set by buildOnce
+	buildErr  error
+)
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "symscore-cmd-test")
@@ -27,24 +34,36 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	binary = filepath.Join(dir, "symscore")
-	// go test puts its toolchain's bin directory first in PATH.
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "cannot build symscore:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
+	binaryDir = dir
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
 
+// symscoreBinary builds the symscore binary the first time a test needs it.
+func symscoreBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		path := filepath.Join(binaryDir, "symscore")
+		// go test puts its toolchain's bin directory first in PATH.
+		out, err := exec.Command("go", "build", "-o", path, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("cannot build symscore: %v\n%s", err, out)
+			return
+		}
+		binary = path
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binary
+}
+
 // command prepares the symscore binary with args, in an environment without SYMSCORE_*
 // variables (the tests set what they need).
-func command(args ...string) *exec.Cmd {
-	cmd := exec.Command(binary, args...)
+func command(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(symscoreBinary(t), args...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "SYMSCORE_") {
 			cmd.Env = append(cmd.Env, kv)
@@ -90,7 +109,7 @@ type process struct {
 
 func startServe(t *testing.T, args ...string) *process {
 	t.Helper()
-	p := &process{cmd: command(append([]string{"serve"}, args...)...),
+	p := &process{cmd: command(t, append([]string{"serve"}, args...)...),
 		logs: make(chan map[string]any, 100), raw: make(chan string, 100), done: make(chan error, 1)}
 	p.cmd.Stdout = &p.stdout
 	stderr, err := p.cmd.StderrPipe()
@@ -280,7 +299,7 @@ func devSecret(t *testing.T, stdout string) string {
 }
 
 func TestServeRefusesInvalidConfiguration(t *testing.T) {
-	cmd := command("serve", "--config", writeConfig(t, "listen: nope\nlimits: {max_rows: -1}\n"))
+	cmd := command(t, "serve", "--config", writeConfig(t, "listen: nope\nlimits: {max_rows: -1}\n"))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()
@@ -306,7 +325,7 @@ func TestServeFailsOnBusyPort(t *testing.T) {
 }
 
 func TestConfigCheckListsEveryProblem(t *testing.T) {
-	cmd := command("config", "check", writeConfig(t, `
+	cmd := command(t, "config", "check", writeConfig(t, `
 listen: "localhost"
 durability: sometimes
 unknown_key: 1
@@ -346,7 +365,7 @@ log: {format: xml}
 }
 
 func TestConfigCheckAcceptsValidFile(t *testing.T) {
-	cmd := command("config", "check", writeConfig(t, `
+	cmd := command(t, "config", "check", writeConfig(t, `
 customers:
   - id: c1
     secrets: ["A1ciUrDJgm5LIJU710bxeQ=="]
@@ -367,7 +386,7 @@ limits: {max_frame_bytes: "512KiB"}
 func TestKeygen(t *testing.T) {
 	seen := map[string]bool{}
 	for range 2 {
-		out, err := command("keygen").Output()
+		out, err := command(t, "keygen").Output()
 		if err != nil {
 			t.Fatal(err)
 		}
