@@ -1,0 +1,291 @@
+package model
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/symscore/symscore/dataframe"
+)
+
+// Binary encoding of a project's statistics, for snapshots and export. Little-endian;
+// floats as their IEEE 754 bits, so encode → decode is bit-exact. No checksum: the
+// durability layer adds its own. Models are included, each in its own encoding
+// (Model.MarshalBinary).
+//
+//	magic "SYMP", version byte (1)
+//	string id, string type, string partitionColumn      string = uvarint length + bytes
+//	byte frozen, int64 creation, int64 lastModification (Unix nanoseconds, UTC)
+//	uvarint d, then d × (string name, byte kind 'C'/'B', string base)
+//	d × float64 min, d × float64 max
+//	summary total
+//	uvarint P, then P × (string value, summary), values sorted and distinct
+//	uvarint M, then M × (uvarint length, Model.MarshalBinary bytes), sorted by model id
+//
+//	summary = varint n, d × float64 k, d × (float64 hi, lo) S1,
+//	          d(d+1)/2 × (float64 hi, lo) S2 (packed, column-major)
+const (
+	projectCodecMagic   = "SYMP"
+	projectCodecVersion = 1
+)
+
+var errCodec = errors.New("cannot decode project")
+
+// MarshalBinary encodes the project: its statistics and metadata, taken consistently
+// under the read lock, then its models.
+func (p *Project) MarshalBinary() ([]byte, error) {
+	p.mu.RLock()
+	b := p.appendBinary(nil)
+	p.mu.RUnlock()
+	models := p.Models()
+	b = binary.AppendUvarint(b, uint64(len(models)))
+	for _, m := range models {
+		mb, err := m.MarshalBinary()
+		if err != nil {
+			return nil, fmt.Errorf("cannot encode model %s of project %s: %w", quote(m.ID()), quote(p.id), err)
+		}
+		b = binary.AppendUvarint(b, uint64(len(mb)))
+		b = append(b, mb...)
+	}
+	return b, nil
+}
+
+func (p *Project) appendBinary(b []byte) []byte {
+	b = append(b, projectCodecMagic...)
+	b = append(b, projectCodecVersion)
+	b = appendString(b, p.id)
+	b = appendString(b, p.typ)
+	b = appendString(b, p.partitionColumn)
+	b = append(b, boolByte(p.frozen))
+	b = binary.LittleEndian.AppendUint64(b, uint64(p.created.UnixNano()))
+	b = binary.LittleEndian.AppendUint64(b, uint64(p.modified.UnixNano()))
+	b = binary.AppendUvarint(b, uint64(len(p.names)))
+	for i, name := range p.names {
+		b = appendString(b, name)
+		b = append(b, byte(p.kinds[i]))
+		b = appendString(b, p.base[i])
+	}
+	b = appendFloats(b, p.min)
+	b = appendFloats(b, p.max)
+	b = p.total.appendBinary(b)
+	b = binary.AppendUvarint(b, uint64(len(p.partKeys)))
+	for _, k := range p.partKeys {
+		b = appendString(b, k)
+		b = p.parts[k].appendBinary(b)
+	}
+	return b
+}
+
+func (s *summary) appendBinary(b []byte) []byte {
+	b = binary.AppendVarint(b, s.n)
+	b = appendFloats(b, s.k)
+	for _, v := range s.s1 {
+		b = appendFloats(b, []float64{v.hi, v.lo})
+	}
+	for _, v := range s.s2 {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v.hi))
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v.lo))
+	}
+	return b
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendFloats(b []byte, fs []float64) []byte {
+	for _, f := range fs {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
+	}
+	return b
+}
+
+func boolByte(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// UnmarshalProject decodes a project encoded by MarshalBinary. It checks the encoding's
+// structure (sizes, kinds, counts, partition order) and never allocates more than the
+// input can describe. The project has the default Limits until a Registry adopts it
+// (Registry.Add).
+func UnmarshalProject(data []byte) (*Project, error) {
+	r := &codecReader{b: data}
+	if string(r.bytes(len(projectCodecMagic))) != projectCodecMagic {
+		return nil, fmt.Errorf("%w: not a project encoding", errCodec)
+	}
+	if v := r.byte(); r.err == nil && v != projectCodecVersion {
+		return nil, fmt.Errorf("%w: unknown version %d", errCodec, v)
+	}
+	id, typ, pc := r.string(), r.string(), r.string()
+	params := map[string]string{"partitionSplit": pc}
+	frozen := r.byte()
+	created, modified := int64(r.uint64()), int64(r.uint64())
+	if r.err != nil {
+		return nil, r.err
+	}
+	p, err := NewProject(id, typ, params)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errCodec, err)
+	}
+	if typ == TypeCPU && pc != "" || frozen > 1 {
+		return nil, fmt.Errorf("%w: bad header", errCodec)
+	}
+	p.frozen = frozen == 1
+	p.created, p.modified = time.Unix(0, created).UTC(), time.Unix(0, modified).UTC()
+	d := r.count(3)
+	if d > 1<<20 || 16*packedLen(d) > len(r.b) {
+		r.fail("attribute count") // the total summary alone would not fit
+	}
+	for i := 0; i < d && r.err == nil; i++ {
+		name := r.string()
+		kind := dataframe.Type(r.byte())
+		base := r.string()
+		if r.err != nil {
+			return nil, r.err
+		}
+		if kind != dataframe.TypeC && kind != dataframe.TypeB {
+			return nil, fmt.Errorf("%w: attribute %s has kind %v", errCodec, quote(name), kind)
+		}
+		if _, dup := p.index[name]; dup {
+			return nil, fmt.Errorf("%w: attribute %s appears twice", errCodec, quote(name))
+		}
+		p.addAttribute(name, kind, base)
+	}
+	r.floats(p.min)
+	r.floats(p.max)
+	r.summary(p.total)
+	nparts := r.count(1)
+	var sum int64
+	for i := range nparts {
+		key := r.string()
+		if r.err != nil {
+			return nil, r.err
+		}
+		if p.typ != TypePartition || key == "" || (i > 0 && key <= p.partKeys[i-1]) {
+			return nil, fmt.Errorf("%w: bad partition %s", errCodec, quote(key))
+		}
+		s := p.partition([]byte(key))
+		r.summary(s)
+		if r.err == nil && s.n <= 0 {
+			return nil, fmt.Errorf("%w: empty partition %s", errCodec, quote(key))
+		}
+		sum += s.n
+	}
+	nmodels := r.count(1)
+	for range nmodels {
+		mb := r.bytes(r.count(1))
+		if r.err != nil {
+			return nil, r.err
+		}
+		m, err := UnmarshalModel(mb)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", errCodec, err)
+		}
+		if _, dup := p.models[m.ID()]; dup {
+			return nil, fmt.Errorf("%w: model %s appears twice", errCodec, quote(m.ID()))
+		}
+		p.models[m.ID()] = m
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	if len(r.b) != 0 {
+		return nil, fmt.Errorf("%w: %d trailing bytes", errCodec, len(r.b))
+	}
+	if p.total.n < 0 || (p.typ == TypePartition && sum != p.total.n) {
+		return nil, fmt.Errorf("%w: partition counts do not add up to the total", errCodec)
+	}
+	return p, nil
+}
+
+// codecReader reads the encoding; the first error sticks and later reads return zeros.
+type codecReader struct {
+	b   []byte
+	err error
+}
+
+func (r *codecReader) fail(what string) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%w: truncated or malformed %s", errCodec, what)
+	}
+	r.b = nil
+}
+
+func (r *codecReader) bytes(n int) []byte {
+	if r.err != nil || n < 0 || n > len(r.b) {
+		r.fail("data")
+		return nil
+	}
+	v := r.b[:n]
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *codecReader) byte() byte {
+	if v := r.bytes(1); v != nil {
+		return v[0]
+	}
+	return 0
+}
+
+func (r *codecReader) uint64() uint64 {
+	if v := r.bytes(8); v != nil {
+		return binary.LittleEndian.Uint64(v)
+	}
+	return 0
+}
+
+func (r *codecReader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.fail("length")
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+// count reads a count of items that take at least minBytes each.
+func (r *codecReader) count(minBytes int) int {
+	v := r.uvarint()
+	if v > uint64(len(r.b)/minBytes) {
+		r.fail("count")
+		return 0
+	}
+	return int(v)
+}
+
+func (r *codecReader) string() string { return string(r.bytes(r.count(1))) }
+
+func (r *codecReader) floats(dst []float64) {
+	for i := range dst {
+		dst[i] = math.Float64frombits(r.uint64())
+	}
+}
+
+func (r *codecReader) summary(s *summary) {
+	n, k := binary.Varint(r.b)
+	if k <= 0 || n < 0 {
+		r.fail("row count")
+		return
+	}
+	r.b = r.b[k:]
+	if need := 8*len(s.k) + 16*len(s.s1) + 16*len(s.s2); need > len(r.b) {
+		r.fail("summary")
+		return
+	}
+	s.n = n
+	r.floats(s.k)
+	for i := range s.s1 {
+		s.s1[i] = dd{math.Float64frombits(r.uint64()), math.Float64frombits(r.uint64())}
+	}
+	for i := range s.s2 {
+		s.s2[i] = dd{math.Float64frombits(r.uint64()), math.Float64frombits(r.uint64())}
+	}
+}

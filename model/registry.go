@@ -1,0 +1,147 @@
+package model
+
+import (
+	"sort"
+	"sync"
+)
+
+// Registry holds every customer's projects. A customer (cid) sees only its own projects:
+// every method takes the cid and looks only among that customer's projects. Safe for
+// concurrent use.
+//
+// A *Project obtained from Get stays usable after Delete; it is simply no longer reachable
+// through the registry.
+type Registry struct {
+	lim *limits
+
+	mu        sync.RWMutex // guards customers (and the maps it holds)
+	customers map[string]map[string]*Project
+}
+
+// NewRegistry makes an empty registry with the default Limits.
+func NewRegistry() *Registry {
+	return &Registry{lim: newLimits(Limits{}), customers: make(map[string]map[string]*Project)}
+}
+
+// SetLimits changes the limits of every project of the registry, present and future.
+// They apply to the next learn, forget or merge; nothing already held is dropped.
+func (r *Registry) SetLimits(l Limits) { r.lim.set(l) }
+
+// Create makes the project pid of customer cid. typ is "cpu" ("" = cpu) or "partition"
+// (params["partitionSplit"] names the partition column). Errors: ErrProjectExists; *Error
+// for a bad id, an unsupported type or a missing partitionSplit.
+func (r *Registry) Create(cid, pid, typ string, params map[string]string) (*Project, error) {
+	if cid == "" {
+		return nil, errorf("customer id is empty")
+	}
+	p, err := NewProject(pid, typ, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Add(cid, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Add registers an existing project (one restored with UnmarshalProject) under cid; it then
+// follows the registry's limits. ErrProjectExists if cid already has a project of its id.
+func (r *Registry) Add(cid string, p *Project) error {
+	if cid == "" {
+		return errorf("customer id is empty")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ps := r.customers[cid]
+	if ps == nil {
+		ps = make(map[string]*Project)
+		r.customers[cid] = ps
+	}
+	if _, ok := ps[p.id]; ok {
+		return ErrProjectExists
+	}
+	p.mu.Lock()
+	p.lim = r.lim
+	p.mu.Unlock()
+	ps[p.id] = p
+	return nil
+}
+
+// Get returns cid's project pid, or ErrProjectNotFound.
+func (r *Registry) Get(cid, pid string) (*Project, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if p, ok := r.customers[cid][pid]; ok {
+		return p, nil
+	}
+	return nil, ErrProjectNotFound
+}
+
+// List returns cid's project ids, sorted.
+func (r *Registry) List(cid string) []string {
+	r.mu.RLock()
+	ids := make([]string, 0, len(r.customers[cid]))
+	for id := range r.customers[cid] {
+		ids = append(ids, id)
+	}
+	r.mu.RUnlock()
+	sort.Strings(ids)
+	return ids
+}
+
+// Delete removes cid's project pid and its models, or returns ErrProjectNotFound.
+func (r *Registry) Delete(cid, pid string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ps := r.customers[cid]
+	if _, ok := ps[pid]; !ok {
+		return ErrProjectNotFound
+	}
+	delete(ps, pid)
+	if len(ps) == 0 {
+		delete(r.customers, cid)
+	}
+	return nil
+}
+
+// Merge folds the statistics of cid's project otherPid into cid's project pid (the other
+// project is unchanged; models are not merged). The other project's state is copied under
+// its read lock, which is released before pid is locked, so concurrent merges in both
+// directions cannot deadlock. Errors: ErrProjectNotFound, ErrFrozen (pid frozen), *Error
+// (merging a project into itself, incompatible types or attribute kinds, limits).
+func (r *Registry) Merge(cid, pid, otherPid string) error {
+	p, err := r.Get(cid, pid)
+	if err != nil {
+		return err
+	}
+	o, err := r.Get(cid, otherPid)
+	if err != nil {
+		return err
+	}
+	if p == o {
+		return errorf("cannot merge project %s into itself", quote(pid))
+	}
+	return p.mergeFrom(o.copyState())
+}
+
+// Range calls fn for every project of every customer (in no particular order) until fn
+// returns false. It works on a copy of the registry's index: fn may call the registry.
+func (r *Registry) Range(fn func(cid string, p *Project) bool) {
+	type entry struct {
+		cid string
+		p   *Project
+	}
+	r.mu.RLock()
+	var all []entry
+	for cid, ps := range r.customers {
+		for _, p := range ps {
+			all = append(all, entry{cid, p})
+		}
+	}
+	r.mu.RUnlock()
+	for _, e := range all {
+		if !fn(e.cid, e.p) {
+			return
+		}
+	}
+}
