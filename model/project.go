@@ -26,8 +26,11 @@ const MaxProjectIDBytes = 128
 // concurrent use: learn, forget and merge are applied atomically under the project's write
 // lock; Snapshot copies a consistent state under the read lock.
 //
-// Lock order: mu before modelsMu; no method holds both, and no method holds the lock of
-// two projects (Merge copies the source, releases it, then locks the target).
+// Lock order: Registry.mu before mu before modelsMu. Changes of models (PutModelWith,
+// DeleteModelWith) and encodings (MarshalBinary, Checkpoint) hold mu and then modelsMu, so
+// that models, statistics and Seq are consistent; readers of models take modelsMu alone.
+// No method holds the locks of two projects (Merge copies the source, releases it, then
+// locks the target).
 type Project struct {
 	id              string
 	typ             string
@@ -48,6 +51,8 @@ type Project struct {
 	partKeys []string // sorted keys of parts; replaced, never modified in place
 	frozen   bool
 	modified time.Time
+	seq      uint64 // sequence number of the last journaled change (see Commit)
+	retired  bool   // deleted from its registry: every change is refused
 	sc       learnScratch
 
 	modelsMu sync.RWMutex // guards models
@@ -125,10 +130,18 @@ func (p *Project) Type() string { return p.typ }
 func (p *Project) PartitionColumn() string { return p.partitionColumn }
 
 // SetFrozen refuses (true) or allows (false) learn, forget and merge into the project.
-func (p *Project) SetFrozen(frozen bool) {
+func (p *Project) SetFrozen(frozen bool) { p.SetFrozenWith(frozen, nil) }
+
+// SetFrozenWith is SetFrozen journaled by commit (see Commit). Errors: ErrProjectNotFound
+// for a deleted project, or commit's error (nothing changed).
+func (p *Project) SetFrozenWith(frozen bool, commit Commit) error {
 	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.commitLocked(commit); err != nil {
+		return err
+	}
 	p.frozen = frozen
-	p.mu.Unlock()
+	return nil
 }
 
 // Frozen reports whether the project refuses learn, forget and merge.

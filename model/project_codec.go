@@ -18,6 +18,7 @@ import (
 //	magic "SYMP", version byte (1)
 //	string id, string type, string partitionColumn      string = uvarint length + bytes
 //	byte frozen, int64 creation, int64 lastModification (Unix nanoseconds, UTC)
+//	uint64 seq (Seq: the last journaled change the encoding includes)
 //	uvarint d, then d × (string name, byte kind 'C'/'B', string base)
 //	d × float64 min, d × float64 max
 //	summary total
@@ -33,23 +34,38 @@ const (
 
 var errCodec = errors.New("cannot decode project")
 
-// MarshalBinary encodes the project: its statistics and metadata, taken consistently
-// under the read lock, then its models.
+// MarshalBinary encodes the project: its statistics, metadata and models, taken
+// consistently under the read lock (for snapshots and export).
 func (p *Project) MarshalBinary() ([]byte, error) {
+	b, _, err := p.Checkpoint()
+	return b, err
+}
+
+// Checkpoint is MarshalBinary that also returns Seq, read under the same lock: the
+// encoding contains exactly the changes committed up to seq.
+func (p *Project) Checkpoint() (data []byte, seq uint64, err error) {
 	p.mu.RLock()
+	defer p.mu.RUnlock()
 	b := p.appendBinary(nil)
-	p.mu.RUnlock()
 	models := p.Models()
 	b = binary.AppendUvarint(b, uint64(len(models)))
 	for _, m := range models {
 		mb, err := m.MarshalBinary()
 		if err != nil {
-			return nil, fmt.Errorf("cannot encode model %s of project %s: %w", quote(m.ID()), quote(p.id), err)
+			return nil, 0, fmt.Errorf("cannot encode model %s of project %s: %w", quote(m.ID()), quote(p.id), err)
 		}
 		b = binary.AppendUvarint(b, uint64(len(mb)))
 		b = append(b, mb...)
 	}
-	return b, nil
+	return b, p.seq, nil
+}
+
+// StateBinary encodes the project's statistics without its models, in the encoding of
+// MarshalBinary: what MergeStateWith folds into another project.
+func (p *Project) StateBinary() []byte {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return binary.AppendUvarint(p.appendBinary(nil), 0)
 }
 
 func (p *Project) appendBinary(b []byte) []byte {
@@ -61,6 +77,7 @@ func (p *Project) appendBinary(b []byte) []byte {
 	b = append(b, boolByte(p.frozen))
 	b = binary.LittleEndian.AppendUint64(b, uint64(p.created.UnixNano()))
 	b = binary.LittleEndian.AppendUint64(b, uint64(p.modified.UnixNano()))
+	b = binary.LittleEndian.AppendUint64(b, p.seq)
 	b = binary.AppendUvarint(b, uint64(len(p.names)))
 	for i, name := range p.names {
 		b = appendString(b, name)
@@ -126,6 +143,7 @@ func UnmarshalProject(data []byte) (*Project, error) {
 	params := map[string]string{"partitionSplit": pc}
 	frozen := r.byte()
 	created, modified := int64(r.uint64()), int64(r.uint64())
+	seq := r.uint64()
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -137,6 +155,7 @@ func UnmarshalProject(data []byte) (*Project, error) {
 		return nil, fmt.Errorf("%w: bad header", errCodec)
 	}
 	p.frozen = frozen == 1
+	p.seq = seq
 	p.created, p.modified = time.Unix(0, created).UTC(), time.Unix(0, modified).UTC()
 	d := r.count(3)
 	if d > 1<<20 || 16*packedLen(d) > len(r.b) {

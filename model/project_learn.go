@@ -24,17 +24,29 @@ type learnScratch struct {
 // Errors: ErrFrozen; *Error for a column whose type differs from the project's, a
 // non-finite value or a B value other than 0/1, a missing partition value, or a limit
 // (wrapping ErrTooManyAttributes, ErrTooManyPartitions or ErrStateTooLarge).
-func (p *Project) Learn(f *dataframe.Frame) error { return p.apply(f, 1) }
+func (p *Project) Learn(f *dataframe.Frame) error { return p.apply(f, 1, nil) }
+
+// LearnWith is Learn journaled by commit, which runs once every check has passed and
+// before anything is applied (see Commit).
+func (p *Project) LearnWith(f *dataframe.Frame, commit Commit) error { return p.apply(f, 1, commit) }
 
 // Forget removes the frame's rows from the project: all of them or, on error, none. It
 // refuses (an *Error wrapping ErrNegativeCount) to forget more rows than the project — or
 // a partition — holds, and refuses non-zero values of attributes the project never
 // learned. A summary whose count reaches 0 is reset; an empty partition is deleted.
-func (p *Project) Forget(f *dataframe.Frame) error { return p.apply(f, -1) }
+func (p *Project) Forget(f *dataframe.Frame) error { return p.apply(f, -1, nil) }
 
-func (p *Project) apply(f *dataframe.Frame, sign float64) error {
+// ForgetWith is Forget journaled by commit (see Commit and LearnWith).
+func (p *Project) ForgetWith(f *dataframe.Frame, commit Commit) error {
+	return p.apply(f, -1, commit)
+}
+
+func (p *Project) apply(f *dataframe.Frame, sign float64, commit Commit) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.retired {
+		return ErrProjectNotFound
+	}
 	if p.frozen {
 		return ErrFrozen
 	}
@@ -48,6 +60,9 @@ func (p *Project) apply(f *dataframe.Frame, sign float64) error {
 		return err
 	}
 	if err := p.checkRows(f, sign); err != nil {
+		return err
+	}
+	if err := p.commitLocked(commit); err != nil {
 		return err
 	}
 	// Everything is valid: apply.

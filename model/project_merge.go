@@ -39,9 +39,12 @@ func (p *Project) copyState() *projectState {
 // each partition merges into the partition of the same value. A cpu project takes the
 // total of any project; a partition project takes only a partition project with the same
 // partition column. Atomic: on error p is unchanged.
-func (p *Project) mergeFrom(src *projectState) error {
+func (p *Project) mergeFrom(src *projectState, commit Commit) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.retired {
+		return ErrProjectNotFound
+	}
 	if p.frozen {
 		return ErrFrozen
 	}
@@ -77,6 +80,9 @@ func (p *Project) mergeFrom(src *projectState) error {
 	if err := p.lim.check(len(p.names)+added, len(p.parts)+newParts); err != nil {
 		return err
 	}
+	if err := p.commitLocked(commit); err != nil {
+		return err
+	}
 	for i, name := range src.names {
 		if to[i] < 0 {
 			to[i] = p.addAttribute(name, src.kinds[i], src.base[i])
@@ -94,4 +100,14 @@ func (p *Project) mergeFrom(src *projectState) error {
 	}
 	p.modified = p.now().UTC()
 	return nil
+}
+
+// MergeStateWith folds the statistics encoded by another project's StateBinary into p, as
+// Registry.Merge does, journaled by commit (see Commit). Decoding errors are *Error.
+func (p *Project) MergeStateWith(state []byte, commit Commit) error {
+	src, err := UnmarshalProject(state)
+	if err != nil {
+		return errorf("cannot merge: %v", err)
+	}
+	return p.mergeFrom(src.copyState(), commit)
 }

@@ -3,10 +3,22 @@ package model
 import "sort"
 
 // PutModel publishes m under its id, replacing a model of the same id.
-func (p *Project) PutModel(m *Model) {
+func (p *Project) PutModel(m *Model) { p.PutModelWith(m, nil) }
+
+// PutModelWith is PutModel journaled by commit (see Commit). It holds the statistics lock
+// for writing while it commits and publishes, so the model and the sequence number change
+// together. Errors: ErrProjectNotFound for a deleted project, or commit's error (nothing
+// published).
+func (p *Project) PutModelWith(m *Model, commit Commit) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.commitLocked(commit); err != nil {
+		return err
+	}
 	p.modelsMu.Lock()
 	p.models[m.ID()] = m
 	p.modelsMu.Unlock()
+	return nil
 }
 
 // Model returns the model called id.
@@ -18,12 +30,27 @@ func (p *Project) Model(id string) (*Model, bool) {
 }
 
 // DeleteModel removes the model called id and reports whether it existed.
-func (p *Project) DeleteModel(id string) bool {
+func (p *Project) DeleteModel(id string) bool { return p.DeleteModelWith(id, nil) == nil }
+
+// DeleteModelWith is DeleteModel journaled by commit (see Commit), which runs only if the
+// model exists. Errors: ErrModelNotFound, ErrProjectNotFound for a deleted project, or
+// commit's error (nothing deleted).
+func (p *Project) DeleteModelWith(id string, commit Commit) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.retired {
+		return ErrProjectNotFound
+	}
+	if _, ok := p.Model(id); !ok {
+		return ErrModelNotFound
+	}
+	if err := p.commitLocked(commit); err != nil {
+		return err
+	}
 	p.modelsMu.Lock()
-	defer p.modelsMu.Unlock()
-	_, ok := p.models[id]
 	delete(p.models, id)
-	return ok
+	p.modelsMu.Unlock()
+	return nil
 }
 
 // Models returns the project's models sorted by id.

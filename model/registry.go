@@ -9,8 +9,8 @@ import (
 // every method takes the cid and looks only among that customer's projects. Safe for
 // concurrent use.
 //
-// A *Project obtained from Get stays usable after Delete; it is simply no longer reachable
-// through the registry.
+// A *Project obtained from Get stays readable after Delete, but refuses every change with
+// ErrProjectNotFound.
 type Registry struct {
 	lim *limits
 
@@ -31,6 +31,12 @@ func (r *Registry) SetLimits(l Limits) { r.lim.set(l) }
 // (params["partitionSplit"] names the partition column). Errors: ErrProjectExists; *Error
 // for a bad id, an unsupported type or a missing partitionSplit.
 func (r *Registry) Create(cid, pid, typ string, params map[string]string) (*Project, error) {
+	return r.CreateWith(cid, pid, typ, params, nil)
+}
+
+// CreateWith is Create journaled by commit (see Commit), which runs under the registry's
+// lock once the project is known to be new and valid.
+func (r *Registry) CreateWith(cid, pid, typ string, params map[string]string, commit Commit) (*Project, error) {
 	if cid == "" {
 		return nil, errorf("customer id is empty")
 	}
@@ -38,7 +44,7 @@ func (r *Registry) Create(cid, pid, typ string, params map[string]string) (*Proj
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Add(cid, p); err != nil {
+	if err := r.AddWith(cid, p, commit); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -46,25 +52,49 @@ func (r *Registry) Create(cid, pid, typ string, params map[string]string) (*Proj
 
 // Add registers an existing project (one restored with UnmarshalProject) under cid; it then
 // follows the registry's limits. ErrProjectExists if cid already has a project of its id.
-func (r *Registry) Add(cid string, p *Project) error {
+func (r *Registry) Add(cid string, p *Project) error { return r.AddWith(cid, p, nil) }
+
+// AddWith is Add journaled by commit (see Commit). p must not be in use elsewhere yet.
+func (r *Registry) AddWith(cid string, p *Project, commit Commit) error {
 	if cid == "" {
 		return errorf("customer id is empty")
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if _, ok := r.customers[cid][p.id]; ok {
+		return ErrProjectExists
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.commitLocked(commit); err != nil {
+		return err
+	}
+	p.lim = r.lim
 	ps := r.customers[cid]
 	if ps == nil {
 		ps = make(map[string]*Project)
 		r.customers[cid] = ps
 	}
-	if _, ok := ps[p.id]; ok {
-		return ErrProjectExists
-	}
-	p.mu.Lock()
-	p.lim = r.lim
-	p.mu.Unlock()
 	ps[p.id] = p
 	return nil
+}
+
+// ImportWith registers under cid, as project pid, the project encoded in data by
+// MarshalBinary (export), journaled by commit (see Commit). Errors: ErrProjectExists; *Error
+// for a bad id or an encoding that does not decode.
+func (r *Registry) ImportWith(cid, pid string, data []byte, commit Commit) (*Project, error) {
+	if err := ValidateProjectID(pid); err != nil {
+		return nil, err
+	}
+	p, err := UnmarshalProject(data)
+	if err != nil {
+		return nil, errorf("cannot import project %s: %v", quote(pid), err)
+	}
+	p.id = pid
+	if err := r.AddWith(cid, p, commit); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // Get returns cid's project pid, or ErrProjectNotFound.
@@ -90,12 +120,27 @@ func (r *Registry) List(cid string) []string {
 }
 
 // Delete removes cid's project pid and its models, or returns ErrProjectNotFound.
-func (r *Registry) Delete(cid, pid string) error {
+func (r *Registry) Delete(cid, pid string) error { return r.DeleteWith(cid, pid, nil) }
+
+// DeleteWith is Delete journaled by commit (see Commit). The project is retired under its
+// own lock, after any change in progress: a *Project obtained earlier stays readable, and
+// every later change to it is refused with ErrProjectNotFound.
+func (r *Registry) DeleteWith(cid, pid string, commit Commit) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	ps := r.customers[cid]
-	if _, ok := ps[pid]; !ok {
+	p, ok := ps[pid]
+	if !ok {
 		return ErrProjectNotFound
+	}
+	p.mu.Lock()
+	err := p.commitLocked(commit)
+	if err == nil {
+		p.retired = true
+	}
+	p.mu.Unlock()
+	if err != nil {
+		return err
 	}
 	delete(ps, pid)
 	if len(ps) == 0 {
@@ -121,7 +166,7 @@ func (r *Registry) Merge(cid, pid, otherPid string) error {
 	if p == o {
 		return errorf("cannot merge project %s into itself", quote(pid))
 	}
-	return p.mergeFrom(o.copyState())
+	return p.mergeFrom(o.copyState(), nil)
 }
 
 // Range calls fn for every project of every customer (in no particular order) until fn
