@@ -10,39 +10,63 @@ import (
 // Append adds rec to the log and returns its LSN once the record is as durable as the
 // mode promises: fsynced in ModeAlways, written in ModeInterval and ModeNone. rec is copied;
 // the caller may reuse it when Append returns. Safe for concurrent use: concurrent
-// appenders share one write and, in ModeAlways, one fsync.
+// appenders share one write and, in ModeAlways, one fsync. Append is Enqueue then Wait.
 //
 // An error means the record was not acknowledged. It may still be on disk and be replayed
 // after a restart, as with any request whose outcome is unknown. Errors wrapping ErrFailed
 // are sticky; ErrTooLarge leaves the log unaffected.
 func (l *Log) Append(rec []byte) (uint64, error) {
+	lsn, err := l.Enqueue(rec)
+	if err != nil {
+		return 0, err
+	}
+	return lsn, l.Wait(lsn)
+}
+
+// Enqueue gives rec its LSN and queues it for the next write, without waiting: call Wait
+// before acting on the record's durability. LSNs follow the order of Enqueue calls, so a
+// caller that enqueues under its own lock orders its records by that lock. rec is copied.
+// Enqueue does no I/O and allocates nothing once the batch buffers have grown. A queued
+// record is written by the next Wait, Sync or Close of anyone.
+func (l *Log) Enqueue(rec []byte) (uint64, error) {
 	if len(rec) > MaxRecordBytes {
 		return 0, ErrTooLarge
 	}
 	pcrc := payloadCRC(rec)
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	if err := l.appendableLocked(); err != nil {
-		l.mu.Unlock()
 		return 0, err
 	}
 	lsn := l.next
 	l.next++
 	l.pending = appendRecord(l.pending, lsn, rec, pcrc)
+	return lsn, nil
+}
+
+// Wait returns nil once record lsn (from Enqueue) is as durable as the mode promises, or
+// the sticky failure if the log failed before that. While nobody else is writing, the
+// caller takes the flush role and writes (and in ModeAlways fsyncs) everything queued:
+// concurrent waiters share writes and fsyncs (group commit).
+func (l *Log) Wait(lsn uint64) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	for {
-		if l.acked >= lsn {
-			l.mu.Unlock()
-			return lsn, nil
-		}
-		if l.failErr != nil {
-			err := l.failErr
-			l.mu.Unlock()
-			return 0, err
-		}
-		if !l.flushing {
+		switch {
+		case l.acked >= lsn:
+			return nil
+		case l.failErr != nil:
+			return l.failErr
+		case lsn >= l.next:
+			return fmt.Errorf("wal: Wait for lsn %d, which was never enqueued", lsn)
+		case !l.flushing && len(l.pending) > 0:
 			l.flushLocked()
-			continue
+		case !l.flushing:
+			// Nothing queued, nobody writing, not acknowledged: only a closed log gets here.
+			return ErrClosed
+		default:
+			l.cond.Wait()
 		}
-		l.cond.Wait()
 	}
 }
 

@@ -6,6 +6,8 @@
 //	l, err := wal.Open(dir, opts)   // locks dir (flock on dir/LOCK); reads nothing
 //	err = l.Replay(from, apply)     // required before the first Append; cuts a torn tail
 //	lsn, err := l.Append(rec)       // concurrent; returns when durable per opts.Mode
+//	lsn, err = l.Enqueue(rec)       // the same in two steps: queue under the caller's lock,
+//	err = l.Wait(lsn)               // then wait for durability outside it
 //	err = l.TruncateBefore(lsn)     // background; deletes whole segments below lsn
 //	err = l.Close()
 //
