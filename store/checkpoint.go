@@ -1,0 +1,105 @@
+package store
+
+import (
+	"errors"
+	"time"
+
+	"github.com/symscore/symscore/model"
+)
+
+// Checkpoint writes the snapshot of every project changed since its last one, then
+// truncates the log before the oldest record a project still needs. The background loop
+// calls it; Close calls it once more. Learners are not blocked (each project is read-locked
+// while it is encoded); deletes wait for it. In memory it does nothing.
+func (s *Store) Checkpoint() error {
+	if s.log == nil {
+		return nil
+	}
+	s.fileMu.Lock()
+	defer s.fileMu.Unlock()
+	s.logged.Store(0)
+	start := time.Now()
+	var errs []error
+	written := 0
+	for _, lp := range s.liveProjects() {
+		prev, known := s.snapSeq[lp.p]
+		if known && lp.p.Seq() <= prev {
+			continue
+		}
+		data, seq, err := lp.p.Checkpoint()
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		// Write-ahead: the snapshot must never be ahead of the durable log.
+		if err := s.log.Sync(); err != nil {
+			return unavailable(err)
+		}
+		if err := s.writeSnapshot(lp.cid, lp.p.ID(), data); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		s.snapSeq[lp.p] = seq
+		written++
+	}
+	if s.noTruncate.Load() {
+		return errors.Join(errs...)
+	}
+	// Records below cut are in every live project's snapshot. Read the end of the log
+	// before looking at the projects: a change made after this point has a higher LSN.
+	cut := s.log.NextLSN()
+	for _, lp := range s.liveProjects() {
+		prev, known := s.snapSeq[lp.p]
+		switch {
+		case !known:
+			cut = 1 // made during this checkpoint: keep everything, this once
+		case lp.p.Seq() > prev:
+			cut = min(cut, prev+1)
+		}
+	}
+	if err := s.log.TruncateBefore(cut); err != nil {
+		errs = append(errs, err)
+	}
+	s.slog.Debug("store: checkpoint", "snapshots", written, "truncated_before", cut, "took", time.Since(start))
+	return errors.Join(errs...)
+}
+
+type liveProject struct {
+	cid string
+	p   *model.Project
+}
+
+func (s *Store) liveProjects() []liveProject {
+	var out []liveProject
+	s.reg.Range(func(cid string, p *model.Project) bool {
+		out = append(out, liveProject{cid, p})
+		return true
+	})
+	return out
+}
+
+// runCheckpoints is the background loop: a checkpoint every CheckpointInterval, or when
+// CheckpointBytes of records were logged since the last one.
+func (s *Store) runCheckpoints() {
+	defer close(s.stopped)
+	var tick <-chan time.Time
+	if s.opts.CheckpointInterval > 0 {
+		t := time.NewTicker(s.opts.CheckpointInterval)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-tick:
+		case <-s.kick:
+		}
+		if s.log.Err() != nil {
+			continue
+		}
+		if err := s.Checkpoint(); err != nil {
+			s.slog.Error("store: checkpoint failed; the log keeps every record", "err", err)
+		}
+	}
+}

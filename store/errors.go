@@ -1,0 +1,28 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrUnavailable wraps every failure of durability: the log could not write or fsync a
+// change, or is closed. The server answers it with SERVICE_UNAVAILABLE; it is sticky until
+// a restart.
+var ErrUnavailable = errors.New("store: durability unavailable")
+
+func unavailable(err error) error { return fmt.Errorf("%w: %w", ErrUnavailable, err) }
+
+// RecoveryError is a record or snapshot that does not fit the recovered state. Open
+// returns it (unless Options.Repair) instead of guessing.
+type RecoveryError struct {
+	LSN  uint64 // the record's LSN; 0 for a snapshot file
+	File string // the snapshot file, for a snapshot
+	Msg  string
+}
+
+func (e *RecoveryError) Error() string {
+	if e.LSN == 0 {
+		return fmt.Sprintf("store: snapshot %s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("store: wal record %d: %s", e.LSN, e.Msg)
+}

@@ -1,0 +1,168 @@
+package store
+
+import (
+	"errors"
+	"log/slog"
+	"math"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/symscore/symscore/model"
+	"github.com/symscore/symscore/wal"
+)
+
+// Defaults of Options.
+const (
+	DefaultCheckpointInterval = time.Minute
+	DefaultCheckpointBytes    = 256 << 20
+)
+
+// Options configure a Store. The zero value keeps everything in memory.
+type Options struct {
+	// Dir is the data directory; "" keeps everything in memory (no log, no snapshots).
+	Dir string
+	// Mode says when a change is acknowledged (see the package documentation).
+	Mode wal.Mode
+	// Interval is the fsync period of wal.ModeInterval; 0 means wal.DefaultInterval.
+	Interval time.Duration
+	// SegmentBytes is the log's segment size; 0 means wal.DefaultSegmentBytes.
+	SegmentBytes int64
+	// Repair lets recovery cut a corrupt log and skip records that do not fit the state,
+	// logging each at error level, instead of refusing to open. It destroys data.
+	Repair bool
+	// Limits bound what clients can make a project hold (model.Limits).
+	Limits model.Limits
+	// CheckpointInterval and CheckpointBytes trigger a checkpoint: time since the last one
+	// (with something changed), or bytes of records logged since. 0 means the defaults;
+	// a negative CheckpointInterval disables timed checkpoints.
+	CheckpointInterval time.Duration
+	CheckpointBytes    int64
+	// FS is the file system; nil means wal.OSFS.
+	FS wal.FS
+	// Logger receives recovery and checkpoint events; nil discards them.
+	Logger *slog.Logger
+}
+
+// Store holds every project and makes changes durable. See the package documentation.
+type Store struct {
+	opts Options
+	reg  *model.Registry
+	log  *wal.Log // nil in memory
+	fs   wal.FS
+	slog *slog.Logger
+	snap string // snapshot directory
+
+	fileMu sync.Mutex // guards snapSeq and the snapshot files; see the lock order
+	// snapSeq is, per project, the Seq of its newest durable snapshot file.
+	snapSeq map[*model.Project]uint64
+
+	logged     atomic.Int64 // record bytes enqueued since the last checkpoint
+	noTruncate atomic.Bool  // a deleted project's snapshot could not be removed
+	kick    chan struct{}
+	stop    chan struct{}
+	stopped chan struct{}
+	closed  atomic.Bool
+
+	commits sync.Pool // *pendingCommit
+}
+
+// Open opens the store, recovering it from Options.Dir (see the package documentation),
+// and returns once it is ready for traffic.
+func Open(opts Options) (*Store, error) {
+	if opts.FS == nil {
+		opts.FS = wal.OSFS{}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.CheckpointInterval == 0 {
+		opts.CheckpointInterval = DefaultCheckpointInterval
+	}
+	if opts.CheckpointBytes <= 0 {
+		opts.CheckpointBytes = DefaultCheckpointBytes
+	}
+	s := &Store{
+		opts:    opts,
+		reg:     model.NewRegistry(),
+		fs:      opts.FS,
+		slog:    opts.Logger,
+		snapSeq: make(map[*model.Project]uint64),
+		kick:    make(chan struct{}, 1),
+		stop:    make(chan struct{}),
+		stopped: make(chan struct{}),
+	}
+	s.commits.New = func() any {
+		c := &pendingCommit{s: s}
+		c.fn = c.commit
+		return c
+	}
+	if opts.Dir == "" {
+		s.reg.SetLimits(opts.Limits)
+		close(s.stopped)
+		return s, nil
+	}
+	// Recovery replays what was acknowledged under whatever limits held then.
+	s.reg.SetLimits(model.Limits{MaxAttributes: math.MaxInt32, MaxPartitions: math.MaxInt32, MaxStateBytes: math.MaxInt64})
+	s.snap = filepath.Join(opts.Dir, "snapshots")
+	l, err := wal.Open(filepath.Join(opts.Dir, "wal"), wal.Options{
+		Mode: opts.Mode, Interval: opts.Interval, SegmentBytes: opts.SegmentBytes,
+		FS: opts.FS, Repair: opts.Repair, Logger: opts.Logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log = l
+	if err := s.recover(); err != nil {
+		l.Close()
+		return nil, err
+	}
+	s.reg.SetLimits(opts.Limits)
+	go s.runCheckpoints()
+	return s, nil
+}
+
+// Close stops the background checkpoints, runs a last checkpoint and closes the log. Changes
+// after Close return an error wrapping ErrUnavailable. A second Close returns nil.
+func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return nil
+	}
+	if s.log == nil {
+		return nil
+	}
+	close(s.stop)
+	<-s.stopped
+	var errs []error
+	if s.log.Err() == nil {
+		if err := s.Checkpoint(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := s.log.Close(); err != nil && !errors.Is(err, wal.ErrClosed) {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// Err returns the sticky durability failure (wrapping ErrUnavailable), or nil.
+func (s *Store) Err() error {
+	if s.log == nil {
+		return nil
+	}
+	if err := s.log.Err(); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// Durable reports whether the store has a data directory.
+func (s *Store) Durable() bool { return s.log != nil }
+
+// Project returns customer cid's project pid, or model.ErrProjectNotFound. Read it freely
+// (Snapshot, Info, Model); change it only through the Store.
+func (s *Store) Project(cid, pid string) (*model.Project, error) { return s.reg.Get(cid, pid) }
+
+// List returns customer cid's project ids, sorted.
+func (s *Store) List(cid string) []string { return s.reg.List(cid) }
