@@ -1,5 +1,7 @@
 package model
 
+import "time"
+
 // Commit journals a change of a project before it is applied: the durability layer writes
 // the change to its log and returns the record's sequence number (its LSN), or an error
 // that cancels the change. A project calls it under its write lock, after every check of
@@ -11,26 +13,33 @@ package model
 //
 // The project keeps the sequence number of its last committed change (Seq) and encodes it
 // with its state (MarshalBinary, Checkpoint), so a snapshot says which records it covers.
+// Commit also returns the time of the change (the project's lastModificationDate after a
+// learn, forget or merge; its creationDate after a create), so that a replay restores the
+// original dates; a zero time means now.
+//
 // Commit must be quick and must not wait for the record to be durable (that would hold
 // the project's lock across an fsync): the caller waits after the change returns. It must
 // not call the project. A nil Commit journals nothing.
-type Commit func() (seq uint64, err error)
+type Commit func() (seq uint64, at time.Time, err error)
 
-// commitLocked refuses changes to a retired project and runs commit. Caller holds mu for
-// writing.
-func (p *Project) commitLocked(commit Commit) error {
+// commitLocked refuses changes to a retired project and runs commit; it returns the time
+// of the change (UTC). Caller holds mu for writing.
+func (p *Project) commitLocked(commit Commit) (time.Time, error) {
 	if p.retired {
-		return ErrProjectNotFound
+		return time.Time{}, ErrProjectNotFound
 	}
-	if commit == nil {
-		return nil
+	var at time.Time
+	if commit != nil {
+		seq, t, err := commit()
+		if err != nil {
+			return time.Time{}, err
+		}
+		p.seq, at = seq, t
 	}
-	seq, err := commit()
-	if err != nil {
-		return err
+	if at.IsZero() {
+		at = p.now()
 	}
-	p.seq = seq
-	return nil
+	return at.UTC(), nil
 }
 
 // Seq is the sequence number of the last change committed to the project (0 if none was

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/symscore/symscore/dataframe"
 )
@@ -12,16 +13,17 @@ import (
 type journal struct {
 	next  uint64
 	calls int
-	fail  error // returned instead of a sequence number when set
+	fail  error     // returned instead of a sequence number when set
+	at    time.Time // the time of every change; zero means now
 }
 
-func (j *journal) commit() (uint64, error) {
+func (j *journal) commit() (uint64, time.Time, error) {
 	j.calls++
 	if j.fail != nil {
-		return 0, j.fail
+		return 0, time.Time{}, j.fail
 	}
 	j.next++
-	return j.next, nil
+	return j.next, j.at, nil
 }
 
 const twoRows = `{"attributeNames":["x","y"],"attributeTypes":["C","B"],"data":[["1.5","0"],["2","1"]]}`
@@ -184,7 +186,7 @@ func TestRegistryDeleteRetires(t *testing.T) {
 func TestRegistryCommitFailures(t *testing.T) {
 	r := NewRegistry()
 	boom := errors.New("log failed")
-	fail := func() (uint64, error) { return 0, boom }
+	fail := func() (uint64, time.Time, error) { return 0, time.Time{}, boom }
 	if _, err := r.CreateWith("c1", "p", "", nil, fail); !errors.Is(err, boom) || len(r.List("c1")) != 0 {
 		t.Fatalf("create with a failing commit: %v, %v", err, r.List("c1"))
 	}
@@ -255,5 +257,35 @@ func TestMergeStateEqualsMerge(t *testing.T) {
 	}
 	if err := c.MergeStateWith([]byte("garbage"), j.commit); err == nil || j.calls != 1 {
 		t.Fatalf("merge of garbage: %v", err)
+	}
+}
+
+// TestCommitTimes: the time a commit returns becomes the creation date of a created project
+// and the modification date of learn, forget and merge, so a replay restores the dates.
+func TestCommitTimes(t *testing.T) {
+	r := NewRegistry()
+	at := time.Date(2024, 2, 29, 12, 0, 0, 0, time.FixedZone("x", 3600))
+	j := &journal{at: at}
+	p, err := r.CreateWith("c1", "p", "", nil, j.commit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := p.Info()
+	if !info.CreationDate.Equal(at) || !info.LastModificationDate.Equal(at) || info.CreationDate.Location() != time.UTC {
+		t.Fatalf("created %v, modified %v, want %v in UTC", info.CreationDate, info.LastModificationDate, at)
+	}
+	j.at = at.Add(time.Hour)
+	if err := p.LearnWith(frame(t, twoRows, dataframe.Options{}), j.commit); err != nil {
+		t.Fatal(err)
+	}
+	if info := p.Info(); !info.LastModificationDate.Equal(j.at) || !info.CreationDate.Equal(at) {
+		t.Fatalf("after learn: created %v, modified %v", info.CreationDate, info.LastModificationDate)
+	}
+	j.at = at.Add(2 * time.Hour)
+	if err := p.MergeStateWith(p.StateBinary(), j.commit); err != nil {
+		t.Fatal(err)
+	}
+	if info := p.Info(); !info.LastModificationDate.Equal(j.at) {
+		t.Fatalf("after merge: modified %v", info.LastModificationDate)
 	}
 }

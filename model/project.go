@@ -137,7 +137,7 @@ func (p *Project) SetFrozen(frozen bool) { p.SetFrozenWith(frozen, nil) }
 func (p *Project) SetFrozenWith(frozen bool, commit Commit) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if err := p.commitLocked(commit); err != nil {
+	if _, err := p.commitLocked(commit); err != nil {
 		return err
 	}
 	p.frozen = frozen

@@ -62,7 +62,8 @@ func (p *Project) apply(f *dataframe.Frame, sign float64, commit Commit) error {
 	if err := p.checkRows(f, sign); err != nil {
 		return err
 	}
-	if err := p.commitLocked(commit); err != nil {
+	at, err := p.commitLocked(commit)
+	if err != nil {
 		return err
 	}
 	// Everything is valid: apply.
@@ -108,7 +109,7 @@ func (p *Project) apply(f *dataframe.Frame, sign float64, commit Commit) error {
 			p.dropEmptyPartitions()
 		}
 	}
-	p.modified = p.now().UTC()
+	p.modified = at
 	return nil
 }
 

@@ -80,7 +80,8 @@ func (p *Project) mergeFrom(src *projectState, commit Commit) error {
 	if err := p.lim.check(len(p.names)+added, len(p.parts)+newParts); err != nil {
 		return err
 	}
-	if err := p.commitLocked(commit); err != nil {
+	at, err := p.commitLocked(commit)
+	if err != nil {
 		return err
 	}
 	for i, name := range src.names {
@@ -98,7 +99,7 @@ func (p *Project) mergeFrom(src *projectState, commit Commit) error {
 			p.partition([]byte(k)).merge(src.parts[i].permuted(d, to))
 		}
 	}
-	p.modified = p.now().UTC()
+	p.modified = at
 	return nil
 }
 

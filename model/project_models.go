@@ -12,7 +12,7 @@ func (p *Project) PutModel(m *Model) { p.PutModelWith(m, nil) }
 func (p *Project) PutModelWith(m *Model, commit Commit) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if err := p.commitLocked(commit); err != nil {
+	if _, err := p.commitLocked(commit); err != nil {
 		return err
 	}
 	p.modelsMu.Lock()
@@ -44,7 +44,7 @@ func (p *Project) DeleteModelWith(id string, commit Commit) error {
 	if _, ok := p.Model(id); !ok {
 		return ErrModelNotFound
 	}
-	if err := p.commitLocked(commit); err != nil {
+	if _, err := p.commitLocked(commit); err != nil {
 		return err
 	}
 	p.modelsMu.Lock()

@@ -44,7 +44,7 @@ func (r *Registry) CreateWith(cid, pid, typ string, params map[string]string, co
 	if err != nil {
 		return nil, err
 	}
-	if err := r.AddWith(cid, p, commit); err != nil {
+	if err := r.add(cid, p, commit, true); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -54,8 +54,14 @@ func (r *Registry) CreateWith(cid, pid, typ string, params map[string]string, co
 // follows the registry's limits. ErrProjectExists if cid already has a project of its id.
 func (r *Registry) Add(cid string, p *Project) error { return r.AddWith(cid, p, nil) }
 
-// AddWith is Add journaled by commit (see Commit). p must not be in use elsewhere yet.
+// AddWith is Add journaled by commit (see Commit). p must not be in use elsewhere yet; its
+// dates are kept.
 func (r *Registry) AddWith(cid string, p *Project, commit Commit) error {
+	return r.add(cid, p, commit, false)
+}
+
+// add registers p; create sets its creation date to the time of the commit.
+func (r *Registry) add(cid string, p *Project, commit Commit, create bool) error {
 	if cid == "" {
 		return errorf("customer id is empty")
 	}
@@ -66,8 +72,12 @@ func (r *Registry) AddWith(cid string, p *Project, commit Commit) error {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if err := p.commitLocked(commit); err != nil {
+	at, err := p.commitLocked(commit)
+	if err != nil {
 		return err
+	}
+	if create {
+		p.created, p.modified = at, at
 	}
 	p.lim = r.lim
 	ps := r.customers[cid]
@@ -134,7 +144,7 @@ func (r *Registry) DeleteWith(cid, pid string, commit Commit) error {
 		return ErrProjectNotFound
 	}
 	p.mu.Lock()
-	err := p.commitLocked(commit)
+	_, err := p.commitLocked(commit)
 	if err == nil {
 		p.retired = true
 	}

@@ -60,10 +60,10 @@ type Store struct {
 
 	logged     atomic.Int64 // record bytes enqueued since the last checkpoint
 	noTruncate atomic.Bool  // a deleted project's snapshot could not be removed
-	kick    chan struct{}
-	stop    chan struct{}
-	stopped chan struct{}
-	closed  atomic.Bool
+	kick       chan struct{}
+	stop       chan struct{}
+	stopped    chan struct{}
+	closed     atomic.Bool
 
 	commits sync.Pool // *pendingCommit
 }
