@@ -132,3 +132,10 @@ func (m *Model) finite() bool {
 	}
 	return false
 }
+
+// InputPos returns the model position of the input called name, if it is one. It
+// allocates nothing.
+func (m *Model) InputPos(name []byte) (int, bool) {
+	j, ok := m.pos[string(name)]
+	return j, ok
+}

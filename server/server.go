@@ -24,6 +24,7 @@ type Server struct {
 	cfg     config.Config
 	log     *slog.Logger
 	metrics *Metrics
+	svc     *service // set by Start before the main listener opens; closed by Shutdown
 
 	ready    atomic.Bool
 	stopping atomic.Bool
@@ -83,8 +84,17 @@ func (s *Server) Start() error {
 		}
 	})
 
-	// Work that must finish before clients are served (recovery of the write-ahead log)
-	// belongs here, between the two listeners.
+	// Recovery of the state (snapshots, then the write-ahead log) happens here, between the
+	// two listeners: /healthz answers and /readyz says 503 meanwhile.
+	svc, err := newService(s.cfg, s.log, s.metrics)
+	if err != nil {
+		adminSrv.Close()
+		return err
+	}
+	if err := s.publish(func() { s.svc = svc }); err != nil {
+		svc.close()
+		return err
+	}
 
 	mainLn, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {
@@ -133,8 +143,18 @@ func (s *Server) AdminAddr() string {
 	return s.adminLn.Addr().String()
 }
 
-// Ready reports whether the server takes traffic: recovery done, listeners up, not stopping.
-func (s *Server) Ready() bool { return s.ready.Load() && !s.stopping.Load() }
+// Ready reports whether the server takes traffic: recovery done, listeners up, not
+// stopping, and durability working (after a failed write or fsync, learn and forget are
+// refused until a restart).
+func (s *Server) Ready() bool {
+	if !s.ready.Load() || s.stopping.Load() {
+		return false
+	}
+	s.mu.Lock()
+	svc := s.svc
+	s.mu.Unlock()
+	return svc != nil && svc.store.Err() == nil
+}
 
 // onShutdown registers f to run during Shutdown, after the main listener is closed and
 // before the admin listener is; closers run in registration order, each with Shutdown's
@@ -167,7 +187,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) shutdown(ctx context.Context) error {
 	s.mu.Lock() // after this, publish refuses: the listeners read here are all there are
 	s.stopping.Store(true)
-	mainLn, adminLn, adminSrv, closers := s.mainLn, s.adminLn, s.adminSrv, s.closers
+	mainLn, adminLn, adminSrv, closers, svc := s.mainLn, s.adminLn, s.adminSrv, s.closers, s.svc
 	s.mu.Unlock()
 	var errs []error
 	if mainLn != nil {
@@ -176,6 +196,12 @@ func (s *Server) shutdown(ctx context.Context) error {
 	for _, f := range closers {
 		if err := f(ctx); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	// Every connection is done (or past the deadline): make the state durable.
+	if svc != nil {
+		if err := svc.close(); err != nil {
+			errs = append(errs, fmt.Errorf("closing the store: %w", err))
 		}
 	}
 	if adminSrv != nil {

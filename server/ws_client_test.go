@@ -33,6 +33,9 @@ func wsTestConfig() config.Config {
 // it down when the test ends.
 func startWSServer(t testing.TB, cfg config.Config, hooks *connHooks) *Server {
 	t.Helper()
+	if cfg.DataDir == "" {
+		cfg.DataDir = t.TempDir()
+	}
 	cfg.ApplyDefaults()
 	s, err := New(cfg, nil)
 	if err != nil {

@@ -1,0 +1,173 @@
+package server
+
+import (
+	"math"
+
+	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/model"
+	"github.com/symscore/symscore/protocol"
+)
+
+// Predicting a DataFrame: its columns may come in any order and include columns the model
+// does not use. An input absent from the frame, or empty in a row, is missing: it is
+// imputed with the project mean at build time (WebSocket; REST without impute=true) or by
+// the model's regression on the inputs present (REST impute=true). An input "k$v" that the
+// frame lacks while it carries the T attribute k is not missing but 0 (the row has another
+// value of k), unless the row's value of k is missing.
+
+// predictPlan maps one frame's columns to one model's inputs. It lives in a worker and is
+// rebuilt for every message, reusing its buffers.
+type predictPlan struct {
+	col  []int // frame column → model input position, or -1
+	tcol []int // model input → a frame column of the same T attribute, when the input itself is absent; -1
+}
+
+func (w *worker) plan(m *model.Model, f *dataframe.Frame) *predictPlan {
+	pl := &w.pl
+	pl.col = resizeInts(pl.col, len(f.Names))
+	for c, name := range f.Names {
+		pl.col[c] = -1
+		if j, ok := m.InputPos(name); ok {
+			pl.col[c] = j
+		}
+	}
+	inputs := m.Inputs()
+	pl.tcol = resizeInts(pl.tcol, len(inputs))
+	for j := range pl.tcol {
+		pl.tcol[j] = -1
+	}
+	for c, b := range f.Base {
+		if b < 0 {
+			continue
+		}
+		base := f.SourceNames[b]
+		for j, in := range inputs {
+			if pl.tcol[j] < 0 && len(in) > len(base) && in[len(base)] == '$' && in[:len(base)] == string(base) && !frameHas(f, in) {
+				pl.tcol[j] = c
+			}
+		}
+	}
+	return pl
+}
+
+func frameHas(f *dataframe.Frame, name string) bool {
+	for _, n := range f.Names {
+		if string(n) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// rowInputs fills x with row r's inputs and missing with which of them the row lacks.
+func (pl *predictPlan) rowInputs(f *dataframe.Frame, r int, x []float64, missing []bool) (anyMissing bool) {
+	for j := range x {
+		x[j] = math.NaN()
+	}
+	row := f.Row(r)
+	for c, v := range row {
+		if j := pl.col[c]; j >= 0 {
+			x[j] = v
+		}
+	}
+	for j, c := range pl.tcol {
+		if c >= 0 && x[j] != x[j] && row[c] == row[c] {
+			x[j] = 0 // the row has another value of this T attribute
+		}
+	}
+	for j, v := range x {
+		missing[j] = v != v
+		anyMissing = anyMissing || missing[j]
+	}
+	return anyMissing
+}
+
+// appendPredictions scores every row of f with m and appends the KSVSMap values object:
+// one map per row, keys in the model's output order, string values. With impute false,
+// missing inputs take the model's input means. It allocates nothing once w's buffers have
+// grown, unless impute is set.
+func (w *worker) appendPredictions(dst []byte, m *model.Model, f *dataframe.Frame, impute bool) ([]byte, error) {
+	pl := w.plan(m, f)
+	d, k := len(m.Inputs()), len(m.Outputs())
+	w.x, w.out = resizeFloats(w.x, d), resizeFloats(w.out, k)
+	w.missing = resizeBools(w.missing, d)
+	x, out, missing := w.x, w.out, w.missing
+	means := m.InputMeans()
+	dst = protocol.AppendKSVSMapOpen(dst)
+	for r := 0; r < f.Rows; r++ {
+		if pl.rowInputs(f, r, x, missing) {
+			if impute {
+				if err := m.Impute(x, missing); err != nil {
+					return dst, err
+				}
+			} else {
+				for j, miss := range missing {
+					if miss {
+						x[j] = means[j]
+					}
+				}
+			}
+		}
+		m.Predict(x, out)
+		if r > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendPrediction(dst, m, out)
+	}
+	return protocol.AppendKSVSMapClose(dst), nil
+}
+
+// appendPrediction appends one row's map {"key":"value",...}.
+func appendPrediction(dst []byte, m *model.Model, out []float64) []byte {
+	dst = append(dst, '{')
+	classes := m.Classes()
+	for i, o := range m.Outputs() {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = protocol.AppendJSONString(dst, o.Key)
+		dst = append(dst, ':')
+		v := out[i]
+		switch o.Kind {
+		case model.OutputClass:
+			if c := int(v); v == v && c >= 0 && c < len(classes) {
+				dst = protocol.AppendJSONString(dst, classes[c])
+			} else {
+				dst = append(dst, "null"...)
+			}
+		case model.OutputBool:
+			switch v {
+			case 1:
+				dst = append(dst, `"true"`...)
+			case 0:
+				dst = append(dst, `"false"`...)
+			default:
+				dst = append(dst, "null"...)
+			}
+		default:
+			dst = protocol.AppendFloatString(dst, v)
+		}
+	}
+	return append(dst, '}')
+}
+
+func resizeInts(b []int, n int) []int {
+	if cap(b) < n {
+		return make([]int, n)
+	}
+	return b[:n]
+}
+
+func resizeFloats(b []float64, n int) []float64 {
+	if cap(b) < n {
+		return make([]float64, n)
+	}
+	return b[:n]
+}
+
+func resizeBools(b []bool, n int) []bool {
+	if cap(b) < n {
+		return make([]bool, n)
+	}
+	return b[:n]
+}

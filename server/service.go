@@ -1,0 +1,129 @@
+package server
+
+import (
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/symscore/symscore/auth"
+	"github.com/symscore/symscore/config"
+	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/model"
+	"github.com/symscore/symscore/protocol"
+	"github.com/symscore/symscore/store"
+	"github.com/symscore/symscore/wal"
+)
+
+// service is what the WebSocket endpoints and the REST control plane share: the durable
+// state, the customers' keys, the replay memory and pools of per-message scratch. Start
+// makes it (opening the store is the recovery /readyz waits for); Shutdown closes it after
+// every connection is done. Safe for concurrent use.
+type service struct {
+	cfg     config.Config // defaults applied
+	log     *slog.Logger
+	store   *store.Store
+	keys    *auth.KeyStore
+	replay  *auth.ReplayCache
+	authOpt auth.Options
+	metrics *serviceMetrics
+
+	// learnOpts and predictOpts are the DataFrame limits; the partition column is set per
+	// project.
+	learnOpts, predictOpts dataframe.Options
+
+	workers sync.Pool // *worker
+
+	refusals struct{ rows, columns prometheus.Counter } // by the DataFrame limits
+}
+
+// worker is the scratch of one message, taken from the pool for the message and given back
+// after it: an idle connection holds none of it. Not safe for concurrent use.
+type worker struct {
+	msgs protocol.Parser
+	df   dataframe.Parser
+	ver  *auth.Verifier
+
+	// predict: the frame's plan, the inputs of one row, which inputs the row lacks, and
+	// the outputs.
+	pl      predictPlan
+	x, out  []float64
+	missing []bool
+}
+
+// newService opens the store (recovering it from cfg.DataDir) and prepares verification.
+func newService(cfg config.Config, log *slog.Logger, m *Metrics) (*service, error) {
+	cfg.ApplyDefaults()
+	customers := make(map[string][]string, len(cfg.Customers))
+	for _, c := range cfg.Customers {
+		customers[c.ID] = c.Secrets
+	}
+	keys, err := auth.NewKeyStore(customers)
+	if err != nil {
+		return nil, err
+	}
+	mode, err := wal.ParseMode(cfg.Durability)
+	if err != nil {
+		return nil, fmt.Errorf("durability: %w", err)
+	}
+	st, err := store.Open(store.Options{
+		Dir:      cfg.DataDir,
+		Mode:     mode,
+		Interval: cfg.DurabilityInterval,
+		Repair:   cfg.Repair,
+		Logger:   log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cannot recover the state in data_dir %q: %w", cfg.DataDir, err)
+	}
+	s := &service{
+		cfg:    cfg,
+		log:    log,
+		store:  st,
+		keys:   keys,
+		replay: auth.NewReplayCache(cfg.Auth.ReplayCapacity, cfg.Auth.ClockSkewPast),
+		authOpt: auth.Options{
+			ClockSkewPast:   cfg.Auth.ClockSkewPast,
+			ClockSkewFuture: cfg.Auth.ClockSkewFuture,
+			AllowSHA1:       cfg.Auth.AllowSHA1,
+			PublicURL:       cfg.PublicURL,
+		},
+		metrics: newServiceMetrics(m),
+	}
+	s.refusals.rows = m.Refusals.WithLabelValues("max_rows")
+	s.refusals.columns = m.Refusals.WithLabelValues("max_columns")
+	lim := dataframe.Options{
+		MaxRows:    cfg.Limits.MaxRows,
+		MaxColumns: cfg.Limits.MaxColumns,
+		// Every cell takes at least 4 bytes of JSON ("1",): no message within the limit
+		// has more, and T expansion cannot make it more than that either.
+		MaxCells: int(cfg.Limits.MaxMessageBytes / 4),
+	}
+	s.learnOpts, s.predictOpts = lim, lim
+	s.learnOpts.Mode = dataframe.ModeLearn
+	s.predictOpts.Mode = dataframe.ModePredict
+	s.workers.New = func() any {
+		return &worker{
+			msgs: protocol.Parser{AllowLegacy: cfg.Auth.LegacyFraming},
+			ver:  auth.NewVerifier(keys, s.authOpt, s.replay),
+		}
+	}
+	return s, nil
+}
+
+func (s *service) getWorker() *worker  { return s.workers.Get().(*worker) }
+func (s *service) putWorker(w *worker) { s.workers.Put(w) }
+
+// close makes everything durable and closes the store.
+func (s *service) close() error { return s.store.Close() }
+
+// frameOptions returns the DataFrame options of a message for project p.
+func (s *service) frameOptions(predict bool, p *model.Project) dataframe.Options {
+	o := s.learnOpts
+	if predict {
+		o = s.predictOpts
+	}
+	o.PartitionColumn = p.PartitionColumn()
+	return o
+}
