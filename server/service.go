@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -53,7 +54,8 @@ type worker struct {
 }
 
 // newService opens the store (recovering it from cfg.DataDir) and prepares verification.
-func newService(cfg config.Config, log *slog.Logger, m *Metrics) (*service, error) {
+// now is the clock of signature dates (nil: time.Now).
+func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time.Time) (*service, error) {
 	cfg.ApplyDefaults()
 	customers := make(map[string][]string, len(cfg.Customers))
 	for _, c := range cfg.Customers {
@@ -88,6 +90,7 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics) (*service, erro
 			ClockSkewFuture: cfg.Auth.ClockSkewFuture,
 			AllowSHA1:       cfg.Auth.AllowSHA1,
 			PublicURL:       cfg.PublicURL,
+			Now:             now,
 		},
 		metrics: newServiceMetrics(m),
 	}

@@ -18,6 +18,8 @@ type connHooks struct {
 	endpoints map[string]wsEndpoint
 	// listener is set to the main listener when it starts.
 	listener atomic.Pointer[mainListener]
+	// now replaces the clock of signature dates when set.
+	now func() time.Time
 }
 
 // testHooks maps a *Server to its *connHooks; set by tests before Start.
