@@ -18,6 +18,7 @@ const knownMetrics = "uni, bi, anova, ttest, chi2, pca"
 // explorers maps each metric to its computation.
 var explorers = map[string]func(*explorer) ([]Stat, error){
 	"uni": (*explorer).uni,
+	"bi":  (*explorer).bi,
 }
 
 // Explore computes metric ("uni", "bi", "anova", "ttest", "chi2", "pca"; STATISTICS.md

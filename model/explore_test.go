@@ -99,3 +99,41 @@ func TestExploreRefusals(t *testing.T) {
 		})
 	}
 }
+
+// irisExploreGolden holds the exploration blocks of testdata/iris_classifiers.json.
+type irisExploreGolden struct {
+	Correlation [][]float64 `json:"correlation"`
+	Cov         [][]float64 `json:"covariance_ddof1"`
+	Stats       struct {
+		ClassMeans [][]float64 `json:"class_means"`
+	} `json:"stats"`
+	Anova struct {
+		F   []float64 `json:"F"`
+		P   []float64 `json:"p"`
+		Dfb float64   `json:"df_between"`
+		Dfw float64   `json:"df_within"`
+	} `json:"anova_f_classif"`
+	TTest struct {
+		PooledT  []float64 `json:"pooled_t"`
+		PooledP  []float64 `json:"pooled_p"`
+		PooledDf float64   `json:"pooled_df"`
+		WelchT   []float64 `json:"welch_t"`
+		WelchP   []float64 `json:"welch_p"`
+		WelchDf  []float64 `json:"welch_df"`
+	} `json:"ttest_setosa_vs_versicolor"`
+	PCA struct {
+		Mean       []float64   `json:"mean"`
+		Variance   []float64   `json:"explained_variance"`
+		Ratio      []float64   `json:"explained_variance_ratio"`
+		Components [][]float64 `json:"components_sign_normalized"`
+	} `json:"pca"`
+}
+
+func loadIrisExplore(t testing.TB) *irisExploreGolden {
+	var g irisExploreGolden
+	loadJSON(t, "testdata/iris_classifiers.json", &g)
+	if len(g.Correlation) != 4 || len(g.Anova.F) != 4 || len(g.TTest.WelchDf) != 4 || len(g.PCA.Components) != 4 {
+		t.Fatal("testdata/iris_classifiers.json lacks an exploration block")
+	}
+	return &g
+}
