@@ -17,8 +17,9 @@ const knownMetrics = "uni, bi, anova, ttest, chi2, pca"
 
 // explorers maps each metric to its computation.
 var explorers = map[string]func(*explorer) ([]Stat, error){
-	"uni": (*explorer).uni,
-	"bi":  (*explorer).bi,
+	"uni":   (*explorer).uni,
+	"bi":    (*explorer).bi,
+	"anova": (*explorer).anova,
 }
 
 // Explore computes metric ("uni", "bi", "anova", "ttest", "chi2", "pca"; STATISTICS.md
