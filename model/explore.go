@@ -20,6 +20,7 @@ var explorers = map[string]func(*explorer) ([]Stat, error){
 	"uni":   (*explorer).uni,
 	"bi":    (*explorer).bi,
 	"anova": (*explorer).anova,
+	"ttest": (*explorer).ttest,
 }
 
 // Explore computes metric ("uni", "bi", "anova", "ttest", "chi2", "pca"; STATISTICS.md
