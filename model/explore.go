@@ -21,6 +21,7 @@ var explorers = map[string]func(*explorer) ([]Stat, error){
 	"bi":    (*explorer).bi,
 	"anova": (*explorer).anova,
 	"ttest": (*explorer).ttest,
+	"chi2":  (*explorer).chi2,
 }
 
 // Explore computes metric ("uni", "bi", "anova", "ttest", "chi2", "pca"; STATISTICS.md
@@ -83,6 +84,15 @@ func (e *explorer) checkInputs(lo, hi int, need string, kinds ...dataframe.Type)
 func (e *explorer) noTargets() error {
 	if len(e.r.targets) > 0 || e.r.partition {
 		return errorf("%s takes input attributes only, no targets", e.algo)
+	}
+	return nil
+}
+
+// columnTargets refuses the partition column as target when it has no columns (typed S),
+// for the metrics whose targets are B columns.
+func (e *explorer) columnTargets() error {
+	if e.r.partition && len(e.r.targets) == 0 {
+		return errorf("%s targets are B columns; the partition column %s has none (it is typed S)", e.algo, quote(e.s.PartitionColumn))
 	}
 	return nil
 }

@@ -29,6 +29,9 @@ func (e *explorer) ttest() ([]Stat, error) {
 	if err := e.checkInputs(1, 1, "exactly one input attribute", dataframe.TypeC, dataframe.TypeB); err != nil {
 		return nil, err
 	}
+	if err := e.columnTargets(); err != nil {
+		return nil, err
+	}
 	s, tg := e.s, e.r.targets
 	if len(tg) != 2 {
 		return nil, errorf("ttest needs exactly two B targets (groups A and B), got %d", len(tg))

@@ -134,6 +134,7 @@ func TestTTestRefusals(t *testing.T) {
 		ctx  MLContext
 		want string
 	}{
+		{"S partition column", irisPartition(g).snapshot(), ctx("sepal_length", "species"), `ttest targets are B columns; the partition column "species" has none (it is typed S)`},
 		{"cpu project", cpu, ctx("sepal_length", setVer...), "ttest needs a partition project whose partitions hold the groups"},
 		{"no input", part, MLContext{TargetNames: setVer}, "ttest needs exactly one input attribute, got 0"},
 		{"two inputs", part, MLContext{InputNames: irisNames[:2], TargetNames: setVer}, "ttest needs exactly one input attribute, got 2"},
