@@ -22,6 +22,7 @@ var explorers = map[string]func(*explorer) ([]Stat, error){
 	"anova": (*explorer).anova,
 	"ttest": (*explorer).ttest,
 	"chi2":  (*explorer).chi2,
+	"pca":   (*explorer).pca,
 }
 
 // Explore computes metric ("uni", "bi", "anova", "ttest", "chi2", "pca"; STATISTICS.md
