@@ -119,11 +119,3 @@ func kindList(kinds []dataframe.Type) string {
 	}
 	return s
 }
-
-// keyPrefix is "<name>." when a metric reports several attributes, "" for one.
-func keyPrefix(s *Snapshot, i int, several bool) string {
-	if !several {
-		return ""
-	}
-	return s.Names[i] + "."
-}

@@ -124,12 +124,7 @@ func TestAnovaRefusals(t *testing.T) {
 	learn(t, lp, dfJSON([]string{"x"}, "C", [][]string{{"1"}, {"2"}}))
 	learn(t, lp, dfJSON([]string{"x", "g"}, "CT", [][]string{{"3", "a"}, {"4", "b"}}))
 	one := func(x string, tg ...string) MLContext { return MLContext{InputNames: []string{x}, TargetNames: tg} }
-	cases := []struct {
-		name string
-		s    *Snapshot
-		ctx  MLContext
-		want string
-	}{
+	checkRefusals(t, "anova", []refusal{
 		{"no input", cpu, MLContext{TargetNames: []string{"species"}}, "anova needs exactly one input attribute, got 0"},
 		{"two inputs", cpu, MLContext{InputNames: irisNames[:2], TargetNames: []string{"species"}}, "anova needs exactly one input attribute, got 2"},
 		{"no target on cpu", cpu, one("sepal_length"), "anova needs a target: a B attribute, a T attribute or the partition column"},
@@ -141,11 +136,5 @@ func TestAnovaRefusals(t *testing.T) {
 		{"one group", ones.snapshot(), one("x", "y"), "anova needs rows in at least two groups, got 1"},
 		{"as many rows as groups", tiny.snapshot(), one("x", "g"), "anova needs more rows than groups (3 rows, 3 groups)"},
 		{"partition column and more", part, one("sepal_length", "species", "petal_width"), `anova: the partition column "species" cannot be a target together with other attributes`},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := Explore(c.s, "anova", c.ctx)
-			wantError(t, err, c.want)
-		})
-	}
+	})
 }

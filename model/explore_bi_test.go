@@ -87,20 +87,10 @@ func TestBiUndefined(t *testing.T) {
 func TestBiRefusals(t *testing.T) {
 	g := loadIris(t)
 	s := irisCPU(g).snapshot()
-	cases := []struct {
-		name string
-		ctx  MLContext
-		want string
-	}{
-		{"one input", MLContext{InputNames: irisNames[:1]}, "bi needs exactly two input attributes (x, y), got 1"},
-		{"three inputs", MLContext{InputNames: irisNames[:3]}, "bi needs exactly two input attributes (x, y), got 3"},
-		{"a T attribute is several", MLContext{InputNames: []string{"sepal_length", "species"}}, "got 4"},
-		{"target", MLContext{InputNames: irisNames[:2], TargetNames: []string{"petal_width"}}, "bi takes input attributes only, no targets"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := Explore(s, "bi", c.ctx)
-			wantError(t, err, c.want)
-		})
-	}
+	checkRefusals(t, "bi", []refusal{
+		{"one input", s, MLContext{InputNames: irisNames[:1]}, "bi needs exactly two input attributes (x, y), got 1"},
+		{"three inputs", s, MLContext{InputNames: irisNames[:3]}, "bi needs exactly two input attributes (x, y), got 3"},
+		{"a T attribute is several", s, MLContext{InputNames: []string{"sepal_length", "species"}}, "got 4"},
+		{"target", s, MLContext{InputNames: irisNames[:2], TargetNames: []string{"petal_width"}}, "bi takes input attributes only, no targets"},
+	})
 }

@@ -186,12 +186,7 @@ func TestChi2Refusals(t *testing.T) {
 	ones := &refData{names: []string{"x", "y"}, kinds: kindsOf("BB"), rows: [][]float64{{1, 1}, {0, 1}, {1, 1}}}
 	ctx := func(in []string, tg ...string) MLContext { return MLContext{InputNames: in, TargetNames: tg} }
 	sp := []string{"species"}
-	cases := []struct {
-		name string
-		s    *Snapshot
-		ctx  MLContext
-		want string
-	}{
+	checkRefusals(t, "chi2", []refusal{
 		{"no input", cpu, ctx(nil, "species"), "chi2 needs at least one input attribute, got 0"},
 		{"C input", cpu, ctx([]string{"sepal_length"}, "species"), `chi2 input "sepal_length" has type "C"; it must be B`},
 		{"no target", cpu, ctx(sp), "chi2 needs at least one target attribute"},
@@ -201,11 +196,5 @@ func TestChi2Refusals(t *testing.T) {
 		{"inputs overlap", odd.snapshot(), ctx([]string{"a", "b"}, "y"), `1 rows are both in class "a" and in class "b"`},
 		{"targets miss rows", cpu, ctx([]string{"species$setosa"}, "species$versicolor", "species$virginica"), "the target columns do not cover every row once (100 of 150"},
 		{"one target category", ones.snapshot(), ctx([]string{"x"}, "y"), "chi2 needs at least two target categories with rows, got 1"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := Explore(c.s, "chi2", c.ctx)
-			wantError(t, err, c.want)
-		})
-	}
+	})
 }

@@ -92,21 +92,10 @@ func TestPCARefusals(t *testing.T) {
 	one := newTestProject(t, TypeCPU, nil)
 	learn(t, one, dfJSON([]string{"a", "b"}, "CC", [][]string{{"1", "2"}}))
 	huge := &refData{names: []string{"a", "b"}, kinds: kindsOf("CC"), rows: [][]float64{{-1e300, 1}, {1e300, 2}}}
-	cases := []struct {
-		name string
-		s    *Snapshot
-		ctx  MLContext
-		want string
-	}{
+	checkRefusals(t, "pca", []refusal{
 		{"no input", cpu, MLContext{}, "pca needs at least one input attribute, got 0"},
 		{"target", cpu, MLContext{InputNames: irisNames, TargetNames: []string{"species"}}, "pca takes input attributes only, no targets"},
 		{"one row", one.Snapshot(), MLContext{InputNames: []string{"a", "b"}}, "pca needs at least 2 rows for the covariance (it divides by n − 1), got 1"},
 		{"overflow", huge.snapshot(), MLContext{InputNames: []string{"a", "b"}}, "pca: the covariance of the inputs overflows float64"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := Explore(c.s, "pca", c.ctx)
-			wantError(t, err, c.want)
-		})
-	}
+	})
 }

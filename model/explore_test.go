@@ -75,10 +75,32 @@ func wantError(t *testing.T, err error, want string) {
 	}
 }
 
+// refusal is one Explore call that must fail with an *Error whose message contains want.
+type refusal struct {
+	name string
+	s    *Snapshot
+	ctx  MLContext
+	want string
+}
+
+// checkRefusals runs each refusal of metric as a subtest.
+func checkRefusals(t *testing.T, metric string, cases []refusal) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Explore(c.s, metric, c.ctx)
+			wantError(t, err, c.want)
+		})
+	}
+}
+
 func TestExploreRefusals(t *testing.T) {
 	g := loadIris(t)
 	cpu := irisCPU(g).snapshot()
-	empty := &Snapshot{Type: TypeCPU, Names: []string{"a"}, Kinds: kindsOf("C"), Base: []string{""}, Total: Moments{Mean: []float64{0}, M: []float64{0}}}
+	gone := newTestProject(t, TypeCPU, nil)
+	learn(t, gone, dfJSON([]string{"a"}, "C", [][]string{{"1"}, {"2"}}))
+	forget(t, gone, dfJSON([]string{"a"}, "C", [][]string{{"2"}, {"1"}}))
+	empty := gone.Snapshot()
 	cases := []struct {
 		name, metric string
 		s            *Snapshot

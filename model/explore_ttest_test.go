@@ -128,12 +128,7 @@ func TestTTestRefusals(t *testing.T) {
 	learn(t, over, dfJSON([]string{"x", "a", "b", "g"}, "CBBS", [][]string{{"1", "1", "1", "p"}, {"2", "1", "1", "p"}, {"3", "0", "1", "q"}}))
 	ctx := func(x string, tg ...string) MLContext { return MLContext{InputNames: []string{x}, TargetNames: tg} }
 	setVer := []string{"species$setosa", "species$versicolor"}
-	cases := []struct {
-		name string
-		s    *Snapshot
-		ctx  MLContext
-		want string
-	}{
+	checkRefusals(t, "ttest", []refusal{
 		{"S partition column", irisPartition(g).snapshot(), ctx("sepal_length", "species"), `ttest targets are B columns; the partition column "species" has none (it is typed S)`},
 		{"cpu project", cpu, ctx("sepal_length", setVer...), "ttest needs a partition project whose partitions hold the groups"},
 		{"no input", part, MLContext{TargetNames: setVer}, "ttest needs exactly one input attribute, got 0"},
@@ -144,11 +139,5 @@ func TestTTestRefusals(t *testing.T) {
 		{"not constant in partitions", mixed.Snapshot(), ctx("sepal_length", setVer...), `ttest target "species$setosa" is not constant within partition "0" (25 of 75 rows are 1)`},
 		{"group of one row", small.Snapshot(), ctx("x", "g"), `ttest group "g$a" has 1 rows; each group needs at least 2`},
 		{"groups overlap", over.Snapshot(), ctx("x", "a", "b"), `ttest: the rows of partition "p" are in both groups, "a" and "b"`},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := Explore(c.s, "ttest", c.ctx)
-			wantError(t, err, c.want)
-		})
-	}
+	})
 }

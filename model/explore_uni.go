@@ -57,3 +57,11 @@ func extreme(v []float64, i int) float64 {
 	}
 	return math.NaN()
 }
+
+// keyPrefix is "<name>." when a metric reports several attributes, "" for one.
+func keyPrefix(s *Snapshot, i int, several bool) string {
+	if !several {
+		return ""
+	}
+	return s.Names[i] + "."
+}

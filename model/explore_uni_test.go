@@ -147,18 +147,9 @@ func TestUniEdgeCases(t *testing.T) {
 func TestUniRefusals(t *testing.T) {
 	g := loadIris(t)
 	s := irisCPU(g).snapshot()
-	cases := []struct {
-		name string
-		ctx  MLContext
-		want string
-	}{
-		{"no input", MLContext{}, "uni needs at least one input attribute, got 0"},
-		{"target", MLContext{InputNames: irisNames, TargetNames: []string{"species$setosa"}}, "uni takes input attributes only, no targets"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := Explore(s, "uni", c.ctx)
-			wantError(t, err, c.want)
-		})
-	}
+	checkRefusals(t, "uni", []refusal{
+		{"no input", s, MLContext{}, "uni needs at least one input attribute, got 0"},
+		{"target", s, MLContext{InputNames: irisNames, TargetNames: []string{"species$setosa"}}, "uni takes input attributes only, no targets"},
+		{"partition column as target", irisPartition(g).snapshot(), MLContext{InputNames: irisNames, TargetNames: []string{"species"}}, "uni takes input attributes only, no targets"},
+	})
 }
