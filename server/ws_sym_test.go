@@ -364,14 +364,14 @@ func TestWSBadInputChangesNothing(t *testing.T) {
 	p, _ := s.svc.store.Project("c1", "p")
 	for payload, want := range map[string]string{
 		`{"attributeNames":["x0","x1"],"attributeTypes":["C","C"],"data":[["1","2"],["abc","3"]]}`: `row 1, column "x0": "abc" is not a number`,
-		`{"attributeNames":["x0"],"attributeTypes":["C"],"data":[["NaN"]]}`:                         "NaN",
-		`{"attributeNames":["x0"],"attributeTypes":["C"],"data":[["1e999"]]}`:                       "range",
-		`{"attributeNames":["t"],"attributeTypes":["B"],"data":[["2"]]}`:                            "0 or 1",
-		`{"attributeNames":["x0","x1"],"attributeTypes":["C","C"],"data":[["1"]]}`:                  "row 0",
-		`{"attributeNames":["x0"],"attributeTypes":["C"],"data":[[""]]}`:                            "empty",
-		`{"attributeNames":["x0"],"attributeTypes":["L"],"data":[["1"]]}`:                           "L",
-		`{"attributeNames":["x0"],"attributeTypes":["C"],"data":[["1"]]`:                            "",
-		`{"attributeNames":["x0"],"attributeTypes":["B"],"data":[["1"]]}`:                           "x0",
+		`{"attributeNames":["x0"],"attributeTypes":["C"],"data":[["NaN"]]}`:                        "NaN",
+		`{"attributeNames":["x0"],"attributeTypes":["C"],"data":[["1e999"]]}`:                      "range",
+		`{"attributeNames":["t"],"attributeTypes":["B"],"data":[["2"]]}`:                           "0 or 1",
+		`{"attributeNames":["x0","x1"],"attributeTypes":["C","C"],"data":[["1"]]}`:                 "row 0",
+		`{"attributeNames":["x0"],"attributeTypes":["C"],"data":[[""]]}`:                           "empty",
+		`{"attributeNames":["x0"],"attributeTypes":["L"],"data":[["1"]]}`:                          "L",
+		`{"attributeNames":["x0"],"attributeTypes":["C"],"data":[["1"]]`:                           "",
+		`{"attributeNames":["x0"],"attributeTypes":["B"],"data":[["1"]]}`:                          "x0",
 	} {
 		c.bare(payload)
 		e := c.expect("BAD_REQUEST")
