@@ -99,6 +99,7 @@ func (s *Server) Start() error {
 	mainLn, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {
 		adminSrv.Close()
+		svc.close()
 		return fmt.Errorf("cannot listen on listen %q: %w", s.cfg.Listen, err)
 	}
 	if err := s.publish(func() { s.mainLn = mainLn }); err != nil {
