@@ -1,0 +1,171 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Job is a build the server accepted and runs in the background.
+type Job struct {
+	ID       string // the sym-job-id header
+	Location string // the job's path, from the Location header
+}
+
+// StartBuild asks for model modelID of project pid with algorithm algo ("lda", "mlda",
+// "mqda", "bayes", "mlr", "ridge", "lasso", "elasticnet"; STATISTICS.md 3) on the
+// attributes of mc, and returns the job without waiting for it. A nil Job with a nil error
+// means the server built the model at once.
+func (c *Client) StartBuild(ctx context.Context, pid, algo, modelID string, mc MLContext) (*Job, error) {
+	r, err := c.Call(ctx, "POST", "/projects/"+Escape(pid)+"/build", query("algo", algo, "modelid", modelID), mc.AppendJSON(nil))
+	if err != nil {
+		return nil, err
+	}
+	if r.HTTPCode != 202 {
+		return nil, nil
+	}
+	job := &Job{ID: r.Header.Get("sym-job-id"), Location: r.Header.Get("Location")}
+	switch {
+	case job.Location != "":
+		u, err := url.Parse(job.Location)
+		if err != nil || u.Path == "" {
+			return nil, fmt.Errorf("build accepted with a bad Location %q", job.Location)
+		}
+		job.Location = u.EscapedPath()
+		if c.basePath != "" && !strings.HasPrefix(job.Location, c.basePath+"/") {
+			job.Location = c.basePath + job.Location
+		}
+	case job.ID != "":
+		job.Location = c.restPath("/jobs/" + Escape(job.ID))
+	default:
+		return nil, errors.New("build accepted (202) without a Location or sym-job-id header")
+	}
+	return job, nil
+}
+
+// WaitJob polls job until it is no longer running: nil when it finished, the build's
+// refusal as a *StatusError (e.g. BAD_REQUEST for a singular system) when it failed, or
+// ctx's error when ctx ends first. The first poll comes after the client's minimum pause
+// (WithJobPoll), the pause doubling up to its maximum.
+func (c *Client) WaitJob(ctx context.Context, job *Job) error {
+	pause := c.pollMin
+	timer := time.NewTimer(pause)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("job %s still running: %w", job.Location, context.Cause(ctx))
+		case <-timer.C:
+		}
+		r, err := c.send(ctx, "GET", job.Location, "", nil)
+		if err != nil {
+			return err
+		}
+		if r.HTTPCode != 202 {
+			return nil
+		}
+		pause = min(2*pause, c.pollMax)
+		timer.Reset(pause)
+	}
+}
+
+// Build builds a model (StartBuild) and waits for its job (WaitJob). Bound it with ctx:
+// it waits as long as ctx allows.
+func (c *Client) Build(ctx context.Context, pid, algo, modelID string, mc MLContext) error {
+	job, err := c.StartBuild(ctx, pid, algo, modelID, mc)
+	if err != nil || job == nil {
+		return err
+	}
+	return c.WaitJob(ctx, job)
+}
+
+// ModelInfo describes a model (values.modelInfo; STATISTICS.md 3).
+type ModelInfo struct {
+	ModelID   string `json:"modelId"`
+	ModelType string `json:"modelType"`
+	// AttributeNames are the inputs, in model order; AttributeIndexes their project
+	// indexes when the model was built.
+	AttributeNames   []string `json:"attributeNames"`
+	AttributeIndexes []int    `json:"attributeIndexes"`
+	TargetNames      []string `json:"targetNames"`
+	// PredictInfo is the prediction keys, in reply order.
+	PredictInfo []string `json:"predictInfo"`
+	// Classes are a classifier's class names.
+	Classes []string `json:"classes"`
+	// Rows is the number of rows the model was fitted on.
+	Rows         int64  `json:"rows"`
+	CreationDate string `json:"creationDate"`
+	// Info holds the fitted parameters by name (e.g. "w", "inputMeans").
+	Info map[string][]float64 `json:"info"`
+	// Raw is the whole modelInfo object, with what the fields above leave out (the
+	// coefficient table and fit statistics of regressions, the build time).
+	Raw json.RawMessage `json:"-"`
+}
+
+// ModelInfo returns the description of model modelID of project pid.
+func (c *Client) ModelInfo(ctx context.Context, pid, modelID string) (*ModelInfo, error) {
+	r, err := c.Call(ctx, "GET", "/projects/"+Escape(pid)+"/models/"+Escape(modelID), "", nil)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := r.Object("modelInfo")
+	if err != nil {
+		return nil, err
+	}
+	var mi ModelInfo
+	if err := json.Unmarshal(raw, &mi); err != nil {
+		return nil, fmt.Errorf("reply values.modelInfo: %w", err)
+	}
+	mi.Raw = raw
+	return &mi, nil
+}
+
+// DeleteModel deletes model modelID of project pid.
+func (c *Client) DeleteModel(ctx context.Context, pid, modelID string) error {
+	_, err := c.Call(ctx, "DELETE", "/projects/"+Escape(pid)+"/models/"+Escape(modelID), "", nil)
+	return err
+}
+
+// Predict scores every row of the DataFrame payload with model modelID of project pid over
+// REST: one Prediction per row. A missing or empty input is imputed with the project mean,
+// or with impute by the model's regression of it on the inputs present. A Session
+// (OpenPredict) is the faster way for many messages.
+func (c *Client) Predict(ctx context.Context, pid, modelID string, payload []byte, impute bool) ([]Prediction, error) {
+	r, err := c.PredictReply(ctx, pid, modelID, payload, impute)
+	if err != nil {
+		return nil, err
+	}
+	return r.Predictions()
+}
+
+// PredictReply is Predict returning the whole reply (Reply.PredictionKeys gives the keys
+// in the server's order).
+func (c *Client) PredictReply(ctx context.Context, pid, modelID string, payload []byte, impute bool) (*Reply, error) {
+	q := ""
+	if impute {
+		q = "impute=true"
+	}
+	return c.Call(ctx, "POST", "/projects/"+Escape(pid)+"/predict/"+Escape(modelID), q, payload)
+}
+
+// Explore computes metric ("uni", "bi", "anova", "ttest", "chi2", "pca"; STATISTICS.md 4)
+// for each MLContext: one Stats per context, in order.
+func (c *Client) Explore(ctx context.Context, pid, metric string, mcs ...MLContext) ([]Stats, error) {
+	body := []byte(`{"values":[`)
+	for i, mc := range mcs {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = mc.AppendJSON(body)
+	}
+	body = append(body, "]}"...)
+	r, err := c.Call(ctx, "POST", "/projects/"+Escape(pid)+"/explore", query("metric", metric), body)
+	if err != nil {
+		return nil, err
+	}
+	return r.Statistics()
+}
