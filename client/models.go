@@ -83,27 +83,75 @@ func (c *Client) Build(ctx context.Context, pid, algo, modelID string, mc MLCont
 	return c.WaitJob(ctx, job)
 }
 
-// ModelInfo describes a model (values.modelInfo; STATISTICS.md 3).
+// ModelInfo describes a model (values.modelInfo; STATISTICS.md 3). Numbers the server
+// wrote as null (not finite) are NaN.
 type ModelInfo struct {
-	ModelID   string `json:"modelId"`
-	ModelType string `json:"modelType"`
+	ModelID   string
+	ModelType string
 	// AttributeNames are the inputs, in model order; AttributeIndexes their project
 	// indexes when the model was built.
-	AttributeNames   []string `json:"attributeNames"`
-	AttributeIndexes []int    `json:"attributeIndexes"`
-	TargetNames      []string `json:"targetNames"`
+	AttributeNames   []string
+	AttributeIndexes []int
+	TargetNames      []string
 	// PredictInfo is the prediction keys, in reply order.
-	PredictInfo []string `json:"predictInfo"`
-	// Classes are a classifier's class names.
-	Classes []string `json:"classes"`
+	PredictInfo []string
+	// Classes are a classifier's class names (none for a regression).
+	Classes []string
 	// Rows is the number of rows the model was fitted on.
-	Rows         int64  `json:"rows"`
-	CreationDate string `json:"creationDate"`
-	// Info holds the fitted parameters by name (e.g. "w", "inputMeans").
-	Info map[string][]float64 `json:"info"`
-	// Raw is the whole modelInfo object, with what the fields above leave out (the
-	// coefficient table and fit statistics of regressions, the build time).
-	Raw json.RawMessage `json:"-"`
+	Rows         int64
+	BuildTime    time.Duration
+	CreationDate string
+	// Info holds every parameter, given and fitted, by name (e.g. "w", "inputMeans").
+	Info map[string][]float64
+	// Coefficients is the coefficient table of mlr and ridge, intercept first.
+	Coefficients []Coefficient
+	// FitStatistics of mlr and ridge: n, dfModel, dfResid, ssr, sigma2, r2, adjR2, f,
+	// fP, logLik, aic, bic.
+	FitStatistics map[string]float64
+	// Raw is the whole modelInfo object as the server sent it.
+	Raw json.RawMessage
+}
+
+// Coefficient is one row of a regression's coefficient table.
+type Coefficient struct {
+	Name                                       string
+	Coefficient, StdError, T, P, CILow, CIHigh float64
+}
+
+// jfloat is a JSON number that may be null (NaN).
+type jfloat float64
+
+func (f *jfloat) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*f = jfloat(nan())
+		return nil
+	}
+	return json.Unmarshal(b, (*float64)(f))
+}
+
+// modelInfoJSON is modelInfo as the server writes it.
+type modelInfoJSON struct {
+	ModelID          string              `json:"modelId"`
+	ModelType        string              `json:"modelType"`
+	AttributeNames   []string            `json:"attributeNames"`
+	AttributeIndexes []int               `json:"attributeIndexes"`
+	TargetNames      []string            `json:"targetNames"`
+	PredictInfo      []string            `json:"predictInfo"`
+	Classes          []string            `json:"classes"`
+	Rows             int64               `json:"rows"`
+	BuildTime        jfloat              `json:"buildTime"` // milliseconds
+	CreationDate     string              `json:"creationDate"`
+	Info             map[string][]jfloat `json:"info"`
+	Coefficients     []struct {
+		Name     string `json:"name"`
+		Coef     jfloat `json:"coefficient"`
+		StdError jfloat `json:"std.error"`
+		T        jfloat `json:"t"`
+		P        jfloat `json:"p"`
+		CILow    jfloat `json:"ci.low"`
+		CIHigh   jfloat `json:"ci.high"`
+	} `json:"coefficients"`
+	FitStatistics map[string]jfloat `json:"fitStatistics"`
 }
 
 // ModelInfo returns the description of model modelID of project pid.
@@ -116,12 +164,42 @@ func (c *Client) ModelInfo(ctx context.Context, pid, modelID string) (*ModelInfo
 	if err != nil {
 		return nil, err
 	}
-	var mi ModelInfo
-	if err := json.Unmarshal(raw, &mi); err != nil {
+	var w modelInfoJSON
+	if err := json.Unmarshal(raw, &w); err != nil {
 		return nil, fmt.Errorf("reply values.modelInfo: %w", err)
 	}
-	mi.Raw = raw
-	return &mi, nil
+	mi := &ModelInfo{
+		ModelID: w.ModelID, ModelType: w.ModelType,
+		AttributeNames: w.AttributeNames, AttributeIndexes: w.AttributeIndexes,
+		TargetNames: w.TargetNames, PredictInfo: w.PredictInfo, Classes: w.Classes,
+		Rows: w.Rows, BuildTime: time.Duration(float64(w.BuildTime) * float64(time.Millisecond)),
+		CreationDate: w.CreationDate, Raw: raw,
+	}
+	if w.Info != nil {
+		mi.Info = make(map[string][]float64, len(w.Info))
+		for k, vs := range w.Info {
+			mi.Info[k] = floats(vs)
+		}
+	}
+	for _, c := range w.Coefficients {
+		mi.Coefficients = append(mi.Coefficients, Coefficient{c.Name, float64(c.Coef), float64(c.StdError),
+			float64(c.T), float64(c.P), float64(c.CILow), float64(c.CIHigh)})
+	}
+	if w.FitStatistics != nil {
+		mi.FitStatistics = make(map[string]float64, len(w.FitStatistics))
+		for k, v := range w.FitStatistics {
+			mi.FitStatistics[k] = float64(v)
+		}
+	}
+	return mi, nil
+}
+
+func floats(vs []jfloat) []float64 {
+	out := make([]float64, len(vs))
+	for i, v := range vs {
+		out[i] = float64(v)
+	}
+	return out
 }
 
 // DeleteModel deletes model modelID of project pid.

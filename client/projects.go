@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 )
 
@@ -49,6 +50,8 @@ type ProjectInfo struct {
 	// CreationDate and LastModificationDate as the server wrote them.
 	CreationDate         string `json:"creationDate"`
 	LastModificationDate string `json:"lastModificationDate"`
+	// Raw is the whole smlInfo object as the server sent it.
+	Raw json.RawMessage `json:"-"`
 }
 
 // ProjectInfo returns the description of project pid.
@@ -57,10 +60,15 @@ func (c *Client) ProjectInfo(ctx context.Context, pid string) (*ProjectInfo, err
 	if err != nil {
 		return nil, err
 	}
-	var info ProjectInfo
-	if err := r.value("smlInfo", &info); err != nil {
+	raw, err := r.Object("smlInfo")
+	if err != nil {
 		return nil, err
 	}
+	var info ProjectInfo
+	if err := json.Unmarshal(raw, &info); err != nil {
+		return nil, fmt.Errorf("reply values.smlInfo: %w", err)
+	}
+	info.Raw = raw
 	return &info, nil
 }
 

@@ -67,7 +67,7 @@ func TestLearnBuildPredict(t *testing.T) {
 		t.Fatal(err)
 	}
 	header, rows := iris(t)
-	if info.PID != "iris" || info.Type != "cpu" || info.Rows != 150 || info.Frozen ||
+	if info.PID != "iris" || info.Type != "cpu" || info.Rows != 150 || info.Frozen || !strings.Contains(string(info.Raw), `"rows":150`) ||
 		!slices.Contains(info.AttributeNames, "species$setosa") || len(info.AttributeNames) != len(info.AttributeTypes) {
 		t.Fatalf("project info %+v", info)
 	}
@@ -89,6 +89,14 @@ func TestLearnBuildPredict(t *testing.T) {
 	if mi.ModelID != "mlda1" || mi.ModelType != "mlda" || mi.Rows != 150 || !reflect.DeepEqual(mi.AttributeNames, inputs) ||
 		!reflect.DeepEqual(mi.PredictInfo, []string{"res", "setosa", "versicolor", "virginica"}) || len(mi.Raw) == 0 {
 		t.Fatalf("model info %+v", mi)
+	}
+	if mi.BuildTime <= 0 || len(mi.Info["inputMeans"]) != 4 || !reflect.DeepEqual(mi.Classes, []string{"setosa", "versicolor", "virginica"}) {
+		t.Errorf("mlda model info: build time %v, info %v, classes %v", mi.BuildTime, mi.Info, mi.Classes)
+	}
+	mlr, err := c.ModelInfo(ctx, "iris", "mlr1")
+	if err != nil || len(mlr.Coefficients) != 4 || mlr.Coefficients[0].Name != "intercept" || mlr.Coefficients[1].StdError <= 0 ||
+		mlr.FitStatistics["r2"] <= 0.9 || mlr.FitStatistics["n"] != 150 {
+		t.Errorf("mlr model info %+v, %v", mlr, err)
 	}
 	info, _ = c.ProjectInfo(ctx, "iris")
 	if !reflect.DeepEqual(info.ModelsList, []string{"lda1", "mlda1", "mlr1"}) || !reflect.DeepEqual(info.ModelTypeList, []string{"lda", "mlda", "mlr"}) {
