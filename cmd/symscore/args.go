@@ -13,3 +13,13 @@ func maxArgs(n int) cobra.PositionalArgs {
 		return nil
 	}
 }
+
+// exactArgs is cobra.ExactArgs reporting a wrong count as a usage error.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
+}

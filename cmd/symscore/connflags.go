@@ -1,0 +1,102 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/symscore/symscore/client"
+	"github.com/symscore/symscore/config"
+)
+
+// defaultURL is the server the client commands talk to without --url or SYMSCORE_URL:
+// the default listen address of serve.
+const defaultURL = "http://127.0.0.1:8080"
+
+// connFlags are the flags every client command takes: where the server is and who is
+// asking.
+type connFlags struct {
+	url, cid, secret, dataDir string
+	timeout                   time.Duration
+}
+
+// addConnFlags defines the connection flags on fs.
+func addConnFlags(fs *pflag.FlagSet) *connFlags {
+	f := &connFlags{}
+	fs.StringVar(&f.url, "url", "", "server base URL (default $SYMSCORE_URL, else "+defaultURL+")")
+	fs.StringVar(&f.cid, "cid", "", "customer id (default $SYMSCORE_CID, else the development customer of --data-dir)")
+	fs.StringVar(&f.secret, "secret", "", "the customer's Base64 secret (default $SYMSCORE_SECRET)")
+	fs.StringVar(&f.dataDir, "data-dir", "", "where serve keeps the development customer (default $SYMSCORE_DATA_DIR, else ./var)")
+	fs.DurationVar(&f.timeout, "timeout", client.DefaultTimeout, "bound on each request and on the wait for each reply")
+	return f
+}
+
+// credentials resolves the URL, customer id and secret: flags, else the SYMSCORE_URL,
+// SYMSCORE_CID and SYMSCORE_SECRET environment variables, else (for the customer) the
+// development customer file that serve creates in the data directory.
+func (f *connFlags) credentials() (url, cid, secret string, err error) {
+	url = firstNonEmpty(f.url, os.Getenv("SYMSCORE_URL"), defaultURL)
+	cid = firstNonEmpty(f.cid, os.Getenv("SYMSCORE_CID"))
+	secret = firstNonEmpty(f.secret, os.Getenv("SYMSCORE_SECRET"))
+	switch {
+	case cid != "" && secret != "":
+		return url, cid, secret, nil
+	case cid != "":
+		return "", "", "", usageError{errors.New("a customer id needs its secret: give --secret or SYMSCORE_SECRET")}
+	case secret != "":
+		return "", "", "", usageError{errors.New("a secret needs its customer id: give --cid or SYMSCORE_CID")}
+	}
+	dir := firstNonEmpty(f.dataDir, os.Getenv("SYMSCORE_DATA_DIR"), "./var")
+	cid, secret, err = readDevCustomer(config.DevCustomerPath(dir))
+	return url, cid, secret, err
+}
+
+// client returns a client of the resolved server and customer.
+func (f *connFlags) client() (*client.Client, error) {
+	url, cid, secret, err := f.credentials()
+	if err != nil {
+		return nil, err
+	}
+	if f.timeout <= 0 {
+		return nil, usageError{fmt.Errorf("--timeout must be > 0, not %v", f.timeout)}
+	}
+	c, err := client.New(url, cid, secret, client.WithTimeout(f.timeout))
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return c, nil
+}
+
+// readDevCustomer reads the development customer file (config.DevCustomerFile).
+func readDevCustomer(path string) (cid, secret string, err error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", "", fmt.Errorf("no credentials: give --cid and --secret (or SYMSCORE_CID and SYMSCORE_SECRET), "+
+			"or --data-dir where symscore serve keeps its development customer (%s does not exist)", path)
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("cannot read the development customer: %w", err)
+	}
+	var d struct {
+		ID     string `json:"id"`
+		Secret string `json:"secret"`
+	}
+	if err := json.Unmarshal(b, &d); err != nil || d.ID == "" || d.Secret == "" {
+		return "", "", fmt.Errorf("development customer file %s is not {\"id\":...,\"secret\":...}", path)
+	}
+	return d.ID, d.Secret, nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
