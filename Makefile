@@ -14,7 +14,7 @@ FUZZTIME ?= 5s
 INTEROP_TARGETS :=
 PYTHON ?= python3
 
-.PHONY: help build run test fmt-check vet go-test bench fuzz-smoke lint tidy-check clean
+.PHONY: help build run demo test fmt-check vet go-test bench fuzz-smoke lint tidy-check clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 14
@@ -24,6 +24,9 @@ build: ## build bin/symscore
 
 run: ## run the server on the embedded default configuration (prints a development key once)
 	$(GO) run ./cmd/symscore serve
+
+demo: build ## throwaway server on free ports: learn iris, build lda/mlda/mlr, predict, stop
+	bin/symscore demo --iris clients/testdata/iris.csv
 
 test: fmt-check vet go-test $(INTEROP_TARGETS) ## gofmt check, go vet, race-enabled tests in random order
 
