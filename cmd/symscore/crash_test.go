@@ -249,4 +249,3 @@ func crashClient(t *testing.T, addr string, c int, seed uint64, nextID *atomic.I
 		}
 	}
 }
-
