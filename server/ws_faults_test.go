@@ -159,4 +159,3 @@ func TestWSFaultyConnections(t *testing.T) {
 		})
 	}
 }
-
