@@ -3,7 +3,6 @@ package model
 import (
 	"math"
 
-	"gonum.org/v1/gonum/mathext"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -136,32 +135,6 @@ func olsTable(ainv []float64, alpha float64, fit *linFit, mxy []float64, myy flo
 		LogLik: llf, AIC: -2*llf + 2*(p+1), BIC: -2*llf + math.Log(n)*(p+1),
 	}
 	return tb
-}
-
-// tTwoSided is P(|T| > |t|) for Student's t with df degrees of freedom:
-// I_{df/(df+t²)}(df/2, 1/2).
-func tTwoSided(t, df float64) float64 {
-	if !(df > 0) || math.IsNaN(t) {
-		return math.NaN()
-	}
-	if math.IsInf(t, 0) {
-		return 0
-	}
-	return mathext.RegIncBeta(df/2, 0.5, df/(df+t*t))
-}
-
-// fSurvival is P(F > f) for the F(d1, d2) distribution: I_{d2/(d2+d1 f)}(d2/2, d1/2).
-func fSurvival(f, d1, d2 float64) float64 {
-	if !(d1 > 0 && d2 > 0) || math.IsNaN(f) {
-		return math.NaN()
-	}
-	if math.IsInf(f, 1) {
-		return 0
-	}
-	if f <= 0 {
-		return 1
-	}
-	return mathext.RegIncBeta(d2/2, d1/2, d2/(d2+d1*f))
 }
 
 // predict is μ_y + βᵀ(x − μ_x).

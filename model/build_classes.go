@@ -35,44 +35,13 @@ type indicator struct {
 func classesFromIndicators(s *Snapshot, inputs []int, ind []indicator) (*classStats, error) {
 	t := &s.Total
 	d, w := len(inputs), len(t.Mean)
-	n := float64(t.N)
-	cs := &classStats{n: n}
-	var kept []indicator
-	for _, c := range ind {
-		mu := t.Mean[c.col]
-		if c.neg {
-			mu = 1 - mu
-		}
-		nk := math.Round(n * mu)
-		if nk < 0 || nk > n || math.IsNaN(nk) {
-			return nil, errorf("target %s is not a 0/1 attribute", quote(s.Names[c.col]))
-		}
-		if nk == 0 {
-			continue
-		}
-		kept = append(kept, c)
+	kept, counts, err := indicatorCounts(s, ind, "target")
+	if err != nil {
+		return nil, err
+	}
+	cs := &classStats{n: float64(t.N), counts: counts}
+	for _, c := range kept {
 		cs.names = append(cs.names, c.name)
-		cs.counts = append(cs.counts, nk)
-	}
-	var sum float64
-	for _, nk := range cs.counts {
-		sum += nk
-	}
-	if sum != n {
-		return nil, errorf("the target columns do not cover every row once (%.0f of %.0f rows have a class): some rows have no class or several", sum, n)
-	}
-	// Rows in two classes at once: Σ y_a y_b = M_ab + n μ_a μ_b must be 0.
-	for a := range kept {
-		for b := a + 1; b < len(kept); b++ {
-			ca, cb := kept[a], kept[b]
-			if ca.col == cb.col {
-				continue // y and 1−y
-			}
-			both := t.M[ca.col*w+cb.col] + n*t.Mean[ca.col]*t.Mean[cb.col]
-			if math.Abs(both) >= 0.5 {
-				return nil, errorf("%.0f rows are both in class %s and in class %s", both, quote(ca.name), quote(cb.name))
-			}
-		}
 	}
 	K := len(kept)
 	cs.means = make([]float64, K*d)
@@ -94,6 +63,52 @@ func classesFromIndicators(s *Snapshot, inputs []int, ind []indicator) (*classSt
 		}
 	}
 	return cs, nil
+}
+
+// indicatorCounts returns the indicators with rows and their row counts, and checks that
+// they partition the rows: every row in exactly one class. The check is exact, from the
+// counts Σ y_k and the pairwise Σ y_a·y_b (B sums are exact counts). role names the
+// columns in messages ("target", "input").
+func indicatorCounts(s *Snapshot, ind []indicator, role string) (kept []indicator, counts []float64, err error) {
+	t := &s.Total
+	w := len(t.Mean)
+	n := float64(t.N)
+	for _, c := range ind {
+		mu := t.Mean[c.col]
+		if c.neg {
+			mu = 1 - mu
+		}
+		nk := math.Round(n * mu)
+		if nk < 0 || nk > n || math.IsNaN(nk) {
+			return nil, nil, errorf("%s %s is not a 0/1 attribute", role, quote(s.Names[c.col]))
+		}
+		if nk == 0 {
+			continue
+		}
+		kept = append(kept, c)
+		counts = append(counts, nk)
+	}
+	var sum float64
+	for _, nk := range counts {
+		sum += nk
+	}
+	if sum != n {
+		return nil, nil, errorf("the %s columns do not cover every row once (%.0f of %.0f rows have a class): some rows have no class or several", role, sum, n)
+	}
+	// Rows in two classes at once: Σ y_a y_b = M_ab + n μ_a μ_b must be 0.
+	for a := range kept {
+		for b := a + 1; b < len(kept); b++ {
+			ca, cb := kept[a], kept[b]
+			if ca.col == cb.col {
+				continue // y and 1−y
+			}
+			both := t.M[ca.col*w+cb.col] + n*t.Mean[ca.col]*t.Mean[cb.col]
+			if math.Abs(both) >= 0.5 {
+				return nil, nil, errorf("%.0f rows are both in class %s and in class %s", both, quote(ca.name), quote(cb.name))
+			}
+		}
+	}
+	return kept, counts, nil
 }
 
 // classesFromPartitions takes the classes of a partition project: one per partition with
