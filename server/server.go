@@ -91,6 +91,9 @@ func (s *Server) Start() error {
 		adminSrv.Close()
 		return err
 	}
+	if now := hooksFor(s).now; now != nil {
+		svc.authOpt.Now = now // before any verifier exists
+	}
 	if err := s.publish(func() { s.svc = svc }); err != nil {
 		svc.close()
 		return err
