@@ -43,6 +43,7 @@ const maxPooledRESTBuf = 1 << 20
 // own worker and buffers from pools.
 type restAPI struct {
 	s     *Server
+	l     *mainListener
 	svc   *service
 	jobs  *jobTable
 	hooks *connHooks
@@ -75,11 +76,12 @@ type restCall struct {
 	code    int     // HTTP code when it is not the status' (404, 405); 0 otherwise
 }
 
-// restHandler serves every request of the main listener that is not a WebSocket upgrade:
-// the REST control plane. inflight is the main listener's limits.max_inflight semaphore.
-// Build jobs still running at shutdown are waited for (a closer registered here) before
-// the store closes.
-func (s *Server) restHandler(inflight chan struct{}) http.Handler {
+// restHandler serves every request the main listener hands to its REST server: the REST
+// control plane, and WebSocket upgrades sent on a connection that carried REST requests
+// before (handBackUpgrade). Requests share l's limits.max_inflight semaphore. Build jobs
+// still running at shutdown are waited for (a closer registered here) before the store
+// closes.
+func (s *Server) restHandler(l *mainListener) http.Handler {
 	if s.svc == nil {
 		return http.NotFoundHandler()
 	}
@@ -87,9 +89,10 @@ func (s *Server) restHandler(inflight chan struct{}) http.Handler {
 	cfg := s.svc.cfg
 	a := &restAPI{
 		s:            s,
+		l:            l,
 		svc:          s.svc,
 		hooks:        hooks,
-		inflight:     inflight,
+		inflight:     l.inflight,
 		inflightWait: inflightWait,
 		maxBody:      cfg.Limits.MaxMessageBytes,
 		readTimeout:  cfg.Limits.IdleTimeout,
@@ -115,6 +118,9 @@ func (s *Server) restHandler(inflight chan struct{}) http.Handler {
 }
 
 func (a *restAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if isUpgradeRequest(r) && a.l.handBackUpgrade(w, r) {
+		return
+	}
 	start := time.Now()
 	c := &restCall{log: a.svc.log, w: w, r: r, rawPath: requestPath(r)}
 	c.m = matchREST(r.Method, c.rawPath)
