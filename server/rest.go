@@ -227,21 +227,28 @@ func (a *restAPI) acquire() bool {
 }
 
 // readBody reads the whole body into c.body: at most maxBody bytes, within readTimeout.
+// A refused body ends the connection: nothing more is read from it (net/http would
+// otherwise try to drain the rest of the body after the reply).
 func (a *restAPI) readBody(c *restCall) (protocol.Status, bool) {
 	r := c.r
+	rc := http.NewResponseController(c.w)
+	refuse := func(counter prometheus.Counter, format string, args ...any) (protocol.Status, bool) {
+		if counter != nil {
+			counter.Inc()
+		}
+		c.w.Header().Set("Connection", "close")
+		rc.SetReadDeadline(aLongTimeAgo)
+		return c.failf(protocol.StatusBadRequest, format, args...), false
+	}
 	if r.ContentLength > a.maxBody {
-		a.refused.body.Inc()
-		c.w.Header().Set("Connection", "close") // the body is not read
-		return c.failf(protocol.StatusBadRequest, "request body of %d bytes is larger than limits.max_message_bytes (%d)", r.ContentLength, a.maxBody), false
+		return refuse(a.refused.body, "request body of %d bytes is larger than limits.max_message_bytes (%d)", r.ContentLength, a.maxBody)
 	}
 	// Grow towards Content-Length as bytes arrive: a client announcing a large body and
 	// sending nothing costs no more than what it sent.
 	if n := min(r.ContentLength, maxPooledRESTBuf); n > 0 && int64(cap(c.body)) < n {
 		c.body = make([]byte, 0, n)
 	}
-	rc := http.NewResponseController(c.w)
 	rc.SetReadDeadline(time.Now().Add(a.readTimeout))
-	defer rc.SetReadDeadline(time.Time{})
 	body := http.MaxBytesReader(c.w, r.Body, a.maxBody)
 	for {
 		if len(c.body) == cap(c.body) {
@@ -255,17 +262,14 @@ func (a *restAPI) readBody(c *restCall) (protocol.Status, bool) {
 		var tooLarge *http.MaxBytesError
 		switch {
 		case errors.Is(err, io.EOF):
+			rc.SetReadDeadline(time.Time{})
 			return 0, true
 		case errors.As(err, &tooLarge):
-			a.refused.body.Inc()
-			return c.failf(protocol.StatusBadRequest, "request body is larger than limits.max_message_bytes (%d)", a.maxBody), false
+			return refuse(a.refused.body, "request body is larger than limits.max_message_bytes (%d)", a.maxBody)
 		case isTimeout(err):
-			a.refused.read.Inc()
-			c.w.Header().Set("Connection", "close")
-			return c.failf(protocol.StatusBadRequest, "request body not received within limits.idle_timeout (%v)", a.readTimeout), false
+			return refuse(a.refused.read, "request body not received within limits.idle_timeout (%v)", a.readTimeout)
 		default:
-			c.w.Header().Set("Connection", "close")
-			return c.failf(protocol.StatusBadRequest, "cannot read the request body"), false
+			return refuse(nil, "cannot read the request body")
 		}
 	}
 }
