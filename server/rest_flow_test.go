@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -318,4 +319,27 @@ func parseRESTDate(t *testing.T, s string) time.Time {
 		t.Fatalf("date %q: want RFC 3339 UTC with nine digits (%v)", s, err)
 	}
 	return d
+}
+
+// TestRESTEscaping: ids and names with quotes, backslashes, control characters and
+// non-ASCII text travel percent-encoded in the path and query and come back exactly, in
+// valid JSON.
+func TestRESTEscaping(t *testing.T) {
+	s := startWSServer(t, restTestConfig(), nil)
+	c := newRESTClient(t, s, "c1", secretC1)
+	pid := `q"u\o té&=?`
+	c.do(http.MethodPost, "/projects", "pid="+url.QueryEscape(pid), nil).expect(t, http.StatusCreated, "")
+	name := "x\"\\y\u2028\t"
+	c.do(http.MethodPost, "/projects/"+url.PathEscape(pid)+"/learn", "", frameJSON([]string{name}, []string{"C"}, [][]string{{"1"}, {"3"}}, -1)).expect(t, http.StatusOK, "")
+	info := c.info(url.PathEscape(pid))
+	if info.PID != pid || len(info.AttributeNames) != 1 || info.AttributeNames[0] != name {
+		t.Fatalf("info %+v", info)
+	}
+	if got := c.do(http.MethodGet, "/projects/list", "", nil).strList(t); len(got) != 1 || got[0] != pid {
+		t.Fatalf("list %q", got)
+	}
+	r := c.do(http.MethodGet, "/projects/"+url.PathEscape(pid)+"/models/"+url.PathEscape("m\"\x01"), "", nil).expect(t, http.StatusBadRequest, "cannot find model")
+	if strings.ContainsRune(string(r.raw), '\x01') {
+		t.Fatalf("raw control character in %q", r.raw)
+	}
 }
