@@ -8,13 +8,15 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.7.0
 # Time per benchmark in `make bench`, and per fuzz target in `make fuzz-smoke`.
 BENCHTIME ?= 200ms
 FUZZTIME ?= 5s
-# Interoperability suites (client libraries against a live server) add their target names
-# here; `make test` runs them after the Go tests. PYTHON is the interpreter they use
-# (.ci/run passes one that has the websockets module).
-INTEROP_TARGETS :=
-PYTHON ?= python3
+# Client suites `make test` runs after the Go tests: the Java and Python clients' own unit
+# tests. (Both clients' examples also run against a live server in the Go tests of
+# cmd/symscore.) PYTHON is the interpreter with the websockets module (.ci/run passes one;
+# client-deps finds or installs one).
+INTEROP_TARGETS := clients-unit
+PYTHON ?= $(shell for py in python3 /usr/bin/python3; do $$py -c 'import websockets' 2>/dev/null && { command -v $$py; break; }; done)
+export PYTHON
 
-.PHONY: help build run demo test fmt-check vet go-test bench fuzz-smoke lint tidy-check clean
+.PHONY: help build run demo test client-deps clients-unit fmt-check vet go-test bench fuzz-smoke lint tidy-check clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 14
@@ -28,7 +30,23 @@ run: ## run the server on the embedded default configuration (prints a developme
 demo: build ## throwaway server on free ports: learn iris, build lda/mlda/mlr, predict, stop
 	bin/symscore demo --iris clients/testdata/iris.csv
 
-test: fmt-check vet go-test $(INTEROP_TARGETS) ## gofmt check, go vet, race-enabled tests in random order
+test: client-deps fmt-check vet go-test $(INTEROP_TARGETS) ## gofmt check, go vet, race-enabled tests in random order, client tests
+
+client-deps: ## what the client tests need: installs python3-websockets when root and missing, else says what is missing
+	@if [ -z "$(PYTHON)" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "client-deps: installing python3-websockets"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-websockets >/dev/null 2>&1 || \
+			{ apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-websockets >/dev/null; } || \
+			echo "client-deps: WARNING: could not install python3-websockets; the Python client tests will be SKIPPED"; \
+		else \
+			echo "client-deps: WARNING: no Python 3 with websockets (apt-get install -y python3-websockets); the Python client tests will be SKIPPED"; \
+		fi; \
+	fi
+	@command -v javac >/dev/null 2>&1 || echo "client-deps: WARNING: no javac (install a JDK 17); the Java client tests will be SKIPPED"
+
+clients-unit: ## the Java and Python clients' unit tests (loopback mock servers)
+	PYTHON="$$(for py in $(PYTHON) python3 /usr/bin/python3; do $$py -c 'import websockets' 2>/dev/null && { command -v $$py; break; }; done)" clients/check.sh
 
 fmt-check: ## fail listing every file gofmt would change
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt -w needed on:"; echo "$$out"; exit 1; fi

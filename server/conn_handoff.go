@@ -16,7 +16,7 @@ import (
 
 // newRESTServer builds the server of the REST control plane.
 func (l *mainListener) newRESTServer() *http.Server {
-	rest := l.s.restHandler()
+	rest := l.s.restHandler(l)
 	return &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Context().Value(overLimitKey{}) != nil {

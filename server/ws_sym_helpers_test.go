@@ -18,11 +18,8 @@ import (
 	"github.com/symscore/symscore/model"
 )
 
-// Test customers: c1 has the secret of the PROTOCOL.md vectors.
-const (
-	secretC1 = "A1ciUrDJgm5LIJU710bxeQ=="
-	secretC2 = "AAECAwQFBgcICQoLDA0ODw=="
-)
+// Test customers c1 (the secret of the PROTOCOL.md vectors) and c2: secretC1 and
+// secretC2 (rest_client_test.go).
 
 // symConfig is wsTestConfig with customers c1 and c2.
 func symConfig() config.Config {

@@ -18,8 +18,12 @@ type connHooks struct {
 	endpoints map[string]wsEndpoint
 	// listener is set to the main listener when it starts.
 	listener atomic.Pointer[mainListener]
-	// now replaces the clock of signature dates when set.
+	// now replaces the clock of signature verification and of build jobs.
 	now func() time.Time
+	// beforeBuild runs in every build job before the model is built (to hold it).
+	beforeBuild func()
+	// rest is set to the REST control plane when it starts.
+	rest atomic.Pointer[restAPI]
 }
 
 // testHooks maps a *Server to its *connHooks; set by tests before Start.

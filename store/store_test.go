@@ -78,7 +78,7 @@ func TestRecoverEveryKindOfChange(t *testing.T) {
 
 // crash abandons s as kill -9 would (the log's pending writes were already made by the
 // acknowledged changes): it only releases the directory lock, without a checkpoint.
-func crash(t *testing.T, s *Store) {
+func crash(t testing.TB, s *Store) {
 	t.Helper()
 	close(s.stop)
 	<-s.stopped

@@ -317,10 +317,16 @@ func TestServeFailsOnBusyPort(t *testing.T) {
 	dataDir := t.TempDir()
 	busy := startServe(t, "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--data-dir", dataDir)
 	addr := busy.waitLog(t, "symscore started", 30*time.Second)["listen"].(string)
-	p := startServe(t, "--listen", addr, "--admin-listen", "127.0.0.1:0", "--data-dir", dataDir)
+	p := startServe(t, "--listen", addr, "--admin-listen", "127.0.0.1:0", "--data-dir", t.TempDir())
 	exit, stderr := p.wait(t, 15*time.Second)
 	if exit != exitError || !strings.Contains(stderr, "cannot listen on listen") {
 		t.Errorf("second server on %s: exit %d, stderr:\n%s", addr, exit, stderr)
+	}
+	// A second server on the same data directory is refused before it listens.
+	p = startServe(t, "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--data-dir", dataDir)
+	exit, stderr = p.wait(t, 15*time.Second)
+	if exit != exitError || !strings.Contains(stderr, "locked by another process") {
+		t.Errorf("second server on data dir %s: exit %d, stderr:\n%s", dataDir, exit, stderr)
 	}
 }
 

@@ -149,8 +149,7 @@ public final class Session implements AutoCloseable {
             sendChain = sendChain.thenCompose(v -> w.sendText(msg, true));
             sendChain.whenComplete((v, e) -> {
                 if (e != null) {
-                    fail(new SymscoreException("cannot send: " + unwrap(e), 0, -1, unwrap(e)));
-                    w.abort();
+                    sendFailed(f, new SymscoreException("cannot send: " + unwrap(e), 0, -1, unwrap(e)), w);
                 }
             });
         }
@@ -235,6 +234,33 @@ public final class Session implements AutoCloseable {
         }
         return e;
     }
+
+    /**
+     * Fails the reply of a message that could not be sent, and refuses later sends. Replies
+     * to earlier messages may still be on their way: they are delivered until the input
+     * ends, which fails whatever is left; the connection is aborted after a grace period in
+     * case it never does.
+     */
+    private void sendFailed(CompletableFuture<Reply> f, SymscoreException e, WebSocket w) {
+        boolean first;
+        synchronized (lock) {
+            first = failure == null;
+            if (first) {
+                failure = e;
+            }
+            pending.remove(f);
+        }
+        f.completeExceptionally(e);
+        if (first) {
+            CompletableFuture.delayedExecutor(SEND_FAILURE_GRACE_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
+                fail(e);
+                w.abort();
+            });
+        }
+    }
+
+    /** How long replies to earlier messages may still arrive after a send failed. */
+    private static final long SEND_FAILURE_GRACE_MILLIS = 2000;
 
     /** Marks the session failed and fails every reply still pending. */
     private void fail(SymscoreException e) {

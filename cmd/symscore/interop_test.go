@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/model"
+)
+
+// interopPython finds a Python 3 that imports websockets: $PYTHON, python3, /usr/bin/python3.
+func interopPython() (string, bool) {
+	for _, py := range []string{os.Getenv("PYTHON"), "python3", "/usr/bin/python3"} {
+		if py == "" {
+			continue
+		}
+		if exec.Command(py, "-c", "import websockets").Run() == nil {
+			return py, true
+		}
+	}
+	return "", false
+}
+
+// TestClientExamplesAgainstServer runs the Java and the Python client examples against a
+// live symscore: each creates a project, learns iris over WebSocket, builds lda over REST
+// and predicts four rows over WebSocket. Both print the same lines, and those lines are
+// the predictions of the same model built in process from the same rows, to the last
+// digit.
+func TestClientExamplesAgainstServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the Java and Python clients")
+	}
+	root, _ := filepath.Abs("../..")
+	iris := filepath.Join(root, "clients", "testdata", "iris.csv")
+	want := expectedExampleLines(t, iris)
+
+	p := startServe(t, "--config", writeConfig(t, fmt.Sprintf(`
+listen: "127.0.0.1:0"
+admin_listen: "127.0.0.1:0"
+data_dir: %q
+customers:
+  - id: c1
+    secrets: [%q]
+`, t.TempDir(), crashSecret)))
+	addr := p.waitLog(t, "symscore started", 30*time.Second)["listen"].(string)
+	env := append(os.Environ(), "SYMSCORE_URL=http://"+addr, "SYMSCORE_CID=c1",
+		"SYMSCORE_SECRET="+crashSecret, "SYMSCORE_IRIS="+iris)
+
+	run := func(t *testing.T, name string, cmd *exec.Cmd) {
+		var stdout, stderr bytes.Buffer
+		cmd.Env, cmd.Stdout, cmd.Stderr, cmd.Dir = env, &stdout, &stderr, root
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("%s example: %v\nstderr:\n%s", name, err, stderr.String())
+		}
+		if got := stdout.String(); got != want {
+			t.Fatalf("%s example printed:\n%s\nwant (model built in process):\n%s", name, got, want)
+		}
+	}
+	t.Run("java", func(t *testing.T) {
+		if _, err := exec.LookPath("javac"); err != nil {
+			t.Skip("SKIPPED LOUDLY: no javac on PATH; install a JDK 17 (apt-get install -y openjdk-17-jdk-headless) to run the Java client against the server")
+		}
+		run(t, "java", exec.Command(filepath.Join(root, "clients", "java", "build.sh"), "example", "javaIris"))
+	})
+	t.Run("python", func(t *testing.T) {
+		py, ok := interopPython()
+		if !ok {
+			t.Skip("SKIPPED LOUDLY: no Python 3 with the websockets module; apt-get install -y python3-websockets (Debian) or set PYTHON to an interpreter that has it")
+		}
+		run(t, "python", exec.Command(py, filepath.Join(root, "clients", "python", "example.py"), "pythonIris"))
+	})
+}
+
+// expectedExampleLines learns the CSV into a project in process, in the examples' order,
+// builds their lda model and formats rows 0, 50, 100 and 149 as they print them.
+func expectedExampleLines(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, rows := recs[0], recs[1:]
+	p, err := model.NewProject("p", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := []string{"C", "C", "C", "C", "T", "B", "B", "B"}
+	var parser dataframe.Parser
+	for lo := 0; lo < len(rows); lo += 25 {
+		fr, err := parser.Parse([]byte(dataFrameJSON(header, types, rows[lo:min(lo+25, len(rows))])), dataframe.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Learn(fr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := model.Build(p.Snapshot(), "lda", "lda1", model.MLContext{
+		TargetNames: []string{"Iris_virginica"},
+		InputNames:  []string{"sepal_length", "sepal_width", "petal_length", "petal_width"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	out := make([]float64, len(m.Outputs()))
+	for _, r := range []int{0, 50, 100, 149} {
+		x := make([]float64, 4)
+		for j := range x {
+			x[j], _ = strconv.ParseFloat(rows[r][j], 64)
+		}
+		m.Predict(x, out)
+		kv := map[string]string{}
+		for i, o := range m.Outputs() {
+			switch o.Kind {
+			case model.OutputClass:
+				kv[o.Key] = m.Classes()[int(out[i])]
+			case model.OutputBool:
+				kv[o.Key] = strconv.FormatBool(out[i] == 1)
+			default:
+				kv[o.Key] = strconv.FormatFloat(out[i], 'g', -1, 64)
+			}
+		}
+		keys := make([]string, 0, len(kv))
+		for k := range kv {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Fprintf(&b, "row=%d", r)
+		for _, k := range keys {
+			fmt.Fprintf(&b, " %s=%s", k, kv[k])
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func dataFrameJSON(names, types []string, rows [][]string) string {
+	q := func(ss []string) string {
+		parts := make([]string, len(ss))
+		for i, s := range ss {
+			parts[i] = strconv.Quote(s)
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	}
+	var rs []string
+	for _, r := range rows {
+		rs = append(rs, q(r))
+	}
+	return `{"attributeNames":` + q(names) + `,"attributeTypes":` + q(types) + `,"data":[` + strings.Join(rs, ",") + `]}`
+}

@@ -1,0 +1,167 @@
+package server
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestRESTBadInput: each malformed request gets a clear 400 (or 409) and changes nothing:
+// the project's encoded state and the project list are the same before and after.
+func TestRESTBadInput(t *testing.T) {
+	cfg := restTestConfig()
+	cfg.Limits.MaxMessageBytes = 64 << 10
+	cfg.Limits.MaxFrameBytes = 64 << 10
+	s := startWSServer(t, cfg, nil)
+	c := newRESTClient(t, s, "c1", secretC1)
+	rows := irisRows(t)
+	c.do(http.MethodPost, "/projects", "pid=iris", nil).expect(t, http.StatusCreated, "")
+	c.do(http.MethodPost, "/projects/iris/learn", "", frameJSON(irisNames, irisTypes, rows, -1)).expect(t, http.StatusOK, "")
+	c.build("iris", "lda", "lda1", ctxLDA).expect(t, http.StatusOK, "Job is finished")
+	var state string
+	c.do(http.MethodGet, "/projects/iris/export", "", nil).expect(t, http.StatusOK, "").value(t, "projectState", &state)
+
+	cells := func(row ...string) []byte {
+		return frameJSON([]string{"sepal_length", "sepal_width", "Iris_setosa"}, []string{"C", "C", "B"}, [][]string{{"5", "3", "1"}, row}, -1)
+	}
+	tests := []struct {
+		name, method, rel, query string
+		body                     []byte
+		code                     int
+		text                     string
+	}{
+		{"learn: not JSON", "POST", "/projects/iris/learn", "", []byte(`{"attributeNames":[`), 400, "not valid JSON"},
+		{"learn: not an object", "POST", "/projects/iris/learn", "", []byte(`[1,2]`), 400, "must be a JSON object"},
+		{"learn: NaN", "POST", "/projects/iris/learn", "", cells("NaN", "3", "1"), 400, "row 1"},
+		{"learn: Inf", "POST", "/projects/iris/learn", "", cells("5", "-Inf", "0"), 400, "row 1"},
+		{"learn: out of range", "POST", "/projects/iris/learn", "", cells("1e400", "3", "0"), 400, "row 1"},
+		{"learn: not a number", "POST", "/projects/iris/learn", "", cells("abc", "3", "0"), 400, `"abc"`},
+		{"learn: B not 0/1", "POST", "/projects/iris/learn", "", cells("5", "3", "2"), 400, "Iris_setosa"},
+		{"learn: empty cell", "POST", "/projects/iris/learn", "", cells("5", "", "0"), 400, "row 1"},
+		{"learn: wrong width", "POST", "/projects/iris/learn", "", cells("5", "3"), 400, "row 1"},
+		{"learn: S outside a partition project", "POST", "/projects/iris/learn", "", frameJSON([]string{"k"}, []string{"S"}, [][]string{{"a"}}, -1), 400, "S"},
+		{"learn: type changes", "POST", "/projects/iris/learn", "", frameJSON([]string{"Iris_setosa"}, []string{"C"}, [][]string{{"0.5"}}, -1), 400, "Iris_setosa"},
+		{"forget: more than learned", "POST", "/projects/iris/forget", "", frameJSON(irisNames, irisTypes, append(rows, rows...), -1), 400, "cannot forget 300 rows"},
+		{"create: exists", "POST", "/projects", "pid=iris", nil, 409, "already exists"},
+		{"create: no pid", "POST", "/projects", "type=cpu", nil, 400, `"pid"`},
+		{"create: unknown type", "POST", "/projects", "pid=g&type=gpu", nil, 400, "not supported"},
+		{"create: partition without split", "POST", "/projects", "pid=g&type=partition", []byte(`{}`), 400, "partitionSplit"},
+		{"create: params not an object", "POST", "/projects", "pid=g", []byte(`["a"]`), 400, "JSON object of strings"},
+		{"create: param not a string", "POST", "/projects", "pid=g", []byte(`{"partitionSplit":1}`), 400, "must be a string"},
+		{"create: params not JSON", "POST", "/projects", "pid=g", []byte(`{"a"`), 400, "not valid JSON"},
+		{"create: bad pid", "POST", "/projects", "pid=..", nil, 400, "not allowed"},
+		{"build: unknown algo", "POST", "/projects/iris/build", "algo=svm&modelid=m", []byte(ctxLDA), 400, `unknown algorithm "svm"`},
+		{"build: no algo", "POST", "/projects/iris/build", "modelid=m", []byte(ctxLDA), 400, `"algo"`},
+		{"build: no modelid", "POST", "/projects/iris/build", "algo=lda", []byte(ctxLDA), 400, `"modelid"`},
+		{"build: modelid too long", "POST", "/projects/iris/build", "algo=lda&modelid=" + strings.Repeat("m", 257), []byte(ctxLDA), 400, "longer than 256"},
+		{"build: MLContext not JSON", "POST", "/projects/iris/build", "algo=lda&modelid=m", []byte(`{"targets":`), 400, "MLContext is not valid JSON"},
+		{"build: MLContext bad list", "POST", "/projects/iris/build", "algo=lda&modelid=m", []byte(`{"targets":"12"}`), 400, "must be an array"},
+		{"build: no body", "POST", "/projects/iris/build", "algo=lda&modelid=m", nil, 400, "MLContext"},
+		{"build: unknown project", "POST", "/projects/nope/build", "algo=lda&modelid=m", []byte(ctxLDA), 400, "cannot find project"},
+		{"predict: unknown model", "POST", "/projects/iris/predict/nope", "", cells("5", "3", "1"), 400, "cannot find model"},
+		{"predict: bad cell", "POST", "/projects/iris/predict/lda1", "", cells("abc", "3", "1"), 400, `"abc"`},
+		{"predict: not JSON", "POST", "/projects/iris/predict/lda1", "", []byte(`{`), 400, "not valid JSON"},
+		{"predict: bad impute", "POST", "/projects/iris/predict/lda1", "impute=yes", cells("5", "3", "1"), 400, "impute must be true or false"},
+		{"explore: no metric", "POST", "/projects/iris/explore", "", []byte(`{"values":[{"inputAttributes":["0"]}]}`), 400, `"metric"`},
+		{"explore: unknown metric", "POST", "/projects/iris/explore", "metric=median", []byte(`{"values":[{"inputAttributes":["0"]}]}`), 400, "unknown exploration metric"},
+		{"explore: not JSON", "POST", "/projects/iris/explore", "metric=uni", []byte(`{"values":`), 400, "not valid JSON"},
+		{"explore: no values", "POST", "/projects/iris/explore", "metric=uni", []byte(`{}`), 400, `no "values"`},
+		{"explore: empty values", "POST", "/projects/iris/explore", "metric=uni", []byte(`{"values":[]}`), 400, "holds no MLContext"},
+		{"explore: bad context", "POST", "/projects/iris/explore", "metric=uni", []byte(`{"values":[{"inputAttributes":["0"]},{"inputAttributes":["99"]}]}`), 400, "values[1]: input attribute index 99 is out of range"},
+		{"merge: no other", "GET", "/projects/iris/merge", "", nil, 400, `"otherProjectName"`},
+		{"merge: itself", "GET", "/projects/iris/merge", "otherProjectName=iris", nil, 400, "itself"},
+		{"merge: unknown other", "GET", "/projects/iris/merge", "otherProjectName=nope", nil, 400, "cannot find project"},
+		{"import: exists", "POST", "/projects/iris/import", "", []byte(`{"projectState":"` + state + `"}`), 409, "already exists"},
+		{"import: not Base64", "POST", "/projects/g/import", "", []byte(`{"projectState":"%%%"}`), 400, "not valid Base64"},
+		{"import: not a project", "POST", "/projects/g/import", "", []byte(`{"projectState":"AAAA"}`), 400, "cannot import project"},
+		{"import: no state", "POST", "/projects/g/import", "", []byte(`{}`), 400, "projectState"},
+		{"import: not JSON", "POST", "/projects/g/import", "", []byte(`projectState`), 400, "not valid JSON"},
+		{"bad query", "POST", "/projects", "pid=%zz", nil, 400, "not a valid URL query"},
+		{"model info: unknown", "GET", "/projects/iris/models/nope", "", nil, 400, "cannot find model"},
+		{"delete model: unknown", "DELETE", "/projects/iris/models/nope", "", nil, 400, "cannot find model"},
+		{"delete project: unknown", "DELETE", "/projects/nope", "", nil, 400, "cannot find project"},
+		{"freeze: unknown", "GET", "/projects/nope/freeze", "", nil, 400, "cannot find project"},
+		{"export: unknown", "GET", "/projects/nope/export", "", nil, 400, "cannot find project"},
+		{"no route", "GET", "/projects/iris/summary", "", nil, 404, "no endpoint"},
+		{"no route: trailing slash", "GET", "/projects/list/", "", nil, 404, "no endpoint"},
+		{"no route: empty segment", "GET", "/projects//info", "", nil, 404, "no endpoint"},
+		{"wrong method", "DELETE", "/projects/iris/info", "", nil, 405, "not allowed"},
+		{"wrong method: list", "POST", "/projects/list", "", nil, 405, "not allowed"},
+	}
+	before := exportOf(t, s, "c1", "iris")
+	list := c.do(http.MethodGet, "/projects/list", "", nil).strList(t)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.do(tc.method, tc.rel, tc.query, tc.body).expect(t, tc.code, tc.text)
+			if len(r.StatusString) > 400 {
+				t.Errorf("message of %d bytes: %q", len(r.StatusString), r.StatusString)
+			}
+			if string(exportOf(t, s, "c1", "iris")) != string(before) {
+				t.Fatal("the project changed")
+			}
+			if got := c.do(http.MethodGet, "/projects/list", "", nil).strList(t); !reflect.DeepEqual(got, list) {
+				t.Fatalf("projects %v, want %v", got, list)
+			}
+		})
+	}
+	r := c.do(http.MethodPost, "/projects/list", "", nil)
+	if allow := r.header.Get("Allow"); allow != "GET, DELETE" { // DELETE deletes project "list"
+		t.Errorf("Allow %q on POST /projects/list", allow)
+	}
+	if got := metricValue(t, s, "symscore_requests_total", "endpoint=rest_no_route,status=BAD_REQUEST"); got != 6 {
+		t.Errorf("rest_no_route requests %v, want 6", got)
+	}
+}
+
+// TestRESTOversizedBody: a body past limits.max_message_bytes is refused with 400 before
+// it is read whole, whether its length is announced or chunked, and counted.
+func TestRESTOversizedBody(t *testing.T) {
+	cfg := restTestConfig()
+	cfg.Limits.MaxMessageBytes = 4 << 10
+	cfg.Limits.MaxFrameBytes = 4 << 10
+	s := startWSServer(t, cfg, nil)
+	c := newRESTClient(t, s, "c1", secretC1)
+	c.do(http.MethodPost, "/projects", "pid=p", nil).expect(t, http.StatusCreated, "")
+	before := exportOf(t, s, "c1", "p")
+	var rows [][]string
+	for range 1000 {
+		rows = append(rows, []string{"1"})
+	}
+	big := frameJSON([]string{"x"}, []string{"C"}, rows, -1)
+	path := c.path("/projects/p/learn")
+
+	// Announced length: refused unread.
+	c.doPath(http.MethodPost, path, "", big).expect(t, http.StatusBadRequest, "bytes is larger than limits.max_message_bytes")
+	// Chunked (a reader of unknown length): refused once the limit is passed.
+	h := c.sign(http.MethodPost, path, "", big)
+	req, err := http.NewRequest(http.MethodPost, "http://"+c.addr+path, io.MultiReader(bytes.NewReader(big)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = h
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &restReply{code: resp.StatusCode, header: resp.Header}
+	r.raw, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	checkEnvelope(t, "chunked", r)
+	r.expect(t, http.StatusBadRequest, "request body is larger than limits.max_message_bytes")
+
+	if got := metricValue(t, s, "symscore_refusals_total", "limit=max_message_bytes"); got != 2 {
+		t.Errorf("max_message_bytes refusals %v, want 2", got)
+	}
+	if string(exportOf(t, s, "c1", "p")) != string(before) {
+		t.Fatal("the project changed")
+	}
+	// A body at the limit is served.
+	ok := frameJSON([]string{"x"}, []string{"C"}, rows[:100], -1)
+	if len(ok) > 4<<10 {
+		t.Fatalf("test body of %d bytes", len(ok))
+	}
+	c.doPath(http.MethodPost, path, "", ok).expect(t, http.StatusOK, "OK")
+}

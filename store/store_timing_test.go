@@ -1,0 +1,131 @@
+package store
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/wal"
+)
+
+// benchDir is where benchmark stores live: $STORE_BENCH_DIR (another disk), else a
+// temporary directory.
+func benchDir(b *testing.B) string {
+	if d := os.Getenv("STORE_BENCH_DIR"); d != "" {
+		dir, err := os.MkdirTemp(d, "storebench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { os.RemoveAll(dir) })
+		return dir
+	}
+	return b.TempDir()
+}
+
+// benchFrame is a frame of rows × cols continuous values.
+func benchFrame(b testing.TB, rows, cols int, seed uint64) *dataframe.Frame {
+	r := rand.New(rand.NewPCG(seed, 1))
+	var sb strings.Builder
+	sb.WriteString(`{"attributeNames":[`)
+	for j := range cols {
+		if j > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `"c%d"`, j)
+	}
+	sb.WriteString(`],"attributeTypes":[`)
+	for j := range cols {
+		if j > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(`"C"`)
+	}
+	sb.WriteString(`],"data":[`)
+	for i := range rows {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteByte('[')
+		for j := range cols {
+			if j > 0 {
+				sb.WriteByte(',')
+			}
+			sb.WriteString(`"` + strconv.FormatFloat(r.NormFloat64(), 'g', 8, 64) + `"`)
+		}
+		sb.WriteByte(']')
+	}
+	sb.WriteString(`]}`)
+	return parse(b, sb.String(), "")
+}
+
+// BenchmarkStoreLearn: learn throughput through the store by durability and number of
+// concurrent learners into one project (100-row × 15-column frames, parsed once;
+// learners is rounded to a multiple of GOMAXPROCS). With
+// ModeAlways, concurrent learners share fsyncs (group commit). One op is one frame.
+func BenchmarkStoreLearn(b *testing.B) {
+	frame := benchFrame(b, 100, 15, 1)
+	for _, mode := range []wal.Mode{wal.ModeNone, wal.ModeInterval, wal.ModeAlways} {
+		for _, learners := range []int{1, 32} {
+			b.Run(fmt.Sprintf("%s/learners=%d", mode, learners), func(b *testing.B) {
+				s := open(b, Options{Dir: benchDir(b), Mode: mode, CheckpointInterval: -1})
+				must(b, s.Create("c1", "p", "", nil))
+				b.ReportAllocs()
+				b.SetParallelism(max(1, learners/runtime.GOMAXPROCS(0)))
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if err := s.Learn("c1", "p", frame); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+				b.ReportMetric(float64(b.N)*100/b.Elapsed().Seconds(), "rows/s")
+			})
+		}
+	}
+}
+
+// BenchmarkRecovery: Open on a data directory holding (log) 1,000,000 learned rows of 15
+// columns only in the log, in 1000-row records, or (snapshot) a project of d = 100
+// attributes in its snapshot. One op is one Open and Close.
+func BenchmarkRecovery(b *testing.B) {
+	b.Run("log/rows=1M/d=15", func(b *testing.B) {
+		dir := benchDir(b)
+		s := open(b, Options{Dir: dir, Mode: wal.ModeNone, CheckpointInterval: -1})
+		must(b, s.Create("c1", "p", "", nil))
+		frame := benchFrame(b, 1000, 15, 2)
+		for range 1000 {
+			must(b, s.Learn("c1", "p", frame))
+		}
+		crash(b, s) // leave everything in the log
+		recoverBench(b, dir, 1_000_000)
+	})
+	b.Run("snapshot/d=100", func(b *testing.B) {
+		dir := benchDir(b)
+		s := open(b, Options{Dir: dir, Mode: wal.ModeNone, CheckpointInterval: -1})
+		must(b, s.Create("c1", "p", "", nil))
+		must(b, s.Learn("c1", "p", benchFrame(b, 1000, 100, 3)))
+		must(b, s.Close()) // checkpoints: the state is in the snapshot
+		recoverBench(b, dir, 1000)
+	})
+}
+
+func recoverBench(b *testing.B, dir string, rows int64) {
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := Open(Options{Dir: dir, Mode: wal.ModeNone, CheckpointInterval: -1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := s.Project("c1", "p")
+		if err != nil || p.Rows() != rows {
+			b.Fatalf("recovered %v rows, want %d (%v)", p, rows, err)
+		}
+		crash(b, s) // no checkpoint: the next Open replays the same log
+	}
+}
