@@ -14,7 +14,8 @@ import (
 // csvFile is a CSV file with a header row, read in passes: learn and predict read it once
 // to infer the column types, once to validate every row, once to send. Quoted fields
 // (commas, doubled quotes and newlines inside) follow RFC 4180, as encoding/csv reads them;
-// every record must have as many fields as the header; blank lines are skipped.
+// every record must have as many fields as the header; blank lines are skipped. Header
+// names are trimmed of spaces (and a byte order mark), and must be non-empty and unique.
 type csvFile struct {
 	path   string
 	header []string

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"strings"
 
 	"github.com/symscore/symscore/client"
@@ -14,6 +15,18 @@ type framer struct {
 	f     *csvFile
 	types []string
 	rows  int
+	// sums are the hashes of the frames' payloads when validate checked them: a later
+	// pass that makes a different payload reads a file that changed meanwhile.
+	sums []uint64
+}
+
+// sumSeed seeds the frame hashes; one per process is enough, they are compared within
+// one command.
+var sumSeed = maphash.MakeSeed()
+
+// changed reports whether frame fm's payload differs from the one validate checked.
+func (fr *framer) changed(fm *frame, payload []byte) bool {
+	return fm.index >= len(fr.sums) || maphash.Bytes(sumSeed, payload) != fr.sums[fm.index]
 }
 
 // frame is one DataFrame of the file, valid until the callback returns.
@@ -62,8 +75,9 @@ func (fr framer) each(keep bool, fn func(*frame) error) error {
 
 // validate parses every frame of the file as the server will (dataframe.Parser, the
 // server's own rules) and returns the number of rows and frames; the first refusal is an
-// error naming the file line. partition is the project's partition column, if any.
-func (fr framer) validate(mode dataframe.Mode, partition string) (rows, frames int, err error) {
+// error naming the file line. partition is the project's partition column, if any. It
+// keeps the frames' hashes in fr.sums.
+func (fr *framer) validate(mode dataframe.Mode, partition string) (rows, frames int, err error) {
 	var p dataframe.Parser
 	var buf []byte
 	opts := dataframe.Options{Mode: mode, PartitionColumn: partition}
@@ -72,6 +86,7 @@ func (fr framer) validate(mode dataframe.Mode, partition string) (rows, frames i
 		if _, err := p.Parse(buf, opts); err != nil {
 			return fr.placeError(fm, err)
 		}
+		fr.sums = append(fr.sums, maphash.Bytes(sumSeed, buf))
 		rows += fm.df.Rows()
 		frames++
 		return nil

@@ -68,7 +68,8 @@ inferred from every row: a column whose values are all 0 or 1 is B, one whose va
 all numbers is C, anything else is T.
 
 It is all or nothing. Every row is checked with the server's own DataFrame rules before
-the first message is sent: a bad cell (a C value that is not a number, an empty cell, a
+the first message is sent (and every message is compared with what was checked, so a file
+changed meanwhile is caught): a bad cell (a C value that is not a number, an empty cell, a
 B value other than 0 or 1) is reported with its line and nothing is sent. If the server
 still refuses a message (the project was frozen meanwhile, a server limit, a shutdown)
 or the command is interrupted, the messages it had applied are undone (forgotten after a
@@ -180,7 +181,9 @@ func sendFrames(ctx context.Context, c *client.Client, fr framer, opts loadOptio
 	}
 	errStop := errors.New("stop")
 	var buf []byte
+	seen := 0
 	err = fr.each(false, func(fm *frame) error {
+		seen++
 		for fm.index >= len(acked) {
 			acked = append(acked, false)
 		}
@@ -198,14 +201,22 @@ func sendFrames(ctx context.Context, c *client.Client, fr framer, opts loadOptio
 			return errStop
 		}
 		buf = fm.df.AppendJSON(buf[:0])
+		if fr.changed(fm, buf) {
+			failure = fmt.Errorf("%s changed after it was checked", fr.f.lineRange(fm))
+			return errStop
+		}
 		queue = append(queue, inflight{p: s.Send(buf), index: fm.index, rows: fm.df.Rows(), lines: append([]int(nil), fm.lines...)})
 		return nil
 	})
 	for len(queue) > 0 {
 		waitOldest()
 	}
-	if err != nil && err != errStop && failure == nil {
+	switch {
+	case failure != nil:
+	case err != nil && err != errStop:
 		failure = err // the file could not be read again
+	case err == nil && seen != len(fr.sums):
+		failure = fmt.Errorf("%s changed after it was checked: %d messages now, %d then", fr.f.path, seen, len(fr.sums))
 	}
 	return acked, rows, failure
 }

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/symscore/symscore/client"
+	"github.com/symscore/symscore/config"
+	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/server"
+)
+
+// TestLearnCatchesAFileChangedAfterTheCheck: a frame whose payload differs from the one
+// validated is not sent, and the frames sent before it are undone.
+func TestLearnCatchesAFileChangedAfterTheCheck(t *testing.T) {
+	cfg := config.Default()
+	cfg.Listen, cfg.AdminListen, cfg.DataDir = "127.0.0.1:0", "127.0.0.1:0", t.TempDir()
+	cfg.Customers = []config.Customer{{ID: "c1", Secrets: []string{"A1ciUrDJgm5LIJU710bxeQ=="}}}
+	srv, err := server.New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	})
+	c, err := client.New("http://"+srv.Addr(), "c1", "A1ciUrDJgm5LIJU710bxeQ==")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := c.CreateProject(ctx, "p", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	content := "x\n1\n2\n3\n4\n5\n6\n"
+	path := writeFile(t, "f.csv", content)
+	f, err := openCSV(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr := framer{f: f, types: []string{"C"}, rows: 2}
+	if rows, frames, err := fr.validate(dataframe.ModeLearn, ""); rows != 6 || frames != 3 || err != nil {
+		t.Fatalf("validate: %d rows, %d frames, %v", rows, frames, err)
+	}
+	for _, tc := range []struct {
+		name, content, want string
+	}{
+		{name: "a value", content: strings.Replace(content, "5", "50", 1), want: path + ":6-7 changed after it was checked"},
+		{name: "a row more", content: content + "7\n", want: path + ":8-8 changed after it was checked"},
+		{name: "rows fewer", content: "x\n1\n2\n3\n4\n", want: path + " changed after it was checked: 2 messages now, 3 then"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := os.WriteFile(path, []byte(tc.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			opts := loadOptions{project: "p", window: 1}
+			acked, rows, failure := sendFrames(ctx, c, fr, opts, false, nil, newProgress(nil, "", 0, true))
+			if failure == nil || failure.Error() != tc.want {
+				t.Fatalf("failure %v, want %q", failure, tc.want)
+			}
+			if os.WriteFile(path, []byte(content), 0o600) != nil {
+				t.Fatal("cannot restore the file")
+			}
+			err := undoLoad(c, fr, opts, false, acked, learnVerbs, failure)
+			if want := "the project is as before"; err == nil || !strings.Contains(err.Error(), want) || rows == 0 {
+				t.Errorf("undo of %d rows: %v, want %q", rows, err, want)
+			}
+			if info, err := c.ProjectInfo(ctx, "p"); err != nil || info.Rows != 0 {
+				t.Errorf("rows after the undo: %+v %v", info, err)
+			}
+		})
+	}
+}
