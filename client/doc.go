@@ -46,7 +46,9 @@
 // # Concurrency and lifetimes
 //
 // Client, Session and Pending are safe for concurrent use; a Reply is immutable once
-// returned. DataFrame is a builder owned by one goroutine. Payloads passed to Send and to
+// returned. DataFrame is a builder owned by one goroutine. ProjectInfo, ModelInfo, Job,
+// Prediction, Stats and MLContext are plain data, owned by the caller: share them only
+// while no one changes them. Payloads passed to Send and to
 // REST calls are read before the call returns and may be reused afterwards. A Session
 // owns one goroutine until Close, or until it fails.
 package client

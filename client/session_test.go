@@ -269,3 +269,74 @@ func TestSessionPredict(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionConcurrentSenders: goroutines sharing a session each get the replies of their
+// own messages.
+func TestSessionConcurrentSenders(t *testing.T) {
+	ts := startServer(t, seedProject(t, "p"), nil)
+	s, err := newClient(t, ts, secret1).OpenLearn(ctxT(t), "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const senders, each = 8, 40
+	errs := make(chan error, senders)
+	for g := range senders {
+		go func() {
+			var pend []*client.Pending
+			for i := range each {
+				df, _ := client.NewDataFrame([]string{"x"}, []string{"C"}) // not frame: no t.Fatal off the test goroutine
+				df.SetErrorHandling(1)
+				for r := range g + 1 {
+					df.AddRow(strconv.Itoa(i*100 + r))
+				}
+				pend = append(pend, s.Send(df.JSON()))
+			}
+			for i, p := range pend {
+				r, err := p.Wait()
+				if err != nil {
+					errs <- err
+					return
+				}
+				if n, _, _ := r.RowCounts(); n != int64(g+1) {
+					errs <- fmt.Errorf("sender %d message %d: %d rows applied, want %d", g, i, n, g+1)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range senders {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestSessionServerShutdown: a server going down closes its sessions with 1001, which
+// fails what is sent afterwards.
+func TestSessionServerShutdown(t *testing.T) {
+	ts := startServer(t, seedProject(t, "p"), nil)
+	s, err := newClient(t, ts, secret1).OpenLearn(ctxT(t), "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	payload := frame(t, []string{"x"}, []string{"C"}, [][]string{{"1"}}).JSON()
+	if _, err := s.Do(ctxT(t), payload); err != nil {
+		t.Fatal(err)
+	}
+	ts.stop(t)
+	select {
+	case <-s.Done():
+	case <-ctxT(t).Done():
+		t.Fatal("the session is still open after the server shut down")
+	}
+	var ce *client.CloseError
+	if !errors.As(s.Err(), &ce) || ce.Code != 1001 {
+		t.Errorf("session ended with %v, want a *CloseError 1001", s.Err())
+	}
+	if _, err := s.Send(payload).Wait(); !errors.As(err, &ce) {
+		t.Errorf("Send after the shutdown: %v", err)
+	}
+}
