@@ -16,7 +16,7 @@ INTEROP_TARGETS := clients-unit
 PYTHON ?= $(shell for py in python3 /usr/bin/python3; do $$py -c 'import websockets' 2>/dev/null && { command -v $$py; break; }; done)
 export PYTHON
 
-.PHONY: help build run demo test client-deps clients-unit fmt-check vet go-test bench fuzz-smoke lint tidy-check clean
+.PHONY: help build run demo test client-deps clients-unit fmt-check vet go-test bench loadtest fuzz-smoke lint tidy-check clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 14
@@ -59,6 +59,9 @@ go-test: ## go test -race -shuffle=on ./...
 
 bench: ## every benchmark, BENCHTIME each (default 200ms)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -timeout 20m ./...
+
+loadtest: build ## the load generator against a throwaway server, next to the echo floors; under 60 s
+	scripts/loadtest.sh
 
 fuzz-smoke: ## every Fuzz* target in the repository, FUZZTIME each (default 5s)
 	@set -e; n=0; \
