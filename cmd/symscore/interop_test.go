@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/symscore/symscore/client"
 	"github.com/symscore/symscore/dataframe"
 	"github.com/symscore/symscore/model"
 )
@@ -30,11 +32,11 @@ func interopPython() (string, bool) {
 	return "", false
 }
 
-// TestClientExamplesAgainstServer runs the Java and the Python client examples against a
-// live symscore: each creates a project, learns iris over WebSocket, builds lda over REST
-// and predicts four rows over WebSocket. Both print the same lines, and those lines are
-// the predictions of the same model built in process from the same rows, to the last
-// digit.
+// TestClientExamplesAgainstServer runs the Java and the Python client examples, and the
+// same steps with the Go client, against a live symscore: each creates a project, learns
+// iris over WebSocket (25 rows per message), builds lda over REST and predicts four rows
+// over WebSocket. All three print the same lines, and those lines are the predictions of
+// the same model built in process from the same rows, to the last digit.
 func TestClientExamplesAgainstServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the Java and Python clients")
@@ -65,6 +67,11 @@ customers:
 			t.Fatalf("%s example printed:\n%s\nwant (model built in process):\n%s", name, got, want)
 		}
 	}
+	t.Run("go", func(t *testing.T) {
+		if got := goClientExample(t, "http://"+addr, iris); got != want {
+			t.Fatalf("Go client printed:\n%s\nwant (model built in process):\n%s", got, want)
+		}
+	})
 	t.Run("java", func(t *testing.T) {
 		if _, err := exec.LookPath("javac"); err != nil {
 			t.Skip("SKIPPED LOUDLY: no javac on PATH; install a JDK 17 (apt-get install -y openjdk-17-jdk-headless) to run the Java client against the server")
@@ -162,4 +169,76 @@ func dataFrameJSON(names, types []string, rows [][]string) string {
 		rs = append(rs, q(r))
 	}
 	return `{"attributeNames":` + q(names) + `,"attributeTypes":` + q(types) + `,"data":[` + strings.Join(rs, ",") + `]}`
+}
+
+// goClientExample does what the Java and Python examples do, with package client, and
+// formats the predictions as they print them.
+func goClientExample(t *testing.T, url, iris string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	f, err := os.Open(iris)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, rows := recs[0], recs[1:]
+	c, err := client.New(url, "c1", crashSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pid = "goIris"
+	if err := c.CreateProject(ctx, pid, "cpu", nil); err != nil {
+		t.Fatal(err)
+	}
+	defer c.DeleteProject(context.Background(), pid)
+	ls, err := c.OpenLearn(ctx, pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pending []*client.Pending
+	for lo := 0; lo < len(rows); lo += 25 {
+		pending = append(pending, ls.Send([]byte(dataFrameJSON(header, []string{"C", "C", "C", "C", "T", "B", "B", "B"}, rows[lo:min(lo+25, len(rows))]))))
+	}
+	for _, p := range pending {
+		if _, err := p.Wait(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ls.Close()
+	inputs := []string{"sepal_length", "sepal_width", "petal_length", "petal_width"}
+	if err := c.Build(ctx, pid, "lda", "lda1", client.MLContext{Inputs: inputs, Targets: []string{"Iris_virginica"}}); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := c.OpenPredict(ctx, pid, "lda1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ps.Close()
+	var b strings.Builder
+	for _, r := range []int{0, 50, 100, 149} {
+		reply, err := ps.Do(ctx, []byte(dataFrameJSON(inputs, []string{"C", "C", "C", "C"}, [][]string{rows[r][:4]})))
+		if err != nil {
+			t.Fatal(err)
+		}
+		preds, err := reply.Predictions()
+		if err != nil || len(preds) != 1 {
+			t.Fatalf("predictions %v, %v", preds, err)
+		}
+		keys := make([]string, 0, len(preds[0]))
+		for k := range preds[0] {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Fprintf(&b, "row=%d", r)
+		for _, k := range keys {
+			fmt.Fprintf(&b, " %s=%s", k, preds[0][k])
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
