@@ -31,6 +31,10 @@ func Run(ctx context.Context, cfg LoadConfig) (*Report, error) {
 	}
 	conns, err := openConns(ctx, cfg)
 	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			// Cancelled while connecting: say so, whatever the dial reported.
+			return nil, fmt.Errorf("%w: cancelled while connecting (%v): %w", ErrRunFailed, err, cerr)
+		}
 		return nil, err
 	}
 	defer func() {

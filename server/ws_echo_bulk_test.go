@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gobwas/ws"
@@ -21,6 +22,7 @@ func TestWSEchoManyMessages(t *testing.T) {
 	cfg.Limits.MaxFrameBytes = maxMsg
 	s := startWSServer(t, cfg, nil)
 	c := dialWS(t, s, echoPath)
+	c.nc.SetDeadline(time.Now().Add(5 * time.Minute)) // hundreds of MiB under the race detector
 	rng := rand.New(rand.NewPCG(10000, 16))
 
 	type message struct {
