@@ -75,8 +75,8 @@ func TestVerifyRESTRefusals(t *testing.T) {
 			return r
 		}, ErrMD5Mismatch},
 		{"MD5 missing with body", func(r *RESTRequest, o *Options) *RESTRequest { r.MD5 = ""; return r }, ErrMD5Mismatch},
-		{"MD5 without body", func(r *RESTRequest, o *Options) *RESTRequest {
-			r = restInfoRequest()
+		{"MD5 without body", func(_ *RESTRequest, o *Options) *RESTRequest {
+			r := restInfoRequest()
 			r.MD5 = "1B2M2Y8AsgTpgAmY7PhCfg==" // MD5 of nothing: the line must stay empty
 			return r
 		}, ErrMD5Mismatch},

@@ -3,7 +3,6 @@ package model
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -111,15 +110,4 @@ func unchanged(t *testing.T, p *Project, f func() error) error {
 		t.Fatalf("refused operation (%v) changed the project", err)
 	}
 	return err
-}
-
-func readGolden(t testing.TB, name string, v any) {
-	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatal(err)
-	}
 }

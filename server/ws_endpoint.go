@@ -61,9 +61,3 @@ type upgradeInfo struct {
 	// remoteAddr is the client's address, host:port.
 	remoteAddr string
 }
-
-// serviceURL is the URL the client dialled, rebuilt from the request: scheme://host/path.
-// It allocates; a session computes it once.
-func (u *upgradeInfo) serviceURL() string {
-	return u.scheme + "://" + u.host + u.path
-}
