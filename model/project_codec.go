@@ -178,6 +178,11 @@ func UnmarshalProject(data []byte) (*Project, error) {
 	}
 	r.floats(p.min)
 	r.floats(p.max)
+	for i := range p.min {
+		if p.min[i] != p.min[i] || p.max[i] != p.max[i] {
+			r.fail("extremes (NaN)")
+		}
+	}
 	r.summary(p.total)
 	nparts := r.count(1)
 	var sum int64
@@ -306,5 +311,20 @@ func (r *codecReader) summary(s *summary) {
 	}
 	for i := range s.s2 {
 		s.s2[i] = dd{math.Float64frombits(r.uint64()), math.Float64frombits(r.uint64())}
+	}
+	// Sums of finite terms are finite: anything else was not written by MarshalBinary.
+	for _, v := range s.k {
+		if v-v != 0 {
+			r.fail("summary (non-finite shift)")
+			return
+		}
+	}
+	for _, xs := range [][]dd{s.s1, s.s2} {
+		for _, v := range xs {
+			if v.hi-v.hi != 0 || v.lo-v.lo != 0 {
+				r.fail("summary (non-finite sum)")
+				return
+			}
+		}
 	}
 }
