@@ -20,7 +20,7 @@ type Parser struct {
 	tEnt  []int     // per T-derived column: its name entry
 	store []float64 // kept rows, stride len(cols) (X/S slots unused)
 	num   []byte    // raw text of a JSON number cell
-	parts []byte    // partition values that came as JSON numbers
+	parts []byte    // copies of the partition values
 }
 
 // srcCol is one DataFrame column.
@@ -82,7 +82,7 @@ func (p *Parser) Parse(payload []byte, opts Options) (*Frame, error) {
 	if names == nil || types == nil || data == nil {
 		return nil, messageError(`DataFrame needs "attributeNames", "attributeTypes" and "data"`)
 	}
-	if err := p.columns(names, types, opts); err != nil {
+	if err := p.columns(names, types, &opts); err != nil {
 		return nil, err
 	}
 	rows, err := data.Array()
@@ -93,11 +93,11 @@ func (p *Parser) Parse(payload []byte, opts Options) (*Frame, error) {
 		return nil, &Error{Row: -1, Column: -1, Err: ErrTooManyRows,
 			Msg: "DataFrame has " + strconv.Itoa(len(rows)) + " rows; the limit is " + strconv.Itoa(opts.MaxRows)}
 	}
-	return p.rows(rows, opts)
+	return p.rows(rows, &opts)
 }
 
 // columns reads attributeNames and attributeTypes.
-func (p *Parser) columns(names, types *fastjson.Value, opts Options) *Error {
+func (p *Parser) columns(names, types *fastjson.Value, opts *Options) *Error {
 	na, err1 := names.Array()
 	ta, err2 := types.Array()
 	if err1 != nil || err2 != nil {
@@ -107,13 +107,9 @@ func (p *Parser) columns(names, types *fastjson.Value, opts Options) *Error {
 		return messageError("DataFrame has " + strconv.Itoa(len(na)) + " attributeNames but " +
 			strconv.Itoa(len(ta)) + " attributeTypes")
 	}
-	if opts.MaxColumns > 0 && len(na) > opts.MaxColumns {
-		return &Error{Row: -1, Column: -1, Err: ErrTooManyColumns,
-			Msg: "DataFrame has " + strconv.Itoa(len(na)) + " columns; the limit is " + strconv.Itoa(opts.MaxColumns)}
+	if err := p.beginColumns(len(na), opts); err != nil {
+		return err
 	}
-	p.names.reset(2 * len(na))
-	p.cols = p.cols[:0]
-	p.nCB = 0
 	partitionSeen := false
 	for c := range na {
 		name, err := na[c].StringBytes()
@@ -124,45 +120,68 @@ func (p *Parser) columns(names, types *fastjson.Value, opts Options) *Error {
 		if err != nil {
 			return &Error{Row: -1, Column: c, Msg: "attributeTypes[" + strconv.Itoa(c) + "] must be a string"}
 		}
-		col := srcCol{out: -1}
-		col.partition = opts.PartitionColumn != "" && string(name) == opts.PartitionColumn
-		typ := Type(0)
-		if len(tb) == 1 {
-			typ = Type(tb[0])
+		if err := p.addColumn(c, name, tb, opts); err != nil {
+			return err
 		}
-		switch typ {
-		case TypeC, TypeB:
-			col.out = p.nCB
-			p.nCB++
-		case TypeT, TypeX:
-		case TypeS:
-			if !col.partition {
-				return &Error{Row: -1, Column: c, Msg: "attribute " + quote(name) +
-					" has type S, which is allowed only for the partition column"}
-			}
-		default:
-			msg := "attribute " + quote(name) + " has type " + quote(tb) + "; types are C, B, T, X (and S for the partition column)"
-			if typ == 'L' {
-				msg = "attribute " + quote(name) + " has type L (encoder input), which is not supported"
-			}
-			return &Error{Row: -1, Column: c, Msg: msg}
-		}
-		if col.partition {
-			if typ != TypeT && typ != TypeS {
-				return &Error{Row: -1, Column: c, Msg: "partition column " + quote(name) + " must be typed T or S, not " + quote(tb)}
-			}
-			partitionSeen = true
-		}
-		col.typ = typ
-		start := len(p.names.arena)
-		p.names.arena = append(p.names.arena, name...)
-		ent, added := p.names.addPending(start, -1)
-		if !added {
-			return &Error{Row: -1, Column: c, Msg: "attribute name " + quote(name) + " appears twice"}
-		}
-		col.ent = ent
-		p.cols = append(p.cols, col)
+		partitionSeen = partitionSeen || p.cols[c].partition
 	}
+	return endColumns(partitionSeen, opts)
+}
+
+// beginColumns checks the column count and empties the columns and the name table.
+func (p *Parser) beginColumns(n int, opts *Options) *Error {
+	if opts.MaxColumns > 0 && n > opts.MaxColumns {
+		return &Error{Row: -1, Column: -1, Err: ErrTooManyColumns,
+			Msg: "DataFrame has " + strconv.Itoa(n) + " columns; the limit is " + strconv.Itoa(opts.MaxColumns)}
+	}
+	p.names.reset(2 * n)
+	p.cols = p.cols[:0]
+	p.nCB = 0
+	return nil
+}
+
+// addColumn appends column c, its non-empty name and its type code tb (both unescaped).
+func (p *Parser) addColumn(c int, name, tb []byte, opts *Options) *Error {
+	col := srcCol{out: -1}
+	col.partition = opts.PartitionColumn != "" && string(name) == opts.PartitionColumn
+	typ := Type(0)
+	if len(tb) == 1 {
+		typ = Type(tb[0])
+	}
+	switch typ {
+	case TypeC, TypeB:
+		col.out = p.nCB
+		p.nCB++
+	case TypeT, TypeX:
+	case TypeS:
+		if !col.partition {
+			return &Error{Row: -1, Column: c, Msg: "attribute " + quote(name) +
+				" has type S, which is allowed only for the partition column"}
+		}
+	default:
+		msg := "attribute " + quote(name) + " has type " + quote(tb) + "; types are C, B, T, X (and S for the partition column)"
+		if typ == 'L' {
+			msg = "attribute " + quote(name) + " has type L (encoder input), which is not supported"
+		}
+		return &Error{Row: -1, Column: c, Msg: msg}
+	}
+	if col.partition && typ != TypeT && typ != TypeS {
+		return &Error{Row: -1, Column: c, Msg: "partition column " + quote(name) + " must be typed T or S, not " + quote(tb)}
+	}
+	col.typ = typ
+	start := len(p.names.arena)
+	p.names.arena = append(p.names.arena, name...)
+	ent, added := p.names.addPending(start, -1)
+	if !added {
+		return &Error{Row: -1, Column: c, Msg: "attribute name " + quote(name) + " appears twice"}
+	}
+	col.ent = ent
+	p.cols = append(p.cols, col)
+	return nil
+}
+
+// endColumns refuses a learn DataFrame of a partition project without its partition column.
+func endColumns(partitionSeen bool, opts *Options) *Error {
 	if opts.PartitionColumn != "" && !partitionSeen && opts.Mode == ModeLearn {
 		return messageError("DataFrame has no partition column " + quote([]byte(opts.PartitionColumn)))
 	}
