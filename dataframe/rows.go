@@ -247,11 +247,17 @@ func (p *Parser) layout(kept, skipped int, opts *Options) (*Frame, *Error) {
 		f.Base = append(f.Base, p.tBase[t])
 	}
 	n := kept * w
+	stride := len(p.cols)
+	if w == stride && nT == 0 {
+		// Only C and B columns, in order: the stored rows are the Frame. Swap the buffers
+		// rather than copy; the old Vals becomes the next store.
+		f.Vals, p.store = p.store[:n], f.Vals[:0]
+		return f, nil
+	}
 	if cap(f.Vals) < n {
 		f.Vals = make([]float64, n)
 	}
 	f.Vals = f.Vals[:n]
-	stride := len(p.cols)
 	for r := range kept {
 		src := p.store[r*stride : (r+1)*stride]
 		dst := f.Vals[r*w : (r+1)*w]
