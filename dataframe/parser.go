@@ -6,9 +6,15 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-// Parser turns DataFrame JSON into Frames. It reuses one fastjson.Parser and every buffer
-// of the Frame it returns: after warm-up, parsing a C/B DataFrame allocates nothing.
-// One Parser per goroutine (connection); not safe for concurrent use.
+// Parser turns DataFrame JSON into Frames. It reuses every buffer of the Frame it returns:
+// after warm-up, parsing a C/B DataFrame allocates nothing. One Parser per goroutine
+// (connection); not safe for concurrent use.
+//
+// Parse reads a DataFrame in one pass with its own scanner (parse_fast.go), which accepts
+// a subset of what fastjson accepts and reads it the same way. Whatever the scanner does
+// not handle — any JSON it does not expect, any refusal except a bad row — goes to
+// parseReference, the fastjson implementation, which therefore defines both the grammar
+// and every message-level error.
 type Parser struct {
 	fj    fastjson.Parser
 	frame Frame
@@ -21,6 +27,11 @@ type Parser struct {
 	store []float64 // kept rows, stride len(cols) (X/S slots unused)
 	num   []byte    // raw text of a JSON number cell
 	parts []byte    // copies of the partition values
+
+	hdr   header    // the columns of the last header the fast path read
+	spans []strSpan // attributeNames then attributeTypes elements, while reading a header
+	esc   []byte    // unescaped cell text
+	esc2  []byte    // unescaped type code
 }
 
 // srcCol is one DataFrame column.
@@ -38,6 +49,19 @@ type srcCol struct {
 // "data" (array of rows, each an array of cells), "errorHandling" (0 or 1; absent = 0).
 // Other keys are ignored, so newer clients can add fields; a repeated key is refused.
 func (p *Parser) Parse(payload []byte, opts Options) (*Frame, error) {
+	if f, err, ok := p.parseFast(payload, &opts); ok {
+		if err != nil {
+			return nil, err
+		}
+		return f, nil
+	}
+	return p.parseReference(payload, opts)
+}
+
+// parseReference is Parse through fastjson: the reference for the fast path and its
+// fallback.
+func (p *Parser) parseReference(payload []byte, opts Options) (*Frame, error) {
+	p.hdr.valid = false // the name table and columns are rebuilt below
 	v, err := p.fj.ParseBytes(payload)
 	if err != nil {
 		return nil, messageError("DataFrame is not valid JSON: " + err.Error())
