@@ -449,3 +449,70 @@ func check(t *testing.T, payload string, opts Options, f *Frame, err error, ref 
 		t.Fatalf("payload %q opts %+v:\n%s", payload, opts, d)
 	}
 }
+
+// TestParseFastPathTaken: the frames clients send are read by the scanner, not handed to
+// fastjson — including whitespace, escapes, JSON numbers, nulls, nested X cells, unknown
+// keys, T and S columns and bad rows — on a fresh Parser and on one that remembers the
+// header.
+func TestParseFastPathTaken(t *testing.T) {
+	tests := []struct {
+		payload string
+		opts    Options
+	}{
+		{learnPayload, Options{}},
+		{predictPayload, Options{Mode: ModePredict}},
+		{predictFrame5, Options{Mode: ModePredict}},
+		{benchFrame(50, 4, 11, false), Options{}},
+		{clientOrder(benchFrame(50, 4, 10, true)), Options{MaxRows: 50, MaxColumns: 30, MaxCells: 5000}},
+		{" {\n\t\"attributeNames\" : [ \"a\" , \"b\" ] ,\r\n \"data\" : [ [ \" 1.5 \" , \"0\" ] ,\n [ 2 , 1 ] ] ,\n \"attributeTypes\" : [ \"C\" , \"B\" ] } \n", Options{}},
+		{`{"attributeNames":["caf\u00e9","q\"","x"],"attributeTypes":["C","T","X"],"data":[["1\u002e5","\ud83d\ude00",{"a":[1,null,"\x"]}],[-1E5,"x\/y",true]],"future":{"k":[1,2]}}`, Options{}},
+		{`{"attributeNames":["a","k"],"attributeTypes":["C","T"],"data":[["1","x"],["","y"],[null,"z"]]}`, Options{Mode: ModePredict}},
+		{`{"attributeNames":["x","species"],"attributeTypes":["C","S"],"data":[["1","Setosa"],["2",7]]}`, Options{PartitionColumn: "species"}},
+		{`{"attributeNames":["a","b"],"data":[["1","0"],["x","1"],"row",["1"],["2","1"]],"attributeTypes":["C","B"],"errorHandling":1}`, Options{}},
+		{`{"attributeNames":["a","b"],"attributeTypes":["C","B"],"data":[["1","0"],["1","2"]]}`, Options{}}, // refused: bad row
+	}
+	for _, tc := range tests {
+		var p Parser
+		for pass := range 2 {
+			if _, _, ok := p.parseFast([]byte(tc.payload), &tc.opts); !ok {
+				t.Errorf("pass %d: fastjson read %s", pass, tc.payload)
+			}
+		}
+	}
+}
+
+// TestParseReusesHeader: a repeated header is not rebuilt (a poisoned remembered name
+// shows through), and a change of either array or of the options rebuilds it.
+func TestParseReusesHeader(t *testing.T) {
+	payload := clientOrder(benchFrame(3, 2, 1, true))
+	parse := func(p *Parser, payload string, opts Options) string {
+		t.Helper()
+		f, err := p.Parse([]byte(payload), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(f.Names[0])
+	}
+	var p Parser
+	parse(&p, payload, Options{})
+	p.names.arena[0] = 'Z' // "c0" is the first name in the arena
+	if got := parse(&p, payload, Options{}); got != "Z0" {
+		t.Fatalf("Names[0] = %q: the header was rebuilt", got)
+	}
+	for _, tc := range []struct {
+		payload string
+		opts    Options
+	}{
+		{payload, Options{Mode: ModePredict}},
+		{payload, Options{MaxColumns: 100}},
+		{payload, Options{PartitionColumn: "kind"}},
+		{strings.Replace(payload, `"c1"`, `"c9"`, 1), Options{}},
+		{strings.Replace(payload, `"B"`, `"C"`, 1), Options{}},
+	} {
+		parse(&p, payload, Options{})
+		p.names.arena[0] = 'Z'
+		if got := parse(&p, tc.payload, tc.opts); got != "c0" {
+			t.Fatalf("Names[0] = %q after a change (%+v): the header was not rebuilt", got, tc.opts)
+		}
+	}
+}

@@ -312,9 +312,60 @@ func (p *Parser) readRow(b []byte, i, r int, opts *Options, rs *rowState) (int, 
 	vals := p.store[base:]
 	var err *Error // the row's first refusal; later cells are only scanned
 	n := 0         // cells
-	if i = skipWS(b, i+1); i < len(b) && b[i] == ']' {
+	i = skipWS(b, i+1)
+	// The common cells: unescaped strings in C and B columns that read as plain numbers,
+	// stored as the general loop below would store them. Anything else goes to that loop,
+	// at the same cell.
+	closed := false
+	kinds := p.kinds[:stride]
+fast:
+	for n < len(kinds) {
+		if i >= len(b) || b[i] != '"' {
+			break
+		}
+		j := i + 1
+		for j < len(b) && b[j] != '"' && b[j] != '\\' {
+			j++
+		}
+		if j >= len(b) || b[j] != '"' {
+			break
+		}
+		text := b[i+1 : j]
+		switch kinds[n] {
+		case TypeB:
+			if len(text) != 1 || text[0]-'0' > 1 {
+				break fast
+			}
+			vals[n] = float64(text[0] - '0')
+		case TypeC:
+			x, ok := parseSimpleDecimal(text)
+			if !ok {
+				break fast
+			}
+			vals[n] = x
+		default:
+			break fast
+		}
+		n++
+		if i = skipWS(b, j+1); i >= len(b) {
+			return 0, false
+		}
+		switch b[i] {
+		case ',':
+			i = skipWS(b, i+1)
+		case ']':
+			i++
+			closed = true
+			break fast
+		default:
+			return 0, false
+		}
+	}
+	switch {
+	case closed:
+	case n == 0 && i < len(b) && b[i] == ']':
 		i++
-	} else {
+	default:
 	cells:
 		for {
 			if i >= len(b) {
@@ -367,7 +418,7 @@ func (p *Parser) readRow(b []byte, i, r int, opts *Options, rs *rowState) (int, 
 							vals[n] = x
 							break
 						}
-					} else if present && col.typ == TypeB && len(text) == 1 && (text[0] == '0' || text[0] == '1') {
+					} else if present && col.typ == TypeB && len(text) == 1 && text[0]-'0' <= 1 {
 						vals[n] = float64(text[0] - '0')
 						break
 					}

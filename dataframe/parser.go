@@ -25,6 +25,7 @@ type Parser struct {
 	tBase []int     // per T-derived column: its source column
 	tEnt  []int     // per T-derived column: its name entry
 	store []float64 // kept rows, stride len(cols) (X/S slots unused)
+	kinds []Type    // per column: TypeC, TypeB, or 0 for the others (readRow's fast cells)
 	num   []byte    // raw text of a JSON number cell
 	parts []byte    // copies of the partition values
 

@@ -46,8 +46,14 @@ func (p *Parser) beginRows(n int) (hasPartition bool) {
 	p.tEnt = p.tEnt[:0]
 	p.parts = p.parts[:0]
 	p.frame.Partition = p.frame.Partition[:0]
+	p.kinds = p.kinds[:0]
 	for c := range p.cols {
 		hasPartition = hasPartition || p.cols[c].partition
+		k := p.cols[c].typ
+		if k != TypeC && k != TypeB {
+			k = 0
+		}
+		p.kinds = append(p.kinds, k)
 	}
 	if n := n * stride; cap(p.store) < n {
 		p.store = make([]float64, 0, n)
