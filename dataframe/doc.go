@@ -55,13 +55,14 @@
 // # Reading
 //
 // The grammar is fastjson's: RFC 8259 plus what fastjson tolerates (bytes in strings are
-// not checked, unknown escapes are kept as sent, NaN and Inf are numbers). Parse reads a
-// DataFrame in one pass with its own scanner, writing cells straight into the Frame's
-// buffers; anything the scanner does not read and every refusal but a bad row go to the
-// fastjson implementation, which thereby defines what is accepted and every message.
-// Tests check the two against each other (differential_test.go, FuzzParseDifferential).
-// A Parser remembers the columns of the last attributeNames and attributeTypes it read
-// and reuses them while a client repeats both arrays byte for byte.
+// not checked, unknown escapes are kept as sent, a number is any run of digits, signs,
+// dots and exponents, or NaN or Inf). Parse reads a DataFrame in one pass with its own
+// scanner, writing cells straight into the Frame's buffers; anything the scanner does not
+// read and every refusal but a bad row go to the fastjson implementation, which thereby
+// defines what is accepted and every message. Tests check the two against each other
+// (differential_test.go, FuzzParseDifferential). A Parser remembers the columns of the
+// last attributeNames and attributeTypes it read and reuses them while a client repeats
+// both arrays byte for byte.
 //
 // # Lifetimes and goroutines
 //

@@ -170,7 +170,8 @@ func (p *Parser) parseFast(b []byte, opts *Options) (f *Frame, err *Error, ok bo
 // headerArray returns the end of the attributeNames or attributeTypes value at b[i], and
 // whether it is cached, the array p.hdr was built from.
 func (p *Parser) headerArray(b []byte, i int, cached []byte) (end int, hit, ok bool) {
-	// A valid JSON value is no prefix of another: if b holds cached at i, that is the value.
+	// cached is a valid JSON array, complete at its closing bracket: if b holds it at i,
+	// it is the value at i.
 	if p.hdr.valid && len(b)-i >= len(cached) && string(b[i:i+len(cached)]) == string(cached) {
 		return i + len(cached), true, true
 	}
