@@ -450,6 +450,98 @@ func check(t *testing.T, payload string, opts Options, f *Frame, err error, ref 
 	}
 }
 
+// TestParseDifferentialTestPayloads: every payload of parser_test.go, with its options
+// and with the other mode, gives the same result through Parse as through
+// parseReference, on a fresh Parser and on one that has just read the payload.
+func TestParseDifferentialTestPayloads(t *testing.T) {
+	const cb = `"attributeNames":["a","b"],"attributeTypes":["C","B"]`
+	long := strings.Repeat("z", 100)
+	tests := []struct {
+		payload string
+		opts    Options
+	}{
+		{`{"attributeNames":`, Options{}},
+		{`[1,2]`, Options{}},
+		{`{` + cb + `}`, Options{}},
+		{`{` + cb + `,"data":[],"data":[]}`, Options{}},
+		{`{` + cb + `,"data":[],"errorHandling":"1"}`, Options{}},
+		{`{` + cb + `,"data":[],"errorHandling":2}`, Options{}},
+		{`{` + cb + `,"data":{}}`, Options{}},
+		{`{"attributeNames":"a","attributeTypes":["C"],"data":[]}`, Options{}},
+		{`{"attributeNames":["a","b"],"attributeTypes":["C"],"data":[]}`, Options{}},
+		{`{"attributeNames":["a",""],"attributeTypes":["C","C"],"data":[]}`, Options{}},
+		{`{"attributeNames":["a",3],"attributeTypes":["C","C"],"data":[]}`, Options{}},
+		{`{"attributeNames":["a","a"],"attributeTypes":["C","B"],"data":[]}`, Options{}},
+		{`{"attributeNames":["a"],"attributeTypes":["L"],"data":[]}`, Options{}},
+		{`{"attributeNames":["a"],"attributeTypes":["S"],"data":[]}`, Options{}},
+		{`{"attributeNames":["a"],"attributeTypes":["CC"],"data":[]}`, Options{}},
+		{`{"attributeNames":["a"],"attributeTypes":["c"],"data":[]}`, Options{}},
+		{`{"attributeNames":["p"],"attributeTypes":["C"],"data":[]}`, Options{PartitionColumn: "p"}},
+		{`{` + cb + `,"data":[]}`, Options{PartitionColumn: "p"}},
+		{`{"attributeNames":["a","p"],"attributeTypes":["C","S"],"data":[["1"," "]]}`, Options{PartitionColumn: "p"}},
+		{`{` + cb + `,"data":[["1","0"],["1","1"],["x1","0"]]}`, Options{}},
+		{`{` + cb + `,"data":[["0x10","0"]]}`, Options{}},
+		{`{` + cb + `,"data":[["1_000","0"]]}`, Options{}},
+		{`{` + cb + `,"data":[["NaN","0"]]}`, Options{}},
+		{`{` + cb + `,"data":[["-Infinity","0"]]}`, Options{}},
+		{`{` + cb + `,"data":[[NaN,"0"]]}`, Options{}},
+		{`{` + cb + `,"data":[[-inf,"0"]]}`, Options{}},
+		{`{` + cb + `,"data":[["1e309","0"]]}`, Options{}},
+		{`{` + cb + `,"data":[[1e999,"0"]]}`, Options{}},
+		{`{` + cb + `,"data":[["1","2"]]}`, Options{}},
+		{`{` + cb + `,"data":[["1","0.5"]]}`, Options{}},
+		{`{` + cb + `,"data":[["1",true]]}`, Options{}},
+		{`{` + cb + `,"data":[["","1"]]}`, Options{}},
+		{`{` + cb + `,"data":[[null,"1"]]}`, Options{}},
+		{`{"attributeNames":["k"],"attributeTypes":["T"],"data":[[" "]]}`, Options{}},
+		{`{` + cb + `,"data":[["1"]]}`, Options{}},
+		{`{` + cb + `,"data":[["1","0","2"]]}`, Options{}},
+		{`{` + cb + `,"data":["1"]}`, Options{}},
+		{`{` + cb + `,"data":[[{},"1"]]}`, Options{}},
+		{`{` + cb + `,"data":[["` + long + `","1"]]}`, Options{}},
+		{`{"attributeNames":["k$x","k"],"attributeTypes":["C","T"],"data":[["1","X"]]}`, Options{}},
+		{`{` + cb + `,"data":[["1","0"],["1","0"],["1","0"]],"errorHandling":1}`, Options{MaxRows: 2}},
+		{`{` + cb + `,"data":[]}`, Options{MaxColumns: 1}},
+		{`{"attributeNames":["a","k"],"attributeTypes":["C","T"],"errorHandling":1,"data":[["1","x"],["1","y"]]}`, Options{MaxColumns: 2}},
+		{`{"attributeNames":["a","k"],"attributeTypes":["C","T"],"data":[["1","x"],["1","y"]]}`, Options{MaxCells: 5}},
+		{learnPayload, Options{}},
+		{predictPayload, Options{Mode: ModePredict}},
+		{`{"attributeNames":["a","kind","b","color"],"attributeTypes":["C","T","B","T"],
+					"data":[["1.5"," X ","0","red"],["2","y","1","Blue"],["3","x","1","RED "],["4","Ü","0","blue"]]}`, Options{}},
+		{`{"attributeNames":["a","k"],"attributeTypes":["C","T"],"errorHandling":1,
+					"data":[["1","x"],["2","new","extra"],["3","y"],["bad","z"],["5","x"],7]}`, Options{}},
+		{`{"attributeNames":["a","b","k","ign"],"attributeTypes":["C","B","T","X"],
+					"data":[[1.5, 1, 3, {"any":"thing"}],[" 2.5 ","1.0","3",null],["-1E-5","0.0",4,[1]]],"future":{"x":1}}`, Options{}},
+		{`{"attributeNames":["x"],"attributeTypes":["C"],"data":[["1"]]}`, Options{Mode: ModePredict, PartitionColumn: "species"}},
+		{`{"attributeNames":["a","b","k"],"attributeTypes":["C","B","T"],"data":[["","","x"],[null,"1",""],["2","0","y"]]}`, Options{Mode: ModePredict}},
+		{`{"attributeNames":["a","b","k"],"attributeTypes":["C","B","T"],"errorHandling":1,"data":[
+					["1","0","x"],["x1","0","x"],["NaN","0","x"],["1e309","0","x"],["1","2","x"],["","0","x"],["1","0",""],
+					["1","0"],["1","0","x","y"],"row",[{},"0","x"],["2","1","y"]]}`, Options{}},
+		{`{"attributeNames":["k","a"],"attributeTypes":["T","C"],"data":[["u","1"],["v","2"],["w","3"]]}`, Options{}},
+		{`{"attributeNames":["a","k"],"attributeTypes":["C","T"],"data":[["5","w"]]}`, Options{}},
+		{`{"attributeNames":["x"],"attributeTypes":["C"],"data":[]}`, Options{}},
+		{`{"attributeNames":["a","k"],"attributeTypes":["C","T"],"data":[["1","x"],["bad","z"]]}`, Options{}},
+		{`{"attributeNames":["x","species"],"attributeTypes":["C","S"],"data":[["1","Setosa"],["2","b"],["3",7]]}`, Options{PartitionColumn: "species"}},
+		{`{"attributeNames":["x","species"],"attributeTypes":["C","T"],"data":[["1","Setosa"],["2","b"]]}`, Options{PartitionColumn: "species"}},
+	}
+	var ref Parser
+	for _, tc := range tests {
+		for _, opts := range []Options{tc.opts, {Mode: 1 - tc.opts.Mode, PartitionColumn: tc.opts.PartitionColumn}} {
+			var p Parser
+			for pass := range 2 {
+				f, err := p.Parse([]byte(tc.payload), opts)
+				rf, rerr := ref.parseReference([]byte(tc.payload), opts)
+				if d := diffOutcome(f, err, rf, rerr); d != "" {
+					t.Errorf("pass %d, %s %+v: %s", pass, tc.payload, opts, d)
+				}
+			}
+		}
+	}
+	if len(tests) < 58 {
+		t.Fatalf("%d payloads: the table lost some", len(tests))
+	}
+}
+
 // TestParseFastPathTaken: the frames clients send are read by the scanner, not handed to
 // fastjson — including whitespace, escapes, JSON numbers, nulls, nested X cells, unknown
 // keys, T and S columns and bad rows — on a fresh Parser and on one that remembers the
