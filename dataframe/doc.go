@@ -52,10 +52,21 @@
 // them. Message bytes are limited by the caller before parsing; JSON nesting is limited
 // by fastjson (depth 300).
 //
+// # Reading
+//
+// The grammar is fastjson's: RFC 8259 plus what fastjson tolerates (bytes in strings are
+// not checked, unknown escapes are kept as sent, a number is any run of digits, signs,
+// dots and exponents, or NaN or Inf). Parse reads a DataFrame in one pass with its own
+// scanner, writing cells straight into the Frame's buffers; anything the scanner does not
+// read and every refusal but a bad row go to the fastjson implementation, which thereby
+// defines what is accepted and every message. Tests check the two against each other
+// (differential_test.go, FuzzParseDifferential). A Parser remembers the columns of the
+// last attributeNames and attributeTypes it read and reuses them while a client repeats
+// both arrays byte for byte.
+//
 // # Lifetimes and goroutines
 //
-// A Parser is owned by one goroutine (one per connection) and reuses one fastjson.Parser
-// and every buffer of its Frame: after warm-up, parsing a C/B DataFrame allocates
-// nothing. The Frame, its slices and its names are valid until the Parser's next Parse;
-// copy what must outlive it.
+// A Parser is owned by one goroutine (one per connection) and reuses every buffer of its
+// Frame: after warm-up, parsing a C/B DataFrame allocates nothing. The Frame, its slices
+// and its names are valid until the Parser's next Parse; copy what must outlive it.
 package dataframe

@@ -46,3 +46,60 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// fuzzOptions derives Options from the fuzzer's mode byte: the mode, a partition column,
+// one of the limits.
+func fuzzOptions(mode uint8) Options {
+	opts := Options{Mode: Mode(mode & 1)}
+	if mode&2 != 0 {
+		opts.PartitionColumn = "species"
+	}
+	switch mode >> 2 & 3 {
+	case 1:
+		opts.MaxRows = 3
+	case 2:
+		opts.MaxColumns = 5
+	case 3:
+		opts.MaxCells = 20
+	}
+	return opts
+}
+
+// fuzzWarm are frames a Parser reads before the fuzzer's: its remembered header is then
+// that of a real session (bits 4-5 of mode pick one; 0 = none).
+var fuzzWarm = []string{"",
+	learnPayload,
+	predictPayload,
+	`{"attributeNames":["x","species","k"],"data":[["1","Setosa","a"]],"attributeTypes":["C","T","T"]}`}
+
+// FuzzParseDifferential: Parse gives what parseReference, the fastjson implementation,
+// gives — the same Frame or the same error — on a fresh Parser, on one that remembers
+// another header, and on a second pass (which remembers this one).
+func FuzzParseDifferential(f *testing.F) {
+	for _, s := range []string{learnPayload, predictPayload, clientOrder(benchFrame(3, 2, 2, true)),
+		`{"attributeNames":["a","kind","b"],"attributeTypes":["C","B","T"],"data":[["1.5","0","x"],["2","1","y"]],"errorHandling":1}`,
+		`{"attributeNames":["x","species"],"attributeTypes":["C","S"],"data":[["1","setosa"],["2",""]],"errorHandling":1}`,
+		`{"attributeNames":["x","species"],"data":[["1e-5"," Setosa "],["NaN","b"],[1,"c"]],"attributeTypes":["C","T"]}`,
+		`{"attributeNames":["k","k$a"],"attributeTypes":["T","B"],"data":[["A","1"],[null,"0"]],"errorHandling":1}`,
+		`{"attributeNames":["caf\u00e9","q\"","ign"],"attributeTypes":["C","T","X"],"data":[[" 4.5\t","\ud83d\ude00",{"a":[1,null]}],[-1E5,"x\/y",true]],"future":{"k":[]}}`,
+		` { "attributeNames" : [ "a" , "b" ] , "data" : [ [ "1" , "0" ] , [ "" , null ] , "row" , [ "1" ] ] , "attributeTypes" : [ "C" , "B" ] , "errorHandling" : 1 } `,
+	} {
+		for _, mode := range []uint8{0, 1, 2, 0x13, 0x21, 0x32, 0x06, 0x0a, 0x0c} {
+			f.Add([]byte(s), mode)
+		}
+	}
+	f.Fuzz(func(t *testing.T, payload []byte, mode uint8) {
+		opts := fuzzOptions(mode)
+		var p, ref Parser
+		if w := fuzzWarm[mode>>4&3]; w != "" {
+			p.Parse([]byte(w), opts)
+		}
+		for pass := range 2 {
+			f, err := p.Parse(payload, opts)
+			rf, rerr := ref.parseReference(payload, opts)
+			if d := diffOutcome(f, err, rf, rerr); d != "" {
+				t.Fatalf("pass %d, opts %+v: %s", pass, opts, d)
+			}
+		}
+	})
+}

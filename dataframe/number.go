@@ -40,6 +40,9 @@ var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 // Java's "d"/"f" suffixes are refused. The value is correctly rounded (strconv.ParseFloat
 // semantics); underflow gives 0 or a subnormal, as in Java.
 func parseNumber(b []byte) (float64, numStatus) {
+	if f, ok := parseSimpleDecimal(b); ok {
+		return f, numOK
+	}
 	b = trimSpace(b)
 	if len(b) == 0 {
 		return 0, numEmpty
@@ -141,6 +144,41 @@ func parseNumber(b []byte) (float64, numStatus) {
 		return 0, numSyntax
 	}
 	return f, numOK
+}
+
+// parseSimpleDecimal reads the form clients send most, an optional '-' and 1 to 15 digits
+// with at most one '.' between two of them ("4.3", "-12", "0.25"), computing exactly what
+// parseNumber's exact path computes for it; false for anything else.
+func parseSimpleDecimal(b []byte) (float64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	i := 0
+	if neg {
+		i = 1
+	}
+	var mant uint64
+	nd, dot := 0, -1 // digits read; digits before the '.'
+	for ; i < len(b); i++ {
+		if d := b[i] - '0'; d <= 9 {
+			mant = mant*10 + uint64(d)
+			nd++
+			continue
+		}
+		if b[i] != '.' || dot >= 0 || nd == 0 {
+			return 0, false
+		}
+		dot = nd
+	}
+	if nd == 0 || nd > 15 || dot == nd {
+		return 0, false
+	}
+	f := float64(mant) // exact: below 10^15
+	if dot >= 0 {
+		f /= pow10[nd-dot]
+	}
+	if neg {
+		f = -f
+	}
+	return f, true
 }
 
 // nonFiniteOrSyntax tells "NaN"/"Inf"/"Infinity" (any case, signed) from other garbage.

@@ -106,3 +106,39 @@ func TestParseBinary(t *testing.T) {
 		t.Error("-0 must read as +0")
 	}
 }
+
+// TestParseSimpleDecimal: the fast form gives parseNumber's general result bit for bit, and
+// leaves everything else to it.
+func TestParseSimpleDecimal(t *testing.T) {
+	general := func(s string) float64 {
+		// parseNumber without its fast path: through a leading space.
+		f, st := parseNumber([]byte(" " + s))
+		if st != numOK {
+			t.Fatalf("parseNumber(%q) status %d", s, st)
+		}
+		return f
+	}
+	for _, s := range []string{"4.3", "0", "-0", "-0.0", "0.000", "00012", "1.5", "-12", "0.25", "999999999999999",
+		"99999999.9999999", "0.00000000000001", "123456.789", "9007199254740"} {
+		f, ok := parseSimpleDecimal([]byte(s))
+		if !ok || math.Float64bits(f) != math.Float64bits(general(s)) {
+			t.Errorf("parseSimpleDecimal(%q) = %v, %v; want %v", s, f, ok, general(s))
+		}
+	}
+	for _, s := range []string{"", "-", ".", "5.", ".5", "-.5", "+1", "1e5", " 1", "1 ", "1..2", "1.2.3",
+		"1234567890123456", "0.123456789012345", "0.000000000000001", "--1", "1-", "1_0", "NaN"} {
+		if f, ok := parseSimpleDecimal([]byte(s)); ok {
+			t.Errorf("parseSimpleDecimal(%q) = %v, want it left to the general path", s, f)
+		}
+	}
+	r := rand.New(rand.NewPCG(8, 9))
+	for range 200000 {
+		s := strconv.FormatFloat(r.Float64()*math.Pow(10, float64(r.IntN(16))), 'f', r.IntN(12), 64)
+		if r.IntN(2) == 0 {
+			s = "-" + s
+		}
+		if f, ok := parseSimpleDecimal([]byte(s)); ok && math.Float64bits(f) != math.Float64bits(general(s)) {
+			t.Fatalf("parseSimpleDecimal(%q) = %v, general path %v", s, f, general(s))
+		}
+	}
+}

@@ -6,9 +6,15 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-// Parser turns DataFrame JSON into Frames. It reuses one fastjson.Parser and every buffer
-// of the Frame it returns: after warm-up, parsing a C/B DataFrame allocates nothing.
-// One Parser per goroutine (connection); not safe for concurrent use.
+// Parser turns DataFrame JSON into Frames. It reuses every buffer of the Frame it returns:
+// after warm-up, parsing a C/B DataFrame allocates nothing. One Parser per goroutine
+// (connection); not safe for concurrent use.
+//
+// Parse reads a DataFrame in one pass with its own scanner (parse_fast.go), which accepts
+// a subset of what fastjson accepts and reads it the same way. Whatever the scanner does
+// not handle — any JSON it does not expect, any refusal except a bad row — goes to
+// parseReference, the fastjson implementation, which therefore defines both the grammar
+// and every message-level error.
 type Parser struct {
 	fj    fastjson.Parser
 	frame Frame
@@ -19,8 +25,14 @@ type Parser struct {
 	tBase []int     // per T-derived column: its source column
 	tEnt  []int     // per T-derived column: its name entry
 	store []float64 // kept rows, stride len(cols) (X/S slots unused)
+	kinds []Type    // per column: TypeC, TypeB, or 0 for the others (readRow's fast cells)
 	num   []byte    // raw text of a JSON number cell
-	parts []byte    // partition values that came as JSON numbers
+	parts []byte    // copies of the partition values
+
+	hdr   header    // the columns of the last header the fast path read
+	spans []strSpan // attributeNames then attributeTypes elements, while reading a header
+	esc   []byte    // unescaped cell text
+	esc2  []byte    // unescaped type code
 }
 
 // srcCol is one DataFrame column.
@@ -38,6 +50,19 @@ type srcCol struct {
 // "data" (array of rows, each an array of cells), "errorHandling" (0 or 1; absent = 0).
 // Other keys are ignored, so newer clients can add fields; a repeated key is refused.
 func (p *Parser) Parse(payload []byte, opts Options) (*Frame, error) {
+	if f, err, ok := p.parseFast(payload, &opts); ok {
+		if err != nil {
+			return nil, err
+		}
+		return f, nil
+	}
+	return p.parseReference(payload, opts)
+}
+
+// parseReference is Parse through fastjson: the reference for the fast path and its
+// fallback.
+func (p *Parser) parseReference(payload []byte, opts Options) (*Frame, error) {
+	p.hdr.valid = false // the name table and columns are rebuilt below
 	v, err := p.fj.ParseBytes(payload)
 	if err != nil {
 		return nil, messageError("DataFrame is not valid JSON: " + err.Error())
@@ -82,7 +107,7 @@ func (p *Parser) Parse(payload []byte, opts Options) (*Frame, error) {
 	if names == nil || types == nil || data == nil {
 		return nil, messageError(`DataFrame needs "attributeNames", "attributeTypes" and "data"`)
 	}
-	if err := p.columns(names, types, opts); err != nil {
+	if err := p.columns(names, types, &opts); err != nil {
 		return nil, err
 	}
 	rows, err := data.Array()
@@ -93,11 +118,11 @@ func (p *Parser) Parse(payload []byte, opts Options) (*Frame, error) {
 		return nil, &Error{Row: -1, Column: -1, Err: ErrTooManyRows,
 			Msg: "DataFrame has " + strconv.Itoa(len(rows)) + " rows; the limit is " + strconv.Itoa(opts.MaxRows)}
 	}
-	return p.rows(rows, opts)
+	return p.rows(rows, &opts)
 }
 
 // columns reads attributeNames and attributeTypes.
-func (p *Parser) columns(names, types *fastjson.Value, opts Options) *Error {
+func (p *Parser) columns(names, types *fastjson.Value, opts *Options) *Error {
 	na, err1 := names.Array()
 	ta, err2 := types.Array()
 	if err1 != nil || err2 != nil {
@@ -107,13 +132,9 @@ func (p *Parser) columns(names, types *fastjson.Value, opts Options) *Error {
 		return messageError("DataFrame has " + strconv.Itoa(len(na)) + " attributeNames but " +
 			strconv.Itoa(len(ta)) + " attributeTypes")
 	}
-	if opts.MaxColumns > 0 && len(na) > opts.MaxColumns {
-		return &Error{Row: -1, Column: -1, Err: ErrTooManyColumns,
-			Msg: "DataFrame has " + strconv.Itoa(len(na)) + " columns; the limit is " + strconv.Itoa(opts.MaxColumns)}
+	if err := p.beginColumns(len(na), opts); err != nil {
+		return err
 	}
-	p.names.reset(2 * len(na))
-	p.cols = p.cols[:0]
-	p.nCB = 0
 	partitionSeen := false
 	for c := range na {
 		name, err := na[c].StringBytes()
@@ -124,45 +145,68 @@ func (p *Parser) columns(names, types *fastjson.Value, opts Options) *Error {
 		if err != nil {
 			return &Error{Row: -1, Column: c, Msg: "attributeTypes[" + strconv.Itoa(c) + "] must be a string"}
 		}
-		col := srcCol{out: -1}
-		col.partition = opts.PartitionColumn != "" && string(name) == opts.PartitionColumn
-		typ := Type(0)
-		if len(tb) == 1 {
-			typ = Type(tb[0])
+		if err := p.addColumn(c, name, tb, opts); err != nil {
+			return err
 		}
-		switch typ {
-		case TypeC, TypeB:
-			col.out = p.nCB
-			p.nCB++
-		case TypeT, TypeX:
-		case TypeS:
-			if !col.partition {
-				return &Error{Row: -1, Column: c, Msg: "attribute " + quote(name) +
-					" has type S, which is allowed only for the partition column"}
-			}
-		default:
-			msg := "attribute " + quote(name) + " has type " + quote(tb) + "; types are C, B, T, X (and S for the partition column)"
-			if typ == 'L' {
-				msg = "attribute " + quote(name) + " has type L (encoder input), which is not supported"
-			}
-			return &Error{Row: -1, Column: c, Msg: msg}
-		}
-		if col.partition {
-			if typ != TypeT && typ != TypeS {
-				return &Error{Row: -1, Column: c, Msg: "partition column " + quote(name) + " must be typed T or S, not " + quote(tb)}
-			}
-			partitionSeen = true
-		}
-		col.typ = typ
-		start := len(p.names.arena)
-		p.names.arena = append(p.names.arena, name...)
-		ent, added := p.names.addPending(start, -1)
-		if !added {
-			return &Error{Row: -1, Column: c, Msg: "attribute name " + quote(name) + " appears twice"}
-		}
-		col.ent = ent
-		p.cols = append(p.cols, col)
+		partitionSeen = partitionSeen || p.cols[c].partition
 	}
+	return endColumns(partitionSeen, opts)
+}
+
+// beginColumns checks the column count and empties the columns and the name table.
+func (p *Parser) beginColumns(n int, opts *Options) *Error {
+	if opts.MaxColumns > 0 && n > opts.MaxColumns {
+		return &Error{Row: -1, Column: -1, Err: ErrTooManyColumns,
+			Msg: "DataFrame has " + strconv.Itoa(n) + " columns; the limit is " + strconv.Itoa(opts.MaxColumns)}
+	}
+	p.names.reset(2 * n)
+	p.cols = p.cols[:0]
+	p.nCB = 0
+	return nil
+}
+
+// addColumn appends column c, its non-empty name and its type code tb (both unescaped).
+func (p *Parser) addColumn(c int, name, tb []byte, opts *Options) *Error {
+	col := srcCol{out: -1}
+	col.partition = opts.PartitionColumn != "" && string(name) == opts.PartitionColumn
+	typ := Type(0)
+	if len(tb) == 1 {
+		typ = Type(tb[0])
+	}
+	switch typ {
+	case TypeC, TypeB:
+		col.out = p.nCB
+		p.nCB++
+	case TypeT, TypeX:
+	case TypeS:
+		if !col.partition {
+			return &Error{Row: -1, Column: c, Msg: "attribute " + quote(name) +
+				" has type S, which is allowed only for the partition column"}
+		}
+	default:
+		msg := "attribute " + quote(name) + " has type " + quote(tb) + "; types are C, B, T, X (and S for the partition column)"
+		if typ == 'L' {
+			msg = "attribute " + quote(name) + " has type L (encoder input), which is not supported"
+		}
+		return &Error{Row: -1, Column: c, Msg: msg}
+	}
+	if col.partition && typ != TypeT && typ != TypeS {
+		return &Error{Row: -1, Column: c, Msg: "partition column " + quote(name) + " must be typed T or S, not " + quote(tb)}
+	}
+	col.typ = typ
+	start := len(p.names.arena)
+	p.names.arena = append(p.names.arena, name...)
+	ent, added := p.names.addPending(start, -1)
+	if !added {
+		return &Error{Row: -1, Column: c, Msg: "attribute name " + quote(name) + " appears twice"}
+	}
+	col.ent = ent
+	p.cols = append(p.cols, col)
+	return nil
+}
+
+// endColumns refuses a learn DataFrame of a partition project without its partition column.
+func endColumns(partitionSeen bool, opts *Options) *Error {
 	if opts.PartitionColumn != "" && !partitionSeen && opts.Mode == ModeLearn {
 		return messageError("DataFrame has no partition column " + quote([]byte(opts.PartitionColumn)))
 	}

@@ -308,3 +308,34 @@ func TestParseAllocs(t *testing.T) {
 		t.Fatalf("Parse of a T frame allocates %v times per call after warm-up, want 0", n)
 	}
 }
+
+// TestParseAllocsSessionFrames: the shapes a session sends — learn frames in the client's
+// key order, one-row predict frames, a T column — allocate nothing after warm-up, also
+// when one Parser alternates between headers and so rebuilds its columns every time.
+func TestParseAllocsSessionFrames(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are meaningless under -race")
+	}
+	learn := []byte(clientOrder(benchFrame(1000, 4, 11, false)))
+	tlearn := []byte(clientOrder(benchFrame(100, 4, 10, true)))
+	predict := []byte(predictFrame5)
+	popts := Options{Mode: ModePredict}
+	var p Parser
+	for _, tc := range []struct {
+		name string
+		run  func()
+	}{
+		{"learn", func() { p.Parse(learn, Options{}) }},
+		{"predict", func() { p.Parse(predict, popts) }},
+		{"T learn", func() { p.Parse(tlearn, Options{}) }},
+		{"alternating", func() { p.Parse(learn, Options{}); p.Parse(predict, popts); p.Parse(tlearn, Options{}) }},
+	} {
+		tc.run()
+		if n := testing.AllocsPerRun(20, tc.run); n != 0 {
+			t.Errorf("%s: Parse allocates %v times per call after warm-up, want 0", tc.name, n)
+		}
+	}
+	if _, err := p.Parse(learn, Options{}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -3,30 +3,34 @@ package dataframe
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 )
 
 // BenchmarkParse sweeps frame shapes: the iris-like 4 C + 11 B layout of the vendor's
-// learn message, all-C, and a T column.
+// learn message (also with its key order: data before attributeTypes), all-C, a T column,
+// one row, and a one-row predict frame of five inputs.
 func BenchmarkParse(b *testing.B) {
 	for _, bc := range []struct {
 		name       string
-		nc, nb     int
-		withT      bool
+		payload    string
+		opts       Options
 		rows, cols int
 	}{
-		{"rows=1000/4C11B", 4, 11, false, 1000, 15},
-		{"rows=1000/15C", 15, 0, false, 1000, 15},
-		{"rows=1000/4C10B1T", 4, 10, true, 1000, 19},
-		{"rows=1/4C11B", 4, 11, false, 1, 15},
+		{"rows=1000/4C11B", benchFrame(1000, 4, 11, false), Options{}, 1000, 15},
+		{"rows=1000/4C11B/clientorder", clientOrder(benchFrame(1000, 4, 11, false)), Options{}, 1000, 15},
+		{"rows=1000/15C", benchFrame(1000, 15, 0, false), Options{}, 1000, 15},
+		{"rows=1000/4C10B1T", benchFrame(1000, 4, 10, true), Options{}, 1000, 19},
+		{"rows=1/4C11B", benchFrame(1, 4, 11, false), Options{}, 1, 15},
+		{"rows=1/5C/predict", predictFrame5, Options{Mode: ModePredict}, 1, 5},
 	} {
-		payload := []byte(benchFrame(bc.rows, bc.nc, bc.nb, bc.withT))
+		payload := []byte(bc.payload)
 		b.Run(bc.name, func(b *testing.B) {
 			var p Parser
 			b.ReportAllocs()
 			b.SetBytes(int64(len(payload)))
 			for b.Loop() {
-				f, err := p.Parse(payload, Options{})
+				f, err := p.Parse(payload, bc.opts)
 				if err != nil || f.Rows != bc.rows || len(f.Names) != bc.cols {
 					b.Fatalf("rows %d cols %d err %v", f.Rows, len(f.Names), err)
 				}
@@ -34,6 +38,17 @@ func BenchmarkParse(b *testing.B) {
 			b.ReportMetric(float64(bc.rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 		})
 	}
+}
+
+// predictFrame5 is a one-row predict DataFrame of five inputs, one of them missing.
+const predictFrame5 = `{"attributeNames":["sepal_length","sepal_width","petal_length","petal_width","x5"],"attributeTypes":["C","C","C","C","C"],"data":[["4.3","3","1.1","0.1",""]]}`
+
+// clientOrder moves the attributeTypes of a benchFrame after "data" and adds
+// "errorHandling":1, the key order of the vendor client's learn message.
+func clientOrder(frame string) string {
+	i := strings.Index(frame, `,"attributeTypes":`)
+	j := strings.Index(frame, `,"data":`)
+	return frame[:i] + frame[j:len(frame)-1] + frame[i:j] + `,"errorHandling":1}`
 }
 
 // BenchmarkParseStdlib is the baseline: encoding/json into [][]string plus strconv.

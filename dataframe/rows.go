@@ -9,21 +9,9 @@ import (
 
 // rows validates every row into p.store (first pass), then lays out the Frame (second
 // pass), once the final set of T-derived columns is known.
-func (p *Parser) rows(rows []*fastjson.Value, opts Options) (*Frame, error) {
+func (p *Parser) rows(rows []*fastjson.Value, opts *Options) (*Frame, error) {
 	f := &p.frame
-	stride := len(p.cols)
-	p.store = p.store[:0]
-	p.tBase = p.tBase[:0]
-	p.tEnt = p.tEnt[:0]
-	p.parts = p.parts[:0]
-	f.Partition = f.Partition[:0]
-	hasPartition := false
-	for c := range p.cols {
-		hasPartition = hasPartition || p.cols[c].partition
-	}
-	if n := len(rows) * stride; cap(p.store) < n {
-		p.store = make([]float64, 0, n)
-	}
+	hasPartition := p.beginRows(len(rows))
 	kept, skipped := 0, 0
 	for r, rv := range rows {
 		entMark, tMark := len(p.names.ents), len(p.tBase)
@@ -36,95 +24,149 @@ func (p *Parser) rows(rows []*fastjson.Value, opts Options) (*Frame, error) {
 			return nil, err
 		}
 		// errorHandling 1: forget the row, including the columns its T values created.
-		p.names.truncate(entMark)
-		p.tBase, p.tEnt = p.tBase[:tMark], p.tEnt[:tMark]
-		p.store = p.store[:kept*stride]
-		if hasPartition {
-			f.Partition = f.Partition[:kept]
-		}
+		p.dropRow(entMark, tMark, kept, hasPartition)
 		skipped++
 	}
 	if !hasPartition {
 		f.Partition = nil
 	}
-	return p.layout(kept, skipped, opts)
+	f, err := p.layout(kept, skipped, opts)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// beginRows empties the row state and reserves room for n rows; it reports whether a
+// column is the partition column.
+func (p *Parser) beginRows(n int) (hasPartition bool) {
+	stride := len(p.cols)
+	p.store = p.store[:0]
+	p.tBase = p.tBase[:0]
+	p.tEnt = p.tEnt[:0]
+	p.parts = p.parts[:0]
+	p.frame.Partition = p.frame.Partition[:0]
+	p.kinds = p.kinds[:0]
+	for c := range p.cols {
+		hasPartition = hasPartition || p.cols[c].partition
+		k := p.cols[c].typ
+		if k != TypeC && k != TypeB {
+			k = 0
+		}
+		p.kinds = append(p.kinds, k)
+	}
+	if n := n * stride; cap(p.store) < n {
+		p.store = make([]float64, 0, n)
+	}
+	return hasPartition
+}
+
+// dropRow forgets the row being read after kept good rows: its values, its partition
+// value and the name entries and T-derived columns it created (those from entMark and
+// tMark on).
+func (p *Parser) dropRow(entMark, tMark, kept int, hasPartition bool) {
+	p.names.truncate(entMark)
+	p.tBase, p.tEnt = p.tBase[:tMark], p.tEnt[:tMark]
+	p.store = p.store[:kept*len(p.cols)]
+	if hasPartition {
+		p.frame.Partition = p.frame.Partition[:kept]
+	}
 }
 
 // row validates row r and appends it to p.store. It returns a row-level *Error, or a
 // message-level one (limits) with Err set.
-func (p *Parser) row(r int, rv *fastjson.Value, opts Options) *Error {
+func (p *Parser) row(r int, rv *fastjson.Value, opts *Options) *Error {
 	cells, err := rv.Array()
 	if err != nil {
-		return cellError(r, -1, nil, "row is not an array")
+		return rowNotArray(r)
 	}
 	if len(cells) != len(p.cols) {
-		return cellError(r, -1, nil, "row has "+strconv.Itoa(len(cells))+" cells; the DataFrame has "+
-			strconv.Itoa(len(p.cols))+" attributes")
+		return rowWidth(r, len(cells), len(p.cols))
 	}
 	base := len(p.store)
 	p.store = p.store[:base+len(p.cols)] // capacity reserved by rows
 	vals := p.store[base:]
 	for c, cell := range cells {
-		col := &p.cols[c]
-		if col.typ == TypeX {
+		if p.cols[c].typ == TypeX {
 			continue // ignored: any JSON value
 		}
 		text, present, ok := p.cellText(cell)
 		if !ok {
-			return p.cellErr(r, c, "cell is not a string or a number")
+			return p.cellErr(r, c, notScalar)
 		}
-		switch col.typ {
-		case TypeC, TypeB:
-			var x float64
-			var st numStatus
-			isB := true
-			if col.typ == TypeC {
-				x, st = parseNumber(text)
-			} else {
-				x, st, isB = parseBinary(text)
-			}
-			if !present {
-				st = numEmpty
-			}
-			switch st {
-			case numOK:
-				if !isB {
-					return p.cellErr(r, c, quote(text)+" is not 0 or 1")
-				}
-			case numEmpty:
-				if opts.Mode == ModeLearn {
-					return p.cellErr(r, c, "cell is empty")
-				}
-				x = math.NaN()
-			case numNonFinite:
-				return p.cellErr(r, c, quote(text)+" is not a finite number")
-			case numRange:
-				return p.cellErr(r, c, quote(text)+" is out of float64 range")
-			default:
-				return p.cellErr(r, c, quote(text)+" is not a number")
-			}
-			vals[c] = x
-		case TypeT:
-			tc, e := p.category(r, c, text, present, opts)
-			if e != nil {
-				return e
-			}
-			vals[c] = tc
+		if err := p.cell(r, c, text, present, vals, opts); err != nil {
+			return err
 		}
-		if col.partition {
-			if !present || len(trimSpace(text)) == 0 {
-				if opts.Mode == ModeLearn {
-					return p.cellErr(r, c, "partition value is empty")
-				}
-				text = nil
-			}
-			if cell.Type() == fastjson.TypeNumber {
-				start := len(p.parts)
-				p.parts = append(p.parts, text...)
-				text = p.parts[start:len(p.parts):len(p.parts)]
-			}
-			p.frame.Partition = append(p.frame.Partition, text)
+	}
+	return nil
+}
+
+func rowNotArray(r int) *Error { return cellError(r, -1, nil, "row is not an array") }
+
+func rowWidth(r, n, want int) *Error {
+	return cellError(r, -1, nil, "row has "+strconv.Itoa(n)+" cells; the DataFrame has "+
+		strconv.Itoa(want)+" attributes")
+}
+
+// notScalar is the refusal of a cell that is an object, an array, true or false.
+const notScalar = "cell is not a string or a number"
+
+// cell validates the scalar cell of row r, column c (not an X column) and stores its value
+// in vals[c]. text is a string's unescaped bytes or a number's JSON text; present is false
+// for null. text may be scratch memory: what must outlive the call is copied.
+func (p *Parser) cell(r, c int, text []byte, present bool, vals []float64, opts *Options) *Error {
+	col := &p.cols[c]
+	switch col.typ {
+	case TypeC, TypeB:
+		var x float64
+		var st numStatus
+		isB := true
+		if col.typ == TypeC {
+			x, st = parseNumber(text)
+		} else {
+			x, st, isB = parseBinary(text)
 		}
+		if !present {
+			st = numEmpty
+		}
+		switch st {
+		case numOK:
+			if !isB {
+				return p.cellErr(r, c, quote(text)+" is not 0 or 1")
+			}
+		case numEmpty:
+			if opts.Mode == ModeLearn {
+				return p.cellErr(r, c, "cell is empty")
+			}
+			x = math.NaN()
+		case numNonFinite:
+			return p.cellErr(r, c, quote(text)+" is not a finite number")
+		case numRange:
+			return p.cellErr(r, c, quote(text)+" is out of float64 range")
+		default:
+			return p.cellErr(r, c, quote(text)+" is not a number")
+		}
+		vals[c] = x
+	case TypeT:
+		tc, e := p.category(r, c, text, present, opts)
+		if e != nil {
+			return e
+		}
+		vals[c] = tc
+	}
+	if col.partition {
+		if !present || len(trimSpace(text)) == 0 {
+			if opts.Mode == ModeLearn {
+				return p.cellErr(r, c, "partition value is empty")
+			}
+			text = nil
+		}
+		if text != nil {
+			start := len(p.parts)
+			p.parts = append(p.parts, text...)
+			text = p.parts[start:len(p.parts):len(p.parts)]
+		}
+		p.frame.Partition = append(p.frame.Partition, text)
 	}
 	return nil
 }
@@ -147,7 +189,7 @@ func (p *Parser) cellText(cell *fastjson.Value) (text []byte, present, ok bool) 
 
 // category resolves a T cell to its expanded column (as a float64 index; NaN when missing
 // in predict mode), creating the column on first appearance.
-func (p *Parser) category(r, c int, text []byte, present bool, opts Options) (float64, *Error) {
+func (p *Parser) category(r, c int, text []byte, present bool, opts *Options) (float64, *Error) {
 	col := &p.cols[c]
 	if !present || len(trimSpace(text)) == 0 {
 		if opts.Mode == ModeLearn {
@@ -183,7 +225,7 @@ func (p *Parser) cellErr(r, c int, what string) *Error {
 }
 
 // layout fills the Frame from the validated rows.
-func (p *Parser) layout(kept, skipped int, opts Options) (*Frame, error) {
+func (p *Parser) layout(kept, skipped int, opts *Options) (*Frame, *Error) {
 	f := &p.frame
 	nT := len(p.tBase)
 	w := p.nCB + nT
@@ -211,11 +253,17 @@ func (p *Parser) layout(kept, skipped int, opts Options) (*Frame, error) {
 		f.Base = append(f.Base, p.tBase[t])
 	}
 	n := kept * w
+	stride := len(p.cols)
+	if w == stride && nT == 0 {
+		// Only C and B columns, in order: the stored rows are the Frame. Swap the buffers
+		// rather than copy; the old Vals becomes the next store.
+		f.Vals, p.store = p.store[:n], f.Vals[:0]
+		return f, nil
+	}
 	if cap(f.Vals) < n {
 		f.Vals = make([]float64, n)
 	}
 	f.Vals = f.Vals[:n]
-	stride := len(p.cols)
 	for r := range kept {
 		src := p.store[r*stride : (r+1)*stride]
 		dst := f.Vals[r*w : (r+1)*w]

@@ -1,0 +1,239 @@
+package dataframe
+
+import "unicode/utf8"
+
+// JSON scanning for the fast path (parse_fast.go). Every function here accepts a subset of
+// what fastjson accepts, reads it as fastjson reads it, and reports false on anything else;
+// Parse then hands the payload to fastjson (parseReference). Positions are indexes into
+// the payload.
+//
+// What fastjson accepts and these functions follow:
+//   - whitespace is ' ', '\t', '\n', '\r';
+//   - a string runs to the first '"' not escaped by a backslash; its bytes are not checked
+//     (control characters and invalid UTF-8 pass) and a backslash escapes the next byte;
+//   - a number is a run of [0-9.eE+-] other than a lone sign, checked only by whoever
+//     reads it (fastjson also takes "inf" and "nan" here: not handled, so refused);
+//   - true, false and null are exact;
+//   - objects and arrays have no trailing commas; nesting is limited (maxScanDepth, well
+//     inside fastjson's 300).
+
+// maxScanDepth bounds the nesting the scanner follows; deeper values go to fastjson, whose
+// limit (fastjson.MaxDepth = 300) then decides. Depth counts as fastjson counts it: the
+// DataFrame object is 1, its values 2, rows 3, cells 4.
+const maxScanDepth = 64
+
+// isNumByte marks the bytes of a JSON number as fastjson delimits one.
+var isNumByte = [256]bool{
+	'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true,
+	'8': true, '9': true, '.': true, '-': true, '+': true, 'e': true, 'E': true,
+}
+
+// skipWS returns the index of the first non-whitespace byte at or after i.
+func skipWS(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// stringEnd returns the index of the closing quote of the string whose body starts at i
+// (just past the opening quote), and whether the body holds a backslash.
+func stringEnd(b []byte, i int) (end int, esc, ok bool) {
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			return i, esc, true
+		case '\\':
+			esc = true
+			i++ // the escaped byte, whatever it is, cannot end the string
+		}
+	}
+	return 0, false, false
+}
+
+// numberEnd returns the end of the number that starts at i, or false if there is none
+// (no number byte, or a lone sign, which fastjson refuses or reads as inf/nan).
+func numberEnd(b []byte, i int) (int, bool) {
+	j := i
+	for j < len(b) && isNumByte[b[j]] {
+		j++
+	}
+	if j == i || j == i+1 && (b[i] == '-' || b[i] == '+') {
+		return 0, false
+	}
+	return j, true
+}
+
+// literalEnd returns the end of lit (true, false or null) if b holds it at i.
+func literalEnd(b []byte, i int, lit string) (int, bool) {
+	if len(b)-i >= len(lit) && string(b[i:i+len(lit)]) == lit {
+		return i + len(lit), true
+	}
+	return 0, false
+}
+
+// skipValue returns the end of the JSON value that starts at i, at nesting depth depth.
+func skipValue(b []byte, i, depth int) (int, bool) {
+	if i >= len(b) {
+		return 0, false
+	}
+	switch b[i] {
+	case '"':
+		end, _, ok := stringEnd(b, i+1)
+		return end + 1, ok
+	case '[':
+		return skipArray(b, i, depth)
+	case '{':
+		return skipObject(b, i, depth)
+	case 't':
+		return literalEnd(b, i, "true")
+	case 'f':
+		return literalEnd(b, i, "false")
+	case 'n':
+		return literalEnd(b, i, "null")
+	}
+	return numberEnd(b, i)
+}
+
+func skipArray(b []byte, i, depth int) (int, bool) {
+	if depth >= maxScanDepth {
+		return 0, false
+	}
+	i = skipWS(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return i + 1, true
+	}
+	for {
+		var ok bool
+		if i, ok = skipValue(b, i, depth+1); !ok {
+			return 0, false
+		}
+		if i = skipWS(b, i); i >= len(b) {
+			return 0, false
+		}
+		switch b[i] {
+		case ',':
+			i = skipWS(b, i+1)
+		case ']':
+			return i + 1, true
+		default:
+			return 0, false
+		}
+	}
+}
+
+func skipObject(b []byte, i, depth int) (int, bool) {
+	if depth >= maxScanDepth {
+		return 0, false
+	}
+	i = skipWS(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return i + 1, true
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return 0, false
+		}
+		end, _, ok := stringEnd(b, i+1)
+		if !ok {
+			return 0, false
+		}
+		if i = skipWS(b, end+1); i >= len(b) || b[i] != ':' {
+			return 0, false
+		}
+		if i, ok = skipValue(b, skipWS(b, i+1), depth+1); !ok {
+			return 0, false
+		}
+		if i = skipWS(b, i); i >= len(b) {
+			return 0, false
+		}
+		switch b[i] {
+		case ',':
+			i = skipWS(b, i+1)
+		case '}':
+			return i + 1, true
+		default:
+			return 0, false
+		}
+	}
+}
+
+// appendUnescaped appends the string body s (the bytes between the quotes) with its
+// escapes decoded, as fastjson decodes them. It reports false for the escapes where
+// fastjson's best-effort decoding keeps the text as is or guesses (unknown escapes, bad
+// \u digits, unpaired or misordered surrogates); those go to fastjson.
+func appendUnescaped(dst, s []byte) ([]byte, bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' {
+			dst = append(dst, c)
+			continue
+		}
+		if i++; i == len(s) {
+			return dst, false
+		}
+		switch s[i] {
+		case '"', '\\', '/':
+			dst = append(dst, s[i])
+		case 'b':
+			dst = append(dst, '\b')
+		case 'f':
+			dst = append(dst, '\f')
+		case 'n':
+			dst = append(dst, '\n')
+		case 'r':
+			dst = append(dst, '\r')
+		case 't':
+			dst = append(dst, '\t')
+		case 'u':
+			r, ok := hex4(s[i+1:])
+			if !ok {
+				return dst, false
+			}
+			i += 4
+			if r >= 0xd800 && r < 0xe000 {
+				// Only a high surrogate followed by an escaped low one.
+				if r >= 0xdc00 || len(s)-i < 7 || s[i+1] != '\\' || s[i+2] != 'u' {
+					return dst, false
+				}
+				lo, ok := hex4(s[i+3:])
+				if !ok || lo < 0xdc00 || lo >= 0xe000 {
+					return dst, false
+				}
+				r = 0x10000 + (r-0xd800)<<10 + (lo - 0xdc00)
+				i += 6
+			}
+			dst = utf8.AppendRune(dst, r)
+		default:
+			return dst, false
+		}
+	}
+	return dst, true
+}
+
+// hex4 reads four hex digits.
+func hex4(s []byte) (rune, bool) {
+	if len(s) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range s[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
