@@ -73,13 +73,40 @@ func (b *builder) linear(m *Model) error {
 	for j, i := range in {
 		fit.intercept -= s.Mean[i] * fit.coef[j]
 	}
-	fit.table = olsTable(f.inverse(), alpha, fit, mxy, myy, s.N, m.means)
+	diag, muCmu := covFactors(f, alpha, m.means)
+	fit.table = olsTable(diag, muCmu, fit, mxy, myy, alpha, s.N)
 	m.lin = fit
 	return nil
 }
 
+// covFactors returns what the coefficient table needs of C, with Cov(β) = σ²C:
+// diag(C) and μᵀCμ (μ the input means, for the intercept's variance). For OLS (α = 0)
+// C = M_xx⁻¹: its diagonal from the triangular inverse and μᵀCμ from one solve, O(d³/3).
+// For ridge C = A⁻¹ M_xx A⁻¹ = A⁻¹ − αA⁻² (A = M_xx + αI), from the whole inverse.
+func covFactors(f *spd, alpha float64, mux []float64) (diag []float64, muCmu float64) {
+	d := len(mux)
+	cmu := make([]float64, d)
+	if alpha == 0 {
+		f.solve(mux, cmu)
+		return f.inverseDiag(), dot(mux, cmu)
+	}
+	ainv := f.inverse()
+	diag = make([]float64, d)
+	for j := 0; j < d; j++ {
+		row := ainv[j*d : (j+1)*d]
+		diag[j] = row[j] - alpha*dot(row, row)
+	}
+	var sq float64
+	for i := 0; i < d; i++ {
+		v := dot(ainv[i*d:(i+1)*d], mux) // (A⁻¹μ)_i
+		muCmu += mux[i] * v
+		sq += v * v
+	}
+	return diag, muCmu - alpha*sq
+}
+
 // olsTable computes the coefficient table and fit statistics. ainv = (M_xx + αI)⁻¹.
-func olsTable(ainv []float64, alpha float64, fit *linFit, mxy []float64, myy float64, rows int64, mux []float64) *coefTable {
+func olsTable(diag []float64, muCmu float64, fit *linFit, mxy []float64, myy, alpha float64, rows int64) *coefTable {
 	d := len(fit.coef)
 	n := float64(rows)
 	p := float64(d)
@@ -90,20 +117,6 @@ func olsTable(ainv []float64, alpha float64, fit *linFit, mxy []float64, myy flo
 		ssr = 0 // an exact fit, up to rounding
 	}
 	sigma2 := ssr / df
-	// Cov(β) = σ² C with C = A⁻¹ M_xx A⁻¹ = A⁻¹ − αA⁻² (A = M_xx + αI; C = A⁻¹ for OLS).
-	// Only diag(C) and μᵀCμ (for the intercept) are needed: both are O(d²) from A⁻¹.
-	diag := make([]float64, d)
-	for j := 0; j < d; j++ {
-		row := ainv[j*d : (j+1)*d]
-		diag[j] = row[j] - alpha*dot(row, row)
-	}
-	var muCmu, sq float64
-	for i := 0; i < d; i++ {
-		v := dot(ainv[i*d:(i+1)*d], mux) // (A⁻¹μ)_i
-		muCmu += mux[i] * v
-		sq += v * v
-	}
-	muCmu -= alpha * sq
 	tb := &coefTable{
 		se: make([]float64, d+1), t: make([]float64, d+1), p: make([]float64, d+1),
 		lo: make([]float64, d+1), hi: make([]float64, d+1),

@@ -73,18 +73,49 @@ func factorSPD(a []float64, n int, tol float64) (*spd, error) {
 	return f, nil
 }
 
-// solve sets x = A⁻¹ b (x and b may not alias).
+// solve sets x = A⁻¹ b (x and b may alias): with A' = D A D = UᵀU, x = D U⁻¹ U⁻ᵀ D b, by
+// forward and back substitution on U (O(n²), no allocation).
 func (f *spd) solve(b, x []float64) {
 	n := f.n
-	rhs := mat.NewVecDense(n, nil)
+	u := f.chol.RawU().(*mat.TriDense).RawTriangular()
 	for i := 0; i < n; i++ {
-		rhs.SetVec(i, b[i]*f.scale[i])
+		x[i] = b[i] * f.scale[i]
 	}
-	var sol mat.VecDense
-	_ = f.chol.SolveVecTo(&sol, rhs) // only a condition warning is possible; rcond was checked
+	// Uᵀ y = x: row i of Uᵀ is column i of U.
 	for i := 0; i < n; i++ {
-		x[i] = sol.AtVec(i) * f.scale[i]
+		v := x[i]
+		for k := 0; k < i; k++ {
+			v -= u.Data[k*u.Stride+i] * x[k]
+		}
+		x[i] = v / u.Data[i*u.Stride+i]
 	}
+	// U z = y.
+	for i := n - 1; i >= 0; i-- {
+		row := u.Data[i*u.Stride : i*u.Stride+n]
+		v := x[i]
+		for k := i + 1; k < n; k++ {
+			v -= row[k] * x[k]
+		}
+		x[i] = v / row[i]
+	}
+	for i := 0; i < n; i++ {
+		x[i] *= f.scale[i]
+	}
+}
+
+// inverseDiag returns the diagonal of A⁻¹: with A' = UᵀU, A'⁻¹ = U⁻¹U⁻ᵀ, whose diagonal is
+// the squared row norms of U⁻¹ (a triangular inverse, half the work of the whole A⁻¹).
+func (f *spd) inverseDiag() []float64 {
+	n := f.n
+	var ui mat.TriDense
+	_ = ui.InverseTri(f.chol.RawU()) // only a condition warning is possible; rcond was checked
+	r := ui.RawTriangular()
+	out := make([]float64, n)
+	for i := 0; i < n; i++ {
+		row := r.Data[i*r.Stride+i : i*r.Stride+n]
+		out[i] = dot(row, row) * f.scale[i] * f.scale[i]
+	}
+	return out
 }
 
 // inverse returns A⁻¹, row-major n×n.
