@@ -86,7 +86,8 @@ func (s *Server) Start() error {
 
 	// Recovery of the state (snapshots, then the write-ahead log) happens here, between the
 	// two listeners: /healthz answers and /readyz says 503 meanwhile.
-	svc, err := newService(s.cfg, s.log, s.metrics, hooksFor(s).now)
+	h := hooksFor(s)
+	svc, err := newService(s.cfg, s.log, s.metrics, h.now, h.fs)
 	if err != nil {
 		adminSrv.Close()
 		return err

@@ -54,8 +54,9 @@ type worker struct {
 }
 
 // newService opens the store (recovering it from cfg.DataDir) and prepares verification.
-// now is the clock of signature dates (nil: time.Now).
-func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time.Time) (*service, error) {
+// now is the clock of signature dates (nil: time.Now); fsys the store's file system (nil:
+// the operating system's).
+func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time.Time, fsys wal.FS) (*service, error) {
 	cfg.ApplyDefaults()
 	customers := make(map[string][]string, len(cfg.Customers))
 	for _, c := range cfg.Customers {
@@ -75,6 +76,7 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 		Interval: cfg.DurabilityInterval,
 		Repair:   cfg.Repair,
 		Logger:   log,
+		FS:       fsys,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cannot recover the state in data_dir %q: %w", cfg.DataDir, err)

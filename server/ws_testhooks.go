@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/symscore/symscore/wal"
 )
 
 // connHooks let tests reach inside one server's main listener. Production servers have an
@@ -20,6 +22,8 @@ type connHooks struct {
 	listener atomic.Pointer[mainListener]
 	// now replaces the clock of signature verification and of build jobs.
 	now func() time.Time
+	// fs replaces the file system of the store (fault injection) when set.
+	fs wal.FS
 	// beforeBuild runs in every build job before the model is built (to hold it).
 	beforeBuild func()
 	// rest is set to the REST control plane when it starts.
