@@ -15,15 +15,28 @@ import (
 // frame lacks while it carries the T attribute k is not missing but 0 (the row has another
 // value of k), unless the row's value of k is missing.
 
-// predictPlan maps one frame's columns to one model's inputs. It lives in a worker and is
-// rebuilt for every message, reusing its buffers.
+// predictPlan maps one frame's columns to one model's inputs, and holds the model's
+// prediction keys JSON-encoded. A WebSocket session keeps its plan from message to message
+// and rebuilds it only when the model or the frame's columns change (session frames
+// usually repeat them); REST builds one per request in its worker.
 type predictPlan struct {
-	col  []int // frame column → model input position, or -1
-	tcol []int // model input → a frame column of the same T attribute, when the input itself is absent; -1
+	m     *model.Model
+	names [][]byte // the frame columns the plan was made for (owned copies)
+	col   []int    // frame column → model input position, or -1
+	tcol  []int    // model input → a frame column of the same T attribute, when the input itself is absent; -1
+	keys  [][]byte // `"key":` of each output, in output order
 }
 
-func (w *worker) plan(m *model.Model, f *dataframe.Frame) *predictPlan {
-	pl := &w.pl
+// prepare makes pl fit m and f's columns, rebuilding it only if they changed.
+func (pl *predictPlan) prepare(m *model.Model, f *dataframe.Frame) {
+	if pl.m == m && sameNames(pl.names, f.Names) {
+		return
+	}
+	pl.m = m
+	pl.names = pl.names[:0]
+	for _, n := range f.Names {
+		pl.names = append(pl.names, append([]byte(nil), n...))
+	}
 	pl.col = resizeInts(pl.col, len(f.Names))
 	for c, name := range f.Names {
 		pl.col[c] = -1
@@ -47,7 +60,22 @@ func (w *worker) plan(m *model.Model, f *dataframe.Frame) *predictPlan {
 			}
 		}
 	}
-	return pl
+	pl.keys = pl.keys[:0]
+	for _, o := range m.Outputs() {
+		pl.keys = append(pl.keys, append(protocol.AppendJSONString(nil, o.Key), ':'))
+	}
+}
+
+func sameNames(a, b [][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if string(a[i]) != string(b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func frameHas(f *dataframe.Frame, name string) bool {
@@ -86,8 +114,13 @@ func (pl *predictPlan) rowInputs(f *dataframe.Frame, r int, x []float64, missing
 // one map per row, keys in the model's output order, string values. With impute false,
 // missing inputs take the model's input means. It allocates nothing once w's buffers have
 // grown, unless impute is set.
-func (w *worker) appendPredictions(dst []byte, m *model.Model, f *dataframe.Frame, impute bool) ([]byte, error) {
-	pl := w.plan(m, f)
+//
+// pl is the plan to use (prepared here): the session's, or nil for the worker's own.
+func (w *worker) appendPredictions(dst []byte, m *model.Model, f *dataframe.Frame, impute bool, pl *predictPlan) ([]byte, error) {
+	if pl == nil {
+		pl = &w.pl
+	}
+	pl.prepare(m, f)
 	d, k := len(m.Inputs()), len(m.Outputs())
 	w.x, w.out = resizeFloats(w.x, d), resizeFloats(w.out, k)
 	w.missing = resizeBools(w.missing, d)
@@ -112,21 +145,21 @@ func (w *worker) appendPredictions(dst []byte, m *model.Model, f *dataframe.Fram
 		if r > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendPrediction(dst, m, out)
+		dst = appendPrediction(dst, m, pl.keys, out)
 	}
 	return protocol.AppendKSVSMapClose(dst), nil
 }
 
-// appendPrediction appends one row's map {"key":"value",...}.
-func appendPrediction(dst []byte, m *model.Model, out []float64) []byte {
+// appendPrediction appends one row's map {"key":"value",...}; keys are the outputs'
+// encoded `"key":`.
+func appendPrediction(dst []byte, m *model.Model, keys [][]byte, out []float64) []byte {
 	dst = append(dst, '{')
 	classes := m.Classes()
 	for i, o := range m.Outputs() {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = protocol.AppendJSONString(dst, o.Key)
-		dst = append(dst, ':')
+		dst = append(dst, keys[i]...)
 		v := out[i]
 		switch o.Kind {
 		case model.OutputClass:

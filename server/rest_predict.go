@@ -33,7 +33,7 @@ func (a *restAPI) predict(c *restCall) protocol.Status {
 		return c.fail(err)
 	}
 	c.out = protocol.AppendEnvelopeOpen(c.out[:0], protocol.StatusOK, "OK")
-	if c.out, err = c.wk.appendPredictions(c.out, m, f, impute); err != nil {
+	if c.out, err = c.wk.appendPredictions(c.out, m, f, impute, nil); err != nil {
 		return c.fail(err)
 	}
 	c.out = protocol.AppendEnvelopeClose(c.out)

@@ -46,8 +46,8 @@ type worker struct {
 	df   dataframe.Parser
 	ver  *auth.Verifier
 
-	// predict: the frame's plan, the inputs of one row, which inputs the row lacks, and
-	// the outputs.
+	// predict: a plan for requests without a session (REST), the inputs of one row, which
+	// inputs the row lacks, and the outputs.
 	pl      predictPlan
 	x, out  []float64
 	missing []bool

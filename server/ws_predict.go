@@ -29,7 +29,7 @@ func (s *symSession) predict(w *worker, payload, reply []byte) ([]byte, protocol
 		return s.fail(reply, st, text, 0)
 	}
 	out := protocol.AppendEnvelopeOpen(reply, protocol.StatusOK, "OK")
-	out, err = w.appendPredictions(out, m, f, false)
+	out, err = w.appendPredictions(out, m, f, false, &s.pl)
 	if err != nil {
 		st, text := statusOf(err, svc.log)
 		return s.fail(reply, st, text, 0)

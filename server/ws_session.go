@@ -41,9 +41,10 @@ type symSession struct {
 	ep   int
 	info *upgradeInfo
 
-	authed bool     // a framed message has verified on this connection
-	cid    string   // bound customer
-	keys   []string // bound extraKeys: [pid] or [pid, modelId]; nil until bound
+	authed bool        // a framed message has verified on this connection
+	cid    string      // bound customer
+	keys   []string    // bound extraKeys: [pid] or [pid, modelId]; nil until bound
+	pl     predictPlan // predict: the last message's plan, reused while its model and columns stay
 }
 
 // wantKeys is the number of extraKeys of each endpoint.
