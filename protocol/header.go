@@ -107,13 +107,15 @@ func headerString(msg []byte, hoff int, v *fastjson.Value, name string, i int) (
 			hoff, name, i, v.Type(), quote(msg, hoff))
 	}
 	s := v.GetStringBytes()
+	ascii := true
 	for _, c := range s {
 		if c < 0x20 || c == 0x7f {
 			return nil, Errorf(StatusBadRequest, "header at byte %d: %s[%d] holds a control character: %s",
 				hoff, name, i, quote(s, 0))
 		}
+		ascii = ascii && c < 0x80
 	}
-	if !utf8.Valid(s) {
+	if !ascii && !utf8.Valid(s) {
 		return nil, Errorf(StatusBadRequest, "header at byte %d: %s[%d] is not valid UTF-8: %s",
 			hoff, name, i, quote(s, 0))
 	}
