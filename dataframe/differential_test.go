@@ -29,6 +29,8 @@ func diffOutcome(f1 *Frame, e1 error, f2 *Frame, e2 error) string {
 		return ""
 	}
 	switch {
+	case fmt.Sprint(f1.SkippedRows) != fmt.Sprint(f2.SkippedRows) || len(f1.SkippedRows) != f1.Skipped:
+		return fmt.Sprintf("skipped rows %v vs %v (skipped %d)", f1.SkippedRows, f2.SkippedRows, f1.Skipped)
 	case f1.Rows != f2.Rows || f1.Skipped != f2.Skipped || f1.ErrorHandling != f2.ErrorHandling:
 		return fmt.Sprintf("rows/skipped/errorHandling %d/%d/%d vs %d/%d/%d", f1.Rows, f1.Skipped, f1.ErrorHandling, f2.Rows, f2.Skipped, f2.ErrorHandling)
 	case !sameBytesList(f1.Names, f2.Names):

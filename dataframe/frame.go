@@ -55,6 +55,9 @@ type Frame struct {
 	Partition [][]byte
 	// Skipped counts rows skipped under errorHandling 1.
 	Skipped int
+	// SkippedRows are the indexes in "data" of the rows skipped under errorHandling 1,
+	// ascending (len(SkippedRows) == Skipped): a predict reply answers them in place.
+	SkippedRows []int
 	// ErrorHandling is the DataFrame's errorHandling (0 or 1).
 	ErrorHandling int
 }

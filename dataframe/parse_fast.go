@@ -303,6 +303,7 @@ func (p *Parser) readRow(b []byte, i, r int, opts *Options, rs *rowState) (int, 
 		end, ok := skipValue(b, i, 3)
 		if ok {
 			rs.drop(rowNotArray(r))
+			p.frame.SkippedRows = append(p.frame.SkippedRows, r)
 		}
 		return end, ok
 	}
@@ -450,6 +451,7 @@ fast:
 		}
 		p.dropRow(entMark, tMark, rs.kept, rs.hasPartition)
 		rs.drop(err)
+		p.frame.SkippedRows = append(p.frame.SkippedRows, r)
 		return i, true
 	}
 	rs.kept++

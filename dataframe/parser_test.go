@@ -2,6 +2,7 @@ package dataframe
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -121,8 +122,8 @@ func TestParseSkipsBadRowsAndTheirColumns(t *testing.T) {
 	var p Parser
 	f := mustParse(t, &p, `{"attributeNames":["a","k"],"attributeTypes":["C","T"],"errorHandling":1,
 		"data":[["1","x"],["2","new","extra"],["3","y"],["bad","z"],["5","x"],7]}`, Options{})
-	if f.Rows != 3 || f.Skipped != 3 {
-		t.Fatalf("rows %d skipped %d", f.Rows, f.Skipped)
+	if f.Rows != 3 || f.Skipped != 3 || fmt.Sprint(f.SkippedRows) != "[1 3 5]" {
+		t.Fatalf("rows %d skipped %d %v", f.Rows, f.Skipped, f.SkippedRows)
 	}
 	if got := strings.Join(names(f), ","); got != "a,k$x,k$y" {
 		t.Fatalf("names %s: a skipped row's category must not become a column", got)

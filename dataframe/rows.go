@@ -26,6 +26,7 @@ func (p *Parser) rows(rows []*fastjson.Value, opts *Options) (*Frame, error) {
 		// errorHandling 1: forget the row, including the columns its T values created.
 		p.dropRow(entMark, tMark, kept, hasPartition)
 		skipped++
+		f.SkippedRows = append(f.SkippedRows, r)
 	}
 	if !hasPartition {
 		f.Partition = nil
@@ -40,6 +41,7 @@ func (p *Parser) rows(rows []*fastjson.Value, opts *Options) (*Frame, error) {
 // beginRows empties the row state and reserves room for n rows; it reports whether a
 // column is the partition column.
 func (p *Parser) beginRows(n int) (hasPartition bool) {
+	p.frame.SkippedRows = p.frame.SkippedRows[:0]
 	stride := len(p.cols)
 	p.store = p.store[:0]
 	p.tBase = p.tBase[:0]

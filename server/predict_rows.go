@@ -111,7 +111,8 @@ func (pl *predictPlan) rowInputs(f *dataframe.Frame, r int, x []float64, missing
 }
 
 // appendPredictions scores every row of f with m and appends the KSVSMap values object:
-// one map per row, keys in the model's output order, string values. With impute false,
+// one map per row of the DataFrame, keys in the model's output order, string values; a
+// row skipped under errorHandling 1 is an empty map in its place. With impute false,
 // missing inputs take the model's input means. It allocates nothing once w's buffers have
 // grown, unless impute is set.
 //
@@ -127,7 +128,17 @@ func (w *worker) appendPredictions(dst []byte, m *model.Model, f *dataframe.Fram
 	x, out, missing := w.x, w.out, w.missing
 	means := m.InputMeans()
 	dst = protocol.AppendKSVSMapOpen(dst)
-	for r := 0; r < f.Rows; r++ {
+	skipped := f.SkippedRows
+	for src, r := 0, 0; r < f.Rows || len(skipped) > 0; src++ {
+		if src > 0 {
+			dst = append(dst, ',')
+		}
+		if len(skipped) > 0 && skipped[0] == src {
+			// A row refused under errorHandling 1 keeps its place, with no prediction.
+			dst = append(dst, '{', '}')
+			skipped = skipped[1:]
+			continue
+		}
 		if pl.rowInputs(f, r, x, missing) {
 			if impute {
 				if err := m.Impute(x, missing); err != nil {
@@ -142,10 +153,8 @@ func (w *worker) appendPredictions(dst []byte, m *model.Model, f *dataframe.Fram
 			}
 		}
 		m.Predict(x, out)
-		if r > 0 {
-			dst = append(dst, ',')
-		}
 		dst = appendPrediction(dst, m, pl.keys, out)
+		r++
 	}
 	return protocol.AppendKSVSMapClose(dst), nil
 }

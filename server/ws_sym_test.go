@@ -407,3 +407,21 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestWSPredictKeepsSkippedRowsInPlace: under errorHandling 1 a predict row with a bad cell
+// is answered with an empty map in its place, so replies still line up with the rows.
+func TestWSPredictKeepsSkippedRowsInPlace(t *testing.T) {
+	s := startWSServer(t, symConfig(), nil)
+	must(t, s.svc.store.Create("c1", "p", "", nil))
+	ds := newDataset(31, 100, 2)
+	must(t, s.svc.store.Learn("c1", "p", mustParse(t, ds.frameJSON(0, 100))))
+	m := buildModel(t, s, "c1", "p", "mlr", "m", model.MLContext{InputNames: ds.inputNames(), TargetNames: []string{"t"}})
+	c := dialSym(t, s, "/symetry/ws/predict", "c1", secretC1)
+	c.signed(`{"attributeNames":["x0","x1"],"attributeTypes":["C","C"],"errorHandling":1,"data":[["1","2"],["bad","2"],["3","4"],["5"]]}`, "p", "m")
+	got := predictions(t, c.expect("OK"))
+	if len(got) != 4 || len(got[1]) != 0 || len(got[3]) != 0 {
+		t.Fatalf("predictions %v: want 4 maps, the 2nd and 4th empty", got)
+	}
+	checkPrediction(t, m, []float64{1, 2}, got[0])
+	checkPrediction(t, m, []float64{3, 4}, got[2])
+}

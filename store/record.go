@@ -242,6 +242,7 @@ func (fb *frameBuffer) decode(r *reader) *dataframe.Frame {
 	}
 	r.b = r.b[8*n:]
 	f.Rows, f.Skipped, f.ErrorHandling = rows, 0, 0
+	f.SkippedRows = f.SkippedRows[:0]
 	f.Partition = f.Partition[:0]
 	if hasPart == 1 {
 		for range rows {
