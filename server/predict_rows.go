@@ -22,6 +22,7 @@ import (
 type predictPlan struct {
 	m     *model.Model
 	names [][]byte // the frame columns the plan was made for (owned copies)
+	bases [][]byte // their T attribute (nil for C and B columns): tcol depends on it
 	col   []int    // frame column → model input position, or -1
 	tcol  []int    // model input → a frame column of the same T attribute, when the input itself is absent; -1
 	keys  [][]byte // `"key":` of each output, in output order
@@ -29,13 +30,14 @@ type predictPlan struct {
 
 // prepare makes pl fit m and f's columns, rebuilding it only if they changed.
 func (pl *predictPlan) prepare(m *model.Model, f *dataframe.Frame) {
-	if pl.m == m && sameNames(pl.names, f.Names) {
+	if pl.m == m && sameNames(pl.names, f.Names) && sameBases(pl.bases, f) {
 		return
 	}
 	pl.m = m
-	pl.names = pl.names[:0]
-	for _, n := range f.Names {
+	pl.names, pl.bases = pl.names[:0], pl.bases[:0]
+	for c, n := range f.Names {
 		pl.names = append(pl.names, append([]byte(nil), n...))
+		pl.bases = append(pl.bases, append([]byte(nil), baseOf(f, c)...))
 	}
 	pl.col = resizeInts(pl.col, len(f.Names))
 	for c, name := range f.Names {
@@ -64,6 +66,26 @@ func (pl *predictPlan) prepare(m *model.Model, f *dataframe.Frame) {
 	for _, o := range m.Outputs() {
 		pl.keys = append(pl.keys, append(protocol.AppendJSONString(nil, o.Key), ':'))
 	}
+}
+
+// baseOf is the T attribute frame column c comes from, or nil.
+func baseOf(f *dataframe.Frame, c int) []byte {
+	if b := f.Base[c]; b >= 0 {
+		return f.SourceNames[b]
+	}
+	return nil
+}
+
+func sameBases(bases [][]byte, f *dataframe.Frame) bool {
+	if len(bases) != len(f.Base) {
+		return false
+	}
+	for c := range bases {
+		if string(bases[c]) != string(baseOf(f, c)) || (bases[c] == nil) != (f.Base[c] < 0) {
+			return false
+		}
+	}
+	return true
 }
 
 func sameNames(a, b [][]byte) bool {

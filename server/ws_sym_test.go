@@ -425,3 +425,39 @@ func TestWSPredictKeepsSkippedRowsInPlace(t *testing.T) {
 	checkPrediction(t, m, []float64{1, 2}, got[0])
 	checkPrediction(t, m, []float64{3, 4}, got[2])
 }
+
+// TestWSPredictPlanFollowsColumnOrigins: the same expanded column sent once as a B column
+// and once from a T attribute gives each frame its own imputation of the absent k$v
+// columns (mean for the B frame, 0 for the T frame), whatever came before on the session.
+func TestWSPredictPlanFollowsColumnOrigins(t *testing.T) {
+	s := startWSServer(t, symConfig(), nil)
+	must(t, s.svc.store.Create("c1", "p", "", nil))
+	must(t, s.svc.store.Learn("c1", "p", mustParse(t, `{"attributeNames":["k","y"],"attributeTypes":["T","C"],"data":[["a","1"],["b","2"],["a","1.5"],["c","0"],["b","2.5"]]}`)))
+	buildModel(t, s, "c1", "p", "mlr", "m", model.MLContext{InputNames: []string{"k$a", "k$b"}, TargetNames: []string{"y"}})
+	asB := `{"attributeNames":["k$a"],"attributeTypes":["B"],"data":[["1"]]}`
+	asT := `{"attributeNames":["k"],"attributeTypes":["T"],"data":[["a"]]}`
+	fresh := func(payload string) string {
+		c := dialSym(t, s, "/symetry/ws/predict", "c1", secretC1)
+		c.signed(payload, "p", "m")
+		return *predictions(t, c.expect("OK"))[0]["res"]
+	}
+	wantB, wantT := fresh(asB), fresh(asT)
+	if wantB == wantT {
+		t.Fatalf("the B and T frames predict the same (%s): the test cannot tell them apart", wantB)
+	}
+	c := dialSym(t, s, "/symetry/ws/predict", "c1", secretC1)
+	c.signed(asB, "p", "m")
+	if got := *predictions(t, c.expect("OK"))[0]["res"]; got != wantB {
+		t.Fatalf("first message: %s, want %s", got, wantB)
+	}
+	for i, payload := range []string{asT, asB, asT, asT, asB} {
+		want := wantT
+		if payload == asB {
+			want = wantB
+		}
+		c.bare(payload)
+		if got := *predictions(t, c.expect("OK"))[0]["res"]; got != want {
+			t.Fatalf("message %d: %s, want %s", i, got, want)
+		}
+	}
+}
