@@ -179,8 +179,9 @@ func UnmarshalProject(data []byte) (*Project, error) {
 	r.floats(p.min)
 	r.floats(p.max)
 	for i := range p.min {
-		if p.min[i] != p.min[i] || p.max[i] != p.max[i] {
-			r.fail("extremes (NaN)")
+		// ±Inf for an attribute no learned row carried; else within ±MaxMagnitude.
+		if lo, hi := p.min[i], p.max[i]; lo != inf && !(math.Abs(lo) <= MaxMagnitude) || hi != -inf && !(math.Abs(hi) <= MaxMagnitude) {
+			r.fail("extremes (out of range)")
 		}
 	}
 	r.summary(p.total)
@@ -312,17 +313,29 @@ func (r *codecReader) summary(s *summary) {
 	for i := range s.s2 {
 		s.s2[i] = dd{math.Float64frombits(r.uint64()), math.Float64frombits(r.uint64())}
 	}
-	// Sums of finite terms are finite: anything else was not written by MarshalBinary.
+	// What learn can produce: shifts within ±MaxMagnitude, |S1| ≤ n·2·MaxMagnitude and
+	// |S2| ≤ n·(2·MaxMagnitude)², all finite; anything else was not written by MarshalBinary
+	// (and would let later learning overflow).
+	if n > maxRows {
+		r.fail("summary (row count)")
+		return
+	}
 	for _, v := range s.k {
-		if v-v != 0 {
-			r.fail("summary (non-finite shift)")
+		if !(math.Abs(v) <= MaxMagnitude) {
+			r.fail("summary (shift out of range)")
 			return
 		}
 	}
-	for _, xs := range [][]dd{s.s1, s.s2} {
+	bound1 := float64(n) * 2 * MaxMagnitude * (1 + 1e-9)
+	bound2 := float64(n) * 4 * MaxMagnitude * MaxMagnitude * (1 + 1e-9)
+	for i, xs := range [][]dd{s.s1, s.s2} {
+		bound := bound1
+		if i == 1 {
+			bound = bound2
+		}
 		for _, v := range xs {
-			if v.hi-v.hi != 0 || v.lo-v.lo != 0 {
-				r.fail("summary (non-finite sum)")
+			if !(math.Abs(v.hi) <= bound) || !(math.Abs(v.lo) <= bound) {
+				r.fail("summary (sum out of range)")
 				return
 			}
 		}

@@ -2,7 +2,11 @@ package model
 
 import (
 	"bytes"
+	"math"
+	"strings"
 	"testing"
+
+	"github.com/symscore/symscore/dataframe"
 )
 
 // codecSeeds are encodings of a cpu project with a model and of a partition project.
@@ -80,5 +84,37 @@ func TestUnmarshalProjectRefusesNonFinite(t *testing.T) {
 		if _, err := UnmarshalProject(b); err == nil {
 			t.Fatalf("an S2 entry of bits %#x decoded", bad)
 		}
+	}
+}
+
+// TestExtremeValuesStayFinite: values at ±MaxMagnitude learned, merged and re-based keep
+// every sum finite, and the state survives its encoding; values beyond are refused and
+// change nothing.
+func TestExtremeValuesStayFinite(t *testing.T) {
+	p := newTestProject(t, "", nil)
+	big := `{"attributeNames":["x","y"],"attributeTypes":["C","C"],"data":[["1e100","-1e100"],["-1e100","1e100"],["1e100","1e100"]]}`
+	for range 20 {
+		learn(t, p, big)
+	}
+	q := newTestProject(t, "", nil)
+	learn(t, q, `{"attributeNames":["x","y"],"attributeTypes":["C","C"],"data":[["-1e100","-1e100"]]}`)
+	learn(t, q, big)
+	if err := p.MergeStateWith(q.StateBinary(), nil); err != nil {
+		t.Fatal(err)
+	}
+	s := p.Snapshot()
+	for _, v := range append(append([]float64{}, s.Total.Mean...), s.Total.M...) {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			t.Fatalf("non-finite moment %v", v)
+		}
+	}
+	if _, err := UnmarshalProject(stateBytes(t, p)); err != nil {
+		t.Fatalf("a learnable state does not decode: %v", err)
+	}
+	err := unchanged(t, p, func() error {
+		return p.Learn(frame(t, `{"attributeNames":["x"],"attributeTypes":["C"],"data":[["1"],["1.0000001e100"]]}`, dataframe.Options{}))
+	})
+	if !strings.Contains(err.Error(), "beyond") {
+		t.Fatalf("refusal %q", err)
 	}
 }

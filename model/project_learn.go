@@ -8,6 +8,14 @@ import (
 
 var inf = math.Inf(1)
 
+// MaxMagnitude is the largest |value| a project learns. With |x − K| ≤ 2·MaxMagnitude a
+// co-moment term is at most 4e200, and maxRows of them stay far from overflow, so the
+// double-double sums are always finite (also after merges and re-basing).
+const MaxMagnitude = 1e100
+
+// maxRows bounds a summary's row count (n is an int64, and merges add counts).
+const maxRows = 1 << 62
+
 // learnScratch holds the buffers of one learn or forget; reused under the project lock so
 // that a message allocates nothing after warm-up.
 type learnScratch struct {
@@ -160,6 +168,9 @@ func (p *Project) checkValues(f *dataframe.Frame, sign float64) error {
 			if v-v != 0 {
 				return errorf("row %d, column %s: %v is not a finite number", r, quote(string(f.Names[c])), v)
 			}
+			if v > MaxMagnitude || v < -MaxMagnitude {
+				return errorf("row %d, column %s: %v is beyond ±%g, the largest magnitude a project learns (sums of squares must stay finite)", r, quote(string(f.Names[c])), v, MaxMagnitude)
+			}
 			if f.Kinds[c] == dataframe.TypeB && v != 0 && v != 1 {
 				return errorf("row %d, column %s: %v is not 0 or 1", r, quote(string(f.Names[c])), v)
 			}
@@ -175,6 +186,9 @@ func (p *Project) checkValues(f *dataframe.Frame, sign float64) error {
 func (p *Project) checkRows(f *dataframe.Frame, sign float64) error {
 	if sign < 0 && int64(f.Rows) > p.total.n {
 		return wrapf(ErrNegativeCount, "cannot forget %d rows: the project holds %d", f.Rows, p.total.n)
+	}
+	if sign > 0 && p.total.n > maxRows-int64(f.Rows) {
+		return errorf("the project would hold more than %d rows", maxRows)
 	}
 	if p.typ != TypePartition {
 		return nil

@@ -80,6 +80,9 @@ func (p *Project) mergeFrom(src *projectState, commit Commit) error {
 	if err := p.lim.check(len(p.names)+added, len(p.parts)+newParts); err != nil {
 		return err
 	}
+	if p.total.n > maxRows-src.total.n {
+		return errorf("the merged project would hold more than %d rows", maxRows)
+	}
 	at, err := p.commitLocked(commit)
 	if err != nil {
 		return err
