@@ -35,6 +35,11 @@
 // remembered less: it fails closed, as does a nil cache. A message that fails later (a bad
 // DataFrame) stays recorded: a client retries with a new date, hence a new signature.
 //
+// A cache that starts empty cannot know what was accepted before it started (before a
+// restart): RefuseBefore(start) makes it refuse every message dated before start with
+// ErrReplayBeforeStart (which wraps ErrReplay), so that a message accepted before a
+// restart is never accepted again; clients sign with a current date anyway.
+//
 // # Errors and wire statuses
 //
 // Errors are these sentinels, possibly wrapped with detail (test with errors.Is). The

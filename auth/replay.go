@@ -25,8 +25,9 @@ const (
 // are refused with ErrReplayFull, and checking never stops. Safe for concurrent use; share
 // one across all connections.
 type ReplayCache struct {
-	window time.Duration
-	shards []replayShard
+	window    time.Duration
+	notBefore int64 // Unix nanoseconds; dates before it are refused (see RefuseBefore)
+	shards    []replayShard
 }
 
 // replayShard is one independently locked part of a ReplayCache.
@@ -64,6 +65,16 @@ func NewReplayCache(capacity int, window time.Duration) *ReplayCache {
 	return c
 }
 
+// RefuseBefore makes the cache refuse, with ErrReplayBeforeStart, every message dated
+// before t: a cache that starts empty (a server that just started) cannot know which of
+// them it accepted before. Call it once, before the cache is shared; the zero t (the
+// default) refuses nothing on that ground.
+func (c *ReplayCache) RefuseBefore(t time.Time) {
+	if !t.IsZero() {
+		c.notBefore = t.UnixNano()
+	}
+}
+
 // check records key, the MAC prefix of a message dated date, and returns nil; or ErrReplay
 // if key is already recorded and unexpired at now; or ErrReplayFull if there is no room.
 // A nil cache refuses every check (fails closed). It allocates only while the number of
@@ -71,6 +82,9 @@ func NewReplayCache(capacity int, window time.Duration) *ReplayCache {
 func (c *ReplayCache) check(key replayKey, date, now time.Time) error {
 	if c == nil {
 		return ErrReplayFull
+	}
+	if c.notBefore != 0 && date.UnixNano() < c.notBefore {
+		return ErrReplayBeforeStart
 	}
 	s := &c.shards[int(key[0])&(len(c.shards)-1)]
 	nowNS := now.UnixNano()

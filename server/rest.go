@@ -286,7 +286,7 @@ func (a *restAPI) verify(c *restCall) (protocol.Status, bool) {
 		Method: c.r.Method, Date: h.Get("sym-date"), MD5: h.Get("Content-MD5"),
 		Signature: h.Get("Authorization"), CID: c.m.cid, Body: c.body,
 		Path: c.rawPath, RawQuery: c.r.URL.RawQuery, Scheme: "http", Host: c.r.Host,
-		CheckReplay: c.m.op == opLearn || c.m.op == opForget,
+		CheckReplay: c.m.op.changes(),
 	}
 	err := c.wk.ver.VerifyREST(&req)
 	if err == nil {

@@ -48,7 +48,6 @@ func TestRESTKnownAnswers(t *testing.T) {
 
 	// Verified (the project does not exist yet: 400 from the endpoint, not from auth).
 	c.send(http.MethodGet, katInfoPath, "", nil, katHeader(katDate, "", katInfoSig)).expect(t, http.StatusBadRequest, "cannot find project")
-	c.send(http.MethodPost, katBuildPth, katBuildQ, []byte(katBuildBdy), katHeader(katDate, katBuildMD5, katBuildSig)).expect(t, http.StatusBadRequest, "cannot find project")
 
 	c.do(http.MethodPost, "/projects", "pid=irisTest", nil).expect(t, http.StatusCreated, "CREATED")
 	var info smlInfo
@@ -59,6 +58,8 @@ func TestRESTKnownAnswers(t *testing.T) {
 	// The build vector starts a job, which fails: the project has no attribute 12.
 	r := c.send(http.MethodPost, katBuildPth, katBuildQ, []byte(katBuildBdy), katHeader(katDate, katBuildMD5, katBuildSig)).expect(t, http.StatusAccepted, "ACCEPTED")
 	c.awaitJob(r.header.Get("Location")).expect(t, http.StatusBadRequest, "out of range")
+	// A build changes state: the same signed request again is a replay.
+	c.send(http.MethodPost, katBuildPth, katBuildQ, []byte(katBuildBdy), katHeader(katDate, katBuildMD5, katBuildSig)).expect(t, http.StatusConflict, "replayed request")
 
 	bad := []byte(katInfoSig)
 	bad[0] = 'K'

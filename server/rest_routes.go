@@ -34,6 +34,17 @@ const (
 	numRESTOps
 )
 
+// changes reports whether op changes state: its signed requests are refused when replayed
+// (PROTOCOL.md 1.3 names learn and forget; a replayed merge would count rows twice too,
+// and a replayed delete or create could undo a later request).
+func (op restOp) changes() bool {
+	switch op {
+	case opList, opInfo, opJob, opModelInfo, opPredict, opExplore, opExport, opNoRoute:
+		return false
+	}
+	return true
+}
+
 var restOpNames = [numRESTOps]string{
 	opCreate: "create", opList: "list", opInfo: "info", opDelete: "delete",
 	opLearn: "learn", opForget: "forget", opBuild: "build", opJob: "job",

@@ -86,7 +86,7 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 		log:    log,
 		store:  st,
 		keys:   keys,
-		replay: auth.NewReplayCache(cfg.Auth.ReplayCapacity, cfg.Auth.ClockSkewPast),
+		replay: newReplayCache(cfg.Auth, now),
 		authOpt: auth.Options{
 			ClockSkewPast:   cfg.Auth.ClockSkewPast,
 			ClockSkewFuture: cfg.Auth.ClockSkewFuture,
@@ -115,6 +115,18 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 		}
 	}
 	return s, nil
+}
+
+// newReplayCache makes the replay memory of signed changes. It starts empty, so messages
+// dated before now — possibly accepted before a restart — are refused
+// (auth.ErrReplayBeforeStart): nothing acknowledged is applied twice across a restart.
+func newReplayCache(a config.Auth, now func() time.Time) *auth.ReplayCache {
+	c := auth.NewReplayCache(a.ReplayCapacity, a.ClockSkewPast)
+	if now == nil {
+		now = time.Now
+	}
+	c.RefuseBefore(now())
+	return c
 }
 
 func (s *service) getWorker() *worker  { return s.workers.Get().(*worker) }

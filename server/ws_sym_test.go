@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,7 +25,12 @@ var vectorTime = time.Date(2025, 11, 16, 20, 11, 50, 294669000, time.UTC)
 // accepted byte for byte and learned; sent again it is a replay (CONFLICT, connection
 // kept); the session it authenticated goes on with bare frames.
 func TestWSVendorLearnMessage(t *testing.T) {
-	s := startWSServer(t, symConfig(), &connHooks{now: fixedClock(vectorTime.Add(time.Minute))})
+	// The server starts before the message's date and verifies it a minute after.
+	var clock atomic.Int64
+	clock.Store(vectorTime.Add(-time.Second).UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()).UTC() }
+	s := startWSServer(t, symConfig(), &connHooks{now: now})
+	clock.Store(vectorTime.Add(time.Minute).UnixNano())
 	must(t, s.svc.store.Create("c1", "rtest1", "", nil))
 	msg, err := os.ReadFile("testdata/ws_learn_vector.txt")
 	must(t, err)
@@ -247,7 +253,9 @@ func TestWSSessionRules(t *testing.T) {
 func TestWSAuthFailures(t *testing.T) {
 	ds := newDataset(5, 4, 2)
 	rows := ds.frameJSON(0, 2)
-	now := time.Now()
+	s := startWSServer(t, symConfig(), nil)
+	must(t, s.svc.store.Create("c1", "p", "", nil))
+	now := time.Now() // after the start: earlier dates are refused as possible replays
 	sign := func(cid, secret string, at time.Time, keys ...string) []byte {
 		sg, err := auth.NewSigner(cid, secret, fixedClock(at))
 		must(t, err)
@@ -283,8 +291,6 @@ func TestWSAuthFailures(t *testing.T) {
 		{"non-numeric length", append([]byte("1x7,"), good[bytes.IndexByte(good, ',')+1:]...), "BAD_REQUEST", "byte 1"},
 		{"header of the wrong shape", replace(good, `"extraKeys":["p"]`, `"extraKeys":"p"`), "BAD_REQUEST", "extraKeys"},
 	}
-	s := startWSServer(t, symConfig(), nil)
-	must(t, s.svc.store.Create("c1", "p", "", nil))
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cl := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
