@@ -93,6 +93,17 @@ type Limits struct {
 	// OutboundQueueBytes is the most reply bytes queued for one connection; a client that
 	// does not read its replies is disconnected past it.
 	OutboundQueueBytes int64 `mapstructure:"outbound_queue_bytes"`
+	// MaxProjects is the most projects one customer may have.
+	MaxProjects int `mapstructure:"max_projects"`
+	// MaxModels is the most models one project may hold.
+	MaxModels int `mapstructure:"max_models"`
+	// MaxAttributes is the most attributes one project may hold (T expansion included).
+	MaxAttributes int `mapstructure:"max_attributes"`
+	// MaxPartitions is the most partitions one partition project may hold.
+	MaxPartitions int `mapstructure:"max_partitions"`
+	// MaxProjectBytes bounds the memory of one project's statistics, about
+	// (1 + partitions) · 8·d(d+5) bytes for d attributes.
+	MaxProjectBytes int64 `mapstructure:"max_project_bytes"`
 }
 
 // Log configures log/slog output.
@@ -131,6 +142,11 @@ const (
 	DefaultIdleTimeout        = 5 * time.Minute
 	DefaultWriteTimeout       = 10 * time.Second
 	DefaultOutboundQueueBytes = 4 << 20
+	DefaultMaxProjects        = 10_000
+	DefaultMaxModels          = 1_000
+	DefaultMaxAttributes      = 4096
+	DefaultMaxPartitions      = 4096
+	DefaultMaxProjectBytes    = 1 << 30
 	DefaultLogLevel           = "info"
 	DefaultLogFormat          = "json"
 )

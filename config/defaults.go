@@ -49,6 +49,11 @@ func (c *Config) ApplyDefaults() {
 	setNumber(&l.IdleTimeout, DefaultIdleTimeout)
 	setNumber(&l.WriteTimeout, DefaultWriteTimeout)
 	setNumber(&l.OutboundQueueBytes, DefaultOutboundQueueBytes)
+	setNumber(&l.MaxProjects, DefaultMaxProjects)
+	setNumber(&l.MaxModels, DefaultMaxModels)
+	setNumber(&l.MaxAttributes, DefaultMaxAttributes)
+	setNumber(&l.MaxPartitions, DefaultMaxPartitions)
+	setNumber(&l.MaxProjectBytes, DefaultMaxProjectBytes)
 
 	setString(&c.Log.Level, DefaultLogLevel)
 	setString(&c.Log.Format, DefaultLogFormat)

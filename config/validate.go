@@ -55,6 +55,11 @@ func (c *Config) Validate() error {
 	positive(&ps, "limits.idle_timeout", l.IdleTimeout)
 	positive(&ps, "limits.write_timeout", l.WriteTimeout)
 	positive(&ps, "limits.outbound_queue_bytes", l.OutboundQueueBytes)
+	positive(&ps, "limits.max_projects", l.MaxProjects)
+	positive(&ps, "limits.max_models", l.MaxModels)
+	positive(&ps, "limits.max_attributes", l.MaxAttributes)
+	positive(&ps, "limits.max_partitions", l.MaxPartitions)
+	positive(&ps, "limits.max_project_bytes", l.MaxProjectBytes)
 
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

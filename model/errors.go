@@ -12,11 +12,13 @@ var (
 	ErrModelNotFound   = errors.New("cannot find model")
 	ErrFrozen          = errors.New("project is frozen")
 	ErrNegativeCount   = errors.New("cannot forget more rows than were learned")
-	// ErrTooManyAttributes, ErrTooManyPartitions and ErrStateTooLarge are wrapped by
-	// refusals of a project's limits (see Limits).
+	// ErrTooManyAttributes, ErrTooManyPartitions, ErrStateTooLarge, ErrTooManyProjects and
+	// ErrTooManyModels are wrapped by refusals of the limits (see Limits).
 	ErrTooManyAttributes = errors.New("too many attributes")
 	ErrTooManyPartitions = errors.New("too many partitions")
 	ErrStateTooLarge     = errors.New("project state too large")
+	ErrTooManyProjects   = errors.New("too many projects")
+	ErrTooManyModels     = errors.New("too many models")
 )
 
 // Error is a refusal caused by the request (a bad MLContext, an impossible build, a

@@ -289,3 +289,43 @@ func TestCommitTimes(t *testing.T) {
 		t.Fatalf("after merge: modified %v", info.LastModificationDate)
 	}
 }
+
+// TestProjectAndModelCounts: a customer's projects and a project's models are bounded; a
+// rebuild under an existing id is not a new model; an import past the limits is refused.
+func TestProjectAndModelCounts(t *testing.T) {
+	r := NewRegistry()
+	r.SetLimits(Limits{MaxProjects: 2, MaxModels: 1, MaxPartitions: 1})
+	p, _ := r.Create("c1", "a", "", nil)
+	if _, err := r.Create("c1", "b", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Create("c1", "c", "", nil); !errors.Is(err, ErrTooManyProjects) {
+		t.Fatalf("third project: %v", err)
+	}
+	if _, err := r.Create("c2", "c", "", nil); err != nil {
+		t.Fatalf("another customer's first project: %v", err)
+	}
+	learn(t, p, twoRows)
+	learn(t, p, `{"attributeNames":["x","y"],"attributeTypes":["C","B"],"data":[["3","1"],["0.5","0"]]}`)
+	build := func(id string) *Model {
+		m, err := Build(p.Snapshot(), "mlr", id, MLContext{InputNames: []string{"y"}, TargetNames: []string{"x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	if err := p.PutModel(build("m1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.PutModel(build("m1")); err != nil {
+		t.Fatalf("rebuild of m1: %v", err)
+	}
+	if err := p.PutModel(build("m2")); !errors.Is(err, ErrTooManyModels) || len(p.Models()) != 1 {
+		t.Fatalf("second model: %v (%d models)", err, len(p.Models()))
+	}
+	part, _ := NewProject("x", "partition", map[string]string{"partitionSplit": "g"})
+	learn(t, part, `{"attributeNames":["v","g"],"attributeTypes":["C","S"],"data":[["1","a"],["2","b"]]}`)
+	if _, err := r.ImportWith("c2", "x", stateBytes(t, part), nil); !errors.Is(err, ErrTooManyPartitions) {
+		t.Fatalf("import past the partition limit: %v", err)
+	}
+}

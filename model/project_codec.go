@@ -195,7 +195,10 @@ func UnmarshalProject(data []byte) (*Project, error) {
 		if p.typ != TypePartition || key == "" || (i > 0 && key <= p.partKeys[i-1]) {
 			return nil, fmt.Errorf("%w: bad partition %s", errCodec, quote(key))
 		}
-		s := p.partition([]byte(key))
+		// Keys come sorted (checked above): append, rather than insert in order.
+		s := newSummary(len(p.names))
+		p.parts[key] = s
+		p.partKeys = append(p.partKeys, key)
 		r.summary(s)
 		if r.err == nil && s.n <= 0 {
 			return nil, fmt.Errorf("%w: empty partition %s", errCodec, quote(key))

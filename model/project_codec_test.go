@@ -19,7 +19,9 @@ func codecSeeds(t testing.TB) [][]byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cpu.PutModel(m)
+	if err := cpu.PutModel(m); err != nil {
+		t.Fatal(err)
+	}
 	part := newTestProject(t, "partition", map[string]string{"partitionSplit": "g"})
 	learn(t, part, `{"attributeNames":["x","g"],"attributeTypes":["C","T"],"data":[["1","a"],["2","b"],["4","a"]]}`)
 	return [][]byte{stateBytes(t, cpu), stateBytes(t, part)}

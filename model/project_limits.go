@@ -11,6 +11,10 @@ type Limits struct {
 	// MaxStateBytes bounds a project's statistics memory, about
 	// (1 + partitions) · (16·d(d+1)/2 + 40·d) bytes for d attributes.
 	MaxStateBytes int64
+	// MaxProjects bounds the projects of one customer.
+	MaxProjects int
+	// MaxModels bounds the models of one project.
+	MaxModels int
 }
 
 // Defaults of Limits.
@@ -18,11 +22,14 @@ const (
 	DefaultMaxAttributes = 4096
 	DefaultMaxPartitions = 4096
 	DefaultMaxStateBytes = 1 << 30
+	DefaultMaxProjects   = 10_000
+	DefaultMaxModels     = 1_000
 )
 
 // limits is a Limits shared by a registry's projects, updated atomically.
 type limits struct {
 	maxAttributes, maxPartitions, maxStateBytes atomic.Int64
+	maxProjects, maxModels                      atomic.Int64
 }
 
 func newLimits(l Limits) *limits {
@@ -41,6 +48,14 @@ func (x *limits) set(l Limits) {
 	if l.MaxStateBytes <= 0 {
 		l.MaxStateBytes = DefaultMaxStateBytes
 	}
+	if l.MaxProjects <= 0 {
+		l.MaxProjects = DefaultMaxProjects
+	}
+	if l.MaxModels <= 0 {
+		l.MaxModels = DefaultMaxModels
+	}
+	x.maxProjects.Store(int64(l.MaxProjects))
+	x.maxModels.Store(int64(l.MaxModels))
 	x.maxAttributes.Store(int64(l.MaxAttributes))
 	x.maxPartitions.Store(int64(l.MaxPartitions))
 	x.maxStateBytes.Store(l.MaxStateBytes)

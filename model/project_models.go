@@ -2,16 +2,23 @@ package model
 
 import "sort"
 
-// PutModel publishes m under its id, replacing a model of the same id.
-func (p *Project) PutModel(m *Model) { p.PutModelWith(m, nil) }
+// PutModel publishes m under its id, replacing a model of the same id (see PutModelWith
+// for the errors).
+func (p *Project) PutModel(m *Model) error { return p.PutModelWith(m, nil) }
 
 // PutModelWith is PutModel journaled by commit (see Commit). It holds the statistics lock
 // for writing while it commits and publishes, so the model and the sequence number change
-// together. Errors: ErrProjectNotFound for a deleted project, or commit's error (nothing
+// together. Errors: ErrProjectNotFound for a deleted project, an *Error wrapping
+// ErrTooManyModels for a new model past Limits.MaxModels, or commit's error (nothing
 // published).
 func (p *Project) PutModelWith(m *Model, commit Commit) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if _, replaces := p.Model(m.ID()); !replaces {
+		if max := p.lim.maxModels.Load(); int64(len(p.models)) >= max && !p.retired {
+			return wrapf(ErrTooManyModels, "the project has %d models; the limit is %d", len(p.models), max)
+		}
+	}
 	if _, err := p.commitLocked(commit); err != nil {
 		return err
 	}

@@ -70,6 +70,9 @@ func (r *Registry) add(cid string, p *Project, commit Commit, create bool) error
 	if _, ok := r.customers[cid][p.id]; ok {
 		return ErrProjectExists
 	}
+	if m := r.lim.maxProjects.Load(); int64(len(r.customers[cid])) >= m {
+		return wrapf(ErrTooManyProjects, "the customer has %d projects; the limit is %d", len(r.customers[cid]), m)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	at, err := p.commitLocked(commit)
@@ -99,6 +102,12 @@ func (r *Registry) ImportWith(cid, pid string, data []byte, commit Commit) (*Pro
 	p, err := UnmarshalProject(data)
 	if err != nil {
 		return nil, errorf("cannot import project %s: %v", quote(pid), err)
+	}
+	if err := r.lim.check(len(p.names), len(p.parts)); err != nil {
+		return nil, err
+	}
+	if m := r.lim.maxModels.Load(); int64(len(p.models)) > m {
+		return nil, wrapf(ErrTooManyModels, "the project has %d models; the limit is %d", len(p.models), m)
 	}
 	p.id = pid
 	if err := r.AddWith(cid, p, commit); err != nil {

@@ -65,6 +65,7 @@ type restBufs struct{ body, out []byte }
 // restCall is one request being served. Valid for the duration of ServeHTTP only.
 type restCall struct {
 	log     *slog.Logger
+	svc     *service
 	w       http.ResponseWriter
 	r       *http.Request
 	m       restMatch
@@ -122,7 +123,7 @@ func (a *restAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start := time.Now()
-	c := &restCall{log: a.svc.log, w: w, r: r, rawPath: requestPath(r)}
+	c := &restCall{log: a.svc.log, svc: a.svc, w: w, r: r, rawPath: requestPath(r)}
 	c.m = matchREST(r.Method, c.rawPath)
 	bufs := a.bufs.Get().(*restBufs)
 	c.body, c.out = bufs.body[:0], bufs.out[:0]
@@ -294,7 +295,7 @@ func (a *restAPI) verify(c *restCall) (protocol.Status, bool) {
 	}
 	st, reason, _ := authFailure(err)
 	a.svc.metrics.authFailure(reason)
-	_, text := statusOf(err, a.svc.log)
+	_, text := a.svc.status(err)
 	if errors.Is(err, auth.ErrBadSignature) {
 		c.out = protocol.AppendEnvelopeOpen(c.out[:0], st, text)
 		c.out = protocol.AppendStringToSignValue(c.out, c.wk.ver.AppendRESTStringToSignDebug(nil, &req))
@@ -327,9 +328,10 @@ func (c *restCall) noRoute() protocol.Status {
 	return c.failf(protocol.StatusBadRequest, "no endpoint %s %s (see PROTOCOL.md section 2)", quoteInput(c.r.Method), quoteInput(c.rawPath))
 }
 
-// fail answers err with its status and client message (statusOf).
+// fail answers err with its status and client message (statusOf), counting a refusal by a
+// project limit.
 func (c *restCall) fail(err error) protocol.Status {
-	st, text := statusOf(err, c.log)
+	st, text := c.svc.status(err)
 	c.out = protocol.AppendReply(c.out[:0], st, text)
 	return st
 }

@@ -92,7 +92,7 @@ func (a *restAPI) runBuild(cid, pid, algo, modelID string, ctx model.MLContext) 
 		}
 	}
 	if err != nil {
-		return statusOf(err, a.svc.log)
+		return a.svc.status(err)
 	}
 	return protocol.StatusOK, "Job is finished"
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -37,6 +38,8 @@ type service struct {
 	workers sync.Pool // *worker
 
 	refusals struct{ rows, columns prometheus.Counter } // by the DataFrame limits
+	// limitRefusals counts refusals by the project limits, by model sentinel.
+	limitRefusals map[error]prometheus.Counter
 }
 
 // worker is the scratch of one message, taken from the pool for the message and given back
@@ -77,6 +80,13 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 		Repair:   cfg.Repair,
 		Logger:   log,
 		FS:       fsys,
+		Limits: model.Limits{
+			MaxAttributes: cfg.Limits.MaxAttributes,
+			MaxPartitions: cfg.Limits.MaxPartitions,
+			MaxStateBytes: cfg.Limits.MaxProjectBytes,
+			MaxProjects:   cfg.Limits.MaxProjects,
+			MaxModels:     cfg.Limits.MaxModels,
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cannot recover the state in data_dir %q: %w", cfg.DataDir, err)
@@ -98,6 +108,10 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 	}
 	s.refusals.rows = m.Refusals.WithLabelValues("max_rows")
 	s.refusals.columns = m.Refusals.WithLabelValues("max_columns")
+	s.limitRefusals = make(map[error]prometheus.Counter, len(projectLimits))
+	for _, pl := range projectLimits {
+		s.limitRefusals[pl.err] = m.Refusals.WithLabelValues(pl.key)
+	}
 	lim := dataframe.Options{
 		MaxRows:    cfg.Limits.MaxRows,
 		MaxColumns: cfg.Limits.MaxColumns,
@@ -127,6 +141,30 @@ func newReplayCache(a config.Auth, now func() time.Time) *auth.ReplayCache {
 	}
 	c.RefuseBefore(now())
 	return c
+}
+
+// projectLimits are the refusals of the project limits, by the configuration key counted.
+var projectLimits = []struct {
+	err error
+	key string
+}{
+	{model.ErrTooManyAttributes, "max_attributes"},
+	{model.ErrTooManyPartitions, "max_partitions"},
+	{model.ErrStateTooLarge, "max_project_bytes"},
+	{model.ErrTooManyProjects, "max_projects"},
+	{model.ErrTooManyModels, "max_models"},
+}
+
+// status maps err to its wire status and message (statusOf), counting a refusal by a
+// project limit.
+func (s *service) status(err error) (protocol.Status, string) {
+	for _, pl := range projectLimits {
+		if errors.Is(err, pl.err) {
+			s.limitRefusals[pl.err].Inc()
+			break
+		}
+	}
+	return statusOf(err, s.log)
 }
 
 func (s *service) getWorker() *worker  { return s.workers.Get().(*worker) }

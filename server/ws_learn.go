@@ -17,13 +17,13 @@ func (s *symSession) learn(w *worker, payload, reply []byte) ([]byte, protocol.S
 	cid, pid := s.cid, s.keys[0]
 	p, err := svc.store.Project(cid, pid)
 	if err != nil {
-		st, text := statusOf(err, svc.log)
+		st, text := svc.status(err)
 		return s.fail(reply, st, text, 0)
 	}
 	f, err := w.df.Parse(payload, svc.frameOptions(false, p))
 	if err != nil {
 		svc.countFrameRefusal(err)
-		st, text := statusOf(err, svc.log)
+		st, text := svc.status(err)
 		return s.fail(reply, st, text, 0)
 	}
 	if s.ep == epWSForget {
@@ -32,7 +32,7 @@ func (s *symSession) learn(w *worker, payload, reply []byte) ([]byte, protocol.S
 		err = svc.store.Learn(cid, pid, f)
 	}
 	if err != nil {
-		st, text := statusOf(err, svc.log)
+		st, text := svc.status(err)
 		return s.fail(reply, st, text, 0)
 	}
 	svc.countRows(s.ep == epWSForget, f.Rows)

@@ -14,24 +14,24 @@ func (s *symSession) predict(w *worker, payload, reply []byte) ([]byte, protocol
 	svc := s.svc
 	p, err := svc.store.Project(s.cid, s.keys[0])
 	if err != nil {
-		st, text := statusOf(err, svc.log)
+		st, text := svc.status(err)
 		return s.fail(reply, st, text, 0)
 	}
 	m, ok := p.Model(s.keys[1])
 	if !ok {
-		st, text := statusOf(model.ErrModelNotFound, svc.log)
+		st, text := svc.status(model.ErrModelNotFound)
 		return s.fail(reply, st, text, 0)
 	}
 	f, err := w.df.Parse(payload, svc.frameOptions(true, p))
 	if err != nil {
 		svc.countFrameRefusal(err)
-		st, text := statusOf(err, svc.log)
+		st, text := svc.status(err)
 		return s.fail(reply, st, text, 0)
 	}
 	out := protocol.AppendEnvelopeOpen(reply, protocol.StatusOK, "OK")
 	out, err = w.appendPredictions(out, m, f, false, &s.pl)
 	if err != nil {
-		st, text := statusOf(err, svc.log)
+		st, text := svc.status(err)
 		return s.fail(reply, st, text, 0)
 	}
 	svc.metrics.predicted.Add(float64(f.Rows))

@@ -67,7 +67,7 @@ func (s *symSession) handle(op ws.OpCode, payload, reply []byte) ([]byte, protoc
 	if err != nil {
 		// The header cannot be read: authentication fails.
 		s.svc.metrics.authFailure(reasonMalformed)
-		st, text := statusOf(err, s.svc.log)
+		st, text := s.svc.status(err)
 		return s.fail(reply, st, text, ws.StatusPolicyViolation)
 	}
 	if msg.Form == protocol.FormSession {
@@ -105,7 +105,7 @@ func (s *symSession) verify(w *worker, msg *protocol.Message, reply []byte) (out
 	if err := w.ver.VerifyWS(&req); err != nil {
 		st, reason, closes := authFailure(err)
 		s.svc.metrics.authFailure(reason)
-		_, text := statusOf(err, s.svc.log)
+		_, text := s.svc.status(err)
 		if closes {
 			closeCode = ws.StatusPolicyViolation
 			s.authed, s.keys = false, nil
