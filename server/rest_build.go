@@ -49,11 +49,12 @@ func (a *restAPI) build(c *restCall) protocol.Status {
 	if err != nil {
 		return c.fail(err)
 	}
-	if _, err := a.svc.store.Project(cid, pid); err != nil {
+	p, err := a.svc.store.Project(cid, pid)
+	if err != nil {
 		return c.fail(err)
 	}
 	id, err := a.jobs.start(cid, func() (protocol.Status, string) {
-		st, msg := a.runBuild(cid, pid, algo, modelID, ctx)
+		st, msg := a.runBuild(cid, p, algo, modelID, ctx)
 		a.metrics.buildDone(algo, st == protocol.StatusOK)
 		return st, msg
 	})
@@ -70,11 +71,13 @@ func (a *restAPI) build(c *restCall) protocol.Status {
 	return protocol.StatusAccepted
 }
 
-// runBuild is one build job: the project's statistics as they are when the job runs,
-// model.Build, then store.PutModel (which replaces a model of the same id). It returns the
-// job's outcome: OK, or the refusal's status and message. A panic is logged with its
-// stack and reported as an internal error: one bad build must not stop the server.
-func (a *restAPI) runBuild(cid, pid, algo, modelID string, ctx model.MLContext) (st protocol.Status, msg string) {
+// runBuild is one build job on project p, the one the request named: its statistics as
+// they are when the job runs, model.Build, then store.PutModelInto p (which replaces a model
+// of the same id). A project deleted meanwhile refuses the model ("cannot find project"),
+// also when another of the same id was created since. It returns the job's outcome: OK,
+// or the refusal's status and message. A panic is logged with its stack and reported as an
+// internal error: one bad build must not stop the server.
+func (a *restAPI) runBuild(cid string, p *model.Project, algo, modelID string, ctx model.MLContext) (st protocol.Status, msg string) {
 	defer func() {
 		if v := recover(); v != nil {
 			a.svc.log.Error("build panicked", "algo", algo, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
@@ -84,12 +87,9 @@ func (a *restAPI) runBuild(cid, pid, algo, modelID string, ctx model.MLContext) 
 	if a.hooks.beforeBuild != nil {
 		a.hooks.beforeBuild()
 	}
-	p, err := a.svc.store.Project(cid, pid)
+	m, err := model.Build(p.Snapshot(), algo, modelID, ctx)
 	if err == nil {
-		var m *model.Model
-		if m, err = model.Build(p.Snapshot(), algo, modelID, ctx); err == nil {
-			err = a.svc.store.PutModel(cid, pid, m)
-		}
+		err = a.svc.store.PutModelInto(cid, p, m)
 	}
 	if err != nil {
 		return a.svc.status(err)

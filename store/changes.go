@@ -125,7 +125,16 @@ func (s *Store) PutModel(cid, pid string, m *model.Model) error {
 	if err != nil {
 		return err
 	}
+	return s.PutModelInto(cid, p, m)
+}
+
+// PutModelInto is PutModel on the project p of customer cid itself (obtained from Project):
+// a build publishes into the project it read, and a project deleted meanwhile refuses the
+// model (model.ErrProjectNotFound) even if another of the same id was created since.
+func (s *Store) PutModelInto(cid string, p *model.Project, m *model.Model) error {
+	pid := p.ID()
 	var blob []byte
+	var err error
 	if s.log != nil {
 		if blob, err = m.MarshalBinary(); err != nil {
 			return err

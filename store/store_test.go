@@ -371,3 +371,21 @@ func TestRefusalsAreNotLogged(t *testing.T) {
 		t.Fatal("rows changed")
 	}
 }
+
+// TestPutModelIntoRecreatedProject: a model built on a project that was deleted and created
+// again under the same id is refused, and the new project stays without it.
+func TestPutModelIntoRecreatedProject(t *testing.T) {
+	s := open(t, durable(t.TempDir()))
+	must(t, s.Create("c1", "p", "", nil))
+	must(t, s.Learn("c1", "p", parse(t, rows(0, 8), "")))
+	old, _ := s.Project("c1", "p")
+	m := mlr(t, old, "m1")
+	must(t, s.Delete("c1", "p"))
+	must(t, s.Create("c1", "p", "", nil))
+	if err := s.PutModelInto("c1", old, m); !errors.Is(err, model.ErrProjectNotFound) {
+		t.Fatalf("model into a deleted project: %v", err)
+	}
+	if p, _ := s.Project("c1", "p"); len(p.Models()) != 0 {
+		t.Fatal("the recreated project got the old project's model")
+	}
+}
