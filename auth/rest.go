@@ -3,6 +3,7 @@ package auth
 import (
 	"crypto/hmac"
 	"hash"
+	"time"
 )
 
 // RESTRequest is a signed REST request: the method, the sym-date, Content-MD5 and
@@ -23,27 +24,9 @@ type RESTRequest struct {
 // the path or the full URL. A control character in the method or the URL (a decoded %0A in
 // the path) is refused: the lines of the string to sign could be regrouped. After warm-up, a successful verification allocates nothing.
 func (v *Verifier) VerifyREST(r *RESTRequest) error {
-	if r.Method == "" || r.Date == "" || r.Signature == "" || r.CID == "" {
-		return detail(ErrMalformedHeader, "want non-empty method, sym-date, Authorization and customer id")
-	}
-	if hasControl(r.Method) || hasControl(r.Path) || hasControl(r.RawQuery) || hasControl(r.Host) {
-		return detail(ErrMalformedHeader, "control character in the method or URL")
-	}
-	// The short header values are copied into fixed buffers (one byte longer than any
-	// valid value, so that a longer one still fails) to be checked as bytes.
-	var dateText [maxDateLen + 1]byte
-	var sigText [maxSignatureText + 1]byte
 	var md5Text [md5TextLen + 1]byte
 	now := v.opts.Now()
-	date, err := v.checkDate(dateText[:copy(dateText[:], r.Date)], now)
-	if err != nil {
-		return err
-	}
-	secrets := v.ks.lookupString(r.CID)
-	if secrets == nil {
-		return ErrUnknownCustomer
-	}
-	sig, isSHA1, err := v.decodeSignature(sigText[:copy(sigText[:], r.Signature)])
+	date, secrets, sig, isSHA1, err := v.restHeaders(r, now)
 	if err != nil {
 		return err
 	}
@@ -63,6 +46,38 @@ func (v *Verifier) VerifyREST(r *RESTRequest) error {
 		return v.replay.check(key, date, now)
 	}
 	return nil
+}
+
+// CheckRESTHeaders runs the checks of VerifyREST that need no body — headers present and
+// free of control characters, sym-date format and window, customer known, signature
+// Base64 of an allowed length — so that a server can refuse a request before it reads
+// (and holds) its body. VerifyREST runs them again.
+func (v *Verifier) CheckRESTHeaders(r *RESTRequest) error {
+	_, _, _, _, err := v.restHeaders(r, v.opts.Now())
+	return err
+}
+
+// restHeaders checks what of r needs no body and returns its date, the customer's secrets
+// and the decoded signature (aliasing v's buffer).
+func (v *Verifier) restHeaders(r *RESTRequest, now time.Time) (date time.Time, secrets []secret, sig []byte, isSHA1 bool, err error) {
+	if r.Method == "" || r.Date == "" || r.Signature == "" || r.CID == "" {
+		return date, nil, nil, false, detail(ErrMalformedHeader, "want non-empty method, sym-date, Authorization and customer id")
+	}
+	if hasControl(r.Method) || hasControl(r.Path) || hasControl(r.RawQuery) || hasControl(r.Host) {
+		return date, nil, nil, false, detail(ErrMalformedHeader, "control character in the method or URL")
+	}
+	// The short header values are copied into fixed buffers (one byte longer than any
+	// valid value, so that a longer one still fails) to be checked as bytes.
+	var dateText [maxDateLen + 1]byte
+	var sigText [maxSignatureText + 1]byte
+	if date, err = v.checkDate(dateText[:copy(dateText[:], r.Date)], now); err != nil {
+		return date, nil, nil, false, err
+	}
+	if secrets = v.ks.lookupString(r.CID); secrets == nil {
+		return date, nil, nil, false, ErrUnknownCustomer
+	}
+	sig, isSHA1, err = v.decodeSignature(sigText[:copy(sigText[:], r.Signature)])
+	return date, secrets, sig, isSHA1, err
 }
 
 func (v *Verifier) matchREST(r *RESTRequest, secrets []secret, sig []byte, isSHA1 bool) bool {

@@ -93,6 +93,10 @@ type Limits struct {
 	// OutboundQueueBytes is the most reply bytes queued for one connection; a client that
 	// does not read its replies is disconnected past it.
 	OutboundQueueBytes int64 `mapstructure:"outbound_queue_bytes"`
+	// MaxUnverifiedBytes bounds, over all connections, the bytes of request bodies and first
+	// WebSocket messages held before their signature can be checked; past it such a request
+	// is refused (REST 503, WebSocket close 1013) instead of read.
+	MaxUnverifiedBytes int64 `mapstructure:"max_unverified_bytes"`
 	// MaxProjects is the most projects one customer may have.
 	MaxProjects int `mapstructure:"max_projects"`
 	// MaxModels is the most models one project may hold.
@@ -142,6 +146,7 @@ const (
 	DefaultIdleTimeout        = 5 * time.Minute
 	DefaultWriteTimeout       = 10 * time.Second
 	DefaultOutboundQueueBytes = 4 << 20
+	DefaultMaxUnverifiedBytes = 256 << 20
 	DefaultMaxProjects        = 10_000
 	DefaultMaxModels          = 1_000
 	DefaultMaxAttributes      = 4096

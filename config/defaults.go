@@ -49,6 +49,7 @@ func (c *Config) ApplyDefaults() {
 	setNumber(&l.IdleTimeout, DefaultIdleTimeout)
 	setNumber(&l.WriteTimeout, DefaultWriteTimeout)
 	setNumber(&l.OutboundQueueBytes, DefaultOutboundQueueBytes)
+	setNumber(&l.MaxUnverifiedBytes, DefaultMaxUnverifiedBytes)
 	setNumber(&l.MaxProjects, DefaultMaxProjects)
 	setNumber(&l.MaxModels, DefaultMaxModels)
 	setNumber(&l.MaxAttributes, DefaultMaxAttributes)

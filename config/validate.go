@@ -55,6 +55,7 @@ func (c *Config) Validate() error {
 	positive(&ps, "limits.idle_timeout", l.IdleTimeout)
 	positive(&ps, "limits.write_timeout", l.WriteTimeout)
 	positive(&ps, "limits.outbound_queue_bytes", l.OutboundQueueBytes)
+	positive(&ps, "limits.max_unverified_bytes", l.MaxUnverifiedBytes)
 	positive(&ps, "limits.max_projects", l.MaxProjects)
 	positive(&ps, "limits.max_models", l.MaxModels)
 	positive(&ps, "limits.max_attributes", l.MaxAttributes)

@@ -25,4 +25,8 @@ func (echoSession) refuse(ws.OpCode, []byte, []byte) ([]byte, ws.OpCode, ws.Stat
 	return nil, 0, statusTryAgainLater
 }
 
+// trusted is false: echo needs no signature, so its messages always count against
+// limits.max_unverified_bytes.
+func (echoSession) trusted() bool { return false }
+
 func (echoSession) close() {}

@@ -41,9 +41,10 @@ type mainListener struct {
 	rest   *http.Server
 	restLn *memListener
 
-	inflight chan struct{} // semaphore of limits.max_inflight
-	metrics  *wsMetrics
-	refused  map[string]prometheus.Counter // Metrics.Refusals by limit, resolved once
+	inflight   chan struct{} // semaphore of limits.max_inflight
+	unverified *byteBudget   // limits.max_unverified_bytes, shared by WebSocket and REST
+	metrics    *wsMetrics
+	refused    map[string]prometheus.Counter // Metrics.Refusals by limit, resolved once
 
 	open     atomic.Int64 // client connections in any phase (handshake, WebSocket, REST)
 	stopping atomic.Bool
@@ -76,19 +77,20 @@ func newMainListener(s *Server, ln net.Listener) *mainListener {
 	cfg := s.cfg
 	cfg.ApplyDefaults()
 	l := &mainListener{
-		s:        s,
-		ln:       ln,
-		limits:   cfg.Limits,
-		routes:   make(map[string]*wsRoute),
-		hooks:    hooksFor(s),
-		inflight: make(chan struct{}, cfg.Limits.MaxInflight),
-		metrics:  newWSMetrics(s.metrics),
-		refused:  make(map[string]prometheus.Counter),
-		stop:     make(chan struct{}),
-		conns:    make(map[*wsConn]struct{}),
+		s:          s,
+		ln:         ln,
+		limits:     cfg.Limits,
+		routes:     make(map[string]*wsRoute),
+		hooks:      hooksFor(s),
+		inflight:   make(chan struct{}, cfg.Limits.MaxInflight),
+		unverified: &byteBudget{limit: cfg.Limits.MaxUnverifiedBytes},
+		metrics:    newWSMetrics(s.metrics),
+		refused:    make(map[string]prometheus.Counter),
+		stop:       make(chan struct{}),
+		conns:      make(map[*wsConn]struct{}),
 	}
 	for _, name := range []string{limitMaxConnections, limitMaxFrameBytes, limitMaxMessageBytes,
-		limitMaxInflight, limitOutboundQueue, limitHandshakeTimeout, limitHandshakeBytes} {
+		limitMaxInflight, limitOutboundQueue, limitHandshakeTimeout, limitHandshakeBytes, limitUnverifiedBytes} {
 		l.refused[name] = s.metrics.Refusals.WithLabelValues(name)
 	}
 	eps := s.wsEndpoints()

@@ -75,6 +75,7 @@ type restCall struct {
 	wk      *worker // verifier and DataFrame parser
 	out     []byte  // the reply envelope
 	code    int     // HTTP code when it is not the status' (404, 405); 0 otherwise
+	charged int64   // bytes of limits.max_unverified_bytes the body holds until verified
 }
 
 // restHandler serves every request the main listener hands to its REST server: the REST
@@ -149,19 +150,32 @@ func (a *restAPI) serve(c *restCall) protocol.Status {
 	if c.m.op == opNoRoute {
 		return c.noRoute()
 	}
-	if st, ok := a.readBody(c); !ok {
-		return st
-	}
+	// Nothing of the body is read before the headers alone could be checked and the
+	// request has its in-flight slot; the body then counts against
+	// limits.max_unverified_bytes until its signature is checked.
 	if !a.acquire() {
 		a.refused.inflight.Inc()
+		c.dropBody()
 		return c.failf(protocol.StatusServiceUnavailable, "server busy: too many requests in flight (limits.max_inflight); retry")
 	}
 	defer func() { <-a.inflight }()
 	c.wk = a.svc.getWorker()
 	defer a.svc.putWorker(c.wk)
+	req := a.request(c)
+	if err := c.wk.ver.CheckRESTHeaders(&req); err != nil {
+		c.dropBody()
+		return a.refuseAuth(c, &req, err)
+	}
+	st, ok := a.readBody(c)
+	defer func() { a.l.unverified.release(c.charged) }()
+	if !ok {
+		return st
+	}
 	if st, ok := a.verify(c); !ok {
 		return st
 	}
+	a.l.unverified.release(c.charged)
+	c.charged = 0
 	q, err := url.ParseQuery(c.r.URL.RawQuery)
 	if err != nil {
 		return c.failf(protocol.StatusBadRequest, "query %s is not a valid URL query", quoteInput(c.r.URL.RawQuery))
@@ -255,6 +269,15 @@ func (a *restAPI) readBody(c *restCall) (protocol.Status, bool) {
 		if len(c.body) == cap(c.body) {
 			c.body = append(c.body, 0)[:len(c.body)]
 		}
+		if grow := int64(cap(c.body)) - c.charged; grow > 0 {
+			if !a.l.unverified.charge(grow) {
+				a.l.refuse(limitUnverifiedBytes)
+				c.w.Header().Set("Connection", "close")
+				rc.SetReadDeadline(aLongTimeAgo)
+				return c.failf(protocol.StatusServiceUnavailable, "server busy: too many unverified request bytes in flight (limits.max_unverified_bytes); retry"), false
+			}
+			c.charged += grow
+		}
 		n, err := body.Read(c.body[len(c.body):cap(c.body)])
 		c.body = c.body[:len(c.body)+n]
 		if err == nil {
@@ -278,31 +301,51 @@ func (a *restAPI) readBody(c *restCall) (protocol.Status, bool) {
 // verify checks Customer-ID and the signature. ok is false when the request was refused;
 // the reply is then in c.out.
 func (a *restAPI) verify(c *restCall) (protocol.Status, bool) {
-	h := c.r.Header
-	if id := h.Get("Customer-ID"); id != "" && id != c.m.cid {
+	if id := c.r.Header.Get("Customer-ID"); id != "" && id != c.m.cid {
 		a.svc.metrics.authFailure(reasonCrossTenant)
 		return c.failf(protocol.StatusUnauthorized, "Customer-ID header %s is not the customer of the path", quoteInput(id)), false
 	}
-	req := auth.RESTRequest{
+	req := a.request(c)
+	req.Body = c.body
+	if err := c.wk.ver.VerifyREST(&req); err != nil {
+		return a.refuseAuth(c, &req, err), false
+	}
+	return 0, true
+}
+
+// dropBody is for a request refused before its body was read: the connection closes after
+// the reply, and net/http does not wait for the body before sending it.
+func (c *restCall) dropBody() {
+	if c.r.ContentLength != 0 {
+		c.w.Header().Set("Connection", "close")
+		http.NewResponseController(c.w).SetReadDeadline(aLongTimeAgo)
+	}
+}
+
+// request is the signed request c carries (its body not yet set).
+func (a *restAPI) request(c *restCall) auth.RESTRequest {
+	h := c.r.Header
+	return auth.RESTRequest{
 		Method: c.r.Method, Date: h.Get("sym-date"), MD5: h.Get("Content-MD5"),
-		Signature: h.Get("Authorization"), CID: c.m.cid, Body: c.body,
+		Signature: h.Get("Authorization"), CID: c.m.cid,
 		Path: c.rawPath, RawQuery: c.r.URL.RawQuery, Scheme: "http", Host: c.r.Host,
 		CheckReplay: c.m.op.changes(),
 	}
-	err := c.wk.ver.VerifyREST(&req)
-	if err == nil {
-		return 0, true
-	}
+}
+
+// refuseAuth answers a verification failure (with the string to sign for a bad signature)
+// and counts it by reason.
+func (a *restAPI) refuseAuth(c *restCall, req *auth.RESTRequest, err error) protocol.Status {
 	st, reason, _ := authFailure(err)
 	a.svc.metrics.authFailure(reason)
 	_, text := a.svc.status(err)
 	if errors.Is(err, auth.ErrBadSignature) {
 		c.out = protocol.AppendEnvelopeOpen(c.out[:0], st, text)
-		c.out = protocol.AppendStringToSignValue(c.out, c.wk.ver.AppendRESTStringToSignDebug(nil, &req))
+		c.out = protocol.AppendStringToSignValue(c.out, c.wk.ver.AppendRESTStringToSignDebug(nil, req))
 		c.out = protocol.AppendEnvelopeClose(c.out)
-		return st, false
+		return st
 	}
-	return c.failf(st, "%s", text), false
+	return c.failf(st, "%s", text)
 }
 
 // requestPath is the request's path exactly as sent (still escaped): what the client

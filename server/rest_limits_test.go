@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -32,7 +33,15 @@ func TestRESTBodyTimeout(t *testing.T) {
 	cfg.Limits.IdleTimeout = 200 * time.Millisecond
 	s := startWSServer(t, cfg, nil)
 	c := dial(t, s)
-	c.writeRaw([]byte("POST /symetry/rest/c1/projects/p/learn HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"attributeNames\""))
+	// Signed headers (checked before any of the body is read), then a body that stalls.
+	rc := newRESTClient(t, s, "c1", secretC1)
+	body := []byte(`{"attributeNames":["x"],"attributeTypes":["C"],"data":[["1"],["2"],["3"],["4"],["5"],["6"],["7"]]}`)
+	h := rc.sign(http.MethodPost, "/symetry/rest/c1/projects/p/learn", "", body)
+	head := "POST /symetry/rest/c1/projects/p/learn HTTP/1.1\r\nHost: x\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n"
+	for k := range h {
+		head += k + ": " + h.Get(k) + "\r\n"
+	}
+	c.writeRaw([]byte(head + "\r\n" + string(body[:17])))
 	resp, err := http.ReadResponse(bufio.NewReader(c.br), nil)
 	if err != nil {
 		t.Fatal(err)

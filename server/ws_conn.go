@@ -30,6 +30,7 @@ type wsConn struct {
 	msgOp    ws.OpCode // opcode of the message being read; 0 between messages
 	text     utf8Validator
 	skip     int64       // unread payload bytes of the frame at hand (for lingering)
+	charged  int64       // bytes of limits.max_unverified_bytes the message holds
 	maxFrame int64       // limits.max_frame_bytes
 	maxMsg   int64       // limits.max_message_bytes
 	timer    *time.Timer // max_inflight wait, made on first use
@@ -72,6 +73,7 @@ func (c *wsConn) serve() {
 			c.releaseMessage()
 		}
 		if end.kind != endNone {
+			c.releaseMessage() // before the close frame: what it held is free once the client hears of it
 			c.end(end)
 			return
 		}
@@ -240,8 +242,11 @@ func (c *wsConn) finish() {
 	c.l.open.Add(-1)
 }
 
-// releaseMessage gives the message buffer back to the pool.
+// releaseMessage gives the message buffer back to the pool, and its charge to
+// limits.max_unverified_bytes.
 func (c *wsConn) releaseMessage() {
 	putBuf(c.msg)
 	c.msg, c.msgOp = nil, 0
+	c.l.unverified.release(c.charged)
+	c.charged = 0
 }

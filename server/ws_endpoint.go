@@ -42,6 +42,10 @@ type wsSession interface {
 	// arguments and results are those of handleMessage (e.g. a SERVICE_UNAVAILABLE reply).
 	refuse(op ws.OpCode, payload, reply []byte) (out []byte, replyOp ws.OpCode, closeCode ws.StatusCode)
 
+	// trusted reports whether the connection has authenticated: until it has, the message
+	// being read counts against limits.max_unverified_bytes.
+	trusted() bool
+
 	// close is called once, when the connection is done, after the last handleMessage or
 	// refuse has returned.
 	close()

@@ -61,4 +61,5 @@ const (
 	limitOutboundQueue    = "outbound_queue_bytes"
 	limitHandshakeTimeout = "handshake_timeout"
 	limitHandshakeBytes   = "handshake_bytes"
+	limitUnverifiedBytes  = "max_unverified_bytes"
 )

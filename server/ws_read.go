@@ -142,12 +142,18 @@ func (c *wsConn) readData(h ws.Header) connEnd {
 		c.text.reset()
 		c.msg = getBuf(frameHeadroom + int(min(h.Length, firstChunk)))
 		*c.msg = (*c.msg)[:frameHeadroom]
+		if end := c.chargeMessage(); end.kind != endNone {
+			return end
+		}
 	}
 	text := c.msgOp == ws.OpText
 	for off := int64(0); off < h.Length; {
 		have := len(*c.msg)
 		want := min(h.Length-off, max(int64(have), firstChunk))
 		c.msg = growBuf(c.msg, have+int(want))
+		if end := c.chargeMessage(); end.kind != endNone {
+			return end
+		}
 		n := int(min(h.Length-off, int64(cap(*c.msg)-have)))
 		chunk := (*c.msg)[have : have+n]
 		if _, err := io.ReadFull(c.r, chunk); err != nil {
@@ -162,5 +168,23 @@ func (c *wsConn) readData(h ws.Header) connEnd {
 		}
 	}
 	c.skip = 0
+	return endGoOn
+}
+
+// chargeMessage counts the message buffer against limits.max_unverified_bytes while the
+// session has not authenticated (its first message cannot be verified before it is read
+// whole); past the budget the connection is closed with 1013 (Try Again Later) instead.
+// releaseMessage gives the charge back (before the close frame is sent, when it ends the
+// connection).
+func (c *wsConn) chargeMessage() connEnd {
+	if c.session.trusted() {
+		return endGoOn
+	}
+	grow := int64(cap(*c.msg)) - c.charged
+	if !c.l.unverified.charge(grow) {
+		c.l.refuse(limitUnverifiedBytes)
+		return fail(statusTryAgainLater, "server busy: too many unverified bytes in flight")
+	}
+	c.charged += grow
 	return endGoOn
 }

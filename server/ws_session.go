@@ -171,4 +171,7 @@ func (s *symSession) refuse(_ ws.OpCode, _, reply []byte) ([]byte, ws.OpCode, ws
 	return protocol.AppendReply(reply, protocol.StatusServiceUnavailable, "server busy: too many requests in flight (limits.max_inflight); retry"), ws.OpText, 0
 }
 
+// trusted reports whether a framed message has verified on this connection.
+func (s *symSession) trusted() bool { return s.authed }
+
 func (s *symSession) close() {}
