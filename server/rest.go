@@ -269,17 +269,15 @@ func (a *restAPI) readBody(c *restCall) (protocol.Status, bool) {
 		if len(c.body) == cap(c.body) {
 			c.body = append(c.body, 0)[:len(c.body)]
 		}
-		if grow := int64(cap(c.body)) - c.charged; grow > 0 {
-			if !a.l.unverified.charge(grow) {
-				a.l.refuse(limitUnverifiedBytes)
-				c.w.Header().Set("Connection", "close")
-				rc.SetReadDeadline(aLongTimeAgo)
-				return c.failf(protocol.StatusServiceUnavailable, "server busy: too many unverified request bytes in flight (limits.max_unverified_bytes); retry"), false
-			}
-			c.charged += grow
-		}
 		n, err := body.Read(c.body[len(c.body):cap(c.body)])
 		c.body = c.body[:len(c.body)+n]
+		if !a.l.unverified.charge(int64(n)) {
+			a.l.refuse(limitUnverifiedBytes)
+			c.w.Header().Set("Connection", "close")
+			rc.SetReadDeadline(aLongTimeAgo)
+			return c.failf(protocol.StatusServiceUnavailable, "server busy: too many unverified request bytes in flight (limits.max_unverified_bytes); retry"), false
+		}
+		c.charged += int64(n)
 		if err == nil {
 			continue
 		}
