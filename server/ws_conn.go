@@ -31,6 +31,7 @@ type wsConn struct {
 	text     utf8Validator
 	skip     int64       // unread payload bytes of the frame at hand (for lingering)
 	charged  int64       // bytes of limits.max_unverified_bytes the message holds
+	deadline time.Time   // the read deadline set last (armReadDeadline)
 	maxFrame int64       // limits.max_frame_bytes
 	maxMsg   int64       // limits.max_message_bytes
 	timer    *time.Timer // max_inflight wait, made on first use

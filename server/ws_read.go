@@ -48,11 +48,19 @@ func (c *wsConn) readMessage() (ws.OpCode, []byte, connEnd) {
 	}
 }
 
-// armReadDeadline sets the idle deadline before a frame is read. Past shutdown, the
-// connection closes instead (checked after setting: shutdown sets a past deadline after
-// raising stopping, so a read started now fails at once either way).
+// armReadDeadline sets the idle deadline before a frame is read. Moving a deadline costs a
+// runtime timer update, so it is moved only when it has come within 15/16 of
+// limits.idle_timeout: a connection is closed after between 15/16 and all of the idle
+// timeout without a frame. Past shutdown, the connection closes instead (checked after
+// setting: shutdown sets a past deadline after raising stopping, so a read started now
+// fails at once either way; a deadline not moved keeps shutdown's).
 func (c *wsConn) armReadDeadline() connEnd {
-	c.nc.SetReadDeadline(time.Now().Add(c.l.limits.IdleTimeout))
+	now := time.Now()
+	idle := c.l.limits.IdleTimeout
+	if c.deadline.Sub(now) < idle-idle/16 {
+		c.deadline = now.Add(idle)
+		c.nc.SetReadDeadline(c.deadline)
+	}
 	if c.l.stopping.Load() {
 		return fail(ws.StatusGoingAway, "server shutting down")
 	}
