@@ -110,7 +110,7 @@ type process struct {
 func startServe(t *testing.T, args ...string) *process {
 	t.Helper()
 	p := &process{cmd: command(t, append([]string{"serve"}, args...)...),
-		logs: make(chan map[string]any, 100), raw: make(chan string, 100), done: make(chan error, 1)}
+		logs: make(chan map[string]any, 100), raw: make(chan string, 10000), done: make(chan error, 1)}
 	p.cmd.Stdout = &p.stdout
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
@@ -125,7 +125,10 @@ func startServe(t *testing.T, args ...string) *process {
 			p.raw <- sc.Text()
 			var m map[string]any
 			if json.Unmarshal(sc.Bytes(), &m) == nil {
-				p.logs <- m
+				select {
+				case p.logs <- m:
+				default: // nobody waits for log lines now: never block the server's stderr
+				}
 			}
 		}
 		close(p.logs)
@@ -176,6 +179,14 @@ func (p *process) wait(t *testing.T, timeout time.Duration) (int, string) {
 			}
 			p.raw = nil
 		case err := <-p.done:
+			// Every line was sent before done: take those still buffered.
+			for p.raw != nil {
+				line, ok := <-p.raw
+				if !ok {
+					break
+				}
+				rest.WriteString(line + "\n")
+			}
 			var ee *exec.ExitError
 			if err != nil && !asExitError(err, &ee) {
 				t.Fatal(err)
