@@ -32,9 +32,11 @@ type Config struct {
 	// Testing holds switches meant only for tests.
 	Testing Testing `mapstructure:"testing"`
 
-	// Repair lets recovery truncate a damaged tail of the write-ahead log instead of
-	// refusing to start. It is not a file or environment key: only `symscore serve
-	// --repair` sets it, for one start, after an operator has looked at the damage.
+	// Repair lets recovery go on where it would refuse to start: it cuts the write-ahead log
+	// at corruption, sets aside unreadable snapshots and skips records that do not fit the
+	// recovered state, destroying that data. It is not a file or environment key: only
+	// `symscore serve --repair` sets it, for one start, after an operator has looked at the
+	// damage.
 	Repair bool `mapstructure:"-"`
 }
 

@@ -50,7 +50,7 @@ if that takes longer than --shutdown-timeout. A second signal kills it at once.`
 	fs := cmd.Flags()
 	fs.StringVarP(&opts.configFile, "config", "c", "", "YAML configuration file")
 	config.RegisterFlags(fs)
-	fs.BoolVar(&opts.repair, "repair", false, "let recovery truncate a damaged write-ahead log tail instead of refusing to start")
+	fs.BoolVar(&opts.repair, "repair", false, "let recovery cut a corrupt write-ahead log, set aside unreadable snapshots and skip records that do not fit, instead of refusing to start (destroys that data)")
 	fs.DurationVar(&opts.shutdownTimeout, "shutdown-timeout", defaultShutdownTimeout, "how long a graceful shutdown may take")
 	return cmd
 }
