@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -98,4 +99,17 @@ func TestPCARefusals(t *testing.T) {
 		{"one row", one.Snapshot(), MLContext{InputNames: []string{"a", "b"}}, "pca needs at least 2 rows for the covariance (it divides by n − 1), got 1"},
 		{"overflow", huge.snapshot(), MLContext{InputNames: []string{"a", "b"}}, "pca: the covariance of the inputs overflows float64"},
 	})
+}
+
+// TestPCAInputLimit: a pca over more than MaxPCAInputs inputs is refused before any work.
+func TestPCAInputLimit(t *testing.T) {
+	p := newTestProject(t, "", nil)
+	if err := p.Learn(randomFrame(t, 3, MaxPCAInputs+1, 10)); err != nil {
+		t.Fatal(err)
+	}
+	s := p.Snapshot()
+	_, err := Explore(s, "pca", MLContext{InputNames: s.Names})
+	if err == nil || !strings.Contains(err.Error(), "at most 512 inputs") {
+		t.Fatalf("pca over %d inputs: %v", MaxPCAInputs+1, err)
+	}
 }

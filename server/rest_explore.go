@@ -10,7 +10,7 @@ import (
 )
 
 // maxExploreContexts bounds the MLContexts of one exploration request.
-const maxExploreContexts = 1024
+const maxExploreContexts = 64
 
 // explore answers POST /projects/{pid}/explore?metric=, body {"values":[MLContext,...]}:
 // values.KSVDMap.values, one map of numbers per MLContext, in order (STATISTICS.md section
