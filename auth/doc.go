@@ -35,10 +35,9 @@
 // remembered less: it fails closed, as does a nil cache. A message that fails later (a bad
 // DataFrame) stays recorded: a client retries with a new date, hence a new signature.
 //
-// A cache that starts empty cannot know what was accepted before it started (before a
-// restart): RefuseBefore(start) makes it refuse every message dated before start with
-// ErrReplayBeforeStart (which wraps ErrReplay), so that a message accepted before a
-// restart is never accepted again; clients sign with a current date anyway.
+// A cache starts empty: to refuse after a restart what was accepted before it, the server
+// keeps the key and date of every accepted signed change (Verifier.Accepted) in its log and
+// gives them back to the new cache (ReplayCache.Remember).
 //
 // # Errors and wire statuses
 //

@@ -19,10 +19,6 @@ var (
 	ErrSHA1NotAllowed  = errors.New("auth: HMAC-SHA1 signatures are not allowed")
 	ErrReplay          = errors.New("auth: replayed request")
 	ErrReplayFull      = errors.New("auth: replay memory full, signed learn and forget refused")
-	// ErrReplayBeforeStart wraps ErrReplay: the message is dated before the replay cache
-	// started remembering (the server's start), so it cannot be told from a replay of a
-	// message accepted before a restart. The client signs it again with a current date.
-	ErrReplayBeforeStart = fmt.Errorf("%w: it is dated before the server started, so it cannot be told from a replay; sign it again", ErrReplay)
 )
 
 // maxQuote is the most bytes of client input an error quotes.

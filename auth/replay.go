@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"sync"
 	"time"
 )
@@ -25,9 +26,8 @@ const (
 // are refused with ErrReplayFull, and checking never stops. Safe for concurrent use; share
 // one across all connections.
 type ReplayCache struct {
-	window    time.Duration
-	notBefore int64 // Unix nanoseconds; dates before it are refused (see RefuseBefore)
-	shards    []replayShard
+	window time.Duration
+	shards []replayShard
 }
 
 // replayShard is one independently locked part of a ReplayCache.
@@ -65,14 +65,19 @@ func NewReplayCache(capacity int, window time.Duration) *ReplayCache {
 	return c
 }
 
-// RefuseBefore makes the cache refuse, with ErrReplayBeforeStart, every message dated
-// before t: a cache that starts empty (a server that just started) cannot know which of
-// them it accepted before. Call it once, before the cache is shared; the zero t (the
-// default) refuses nothing on that ground.
-func (c *ReplayCache) RefuseBefore(t time.Time) {
-	if !t.IsZero() {
-		c.notBefore = t.UnixNano()
+// Remember records an accepted message (the key and date Verifier.Accepted gave when it was
+// accepted) as check does, for a cache rebuilt after a restart from the signatures the
+// durability layer kept: a message accepted before the restart stays refused inside its
+// window. Entries already expired at now are ignored; a full cache reports ErrReplayFull.
+func (c *ReplayCache) Remember(key [16]byte, date, now time.Time) error {
+	if !date.Add(c.window).After(now) {
+		return nil
 	}
+	err := c.check(replayKey(key), date, now)
+	if errors.Is(err, ErrReplay) {
+		return nil // already there
+	}
+	return err
 }
 
 // check records key, the MAC prefix of a message dated date, and returns nil; or ErrReplay
@@ -82,9 +87,6 @@ func (c *ReplayCache) RefuseBefore(t time.Time) {
 func (c *ReplayCache) check(key replayKey, date, now time.Time) error {
 	if c == nil {
 		return ErrReplayFull
-	}
-	if c.notBefore != 0 && date.UnixNano() < c.notBefore {
-		return ErrReplayBeforeStart
 	}
 	s := &c.shards[int(key[0])&(len(c.shards)-1)]
 	nowNS := now.UnixNano()

@@ -220,21 +220,26 @@ func TestReplayConcurrent(t *testing.T) {
 	}
 }
 
-// TestReplayRefuseBefore: after RefuseBefore(t) a message dated before t is refused as a
-// possible replay, one dated at or after t is checked as usual.
-func TestReplayRefuseBefore(t *testing.T) {
-	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+// TestReplayRemember: a cache rebuilt from the accepted signatures refuses their replays
+// inside the window, ignores expired ones, and keeps checking new ones.
+func TestReplayRemember(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	c := NewReplayCache(10, 5*time.Minute)
-	c.RefuseBefore(start)
-	var k1, k2 replayKey
-	k1[0], k2[0] = 1, 2
-	if err := c.check(k1, start.Add(-time.Nanosecond), start.Add(time.Second)); !errors.Is(err, ErrReplayBeforeStart) || !errors.Is(err, ErrReplay) {
-		t.Fatalf("a message dated before the start: %v", err)
+	var live, old, fresh replayKey
+	live[0], old[0], fresh[0] = 1, 2, 3
+	if err := c.Remember(live, now.Add(-time.Minute), now); err != nil {
+		t.Fatal(err)
 	}
-	if err := c.check(k2, start, start.Add(time.Second)); err != nil {
-		t.Fatalf("a message dated at the start: %v", err)
+	if err := c.Remember(old, now.Add(-6*time.Minute), now); err != nil || c.Len() != 1 {
+		t.Fatalf("an expired signature: %v, %d entries", err, c.Len())
 	}
-	if err := c.check(k2, start, start.Add(time.Second)); !errors.Is(err, ErrReplay) || errors.Is(err, ErrReplayBeforeStart) {
-		t.Fatalf("its replay: %v", err)
+	if err := c.Remember(live, now.Add(-time.Minute), now); err != nil {
+		t.Fatalf("remembered twice: %v", err)
+	}
+	if err := c.check(live, now.Add(-time.Minute), now); !errors.Is(err, ErrReplay) {
+		t.Fatalf("replay of a remembered signature: %v", err)
+	}
+	if err := c.check(fresh, now, now); err != nil {
+		t.Fatalf("a new signature: %v", err)
 	}
 }

@@ -57,6 +57,9 @@ type Verifier struct {
 	restBase string // the same with ws/wss mapped to http/https
 	replay   *ReplayCache
 
+	accepted     replayKey // the last request accepted with CheckReplay (Accepted)
+	acceptedDate time.Time
+
 	macs      []macEntry // at most maxMACs
 	nextEvict int        // the entry of macs replaced when it is full
 
@@ -203,4 +206,11 @@ func appendServiceURL(dst []byte, f form, base, scheme, host, path string) []byt
 		}
 	}
 	return append(dst, path...)
+}
+
+// Accepted returns the replay key and the date of the last request this Verifier accepted
+// with CheckReplay (valid until its next verification): what the server keeps durably so
+// that a restarted ReplayCache can Remember it.
+func (v *Verifier) Accepted() (key [16]byte, date time.Time) {
+	return v.accepted, v.acceptedDate
 }

@@ -66,7 +66,10 @@ func (v *Verifier) VerifyWS(r *WSRequest) error {
 	if r.CheckReplay {
 		var key replayKey
 		copy(key[:], sig)
-		return v.replay.check(key, date, now)
+		if err := v.replay.check(key, date, now); err != nil {
+			return err
+		}
+		v.accepted, v.acceptedDate = key, date
 	}
 	return nil
 }

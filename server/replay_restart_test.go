@@ -7,11 +7,14 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"github.com/symscore/symscore/auth"
 )
 
 // TestReplayAcrossRestart: a signed learn accepted before a restart is refused after it,
-// over WebSocket and REST, because its date is before the new start (the replay memory
-// starts empty); the project keeps the rows it had.
+// over WebSocket and REST — also one dated ahead of the clock — because the accepted
+// signatures are kept in the log and given back to the new replay memory; a client whose
+// clock lags is served after the restart; the project keeps the rows it had.
 func TestReplayAcrossRestart(t *testing.T) {
 	dir := t.TempDir()
 	cfg := symConfig()
@@ -29,6 +32,13 @@ func TestReplayAcrossRestart(t *testing.T) {
 	h := rc.sign(http.MethodPost, path, "", body)
 	rc.send(http.MethodPost, path, "", body, h).expect(t, http.StatusOK, "OK")
 	rc.send(http.MethodPost, path, "", body, h).expect(t, http.StatusConflict, "replayed request")
+	// A message dated 30 s ahead (inside clock_skew_future): accepted now, refused after.
+	ahead, err := auth.NewSigner("c1", secretC1, func() time.Time { return time.Now().Add(30 * time.Second) })
+	must(t, err)
+	c3 := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
+	aheadMsg := ahead.AppendWSMessage(nil, c3.url, []string{"p"}, []byte(ds.frameJSON(0, 2)))
+	c3.sendMessage(ws.OpText, aheadMsg)
+	c3.expect("OK")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	must(t, s.Shutdown(ctx)) // the new start is after the messages' dates (nanoseconds)
@@ -40,11 +50,20 @@ func TestReplayAcrossRestart(t *testing.T) {
 		t.Fatalf("%q", e.StatusString)
 	}
 	rc2 := newRESTClient(t, s2, "c1", secretC1)
-	rc2.send(http.MethodPost, path, "", body, h).expect(t, http.StatusConflict, "before the server started")
+	rc2.send(http.MethodPost, path, "", body, h).expect(t, http.StatusConflict, "replayed request")
+	c4 := dialSym(t, s2, "/symetry/ws/learn", "c1", secretC1)
+	c4.sendMessage(ws.OpText, aheadMsg)
+	c4.expect("CONFLICT")
+	// A client 2 s behind the server, signing anew after the restart, is served.
+	behind, err := auth.NewSigner("c1", secretC1, func() time.Time { return time.Now().Add(-2 * time.Second) })
+	must(t, err)
+	c5 := dialSym(t, s2, "/symetry/ws/learn", "c1", secretC1)
+	c5.sendMessage(ws.OpText, behind.AppendWSMessage(nil, c5.url, []string{"p"}, []byte(ds.frameJSON(0, 1))))
+	c5.expect("OK")
 	p, err := s2.svc.store.Project("c1", "p")
 	must(t, err)
-	if p.Rows() != 10 {
-		t.Fatalf("%d rows after replays across a restart, want 10", p.Rows())
+	if p.Rows() != 13 {
+		t.Fatalf("%d rows after replays across a restart, want 13 (10 + 2 ahead + 1 behind)", p.Rows())
 	}
 }
 

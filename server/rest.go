@@ -150,15 +150,10 @@ func (a *restAPI) serve(c *restCall) protocol.Status {
 	if c.m.op == opNoRoute {
 		return c.noRoute()
 	}
-	// Nothing of the body is read before the headers alone could be checked and the
-	// request has its in-flight slot; the body then counts against
-	// limits.max_unverified_bytes until its signature is checked.
-	if !a.acquire() {
-		a.refused.inflight.Inc()
-		c.dropBody()
-		return c.failf(protocol.StatusServiceUnavailable, "server busy: too many requests in flight (limits.max_inflight); retry")
-	}
-	defer func() { <-a.inflight }()
+	// Nothing of the body is read before the headers alone could be checked; the body then
+	// counts against limits.max_unverified_bytes until its signature is checked. The
+	// in-flight slot is taken once the body is in: a client that stalls its body holds no
+	// slot (the budget and the idle timeout bound it).
 	c.wk = a.svc.getWorker()
 	defer a.svc.putWorker(c.wk)
 	req := a.request(c)
@@ -171,6 +166,11 @@ func (a *restAPI) serve(c *restCall) protocol.Status {
 	if !ok {
 		return st
 	}
+	if !a.acquire() {
+		a.refused.inflight.Inc()
+		return c.failf(protocol.StatusServiceUnavailable, "server busy: too many requests in flight (limits.max_inflight); retry")
+	}
+	defer func() { <-a.inflight }()
 	if st, ok := a.verify(c); !ok {
 		return st
 	}
@@ -258,11 +258,9 @@ func (a *restAPI) readBody(c *restCall) (protocol.Status, bool) {
 	if r.ContentLength > a.maxBody {
 		return refuse(a.refused.body, "request body of %d bytes is larger than limits.max_message_bytes (%d)", r.ContentLength, a.maxBody)
 	}
-	// Grow towards Content-Length as bytes arrive: a client announcing a large body and
-	// sending nothing costs no more than what it sent.
-	if n := min(r.ContentLength, maxPooledRESTBuf); n > 0 && int64(cap(c.body)) < n {
-		c.body = make([]byte, 0, n)
-	}
+	// The buffer grows only as bytes arrive (at most doubling what is in hand): a client
+	// announcing a large body and sending nothing costs no more than what it sent, and the
+	// bytes charged to limits.max_unverified_bytes are at least half of what is allocated.
 	rc.SetReadDeadline(time.Now().Add(a.readTimeout))
 	body := http.MaxBytesReader(c.w, r.Body, a.maxBody)
 	for {
@@ -307,6 +305,10 @@ func (a *restAPI) verify(c *restCall) (protocol.Status, bool) {
 	req.Body = c.body
 	if err := c.wk.ver.VerifyREST(&req); err != nil {
 		return a.refuseAuth(c, &req, err), false
+	}
+	if req.CheckReplay {
+		// Kept with the change that follows, so that a restart still refuses a replay.
+		a.svc.store.RecordSeen(c.wk.ver.Accepted())
 	}
 	return 0, true
 }

@@ -80,6 +80,8 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 		Repair:   cfg.Repair,
 		Logger:   log,
 		FS:       fsys,
+		// The log keeps accepted signatures as long as a replay of them could come.
+		ReplayWindow: cfg.Auth.ClockSkewPast + cfg.Auth.ClockSkewFuture,
 		Limits: model.Limits{
 			MaxAttributes: cfg.Limits.MaxAttributes,
 			MaxPartitions: cfg.Limits.MaxPartitions,
@@ -96,7 +98,7 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 		log:    log,
 		store:  st,
 		keys:   keys,
-		replay: newReplayCache(cfg.Auth, now),
+		replay: newReplayCache(cfg.Auth, st.Seen(), now),
 		authOpt: auth.Options{
 			ClockSkewPast:   cfg.Auth.ClockSkewPast,
 			ClockSkewFuture: cfg.Auth.ClockSkewFuture,
@@ -131,15 +133,18 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 	return s, nil
 }
 
-// newReplayCache makes the replay memory of signed changes. It starts empty, so messages
-// dated before now — possibly accepted before a restart — are refused
-// (auth.ErrReplayBeforeStart): nothing acknowledged is applied twice across a restart.
-func newReplayCache(a config.Auth, now func() time.Time) *auth.ReplayCache {
+// newReplayCache makes the replay memory of signed changes and fills it with the ones the
+// store kept from before the restart (still inside their window), so that nothing accepted
+// before a restart is accepted again.
+func newReplayCache(a config.Auth, seen []store.Seen, now func() time.Time) *auth.ReplayCache {
 	c := auth.NewReplayCache(a.ReplayCapacity, a.ClockSkewPast)
 	if now == nil {
 		now = time.Now
 	}
-	c.RefuseBefore(now())
+	t := now()
+	for _, sn := range seen {
+		c.Remember(sn.Key, sn.Date, t) // a full cache refuses new changes anyway
+	}
 	return c
 }
 

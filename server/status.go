@@ -66,8 +66,6 @@ func statusOf(err error, log *slog.Logger) (protocol.Status, string) {
 	switch {
 	case errors.As(err, &pe):
 		return pe.Status, pe.Msg
-	case errors.Is(err, auth.ErrReplayBeforeStart):
-		return protocol.StatusConflict, "replayed request? it is dated before the server started, so it cannot be told from a replay: sign it again"
 	case errors.Is(err, auth.ErrReplay):
 		return protocol.StatusConflict, "replayed request"
 	case errors.Is(err, auth.ErrReplayFull):

@@ -118,6 +118,10 @@ func (s *symSession) verify(w *worker, msg *protocol.Message, reply []byte) (out
 		out, st, closeCode = s.fail(reply, st, text, closeCode)
 		return out, st, closeCode, false
 	}
+	if req.CheckReplay {
+		// Kept with the change that follows, so that a restart still refuses a replay.
+		s.svc.store.RecordSeen(w.ver.Accepted())
+	}
 	s.authed = true
 	if s.cid != string(msg.CID) {
 		s.cid = string(msg.CID)

@@ -48,6 +48,7 @@ func (s *Store) Checkpoint() error {
 	// Records below cut are in every live project's snapshot. Read the end of the log
 	// before looking at the projects: a change made after this point has a higher LSN.
 	cut := s.log.NextLSN()
+	cut = min(cut, s.markCut(cut))
 	for _, lp := range s.liveProjects() {
 		prev, known := s.snapSeq[lp.p]
 		switch {
@@ -102,4 +103,22 @@ func (s *Store) runCheckpoints() {
 			s.slog.Error("store: checkpoint failed; the log keeps every record", "err", err)
 		}
 	}
+}
+
+// markCut records a mark (now, next) and returns the LSN below which records are older than
+// ReplayWindow (1 when none is known to be): seen records must outlive the replay window.
+// Caller holds fileMu.
+func (s *Store) markCut(next uint64) uint64 {
+	now := s.opts.Now()
+	s.marks = append(s.marks, logMark{at: now, lsn: next})
+	limit := now.Add(-s.opts.ReplayWindow)
+	cut := uint64(1)
+	keep := 0 // marks before the newest one older than the window are no longer needed
+	for i, m := range s.marks {
+		if !m.at.After(limit) {
+			cut, keep = m.lsn, i
+		}
+	}
+	s.marks = s.marks[keep:]
+	return cut
 }

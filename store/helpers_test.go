@@ -28,7 +28,7 @@ func open(t testing.TB, opts Options) *Store {
 
 // durable are the options of a durable store in dir, with checkpoints only on demand.
 func durable(dir string) Options {
-	return Options{Dir: dir, Mode: wal.ModeAlways, CheckpointInterval: -1, SegmentBytes: 8 << 10}
+	return Options{Dir: dir, Mode: wal.ModeAlways, CheckpointInterval: -1, SegmentBytes: 8 << 10, ReplayWindow: -1}
 }
 
 // parse parses a learn DataFrame with a fresh parser, so the frame outlives other parses.

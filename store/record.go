@@ -24,11 +24,12 @@ const (
 	kindModel   byte = 7
 	kindUnmodel byte = 8
 	kindImport  byte = 9
+	kindSeen    byte = 10 // an accepted signed change's replay key (no project)
 )
 
 var kindNames = [...]string{kindCreate: "create", kindDelete: "delete", kindLearn: "learn",
 	kindForget: "forget", kindFreeze: "freeze", kindMerge: "merge", kindModel: "model",
-	kindUnmodel: "unmodel", kindImport: "import"}
+	kindUnmodel: "unmodel", kindImport: "import", kindSeen: "seen"}
 
 func kindName(k byte) string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
@@ -64,6 +65,13 @@ func appendString(b []byte, s string) []byte {
 func appendBytes(b []byte, s []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
+}
+
+// appendSeen encodes a seen record: the replay key and date of an accepted signed change.
+func appendSeen(b []byte, key [16]byte, date time.Time) []byte {
+	b = appendRecordHead(b, kindSeen, "", "")
+	b = append(b, key[:]...)
+	return binary.LittleEndian.AppendUint64(b, uint64(date.UnixNano()))
 }
 
 // appendCreate encodes a create record; parameters are written sorted by key.
@@ -139,6 +147,8 @@ type record struct {
 	frozen   bool              // freeze
 	blob     []byte            // merge (state), model (model), import (project)
 	modelID  string            // unmodel
+	seenKey  [16]byte          // seen
+	seenDate time.Time         // seen: the signed message's date
 }
 
 // decodeRecord decodes a record payload. Frames are decoded into fb, whose buffers are
@@ -177,6 +187,11 @@ func decodeRecord(b []byte, fb *frameBuffer) (record, error) {
 		rec.blob = r.bytes()
 	case kindUnmodel:
 		rec.modelID = string(r.bytes())
+	case kindSeen:
+		for i := range rec.seenKey {
+			rec.seenKey[i] = r.byte()
+		}
+		rec.seenDate = time.Unix(0, int64(r.uint64())).UTC()
 	default:
 		return rec, fmt.Errorf("%w: unknown kind %d", errRecord, rec.kind)
 	}

@@ -35,6 +35,10 @@ func (s *Store) recover() error {
 		if err != nil {
 			return s.misfit(lsn, err)
 		}
+		if rec.kind == kindSeen {
+			s.seen = append(s.seen, Seen{Key: rec.seenKey, Date: rec.seenDate})
+			return nil
+		}
 		key := [2]string{rec.cid, rec.pid}
 		if _, err := s.reg.Get(rec.cid, rec.pid); err != nil && rec.kind != kindCreate && rec.kind != kindImport {
 			if rec.kind == kindDelete {

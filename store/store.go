@@ -17,6 +17,7 @@ import (
 const (
 	DefaultCheckpointInterval = time.Minute
 	DefaultCheckpointBytes    = 256 << 20
+	DefaultReplayWindow       = 6 * time.Minute
 )
 
 // Options configure a Store. The zero value keeps everything in memory.
@@ -39,6 +40,13 @@ type Options struct {
 	// a negative CheckpointInterval disables timed checkpoints.
 	CheckpointInterval time.Duration
 	CheckpointBytes    int64
+	// ReplayWindow is how long the log keeps seen records (RecordSeen) after they were
+	// written: the replay memory's window plus how far ahead a date may be (auth's
+	// ClockSkewPast + ClockSkewFuture). 0 means DefaultReplayWindow; a negative one keeps
+	// nothing beyond what snapshots need (tests).
+	ReplayWindow time.Duration
+	// Now is the clock of checkpoints' log retention; nil means time.Now.
+	Now func() time.Time
 	// FS is the file system; nil means wal.OSFS.
 	FS wal.FS
 	// Logger receives recovery and checkpoint events; nil discards them.
@@ -57,6 +65,13 @@ type Store struct {
 	fileMu sync.Mutex // guards snapSeq and the snapshot files; see the lock order
 	// snapSeq is, per project, the Seq of its newest durable snapshot file.
 	snapSeq map[*model.Project]uint64
+
+	// marks are (time, next LSN) samples, oldest first: every record below a mark's LSN was
+	// written before its time. Checkpoints truncate only below a mark older than
+	// ReplayWindow, so seen records outlive the replay window. Guarded by fileMu.
+	marks []logMark
+	// seen are the seen records recovered at Open (Seen).
+	seen []Seen
 
 	logged     atomic.Int64 // record bytes enqueued since the last checkpoint
 	noTruncate atomic.Bool  // a deleted project's snapshot could not be removed
@@ -82,6 +97,13 @@ func Open(opts Options) (*Store, error) {
 	}
 	if opts.CheckpointBytes <= 0 {
 		opts.CheckpointBytes = DefaultCheckpointBytes
+	}
+	if opts.ReplayWindow == 0 {
+		opts.ReplayWindow = DefaultReplayWindow
+	}
+	opts.ReplayWindow = max(opts.ReplayWindow, 0)
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	s := &Store{
 		opts:    opts,
@@ -120,9 +142,46 @@ func Open(opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.reg.SetLimits(opts.Limits)
+	// What the log holds now may have been written just before a crash: nothing of it is
+	// known to be older than ReplayWindow until that long from now.
+	s.marks = []logMark{{at: opts.Now(), lsn: l.NextLSN()}}
 	go s.runCheckpoints()
 	return s, nil
 }
+
+// logMark says that every record below lsn was written before at.
+type logMark struct {
+	at  time.Time
+	lsn uint64
+}
+
+// Seen is an accepted signed change's replay key and date, kept by RecordSeen.
+type Seen struct {
+	Key  [16]byte
+	Date time.Time
+}
+
+// RecordSeen logs the replay key and date of a signed change the server accepted, so that
+// after a restart Seen gives it back to the replay memory. It does not wait: the change
+// that follows is logged after it and waited for, so when that change is durable, so is
+// this record. In memory it does nothing.
+func (s *Store) RecordSeen(key [16]byte, date time.Time) error {
+	if s.log == nil {
+		return nil
+	}
+	if s.closed.Load() {
+		return unavailable(wal.ErrClosed)
+	}
+	var buf [64]byte
+	if _, err := s.log.Enqueue(appendSeen(buf[:0], key, date)); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// Seen returns the seen records the log held at Open (the signatures accepted in the
+// last ReplayWindow before it), for the replay memory to remember.
+func (s *Store) Seen() []Seen { return s.seen }
 
 // Close stops the background checkpoints, runs a last checkpoint and closes the log. Changes
 // after Close return an error wrapping ErrUnavailable. A second Close returns nil.

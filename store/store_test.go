@@ -5,8 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/wal"
@@ -387,5 +389,57 @@ func TestPutModelIntoRecreatedProject(t *testing.T) {
 	}
 	if p, _ := s.Project("c1", "p"); len(p.Models()) != 0 {
 		t.Fatal("the recreated project got the old project's model")
+	}
+}
+
+// TestSeenSurvivesRestartAndWindow: the replay keys of accepted signed changes come back
+// after a crash (Seen), checkpoints keep them in the log for ReplayWindow, and truncate
+// them once that long has passed.
+func TestSeenSurvivesRestartAndWindow(t *testing.T) {
+	dir := t.TempDir()
+	var clock atomic.Int64
+	start := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	clock.Store(start.UnixNano())
+	opts := durable(dir)
+	opts.ReplayWindow = 6 * time.Minute
+	opts.Now = func() time.Time { return time.Unix(0, clock.Load()).UTC() }
+	s := open(t, opts)
+	must(t, s.Create("c1", "a", "", nil))
+	keys := map[[16]byte]time.Time{}
+	for i := range 40 { // several segments of learns, each with its seen record
+		var k [16]byte
+		k[0], k[1] = byte(i), byte(i>>8)
+		date := start.Add(time.Duration(i) * time.Millisecond)
+		must(t, s.RecordSeen(k, date))
+		must(t, s.Learn("c1", "a", parse(t, rows(10*i, 10*i+10), "")))
+		keys[k] = date
+	}
+	must(t, s.Checkpoint()) // within the window: nothing truncated
+	if n := len(segmentFiles(t, dir)); n < 3 {
+		t.Fatalf("%d segments left inside the replay window", n)
+	}
+	crash(t, s)
+	s = open(t, opts)
+	if got := len(s.Seen()); got != len(keys) {
+		t.Fatalf("%d seen records after a crash, want %d", got, len(keys))
+	}
+	for _, sn := range s.Seen() {
+		if d, ok := keys[sn.Key]; !ok || !d.Equal(sn.Date) {
+			t.Fatalf("seen %x at %v, want %v", sn.Key, sn.Date, d)
+		}
+	}
+	clock.Add(int64(7 * time.Minute))
+	must(t, s.Checkpoint()) // the marks of this run: the log may be cut below the last one
+	clock.Add(int64(7 * time.Minute))
+	must(t, s.Checkpoint())
+	if n := len(segmentFiles(t, dir)); n != 1 {
+		t.Fatalf("%d segments after the replay window passed, want 1", n)
+	}
+	must(t, s.Close())
+	s = open(t, opts)
+	// The active segment is never truncated: what is left of it may come back, expired
+	// (the replay memory ignores those).
+	if got := len(s.Seen()); got >= len(keys) {
+		t.Fatalf("%d seen records after the window passed and the log was truncated", got)
 	}
 }
