@@ -266,3 +266,11 @@ func queuedLen(bp *[]byte) int {
 	}
 	return len(*bp)
 }
+
+// timedOut reports whether the writer died of its write deadline (limits.write_timeout):
+// the client stopped reading while a reply was being written.
+func (w *connWriter) timedOut() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err != nil && isTimeout(w.err)
+}

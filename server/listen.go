@@ -90,7 +90,7 @@ func newMainListener(s *Server, ln net.Listener) *mainListener {
 		conns:      make(map[*wsConn]struct{}),
 	}
 	for _, name := range []string{limitMaxConnections, limitMaxFrameBytes, limitMaxMessageBytes,
-		limitMaxInflight, limitOutboundQueue, limitHandshakeTimeout, limitHandshakeBytes, limitUnverifiedBytes} {
+		limitMaxInflight, limitOutboundQueue, limitHandshakeTimeout, limitHandshakeBytes, limitUnverifiedBytes, limitWriteTimeout} {
 		l.refused[name] = s.metrics.Refusals.WithLabelValues(name)
 	}
 	eps := s.wsEndpoints()

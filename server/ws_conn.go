@@ -178,6 +178,9 @@ func (c *wsConn) sendMessage(op ws.OpCode, out, payload, replyBuf []byte) connEn
 		c.l.refuse(limitOutboundQueue)
 		return fail(ws.StatusPolicyViolation, "client does not read its replies")
 	}
+	if c.w.timedOut() {
+		c.l.refuse(limitWriteTimeout)
+	}
 	return endAborted
 }
 

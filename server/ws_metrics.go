@@ -62,4 +62,5 @@ const (
 	limitHandshakeTimeout = "handshake_timeout"
 	limitHandshakeBytes   = "handshake_bytes"
 	limitUnverifiedBytes  = "max_unverified_bytes"
+	limitWriteTimeout     = "write_timeout"
 )
