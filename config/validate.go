@@ -56,6 +56,12 @@ func (c *Config) Validate() error {
 	positive(&ps, "limits.write_timeout", l.WriteTimeout)
 	positive(&ps, "limits.outbound_queue_bytes", l.OutboundQueueBytes)
 	positive(&ps, "limits.max_unverified_bytes", l.MaxUnverifiedBytes)
+	if l.MaxUnverifiedBytes > 0 && l.MaxMessageBytes > 0 && l.MaxUnverifiedBytes < 2*l.MaxMessageBytes {
+		// A message's buffer may be up to twice its bytes; below this one first message or
+		// body of the largest size could never be read, only refused with "retry".
+		ps.add("limits.max_unverified_bytes", "must be at least twice limits.max_message_bytes (%s < 2 × %s)",
+			FormatSize(l.MaxUnverifiedBytes), FormatSize(l.MaxMessageBytes))
+	}
 	positive(&ps, "limits.max_projects", l.MaxProjects)
 	positive(&ps, "limits.max_models", l.MaxModels)
 	positive(&ps, "limits.max_attributes", l.MaxAttributes)

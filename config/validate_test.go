@@ -30,6 +30,7 @@ func TestValidateOneProblem(t *testing.T) {
 		{"public url scheme", func(c *Config) { c.PublicURL = "https://x.example" }, "public_url", "ws:// or wss://"},
 		{"public url path", func(c *Config) { c.PublicURL = "wss://x.example/api" }, "public_url", "scheme and a host only"},
 		{"public url no host", func(c *Config) { c.PublicURL = "wss:///" }, "public_url", "has no host"},
+		{"unverified budget below two messages", func(c *Config) { c.Limits.MaxUnverifiedBytes = 100 << 20 }, "limits.max_unverified_bytes", "at least twice limits.max_message_bytes"},
 		{"durability", func(c *Config) { c.Durability = "sometimes" }, "durability", "must be always, interval or none"},
 		{"durability interval", func(c *Config) { c.DurabilityInterval = -1 }, "durability_interval", "must be > 0"},
 		{"clock skew", func(c *Config) { c.Auth.ClockSkewFuture = -1 }, "auth.clock_skew_future", "must be > 0"},

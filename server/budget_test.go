@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gobwas/ws"
 )
 
 // TestUnverifiedBytesBudget: bytes held before a signature can be checked are bounded over
@@ -46,4 +49,32 @@ func TestUnverifiedBytesBudget(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("unsigned body: HTTP %d", resp.StatusCode)
 	}
+}
+
+// TestUnverifiedMessageDeadline: the first, unverified message of a session must be whole
+// within limits.idle_timeout of its first frame, pings between its fragments or not; its
+// share of the budget is then released.
+func TestUnverifiedMessageDeadline(t *testing.T) {
+	cfg := symConfig()
+	cfg.Limits.IdleTimeout = 400 * time.Millisecond
+	s := startWSServer(t, cfg, nil)
+	c := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
+	c.send(frame{op: ws.OpText, fin: false, payload: []byte(strings.Repeat("x", 100<<10))})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		// Keep pinging: every frame, but not the message, is on time.
+		c.send(frame{op: ws.OpPing, fin: true, payload: []byte("p")})
+		h, _, err := c.readFrame()
+		if err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		if h.OpCode == ws.OpClose {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a partial unverified message kept the connection open past the idle timeout")
+		}
+		time.Sleep(50 * time.Millisecond) // a client pinging every 50 ms
+	}
+	eventually(t, "the budget released", func() bool { return listenerOf(t, s).unverified.used.Load() == 0 })
 }

@@ -29,12 +29,14 @@ type wsConn struct {
 	msg      *[]byte   // message being read: frameHeadroom bytes, then the payload; nil between messages
 	msgOp    ws.OpCode // opcode of the message being read; 0 between messages
 	text     utf8Validator
-	skip     int64       // unread payload bytes of the frame at hand (for lingering)
-	charged  int64       // bytes of limits.max_unverified_bytes the message holds
-	deadline time.Time   // the read deadline set last (armReadDeadline)
-	maxFrame int64       // limits.max_frame_bytes
-	maxMsg   int64       // limits.max_message_bytes
-	timer    *time.Timer // max_inflight wait, made on first use
+	skip     int64     // unread payload bytes of the frame at hand (for lingering)
+	charged  int64     // bytes of limits.max_unverified_bytes the message holds
+	deadline time.Time // the read deadline set last (armReadDeadline)
+	// unverifiedBy is when an unverified message being read must be whole; zero otherwise.
+	unverifiedBy time.Time
+	maxFrame     int64       // limits.max_frame_bytes
+	maxMsg       int64       // limits.max_message_bytes
+	timer        *time.Timer // max_inflight wait, made on first use
 }
 
 func newWSConn(l *mainListener, nc net.Conn, r *connReader, h *handshake) *wsConn {
@@ -253,4 +255,5 @@ func (c *wsConn) releaseMessage() {
 	c.msg, c.msgOp = nil, 0
 	c.l.unverified.release(c.charged)
 	c.charged = 0
+	c.unverifiedBy = time.Time{}
 }

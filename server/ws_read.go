@@ -54,11 +54,21 @@ func (c *wsConn) readMessage() (ws.OpCode, []byte, connEnd) {
 // timeout without a frame. Past shutdown, the connection closes instead (checked after
 // setting: shutdown sets a past deadline after raising stopping, so a read started now
 // fails at once either way; a deadline not moved keeps shutdown's).
+//
+// A message that cannot be verified before it is whole (the first message of a session)
+// must arrive within limits.idle_timeout of its first frame: pings between its fragments do
+// not extend that, so it cannot hold its share of limits.max_unverified_bytes forever.
 func (c *wsConn) armReadDeadline() connEnd {
 	now := time.Now()
 	idle := c.l.limits.IdleTimeout
+	set := false
 	if c.deadline.Sub(now) < idle-idle/16 {
-		c.deadline = now.Add(idle)
+		c.deadline, set = now.Add(idle), true
+	}
+	if !c.unverifiedBy.IsZero() && c.deadline.After(c.unverifiedBy) {
+		c.deadline, set = c.unverifiedBy, true
+	}
+	if set {
 		c.nc.SetReadDeadline(c.deadline)
 	}
 	if c.l.stopping.Load() {
@@ -187,6 +197,9 @@ func (c *wsConn) readData(h ws.Header) connEnd {
 func (c *wsConn) chargeMessage() connEnd {
 	if c.session.trusted() {
 		return endGoOn
+	}
+	if c.unverifiedBy.IsZero() {
+		c.unverifiedBy = time.Now().Add(c.l.limits.IdleTimeout)
 	}
 	grow := int64(cap(*c.msg)) - c.charged
 	if !c.l.unverified.charge(grow) {
