@@ -44,7 +44,7 @@ func TestAppendYAMLLoadsBack(t *testing.T) {
 		{ID: "c2", Secrets: []string{"AAECAwQFBgcICQoLDA0ODxAREhM="}},
 	}
 	c.Auth.AllowSHA1, c.Auth.LegacyFraming = true, false
-	c.Limits.MaxFrameBytes, c.Limits.MaxMessageBytes = 1000, 3<<30
+	c.Limits.MaxFrameBytes, c.Limits.MaxMessageBytes, c.Limits.MaxUnverifiedBytes = 1000, 3<<30, 7<<30
 	c.Log = Log{Level: "debug", Format: "text"}
 	c.Testing.EchoEndpoint = true
 	out := c.AppendYAML(nil)
