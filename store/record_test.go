@@ -49,14 +49,15 @@ func TestFrameRecordRoundTrip(t *testing.T) {
 	}
 }
 
-// TestDecodeRecordRefusals: every truncation of a record, and bytes that are not one, are
-// refused without a panic.
+// TestDecodeRecordRefusals: every truncation of a record (seen records included), and bytes
+// that are not one, are refused without a panic; a seen record decodes to its key and date.
 func TestDecodeRecordRefusals(t *testing.T) {
 	recs := [][]byte{
 		frameRecord(t, rows(0, 4), "k"),
 		appendCreate(nil, "c1", "p", "partition", map[string]string{"partitionSplit": "k", "z": ""}),
 		appendString(appendRecordHead(nil, kindUnmodel, "c", "p"), "m1"),
 		append(appendRecordHead(nil, kindFreeze, "c", "p"), 1),
+		appendSeen(nil, [16]byte{1, 2, 3}, time.Unix(1700000000, 7)),
 	}
 	var fb frameBuffer
 	for _, enc := range recs {
@@ -72,6 +73,10 @@ func TestDecodeRecordRefusals(t *testing.T) {
 			t.Fatal("a record with a trailing byte decoded")
 		}
 	}
+	rec, err := decodeRecord(appendSeen(nil, [16]byte{1, 2, 3}, time.Unix(1700000000, 7)), &fb)
+	if err != nil || rec.kind != kindSeen || rec.seenKey != [16]byte{1, 2, 3} || !rec.seenDate.Equal(time.Unix(1700000000, 7)) {
+		t.Fatalf("seen record decoded as %+v, %v", rec, err)
+	}
 	for _, bad := range [][]byte{nil, {2, kindLearn}, {1, 99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 		append(appendRecordHead(nil, kindFreeze, "c", "p"), 2)} {
 		if _, err := decodeRecord(bad, &fb); err == nil {
@@ -85,6 +90,7 @@ func FuzzDecodeRecord(f *testing.F) {
 	f.Add(frameRecord(f, rows(0, 5), ""))
 	f.Add(frameRecord(f, rows(0, 5), "k"))
 	f.Add(appendCreate(nil, "c1", "p", "cpu", map[string]string{"a": "b"}))
+	f.Add(appendSeen(nil, [16]byte{9}, time.Unix(1700000000, 7)))
 	f.Add(appendBytes(appendRecordHead(nil, kindMerge, "c", "p"), []byte("SYMP")))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var fb frameBuffer
