@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"github.com/symscore/symscore/internal/wsframe"
 )
 
 const (
@@ -94,7 +96,7 @@ func dialClient(ctx context.Context, rawURL, localIP string, maxReply int) (*cli
 // 4-byte big-endian length and the message for TCP.
 func (c *clientConn) compile(msg []byte) []byte {
 	if c.ws {
-		return AppendClientFrame(make([]byte, 0, len(msg)+ws.MaxHeaderSize), msg, c.mask)
+		return wsframe.AppendClientFrame(make([]byte, 0, len(msg)+ws.MaxHeaderSize), ws.OpText, msg, c.mask)
 	}
 	b := make([]byte, 4, 4+len(msg))
 	binary.BigEndian.PutUint32(b, uint32(len(msg)))
@@ -200,7 +202,7 @@ func (c *clientConn) control(h ws.Header) error {
 	}
 	switch h.OpCode {
 	case ws.OpPing:
-		c.pong = appendFrameHeader(c.pong[:0], true, ws.OpPong, len(p), &c.mask)
+		c.pong = wsframe.AppendHeader(c.pong[:0], true, ws.OpPong, len(p), &c.mask)
 		start := len(c.pong)
 		c.pong = append(c.pong, p...)
 		ws.Cipher(c.pong[start:], c.mask, 0)

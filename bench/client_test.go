@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/gobwas/ws"
+
+	"github.com/symscore/symscore/internal/wsframe"
 )
 
 // pipeClient is a WebSocket clientConn over an in-memory pipe; the test plays the server
@@ -24,7 +26,7 @@ func pipeClient(t *testing.T) (*clientConn, net.Conn) {
 
 // serverFrame is an unmasked frame as a server sends it.
 func serverFrame(fin bool, op ws.OpCode, payload string) []byte {
-	return append(appendFrameHeader(nil, fin, op, len(payload), nil), payload...)
+	return append(wsframe.AppendHeader(nil, fin, op, len(payload), nil), payload...)
 }
 
 func TestClientReassemblesAndAnswersPings(t *testing.T) {
@@ -82,8 +84,8 @@ func TestClientRefusesBadReplies(t *testing.T) {
 func TestClientFrameRoundTrip(t *testing.T) {
 	for _, n := range []int{0, 1, 125, 126, 65535, 65536} {
 		payload := strings.Repeat("z", n)
-		frame := AppendClientFrame(nil, []byte(payload), [4]byte{1, 2, 3, 4})
-		if len(frame) != frameHeaderSize(n, true)+n {
+		frame := wsframe.AppendClientFrame(nil, ws.OpText, []byte(payload), [4]byte{1, 2, 3, 4})
+		if len(frame) != wsframe.HeaderSize(n, true)+n {
 			t.Fatalf("%d: frame of %d bytes", n, len(frame))
 		}
 		br := bufio.NewReader(strings.NewReader(string(frame)))

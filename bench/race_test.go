@@ -1,6 +1,7 @@
-//go:build race
-
 package bench
 
-// raceEnabled: the race detector multiplies memory and time; figures are not checked.
-const raceEnabled = true
+import "github.com/symscore/symscore/internal/testenv"
+
+// raceEnabled: the race detector allocates and slows everything, so allocation counts (and,
+// in bench, figures) are not checked under it. The one flag is testenv.Race.
+const raceEnabled = testenv.Race

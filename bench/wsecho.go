@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"github.com/symscore/symscore/internal/wsframe"
 )
 
 // Defaults of the WebSocket echo floor.
@@ -185,15 +187,15 @@ func (c *wsEchoConn) refusal(h ws.Header) ws.StatusCode {
 
 // write sends payload, which must be buf[ws.MaxHeaderSize:], as one frame in one write.
 func (c *wsEchoConn) write(buf []byte, op ws.OpCode, fin bool, payload []byte) bool {
-	start := ws.MaxHeaderSize - frameHeaderSize(len(payload), false)
-	appendFrameHeader(buf[start:start], fin, op, len(payload), nil)
+	start := ws.MaxHeaderSize - wsframe.HeaderSize(len(payload), false)
+	wsframe.AppendHeader(buf[start:start], fin, op, len(payload), nil)
 	_, err := c.conn.Write(buf[start : ws.MaxHeaderSize+len(payload)])
 	return err == nil
 }
 
 func (c *wsEchoConn) writeClose(code ws.StatusCode) {
 	var b [4]byte
-	appendFrameHeader(b[:0], true, ws.OpClose, 2, nil)
+	wsframe.AppendHeader(b[:0], true, ws.OpClose, 2, nil)
 	binary.BigEndian.PutUint16(b[2:], uint16(code))
 	c.conn.Write(b[:])
 }

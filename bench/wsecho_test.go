@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"github.com/symscore/symscore/internal/wsframe"
 )
 
 // rawEcho dials srv and upgrades by hand; extra is written in the same write as the
@@ -51,7 +53,7 @@ func frameOf(fin bool, op ws.OpCode, payload string, masked bool) []byte {
 	if masked {
 		m = &mask
 	}
-	b := appendFrameHeader(nil, fin, op, len(payload), m)
+	b := wsframe.AppendHeader(nil, fin, op, len(payload), m)
 	start := len(b)
 	b = append(b, payload...)
 	if masked {

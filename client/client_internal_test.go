@@ -1,7 +1,6 @@
 package client
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -59,23 +58,5 @@ func TestIncreasingClock(t *testing.T) {
 			t.Fatalf("%v after %v", next, prev)
 		}
 		prev = next
-	}
-}
-
-func TestAppendFrameHeader(t *testing.T) {
-	mask := [4]byte{1, 2, 3, 4}
-	for _, tc := range []struct {
-		n    int
-		want []byte
-	}{
-		{n: 0, want: []byte{0x81, 0x80, 1, 2, 3, 4}},
-		{n: 125, want: []byte{0x81, 0x80 | 125, 1, 2, 3, 4}},
-		{n: 126, want: []byte{0x81, 0x80 | 126, 0, 126, 1, 2, 3, 4}},
-		{n: 65535, want: []byte{0x81, 0x80 | 126, 0xff, 0xff, 1, 2, 3, 4}},
-		{n: 65536, want: []byte{0x81, 0x80 | 127, 0, 0, 0, 0, 0, 1, 0, 0, 1, 2, 3, 4}},
-	} {
-		if got := appendFrameHeader(nil, 1, tc.n, mask); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("n=%d: % x, want % x", tc.n, got, tc.want)
-		}
 	}
 }

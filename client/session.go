@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"github.com/symscore/symscore/internal/wsframe"
 )
 
 // WebSocket endpoint paths.
@@ -306,32 +308,11 @@ func (s *Session) fail(err error) {
 // writeFrameLocked writes one masked frame with a single write, bounded by the timeout.
 // s.writeMu must be held.
 func (s *Session) writeFrameLocked(op ws.OpCode, payload []byte) error {
-	mask := ws.NewMask()
-	s.wbuf = appendFrameHeader(s.wbuf[:0], op, len(payload), mask)
-	start := len(s.wbuf)
-	s.wbuf = append(s.wbuf, payload...)
-	ws.Cipher(s.wbuf[start:], mask, 0)
+	s.wbuf = wsframe.AppendClientFrame(s.wbuf[:0], op, payload, ws.NewMask())
 	s.conn.SetWriteDeadline(time.Now().Add(s.timeout))
 	_, err := s.conn.Write(s.wbuf)
 	if cap(s.wbuf) > 4<<20 { // do not keep a huge buffer for small messages to come
 		s.wbuf = nil
 	}
 	return err
-}
-
-// appendFrameHeader appends the header of a final, masked client frame (RFC 6455 5.2).
-func appendFrameHeader(dst []byte, op ws.OpCode, n int, mask [4]byte) []byte {
-	dst = append(dst, 0x80|byte(op))
-	switch {
-	case n < 126:
-		dst = append(dst, 0x80|byte(n))
-	case n <= 0xffff:
-		dst = append(dst, 0x80|126, byte(n>>8), byte(n))
-	default:
-		dst = append(dst, 0x80|127)
-		for i := 7; i >= 0; i-- {
-			dst = append(dst, byte(uint64(n)>>(8*i)))
-		}
-	}
-	return append(dst, mask[:]...)
 }

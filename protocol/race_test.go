@@ -1,7 +1,7 @@
-//go:build race
-
 package protocol
 
-// raceEnabled: the race detector instruments memory accesses and allocates, so allocation
-// counts are not checked under -race.
-const raceEnabled = true
+import "github.com/symscore/symscore/internal/testenv"
+
+// raceEnabled: the race detector allocates and slows everything, so allocation counts (and,
+// in bench, figures) are not checked under it. The one flag is testenv.Race.
+const raceEnabled = testenv.Race

@@ -1,5 +1,0 @@
-//go:build !race
-
-package dataframe
-
-const raceEnabled = false

@@ -1,0 +1,171 @@
+// Package metrics defines every symscore_* Prometheus metric in one place, in one registry
+// per server (never the global one, so that several servers can run in one test process).
+// The registry also holds the Go runtime (go_*) and process (process_*) collectors.
+//
+// Children on hot paths (per endpoint and status, per WebSocket path) are resolved once,
+// by Endpoint and Route, so that counting a message allocates nothing. Everything here is
+// safe for concurrent use.
+package metrics
+
+import (
+	"runtime"
+	"runtime/debug"
+	"strconv"
+
+	"github.com/gobwas/ws"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Names of the limits in symscore_refusals_total: the configuration key without
+// "limits.", or a constant's name.
+const (
+	LimitMaxConnections   = "max_connections"
+	LimitMaxFrameBytes    = "max_frame_bytes"
+	LimitMaxMessageBytes  = "max_message_bytes"
+	LimitMaxInflight      = "max_inflight"
+	LimitOutboundQueue    = "outbound_queue_bytes"
+	LimitHandshakeTimeout = "handshake_timeout"
+	LimitHandshakeBytes   = "handshake_bytes"
+	LimitUnverifiedBytes  = "max_unverified_bytes"
+	LimitWriteTimeout     = "write_timeout"
+	// LimitIdleTimeout: a REST body not received within limits.idle_timeout.
+	LimitIdleTimeout = "idle_timeout"
+	// LimitRunningBuilds: a build refused because its customer has the most builds
+	// running (a constant, not a configuration key).
+	LimitRunningBuilds = "max_running_builds"
+	LimitMaxRows       = "max_rows"
+	LimitMaxColumns    = "max_columns"
+	LimitMaxAttributes = "max_attributes"
+	LimitMaxPartitions = "max_partitions"
+	LimitMaxProjectMem = "max_project_bytes"
+	LimitMaxProjects   = "max_projects"
+	LimitMaxModels     = "max_models"
+)
+
+// latencyBuckets reach from 5 µs to 10 s: WebSocket predictions take microseconds.
+var latencyBuckets = prometheus.ExponentialBucketsRange(5e-6, 10, 22)
+
+// Set is one server's metrics.
+type Set struct {
+	registry *prometheus.Registry
+
+	// OpenConnections counts open WebSocket connections.
+	OpenConnections prometheus.Gauge
+
+	refusals     *prometheus.CounterVec   // by limit
+	requests     *prometheus.CounterVec   // by endpoint and status
+	latency      *prometheus.HistogramVec // by endpoint
+	rows         *prometheus.CounterVec   // by operation: learned, forgotten, predicted
+	authFailures *prometheus.CounterVec   // by reason
+	builds       *prometheus.CounterVec   // by algorithm and result
+
+	wsFrames, wsMessages, wsSent *prometheus.CounterVec // by endpoint path
+	wsCloses                     *prometheus.CounterVec // by status code
+	wsHandshakes                 *prometheus.CounterVec // by HTTP status
+}
+
+// New makes a Set in a registry of its own.
+func New() *Set {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	counters := func(name, help string, labels ...string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+	}
+	s := &Set{
+		registry: reg,
+		OpenConnections: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "symscore_open_connections", Help: "Open WebSocket connections."}),
+		refusals: counters("symscore_refusals_total", "Requests refused by a limit.", "limit"),
+		requests: counters("symscore_requests_total",
+			"Requests (WebSocket messages and REST calls) answered, by endpoint and wire status.", "endpoint", "status"),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "symscore_request_duration_seconds",
+			Help:    "Time from a whole request read to its reply handed to the writer, by endpoint.",
+			Buckets: latencyBuckets,
+		}, []string{"endpoint"}),
+		rows:         counters("symscore_rows_total", "DataFrame rows learned, forgotten and predicted.", "op"),
+		authFailures: counters("symscore_auth_failures_total", "Requests refused by authentication, by reason.", "reason"),
+		builds:       counters("symscore_builds_total", "Model builds finished, by algorithm and result (ok or failed).", "algo", "result"),
+		wsFrames: counters("symscore_ws_frames_received_total",
+			"WebSocket frames received (data and control), by endpoint path.", "endpoint"),
+		wsMessages: counters("symscore_ws_messages_received_total",
+			"Complete WebSocket data messages received, by endpoint path.", "endpoint"),
+		wsSent: counters("symscore_ws_messages_sent_total", "WebSocket reply messages sent, by endpoint path.", "endpoint"),
+		wsCloses: counters("symscore_ws_close_frames_sent_total",
+			"Close frames the server sent or tried to send, by status code (\"none\" for an empty close frame).", "code"),
+		wsHandshakes: counters("symscore_ws_handshakes_total",
+			"WebSocket upgrade requests answered, by HTTP status (101 when upgraded).", "status"),
+	}
+	reg.MustRegister(s.OpenConnections, s.refusals, buildInfo(), s.requests, s.latency, s.rows,
+		s.authFailures, s.builds, s.wsFrames, s.wsMessages, s.wsSent, s.wsCloses, s.wsHandshakes)
+	return s
+}
+
+// Registry is the registry every metric of the set is in (for /metrics and tests).
+func (s *Set) Registry() *prometheus.Registry { return s.registry }
+
+// MustRegister adds collectors that read state owned elsewhere (gauge functions); it
+// panics on a duplicate name, a programming error.
+func (s *Set) MustRegister(cs ...prometheus.Collector) { s.registry.MustRegister(cs...) }
+
+// Refusal is the counter of refusals by limit (a Limit constant).
+func (s *Set) Refusal(limit string) prometheus.Counter { return s.refusals.WithLabelValues(limit) }
+
+// Rows is the counter of DataFrame rows of op: "learned", "forgotten" or "predicted".
+func (s *Set) Rows(op string) prometheus.Counter { return s.rows.WithLabelValues(op) }
+
+// AuthFailure is the counter of authentication refusals for reason.
+func (s *Set) AuthFailure(reason string) prometheus.Counter {
+	return s.authFailures.WithLabelValues(reason)
+}
+
+// Build is the counter of finished builds of algo, successful or not.
+func (s *Set) Build(algo string, ok bool) prometheus.Counter {
+	result := "failed"
+	if ok {
+		result = "ok"
+	}
+	return s.builds.WithLabelValues(algo, result)
+}
+
+// CloseSent counts a close frame sent (not on a hot path: it formats the label).
+func (s *Set) CloseSent(code ws.StatusCode) {
+	label := "none"
+	if code != 0 {
+		label = strconv.Itoa(int(code))
+	}
+	s.wsCloses.WithLabelValues(label).Inc()
+}
+
+// Handshake counts an upgrade request answered with HTTP status code.
+func (s *Set) Handshake(code int) { s.wsHandshakes.WithLabelValues(strconv.Itoa(code)).Inc() }
+
+// Route holds the counters of one WebSocket path, resolved once.
+type Route struct {
+	Frames, Messages, Sent prometheus.Counter
+}
+
+// Route resolves the counters of WebSocket path.
+func (s *Set) Route(path string) *Route {
+	return &Route{
+		Frames:   s.wsFrames.WithLabelValues(path),
+		Messages: s.wsMessages.WithLabelValues(path),
+		Sent:     s.wsSent.WithLabelValues(path),
+	}
+}
+
+// buildInfo is a constant 1 labelled with the module version and the Go version.
+func buildInfo() prometheus.Collector {
+	version := "(unknown)"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		version = bi.Main.Version
+	}
+	g := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "symscore_build_info",
+		Help:        "Always 1; labels say which build is running.",
+		ConstLabels: prometheus.Labels{"version": version, "go_version": runtime.Version()},
+	})
+	g.Set(1)
+	return g
+}

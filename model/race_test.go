@@ -1,0 +1,7 @@
+package model
+
+import "github.com/symscore/symscore/internal/testenv"
+
+// predictRaceEnabled: the race detector allocates and slows everything, so allocation counts (and,
+// in bench, figures) are not checked under it. The one flag is testenv.Race.
+const predictRaceEnabled = testenv.Race
