@@ -78,8 +78,76 @@ func (b *builder) bayes(m *Model) error {
 		fit.cst[k] = c
 	}
 	m.classes = cs.names
-	m.nb = fit
+	m.fit = fit
 	return nil
+}
+
+// fitBayes tags the fit of bayes in the binary model format (model_codec.go); never reused.
+const fitBayes byte = 3
+
+func init() {
+	registerAlgorithm(&algorithm{name: "bayes", order: 3, kind: fitBayes, build: (*builder).bayes})
+	registerFit(fitBayes, decodeBayes)
+}
+
+func (f *bayesFit) codecKind() byte { return fitBayes }
+
+// outputs: res, Prob (the posterior of res), then one posterior per class.
+func (f *bayesFit) outputs(classes []string) []Output { return classOutputs(classes, true) }
+
+func (f *bayesFit) predict(_ *Model, x, out []float64) {
+	s := out[2 : 2+f.k]
+	f.scores(x, s)
+	res := posteriors(s)
+	out[0] = res
+	if res == res {
+		out[1] = s[int(res)]
+	} else {
+		out[1] = res
+	}
+}
+
+func (f *bayesFit) finite() bool { return allFinite(f.cst, f.mean, f.halfPrec, f.dlog) }
+
+func (f *bayesFit) fits(m *Model) bool {
+	d, k := len(m.inputs), len(m.classes)
+	return f.d == d && f.k == k && k >= 2 && len(f.gauss) == d && len(f.cst) == k &&
+		len(f.mean) == k*d && len(f.halfPrec) == k*d && len(f.dlog) == k*d && len(f.variance) == k*d && len(f.counts) == k
+}
+
+func (f *bayesFit) encode(e *encoder) {
+	e.uvarint(uint64(f.d))
+	e.uvarint(uint64(f.k))
+	e.uvarint(uint64(len(f.gauss)))
+	for _, g := range f.gauss {
+		e.bool(g)
+	}
+	for _, v := range [][]float64{f.cst, f.mean, f.halfPrec, f.dlog, f.variance, f.counts} {
+		e.floats(v)
+	}
+	e.float(f.epsilon)
+}
+
+func decodeBayes(d *decoder) fitted {
+	f := &bayesFit{}
+	f.d, f.k = d.count(1), d.count(1)
+	n := d.count(1)
+	f.gauss = make([]bool, 0, n)
+	for i := 0; i < n; i++ {
+		f.gauss = append(f.gauss, d.bool())
+	}
+	for _, p := range []*[]float64{&f.cst, &f.mean, &f.halfPrec, &f.dlog, &f.variance, &f.counts} {
+		*p = d.floats()
+	}
+	f.epsilon = d.float()
+	return f
+}
+
+func (f *bayesFit) describe(_ *Model, mi *ModelInfo) {
+	mi.addParam("classCounts", f.counts...)
+	mi.addParam("classMeans", f.mean...)
+	mi.addParam("classVarianceOrProbability", f.variance...)
+	mi.addParam("epsilon", f.epsilon)
 }
 
 // scores writes the K class scores (log π_k + log p(x | k)) into s.

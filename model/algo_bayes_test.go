@@ -19,14 +19,14 @@ func TestBayesGoldenGaussian(t *testing.T) {
 	if keys != "res Prob setosa versicolor virginica " {
 		t.Fatalf("keys %q", keys)
 	}
-	closeTo(t, "epsilon", m.nb.epsilon, g.GNB.Epsilon, goldenTol, 0)
+	closeTo(t, "epsilon", m.fit.(*bayesFit).epsilon, g.GNB.Epsilon, goldenTol, 0)
 	want := flat(g.GNB.Var)
 	for i := range want {
-		closeTo(t, fmt.Sprintf("var[%d]", i), m.nb.variance[i], want[i], goldenTol, 0)
+		closeTo(t, fmt.Sprintf("var[%d]", i), m.fit.(*bayesFit).variance[i], want[i], goldenTol, 0)
 	}
 	jll := make([]float64, 3)
 	for r, x := range g.XRows {
-		m.nb.scores(x, jll)
+		m.fit.(*bayesFit).scores(x, jll)
 		for k := range jll {
 			closeTo(t, fmt.Sprintf("row %d joint log-likelihood %d", r, k), jll[k], g.GNB.JLL[r][k], goldenTol, maxAbs(g.GNB.JLL[r]...))
 		}

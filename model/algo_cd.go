@@ -48,8 +48,13 @@ func (b *builder) coordinateDescent(m *Model) error {
 	for j, i := range in {
 		fit.intercept -= s.Mean[i] * coef[j]
 	}
-	m.lin = fit
+	m.fit = fit
 	return nil
+}
+
+func init() {
+	registerAlgorithm(&algorithm{name: "lasso", order: 6, kind: fitLinear, extra: []paramRule{ruleLambda}, build: (*builder).coordinateDescent})
+	registerAlgorithm(&algorithm{name: "elasticnet", order: 7, kind: fitLinear, extra: []paramRule{ruleLambda, ruleEta}, build: (*builder).coordinateDescent})
 }
 
 // cdSolve minimizes ½wᵀGw − cᵀw + l1‖w‖₁ + ½l2‖w‖². It returns w, the sweeps done, the

@@ -51,7 +51,7 @@ func (b *builder) mlda(m *Model) error {
 		return err
 	}
 	m.classes = cs.names
-	m.disc = fit
+	m.fit = fit
 	return nil
 }
 
@@ -123,7 +123,7 @@ func (b *builder) mqda(m *Model) error {
 		fit.covs = append(fit.covs, cov...)
 	}
 	m.classes = cs.names
-	m.disc = fit
+	m.fit = fit
 	return nil
 }
 
@@ -134,6 +134,87 @@ func newDiscFit(cs *classStats, d int) *discFit {
 		fit.logPrior[k] = math.Log(nk / cs.n)
 	}
 	return fit
+}
+
+// fitDisc tags the fit of mlda and mqda in the binary model format (model_codec.go); never reused.
+const fitDisc byte = 2
+
+func init() {
+	registerAlgorithm(&algorithm{name: "mlda", order: 1, kind: fitDisc, build: (*builder).mlda})
+	registerAlgorithm(&algorithm{name: "mqda", order: 2, kind: fitDisc, build: (*builder).mqda})
+	registerFit(fitDisc, decodeDisc)
+}
+
+func (f *discFit) codecKind() byte { return fitDisc }
+
+// outputs: res (the class), then one posterior probability per class.
+func (f *discFit) outputs(classes []string) []Output { return classOutputs(classes, false) }
+
+// classOutputs are the outputs of a multi-class classifier: res, Prob (the posterior of res)
+// when withProb, then one posterior per class.
+func classOutputs(classes []string, withProb bool) []Output {
+	out := []Output{{"res", OutputClass}}
+	if withProb {
+		out = append(out, Output{"Prob", OutputNumber})
+	}
+	for _, c := range classes {
+		out = append(out, Output{c, OutputNumber})
+	}
+	return out
+}
+
+func (f *discFit) predict(_ *Model, x, out []float64) {
+	s := out[1 : 1+f.k]
+	f.scores(x, s)
+	out[0] = posteriors(s)
+}
+
+func (f *discFit) finite() bool {
+	return allFinite(f.logPrior, f.means, f.center, f.coef, f.icpt, f.linv, f.logDet)
+}
+
+func (f *discFit) fits(m *Model) bool {
+	d, k := len(m.inputs), len(m.classes)
+	ok := f.quadratic == (m.algo == "mqda") && f.d == d && f.k == k && k >= 2 &&
+		len(f.logPrior) == k && len(f.means) == k*d && len(f.counts) == k
+	if ok && f.quadratic {
+		return len(f.linv) == k*d*(d+1)/2 && len(f.logDet) == k && len(f.covs) == k*d*d
+	}
+	return ok && len(f.center) == d && len(f.coef) == k*d && len(f.icpt) == k && len(f.cov) == d*d && len(f.invCenter) == d
+}
+
+func (f *discFit) encode(e *encoder) {
+	e.bool(f.quadratic)
+	e.uvarint(uint64(f.d))
+	e.uvarint(uint64(f.k))
+	for _, v := range [][]float64{f.logPrior, f.means, f.counts, f.center, f.coef, f.icpt, f.cov, f.invCenter, f.linv, f.logDet, f.covs} {
+		e.floats(v)
+	}
+}
+
+func decodeDisc(d *decoder) fitted {
+	f := &discFit{}
+	f.quadratic = d.bool()
+	f.d, f.k = d.count(1), d.count(1)
+	for _, p := range []*[]float64{&f.logPrior, &f.means, &f.counts, &f.center, &f.coef, &f.icpt, &f.cov, &f.invCenter, &f.linv, &f.logDet, &f.covs} {
+		*p = d.floats()
+	}
+	return f
+}
+
+func (f *discFit) describe(_ *Model, mi *ModelInfo) {
+	mi.addParam("classCounts", f.counts...)
+	mi.addParam("priors", exps(f.logPrior)...)
+	mi.addParam("classMeans", f.means...)
+	if f.quadratic {
+		mi.addParam("covariances", f.covs...)
+		mi.addParam("logDetCovariances", f.logDet...)
+		return
+	}
+	mi.addParam("covariance", f.cov...)
+	coef, icpt := f.textbook()
+	mi.addParam("coef", coef...)
+	mi.addParam("intercept", icpt...)
 }
 
 // scores writes the K class scores into s.

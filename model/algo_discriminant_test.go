@@ -70,7 +70,7 @@ func TestLinearDiscGoldenLSQR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &Model{algo: "mlda", disc: fit, classes: cs.names, inputs: irisNames}
+	m := &Model{algo: "mlda", fit: fit, classes: cs.names, inputs: irisNames}
 	m.derive()
 	checkLogPosteriors(t, m, g.XRows, g.LDALSQR.LogPosterior, g.LDASVD.Predict)
 	coef, icpt := fit.textbook()
@@ -103,11 +103,11 @@ func TestMQDAGolden(t *testing.T) {
 	m := mustBuild(t, irisPartition(g).snapshot(), "mqda", MLContext{InputNames: irisNames, TargetNames: []string{"species"}})
 	checkLogPosteriors(t, m, g.XRows, g.QDA.LogPosterior, g.QDA.Predict)
 	for k, want := range g.QDA.LogDet {
-		closeTo(t, fmt.Sprintf("log det Σ_%d", k), m.disc.logDet[k], want, goldenTol, 1)
+		closeTo(t, fmt.Sprintf("log det Σ_%d", k), m.fit.(*discFit).logDet[k], want, goldenTol, 1)
 	}
 	want := flat(flat2(g.QDA.Covariances))
 	for i := range want {
-		closeTo(t, fmt.Sprintf("cov[%d]", i), m.disc.covs[i], want[i], goldenTol, maxAbs(want...))
+		closeTo(t, fmt.Sprintf("cov[%d]", i), m.fit.(*discFit).covs[i], want[i], goldenTol, maxAbs(want...))
 	}
 	// Posteriors are probabilities summing to 1.
 	out := predictOne(m, g.XRows[7])

@@ -71,12 +71,68 @@ func (b *builder) lda(m *Model) error {
 	fit.z1LTz0 = dot(fit.w, fit.mu1) < fit.z0
 	fit.logPriorOdds = math.Log(fit.n1 / fit.n0)
 	m.classes = []string{"0", "1"}
-	m.lda = fit
+	m.fit = fit
 	return nil
 }
 
+// fitLDA tags the fit of lda in the binary model format (model_codec.go); never reused.
+const fitLDA byte = 1
+
+func init() {
+	registerAlgorithm(&algorithm{name: "lda", order: 0, kind: fitLDA, build: (*builder).lda})
+	registerFit(fitLDA, decodeLDA)
+}
+
+func (f *ldaFit) codecKind() byte { return fitLDA }
+
+func (f *ldaFit) outputs([]string) []Output {
+	return []Output{
+		{"res", OutputClass}, {"resZ", OutputNumber}, {"z0", OutputNumber},
+		{"z1LTz0", OutputBool}, {"normZ", OutputNumber}, {"prob", OutputNumber},
+	}
+}
+
+func (f *ldaFit) finite() bool {
+	return allFinite(f.w, f.mid, []float64{f.z0, f.logPriorOdds})
+}
+
+func (f *ldaFit) fits(m *Model) bool {
+	d := len(m.inputs)
+	return len(m.classes) == 2 && len(f.w) == d && len(f.mid) == d && len(f.mu0) == d && len(f.mu1) == d
+}
+
+func (f *ldaFit) encode(e *encoder) {
+	e.floats(f.w)
+	e.floats(f.mid)
+	e.floats(f.mu0)
+	e.floats(f.mu1)
+	e.float(f.n0)
+	e.float(f.n1)
+	e.float(f.z0)
+	e.bool(f.z1LTz0)
+	e.float(f.logPriorOdds)
+}
+
+func decodeLDA(d *decoder) fitted {
+	f := &ldaFit{}
+	f.w, f.mid, f.mu0, f.mu1 = d.floats(), d.floats(), d.floats(), d.floats()
+	f.n0, f.n1, f.z0 = d.float(), d.float(), d.float()
+	f.z1LTz0 = d.bool()
+	f.logPriorOdds = d.float()
+	return f
+}
+
+func (f *ldaFit) describe(_ *Model, mi *ModelInfo) {
+	mi.addParam("w", f.w...)
+	mi.addParam("z0", f.z0)
+	mi.addParam("z1LTz0", boolFloat(f.z1LTz0))
+	mi.addParam("classCounts", f.n0, f.n1)
+	mi.addParam("classMeans", append(append([]float64(nil), f.mu0...), f.mu1...)...)
+	mi.addParam("probIntercept", f.logPriorOdds-f.z0)
+}
+
 // predict writes res, resZ, z0, z1LTz0, normZ, prob.
-func (f *ldaFit) predict(x, out []float64) {
+func (f *ldaFit) predict(_ *Model, x, out []float64) {
 	var resZ, lo float64
 	for j, wj := range f.w {
 		resZ += wj * x[j]

@@ -13,7 +13,7 @@ func TestLDAGoldenBinaryVirginica(t *testing.T) {
 	g := loadIris(t)
 	s := irisCPU(g).snapshot()
 	m := mustBuild(t, s, "lda", MLContext{InputNames: irisNames, TargetNames: []string{"species$virginica"}})
-	f := m.lda
+	f := m.fit.(*ldaFit)
 	want := g.Binary.LSQRCoef[0]
 	for j := range want {
 		closeTo(t, fmt.Sprintf("w[%d]", j), f.w[j], want[j], goldenTol, maxAbs(want...))

@@ -75,8 +75,92 @@ func (b *builder) linear(m *Model) error {
 	}
 	diag, muCmu := covFactors(f, alpha, m.means)
 	fit.table = olsTable(diag, muCmu, fit, mxy, myy, alpha, s.N)
-	m.lin = fit
+	m.fit = fit
 	return nil
+}
+
+// fitLinear tags the fit of mlr, ridge, lasso and elasticnet in the binary model format (model_codec.go); never reused.
+const fitLinear byte = 4
+
+func init() {
+	registerAlgorithm(&algorithm{name: "mlr", order: 4, kind: fitLinear, build: (*builder).linear})
+	registerAlgorithm(&algorithm{name: "ridge", order: 5, kind: fitLinear, extra: []paramRule{ruleAlpha}, build: (*builder).linear})
+	registerFit(fitLinear, decodeLinear)
+}
+
+func (f *linFit) codecKind() byte { return fitLinear }
+
+func (f *linFit) outputs([]string) []Output { return []Output{{"res", OutputNumber}} }
+
+func (f *linFit) finite() bool { return allFinite(f.coef, []float64{f.muY, f.intercept}) }
+
+func (f *linFit) fits(m *Model) bool {
+	d := len(m.inputs)
+	if len(m.classes) != 0 || len(f.coef) != d {
+		return false
+	}
+	t := f.table
+	return t == nil || (len(t.se) == d+1 && len(t.t) == d+1 && len(t.p) == d+1 && len(t.lo) == d+1 && len(t.hi) == d+1)
+}
+
+func (f *linFit) encode(e *encoder) {
+	e.floats(f.coef)
+	e.float(f.muY)
+	e.float(f.intercept)
+	e.varint(int64(f.iter))
+	e.bool(f.table != nil)
+	if t := f.table; t != nil {
+		for _, v := range [][]float64{t.se, t.t, t.p, t.lo, t.hi} {
+			e.floats(v)
+		}
+		st := t.stats
+		e.varint(st.N)
+		for _, v := range []float64{st.DFModel, st.DFResid, st.SSR, st.Sigma2, st.R2, st.AdjR2, st.F, st.FP, st.LogLik, st.AIC, st.BIC} {
+			e.float(v)
+		}
+	}
+}
+
+func decodeLinear(d *decoder) fitted {
+	f := &linFit{}
+	f.coef = d.floats()
+	f.muY, f.intercept = d.float(), d.float()
+	f.iter = int(d.varint())
+	if d.bool() {
+		t := &coefTable{}
+		for _, p := range []*[]float64{&t.se, &t.t, &t.p, &t.lo, &t.hi} {
+			*p = d.floats()
+		}
+		st := &t.stats
+		st.N = d.varint()
+		for _, p := range []*float64{&st.DFModel, &st.DFResid, &st.SSR, &st.Sigma2, &st.R2, &st.AdjR2, &st.F, &st.FP, &st.LogLik, &st.AIC, &st.BIC} {
+			*p = d.float()
+		}
+		f.table = t
+	}
+	return f
+}
+
+func (f *linFit) describe(m *Model, mi *ModelInfo) {
+	mi.addParam("coef", f.coef...)
+	mi.addParam("intercept", f.intercept)
+	if f.iter > 0 {
+		mi.addParam("sweeps", float64(f.iter))
+	}
+	t := f.table
+	if t == nil {
+		return
+	}
+	coefs := append([]float64{f.intercept}, f.coef...)
+	for i, c := range coefs {
+		name := "intercept"
+		if i > 0 {
+			name = m.inputs[i-1]
+		}
+		mi.Coefficients = append(mi.Coefficients, Coefficient{name, c, t.se[i], t.t[i], t.p[i], t.lo[i], t.hi[i]})
+	}
+	st := t.stats
+	mi.Fit = &st
 }
 
 // covFactors returns what the coefficient table needs of C, with Cov(β) = σ²C:
@@ -150,11 +234,12 @@ func olsTable(diag []float64, muCmu float64, fit *linFit, mxy []float64, myy, al
 	return tb
 }
 
-// predict is μ_y + βᵀ(x − μ_x).
-func (f *linFit) predict(x, mux []float64) float64 {
+// predict writes res = μ_y + βᵀ(x − μ_x), μ_x the model's input means.
+func (f *linFit) predict(m *Model, x, out []float64) {
 	acc := f.muY
+	mux := m.means
 	for j, c := range f.coef {
 		acc += c * (x[j] - mux[j])
 	}
-	return acc
+	out[0] = acc
 }

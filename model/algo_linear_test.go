@@ -86,9 +86,9 @@ func checkCoef(t *testing.T, m *Model, coef []float64, intercept float64) {
 	t.Helper()
 	scale := maxAbs(coef...)
 	for j, want := range coef {
-		closeTo(t, fmt.Sprintf("coef[%d]", j), m.lin.coef[j], want, goldenTol, scale)
+		closeTo(t, fmt.Sprintf("coef[%d]", j), m.fit.(*linFit).coef[j], want, goldenTol, scale)
 	}
-	closeTo(t, "intercept", m.lin.intercept, intercept, goldenTol, scale)
+	closeTo(t, "intercept", m.fit.(*linFit).intercept, intercept, goldenTol, scale)
 }
 
 func TestLassoGolden(t *testing.T) {
@@ -97,8 +97,8 @@ func TestLassoGolden(t *testing.T) {
 	m := mustBuild(t, s, "lasso", MLContext{InputNames: diabetesInputs(g), TargetNames: []string{"y"}, Extra: map[string]string{"lambda": "0.1"}})
 	checkCoef(t, m, g.Lasso.Coef, g.Lasso.Intercept)
 	for j, c := range g.Lasso.Coef {
-		if c == 0 && m.lin.coef[j] != 0 {
-			t.Errorf("coef[%d] = %g, want exactly 0", j, m.lin.coef[j])
+		if c == 0 && m.fit.(*linFit).coef[j] != 0 {
+			t.Errorf("coef[%d] = %g, want exactly 0", j, m.fit.(*linFit).coef[j])
 		}
 	}
 }
@@ -121,5 +121,5 @@ func TestElasticNetLimits(t *testing.T) {
 	checkCoef(t, en, g.Lasso.Coef, g.Lasso.Intercept)
 	l2 := mustBuild(t, s, "elasticnet", ctx(map[string]string{"lambda": "0.01", "eta": "0"}))
 	ridge := mustBuild(t, s, "ridge", ctx(map[string]string{"alpha": "4.42"})) // n·λ = 442 · 0.01
-	checkCoef(t, l2, ridge.lin.coef, ridge.lin.intercept)
+	checkCoef(t, l2, ridge.fit.(*linFit).coef, ridge.fit.(*linFit).intercept)
 }

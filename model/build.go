@@ -20,8 +20,9 @@ const MaxModelIDBytes = 256
 // number); nothing is half-built. The snapshot is only read.
 func Build(s *Snapshot, algo, modelID string, ctx MLContext) (*Model, error) {
 	start := time.Now()
-	if _, ok := algoParams[algo]; !ok {
-		return nil, errorf("unknown algorithm %s (known: %s)", quote(algo), knownAlgos)
+	a := algorithms[algo]
+	if a == nil {
+		return nil, errorf("unknown algorithm %s (known: %s)", quote(algo), knownAlgos())
 	}
 	if modelID == "" {
 		return nil, errorf("model id is empty")
@@ -42,21 +43,7 @@ func Build(s *Snapshot, algo, modelID string, ctx MLContext) (*Model, error) {
 		return nil, err
 	}
 	m := b.newModel(modelID)
-	switch algo {
-	case "lda":
-		err = b.lda(m)
-	case "mlda":
-		err = b.mlda(m)
-	case "mqda":
-		err = b.mqda(m)
-	case "bayes":
-		err = b.bayes(m)
-	case "mlr", "ridge":
-		err = b.linear(m)
-	case "lasso", "elasticnet":
-		err = b.coordinateDescent(m)
-	}
-	if err != nil {
+	if err := a.build(b, m); err != nil {
 		return nil, err
 	}
 	if !m.finite() {

@@ -42,24 +42,12 @@ var (
 	ruleEta     = paramRule{"eta", 0.5, func(v float64) bool { return v >= 0 && v <= 1 }, "a number in [0, 1]", func(p *buildParams) *float64 { return &p.eta }}
 )
 
-// algoParams lists the keys each algorithm accepts besides the common ones.
-var algoParams = map[string][]paramRule{
-	"lda":        nil,
-	"mlda":       nil,
-	"mqda":       nil,
-	"bayes":      nil,
-	"mlr":        nil,
-	"ridge":      {ruleAlpha},
-	"lasso":      {ruleLambda},
-	"elasticnet": {ruleLambda, ruleEta},
-}
-
-// knownAlgos is the list for error messages.
-const knownAlgos = "lda, mlda, mqda, bayes, mlr, ridge, lasso, elasticnet"
-
 func parseParams(algo string, extra map[string]string) (buildParams, error) {
 	p := buildParams{eta: 1}
-	rules := append([]paramRule{ruleRcond, ruleLaplace}, algoParams[algo]...)
+	rules := []paramRule{ruleRcond, ruleLaplace}
+	if a := algorithms[algo]; a != nil {
+		rules = append(rules, a.extra...)
+	}
 	for _, r := range rules {
 		*r.dst(&p) = r.def
 	}

@@ -26,10 +26,7 @@ type Model struct {
 	inM   []float64 // input co-moments at build time, d×d (regression imputation)
 	tol   float64   // sml_rcond_tolerance of the build (imputation)
 
-	lda  *ldaFit
-	disc *discFit // mlda, mqda
-	nb   *bayesFit
-	lin  *linFit // mlr, ridge, lasso, elasticnet
+	fit fitted // the algorithm's parameters (algorithm.go)
 
 	// Derived on construction (Build, UnmarshalModel).
 	outputs []Output
@@ -89,48 +86,12 @@ func (m *Model) derive() {
 	for j, name := range m.inputs {
 		m.pos[name] = j
 	}
-	m.outputs = nil
-	switch m.algo {
-	case "lda":
-		m.outputs = []Output{
-			{"res", OutputClass}, {"resZ", OutputNumber}, {"z0", OutputNumber},
-			{"z1LTz0", OutputBool}, {"normZ", OutputNumber}, {"prob", OutputNumber},
-		}
-	case "mlda", "mqda":
-		m.outputs = append(m.outputs, Output{"res", OutputClass})
-		for _, c := range m.classes {
-			m.outputs = append(m.outputs, Output{c, OutputNumber})
-		}
-	case "bayes":
-		m.outputs = append(m.outputs, Output{"res", OutputClass}, Output{"Prob", OutputNumber})
-		for _, c := range m.classes {
-			m.outputs = append(m.outputs, Output{c, OutputNumber})
-		}
-	default:
-		m.outputs = []Output{{"res", OutputNumber}}
-	}
+	m.outputs = m.fit.outputs(m.classes)
 }
 
 // finite reports whether every parameter Predict uses is finite.
 func (m *Model) finite() bool {
-	if !allFinite(m.means, m.inM) {
-		return false
-	}
-	switch {
-	case m.lda != nil:
-		f := m.lda
-		return allFinite(f.w, f.mid, []float64{f.z0, f.logPriorOdds})
-	case m.disc != nil:
-		f := m.disc
-		return allFinite(f.logPrior, f.means, f.center, f.coef, f.icpt, f.linv, f.logDet)
-	case m.nb != nil:
-		f := m.nb
-		return allFinite(f.cst, f.mean, f.halfPrec, f.dlog)
-	case m.lin != nil:
-		f := m.lin
-		return allFinite(f.coef, []float64{f.muY, f.intercept})
-	}
-	return false
+	return m.fit != nil && allFinite(m.means, m.inM) && m.fit.finite()
 }
 
 // InputPos returns the model position of the input called name, if it is one. It

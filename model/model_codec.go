@@ -15,7 +15,8 @@ import (
 //	inputs []string  inputIdx []int  targets []string  targetIdx []int  classes []string
 //	params: uvarint count, then name []float64 each
 //	means []float64  inM []float64  tol float64
-//	fit kind byte (1 lda, 2 mlda/mqda, 3 bayes, 4 linear) and its fields (see encodeFit)
+//	fit kind byte (1 lda, 2 mlda/mqda, 3 bayes, 4 linear: each fit's file names its tag)
+//	and its fields (the fit's encode)
 //
 // Decoding checks every length against the remaining input before allocating and every
 // dimension against the inputs and classes, so a corrupt or hostile blob is an error, never a
@@ -23,13 +24,6 @@ import (
 const (
 	codecMagic   = "SYMSCORE-MODEL"
 	codecVersion = 1
-)
-
-const (
-	fitLDA byte = 1 + iota
-	fitDisc
-	fitBayes
-	fitLinear
 )
 
 // MarshalBinary encodes the model (encoding.BinaryMarshaler).
@@ -55,62 +49,11 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	e.floats(m.means)
 	e.floats(m.inM)
 	e.float(m.tol)
-	switch {
-	case m.lda != nil:
-		f := m.lda
-		e.b = append(e.b, fitLDA)
-		e.floats(f.w)
-		e.floats(f.mid)
-		e.floats(f.mu0)
-		e.floats(f.mu1)
-		e.float(f.n0)
-		e.float(f.n1)
-		e.float(f.z0)
-		e.bool(f.z1LTz0)
-		e.float(f.logPriorOdds)
-	case m.disc != nil:
-		f := m.disc
-		e.b = append(e.b, fitDisc)
-		e.bool(f.quadratic)
-		e.uvarint(uint64(f.d))
-		e.uvarint(uint64(f.k))
-		for _, v := range [][]float64{f.logPrior, f.means, f.counts, f.center, f.coef, f.icpt, f.cov, f.invCenter, f.linv, f.logDet, f.covs} {
-			e.floats(v)
-		}
-	case m.nb != nil:
-		f := m.nb
-		e.b = append(e.b, fitBayes)
-		e.uvarint(uint64(f.d))
-		e.uvarint(uint64(f.k))
-		e.uvarint(uint64(len(f.gauss)))
-		for _, g := range f.gauss {
-			e.bool(g)
-		}
-		for _, v := range [][]float64{f.cst, f.mean, f.halfPrec, f.dlog, f.variance, f.counts} {
-			e.floats(v)
-		}
-		e.float(f.epsilon)
-	case m.lin != nil:
-		f := m.lin
-		e.b = append(e.b, fitLinear)
-		e.floats(f.coef)
-		e.float(f.muY)
-		e.float(f.intercept)
-		e.varint(int64(f.iter))
-		e.bool(f.table != nil)
-		if t := f.table; t != nil {
-			for _, v := range [][]float64{t.se, t.t, t.p, t.lo, t.hi} {
-				e.floats(v)
-			}
-			st := t.stats
-			e.varint(st.N)
-			for _, v := range []float64{st.DFModel, st.DFResid, st.SSR, st.Sigma2, st.R2, st.AdjR2, st.F, st.FP, st.LogLik, st.AIC, st.BIC} {
-				e.float(v)
-			}
-		}
-	default:
+	if m.fit == nil {
 		return nil, errorf("model %s has no fitted parameters", quote(m.id))
 	}
+	e.b = append(e.b, m.fit.codecKind())
+	m.fit.encode(e)
 	return e.b, nil
 }
 
@@ -141,57 +84,11 @@ func UnmarshalModel(b []byte) (*Model, error) {
 	m.means = d.floats()
 	m.inM = d.floats()
 	m.tol = d.float()
-	switch d.byte() {
-	case fitLDA:
-		f := &ldaFit{}
-		f.w, f.mid, f.mu0, f.mu1 = d.floats(), d.floats(), d.floats(), d.floats()
-		f.n0, f.n1, f.z0 = d.float(), d.float(), d.float()
-		f.z1LTz0 = d.bool()
-		f.logPriorOdds = d.float()
-		m.lda = f
-	case fitDisc:
-		f := &discFit{}
-		f.quadratic = d.bool()
-		f.d, f.k = d.count(1), d.count(1)
-		for _, p := range []*[]float64{&f.logPrior, &f.means, &f.counts, &f.center, &f.coef, &f.icpt, &f.cov, &f.invCenter, &f.linv, &f.logDet, &f.covs} {
-			*p = d.floats()
-		}
-		m.disc = f
-	case fitBayes:
-		f := &bayesFit{}
-		f.d, f.k = d.count(1), d.count(1)
-		n := d.count(1)
-		f.gauss = make([]bool, 0, n)
-		for i := 0; i < n; i++ {
-			f.gauss = append(f.gauss, d.bool())
-		}
-		for _, p := range []*[]float64{&f.cst, &f.mean, &f.halfPrec, &f.dlog, &f.variance, &f.counts} {
-			*p = d.floats()
-		}
-		f.epsilon = d.float()
-		m.nb = f
-	case fitLinear:
-		f := &linFit{}
-		f.coef = d.floats()
-		f.muY, f.intercept = d.float(), d.float()
-		f.iter = int(d.varint())
-		if d.bool() {
-			t := &coefTable{}
-			for _, p := range []*[]float64{&t.se, &t.t, &t.p, &t.lo, &t.hi} {
-				*p = d.floats()
-			}
-			st := &t.stats
-			st.N = d.varint()
-			for _, p := range []*float64{&st.DFModel, &st.DFResid, &st.SSR, &st.Sigma2, &st.R2, &st.AdjR2, &st.F, &st.FP, &st.LogLik, &st.AIC, &st.BIC} {
-				*p = d.float()
-			}
-			f.table = t
-		}
-		m.lin = f
-	default:
-		if d.err == nil {
-			return nil, errorf("model blob: unknown fit kind")
-		}
+	kind := d.byte()
+	if decode := fitDecoders[kind]; decode != nil {
+		m.fit = decode(d)
+	} else if d.err == nil {
+		return nil, errorf("model blob: unknown fit kind")
 	}
 	if d.err != nil {
 		return nil, d.err
@@ -220,43 +117,13 @@ func (m *Model) validate() error {
 		}
 		seen[n] = true
 	}
-	if _, ok := algoParams[m.algo]; !ok || m.id == "" {
+	a := algorithms[m.algo]
+	if a == nil || m.id == "" {
 		return bad("algorithm or id")
 	}
-	k := len(m.classes)
-	ok := false
-	switch m.algo {
-	case "lda":
-		f := m.lda
-		ok = f != nil && k == 2 && len(f.w) == d && len(f.mid) == d && len(f.mu0) == d && len(f.mu1) == d
-	case "mlda", "mqda":
-		f := m.disc
-		ok = f != nil && f.quadratic == (m.algo == "mqda") && f.d == d && f.k == k && k >= 2 &&
-			len(f.logPrior) == k && len(f.means) == k*d && len(f.counts) == k
-		if ok && f.quadratic {
-			ok = len(f.linv) == k*d*(d+1)/2 && len(f.logDet) == k && len(f.covs) == k*d*d
-		} else if ok {
-			ok = len(f.center) == d && len(f.coef) == k*d && len(f.icpt) == k && len(f.cov) == d*d && len(f.invCenter) == d
-		}
-	case "bayes":
-		f := m.nb
-		ok = f != nil && f.d == d && f.k == k && k >= 2 && len(f.gauss) == d && len(f.cst) == k &&
-			len(f.mean) == k*d && len(f.halfPrec) == k*d && len(f.dlog) == k*d && len(f.variance) == k*d && len(f.counts) == k
-	default:
-		f := m.lin
-		ok = f != nil && k == 0 && len(f.coef) == d
-		if ok && f.table != nil {
-			t := f.table
-			ok = len(t.se) == d+1 && len(t.t) == d+1 && len(t.p) == d+1 && len(t.lo) == d+1 && len(t.hi) == d+1
-		}
-	}
-	n := 0
-	for _, p := range []bool{m.lda != nil, m.disc != nil, m.nb != nil, m.lin != nil} {
-		if p {
-			n++
-		}
-	}
-	if !ok || n != 1 {
+	// The fit must be the kind its algorithm builds (a decoded lda blob with a linear fit is
+	// corrupt, even when the dimensions would fit).
+	if m.fit == nil || m.fit.codecKind() != a.kind || !m.fit.fits(m) {
 		return bad("fitted parameters")
 	}
 	if !m.finite() {

@@ -62,60 +62,14 @@ func (m *Model) Info() ModelInfo {
 	for _, p := range m.params {
 		mi.Params = append(mi.Params, Param{p.Name, append([]float64(nil), p.Values...)})
 	}
-	add := func(name string, v ...float64) {
-		mi.Params = append(mi.Params, Param{name, append([]float64(nil), v...)})
-	}
-	add("inputMeans", m.means...)
-	switch {
-	case m.lda != nil:
-		f := m.lda
-		add("w", f.w...)
-		add("z0", f.z0)
-		add("z1LTz0", boolFloat(f.z1LTz0))
-		add("classCounts", f.n0, f.n1)
-		add("classMeans", append(append([]float64(nil), f.mu0...), f.mu1...)...)
-		add("probIntercept", f.logPriorOdds-f.z0)
-	case m.disc != nil:
-		f := m.disc
-		add("classCounts", f.counts...)
-		add("priors", exps(f.logPrior)...)
-		add("classMeans", f.means...)
-		if f.quadratic {
-			add("covariances", f.covs...)
-			add("logDetCovariances", f.logDet...)
-		} else {
-			add("covariance", f.cov...)
-			coef, icpt := f.textbook()
-			add("coef", coef...)
-			add("intercept", icpt...)
-		}
-	case m.nb != nil:
-		f := m.nb
-		add("classCounts", f.counts...)
-		add("classMeans", f.mean...)
-		add("classVarianceOrProbability", f.variance...)
-		add("epsilon", f.epsilon)
-	case m.lin != nil:
-		f := m.lin
-		add("coef", f.coef...)
-		add("intercept", f.intercept)
-		if f.iter > 0 {
-			add("sweeps", float64(f.iter))
-		}
-		if t := f.table; t != nil {
-			coefs := append([]float64{f.intercept}, f.coef...)
-			for i, c := range coefs {
-				name := "intercept"
-				if i > 0 {
-					name = m.inputs[i-1]
-				}
-				mi.Coefficients = append(mi.Coefficients, Coefficient{name, c, t.se[i], t.t[i], t.p[i], t.lo[i], t.hi[i]})
-			}
-			st := t.stats
-			mi.Fit = &st
-		}
-	}
+	mi.addParam("inputMeans", m.means...)
+	m.fit.describe(m, &mi)
 	return mi
+}
+
+// addParam appends a fitted parameter, copying v.
+func (mi *ModelInfo) addParam(name string, v ...float64) {
+	mi.Params = append(mi.Params, Param{name, append([]float64(nil), v...)})
 }
 
 // textbook returns mlda's discriminant in raw coordinates, as scikit-learn's lsqr/eigen

@@ -10,39 +10,17 @@ package model
 func (m *Model) Predict(x []float64, out []float64) {
 	_ = x[len(m.inputs)-1]
 	_ = out[len(m.outputs)-1]
-	switch {
-	case m.lda != nil:
-		m.lda.predict(x, out)
-	case m.disc != nil:
-		s := out[1 : 1+m.disc.k]
-		m.disc.scores(x, s)
-		out[0] = posteriors(s)
-	case m.nb != nil:
-		s := out[2 : 2+m.nb.k]
-		m.nb.scores(x, s)
-		res := posteriors(s)
-		out[0] = res
-		if res == res {
-			out[1] = s[int(res)]
-		} else {
-			out[1] = res
-		}
-	case m.lin != nil:
-		out[0] = m.lin.predict(x, m.means)
-	}
+	m.fit.predict(m, x, out)
 }
 
 // logPosteriors writes the log posterior of each class into dst (classifiers with more than
 // lda's two fixed classes); used to compare with references in log space.
 func (m *Model) logPosteriors(x, dst []float64) {
-	switch {
-	case m.disc != nil:
-		m.disc.scores(x, dst)
-	case m.nb != nil:
-		m.nb.scores(x, dst)
-	default:
+	cs, ok := m.fit.(classScorer)
+	if !ok {
 		panic("model: logPosteriors on a model without class scores")
 	}
+	cs.scores(x, dst)
 	best := dst[0]
 	for _, v := range dst {
 		if v > best {

@@ -11,19 +11,6 @@ import (
 	"github.com/symscore/symscore/protocol"
 )
 
-// buildAlgos are the algorithms of model.Build (STATISTICS.md section 3), checked before a
-// job starts; rest_build_test.go pins the list against the model package.
-var buildAlgos = []string{"lda", "mlda", "mqda", "bayes", "mlr", "ridge", "lasso", "elasticnet"}
-
-func knownAlgo(algo string) bool {
-	for _, a := range buildAlgos {
-		if a == algo {
-			return true
-		}
-	}
-	return false
-}
-
 // build starts a build job: POST /projects/{pid}/build?algo=&modelid=, body an MLContext.
 // What can be checked without building is checked here and refused at once (400): algo
 // known, modelid present (at most model.MaxModelIDBytes, UTF-8), the MLContext parses, the
@@ -35,9 +22,9 @@ func (a *restAPI) build(c *restCall) protocol.Status {
 	algo, modelID := c.query.Get("algo"), c.query.Get("modelid")
 	switch {
 	case algo == "":
-		return c.failf(protocol.StatusBadRequest, `missing query parameter "algo" (%s)`, strings.Join(buildAlgos, ", "))
-	case !knownAlgo(algo):
-		return c.failf(protocol.StatusBadRequest, "unknown algorithm %s (known: %s)", quoteInput(algo), strings.Join(buildAlgos, ", "))
+		return c.failf(protocol.StatusBadRequest, `missing query parameter "algo" (%s)`, strings.Join(model.Algorithms(), ", "))
+	case !model.KnownAlgorithm(algo):
+		return c.failf(protocol.StatusBadRequest, "unknown algorithm %s (known: %s)", quoteInput(algo), strings.Join(model.Algorithms(), ", "))
 	case modelID == "":
 		return c.failf(protocol.StatusBadRequest, `missing query parameter "modelid", the id of the model to build`)
 	case len(modelID) > model.MaxModelIDBytes:

@@ -9,26 +9,8 @@ import (
 	"time"
 
 	"github.com/symscore/symscore/config"
-	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
 )
-
-// TestBuildAlgosPinned: the algorithms checked before a job starts are exactly those
-// model.Build knows.
-func TestBuildAlgosPinned(t *testing.T) {
-	_, err := model.Build(&model.Snapshot{}, "no-such-algo", "m", model.MLContext{})
-	if err == nil {
-		t.Fatal("unknown algorithm built")
-	}
-	_, known, ok := strings.Cut(err.Error(), "(known: ")
-	known, _, ok2 := strings.Cut(known, ")")
-	if !ok || !ok2 {
-		t.Fatalf("cannot read the known algorithms from %q", err)
-	}
-	if got := strings.Join(buildAlgos, ", "); got != known {
-		t.Fatalf("buildAlgos %q, model.Build knows %q", got, known)
-	}
-}
 
 // TestRESTBuildFailure: a build refused by the model (singular inputs, a bad parameter,
 // a bad attribute) is accepted, then reported through its job with the reason; the

@@ -5,6 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
 )
 
@@ -33,8 +34,8 @@ func newRESTMetrics(sm *serviceMetrics) restMetrics {
 		}
 		m.latency[op] = sm.latency.WithLabelValues("rest_" + name)
 	}
-	m.builds = make(map[string][2]prometheus.Counter, len(buildAlgos))
-	for _, algo := range buildAlgos {
+	m.builds = make(map[string][2]prometheus.Counter, 8)
+	for _, algo := range model.Algorithms() {
 		m.builds[algo] = [2]prometheus.Counter{
 			sm.builds.WithLabelValues(algo, "ok"),
 			sm.builds.WithLabelValues(algo, "failed"),

@@ -51,9 +51,8 @@ type worker struct {
 
 	// predict: a plan for requests without a session (REST), the inputs of one row, which
 	// inputs the row lacks, and the outputs.
-	pl      predictPlan
-	x, out  []float64
-	missing []bool
+	pl  predictPlan
+	out []float64
 }
 
 // newService opens the store (recovering it from cfg.DataDir) and prepares verification.
