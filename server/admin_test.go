@@ -1,9 +1,8 @@
-package server
+package server_test
 
 import (
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -20,32 +19,6 @@ func get(t *testing.T, url string) (int, string) {
 		t.Fatal(err)
 	}
 	return resp.StatusCode, string(body)
-}
-
-func TestReadyzOnlyWhileReady(t *testing.T) {
-	s, err := New(testConfig(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := s.adminHandler()
-	readyz := func() int {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
-		return rec.Code
-	}
-	if code := readyz(); code != http.StatusServiceUnavailable {
-		t.Errorf("before Start: /readyz %d, want 503", code)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	if code := readyz(); code != http.StatusOK {
-		t.Errorf("after Start: /readyz %d, want 200", code)
-	}
-	shutdown(t, s)
-	if code := readyz(); code != http.StatusServiceUnavailable {
-		t.Errorf("after Shutdown: /readyz %d, want 503", code)
-	}
 }
 
 func TestAdminEndpoints(t *testing.T) {

@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"net/http"
@@ -7,6 +7,13 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"github.com/symscore/symscore/internal/admit"
+	"github.com/symscore/symscore/internal/testenv"
+	"github.com/symscore/symscore/internal/testkit"
+	"github.com/symscore/symscore/internal/testkit/rawws"
+	"github.com/symscore/symscore/internal/wsframe"
+	"github.com/symscore/symscore/server"
 )
 
 // TestUnverifiedBytesBudget: bytes held before a signature can be checked are bounded over
@@ -14,38 +21,39 @@ import (
 // is refused with close 1013, a REST body with 503; an authenticated session's messages,
 // and everything after the budget is released, are served.
 func TestUnverifiedBytesBudget(t *testing.T) {
-	cfg := symConfig()
+	cfg := testkit.Config()
 	cfg.Limits.MaxUnverifiedBytes = 256 << 10
-	s := startWSServer(t, cfg, nil)
-	must(t, s.svc.store.Create("c1", "p", "", nil))
+	budget := admit.NewBudget(cfg.Limits.MaxUnverifiedBytes)
+	s := start(t, cfg, &server.Hooks{Unverified: budget})
+	rest1(s).Create("p")
 	big := `{"attributeNames":["x"],"attributeTypes":["C"],"data":[` + strings.Repeat(`["1"],`, 100000) + `["1"]]}` // ~600 KB
 
 	// An unauthenticated first message larger than the budget: refused unread.
-	c := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
-	c.signed(big, "p")
-	c.expectClose(statusTryAgainLater)
-	if n := metricValue(t, s, "symscore_refusals_total", "limit=max_unverified_bytes"); n != 1 {
+	c := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
+	c.Signed(big, "p")
+	c.ExpectClose(wsframe.StatusTryAgainLater)
+	if n := s.Metric("symscore_refusals_total", "limit=max_unverified_bytes"); n != 1 {
 		t.Fatalf("refusals %v", n)
 	}
 	// Authenticated first with a small message, the same large payload is served.
-	c = dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
-	c.signed(`{"attributeNames":["x"],"attributeTypes":["C"],"data":[["1"]]}`, "p")
-	c.expect("OK")
-	c.bare(big)
-	c.expect("OK")
+	c = s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
+	c.Signed(`{"attributeNames":["x"],"attributeTypes":["C"],"data":[["1"]]}`, "p")
+	c.Expect("OK")
+	c.Bare(big)
+	c.Expect("OK")
 
 	// REST: signed headers pass the early check; a body past the budget is refused.
-	rc := newRESTClient(t, s, "c1", secretC1)
-	rc.do(http.MethodPost, "/projects/p/learn", "", []byte(big)).expect(t, http.StatusServiceUnavailable, "limits.max_unverified_bytes")
-	rc2 := newRESTClient(t, s, "c1", secretC1)
-	rc2.do(http.MethodPost, "/projects/p/learn", "", []byte(`{"attributeNames":["x"],"attributeTypes":["C"],"data":[["2"]]}`)).expect(t, http.StatusOK, "OK")
-	if used := listenerOf(t, s).unverified.used.Load(); used != 0 {
+	rc := s.REST("c1", testenv.Secret1)
+	rc.Do(http.MethodPost, "/projects/p/learn", "", []byte(big)).Expect(t, http.StatusServiceUnavailable, "limits.max_unverified_bytes")
+	rc2 := s.REST("c1", testenv.Secret1)
+	rc2.Do(http.MethodPost, "/projects/p/learn", "", []byte(`{"attributeNames":["x"],"attributeTypes":["C"],"data":[["2"]]}`)).Expect(t, http.StatusOK, "OK")
+	if used := budget.Used(); used != 0 {
 		t.Fatalf("%d bytes still charged after every request ended", used)
 	}
 	// Without signed headers nothing of a body is read at all.
-	nc := dial(t, s)
-	nc.writeRaw([]byte("POST /symetry/rest/c1/projects/p/learn HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n"))
-	resp := nc.readResponse()
+	nc := s.Dial()
+	nc.WriteRaw([]byte("POST /symetry/rest/c1/projects/p/learn HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n"))
+	resp := nc.ReadResponse()
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("unsigned body: HTTP %d", resp.StatusCode)
 	}
@@ -55,16 +63,17 @@ func TestUnverifiedBytesBudget(t *testing.T) {
 // within limits.idle_timeout of its first frame, pings between its fragments or not; its
 // share of the budget is then released.
 func TestUnverifiedMessageDeadline(t *testing.T) {
-	cfg := symConfig()
+	cfg := testkit.Config()
 	cfg.Limits.IdleTimeout = 400 * time.Millisecond
-	s := startWSServer(t, cfg, nil)
-	c := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
-	c.send(frame{op: ws.OpText, fin: false, payload: []byte(strings.Repeat("x", 100<<10))})
+	budget := admit.NewBudget(256 << 20)
+	s := start(t, cfg, &server.Hooks{Unverified: budget})
+	c := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
+	c.Send(rawws.Frame{Op: ws.OpText, Fin: false, Payload: []byte(strings.Repeat("x", 100<<10))})
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		// Keep pinging: every frame, but not the message, is on time.
-		c.send(frame{op: ws.OpPing, fin: true, payload: []byte("p")})
-		h, _, err := c.readFrame()
+		c.Send(rawws.Frame{Op: ws.OpPing, Fin: true, Payload: []byte("p")})
+		h, _, err := c.ReadFrame()
 		if err != nil {
 			t.Fatalf("read: %v", err)
 		}
@@ -76,5 +85,5 @@ func TestUnverifiedMessageDeadline(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond) // a client pinging every 50 ms
 	}
-	eventually(t, "the budget released", func() bool { return listenerOf(t, s).unverified.used.Load() == 0 })
+	testenv.Eventually(t, "the budget released", func() bool { return budget.Used() == 0 })
 }

@@ -6,6 +6,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/symscore/symscore/internal/restapi"
+	"github.com/symscore/symscore/internal/wsconn"
 )
 
 // The main listener routes a connection by its first request line only. A client may send
@@ -19,7 +22,7 @@ import (
 // isUpgradeRequest reports whether r is a WebSocket upgrade on a /symetry/ws/ path: GET,
 // and an Upgrade header naming websocket.
 func isUpgradeRequest(r *http.Request) bool {
-	if r.Method != http.MethodGet || !strings.HasPrefix(requestPath(r), wsPathPrefix) {
+	if r.Method != http.MethodGet || !strings.HasPrefix(restapi.RequestPath(r), wsconn.PathPrefix) {
 		return false
 	}
 	for _, v := range r.Header.Values("Upgrade") {
@@ -32,10 +35,14 @@ func isUpgradeRequest(r *http.Request) bool {
 	return false
 }
 
-// handBackUpgrade hijacks the connection of r, an upgrade request (isUpgradeRequest), and
-// serves it as a WebSocket connection in a tracked goroutine. It reports false when the
-// connection cannot be hijacked; the request is then answered as any other.
+// handBackUpgrade hijacks the connection of r when it is an upgrade request
+// (isUpgradeRequest), and serves it as a WebSocket connection in a tracked goroutine. It
+// reports false when r is not one or its connection cannot be hijacked; the request is then
+// answered as any other.
 func (l *mainListener) handBackUpgrade(w http.ResponseWriter, r *http.Request) bool {
+	if !isUpgradeRequest(r) {
+		return false
+	}
 	hj, ok := w.(http.Hijacker)
 	if !ok {
 		return false
@@ -64,11 +71,11 @@ func (l *mainListener) handBackUpgrade(w http.ResponseWriter, r *http.Request) b
 	buffered, _ := brw.Reader.Peek(brw.Reader.Buffered())
 	head = append(head, buffered...)
 	conn := &rehandoffConn{Conn: hc.Conn, pre: head, rest: hc}
-	l.s.goroutine(func() {
-		rd := &connReader{}
-		rd.init(conn)
-		conn.SetDeadline(time.Now().Add(l.limits.HandshakeTimeout))
-		l.upgradeWS(conn, rd, hc.over)
+	l.spawn(func() {
+		rd := &wsconn.Reader{}
+		rd.Init(conn)
+		conn.SetDeadline(time.Now().Add(l.handshakeTimeout))
+		l.ws.Serve(conn, rd, hc.over)
 	})
 	return true
 }

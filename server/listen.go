@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"sync"
@@ -12,106 +13,60 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/symscore/symscore/config"
+	"github.com/symscore/symscore/internal/metrics"
+	"github.com/symscore/symscore/internal/wsconn"
 )
 
 const (
 	// overLimitSlack is how many connections past limits.max_connections are still read
 	// and answered 503; beyond that, new connections are closed at once, unanswered.
 	overLimitSlack = 256
-	// inflightWait is how long a connection waits for a slot when the server is at
-	// limits.max_inflight before its message is refused (wsSession.refuse).
-	inflightWait = 2 * time.Second
-	// closeLinger is how long a connection that sent a close frame waits for the client's
-	// before it closes TCP.
-	closeLinger = time.Second
 	// maxAcceptDelay bounds the back-off after a failed Accept.
 	maxAcceptDelay = time.Second
 )
 
-// mainListener is the state of the main listener: WebSocket routes, the REST server, the
-// limits shared by all connections, and the open WebSocket connections (for shutdown).
+// aLongTimeAgo is a deadline in the past: it wakes a blocked read at once.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// mainListener accepts the connections of the main listener and routes each by its
+// request line: WebSocket upgrades to the WebSocket server (package wsconn), everything
+// else to the REST server (through an in-memory listener, handoff.go). It is the
+// wsconn.Tracker of the WebSocket connections: it counts every connection under
+// limits.max_connections and stops them at shutdown.
 type mainListener struct {
-	s      *Server
-	ln     net.Listener
-	limits config.Limits // defaults applied
-	routes map[string]*wsRoute
-	hooks  *connHooks
-
-	rest   *http.Server
-	restLn *memListener
-
-	inflight   chan struct{} // semaphore of limits.max_inflight
-	unverified *byteBudget   // limits.max_unverified_bytes, shared by WebSocket and REST
-	metrics    *wsMetrics
-	refused    map[string]prometheus.Counter // Metrics.Refusals by limit, resolved once
+	ln               net.Listener
+	ws               *wsconn.Server // set once by serveMain, before the first Accept
+	rest             *http.Server
+	restLn           *memListener
+	wrap             func(net.Conn) net.Conn // nil: none
+	maxConns         int64
+	handshakeTimeout time.Duration
+	log              *slog.Logger
+	spawn            func(func())
+	openGauge        prometheus.Gauge
+	refused          struct{ connections, handshakeTimeout prometheus.Counter }
 
 	open     atomic.Int64 // client connections in any phase (handshake, WebSocket, REST)
 	stopping atomic.Bool
 	stop     chan struct{} // closed when shutdown begins
 
 	mu      sync.Mutex // guards conns, allDone
-	conns   map[*wsConn]struct{}
+	conns   map[*wsconn.Conn]struct{}
 	allDone chan struct{} // made by shutdown; closed once conns is empty
 }
 
-// wsRoute is a registered WebSocket path.
-type wsRoute struct {
-	path                   string
-	ep                     wsEndpoint
-	frames, messages, sent prometheus.Counter
-}
-
-// serveMain accepts connections on the main listener until it is closed. Each connection is
-// read up to its request line: GET requests on a /symetry/ws/ path are upgraded to
-// WebSocket (upgradeWS) and served by the connection loop (wsConn.serve); everything else is
-// handed to the REST server (s.restHandler) with the bytes already read.
-func (s *Server) serveMain(ln net.Listener) {
-	l := newMainListener(s, ln)
-	s.onShutdown(l.shutdown)
-	s.goroutine(l.serveREST)
-	l.acceptLoop()
-}
-
-func newMainListener(s *Server, ln net.Listener) *mainListener {
-	cfg := s.cfg
-	cfg.ApplyDefaults()
+func newMainListener(ln net.Listener, m *metrics.Set, log *slog.Logger, spawn func(func())) *mainListener {
 	l := &mainListener{
-		s:          s,
-		ln:         ln,
-		limits:     cfg.Limits,
-		routes:     make(map[string]*wsRoute),
-		hooks:      hooksFor(s),
-		inflight:   make(chan struct{}, cfg.Limits.MaxInflight),
-		unverified: &byteBudget{limit: cfg.Limits.MaxUnverifiedBytes},
-		metrics:    newWSMetrics(s.metrics),
-		refused:    make(map[string]prometheus.Counter),
-		stop:       make(chan struct{}),
-		conns:      make(map[*wsConn]struct{}),
+		ln:        ln,
+		log:       log,
+		spawn:     spawn,
+		openGauge: m.OpenConnections,
+		stop:      make(chan struct{}),
+		conns:     make(map[*wsconn.Conn]struct{}),
+		restLn:    newMemListener(ln.Addr()),
 	}
-	for _, name := range []string{limitMaxConnections, limitMaxFrameBytes, limitMaxMessageBytes,
-		limitMaxInflight, limitOutboundQueue, limitHandshakeTimeout, limitHandshakeBytes, limitUnverifiedBytes, limitWriteTimeout} {
-		l.refused[name] = s.metrics.Refusals.WithLabelValues(name)
-	}
-	eps := s.wsEndpoints()
-	if cfg.Testing.EchoEndpoint {
-		eps[echoPath] = echoEndpoint{}
-	}
-	for path, ep := range l.hooks.endpoints {
-		eps[path] = ep
-	}
-	for path, ep := range eps {
-		l.routes[path] = &wsRoute{
-			path:     path,
-			ep:       ep,
-			frames:   l.metrics.framesReceived.WithLabelValues(path),
-			messages: l.metrics.messagesReceived.WithLabelValues(path),
-			sent:     l.metrics.messagesSent.WithLabelValues(path),
-		}
-	}
-	l.restLn = newMemListener(ln.Addr())
-	l.rest = l.newRESTServer()
-	l.hooks.listener.Store(l)
+	l.refused.connections = m.Refusal(metrics.LimitMaxConnections)
+	l.refused.handshakeTimeout = m.Refusal(metrics.LimitHandshakeTimeout)
 	return l
 }
 
@@ -130,7 +85,7 @@ func (l *mainListener) acceptLoop() {
 				return
 			}
 			delay = min(max(2*delay, 5*time.Millisecond), maxAcceptDelay)
-			l.s.log.Warn("accept failed; retrying", "err", err, "delay", delay)
+			l.log.Warn("accept failed; retrying", "err", err, "delay", delay)
 			t := time.NewTimer(delay)
 			select {
 			case <-t.C:
@@ -142,67 +97,64 @@ func (l *mainListener) acceptLoop() {
 		}
 		delay = 0
 		n := l.open.Add(1)
-		limit := int64(l.limits.MaxConnections)
-		if n > limit+overLimitSlack {
+		if n > l.maxConns+overLimitSlack {
 			l.open.Add(-1)
-			l.refuse(limitMaxConnections)
+			l.refused.connections.Inc()
 			nc.Close()
 			continue
 		}
-		l.s.goroutine(func() { l.serveConn(nc, n > limit) })
+		l.spawn(func() { l.serveConn(nc, n > l.maxConns) })
 	}
 }
-
-// refuse counts a refusal by limit.
-func (l *mainListener) refuse(limit string) { l.refused[limit].Inc() }
 
 // serveConn reads the request line of a new connection and routes it. over: the connection
 // was accepted past limits.max_connections and is to be answered 503.
 func (l *mainListener) serveConn(nc net.Conn, over bool) {
-	if l.hooks.wrapConn != nil {
-		nc = l.hooks.wrapConn(nc)
+	if l.wrap != nil {
+		nc = l.wrap(nc)
 	}
 	if over {
-		l.refuse(limitMaxConnections)
+		l.refused.connections.Inc()
 	}
-	r := &connReader{}
-	r.init(nc)
-	nc.SetDeadline(time.Now().Add(l.limits.HandshakeTimeout))
-	line, err := peekLine(r)
+	r := &wsconn.Reader{}
+	r.Init(nc)
+	nc.SetDeadline(time.Now().Add(l.handshakeTimeout))
+	line, err := r.PeekLine()
 	switch {
-	case err != nil && !errors.Is(err, errReadBufferFull):
+	case err != nil && !errors.Is(err, wsconn.ErrLineTooLong):
 		if isTimeout(err) {
-			l.refuse(limitHandshakeTimeout)
+			l.refused.handshakeTimeout.Inc()
 		}
-		r.releaseAll()
+		r.ReleaseAll()
 		nc.Close()
-		l.open.Add(-1)
-	case err == nil && isWebSocketRequestLine(line):
-		l.upgradeWS(nc, r, over) // owns the connection from here
+		l.Release()
+	case err == nil && wsconn.IsUpgradeLine(line):
+		l.ws.Serve(nc, r, over) // owns the connection from here
 	default:
 		nc.SetDeadline(time.Time{})
 		l.handoffREST(nc, r, over)
 	}
 }
 
-// register adds an upgraded connection to the open set; it reports false when the server
-// is stopping.
-func (l *mainListener) register(c *wsConn) bool {
+// Register implements wsconn.Tracker: it adds an upgraded connection to the open set, or
+// reports false when the server is stopping.
+func (l *mainListener) Register(c *wsconn.Conn) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.stopping.Load() {
 		return false
 	}
 	l.conns[c] = struct{}{}
-	l.s.metrics.OpenConnections.Inc()
+	l.openGauge.Inc()
 	return true
 }
 
-func (l *mainListener) unregister(c *wsConn) {
+// Unregister implements wsconn.Tracker.
+func (l *mainListener) Unregister(c *wsconn.Conn) {
 	l.mu.Lock()
 	if _, ok := l.conns[c]; ok {
 		delete(l.conns, c)
-		l.s.metrics.OpenConnections.Dec()
+		l.openGauge.Dec()
 	}
 	if len(l.conns) == 0 && l.allDone != nil {
 		close(l.allDone)
@@ -210,6 +162,13 @@ func (l *mainListener) unregister(c *wsConn) {
 	}
 	l.mu.Unlock()
 }
+
+// Stopping implements wsconn.Tracker.
+func (l *mainListener) Stopping() bool { return l.stopping.Load() }
+
+// Release implements wsconn.Tracker: a connection's place under limits.max_connections is
+// free.
+func (l *mainListener) Release() { l.open.Add(-1) }
 
 // stopAll starts stopping every WebSocket connection: each finishes the message in hand,
 // sends its reply and closes with 1001. Idempotent; it does not wait.
@@ -222,9 +181,9 @@ func (l *mainListener) stopAll() {
 	l.stopping.Store(true)
 	close(l.stop)
 	// Wake every reader: one blocked in a read returns at once; one handling a message
-	// sees stopping before its next read.
+	// sees Stopping before its next read.
 	for c := range l.conns {
-		c.nc.SetReadDeadline(aLongTimeAgo)
+		c.Interrupt()
 	}
 }
 
@@ -252,16 +211,13 @@ func (l *mainListener) shutdown(ctx context.Context) error {
 			err = fmt.Errorf("closing WebSocket connections: %w", ctx.Err())
 			l.mu.Lock()
 			for c := range l.conns {
-				c.nc.Close()
+				c.Abort()
 			}
 			l.mu.Unlock()
 		}
 	}
 	return errors.Join(err, <-restErr)
 }
-
-// aLongTimeAgo is a deadline in the past: it wakes a blocked read at once.
-var aLongTimeAgo = time.Unix(1, 0)
 
 func isTimeout(err error) bool {
 	var ne net.Error

@@ -1,6 +1,7 @@
-package server
+package server_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -8,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/symscore/symscore/internal/testenv"
+	"github.com/symscore/symscore/internal/testkit"
 	"github.com/symscore/symscore/model"
 )
 
@@ -34,47 +37,48 @@ type smlInfo struct {
 	LastModificationDate string   `json:"lastModificationDate"`
 }
 
-func (c *restClient) info(pid string) smlInfo {
-	c.t.Helper()
+// projectInfo is project pid's values.smlInfo.
+func projectInfo(c *testkit.RESTClient, pid string) smlInfo {
+	c.T.Helper()
 	var info smlInfo
-	c.do(http.MethodGet, "/projects/"+pid+"/info", "", nil).expect(c.t, http.StatusOK, "OK").value(c.t, "smlInfo", &info)
+	c.Do(http.MethodGet, "/projects/"+pid+"/info", "", nil).Expect(c.T, http.StatusOK, "OK").Value(c.T, "smlInfo", &info)
 	return info
 }
 
 // TestRESTFlow walks a customer through the whole control plane and checks every answer
 // against the same computation done in process.
 func TestRESTFlow(t *testing.T) {
-	s := startWSServer(t, restTestConfig(), nil)
-	c := newRESTClient(t, s, "c1", secretC1)
-	rows := irisRows(t)
-	irisFrame := frameJSON(irisNames, irisTypes, rows, -1)
+	s := start(t, testkit.Config(), nil)
+	c := s.REST("c1", testenv.Secret1)
+	rows := testkit.IrisRows(t)
+	irisFrame := testkit.FrameJSON(testkit.IrisNames, testkit.IrisTypes, rows, -1)
 
 	// Create.
-	c.do(http.MethodPost, "/projects", "pid=iris&type=cpu", []byte(`{}`)).expect(t, http.StatusCreated, "CREATED")
-	c.do(http.MethodPost, "/projects", "pid=iris&type=cpu", nil).expect(t, http.StatusConflict, "already exists")
-	c.do(http.MethodPost, "/projects", "pid=irisP&type=partition", []byte(`{"partitionSplit":"species"}`)).expect(t, http.StatusCreated, "CREATED")
-	if got := c.do(http.MethodGet, "/projects/list", "", nil).expect(t, http.StatusOK, "OK").strList(t); !reflect.DeepEqual(got, []string{"iris", "irisP"}) {
+	c.Do(http.MethodPost, "/projects", "pid=iris&type=cpu", []byte(`{}`)).Expect(t, http.StatusCreated, "CREATED")
+	c.Do(http.MethodPost, "/projects", "pid=iris&type=cpu", nil).Expect(t, http.StatusConflict, "already exists")
+	c.Do(http.MethodPost, "/projects", "pid=irisP&type=partition", []byte(`{"partitionSplit":"species"}`)).Expect(t, http.StatusCreated, "CREATED")
+	if got := c.Do(http.MethodGet, "/projects/list", "", nil).Expect(t, http.StatusOK, "OK").StrList(t); !reflect.DeepEqual(got, []string{"iris", "irisP"}) {
 		t.Fatalf("list %v", got)
 	}
 
 	// Learn: errorHandling 1 skips the bad row and says so.
-	withBad := frameJSON(irisNames, irisTypes, append(append([][]string(nil), rows...), []string{"abc", "1", "1", "1", "setosa", "1", "0", "0"}), 1)
+	withBad := testkit.FrameJSON(testkit.IrisNames, testkit.IrisTypes, append(append([][]string(nil), rows...), []string{"abc", "1", "1", "1", "setosa", "1", "0", "0"}), 1)
 	var counts struct{ RowsApplied, RowsSkipped int }
-	r := c.do(http.MethodPost, "/projects/iris/learn", "", withBad).expect(t, http.StatusOK, "OK")
-	r.value(t, "rowsApplied", &counts.RowsApplied)
-	r.value(t, "rowsSkipped", &counts.RowsSkipped)
+	r := c.Do(http.MethodPost, "/projects/iris/learn", "", withBad).Expect(t, http.StatusOK, "OK")
+	r.Value(t, "rowsApplied", &counts.RowsApplied)
+	r.Value(t, "rowsSkipped", &counts.RowsSkipped)
 	if counts.RowsApplied != 150 || counts.RowsSkipped != 1 {
 		t.Fatalf("learn counts %+v", counts)
 	}
-	if r := c.do(http.MethodPost, "/projects/irisP/learn", "", irisFrame).expect(t, http.StatusOK, "OK"); len(r.Values) != 0 {
-		t.Fatalf("learn without errorHandling: values %s", r.raw)
+	if r := c.Do(http.MethodPost, "/projects/irisP/learn", "", irisFrame).Expect(t, http.StatusOK, "OK"); len(r.Values) != 0 {
+		t.Fatalf("learn without errorHandling: values %s", r.Raw)
 	}
-	if got := metricValue(t, s, "symscore_rows_total", "op=learned"); got != 300 {
+	if got := s.Metric("symscore_rows_total", "op=learned"); got != 300 {
 		t.Errorf("rows learned %v, want 300", got)
 	}
 
 	// Info.
-	info := c.info("iris")
+	info := projectInfo(c, "iris")
 	wantNames := []string{"sepal_length", "sepal_width", "petal_length", "petal_width", "Iris_setosa", "Iris_versicolor", "Iris_virginica", "species$setosa", "species$versicolor", "species$virginica"}
 	wantTypes := []string{"C", "C", "C", "C", "B", "B", "B", "B", "B", "B"}
 	if info.PID != "iris" || info.Type != "cpu" || info.Rows != 150 || info.Frozen || info.PartitionColumn != "" ||
@@ -87,7 +91,7 @@ func TestRESTFlow(t *testing.T) {
 	if time.Since(created) > time.Minute || modified.Before(created) {
 		t.Fatalf("dates %s, %s", info.CreationDate, info.LastModificationDate)
 	}
-	if pi := c.info("irisP"); pi.Type != "partition" || pi.PartitionColumn != "species" || pi.Rows != 150 {
+	if pi := projectInfo(c, "irisP"); pi.Type != "partition" || pi.PartitionColumn != "species" || pi.Rows != 150 {
 		t.Fatalf("partition info %+v", pi)
 	}
 
@@ -95,12 +99,12 @@ func TestRESTFlow(t *testing.T) {
 	for _, b := range []struct{ pid, algo, id, ctx string }{
 		{"iris", "lda", "lda1", ctxLDA}, {"iris", "mlda", "mlda1", ctxMLDA}, {"iris", "mlr", "mlr1", ctxMLR}, {"irisP", "mqda", "mqda1", ctxMQDA},
 	} {
-		c.build(b.pid, b.algo, b.id, b.ctx).expect(t, http.StatusOK, "Job is finished")
-		if got := metricValue(t, s, "symscore_builds_total", "algo="+b.algo+",result=ok"); got != 1 {
+		c.Build(b.pid, b.algo, b.id, b.ctx).Expect(t, http.StatusOK, "Job is finished")
+		if got := s.Metric("symscore_builds_total", "algo="+b.algo+",result=ok"); got != 1 {
 			t.Errorf("builds of %s: %v", b.algo, got)
 		}
 	}
-	info = c.info("iris")
+	info = projectInfo(c, "iris")
 	if !reflect.DeepEqual(info.ModelsList, []string{"lda1", "mlda1", "mlr1"}) || !reflect.DeepEqual(info.ModelTypeList, []string{"lda", "mlda", "mlr"}) {
 		t.Fatalf("models %v %v", info.ModelsList, info.ModelTypeList)
 	}
@@ -123,26 +127,26 @@ func TestRESTFlow(t *testing.T) {
 	for _, i := range []int{0, 50, 100, 149} {
 		predRows = append(predRows, rows[i][:4])
 	}
-	predNames, predTypes := irisNames[:4], irisTypes[:4]
+	predNames, predTypes := testkit.IrisNames[:4], testkit.IrisTypes[:4]
 	for id, m := range refModels {
 		pid := "iris"
 		if id == "mqda1" {
 			pid = "irisP"
 		}
-		got := c.do(http.MethodPost, "/projects/"+pid+"/predict/"+id, "", frameJSON(predNames, predTypes, predRows, -1)).expect(t, http.StatusOK, "OK").ksvs(t)
+		got := c.Do(http.MethodPost, "/projects/"+pid+"/predict/"+id, "", testkit.FrameJSON(predNames, predTypes, predRows, -1)).Expect(t, http.StatusOK, "OK").KSVS(t)
 		if want := refPredict(m, predNames, predRows, false); !reflect.DeepEqual(derefAll(got), want) {
 			t.Errorf("predict %s: got %v, want %v", id, derefAll(got), want)
 		}
 	}
-	if got := metricValue(t, s, "symscore_rows_total", "op=predicted"); got != 16 {
+	if got := s.Metric("symscore_rows_total", "op=predicted"); got != 16 {
 		t.Errorf("rows predicted %v, want 16", got)
 	}
 
 	// Predict with a missing input: mean (default) or regression (impute=true).
 	missing := [][]string{{"6.7", "", "5.2"}, {"5.0", "3.4", ""}}
-	mnames, mtypes := irisNames[:3], irisTypes[:3]
-	byMean := c.do(http.MethodPost, "/projects/iris/predict/mlr1", "", frameJSON(mnames, mtypes, missing, -1)).expect(t, http.StatusOK, "OK").ksvs(t)
-	byRegr := c.do(http.MethodPost, "/projects/iris/predict/mlr1", "impute=true", frameJSON(mnames, mtypes, missing, -1)).expect(t, http.StatusOK, "OK").ksvs(t)
+	mnames, mtypes := testkit.IrisNames[:3], testkit.IrisTypes[:3]
+	byMean := c.Do(http.MethodPost, "/projects/iris/predict/mlr1", "", testkit.FrameJSON(mnames, mtypes, missing, -1)).Expect(t, http.StatusOK, "OK").KSVS(t)
+	byRegr := c.Do(http.MethodPost, "/projects/iris/predict/mlr1", "impute=true", testkit.FrameJSON(mnames, mtypes, missing, -1)).Expect(t, http.StatusOK, "OK").KSVS(t)
 	if want := refPredict(refModels["mlr1"], mnames, missing, false); !reflect.DeepEqual(derefAll(byMean), want) {
 		t.Errorf("predict, mean imputation: got %v, want %v", derefAll(byMean), want)
 	}
@@ -160,11 +164,8 @@ func TestRESTFlow(t *testing.T) {
 		{"bi", `{"values":[{"inputAttributes":["0","2"]}]}`},
 		{"anova", `{"values":[{"inputAttributeNames":["petal_length"],"targetAttributeNames":["species"]}]}`},
 	} {
-		got := c.do(http.MethodPost, "/projects/iris/explore", "metric="+e.metric, []byte(e.body)).expect(t, http.StatusOK, "OK").ksvd(t)
-		ctxs, err := parseExploreContexts([]byte(e.body))
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := c.Do(http.MethodPost, "/projects/iris/explore", "metric="+e.metric, []byte(e.body)).Expect(t, http.StatusOK, "OK").KSVD(t)
+		ctxs := mlContexts(t, e.body)
 		if len(got) != len(ctxs) {
 			t.Fatalf("explore %s: %d maps for %d contexts", e.metric, len(got), len(ctxs))
 		}
@@ -183,45 +184,45 @@ func TestRESTFlow(t *testing.T) {
 		}
 	}
 	// A value the data leave undefined is null: the standard error of one row.
-	c.do(http.MethodPost, "/projects", "pid=one", nil).expect(t, http.StatusCreated, "")
-	c.do(http.MethodPost, "/projects/one/learn", "", frameJSON([]string{"x"}, []string{"C"}, [][]string{{"2"}}, -1)).expect(t, http.StatusOK, "")
-	one := c.do(http.MethodPost, "/projects/one/explore", "metric=uni", []byte(`{"values":[{"inputAttributes":["0"]}]}`)).expect(t, http.StatusOK, "OK")
-	if v, ok := one.ksvd(t)[0]["stderr"]; !ok || v != nil || !strings.Contains(string(one.raw), `"stderr":null`) {
-		t.Errorf("stderr of one row: %s", one.raw)
+	c.Do(http.MethodPost, "/projects", "pid=one", nil).Expect(t, http.StatusCreated, "")
+	c.Do(http.MethodPost, "/projects/one/learn", "", testkit.FrameJSON([]string{"x"}, []string{"C"}, [][]string{{"2"}}, -1)).Expect(t, http.StatusOK, "")
+	one := c.Do(http.MethodPost, "/projects/one/explore", "metric=uni", []byte(`{"values":[{"inputAttributes":["0"]}]}`)).Expect(t, http.StatusOK, "OK")
+	if v, ok := one.KSVD(t)[0]["stderr"]; !ok || v != nil || !strings.Contains(string(one.Raw), `"stderr":null`) {
+		t.Errorf("stderr of one row: %s", one.Raw)
 	}
 
 	// Merge another project's rows.
-	c.do(http.MethodPost, "/projects", "pid=more", nil).expect(t, http.StatusCreated, "")
-	c.do(http.MethodPost, "/projects/more/learn", "", frameJSON(irisNames, irisTypes, rows[:10], -1)).expect(t, http.StatusOK, "")
-	c.do(http.MethodGet, "/projects/iris/merge", "otherProjectName=more", nil).expect(t, http.StatusOK, "OK")
-	if got := c.info("iris").Rows; got != 160 {
+	c.Do(http.MethodPost, "/projects", "pid=more", nil).Expect(t, http.StatusCreated, "")
+	c.Do(http.MethodPost, "/projects/more/learn", "", testkit.FrameJSON(testkit.IrisNames, testkit.IrisTypes, rows[:10], -1)).Expect(t, http.StatusOK, "")
+	c.Do(http.MethodGet, "/projects/iris/merge", "otherProjectName=more", nil).Expect(t, http.StatusOK, "OK")
+	if got := projectInfo(c, "iris").Rows; got != 160 {
 		t.Fatalf("rows after merge %d, want 160", got)
 	}
 
 	// Freeze refuses learn until unfreeze.
-	c.do(http.MethodGet, "/projects/iris/freeze", "", nil).expect(t, http.StatusOK, "OK")
-	if !c.info("iris").Frozen {
+	c.Do(http.MethodGet, "/projects/iris/freeze", "", nil).Expect(t, http.StatusOK, "OK")
+	if !projectInfo(c, "iris").Frozen {
 		t.Fatal("not frozen")
 	}
-	before := exportOf(t, s, "c1", "iris")
-	c.do(http.MethodPost, "/projects/iris/learn", "", frameJSON(irisNames, irisTypes, rows[:1], -1)).expect(t, http.StatusConflict, "frozen")
-	if string(exportOf(t, s, "c1", "iris")) != string(before) {
+	before := rest1(s).Export("iris")
+	c.Do(http.MethodPost, "/projects/iris/learn", "", testkit.FrameJSON(testkit.IrisNames, testkit.IrisTypes, rows[:1], -1)).Expect(t, http.StatusConflict, "frozen")
+	if string(rest1(s).Export("iris")) != string(before) {
 		t.Fatal("a refused learn changed the project")
 	}
-	c.do(http.MethodGet, "/projects/iris/unfreeze", "", nil).expect(t, http.StatusOK, "OK")
-	c.do(http.MethodPost, "/projects/iris/learn", "", frameJSON(irisNames, irisTypes, rows[:1], -1)).expect(t, http.StatusOK, "OK")
-	c.do(http.MethodPost, "/projects/iris/forget", "", frameJSON(irisNames, irisTypes, rows[:1], -1)).expect(t, http.StatusOK, "OK")
-	if got := c.info("iris").Rows; got != 160 {
+	c.Do(http.MethodGet, "/projects/iris/unfreeze", "", nil).Expect(t, http.StatusOK, "OK")
+	c.Do(http.MethodPost, "/projects/iris/learn", "", testkit.FrameJSON(testkit.IrisNames, testkit.IrisTypes, rows[:1], -1)).Expect(t, http.StatusOK, "OK")
+	c.Do(http.MethodPost, "/projects/iris/forget", "", testkit.FrameJSON(testkit.IrisNames, testkit.IrisTypes, rows[:1], -1)).Expect(t, http.StatusOK, "OK")
+	if got := projectInfo(c, "iris").Rows; got != 160 {
 		t.Fatalf("rows after learn and forget %d, want 160", got)
 	}
 
 	// Export, then import under another id: the same project.
 	var state string
-	c.do(http.MethodGet, "/projects/iris/export", "", nil).expect(t, http.StatusOK, "OK").value(t, "projectState", &state)
+	c.Do(http.MethodGet, "/projects/iris/export", "", nil).Expect(t, http.StatusOK, "OK").Value(t, "projectState", &state)
 	body := []byte(`{"projectState":"` + state + `"}`)
-	c.do(http.MethodPost, "/projects/irisCopy/import", "", body).expect(t, http.StatusCreated, "CREATED")
-	c.do(http.MethodPost, "/projects/irisCopy/import", "", body).expect(t, http.StatusConflict, "already exists")
-	orig, cp := c.info("iris"), c.info("irisCopy")
+	c.Do(http.MethodPost, "/projects/irisCopy/import", "", body).Expect(t, http.StatusCreated, "CREATED")
+	c.Do(http.MethodPost, "/projects/irisCopy/import", "", body).Expect(t, http.StatusConflict, "already exists")
+	orig, cp := projectInfo(c, "iris"), projectInfo(c, "irisCopy")
 	if cp.PID != "irisCopy" {
 		t.Fatalf("imported pid %q", cp.PID)
 	}
@@ -230,39 +231,39 @@ func TestRESTFlow(t *testing.T) {
 		t.Fatalf("imported info %+v, want %+v", cp, orig)
 	}
 	for _, id := range orig.ModelsList {
-		q := frameJSON(predNames, predTypes, predRows, -1)
-		a := c.do(http.MethodPost, "/projects/iris/predict/"+id, "", q).expect(t, http.StatusOK, "OK").ksvs(t)
-		b := c.do(http.MethodPost, "/projects/irisCopy/predict/"+id, "", q).expect(t, http.StatusOK, "OK").ksvs(t)
+		q := testkit.FrameJSON(predNames, predTypes, predRows, -1)
+		a := c.Do(http.MethodPost, "/projects/iris/predict/"+id, "", q).Expect(t, http.StatusOK, "OK").KSVS(t)
+		b := c.Do(http.MethodPost, "/projects/irisCopy/predict/"+id, "", q).Expect(t, http.StatusOK, "OK").KSVS(t)
 		if !reflect.DeepEqual(derefAll(a), derefAll(b)) {
 			t.Errorf("model %s after import: %v, want %v", id, derefAll(b), derefAll(a))
 		}
 	}
 	uni := []byte(`{"values":[{"inputAttributes":["0"]},{"inputAttributes":["3"]},{"inputAttributes":["9"]}]}`)
-	a := c.do(http.MethodPost, "/projects/iris/explore", "metric=uni", uni).expect(t, http.StatusOK, "OK")
-	b := c.do(http.MethodPost, "/projects/irisCopy/explore", "metric=uni", uni).expect(t, http.StatusOK, "OK")
-	if string(a.raw) != string(b.raw) {
-		t.Errorf("statistics after import: %s, want %s", b.raw, a.raw)
+	a := c.Do(http.MethodPost, "/projects/iris/explore", "metric=uni", uni).Expect(t, http.StatusOK, "OK")
+	b := c.Do(http.MethodPost, "/projects/irisCopy/explore", "metric=uni", uni).Expect(t, http.StatusOK, "OK")
+	if string(a.Raw) != string(b.Raw) {
+		t.Errorf("statistics after import: %s, want %s", b.Raw, a.Raw)
 	}
 
 	// Delete a model, then the project.
-	c.do(http.MethodDelete, "/projects/iris/models/lda1", "", nil).expect(t, http.StatusOK, "OK")
-	c.do(http.MethodGet, "/projects/iris/models/lda1", "", nil).expect(t, http.StatusBadRequest, "cannot find model")
-	c.do(http.MethodDelete, "/projects/iris/models/lda1", "", nil).expect(t, http.StatusBadRequest, "cannot find model")
-	if got := c.info("iris").ModelsList; !reflect.DeepEqual(got, []string{"mlda1", "mlr1"}) {
+	c.Do(http.MethodDelete, "/projects/iris/models/lda1", "", nil).Expect(t, http.StatusOK, "OK")
+	c.Do(http.MethodGet, "/projects/iris/models/lda1", "", nil).Expect(t, http.StatusBadRequest, "cannot find model")
+	c.Do(http.MethodDelete, "/projects/iris/models/lda1", "", nil).Expect(t, http.StatusBadRequest, "cannot find model")
+	if got := projectInfo(c, "iris").ModelsList; !reflect.DeepEqual(got, []string{"mlda1", "mlr1"}) {
 		t.Fatalf("models after delete %v", got)
 	}
-	c.do(http.MethodDelete, "/projects/iris", "", nil).expect(t, http.StatusOK, "OK")
-	c.do(http.MethodGet, "/projects/iris/info", "", nil).expect(t, http.StatusBadRequest, "cannot find project")
-	if got := c.do(http.MethodGet, "/projects/list", "", nil).expect(t, http.StatusOK, "").strList(t); !reflect.DeepEqual(got, []string{"irisCopy", "irisP", "more", "one"}) {
+	c.Do(http.MethodDelete, "/projects/iris", "", nil).Expect(t, http.StatusOK, "OK")
+	c.Do(http.MethodGet, "/projects/iris/info", "", nil).Expect(t, http.StatusBadRequest, "cannot find project")
+	if got := c.Do(http.MethodGet, "/projects/list", "", nil).Expect(t, http.StatusOK, "").StrList(t); !reflect.DeepEqual(got, []string{"irisCopy", "irisP", "more", "one"}) {
 		t.Fatalf("list after delete %v", got)
 	}
-	if got := metricValue(t, s, "symscore_requests_total", "endpoint=rest_delete,status=OK"); got != 1 {
+	if got := s.Metric("symscore_requests_total", "endpoint=rest_delete,status=OK"); got != 1 {
 		t.Errorf("rest_delete OK requests %v", got)
 	}
 }
 
 // checkModelInfo compares values.modelInfo with the same model built in process.
-func checkModelInfo(t *testing.T, c *restClient, pid, id string, ref *model.Model) {
+func checkModelInfo(t *testing.T, c *testkit.RESTClient, pid, id string, ref *model.Model) {
 	t.Helper()
 	var got struct {
 		ModelID          string               `json:"modelId"`
@@ -279,7 +280,7 @@ func checkModelInfo(t *testing.T, c *restClient, pid, id string, ref *model.Mode
 		Coefficients     []map[string]any     `json:"coefficients"`
 		FitStatistics    map[string]float64   `json:"fitStatistics"`
 	}
-	c.do(http.MethodGet, "/projects/"+pid+"/models/"+id, "", nil).expect(t, http.StatusOK, "OK").value(t, "modelInfo", &got)
+	c.Do(http.MethodGet, "/projects/"+pid+"/models/"+id, "", nil).Expect(t, http.StatusOK, "OK").Value(t, "modelInfo", &got)
 	want := ref.Info()
 	if got.ModelID != id || got.ModelType != want.ModelType || !reflect.DeepEqual(got.AttributeNames, want.AttributeNames) ||
 		!reflect.DeepEqual(got.AttributeIndexes, want.AttributeIndexes) || !reflect.DeepEqual(got.TargetNames, want.TargetNames) ||
@@ -325,21 +326,39 @@ func parseRESTDate(t *testing.T, s string) time.Time {
 // non-ASCII text travel percent-encoded in the path and query and come back exactly, in
 // valid JSON.
 func TestRESTEscaping(t *testing.T) {
-	s := startWSServer(t, restTestConfig(), nil)
-	c := newRESTClient(t, s, "c1", secretC1)
+	s := start(t, testkit.Config(), nil)
+	c := s.REST("c1", testenv.Secret1)
 	pid := `q"u\o té&=?`
-	c.do(http.MethodPost, "/projects", "pid="+url.QueryEscape(pid), nil).expect(t, http.StatusCreated, "")
+	c.Do(http.MethodPost, "/projects", "pid="+url.QueryEscape(pid), nil).Expect(t, http.StatusCreated, "")
 	name := "x\"\\y\u2028\t"
-	c.do(http.MethodPost, "/projects/"+url.PathEscape(pid)+"/learn", "", frameJSON([]string{name}, []string{"C"}, [][]string{{"1"}, {"3"}}, -1)).expect(t, http.StatusOK, "")
-	info := c.info(url.PathEscape(pid))
+	c.Do(http.MethodPost, "/projects/"+url.PathEscape(pid)+"/learn", "", testkit.FrameJSON([]string{name}, []string{"C"}, [][]string{{"1"}, {"3"}}, -1)).Expect(t, http.StatusOK, "")
+	info := projectInfo(c, url.PathEscape(pid))
 	if info.PID != pid || len(info.AttributeNames) != 1 || info.AttributeNames[0] != name {
 		t.Fatalf("info %+v", info)
 	}
-	if got := c.do(http.MethodGet, "/projects/list", "", nil).strList(t); len(got) != 1 || got[0] != pid {
+	if got := c.Do(http.MethodGet, "/projects/list", "", nil).StrList(t); len(got) != 1 || got[0] != pid {
 		t.Fatalf("list %q", got)
 	}
-	r := c.do(http.MethodGet, "/projects/"+url.PathEscape(pid)+"/models/"+url.PathEscape("m\"\x01"), "", nil).expect(t, http.StatusBadRequest, "cannot find model")
-	if strings.ContainsRune(string(r.raw), '\x01') {
-		t.Fatalf("raw control character in %q", r.raw)
+	r := c.Do(http.MethodGet, "/projects/"+url.PathEscape(pid)+"/models/"+url.PathEscape("m\"\x01"), "", nil).Expect(t, http.StatusBadRequest, "cannot find model")
+	if strings.ContainsRune(string(r.Raw), '\x01') {
+		t.Fatalf("raw control character in %q", r.Raw)
 	}
+}
+
+// mlContexts parses an exploration body {"values":[MLContext,...]} in process.
+func mlContexts(t *testing.T, body string) []model.MLContext {
+	t.Helper()
+	var v struct{ Values []json.RawMessage }
+	if err := json.Unmarshal([]byte(body), &v); err != nil {
+		t.Fatal(err)
+	}
+	var ctxs []model.MLContext
+	for _, raw := range v.Values {
+		ctx, err := model.ParseMLContext(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctxs = append(ctxs, ctx)
+	}
+	return ctxs
 }

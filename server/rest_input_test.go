@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"bytes"
@@ -7,25 +7,28 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/symscore/symscore/internal/testenv"
+	"github.com/symscore/symscore/internal/testkit"
 )
 
 // TestRESTBadInput: each malformed request gets a clear 400 (or 409) and changes nothing:
 // the project's encoded state and the project list are the same before and after.
 func TestRESTBadInput(t *testing.T) {
-	cfg := restTestConfig()
+	cfg := testkit.Config()
 	cfg.Limits.MaxMessageBytes = 64 << 10
 	cfg.Limits.MaxFrameBytes = 64 << 10
-	s := startWSServer(t, cfg, nil)
-	c := newRESTClient(t, s, "c1", secretC1)
-	rows := irisRows(t)
-	c.do(http.MethodPost, "/projects", "pid=iris", nil).expect(t, http.StatusCreated, "")
-	c.do(http.MethodPost, "/projects/iris/learn", "", frameJSON(irisNames, irisTypes, rows, -1)).expect(t, http.StatusOK, "")
-	c.build("iris", "lda", "lda1", ctxLDA).expect(t, http.StatusOK, "Job is finished")
+	s := start(t, cfg, nil)
+	c := s.REST("c1", testenv.Secret1)
+	rows := testkit.IrisRows(t)
+	c.Do(http.MethodPost, "/projects", "pid=iris", nil).Expect(t, http.StatusCreated, "")
+	c.Do(http.MethodPost, "/projects/iris/learn", "", testkit.FrameJSON(testkit.IrisNames, testkit.IrisTypes, rows, -1)).Expect(t, http.StatusOK, "")
+	c.Build("iris", "lda", "lda1", ctxLDA).Expect(t, http.StatusOK, "Job is finished")
 	var state string
-	c.do(http.MethodGet, "/projects/iris/export", "", nil).expect(t, http.StatusOK, "").value(t, "projectState", &state)
+	c.Do(http.MethodGet, "/projects/iris/export", "", nil).Expect(t, http.StatusOK, "").Value(t, "projectState", &state)
 
 	cells := func(row ...string) []byte {
-		return frameJSON([]string{"sepal_length", "sepal_width", "Iris_setosa"}, []string{"C", "C", "B"}, [][]string{{"5", "3", "1"}, row}, -1)
+		return testkit.FrameJSON([]string{"sepal_length", "sepal_width", "Iris_setosa"}, []string{"C", "C", "B"}, [][]string{{"5", "3", "1"}, row}, -1)
 	}
 	tests := []struct {
 		name, method, rel, query string
@@ -42,9 +45,9 @@ func TestRESTBadInput(t *testing.T) {
 		{"learn: B not 0/1", "POST", "/projects/iris/learn", "", cells("5", "3", "2"), 400, "Iris_setosa"},
 		{"learn: empty cell", "POST", "/projects/iris/learn", "", cells("5", "", "0"), 400, "row 1"},
 		{"learn: wrong width", "POST", "/projects/iris/learn", "", cells("5", "3"), 400, "row 1"},
-		{"learn: S outside a partition project", "POST", "/projects/iris/learn", "", frameJSON([]string{"k"}, []string{"S"}, [][]string{{"a"}}, -1), 400, "S"},
-		{"learn: type changes", "POST", "/projects/iris/learn", "", frameJSON([]string{"Iris_setosa"}, []string{"C"}, [][]string{{"0.5"}}, -1), 400, "Iris_setosa"},
-		{"forget: more than learned", "POST", "/projects/iris/forget", "", frameJSON(irisNames, irisTypes, append(rows, rows...), -1), 400, "cannot forget 300 rows"},
+		{"learn: S outside a partition project", "POST", "/projects/iris/learn", "", testkit.FrameJSON([]string{"k"}, []string{"S"}, [][]string{{"a"}}, -1), 400, "S"},
+		{"learn: type changes", "POST", "/projects/iris/learn", "", testkit.FrameJSON([]string{"Iris_setosa"}, []string{"C"}, [][]string{{"0.5"}}, -1), 400, "Iris_setosa"},
+		{"forget: more than learned", "POST", "/projects/iris/forget", "", testkit.FrameJSON(testkit.IrisNames, testkit.IrisTypes, append(rows, rows...), -1), 400, "cannot forget 300 rows"},
 		{"create: exists", "POST", "/projects", "pid=iris", nil, 409, "already exists"},
 		{"create: no pid", "POST", "/projects", "type=cpu", nil, 400, `"pid"`},
 		{"create: unknown type", "POST", "/projects", "pid=g&type=gpu", nil, 400, "not supported"},
@@ -91,27 +94,27 @@ func TestRESTBadInput(t *testing.T) {
 		{"wrong method", "DELETE", "/projects/iris/info", "", nil, 405, "not allowed"},
 		{"wrong method: list", "POST", "/projects/list", "", nil, 405, "not allowed"},
 	}
-	before := exportOf(t, s, "c1", "iris")
-	list := c.do(http.MethodGet, "/projects/list", "", nil).strList(t)
+	before := rest1(s).Export("iris")
+	list := c.Do(http.MethodGet, "/projects/list", "", nil).StrList(t)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := c.do(tc.method, tc.rel, tc.query, tc.body).expect(t, tc.code, tc.text)
+			r := c.Do(tc.method, tc.rel, tc.query, tc.body).Expect(t, tc.code, tc.text)
 			if len(r.StatusString) > 400 {
 				t.Errorf("message of %d bytes: %q", len(r.StatusString), r.StatusString)
 			}
-			if string(exportOf(t, s, "c1", "iris")) != string(before) {
+			if string(rest1(s).Export("iris")) != string(before) {
 				t.Fatal("the project changed")
 			}
-			if got := c.do(http.MethodGet, "/projects/list", "", nil).strList(t); !reflect.DeepEqual(got, list) {
+			if got := c.Do(http.MethodGet, "/projects/list", "", nil).StrList(t); !reflect.DeepEqual(got, list) {
 				t.Fatalf("projects %v, want %v", got, list)
 			}
 		})
 	}
-	r := c.do(http.MethodPost, "/projects/list", "", nil)
-	if allow := r.header.Get("Allow"); allow != "GET, DELETE" { // DELETE deletes project "list"
+	r := c.Do(http.MethodPost, "/projects/list", "", nil)
+	if allow := r.Header.Get("Allow"); allow != "GET, DELETE" { // DELETE deletes project "list"
 		t.Errorf("Allow %q on POST /projects/list", allow)
 	}
-	if got := metricValue(t, s, "symscore_requests_total", "endpoint=rest_no_route,status=BAD_REQUEST"); got != 6 {
+	if got := s.Metric("symscore_requests_total", "endpoint=rest_no_route,status=BAD_REQUEST"); got != 6 {
 		t.Errorf("rest_no_route requests %v, want 6", got)
 	}
 }
@@ -119,49 +122,49 @@ func TestRESTBadInput(t *testing.T) {
 // TestRESTOversizedBody: a body past limits.max_message_bytes is refused with 400 before
 // it is read whole, whether its length is announced or chunked, and counted.
 func TestRESTOversizedBody(t *testing.T) {
-	cfg := restTestConfig()
+	cfg := testkit.Config()
 	cfg.Limits.MaxMessageBytes = 4 << 10
 	cfg.Limits.MaxFrameBytes = 4 << 10
-	s := startWSServer(t, cfg, nil)
-	c := newRESTClient(t, s, "c1", secretC1)
-	c.do(http.MethodPost, "/projects", "pid=p", nil).expect(t, http.StatusCreated, "")
-	before := exportOf(t, s, "c1", "p")
+	s := start(t, cfg, nil)
+	c := s.REST("c1", testenv.Secret1)
+	c.Do(http.MethodPost, "/projects", "pid=p", nil).Expect(t, http.StatusCreated, "")
+	before := rest1(s).Export("p")
 	var rows [][]string
 	for range 1000 {
 		rows = append(rows, []string{"1"})
 	}
-	big := frameJSON([]string{"x"}, []string{"C"}, rows, -1)
-	path := c.path("/projects/p/learn")
+	big := testkit.FrameJSON([]string{"x"}, []string{"C"}, rows, -1)
+	path := c.Path("/projects/p/learn")
 
 	// Announced length: refused unread.
-	c.doPath(http.MethodPost, path, "", big).expect(t, http.StatusBadRequest, "bytes is larger than limits.max_message_bytes")
+	c.DoPath(http.MethodPost, path, "", big).Expect(t, http.StatusBadRequest, "bytes is larger than limits.max_message_bytes")
 	// Chunked (a reader of unknown length): refused once the limit is passed.
-	h := c.sign(http.MethodPost, path, "", big)
-	req, err := http.NewRequest(http.MethodPost, "http://"+c.addr+path, io.MultiReader(bytes.NewReader(big)))
+	h := c.Sign(http.MethodPost, path, "", big)
+	req, err := http.NewRequest(http.MethodPost, "http://"+c.Addr+path, io.MultiReader(bytes.NewReader(big)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header = h
-	resp, err := c.hc.Do(req)
+	resp, err := c.HC.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &restReply{code: resp.StatusCode, header: resp.Header}
-	r.raw, _ = io.ReadAll(resp.Body)
+	r := &testkit.Reply{Code: resp.StatusCode, Header: resp.Header}
+	r.Raw, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	checkEnvelope(t, "chunked", r)
-	r.expect(t, http.StatusBadRequest, "request body is larger than limits.max_message_bytes")
+	testkit.CheckEnvelope(t, "chunked", r)
+	r.Expect(t, http.StatusBadRequest, "request body is larger than limits.max_message_bytes")
 
-	if got := metricValue(t, s, "symscore_refusals_total", "limit=max_message_bytes"); got != 2 {
+	if got := s.Metric("symscore_refusals_total", "limit=max_message_bytes"); got != 2 {
 		t.Errorf("max_message_bytes refusals %v, want 2", got)
 	}
-	if string(exportOf(t, s, "c1", "p")) != string(before) {
+	if string(rest1(s).Export("p")) != string(before) {
 		t.Fatal("the project changed")
 	}
 	// A body at the limit is served.
-	ok := frameJSON([]string{"x"}, []string{"C"}, rows[:100], -1)
+	ok := testkit.FrameJSON([]string{"x"}, []string{"C"}, rows[:100], -1)
 	if len(ok) > 4<<10 {
 		t.Fatalf("test body of %d bytes", len(ok))
 	}
-	c.doPath(http.MethodPost, path, "", ok).expect(t, http.StatusOK, "OK")
+	c.DoPath(http.MethodPost, path, "", ok).Expect(t, http.StatusOK, "OK")
 }

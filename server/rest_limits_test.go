@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"bufio"
@@ -7,52 +7,57 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/symscore/symscore/internal/admit"
+	"github.com/symscore/symscore/internal/testenv"
+	"github.com/symscore/symscore/internal/testkit"
+	"github.com/symscore/symscore/server"
 )
 
 // TestRESTInflightLimit: with every limits.max_inflight slot taken, a REST request waits
-// up to inflightWait, then gets 503, counted; once a slot frees, requests are served.
+// up to the limiter's wait, then gets 503, counted; once a slot frees, requests are served.
 func TestRESTInflightLimit(t *testing.T) {
-	cfg := restTestConfig()
+	cfg := testkit.Config()
 	cfg.Limits.MaxInflight = 1
-	s := startWSServer(t, cfg, &connHooks{inflightWait: 20 * time.Millisecond})
-	c := newRESTClient(t, s, "c1", secretC1)
-	l := listenerOf(t, s)
-	l.inflight <- struct{}{}
-	c.do(http.MethodGet, "/projects/list", "", nil).expect(t, http.StatusServiceUnavailable, "limits.max_inflight")
-	if got := metricValue(t, s, "symscore_refusals_total", "limit=max_inflight"); got != 1 {
+	inflight := admit.NewLimiter(cfg.Limits.MaxInflight, 20*time.Millisecond)
+	s := start(t, cfg, &server.Hooks{Inflight: inflight})
+	c := s.REST("c1", testenv.Secret1)
+	inflight.TryAcquire()
+	c.Do(http.MethodGet, "/projects/list", "", nil).Expect(t, http.StatusServiceUnavailable, "limits.max_inflight")
+	if got := s.Metric("symscore_refusals_total", "limit=max_inflight"); got != 1 {
 		t.Errorf("max_inflight refusals %v, want 1", got)
 	}
-	<-l.inflight
-	c.do(http.MethodGet, "/projects/list", "", nil).expect(t, http.StatusOK, "OK")
+	inflight.Release()
+	c.Do(http.MethodGet, "/projects/list", "", nil).Expect(t, http.StatusOK, "OK")
 }
 
 // TestRESTBodyTimeout: a body that does not arrive within limits.idle_timeout is refused
 // with 400, counted, and the connection closed.
 func TestRESTBodyTimeout(t *testing.T) {
-	cfg := restTestConfig()
+	cfg := testkit.Config()
 	cfg.Limits.IdleTimeout = 200 * time.Millisecond
-	s := startWSServer(t, cfg, nil)
-	c := dial(t, s)
+	s := start(t, cfg, nil)
+	c := s.Dial()
 	// Signed headers (checked before any of the body is read), then a body that stalls.
-	rc := newRESTClient(t, s, "c1", secretC1)
+	rc := s.REST("c1", testenv.Secret1)
 	body := []byte(`{"attributeNames":["x"],"attributeTypes":["C"],"data":[["1"],["2"],["3"],["4"],["5"],["6"],["7"]]}`)
-	h := rc.sign(http.MethodPost, "/symetry/rest/c1/projects/p/learn", "", body)
+	h := rc.Sign(http.MethodPost, "/symetry/rest/c1/projects/p/learn", "", body)
 	head := "POST /symetry/rest/c1/projects/p/learn HTTP/1.1\r\nHost: x\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n"
 	for k := range h {
 		head += k + ": " + h.Get(k) + "\r\n"
 	}
-	c.writeRaw([]byte(head + "\r\n" + string(body[:17])))
-	resp, err := http.ReadResponse(bufio.NewReader(c.br), nil)
+	c.WriteRaw([]byte(head + "\r\n" + string(body[:17])))
+	resp, err := http.ReadResponse(bufio.NewReader(c.BR), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &restReply{code: resp.StatusCode, header: resp.Header}
-	r.raw, _ = io.ReadAll(resp.Body)
+	r := &testkit.Reply{Code: resp.StatusCode, Header: resp.Header}
+	r.Raw, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	checkEnvelope(t, "slow body", r)
-	r.expect(t, http.StatusBadRequest, "limits.idle_timeout")
-	if got := metricValue(t, s, "symscore_refusals_total", "limit=idle_timeout"); got != 1 {
+	testkit.CheckEnvelope(t, "slow body", r)
+	r.Expect(t, http.StatusBadRequest, "limits.idle_timeout")
+	if got := s.Metric("symscore_refusals_total", "limit=idle_timeout"); got != 1 {
 		t.Errorf("idle_timeout refusals %v, want 1", got)
 	}
-	c.expectEOF()
+	c.ExpectEOF()
 }

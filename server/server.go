@@ -10,7 +10,11 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/symscore/symscore/config"
+	"github.com/symscore/symscore/internal/metrics"
+	"github.com/symscore/symscore/internal/ops"
 )
 
 // Server is a running symscore: the main listener (WebSocket and REST) and the admin
@@ -21,10 +25,11 @@ import (
 // Shutdown (not Ready, main listener closed, closers, admin listener closed, goroutines
 // waited for).
 type Server struct {
-	cfg     config.Config
+	cfg     config.Config // defaults applied
 	log     *slog.Logger
-	metrics *Metrics
-	svc     *service // set by Start before the main listener opens; closed by Shutdown
+	metrics *metrics.Set
+	hooks   Hooks
+	svc     *ops.Service // set by Start before the main listener opens; closed by Shutdown
 
 	ready    atomic.Bool
 	stopping atomic.Bool
@@ -44,13 +49,25 @@ type Server struct {
 }
 
 // New checks nothing beyond what config.Validate already did; it prepares a server that
-// Start brings up. cfg must have its defaults applied. A nil log discards logging.
-func New(cfg config.Config, log *slog.Logger) (*Server, error) {
+// Start brings up. cfg must have its defaults applied. A nil log discards logging. opts
+// are for tests (WithHooks).
+func New(cfg config.Config, log *slog.Logger, opts ...Option) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, log: log, metrics: newMetrics(), shutdownDone: make(chan struct{})}
-	s.metrics.registerServer(s)
+	cfg.ApplyDefaults()
+	s := &Server{cfg: cfg, log: log, metrics: metrics.New(), shutdownDone: make(chan struct{})}
+	for _, o := range opts {
+		o(&s.hooks)
+	}
+	s.metrics.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "symscore_ready", Help: "1 when the server takes traffic (as /readyz), else 0."},
+		func() float64 {
+			if s.Ready() {
+				return 1
+			}
+			return 0
+		}))
 	return s, nil
 }
 
@@ -86,21 +103,20 @@ func (s *Server) Start() error {
 
 	// Recovery of the state (snapshots, then the write-ahead log) happens here, between the
 	// two listeners: /healthz answers and /readyz says 503 meanwhile.
-	h := hooksFor(s)
-	svc, err := newService(s.cfg, s.log, s.metrics, h.now, h.fs)
+	svc, err := s.openService()
 	if err != nil {
 		adminSrv.Close()
 		return err
 	}
 	if err := s.publish(func() { s.svc = svc }); err != nil {
-		svc.close()
+		svc.Close()
 		return err
 	}
 
 	mainLn, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {
 		adminSrv.Close()
-		svc.close()
+		svc.Close()
 		return fmt.Errorf("cannot listen on listen %q: %w", s.cfg.Listen, err)
 	}
 	if err := s.publish(func() { s.mainLn = mainLn }); err != nil {
@@ -155,7 +171,7 @@ func (s *Server) Ready() bool {
 	s.mu.Lock()
 	svc := s.svc
 	s.mu.Unlock()
-	return svc != nil && svc.store.Err() == nil
+	return svc != nil && svc.Healthy()
 }
 
 // onShutdown registers f to run during Shutdown, after the main listener is closed and
@@ -202,7 +218,7 @@ func (s *Server) shutdown(ctx context.Context) error {
 	}
 	// Every connection is done (or past the deadline): make the state durable.
 	if svc != nil {
-		if err := svc.close(); err != nil {
+		if err := svc.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("closing the store: %w", err))
 		}
 	}

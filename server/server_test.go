@@ -1,8 +1,7 @@
-package server
+package server_test
 
 import (
 	"context"
-	"errors"
 	"net"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/symscore/symscore/config"
+	"github.com/symscore/symscore/server"
 )
 
 // testConfig is a valid configuration listening on loopback port 0 for both listeners.
@@ -27,9 +27,9 @@ func testConfig(t *testing.T) config.Config {
 }
 
 // startServer starts a server and shuts it down when the test ends.
-func startServer(t *testing.T) *Server {
+func startServer(t *testing.T) *server.Server {
 	t.Helper()
-	s, err := New(testConfig(t), nil)
+	s, err := server.New(testConfig(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func startServer(t *testing.T) *Server {
 	return s
 }
 
-func shutdown(t *testing.T, s *Server) {
+func shutdown(t *testing.T, s *server.Server) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -51,7 +51,7 @@ func shutdown(t *testing.T, s *Server) {
 
 func TestStartAndShutdown(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	s, err := New(testConfig(t), nil)
+	s, err := server.New(testConfig(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestStartFailsOnBusyPortAndReleasesAdmin(t *testing.T) {
 	defer busy.Close()
 	cfg := testConfig(t)
 	cfg.Listen = busy.Addr().String()
-	s, err := New(cfg, nil)
+	s, err := server.New(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,45 +118,4 @@ func TestStartFailsOnBusyPortAndReleasesAdmin(t *testing.T) {
 		t.Errorf("admin listener %s still open after a failed Start", s.AdminAddr())
 	}
 	shutdown(t, s)
-}
-
-func TestShutdownRunsClosersInOrderAndReportsTheirErrors(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	s, err := New(testConfig(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var order []int
-	boom := errors.New("boom")
-	s.onShutdown(func(context.Context) error { order = append(order, 1); return boom })
-	s.onShutdown(func(context.Context) error { order = append(order, 2); return nil })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := s.Shutdown(ctx); !errors.Is(err, boom) {
-		t.Errorf("Shutdown = %v, want the closer's error", err)
-	}
-	if len(order) != 2 || order[0] != 1 || order[1] != 2 {
-		t.Errorf("closers ran in order %v, want [1 2]", order)
-	}
-}
-
-func TestShutdownDeadline(t *testing.T) {
-	s, err := New(testConfig(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	release := make(chan struct{})
-	s.goroutine(func() { <-release }) // a goroutine that outlives the deadline
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	if err := s.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Shutdown = %v, want the deadline", err)
-	}
-	close(release)
 }

@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"context"
@@ -9,7 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/symscore/symscore/internal/testenv"
+	"github.com/symscore/symscore/internal/testkit"
+	"github.com/symscore/symscore/internal/testkit/testserver"
 	"github.com/symscore/symscore/model"
+	"github.com/symscore/symscore/server"
 	"github.com/symscore/symscore/wal/waltest"
 )
 
@@ -19,50 +23,46 @@ import (
 // every learn that was acknowledged.
 func TestWSLearnWhenTheLogFails(t *testing.T) {
 	dir := t.TempDir()
-	cfg := symConfig()
+	cfg := testkit.Config()
 	cfg.DataDir = dir
 	ffs := waltest.New(nil)
-	cfg.ApplyDefaults()
-	s, err := New(cfg, nil)
-	must(t, err)
-	testHooks.Store(s, &connHooks{fs: ffs})
-	t.Cleanup(func() { testHooks.Delete(s) })
-	must(t, s.Start())
-	must(t, s.svc.store.Create("c1", "p", "", nil))
-	ds := newDataset(21, 40, 2)
-	c := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
-	c.signed(ds.frameJSON(0, 10), "p")
-	c.expect("OK")
-	c.bare(ds.frameJSON(10, 20))
-	c.expect("OK")
-	m := buildModel(t, s, "c1", "p", "mlr", "m", mlrContext(ds))
+	s := testserver.StartManual(t, cfg, server.WithHooks(server.Hooks{FS: ffs}))
+	rest1(s).Create("p")
+	ds := testkit.NewDataset(21, 40, 2)
+	c := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
+	c.Signed(ds.FrameJSON(0, 10), "p")
+	c.Expect("OK")
+	c.Bare(ds.FrameJSON(10, 20))
+	c.Expect("OK")
+	m := rest1(s).BuildModel("p", "mlr", "m", mlrContext(ds))
 	ffs.Inject(waltest.Fault{Op: waltest.OpSync, Err: syscall.EIO, Repeat: true})
-	c.bare(ds.frameJSON(20, 30))
-	var resp *http.Response
-	if e := c.expect("SERVICE_UNAVAILABLE"); !strings.Contains(e.StatusString, "durability") {
+	c.Bare(ds.FrameJSON(20, 30))
+	if e := c.Expect("SERVICE_UNAVAILABLE"); !strings.Contains(e.StatusString, "durability") {
 		t.Fatalf("%q", e.StatusString)
 	}
-	p, _ := s.svc.store.Project("c1", "p")
-	rows := p.Rows()
-	c.bare(ds.frameJSON(30, 40))
-	c.expect("SERVICE_UNAVAILABLE") // the connection stays open; nothing more is applied
-	if p.Rows() != rows {
-		t.Fatalf("a learn was applied after the log failed: %d rows, then %d", rows, p.Rows())
+	rows := rest1(s).Project("p").Rows()
+	c.Bare(ds.FrameJSON(30, 40))
+	c.Expect("SERVICE_UNAVAILABLE") // the connection stays open; nothing more is applied
+	if now := rest1(s).Project("p").Rows(); now != rows {
+		t.Fatalf("a learn was applied after the log failed: %d rows, then %d", rows, now)
 	}
-	resp, err = http.Get("http://" + s.AdminAddr() + "/readyz")
+	resp, err := http.Get("http://" + s.AdminAddr() + "/readyz")
 	must(t, err)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("/readyz %d after a durability failure, want 503", resp.StatusCode)
 	}
-	if err := s.svc.store.PutModel("c1", "p", m); err == nil {
-		t.Fatal("a model was published after the log failed")
+	// A build is a change: refused at once, before a job could publish anything.
+	rest1(s).Do(http.MethodPost, "/projects/p/build", "algo=mlr&modelid=m2", []byte(mlrContext(ds))).
+		Expect(t, http.StatusServiceUnavailable, "durability unavailable")
+	if got := projectInfo(rest1(s), "p").ModelsList; len(got) != 1 {
+		t.Fatalf("a model was published after the log failed: %v", got)
 	}
-	pc := dialSym(t, s, "/symetry/ws/predict", "c1", secretC1)
-	pc.signed(ds.predictJSON(0, 1), "p", m.ID())
-	predictions(t, pc.expect("OK")) // reads go on
-	c.nc.Close()
-	pc.nc.Close()
+	pc := s.Sym("/symetry/ws/predict", "c1", testenv.Secret1)
+	pc.Signed(ds.PredictJSON(0, 1), "p", m.ID())
+	testkit.Predictions(t, pc.Expect("OK")) // reads go on
+	c.NC.Close()
+	pc.NC.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	// The shutdown reports the failure (serve exits 1) and closes the log without an fsync.
@@ -72,18 +72,17 @@ func TestWSLearnWhenTheLogFails(t *testing.T) {
 
 	// Restart on the same directory with a healthy file system: the 20 acknowledged rows
 	// are there (the one whose fsync failed may or may not be).
-	cfg2 := symConfig()
+	cfg2 := testkit.Config()
 	cfg2.DataDir = dir
-	s2 := startWSServer(t, cfg2, nil)
-	p2, err := s2.svc.store.Project("c1", "p")
-	must(t, err)
-	if n := p2.Rows(); n != 20 && n != 30 {
+	s2 := start(t, cfg2, nil)
+	if n := rest1(s2).Project("p").Rows(); n != 20 && n != 30 {
 		t.Fatalf("%d rows after restart, want the 20 acknowledged (or 30)", n)
 	}
 }
 
-func mlrContext(ds *dataset) model.MLContext {
-	return model.MLContext{InputNames: ds.inputNames(), TargetNames: []string{"t"}}
+// mlrContext is the MLContext of an mlr of t on the dataset's inputs.
+func mlrContext(ds *testkit.Dataset) string {
+	return testkit.MLContextJSON(ds.InputNames(), []string{"t"})
 }
 
 // TestModelsSurviveRestart: a model built, then more rows learned, then a restart: the
@@ -91,31 +90,31 @@ func mlrContext(ds *dataset) model.MLContext {
 // on the newer rows.
 func TestModelsSurviveRestart(t *testing.T) {
 	dir := t.TempDir()
-	cfg := symConfig()
+	cfg := testkit.Config()
 	cfg.DataDir = dir
-	s := startWSServer(t, cfg, nil)
-	must(t, s.svc.store.Create("c1", "p", "", nil))
-	ds := newDataset(22, 300, 3)
-	must(t, s.svc.store.Learn("c1", "p", mustParse(t, ds.frameJSON(0, 150))))
-	built := buildModel(t, s, "c1", "p", "mlr", "m", mlrContext(ds))
-	must(t, s.svc.store.Learn("c1", "p", mustParse(t, ds.frameJSON(150, 300))))
+	s := start(t, cfg, nil)
+	rest1(s).Create("p")
+	ds := testkit.NewDataset(22, 300, 3)
+	rest1(s).Learn("p", []byte(ds.FrameJSON(0, 150)))
+	built := rest1(s).BuildModel("p", "mlr", "m", mlrContext(ds))
+	rest1(s).Learn("p", []byte(ds.FrameJSON(150, 300)))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	must(t, s.Shutdown(ctx))
 
-	s2 := startWSServer(t, cfg, nil)
-	p, err := s2.svc.store.Project("c1", "p")
+	s2 := start(t, cfg, nil)
+	ctx2, err := model.ParseMLContext([]byte(mlrContext(ds)))
 	must(t, err)
-	rebuilt, err := model.Build(p.Snapshot(), "mlr", "m", mlrContext(ds))
+	rebuilt, err := model.Build(rest1(s2).Project("p").Snapshot(), "mlr", "m", ctx2)
 	must(t, err)
-	c := dialSym(t, s2, "/symetry/ws/predict", "c1", secretC1)
-	c.signed(ds.predictJSON(0, 20), "p", "m")
-	got := predictions(t, c.expect("OK"))
+	c := s2.Sym("/symetry/ws/predict", "c1", testenv.Secret1)
+	c.Signed(ds.PredictJSON(0, 20), "p", "m")
+	got := testkit.Predictions(t, c.Expect("OK"))
 	differs := false
 	for i, g := range got {
-		checkPrediction(t, built, ds.rows[i][:ds.d], g)
+		testkit.CheckPrediction(t, built, ds.Rows[i][:ds.D], g)
 		out := make([]float64, 1)
-		rebuilt.Predict(ds.rows[i][:ds.d], out)
+		rebuilt.Predict(ds.Rows[i][:ds.D], out)
 		differs = differs || *g["res"] != strconv.FormatFloat(out[0], 'g', -1, 64)
 	}
 	if !differs {

@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"bytes"
@@ -8,6 +8,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/gobwas/ws"
+
+	"github.com/symscore/symscore/internal/testkit"
+	"github.com/symscore/symscore/internal/testkit/rawws"
+	"github.com/symscore/symscore/internal/wsconn"
 )
 
 // TestWSEchoManyMessages sends 10 000 messages of 0 B to 16 MiB (the echo configuration's
@@ -17,12 +21,12 @@ import (
 // opcode, and every ping gets its pong.
 func TestWSEchoManyMessages(t *testing.T) {
 	const maxMsg = 16 << 20
-	cfg := wsTestConfig()
+	cfg := testkit.Config()
 	cfg.Limits.MaxMessageBytes = maxMsg
 	cfg.Limits.MaxFrameBytes = maxMsg
-	s := startWSServer(t, cfg, nil)
-	c := dialWS(t, s, echoPath)
-	c.nc.SetDeadline(time.Now().Add(5 * time.Minute)) // hundreds of MiB under the race detector
+	s := start(t, cfg, nil)
+	c := s.DialWS(wsconn.EchoPath)
+	c.NC.SetDeadline(time.Now().Add(5 * time.Minute)) // hundreds of MiB under the race detector
 	rng := rand.New(rand.NewPCG(10000, 16))
 
 	type message struct {
@@ -87,12 +91,12 @@ func TestWSEchoManyMessages(t *testing.T) {
 				if f == 0 {
 					op = m.op
 				}
-				buf = appendClientFrame(buf[:0], frame{op: op, fin: f+2 == len(cuts), payload: m.payload[cuts[f]:cuts[f+1]]})
+				buf = rawws.AppendFrame(buf[:0], rawws.Frame{Op: op, Fin: f+2 == len(cuts), Payload: m.payload[cuts[f]:cuts[f+1]]})
 				if f+2 < len(cuts) && rng.IntN(4) == 0 {
-					buf = appendClientFrame(buf, frame{op: ws.OpPing, fin: true, payload: []byte{byte(i), byte(i >> 8)}})
+					buf = rawws.AppendFrame(buf, rawws.Frame{Op: ws.OpPing, Fin: true, Payload: []byte{byte(i), byte(i >> 8)}})
 					m.pings++
 				}
-				if _, err := c.nc.Write(buf); err != nil {
+				if _, err := c.NC.Write(buf); err != nil {
 					errc <- err
 					return
 				}
@@ -103,7 +107,7 @@ func TestWSEchoManyMessages(t *testing.T) {
 	for i := range msgs {
 		m := &msgs[i]
 		for {
-			h, p, err := c.readFrame()
+			h, p, err := c.ReadFrame()
 			if err != nil {
 				t.Fatalf("message %d: %v", i, err)
 			}

@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"io"
@@ -10,55 +10,61 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"github.com/symscore/symscore/internal/testenv"
+	"github.com/symscore/symscore/internal/testkit"
+	"github.com/symscore/symscore/internal/testkit/rawws"
+	"github.com/symscore/symscore/internal/wsconn"
+	"github.com/symscore/symscore/server"
 )
 
 // TestWSSlowReaderDisconnected: a client that sends but never reads its replies is
 // disconnected once its outbound queue is full past the write timeout, while another
 // connection keeps getting its replies.
 func TestWSSlowReaderDisconnected(t *testing.T) {
-	cfg := wsTestConfig()
+	cfg := testkit.Config()
 	cfg.Limits.OutboundQueueBytes = 64 << 10
 	cfg.Limits.WriteTimeout = 300 * time.Millisecond
-	s := startWSServer(t, cfg, nil)
-	slow := dialWS(t, s, echoPath)
-	if tc, ok := slow.nc.(*net.TCPConn); ok {
+	s := start(t, cfg, nil)
+	slow := s.DialWS(wsconn.EchoPath)
+	if tc, ok := slow.NC.(*net.TCPConn); ok {
 		tc.SetReadBuffer(4 << 10)
 	}
 	big := make([]byte, 16<<10) // under the queue limit: queued, not written by the reader
 	stop := make(chan struct{})
 	var sent atomic.Int64
 	go func() {
-		frame := appendClientFrame(nil, frame{op: ws.OpBinary, fin: true, payload: big})
+		frame := rawws.AppendFrame(nil, rawws.Frame{Op: ws.OpBinary, Fin: true, Payload: big})
 		for {
 			select {
 			case <-stop:
 				return
 			default:
 			}
-			slow.nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
-			if _, err := slow.nc.Write(frame); err != nil {
+			slow.NC.SetWriteDeadline(time.Now().Add(5 * time.Second))
+			if _, err := slow.NC.Write(frame); err != nil {
 				return // the server closed the connection
 			}
 			sent.Add(1)
 		}
 	}()
 	defer close(stop)
-	fast := dialWS(t, s, echoPath)
-	fast.echo(ws.OpText, []byte("registered"))
+	fast := s.DialWS(wsconn.EchoPath)
+	fast.Echo(ws.OpText, []byte("registered"))
 	rounds := 0
 	// The slow reader is disconnected by whichever limit strikes first: its queue full past
 	// the write timeout, or a write of its queue stuck past the write timeout.
-	for metricValue(t, s, "symscore_open_connections", "") != 1 {
-		fast.echo(ws.OpText, []byte("still served"))
+	for s.Metric("symscore_open_connections", "") != 1 {
+		fast.Echo(ws.OpText, []byte("still served"))
 		if rounds++; rounds > 100000 {
 			t.Fatal("the slow reader was never disconnected")
 		}
 	}
 	for range 100 {
-		fast.echo(ws.OpText, []byte("served after the disconnect"))
+		fast.Echo(ws.OpText, []byte("served after the disconnect"))
 	}
-	if metricValue(t, s, "symscore_refusals_total", "limit=outbound_queue_bytes")+
-		metricValue(t, s, "symscore_refusals_total", "limit=write_timeout") == 0 {
+	if s.Metric("symscore_refusals_total", "limit=outbound_queue_bytes")+
+		s.Metric("symscore_refusals_total", "limit=write_timeout") == 0 {
 		t.Fatal("the disconnect was not counted as a refusal")
 	}
 	t.Logf("%d round trips while the slow reader filled its queue with %d messages", rounds, sent.Load())
@@ -134,31 +140,31 @@ func (timeoutError) Temporary() bool { return true }
 func TestWSFaultyConnections(t *testing.T) {
 	for _, mode := range []string{"read error", "write error", "stall", "short write"} {
 		t.Run(mode, func(t *testing.T) {
-			cfg := wsTestConfig()
+			cfg := testkit.Config()
 			cfg.Limits.WriteTimeout = 200 * time.Millisecond
 			var wrapped atomic.Int64
-			hooks := &connHooks{wrapConn: func(nc net.Conn) net.Conn {
+			hooks := &server.Hooks{WrapConn: func(nc net.Conn) net.Conn {
 				if wrapped.Add(1) > 1 {
 					return nc // only the first connection is faulty
 				}
 				// The handshake takes the first read and the first write (the 101).
 				return &faultConn{Conn: nc, mode: mode, nth: 3}
 			}}
-			s := startWSServer(t, cfg, hooks)
-			bad := dialWS(t, s, echoPath)
-			bad.nc.SetDeadline(time.Now().Add(10 * time.Second))
+			s := start(t, cfg, hooks)
+			bad := s.DialWS(wsconn.EchoPath)
+			bad.NC.SetDeadline(time.Now().Add(10 * time.Second))
 			for i := 0; i < 20; i++ {
-				bad.sendMessage(ws.OpText, []byte("hello"))
-				if _, _, err := bad.readFrame(); err != nil {
+				bad.SendMessage(ws.OpText, []byte("hello"))
+				if _, _, err := bad.ReadFrame(); err != nil {
 					break
 				}
 			}
-			eventually(t, "the faulty connection released", func() bool {
-				return metricValue(t, s, "symscore_open_connections", "") == 0
+			testenv.Eventually(t, "the faulty connection released", func() bool {
+				return s.Metric("symscore_open_connections", "") == 0
 			})
-			good := dialWS(t, s, echoPath)
+			good := s.DialWS(wsconn.EchoPath)
 			for range 10 {
-				good.echo(ws.OpText, []byte("served"))
+				good.Echo(ws.OpText, []byte("served"))
 			}
 		})
 	}

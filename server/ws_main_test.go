@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"testing"
@@ -7,8 +7,5 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	if runIdleClientIfAsked() {
-		return
-	}
 	goleak.VerifyTestMain(m)
 }

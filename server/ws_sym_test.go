@@ -1,9 +1,10 @@
-package server
+package server_test
 
 import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -15,7 +16,11 @@ import (
 	"github.com/gobwas/ws"
 
 	"github.com/symscore/symscore/auth"
+	"github.com/symscore/symscore/internal/testenv"
+	"github.com/symscore/symscore/internal/testkit"
+	"github.com/symscore/symscore/internal/testkit/rawws"
 	"github.com/symscore/symscore/model"
+	"github.com/symscore/symscore/server"
 )
 
 // vectorTime is the date of the PROTOCOL.md vectors.
@@ -29,30 +34,32 @@ func TestWSVendorLearnMessage(t *testing.T) {
 	var clock atomic.Int64
 	clock.Store(vectorTime.Add(-time.Second).UnixNano())
 	now := func() time.Time { return time.Unix(0, clock.Load()).UTC() }
-	s := startWSServer(t, symConfig(), &connHooks{now: now})
+	s := start(t, testkit.Config(), &server.Hooks{Now: now})
 	clock.Store(vectorTime.Add(time.Minute).UnixNano())
-	must(t, s.svc.store.Create("c1", "rtest1", "", nil))
+	rc := rest1(s)
+	rc.Signer.Now = now // the server's clock
+	rc.Create("rtest1")
 	msg, err := os.ReadFile("testdata/ws_learn_vector.txt")
 	must(t, err)
 	msg = bytes.TrimRight(msg, "\n")
-	c := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
-	c.sendMessage(ws.OpText, msg)
-	e := c.expect("OK")
+	c := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
+	c.SendMessage(ws.OpText, msg)
+	e := c.Expect("OK")
 	if string(e.Values) != `{"rowsApplied":2,"rowsSkipped":0}` {
 		t.Fatalf("values %s", e.Values)
 	}
-	c.sendMessage(ws.OpText, msg)
-	if e := c.expect("CONFLICT"); e.StatusString != "replayed request" {
+	c.SendMessage(ws.OpText, msg)
+	if e := c.Expect("CONFLICT"); e.StatusString != "replayed request" {
 		t.Fatalf("replay: %q", e.StatusString)
 	}
 	payload := msg[bytes.Index(msg, []byte(`{"attributeNames"`)):]
-	c.bare(string(payload))
-	c.expect("OK")
-	p, _ := s.svc.store.Project("c1", "rtest1")
+	c.Bare(string(payload))
+	c.Expect("OK")
+	p := rc.Project("rtest1")
 	if p.Rows() != 4 || len(p.Snapshot().Names) != 15 {
 		t.Fatalf("project holds %d rows", p.Rows())
 	}
-	if got := metricValue(t, s, "symscore_requests_total", "endpoint=ws_learn,status=CONFLICT"); got != 1 {
+	if got := s.Metric("symscore_requests_total", "endpoint=ws_learn,status=CONFLICT"); got != 1 {
 		t.Fatalf("CONFLICT counted %v times", got)
 	}
 }
@@ -61,60 +68,60 @@ func TestWSVendorLearnMessage(t *testing.T) {
 // build in-process, predict over WebSocket with columns reordered and an extra column:
 // every prediction equals the model's, to the last bit.
 func TestWSLearnBuildPredict(t *testing.T) {
-	s := startWSServer(t, symConfig(), nil)
-	must(t, s.svc.store.Create("c1", "p", "", nil))
-	ds := newDataset(1, 200, 4)
-	c := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
-	c.signed(ds.frameJSON(0, 40), "p")
+	s := start(t, testkit.Config(), nil)
+	rest1(s).Create("p")
+	ds := testkit.NewDataset(1, 200, 4)
+	c := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
+	c.Signed(ds.FrameJSON(0, 40), "p")
 	for lo := 40; lo < 200; lo += 40 {
-		c.bare(ds.frameJSON(lo, lo+40))
+		c.Bare(ds.FrameJSON(lo, lo+40))
 	}
 	for range 5 {
-		c.expect("OK")
+		c.Expect("OK")
 	}
 	models := []*model.Model{
-		buildModel(t, s, "c1", "p", "lda", "lda1", model.MLContext{InputNames: ds.inputNames(), TargetNames: []string{"t"}}),
-		buildModel(t, s, "c1", "p", "mlr", "mlr1", model.MLContext{InputNames: ds.inputNames(), TargetNames: []string{"t"}}),
-		buildModel(t, s, "c1", "p", "mlda", "mlda1", model.MLContext{InputNames: ds.inputNames(), TargetNames: []string{"k"}}),
+		rest1(s).BuildModel("p", "lda", "lda1", testkit.MLContextJSON(ds.InputNames(), []string{"t"})),
+		rest1(s).BuildModel("p", "mlr", "mlr1", testkit.MLContextJSON(ds.InputNames(), []string{"t"})),
+		rest1(s).BuildModel("p", "mlda", "mlda1", testkit.MLContextJSON(ds.InputNames(), []string{"k"})),
 	}
 	for _, m := range models {
-		pc := dialSym(t, s, "/symetry/ws/predict", "c1", secretC1)
-		pc.signed(ds.predictJSON(0, 10), "p", m.ID())
-		pc.bare(ds.predictJSON(10, 11))
-		got := append(predictions(t, pc.expect("OK")), predictions(t, pc.expect("OK"))...)
+		pc := s.Sym("/symetry/ws/predict", "c1", testenv.Secret1)
+		pc.Signed(ds.PredictJSON(0, 10), "p", m.ID())
+		pc.Bare(ds.PredictJSON(10, 11))
+		got := append(testkit.Predictions(t, pc.Expect("OK")), testkit.Predictions(t, pc.Expect("OK"))...)
 		if len(got) != 11 {
 			t.Fatalf("%s: %d predictions", m.ID(), len(got))
 		}
 		for i, g := range got {
-			checkPrediction(t, m, ds.rows[i][:ds.d], g)
+			testkit.CheckPrediction(t, m, ds.Rows[i][:ds.D], g)
 		}
 		// A missing input takes the build-time mean.
-		pc.bare(`{"attributeNames":["x0","x1","x3"],"attributeTypes":["C","C","C"],"data":[["1","","3"]]}`)
-		got = predictions(t, pc.expect("OK"))
+		pc.Bare(`{"attributeNames":["x0","x1","x3"],"attributeTypes":["C","C","C"],"data":[["1","","3"]]}`)
+		got = testkit.Predictions(t, pc.Expect("OK"))
 		x := []float64{1, m.InputMeans()[1], m.InputMeans()[2], 3}
-		checkPrediction(t, m, x, got[0])
+		testkit.CheckPrediction(t, m, x, got[0])
 	}
 }
 
 // TestWSPipelinedPredicts: 1000 predicts written before any reply is read come back in
 // order.
 func TestWSPipelinedPredicts(t *testing.T) {
-	s := startWSServer(t, symConfig(), nil)
-	must(t, s.svc.store.Create("c1", "p", "", nil))
-	ds := newDataset(2, 1000, 3)
-	must(t, s.svc.store.Learn("c1", "p", mustParse(t, ds.frameJSON(0, 1000))))
-	m := buildModel(t, s, "c1", "p", "mlr", "m", model.MLContext{InputNames: ds.inputNames(), TargetNames: []string{"t"}})
-	c := dialSym(t, s, "/symetry/ws/predict", "c1", secretC1)
+	s := start(t, testkit.Config(), nil)
+	rest1(s).Create("p")
+	ds := testkit.NewDataset(2, 1000, 3)
+	rest1(s).Learn("p", []byte(ds.FrameJSON(0, 1000)))
+	m := rest1(s).BuildModel("p", "mlr", "m", testkit.MLContextJSON(ds.InputNames(), []string{"t"}))
+	c := s.Sym("/symetry/ws/predict", "c1", testenv.Secret1)
 	var batch bytes.Buffer
-	first := c.signer.AppendWSMessage(nil, c.url, []string{"p", "m"}, []byte(ds.predictJSON(0, 1)))
-	batch.Write(appendClientFrame(nil, frame{op: ws.OpText, fin: true, payload: first}))
+	first := c.Signer.AppendWSMessage(nil, c.URL, []string{"p", "m"}, []byte(ds.PredictJSON(0, 1)))
+	batch.Write(rawws.AppendFrame(nil, rawws.Frame{Op: ws.OpText, Fin: true, Payload: first}))
 	for i := 1; i < 1000; i++ {
-		batch.Write(appendClientFrame(nil, frame{op: ws.OpText, fin: true, payload: []byte(ds.predictJSON(i, i+1))}))
+		batch.Write(rawws.AppendFrame(nil, rawws.Frame{Op: ws.OpText, Fin: true, Payload: []byte(ds.PredictJSON(i, i+1))}))
 	}
 	done := make(chan struct{})
-	go func() { defer close(done); c.nc.Write(batch.Bytes()) }()
+	go func() { defer close(done); c.NC.Write(batch.Bytes()) }()
 	for i := range 1000 {
-		checkPrediction(t, m, ds.rows[i][:ds.d], predictions(t, c.expect("OK"))[0])
+		testkit.CheckPrediction(t, m, ds.Rows[i][:ds.D], testkit.Predictions(t, c.Expect("OK"))[0])
 	}
 	<-done
 }
@@ -122,146 +129,147 @@ func TestWSPipelinedPredicts(t *testing.T) {
 // TestWSConcurrentLearners: 50 connections learning into one project give exactly the
 // count, and the moments of learning all their rows.
 func TestWSConcurrentLearners(t *testing.T) {
-	s := startWSServer(t, symConfig(), nil)
-	must(t, s.svc.store.Create("c1", "p", "", nil))
-	ds := newDataset(3, 50*20, 3)
+	s := start(t, testkit.Config(), nil)
+	rest1(s).Create("p")
+	ds := testkit.NewDataset(3, 50*20, 3)
 	var wg sync.WaitGroup
 	for w := range 50 {
-		c := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
+		c := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
 		wg.Go(func() {
 			lo := w * 20
-			c.signed(ds.frameJSON(lo, lo+10), "p")
-			c.bare(ds.frameJSON(lo+10, lo+20))
+			c.Signed(ds.FrameJSON(lo, lo+10), "p")
+			c.Bare(ds.FrameJSON(lo+10, lo+20))
 			for range 2 {
-				if e := c.reply(); e.StatusCode != "OK" {
+				if e := c.Reply(); e.StatusCode != "OK" {
 					t.Errorf("learner %d: %s %s", w, e.StatusCode, e.StatusString)
 				}
 			}
 		})
 	}
 	wg.Wait()
-	p, _ := s.svc.store.Project("c1", "p")
+	p := rest1(s).Project("p")
 	snap := p.Snapshot()
 	if snap.Total.N != 1000 {
 		t.Fatalf("%d rows, want 1000", snap.Total.N)
 	}
-	for j := range ds.d + 1 {
+	for j := range ds.D + 1 {
 		mean := 0.0
-		for _, r := range ds.rows {
+		for _, r := range ds.Rows {
 			mean += r[j]
 		}
 		mean /= 1000
 		m2 := 0.0
-		for _, r := range ds.rows {
+		for _, r := range ds.Rows {
 			m2 += (r[j] - mean) * (r[j] - mean)
 		}
-		i, _ := snap.Index(ds.inputNamesAndT()[j])
+		i, _ := snap.Index(inputNamesAndT(ds)[j])
 		if math.Abs(snap.Total.Mean[i]-mean) > 1e-12*math.Max(1, math.Abs(mean)) || math.Abs(snap.Total.At(i, i)-m2) > 1e-10*m2 {
 			t.Fatalf("column %d: mean %v M %v, want %v %v", j, snap.Total.Mean[i], snap.Total.At(i, i), mean, m2)
 		}
 	}
 }
 
-func (ds *dataset) inputNamesAndT() []string { return append(ds.inputNames(), "t") }
+// inputNamesAndT are the dataset's inputs and its target t.
+func inputNamesAndT(ds *testkit.Dataset) []string { return append(ds.InputNames(), "t") }
 
 // TestWSSessionRules: what a connection may send before and after it authenticated.
 func TestWSSessionRules(t *testing.T) {
-	ds := newDataset(4, 10, 2)
-	rows := ds.frameJSON(0, 2)
+	ds := testkit.NewDataset(4, 10, 2)
+	rows := ds.FrameJSON(0, 2)
 	t.Run("bare first frame", func(t *testing.T) {
-		s := startWSServer(t, symConfig(), nil)
-		c := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
-		c.bare(rows)
-		if e := c.expect("BAD_REQUEST"); !strings.Contains(e.StatusString, "first message") {
+		s := start(t, testkit.Config(), nil)
+		c := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
+		c.Bare(rows)
+		if e := c.Expect("BAD_REQUEST"); !strings.Contains(e.StatusString, "first message") {
 			t.Fatalf("%q", e.StatusString)
 		}
-		c.expectClose(ws.StatusPolicyViolation)
+		c.ExpectClose(ws.StatusPolicyViolation)
 	})
 	t.Run("signed frames only", func(t *testing.T) {
-		cfg := symConfig()
+		cfg := testkit.Config()
 		cfg.Auth.SignedFramesOnly = true
-		s := startWSServer(t, cfg, nil)
-		must(t, s.svc.store.Create("c1", "p", "", nil))
-		c := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
-		c.signed(rows, "p")
-		c.expect("OK")
-		c.signed(rows) // signed with empty extraKeys: the bound project
-		c.expect("OK")
-		c.bare(rows)
-		if e := c.expect("BAD_REQUEST"); !strings.Contains(e.StatusString, "signed_frames_only") {
+		s := start(t, cfg, nil)
+		rest1(s).Create("p")
+		c := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
+		c.Signed(rows, "p")
+		c.Expect("OK")
+		c.Signed(rows) // signed with empty extraKeys: the bound project
+		c.Expect("OK")
+		c.Bare(rows)
+		if e := c.Expect("BAD_REQUEST"); !strings.Contains(e.StatusString, "signed_frames_only") {
 			t.Fatalf("%q", e.StatusString)
 		}
-		c.expectClose(ws.StatusPolicyViolation)
-		if p, _ := s.svc.store.Project("c1", "p"); p.Rows() != 4 {
+		c.ExpectClose(ws.StatusPolicyViolation)
+		if p := rest1(s).Project("p"); p.Rows() != 4 {
 			t.Fatalf("%d rows", p.Rows())
 		}
 	})
 	t.Run("legacy framing", func(t *testing.T) {
 		for _, allow := range []bool{true, false} {
-			cfg := symConfig()
+			cfg := testkit.Config()
 			cfg.Auth.LegacyFraming = allow
-			s := startWSServer(t, cfg, nil)
-			must(t, s.svc.store.Create("c1", "p", "", nil))
-			c := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
-			framed := c.signer.AppendWSMessage(nil, c.url, []string{"p"}, []byte(rows))
+			s := start(t, cfg, nil)
+			rest1(s).Create("p")
+			c := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
+			framed := c.Signer.AppendWSMessage(nil, c.URL, []string{"p"}, []byte(rows))
 			header := framed[bytes.IndexByte(framed, ',')+1 : bytes.Index(framed, []byte(`{"attributeNames"`))]
 			legacy := append(append(append([]byte(nil), header...), "-289907289"...), rows...)
-			c.sendMessage(ws.OpText, legacy)
+			c.SendMessage(ws.OpText, legacy)
 			if allow {
-				c.expect("OK")
+				c.Expect("OK")
 				continue
 			}
-			c.expect("BAD_REQUEST")
-			c.expectClose(ws.StatusPolicyViolation)
+			c.Expect("BAD_REQUEST")
+			c.ExpectClose(ws.StatusPolicyViolation)
 		}
 	})
 	t.Run("extraKeys", func(t *testing.T) {
-		s := startWSServer(t, symConfig(), nil)
-		must(t, s.svc.store.Create("c1", "p", "", nil))
-		must(t, s.svc.store.Create("c1", "q", "", nil))
-		c := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
-		c.signed(rows) // authenticated, but no project named
-		if e := c.expect("BAD_REQUEST"); !strings.Contains(e.StatusString, "extraKeys") {
+		s := start(t, testkit.Config(), nil)
+		rest1(s).Create("p")
+		rest1(s).Create("q")
+		c := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
+		c.Signed(rows) // authenticated, but no project named
+		if e := c.Expect("BAD_REQUEST"); !strings.Contains(e.StatusString, "extraKeys") {
 			t.Fatalf("%q", e.StatusString)
 		}
-		c.signed(rows, "p", "extra")
-		c.expect("BAD_REQUEST")
-		c.signed(rows, "p")
-		c.expect("OK")
-		c.signed(rows, "q") // rebinds
-		c.expect("OK")
-		c.bare(rows)
-		c.expect("OK")
-		pp, _ := s.svc.store.Project("c1", "p")
-		pq, _ := s.svc.store.Project("c1", "q")
+		c.Signed(rows, "p", "extra")
+		c.Expect("BAD_REQUEST")
+		c.Signed(rows, "p")
+		c.Expect("OK")
+		c.Signed(rows, "q") // rebinds
+		c.Expect("OK")
+		c.Bare(rows)
+		c.Expect("OK")
+		pp := rest1(s).Project("p")
+		pq := rest1(s).Project("q")
 		if pp.Rows() != 2 || pq.Rows() != 4 {
 			t.Fatalf("p %d rows, q %d rows; want 2 and 4", pp.Rows(), pq.Rows())
 		}
 	})
 	t.Run("binary frame", func(t *testing.T) {
-		s := startWSServer(t, symConfig(), nil)
-		c := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
-		c.sendMessage(ws.OpBinary, []byte(rows))
-		c.expect("BAD_REQUEST")
-		c.sendMessage(ws.OpBinary, []byte(rows))
-		c.expect("BAD_REQUEST") // still open
+		s := start(t, testkit.Config(), nil)
+		c := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
+		c.SendMessage(ws.OpBinary, []byte(rows))
+		c.Expect("BAD_REQUEST")
+		c.SendMessage(ws.OpBinary, []byte(rows))
+		c.Expect("BAD_REQUEST") // still open
 	})
 }
 
 // TestWSAuthFailures: every authentication failure of the protocol, over a real socket:
 // the status of PROTOCOL.md, then close 1008; replays are answered and the connection kept.
 func TestWSAuthFailures(t *testing.T) {
-	ds := newDataset(5, 4, 2)
-	rows := ds.frameJSON(0, 2)
-	s := startWSServer(t, symConfig(), nil)
-	must(t, s.svc.store.Create("c1", "p", "", nil))
+	ds := testkit.NewDataset(5, 4, 2)
+	rows := ds.FrameJSON(0, 2)
+	s := start(t, testkit.Config(), nil)
+	rest1(s).Create("p")
 	now := time.Now() // after the start: earlier dates are refused as possible replays
 	sign := func(cid, secret string, at time.Time, keys ...string) []byte {
 		sg, err := auth.NewSigner(cid, secret, fixedClock(at))
 		must(t, err)
 		return sg.AppendWSMessage(nil, "ws://charm:8080/symetry/ws/learn", keys, []byte(rows))
 	}
-	good := sign("c1", secretC1, now, "p")
+	good := sign("c1", testenv.Secret1, now, "p")
 	header := string(good[bytes.IndexByte(good, ',')+1 : bytes.Index(good, []byte(`{"attributeNames"`))])
 	// replace edits the message (header or payload) and writes its header length anew.
 	replace := func(b []byte, old, new string) []byte {
@@ -278,12 +286,12 @@ func TestWSAuthFailures(t *testing.T) {
 		status  string
 		contain string
 	}{
-		{"wrong secret", sign("c1", secretC2, now, "p"), "UNAUTHORIZED", "bad signature"},
-		{"other customer's secret", sign("c2", secretC1, now, "p"), "UNAUTHORIZED", "bad signature"},
-		{"unknown customer", sign("c9", secretC1, now, "p"), "UNAUTHORIZED", "unknown customer"},
+		{"wrong secret", sign("c1", testenv.Secret2, now, "p"), "UNAUTHORIZED", "bad signature"},
+		{"other customer's secret", sign("c2", testenv.Secret1, now, "p"), "UNAUTHORIZED", "bad signature"},
+		{"unknown customer", sign("c9", testenv.Secret1, now, "p"), "UNAUTHORIZED", "unknown customer"},
 		{"MD5 mismatch", replace(good, "[[", "[ ["), "BAD_REQUEST", "MD5"},
-		{"stale date", sign("c1", secretC1, now.Add(-6*time.Minute), "p"), "BAD_REQUEST", "window"},
-		{"future date", sign("c1", secretC1, now.Add(2*time.Minute), "p"), "BAD_REQUEST", "window"},
+		{"stale date", sign("c1", testenv.Secret1, now.Add(-6*time.Minute), "p"), "BAD_REQUEST", "window"},
+		{"future date", sign("c1", testenv.Secret1, now.Add(2*time.Minute), "p"), "BAD_REQUEST", "window"},
 		{"bad date format", replace(good, h.Headers[0], strings.Replace(h.Headers[0], " ", "T", 1)), "BAD_REQUEST", "date"},
 		{"SHA-1 not allowed", replace(good, h.Headers[2], sha1Sig), "UNAUTHORIZED", "SHA1"},
 		{"truncated header", good[:40], "BAD_REQUEST", "byte"},
@@ -293,65 +301,65 @@ func TestWSAuthFailures(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cl := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
-			cl.sendMessage(ws.OpText, c.msg)
-			e := cl.expect(c.status)
+			cl := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
+			cl.SendMessage(ws.OpText, c.msg)
+			e := cl.Expect(c.status)
 			if !strings.Contains(strings.ToLower(e.StatusString), strings.ToLower(c.contain)) {
 				t.Fatalf("statusString %q does not mention %q", e.StatusString, c.contain)
 			}
 			if c.contain == "bad signature" {
 				var v struct{ StringToSign string }
 				must(t, json.Unmarshal(e.Values, &v))
-				if !strings.Contains(v.StringToSign, "SECRETKEY") || strings.Contains(v.StringToSign, secretC1) || strings.Contains(v.StringToSign, secretC2) {
+				if !strings.Contains(v.StringToSign, "SECRETKEY") || strings.Contains(v.StringToSign, testenv.Secret1) || strings.Contains(v.StringToSign, testenv.Secret2) {
 					t.Fatalf("stringToSign %q", v.StringToSign)
 				}
 			}
-			cl.expectClose(ws.StatusPolicyViolation)
+			cl.ExpectClose(ws.StatusPolicyViolation)
 		})
 	}
-	if p, _ := s.svc.store.Project("c1", "p"); p.Rows() != 0 {
+	if p := rest1(s).Project("p"); p.Rows() != 0 {
 		t.Fatalf("refused messages learned %d rows", p.Rows())
 	}
-	if got := metricValue(t, s, "symscore_auth_failures_total", "reason=bad_signature"); got != 2 {
+	if got := s.Metric("symscore_auth_failures_total", "reason=bad_signature"); got != 2 {
 		t.Fatalf("bad signatures counted %v, want 2", got)
 	}
 	// A replay is refused, the connection stays open.
-	cl := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
-	cl.sendMessage(ws.OpText, good)
-	cl.expect("OK")
-	other := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
-	other.sendMessage(ws.OpText, good)
-	other.expect("CONFLICT")
-	other.bare(rows) // not authenticated by the replay
-	other.expect("BAD_REQUEST")
-	other.expectClose(ws.StatusPolicyViolation)
+	cl := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
+	cl.SendMessage(ws.OpText, good)
+	cl.Expect("OK")
+	other := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
+	other.SendMessage(ws.OpText, good)
+	other.Expect("CONFLICT")
+	other.Bare(rows) // not authenticated by the replay
+	other.Expect("BAD_REQUEST")
+	other.ExpectClose(ws.StatusPolicyViolation)
 }
 
 // TestWSCustomerIsolation: a customer cannot learn into, forget from or predict with
 // another customer's project, whatever it signs.
 func TestWSCustomerIsolation(t *testing.T) {
-	s := startWSServer(t, symConfig(), nil)
-	must(t, s.svc.store.Create("c1", "secret-project", "", nil))
-	ds := newDataset(6, 50, 2)
-	must(t, s.svc.store.Learn("c1", "secret-project", mustParse(t, ds.frameJSON(0, 50))))
-	m := buildModel(t, s, "c1", "secret-project", "mlr", "m", model.MLContext{InputNames: ds.inputNames(), TargetNames: []string{"t"}})
-	before, _ := s.svc.store.Export("c1", "secret-project")
+	s := start(t, testkit.Config(), nil)
+	rest1(s).Create("secret-project")
+	ds := testkit.NewDataset(6, 50, 2)
+	rest1(s).Learn("secret-project", []byte(ds.FrameJSON(0, 50)))
+	m := rest1(s).BuildModel("secret-project", "mlr", "m", testkit.MLContextJSON(ds.InputNames(), []string{"t"}))
+	before := rest1(s).Export("secret-project")
 	for _, path := range []string{"/symetry/ws/learn", "/symetry/ws/forget"} {
-		c := dialSym(t, s, path, "c2", secretC2)
-		c.signed(ds.frameJSON(0, 5), "secret-project")
-		if e := c.expect("BAD_REQUEST"); e.StatusString != "cannot find project" {
+		c := s.Sym(path, "c2", testenv.Secret2)
+		c.Signed(ds.FrameJSON(0, 5), "secret-project")
+		if e := c.Expect("BAD_REQUEST"); e.StatusString != "cannot find project" {
 			t.Fatalf("%s: %q", path, e.StatusString)
 		}
 		// Claiming to be c1 with c2's secret fails authentication.
-		c2 := dialSym(t, s, path, "c1", secretC2)
-		c2.signed(ds.frameJSON(0, 5), "secret-project")
-		c2.expect("UNAUTHORIZED")
-		c2.expectClose(ws.StatusPolicyViolation)
+		c2 := s.Sym(path, "c1", testenv.Secret2)
+		c2.Signed(ds.FrameJSON(0, 5), "secret-project")
+		c2.Expect("UNAUTHORIZED")
+		c2.ExpectClose(ws.StatusPolicyViolation)
 	}
-	c := dialSym(t, s, "/symetry/ws/predict", "c2", secretC2)
-	c.signed(ds.predictJSON(0, 1), "secret-project", m.ID())
-	c.expect("BAD_REQUEST")
-	after, _ := s.svc.store.Export("c1", "secret-project")
+	c := s.Sym("/symetry/ws/predict", "c2", testenv.Secret2)
+	c.Signed(ds.PredictJSON(0, 1), "secret-project", m.ID())
+	c.Expect("BAD_REQUEST")
+	after := rest1(s).Export("secret-project")
 	if !bytes.Equal(before, after) {
 		t.Fatal("another customer changed the project")
 	}
@@ -360,14 +368,13 @@ func TestWSCustomerIsolation(t *testing.T) {
 // TestWSBadInputChangesNothing: refused DataFrames leave the project as it was and the
 // connection open.
 func TestWSBadInputChangesNothing(t *testing.T) {
-	s := startWSServer(t, symConfig(), nil)
-	must(t, s.svc.store.Create("c1", "p", "", nil))
-	ds := newDataset(7, 20, 2)
-	c := dialSym(t, s, "/symetry/ws/learn", "c1", secretC1)
-	c.signed(ds.frameJSON(0, 10), "p")
-	c.expect("OK")
-	before, _ := s.svc.store.Export("c1", "p")
-	p, _ := s.svc.store.Project("c1", "p")
+	s := start(t, testkit.Config(), nil)
+	rest1(s).Create("p")
+	ds := testkit.NewDataset(7, 20, 2)
+	c := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
+	c.Signed(ds.FrameJSON(0, 10), "p")
+	c.Expect("OK")
+	before := rest1(s).Export("p")
 	for payload, want := range map[string]string{
 		`{"attributeNames":["x0","x1"],"attributeTypes":["C","C"],"data":[["1","2"],["abc","3"]]}`: `row 1, column "x0": "abc" is not a number`,
 		`{"attributeNames":["x0"],"attributeTypes":["C"],"data":[["NaN"]]}`:                        "NaN",
@@ -379,32 +386,32 @@ func TestWSBadInputChangesNothing(t *testing.T) {
 		`{"attributeNames":["x0"],"attributeTypes":["C"],"data":[["1"]]`:                           "",
 		`{"attributeNames":["x0"],"attributeTypes":["B"],"data":[["1"]]}`:                          "x0",
 	} {
-		c.bare(payload)
-		e := c.expect("BAD_REQUEST")
+		c.Bare(payload)
+		e := c.Expect("BAD_REQUEST")
 		if !strings.Contains(e.StatusString, want) {
 			t.Errorf("%s: %q does not say %q", payload, e.StatusString, want)
 		}
 	}
-	if after, _ := s.svc.store.Export("c1", "p"); !bytes.Equal(before, after) {
+	if after := rest1(s).Export("p"); !bytes.Equal(before, after) {
 		t.Fatal("a refused DataFrame changed the project")
 	}
 	// errorHandling 1: bad rows skipped and counted, good ones applied.
-	c.bare(`{"attributeNames":["x0"],"attributeTypes":["C"],"data":[["1"],["x"],["2"]],"errorHandling":1}`)
-	if e := c.expect("OK"); string(e.Values) != `{"rowsApplied":2,"rowsSkipped":1}` {
+	c.Bare(`{"attributeNames":["x0"],"attributeTypes":["C"],"data":[["1"],["x"],["2"]],"errorHandling":1}`)
+	if e := c.Expect("OK"); string(e.Values) != `{"rowsApplied":2,"rowsSkipped":1}` {
 		t.Fatalf("values %s", e.Values)
 	}
-	before, _ = s.svc.store.Export("c1", "p")
-	f := dialSym(t, s, "/symetry/ws/forget", "c1", secretC1)
-	f.signed(ds.frameJSON(0, 15), "p") // more rows than the project holds
-	if e := f.expect("BAD_REQUEST"); !strings.Contains(e.StatusString, "cannot forget") {
+	before = rest1(s).Export("p")
+	f := s.Sym("/symetry/ws/forget", "c1", testenv.Secret1)
+	f.Signed(ds.FrameJSON(0, 15), "p") // more rows than the project holds
+	if e := f.Expect("BAD_REQUEST"); !strings.Contains(e.StatusString, "cannot forget") {
 		t.Fatalf("%q", e.StatusString)
 	}
-	if after, _ := s.svc.store.Export("c1", "p"); !bytes.Equal(before, after) || p.Rows() != 12 {
-		t.Fatalf("a refused forget changed the project (%d rows, want 12)", p.Rows())
+	if after := rest1(s).Export("p"); !bytes.Equal(before, after) || rest1(s).Project("p").Rows() != 12 {
+		t.Fatalf("a refused forget changed the project (%d rows, want 12)", rest1(s).Project("p").Rows())
 	}
-	must(t, s.svc.store.SetFrozen("c1", "p", true))
-	c.bare(ds.frameJSON(0, 1))
-	c.expect("CONFLICT")
+	rest1(s).Do(http.MethodGet, "/projects/p/freeze", "", nil).Expect(t, http.StatusOK, "OK")
+	c.Bare(ds.FrameJSON(0, 1))
+	c.Expect("CONFLICT")
 }
 
 func must(t testing.TB, err error) {
@@ -417,43 +424,43 @@ func must(t testing.TB, err error) {
 // TestWSPredictKeepsSkippedRowsInPlace: under errorHandling 1 a predict row with a bad cell
 // is answered with an empty map in its place, so replies still line up with the rows.
 func TestWSPredictKeepsSkippedRowsInPlace(t *testing.T) {
-	s := startWSServer(t, symConfig(), nil)
-	must(t, s.svc.store.Create("c1", "p", "", nil))
-	ds := newDataset(31, 100, 2)
-	must(t, s.svc.store.Learn("c1", "p", mustParse(t, ds.frameJSON(0, 100))))
-	m := buildModel(t, s, "c1", "p", "mlr", "m", model.MLContext{InputNames: ds.inputNames(), TargetNames: []string{"t"}})
-	c := dialSym(t, s, "/symetry/ws/predict", "c1", secretC1)
-	c.signed(`{"attributeNames":["x0","x1"],"attributeTypes":["C","C"],"errorHandling":1,"data":[["1","2"],["bad","2"],["3","4"],["5"]]}`, "p", "m")
-	got := predictions(t, c.expect("OK"))
+	s := start(t, testkit.Config(), nil)
+	rest1(s).Create("p")
+	ds := testkit.NewDataset(31, 100, 2)
+	rest1(s).Learn("p", []byte(ds.FrameJSON(0, 100)))
+	m := rest1(s).BuildModel("p", "mlr", "m", testkit.MLContextJSON(ds.InputNames(), []string{"t"}))
+	c := s.Sym("/symetry/ws/predict", "c1", testenv.Secret1)
+	c.Signed(`{"attributeNames":["x0","x1"],"attributeTypes":["C","C"],"errorHandling":1,"data":[["1","2"],["bad","2"],["3","4"],["5"]]}`, "p", "m")
+	got := testkit.Predictions(t, c.Expect("OK"))
 	if len(got) != 4 || len(got[1]) != 0 || len(got[3]) != 0 {
 		t.Fatalf("predictions %v: want 4 maps, the 2nd and 4th empty", got)
 	}
-	checkPrediction(t, m, []float64{1, 2}, got[0])
-	checkPrediction(t, m, []float64{3, 4}, got[2])
+	testkit.CheckPrediction(t, m, []float64{1, 2}, got[0])
+	testkit.CheckPrediction(t, m, []float64{3, 4}, got[2])
 }
 
 // TestWSPredictPlanFollowsColumnOrigins: the same expanded column sent once as a B column
 // and once from a T attribute gives each frame its own imputation of the absent k$v
 // columns (mean for the B frame, 0 for the T frame), whatever came before on the session.
 func TestWSPredictPlanFollowsColumnOrigins(t *testing.T) {
-	s := startWSServer(t, symConfig(), nil)
-	must(t, s.svc.store.Create("c1", "p", "", nil))
-	must(t, s.svc.store.Learn("c1", "p", mustParse(t, `{"attributeNames":["k","y"],"attributeTypes":["T","C"],"data":[["a","1"],["b","2"],["a","1.5"],["c","0"],["b","2.5"]]}`)))
-	buildModel(t, s, "c1", "p", "mlr", "m", model.MLContext{InputNames: []string{"k$a", "k$b"}, TargetNames: []string{"y"}})
+	s := start(t, testkit.Config(), nil)
+	rest1(s).Create("p")
+	rest1(s).Learn("p", []byte(`{"attributeNames":["k","y"],"attributeTypes":["T","C"],"data":[["a","1"],["b","2"],["a","1.5"],["c","0"],["b","2.5"]]}`))
+	rest1(s).BuildModel("p", "mlr", "m", testkit.MLContextJSON([]string{"k$a", "k$b"}, []string{"y"}))
 	asB := `{"attributeNames":["k$a"],"attributeTypes":["B"],"data":[["1"]]}`
 	asT := `{"attributeNames":["k"],"attributeTypes":["T"],"data":[["a"]]}`
 	fresh := func(payload string) string {
-		c := dialSym(t, s, "/symetry/ws/predict", "c1", secretC1)
-		c.signed(payload, "p", "m")
-		return *predictions(t, c.expect("OK"))[0]["res"]
+		c := s.Sym("/symetry/ws/predict", "c1", testenv.Secret1)
+		c.Signed(payload, "p", "m")
+		return *testkit.Predictions(t, c.Expect("OK"))[0]["res"]
 	}
 	wantB, wantT := fresh(asB), fresh(asT)
 	if wantB == wantT {
 		t.Fatalf("the B and T frames predict the same (%s): the test cannot tell them apart", wantB)
 	}
-	c := dialSym(t, s, "/symetry/ws/predict", "c1", secretC1)
-	c.signed(asB, "p", "m")
-	if got := *predictions(t, c.expect("OK"))[0]["res"]; got != wantB {
+	c := s.Sym("/symetry/ws/predict", "c1", testenv.Secret1)
+	c.Signed(asB, "p", "m")
+	if got := *testkit.Predictions(t, c.Expect("OK"))[0]["res"]; got != wantB {
 		t.Fatalf("first message: %s, want %s", got, wantB)
 	}
 	for i, payload := range []string{asT, asB, asT, asT, asB} {
@@ -461,8 +468,8 @@ func TestWSPredictPlanFollowsColumnOrigins(t *testing.T) {
 		if payload == asB {
 			want = wantB
 		}
-		c.bare(payload)
-		if got := *predictions(t, c.expect("OK"))[0]["res"]; got != want {
+		c.Bare(payload)
+		if got := *testkit.Predictions(t, c.Expect("OK"))[0]["res"]; got != want {
 			t.Fatalf("message %d: %s, want %s", i, got, want)
 		}
 	}

@@ -1,0 +1,129 @@
+package ops
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/symscore/symscore/model"
+	"github.com/symscore/symscore/protocol"
+)
+
+// CheckAlgorithm refuses an algorithm model.Build does not know (BAD_REQUEST, naming the
+// known ones).
+func CheckAlgorithm(algo string) error {
+	if !model.KnownAlgorithm(algo) {
+		return protocol.Errorf(protocol.StatusBadRequest, "unknown algorithm %s (known: %s)", QuoteInput(algo), strings.Join(model.Algorithms(), ", "))
+	}
+	return nil
+}
+
+// CheckModelID refuses a model id longer than model.MaxModelIDBytes or not UTF-8. (An
+// empty one is the transport's to refuse: it says which parameter is missing.)
+func CheckModelID(modelID string) error {
+	switch {
+	case len(modelID) > model.MaxModelIDBytes:
+		return protocol.Errorf(protocol.StatusBadRequest, "modelid %s is longer than %d bytes", QuoteInput(modelID), model.MaxModelIDBytes)
+	case !utf8.ValidString(modelID):
+		return protocol.Errorf(protocol.StatusBadRequest, "modelid %s is not UTF-8", QuoteInput(modelID))
+	}
+	return nil
+}
+
+// Build starts a job that builds model modelID with algo on project pid, from ctx, and
+// returns the job's id (128 random bits). What can be checked without building is refused
+// at once: the algorithm, the model id, the project; everything else (attributes,
+// parameters, a singular matrix) is the job's outcome (Job). The job reads the project's
+// statistics as they are when it runs and publishes the model into that same project: a
+// project deleted meanwhile refuses it ("cannot find project"), also when another of the
+// same id was created since. A customer has at most MaxRunningBuilds jobs running.
+func (s *Service) Build(c Customer, pid, algo, modelID string, ctx model.MLContext) (string, error) {
+	if err := CheckAlgorithm(algo); err != nil {
+		return "", s.Refuse(err)
+	}
+	if err := CheckModelID(modelID); err != nil {
+		return "", s.Refuse(err)
+	}
+	p, err := s.findProject(c, pid)
+	if err != nil {
+		return "", err
+	}
+	id, err := s.jobs.start(c.id, func() (protocol.Status, string) {
+		st, msg := s.runBuild(c, p, algo, modelID, ctx)
+		s.metrics.buildDone(algo, st == protocol.StatusOK)
+		return st, msg
+	})
+	if err != nil {
+		return "", s.Refuse(err)
+	}
+	return id, nil
+}
+
+// runBuild is one build job on project p: model.Build on its statistics as they are now,
+// then the model published into p (replacing one of the same id). It returns the job's
+// outcome: OK, or the refusal's status and message. A panic is logged with its stack and
+// reported as an internal error: one bad build must not stop the server.
+func (s *Service) runBuild(c Customer, p *model.Project, algo, modelID string, ctx model.MLContext) (st protocol.Status, msg string) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.Error("build panicked", "algo", algo, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			st, msg = protocol.StatusInternalServerError, "internal error"
+		}
+	}()
+	if s.before != nil {
+		s.before()
+	}
+	m, err := model.Build(p.Snapshot(), algo, modelID, ctx)
+	if err == nil {
+		err = s.publishModel(c, p, m)
+	}
+	if err != nil {
+		r := s.Refuse(err)
+		return r.Status, r.Msg
+	}
+	return protocol.StatusOK, "Job is finished"
+}
+
+// JobState is the state of a build job: running (Status ACCEPTED, "Job still running"),
+// finished (OK, "Job is finished"), or failed with the build's refusal.
+type JobState struct {
+	Done   bool
+	Status protocol.Status
+	Msg    string
+}
+
+// errNoJob is the refusal of a job id that is unknown, expired or another customer's.
+var errNoJob = protocol.Errorf(protocol.StatusBadRequest, "cannot find job")
+
+// Job returns the state of the customer's build job id. An unknown, expired or other
+// customer's job is refused alike (BAD_REQUEST "cannot find job"). Finished jobs are kept
+// for JobRetention (the last 256 per customer).
+func (s *Service) Job(c Customer, id string) (JobState, error) {
+	if err := check(c); err != nil {
+		return JobState{}, s.Refuse(err)
+	}
+	st, _, ok := s.jobs.lookup(c.id, id)
+	if !ok {
+		return JobState{}, s.Refuse(errNoJob)
+	}
+	return st, nil
+}
+
+// WaitJob waits until the customer's job id is done (or ctx ends) and returns its state.
+func (s *Service) WaitJob(ctx context.Context, c Customer, id string) (JobState, error) {
+	if err := check(c); err != nil {
+		return JobState{}, s.Refuse(err)
+	}
+	_, done, ok := s.jobs.lookup(c.id, id)
+	if !ok {
+		return JobState{}, s.Refuse(errNoJob)
+	}
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return JobState{}, ctx.Err()
+	}
+	return s.Job(c, id)
+}

@@ -1,0 +1,46 @@
+package ops
+
+import (
+	"errors"
+
+	"github.com/symscore/symscore/model"
+	"github.com/symscore/symscore/protocol"
+)
+
+// MaxExploreContexts bounds the MLContexts of one exploration.
+const MaxExploreContexts = 64
+
+// Explore computes metric (uni, bi, anova, ttest, chi2, pca) for each MLContext on one
+// snapshot of project pid: one list of statistics per context, in order. A refused
+// context refuses the whole exploration, its message prefixed by its position
+// ("values[2]: ...").
+func (s *Service) Explore(c Customer, pid, metric string, ctxs []model.MLContext) ([][]model.Stat, error) {
+	switch {
+	case len(ctxs) == 0:
+		return nil, s.Refuse(protocol.Errorf(protocol.StatusBadRequest, "an exploration needs at least one MLContext"))
+	case len(ctxs) > MaxExploreContexts:
+		return nil, s.Refuse(protocol.Errorf(protocol.StatusBadRequest, "%d MLContexts, at most %d", len(ctxs), MaxExploreContexts))
+	}
+	p, err := s.findProject(c, pid)
+	if err != nil {
+		return nil, err
+	}
+	snap := p.Snapshot()
+	out := make([][]model.Stat, len(ctxs))
+	for i, ctx := range ctxs {
+		if out[i], err = model.Explore(snap, metric, ctx); err != nil {
+			return nil, s.Refuse(AtPosition(i, err))
+		}
+	}
+	return out, nil
+}
+
+// AtPosition prefixes a model refusal with the position of the MLContext it concerns
+// ("values[2]: ..."); other errors are returned as they are.
+func AtPosition(i int, err error) error {
+	var me *model.Error
+	if errors.As(err, &me) {
+		return protocol.Errorf(protocol.StatusBadRequest, "values[%d]: %s", i, me.Msg)
+	}
+	return err
+}

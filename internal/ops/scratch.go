@@ -1,0 +1,137 @@
+package ops
+
+import (
+	"errors"
+
+	"github.com/symscore/symscore/auth"
+	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/model"
+	"github.com/symscore/symscore/protocol"
+)
+
+// Scratch is the scratch of one request: the SymetryML message parser, the DataFrame
+// parser, the signature verifier and the prediction buffers. Take one with Service.Scratch
+// for a request and give it back with Service.Release: an idle connection holds none.
+// Used by one goroutine at a time; what it returns (messages, predictions) is valid until
+// it is released or used again for the same kind of call.
+type Scratch struct {
+	svc  *Service
+	msgs protocol.Parser
+	df   dataframe.Parser
+	ver  *auth.Verifier
+
+	plan  model.Plan  // the plan of a Predict that brings none
+	outs  []float64   // predictions, rows × outputs
+	at    []int       // DataFrame row → scored row, or -1 when skipped
+	preds Predictions // the result of the last Predict
+}
+
+func (s *Service) newScratch() *Scratch {
+	return &Scratch{
+		svc:  s,
+		msgs: protocol.Parser{AllowLegacy: s.legacyFraming},
+		ver:  auth.NewVerifier(s.keys, s.authOpt, s.replay),
+	}
+}
+
+// maxKeptOutputs bounds the prediction buffer a released Scratch keeps (in floats): a rare
+// huge predict frame's buffer is left to the garbage collector.
+const maxKeptOutputs = 1 << 16
+
+// Scratch takes a scratch from the service's pool.
+func (s *Service) Scratch() *Scratch { return s.scratch.Get().(*Scratch) }
+
+// Release gives sc back; neither it nor anything it returned may be used afterwards.
+func (s *Service) Release(sc *Scratch) {
+	if cap(sc.outs) > maxKeptOutputs {
+		sc.outs, sc.at = nil, nil
+	}
+	sc.preds = Predictions{}
+	s.scratch.Put(sc)
+}
+
+// ParseMessage parses a SymetryML WebSocket message: framed (header and payload) or a bare
+// session frame. The message is valid until the next ParseMessage or the release of sc.
+// Its error is a *protocol.Error (BAD_REQUEST with the byte offset); a transport that
+// cannot read a client's first message refuses it with Service.RefuseAuth.
+func (sc *Scratch) ParseMessage(b []byte) (*protocol.Message, error) { return sc.msgs.Parse(b) }
+
+// VerifyWS checks a framed WebSocket message's signature (date window, MD5, HMAC, and the
+// replay memory when req.CheckReplay) and returns the customer it acts for. An accepted
+// change's signature is logged with it, so that a restart still refuses its replay.
+// Errors are *Refusal: AuthFailed for a failed authentication, a replay's CONFLICT or a
+// full replay memory's SERVICE_UNAVAILABLE otherwise; a bad signature carries the string
+// to sign for debugging.
+func (sc *Scratch) VerifyWS(req *auth.WSRequest) (Customer, error) {
+	if err := sc.ver.VerifyWS(req); err != nil {
+		r := sc.svc.refuseVerify(err)
+		if errors.Is(err, auth.ErrBadSignature) {
+			r.StringToSign = sc.ver.AppendStringToSignDebug(nil, req)
+		}
+		return Customer{}, r
+	}
+	if err := sc.accepted(req.CheckReplay); err != nil {
+		return Customer{}, err
+	}
+	c, ok := sc.svc.customers[string(req.CID)] // no allocation: a map index by converted key
+	if !ok {
+		return Customer{}, sc.svc.refuseVerify(auth.ErrUnknownCustomer)
+	}
+	return c, nil
+}
+
+// CheckRESTHeaders checks what can be checked of a REST request before its body is read:
+// the headers' presence and form, the date window, the customer. Errors are *Refusal.
+func (sc *Scratch) CheckRESTHeaders(req *auth.RESTRequest) error {
+	if err := sc.ver.CheckRESTHeaders(req); err != nil {
+		return sc.svc.refuseVerify(err)
+	}
+	return nil
+}
+
+// VerifyREST checks a REST request's signature over its exact bytes (and the replay memory
+// when req.CheckReplay) and returns the customer of its path, as VerifyWS does.
+func (sc *Scratch) VerifyREST(req *auth.RESTRequest) (Customer, error) {
+	if err := sc.ver.VerifyREST(req); err != nil {
+		r := sc.svc.refuseVerify(err)
+		if errors.Is(err, auth.ErrBadSignature) {
+			r.StringToSign = sc.ver.AppendRESTStringToSignDebug(nil, req)
+		}
+		return Customer{}, r
+	}
+	if err := sc.accepted(req.CheckReplay); err != nil {
+		return Customer{}, err
+	}
+	c, ok := sc.svc.customers[req.CID]
+	if !ok {
+		return Customer{}, sc.svc.refuseVerify(auth.ErrUnknownCustomer)
+	}
+	return c, nil
+}
+
+// accepted finishes a verification that passed: the signature of a change is logged with
+// the change, so that a restart still refuses its replay. When the log cannot take it, the
+// request is refused (SERVICE_UNAVAILABLE): nothing is acknowledged that a restart would
+// forget the signature of. (The customers are looked up after it among the configured
+// ones, which the key store was made from: a verified customer is always there.)
+func (sc *Scratch) accepted(change bool) error {
+	if !change {
+		return nil
+	}
+	if err := sc.svc.recordSeen(sc.ver.Accepted()); err != nil {
+		return sc.svc.Refuse(err)
+	}
+	return nil
+}
+
+// refuseVerify is the refusal of a failed verification: the table's, and an error the
+// table does not know is a bad signature (an authentication failure, never a pass).
+func (s *Service) refuseVerify(err error) *Refusal {
+	r, _ := classify(err)
+	if r.Reason == "" {
+		s.log.Error("internal error in verification", "err", err)
+		r = &Refusal{Status: protocol.StatusUnauthorized, Msg: "internal error", Reason: ReasonSignature, AuthFailed: true, err: err}
+	}
+	s.count(r, false)
+	return r
+}

@@ -1,0 +1,170 @@
+package ops
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/symscore/symscore/auth"
+	"github.com/symscore/symscore/config"
+	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/internal/metrics"
+	"github.com/symscore/symscore/protocol"
+	"github.com/symscore/symscore/store"
+	"github.com/symscore/symscore/wal"
+)
+
+// Options are what a Service is made of. Config must have its defaults applied.
+type Options struct {
+	Config  config.Config
+	Log     *slog.Logger // nil: discard
+	Metrics *metrics.Set
+	// Now is the clock of signature dates and build jobs (nil: time.Now).
+	Now func() time.Time
+	// FS is the store's file system (nil: the operating system's; tests inject faults).
+	FS wal.FS
+	// Spawn starts a goroutine its caller tracks (build jobs), so that shutdown can wait
+	// for it (nil: a plain go statement).
+	Spawn func(func())
+	// BeforeBuild, when set, runs in every build job before the model is built (tests
+	// hold builds with it).
+	BeforeBuild func()
+	// BuildsStopped, when set, runs when Shutdown has refused new builds and begins
+	// waiting for the running ones.
+	BuildsStopped func()
+}
+
+// Service runs the operations. Open makes it (recovering the durable state); Close makes
+// everything durable and closes it. Safe for concurrent use.
+type Service struct {
+	log     *slog.Logger
+	store   *store.Store
+	keys    *auth.KeyStore
+	replay  *auth.ReplayCache
+	authOpt auth.Options
+	metrics *opsMetrics
+	jobs    *jobTable
+	now     func() time.Time
+	before  func()
+
+	// customers are the configured customers by id: a verified cid is looked up here
+	// without allocating, and a Customer carries the interned string.
+	customers map[string]Customer
+	// legacyFraming: the message parser accepts the 5.x framing.
+	legacyFraming bool
+	// learnOpts and predictOpts are the DataFrame limits; the partition column is set per
+	// project.
+	learnOpts, predictOpts dataframe.Options
+
+	scratch sync.Pool // *Scratch
+}
+
+// Open recovers the durable state from Config.DataDir (snapshots, then the write-ahead
+// log) and prepares verification. Recovery is what /readyz waits for.
+func Open(o Options) (*Service, error) {
+	cfg := o.Config
+	log := o.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	spawn := o.Spawn
+	if spawn == nil {
+		spawn = func(f func()) { go f() }
+	}
+	secrets := make(map[string][]string, len(cfg.Customers))
+	customers := make(map[string]Customer, len(cfg.Customers))
+	for _, c := range cfg.Customers {
+		secrets[c.ID] = c.Secrets
+		customers[c.ID] = Customer{id: c.ID}
+	}
+	keys, err := auth.NewKeyStore(secrets)
+	if err != nil {
+		return nil, err
+	}
+	st, err := openStore(cfg, log, o.FS)
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{
+		log:    log,
+		store:  st,
+		keys:   keys,
+		replay: newReplayCache(cfg.Auth, seenSignatures(st), o.Now),
+		authOpt: auth.Options{
+			ClockSkewPast:   cfg.Auth.ClockSkewPast,
+			ClockSkewFuture: cfg.Auth.ClockSkewFuture,
+			AllowSHA1:       cfg.Auth.AllowSHA1,
+			PublicURL:       cfg.PublicURL,
+			Now:             o.Now,
+		},
+		metrics:       newOpsMetrics(o.Metrics),
+		jobs:          newJobTable(now, spawn, o.BuildsStopped),
+		now:           now,
+		before:        o.BeforeBuild,
+		customers:     customers,
+		legacyFraming: cfg.Auth.LegacyFraming,
+	}
+	lim := dataframe.Options{
+		MaxRows:    cfg.Limits.MaxRows,
+		MaxColumns: cfg.Limits.MaxColumns,
+		// Every cell takes at least 4 bytes of JSON ("1",): no message within the limit
+		// has more, and T expansion cannot make it more than that either.
+		MaxCells: int(cfg.Limits.MaxMessageBytes / 4),
+	}
+	s.learnOpts, s.predictOpts = lim, lim
+	s.learnOpts.Mode = dataframe.ModeLearn
+	s.predictOpts.Mode = dataframe.ModePredict
+	s.scratch.New = func() any { return s.newScratch() }
+	return s, nil
+}
+
+// newReplayCache makes the replay memory of signed changes and fills it with the ones the
+// store kept from before the restart (still inside their window), so that nothing accepted
+// before a restart is accepted again.
+func newReplayCache(a config.Auth, seen []store.Seen, now func() time.Time) *auth.ReplayCache {
+	c := auth.NewReplayCache(a.ReplayCapacity, a.ClockSkewPast)
+	if now == nil {
+		now = time.Now
+	}
+	t := now()
+	for _, sn := range seen {
+		c.Remember(sn.Key, sn.Date, t) // a full cache refuses new changes anyway
+	}
+	return c
+}
+
+// Shutdown refuses new builds and waits for the running ones (or ctx), so that a build in
+// progress reaches the store before it closes. Call it before Close.
+func (s *Service) Shutdown(ctx context.Context) error { return s.jobs.shutdown(ctx) }
+
+// Close makes everything durable and closes the store. Operations after it are refused
+// (SERVICE_UNAVAILABLE).
+func (s *Service) Close() error { return closeStore(s.store) }
+
+// Healthy reports whether durability works: after a failed write or fsync, every change
+// is refused until a restart.
+func (s *Service) Healthy() bool { return storeErr(s.store) == nil }
+
+// frameOptions returns the DataFrame options of a message for a project whose partition
+// column is partition.
+func (s *Service) frameOptions(predict bool, partition string) dataframe.Options {
+	o := s.learnOpts
+	if predict {
+		o = s.predictOpts
+	}
+	o.PartitionColumn = partition
+	return o
+}
+
+// check refuses an operation for no customer (the zero Customer).
+func check(c Customer) error {
+	if !c.Valid() {
+		return protocol.Errorf(protocol.StatusUnauthorized, "no verified customer")
+	}
+	return nil
+}

@@ -1,0 +1,46 @@
+package restapi
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/symscore/symscore/model"
+	"github.com/symscore/symscore/protocol"
+)
+
+// FuzzRESTBodies: the decoders of REST bodies (project parameters, exploration contexts)
+// never panic, and refuse with BAD_REQUEST errors whose messages have no control bytes.
+func FuzzRESTBodies(f *testing.F) {
+	for _, s := range []string{``, `{"partitionSplit":"species"}`, `{"a":"b","c":"\u00e9"}`,
+		`{"values":[{"targets":["12"],"inputAttributes":["0","1"],"extraParameters":{"alpha":"1.0"}}]}`,
+		`{"values":[{"inputAttributeNames":["x","y"]},{"inputAttributes":[0]}]}`, `{"values":[]}`, `[1]`, `{"a":1}`} {
+		f.Add([]byte(s))
+	}
+	check := func(t *testing.T, err error) {
+		if err == nil {
+			return
+		}
+		var pe *protocol.Error
+		var me *model.Error
+		switch {
+		case errors.As(err, &pe):
+			if pe.Status != protocol.StatusBadRequest {
+				t.Fatalf("status %v for %v", pe.Status, err)
+			}
+		case errors.As(err, &me):
+		default:
+			t.Fatalf("error %T %v is not a client error", err, err)
+		}
+		for _, c := range []byte(err.Error()) {
+			if c < 0x20 || c == 0x7f {
+				t.Fatalf("error message %q holds a control byte", err.Error())
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		_, err := parseStringMap(body)
+		check(t, err)
+		_, err = parseExploreContexts(body)
+		check(t, err)
+	})
+}

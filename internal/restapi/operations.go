@@ -1,0 +1,292 @@
+package restapi
+
+import (
+	"encoding/base64"
+	"net/url"
+	"strings"
+
+	"github.com/valyala/fastjson"
+
+	"github.com/symscore/symscore/internal/ops"
+	"github.com/symscore/symscore/internal/reply"
+	"github.com/symscore/symscore/model"
+	"github.com/symscore/symscore/protocol"
+)
+
+// Each operation decodes its query and body, calls one ops method and encodes the reply.
+
+func (h *Handler) dispatch(c *call) protocol.Status {
+	svc, cust := h.svc, c.cust
+	switch c.m.op {
+	case opCreate:
+		return h.create(c)
+	case opList:
+		ids, err := svc.List(cust)
+		if err != nil {
+			return c.refuse(svc.Refuse(err))
+		}
+		c.out = reply.AppendList(c.out[:0], ids)
+		return protocol.StatusOK
+	case opInfo:
+		info, err := svc.Info(cust, c.param(0))
+		if err != nil {
+			return c.refuse(svc.Refuse(err))
+		}
+		c.out = reply.AppendProjectInfo(c.out[:0], info)
+		return protocol.StatusOK
+	case opDelete:
+		return c.done(svc, svc.Delete(cust, c.param(0)))
+	case opLearn, opForget:
+		change := svc.Learn
+		if c.m.op == opForget {
+			change = svc.Forget
+		}
+		res, err := change(c.sc, cust, c.param(0), c.body)
+		if err != nil {
+			return c.refuse(svc.Refuse(err))
+		}
+		c.out = reply.AppendLearn(c.out[:0], res)
+		return protocol.StatusOK
+	case opBuild:
+		return h.build(c)
+	case opJob:
+		js, err := svc.Job(cust, c.param(0))
+		if err != nil {
+			return c.refuse(svc.Refuse(err))
+		}
+		c.out = reply.AppendStatus(c.out[:0], js.Status, js.Msg)
+		return js.Status
+	case opModelInfo:
+		mi, err := svc.ModelInfo(cust, c.param(0), c.param(1))
+		if err != nil {
+			return c.refuse(svc.Refuse(err))
+		}
+		c.out = reply.AppendModelInfo(c.out[:0], mi)
+		return protocol.StatusOK
+	case opModelDelete:
+		return c.done(svc, svc.DeleteModel(cust, c.param(0), c.param(1)))
+	case opPredict:
+		return h.predict(c)
+	case opExplore:
+		return h.explore(c)
+	case opMerge:
+		other := c.query.Get("otherProjectName")
+		if other == "" {
+			return c.failf(protocol.StatusBadRequest, `missing query parameter "otherProjectName", the project to merge from`)
+		}
+		return c.done(svc, svc.Merge(cust, c.param(0), other))
+	case opFreeze, opUnfreeze:
+		return c.done(svc, svc.SetFrozen(cust, c.param(0), c.m.op == opFreeze))
+	case opExport:
+		data, err := svc.Export(cust, c.param(0))
+		if err != nil {
+			return c.refuse(svc.Refuse(err))
+		}
+		c.out = reply.AppendExport(c.out[:0], data)
+		return protocol.StatusOK
+	case opImport:
+		return h.importProject(c)
+	}
+	return c.noRoute()
+}
+
+// done answers an operation that returns nothing but its refusal: OK, or the refusal.
+func (c *call) done(svc *ops.Service, err error) protocol.Status {
+	if err != nil {
+		return c.refuse(svc.Refuse(err))
+	}
+	return c.ok()
+}
+
+// maxProjectParams bounds the parameters of a project creation.
+const maxProjectParams = 64
+
+// create makes a project: POST /projects?pid=&type=cpu|partition, body a flat JSON map of
+// strings (empty: no parameters). 201 CREATED; 409 if it exists.
+func (h *Handler) create(c *call) protocol.Status {
+	pid := c.query.Get("pid")
+	if pid == "" {
+		return c.failf(protocol.StatusBadRequest, `missing query parameter "pid", the project id`)
+	}
+	params, err := parseStringMap(c.body)
+	if err != nil {
+		return c.refuse(h.svc.Refuse(err))
+	}
+	if err := h.svc.Create(c.cust, pid, c.query.Get("type"), params); err != nil {
+		return c.refuse(h.svc.Refuse(err))
+	}
+	c.out = reply.AppendStatus(c.out[:0], protocol.StatusCreated, "CREATED")
+	return protocol.StatusCreated
+}
+
+// parseStringMap parses a flat JSON object of strings, e.g. {"partitionSplit":"species"};
+// an empty body is no parameters.
+func parseStringMap(body []byte) (map[string]string, error) {
+	if len(body) == 0 {
+		return nil, nil
+	}
+	var p fastjson.Parser
+	v, err := p.ParseBytes(body)
+	if err != nil {
+		return nil, protocol.Errorf(protocol.StatusBadRequest, "project parameters are not valid JSON: %v", err)
+	}
+	o, err := v.Object()
+	if err != nil {
+		return nil, protocol.Errorf(protocol.StatusBadRequest, "project parameters must be a JSON object of strings, not %s", v.Type())
+	}
+	if o.Len() > maxProjectParams {
+		return nil, protocol.Errorf(protocol.StatusBadRequest, "%d project parameters, at most %d", o.Len(), maxProjectParams)
+	}
+	params := make(map[string]string, o.Len())
+	o.Visit(func(k []byte, e *fastjson.Value) {
+		if err != nil {
+			return
+		}
+		key := string(k)
+		if _, dup := params[key]; dup {
+			err = protocol.Errorf(protocol.StatusBadRequest, "project parameter %s is given twice", ops.QuoteInput(key))
+			return
+		}
+		if e.Type() != fastjson.TypeString {
+			err = protocol.Errorf(protocol.StatusBadRequest, "project parameter %s must be a string, not %s", ops.QuoteInput(key), e.Type())
+			return
+		}
+		params[key] = string(e.GetStringBytes())
+	})
+	if err != nil {
+		return nil, err
+	}
+	return params, nil
+}
+
+// build starts a build job: POST /projects/{pid}/build?algo=&modelid=, body an MLContext.
+// What can be checked without building is refused at once (400): algo known, modelid
+// present (at most model.MaxModelIDBytes, UTF-8), the MLContext parses, the project
+// exists. Then the reply is 202 with Location and sym-job-id; GET /jobs/{id} reports the
+// outcome.
+func (h *Handler) build(c *call) protocol.Status {
+	algo, modelID := c.query.Get("algo"), c.query.Get("modelid")
+	if algo == "" {
+		return c.failf(protocol.StatusBadRequest, `missing query parameter "algo" (%s)`, strings.Join(model.Algorithms(), ", "))
+	}
+	if err := ops.CheckAlgorithm(algo); err != nil {
+		return c.refuse(h.svc.Refuse(err))
+	}
+	if modelID == "" {
+		return c.failf(protocol.StatusBadRequest, `missing query parameter "modelid", the id of the model to build`)
+	}
+	if err := ops.CheckModelID(modelID); err != nil {
+		return c.refuse(h.svc.Refuse(err))
+	}
+	ctx, err := model.ParseMLContext(c.body)
+	if err != nil {
+		return c.refuse(h.svc.Refuse(err))
+	}
+	id, err := h.svc.Build(c.cust, c.param(0), algo, modelID, ctx)
+	if err != nil {
+		return c.refuse(h.svc.Refuse(err))
+	}
+	hd := c.w.Header()
+	hd.Set("Location", restPrefix+url.PathEscape(c.m.cid)+"/jobs/"+id)
+	hd.Set("sym-job-id", id)
+	c.out = reply.AppendStatus(c.out[:0], protocol.StatusAccepted, "ACCEPTED")
+	return protocol.StatusAccepted
+}
+
+// predict answers POST /projects/{pid}/predict/{modelId}[?impute=true], body a DataFrame.
+func (h *Handler) predict(c *call) protocol.Status {
+	var impute bool
+	switch v := c.query.Get("impute"); v {
+	case "", "false":
+	case "true":
+		impute = true
+	default:
+		return c.failf(protocol.StatusBadRequest, "impute must be true or false, not %s", ops.QuoteInput(v))
+	}
+	preds, err := h.svc.Predict(c.sc, c.cust, ops.PredictArgs{PID: c.param(0), ModelID: c.param(1), Frame: c.body, Impute: impute})
+	if err != nil {
+		return c.refuse(h.svc.Refuse(err))
+	}
+	c.out = reply.AppendPredictions(c.out[:0], preds, nil)
+	return protocol.StatusOK
+}
+
+// explore answers POST /projects/{pid}/explore?metric=, body {"values":[MLContext,...]}.
+func (h *Handler) explore(c *call) protocol.Status {
+	metric := c.query.Get("metric")
+	if metric == "" {
+		return c.failf(protocol.StatusBadRequest, `missing query parameter "metric" (uni, bi, anova, ttest, chi2, pca)`)
+	}
+	ctxs, err := parseExploreContexts(c.body)
+	if err != nil {
+		return c.refuse(h.svc.Refuse(err))
+	}
+	results, err := h.svc.Explore(c.cust, c.param(0), metric, ctxs)
+	if err != nil {
+		return c.refuse(h.svc.Refuse(err))
+	}
+	c.out = reply.AppendExplore(c.out[:0], results)
+	return protocol.StatusOK
+}
+
+// parseExploreContexts parses {"values":[MLContext,...]}: one to ops.MaxExploreContexts
+// contexts.
+func parseExploreContexts(body []byte) ([]model.MLContext, error) {
+	var p fastjson.Parser
+	v, err := p.ParseBytes(body)
+	if err != nil {
+		return nil, protocol.Errorf(protocol.StatusBadRequest, "exploration request is not valid JSON: %v", err)
+	}
+	if v.Type() != fastjson.TypeObject {
+		return nil, protocol.Errorf(protocol.StatusBadRequest, `exploration request must be an object {"values":[MLContext,...]}, not %s`, v.Type())
+	}
+	list := v.Get("values")
+	if list == nil {
+		return nil, protocol.Errorf(protocol.StatusBadRequest, `exploration request has no "values" list of MLContexts`)
+	}
+	items, err := list.Array()
+	if err != nil {
+		return nil, protocol.Errorf(protocol.StatusBadRequest, `exploration "values" must be an array of MLContexts, not %s`, list.Type())
+	}
+	switch {
+	case len(items) == 0:
+		return nil, protocol.Errorf(protocol.StatusBadRequest, `exploration "values" holds no MLContext`)
+	case len(items) > ops.MaxExploreContexts:
+		return nil, protocol.Errorf(protocol.StatusBadRequest, `exploration "values" holds %d MLContexts, at most %d`, len(items), ops.MaxExploreContexts)
+	}
+	ctxs := make([]model.MLContext, len(items))
+	var buf []byte
+	for i, it := range items {
+		buf = it.MarshalTo(buf[:0])
+		if ctxs[i], err = model.ParseMLContext(buf); err != nil {
+			return nil, ops.AtPosition(i, err)
+		}
+	}
+	return ctxs, nil
+}
+
+// importProject answers POST /projects/{pid}/import, body {"projectState":"<Base64>"} as
+// export wrote it: the project is made under pid (201), keeping its statistics, models and
+// dates. 409 if pid exists; 400 if the state does not decode.
+func (h *Handler) importProject(c *call) protocol.Status {
+	var p fastjson.Parser
+	v, err := p.ParseBytes(c.body)
+	if err != nil {
+		return c.failf(protocol.StatusBadRequest, "import request is not valid JSON: %v", err)
+	}
+	state := v.Get("projectState")
+	if state == nil || state.Type() != fastjson.TypeString {
+		return c.failf(protocol.StatusBadRequest, `import request must be {"projectState":"<Base64 of an export>"}`)
+	}
+	text := state.GetStringBytes()
+	data := make([]byte, base64.StdEncoding.DecodedLen(len(text)))
+	n, err := base64.StdEncoding.Decode(data, text)
+	if err != nil {
+		return c.failf(protocol.StatusBadRequest, "projectState is not valid Base64: %v", err)
+	}
+	if err := h.svc.Import(c.cust, c.param(0), data[:n]); err != nil {
+		return c.refuse(h.svc.Refuse(err))
+	}
+	c.out = reply.AppendStatus(c.out[:0], protocol.StatusCreated, "CREATED")
+	return protocol.StatusCreated
+}

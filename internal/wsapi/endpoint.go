@@ -1,0 +1,64 @@
+package wsapi
+
+import (
+	"github.com/symscore/symscore/internal/metrics"
+	"github.com/symscore/symscore/internal/ops"
+	"github.com/symscore/symscore/internal/wsconn"
+	"github.com/symscore/symscore/protocol"
+)
+
+// The endpoints' paths.
+const (
+	PathLearn   = "/symetry/ws/learn"
+	PathForget  = "/symetry/ws/forget"
+	PathPredict = "/symetry/ws/predict"
+)
+
+// kind is which operation an endpoint runs.
+type kind uint8
+
+const (
+	learn kind = iota
+	forget
+	predict
+)
+
+// Options are what the endpoints share.
+type Options struct {
+	Service *ops.Service
+	Metrics *metrics.Set
+	// SignedFramesOnly refuses bare session frames: every message must be signed
+	// (auth.signed_frames_only).
+	SignedFramesOnly bool
+}
+
+// endpoint serves one of the three paths. Safe for concurrent use: its fields are set once.
+type endpoint struct {
+	kind        kind
+	svc         *ops.Service
+	signedOnly  bool
+	m           *metrics.Endpoint
+	wantKeys    int   // extraKeys: [pid] or [pid, modelId]
+	keysErr     error // the refusal of missing or wrong extraKeys, saying what to send
+	checkReplay bool  // signed changes are refused when replayed
+}
+
+// Endpoints returns the three endpoints by path.
+func Endpoints(o Options) map[string]wsconn.Endpoint {
+	changeHelp := `extraKeys must be [projectId] on /symetry/ws/learn and /symetry/ws/forget (once per connection; empty later)`
+	mk := func(k kind, label string, keys int, help string) *endpoint {
+		return &endpoint{kind: k, svc: o.Service, signedOnly: o.SignedFramesOnly, m: o.Metrics.Endpoint(label),
+			wantKeys: keys, keysErr: protocol.Errorf(protocol.StatusBadRequest, "%s", help), checkReplay: k != predict}
+	}
+	return map[string]wsconn.Endpoint{
+		PathLearn:  mk(learn, "ws_learn", 1, changeHelp),
+		PathForget: mk(forget, "ws_forget", 1, changeHelp),
+		PathPredict: mk(predict, "ws_predict", 2,
+			`extraKeys must be [projectId, modelId] on /symetry/ws/predict (once per connection; empty later)`),
+	}
+}
+
+// NewSession implements wsconn.Endpoint.
+func (e *endpoint) NewSession(p wsconn.Peer) wsconn.Session {
+	return &session{e: e, info: p.Info()}
+}

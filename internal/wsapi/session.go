@@ -1,0 +1,163 @@
+package wsapi
+
+import (
+	"time"
+
+	"github.com/gobwas/ws"
+
+	"github.com/symscore/symscore/auth"
+	"github.com/symscore/symscore/internal/ops"
+	"github.com/symscore/symscore/internal/reply"
+	"github.com/symscore/symscore/internal/wsconn"
+	"github.com/symscore/symscore/model"
+	"github.com/symscore/symscore/protocol"
+)
+
+// session is one connection's session (docs/protocol.md 1.1). Its methods run on the
+// connection's reader goroutine only.
+type session struct {
+	e    *endpoint
+	info *wsconn.Info
+
+	authed bool         // a framed message has verified on this connection
+	cust   ops.Customer // bound customer
+	keys   []string     // bound extraKeys: [pid] or [pid, modelId]; nil until bound
+	plan   model.Plan   // predict: the last message's plan, reused while its model and columns stay
+	kc     reply.KeyCache
+}
+
+// Messages refused before authentication (a bare frame where a signed one is required).
+var (
+	errUnsignedFirst = protocol.Errorf(protocol.StatusBadRequest,
+		"missing authentication header: the first message of a connection must be framed and signed (<N>,<header><payload>)")
+	errUnsignedFrame = protocol.Errorf(protocol.StatusBadRequest,
+		"missing authentication header: this server requires every message to be signed (auth.signed_frames_only)")
+	errBinary = protocol.Errorf(protocol.StatusBadRequest,
+		"messages are text frames; a binary frame is not a SymetryML message")
+)
+
+// HandleMessage implements wsconn.Session: decode, call the operation, encode.
+func (s *session) HandleMessage(op ws.OpCode, payload, out []byte) ([]byte, ws.OpCode, ws.StatusCode) {
+	start := time.Now()
+	out, st, closeCode := s.handle(op, payload, out)
+	s.e.m.Done(st, time.Since(start))
+	return out, ws.OpText, closeCode
+}
+
+func (s *session) handle(op ws.OpCode, payload, out []byte) ([]byte, protocol.Status, ws.StatusCode) {
+	svc := s.e.svc
+	if op != ws.OpText {
+		return s.refuse(out, svc.Refuse(errBinary))
+	}
+	sc := svc.Scratch()
+	defer svc.Release(sc)
+	msg, err := sc.ParseMessage(payload)
+	if err != nil {
+		// The header cannot be read: authentication fails.
+		return s.refuse(out, svc.RefuseAuth(ops.ReasonMalformed, err))
+	}
+	if msg.Form == protocol.FormSession {
+		switch {
+		case !s.authed:
+			return s.refuse(out, svc.RefuseAuth(ops.ReasonMalformed, errUnsignedFirst))
+		case s.e.signedOnly:
+			return s.refuse(out, svc.RefuseAuth(ops.ReasonMalformed, errUnsignedFrame))
+		}
+	} else if r := s.verify(sc, msg); r != nil {
+		return s.refuse(out, r)
+	}
+	if s.keys == nil {
+		return s.refuse(out, svc.Refuse(s.e.keysErr))
+	}
+	switch s.e.kind {
+	case predict:
+		preds, err := svc.Predict(sc, s.cust, ops.PredictArgs{PID: s.keys[0], ModelID: s.keys[1], Frame: msg.Payload, Plan: &s.plan})
+		if err != nil {
+			return s.refuse(out, svc.Refuse(err))
+		}
+		return reply.AppendPredictions(out, preds, &s.kc), protocol.StatusOK, 0
+	case forget:
+		res, err := svc.Forget(sc, s.cust, s.keys[0], msg.Payload)
+		if err != nil {
+			return s.refuse(out, svc.Refuse(err))
+		}
+		return reply.AppendLearn(out, res), protocol.StatusOK, 0
+	default:
+		res, err := svc.Learn(sc, s.cust, s.keys[0], msg.Payload)
+		if err != nil {
+			return s.refuse(out, svc.Refuse(err))
+		}
+		return reply.AppendLearn(out, res), protocol.StatusOK, 0
+	}
+}
+
+// verify checks a framed message's signature and binds the session; it returns the
+// refusal of a message that does not verify (an authentication failure unbinds).
+func (s *session) verify(sc *ops.Scratch, msg *protocol.Message) *ops.Refusal {
+	req := auth.WSRequest{
+		Date: msg.Date, MD5: msg.MD5, Signature: msg.Signature, CID: msg.CID,
+		Payload: msg.Payload, ExtraKeys: msg.ExtraKeys,
+		Scheme: s.info.Scheme, Host: s.info.Host, Path: s.info.Path,
+		CheckReplay: s.e.checkReplay,
+	}
+	c, err := sc.VerifyWS(&req)
+	if err != nil {
+		r := s.e.svc.Refuse(err)
+		if r.AuthFailed {
+			s.authed, s.keys = false, nil
+		}
+		return r
+	}
+	s.authed, s.cust = true, c
+	if len(msg.ExtraKeys) == 0 {
+		return nil // keep the bound keys, if any
+	}
+	if len(msg.ExtraKeys) != s.e.wantKeys {
+		s.keys = nil
+		return s.e.svc.Refuse(s.e.keysErr)
+	}
+	if !sameKeys(s.keys, msg.ExtraKeys) {
+		keys := make([]string, len(msg.ExtraKeys))
+		for i, k := range msg.ExtraKeys {
+			keys[i] = string(k)
+		}
+		s.keys = keys
+	}
+	return nil
+}
+
+func sameKeys(bound []string, keys [][]byte) bool {
+	if len(bound) != len(keys) {
+		return false
+	}
+	for i, k := range keys {
+		if bound[i] != string(k) {
+			return false
+		}
+	}
+	return true
+}
+
+// refuse appends r's reply; an authentication failure closes the connection with 1008.
+func (s *session) refuse(out []byte, r *ops.Refusal) ([]byte, protocol.Status, ws.StatusCode) {
+	var closeCode ws.StatusCode
+	if r.AuthFailed {
+		closeCode = ws.StatusPolicyViolation
+	}
+	return reply.AppendRefusal(out, r), r.Status, closeCode
+}
+
+// busyMsg is the reply to a message the server had no capacity for.
+const busyMsg = "server busy: too many requests in flight (limits.max_inflight); retry"
+
+// Refuse implements wsconn.Session: a message the server had no capacity for.
+func (s *session) Refuse(_ ws.OpCode, _, out []byte) ([]byte, ws.OpCode, ws.StatusCode) {
+	s.e.m.Done(protocol.StatusServiceUnavailable, 0)
+	return reply.AppendStatus(out, protocol.StatusServiceUnavailable, busyMsg), ws.OpText, 0
+}
+
+// Trusted implements wsconn.Session: a framed message has verified on this connection.
+func (s *session) Trusted() bool { return s.authed }
+
+// Close implements wsconn.Session.
+func (s *session) Close() {}

@@ -1,0 +1,320 @@
+package wsconn
+
+import (
+	"errors"
+	"net"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"github.com/gobwas/ws"
+
+	"github.com/symscore/symscore/internal/admit"
+	"github.com/symscore/symscore/internal/bufpool"
+	"github.com/symscore/symscore/internal/wsframe"
+)
+
+// closeLinger is how long a connection that sent a close frame waits for the client's
+// before it closes TCP.
+const closeLinger = time.Second
+
+// aLongTimeAgo is a deadline in the past: it wakes a blocked read at once.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// Conn is one upgraded WebSocket connection. Its reader goroutine (the one in Serve) reads
+// and handles messages one at a time and hands every frame it produces to the connection's
+// Writer. Only the fields under "reader state" are touched by that goroutine alone; nc is
+// closed by whoever ends the connection (idempotent).
+type Conn struct {
+	srv     *Server
+	route   *route
+	nc      net.Conn
+	info    Info
+	session Session
+	w       Writer
+
+	// asked is set (once) by Peer.Close or an overflowing Peer.Send: the reader ends the
+	// connection with askedEnd at its next read.
+	askedMu  sync.Mutex // guards askedEnd
+	askedEnd connEnd
+	asked    atomic.Bool
+	done     atomic.Bool // the session is closed: Peer.Send refuses
+
+	// reader state
+	r        *Reader
+	hdr      [ws.MaxHeaderSize - 2]byte // ws.ReadHeaderBuffer's scratch
+	ctl      [ws.MaxControlFramePayloadSize]byte
+	ctlOut   [4 + ws.MaxControlFramePayloadSize]byte
+	msg      *[]byte   // message being read: MaxServerHeader bytes, then the payload; nil between messages
+	msgOp    ws.OpCode // opcode of the message being read; 0 between messages
+	text     wsframe.UTF8Validator
+	skip     int64     // unread payload bytes of the frame at hand (for lingering)
+	charged  int64     // bytes of limits.max_unverified_bytes the message holds
+	deadline time.Time // the read deadline set last (armReadDeadline)
+	// unverifiedBy is when an unverified message being read must be whole; zero otherwise.
+	unverifiedBy time.Time
+	waiter       admit.Waiter // the max_inflight wait's timer
+}
+
+// Errors of Peer.Send.
+var (
+	// ErrQueueFull: the client does not read; the connection is being closed with 1008.
+	ErrQueueFull = errors.New("wsconn: outbound queue full")
+	// ErrClosed: the connection is done.
+	ErrClosed = errors.New("wsconn: connection closed")
+)
+
+// headroom is the room message and reply buffers keep before their payload for the frame
+// header, written in place.
+const headroom = wsframe.MaxServerHeader
+
+func (s *Server) newConn(nc net.Conn, r *Reader, h *handshake) *Conn {
+	c := &Conn{
+		srv:   s,
+		route: h.route,
+		nc:    nc,
+		r:     r,
+		info: Info{
+			Path:       h.route.path,
+			RawQuery:   h.query,
+			Host:       h.host,
+			Scheme:     "ws",
+			RemoteAddr: nc.RemoteAddr().String(),
+		},
+	}
+	c.w.init(nc, s.d.Limits.OutboundQueueBytes, s.d.Limits.WriteTimeout, s.d.Spawn)
+	return c
+}
+
+// serve runs the connection until it ends, then releases everything it holds.
+func (c *Conn) serve() {
+	defer c.finish()
+	if !c.srv.d.Tracker.Register(c) {
+		c.end(fail(ws.StatusGoingAway, "server shutting down"))
+		return
+	}
+	c.session = c.route.ep.NewSession(c)
+	for {
+		// Between messages: an idle connection holds no buffer.
+		c.r.release()
+		op, payload, end := c.readMessage()
+		if end.kind == endNone {
+			end = c.handle(op, payload)
+			c.releaseMessage()
+		}
+		if end.kind != endNone {
+			c.releaseMessage() // before the close frame: what it held is free once the client hears of it
+			c.end(end)
+			return
+		}
+	}
+}
+
+// handle gives a message to the session and sends the reply.
+func (c *Conn) handle(op ws.OpCode, payload []byte) connEnd {
+	c.route.m.Messages.Inc()
+	rb := bufpool.Get(headroom + readBufBytes)
+	defer bufpool.Put(rb)
+	reply := (*rb)[headroom:headroom]
+
+	out, replyOp, closeCode, end := c.callSession(op, payload, reply)
+	if end.kind != endNone {
+		return end
+	}
+	if replyOp != 0 {
+		if end := c.sendMessage(replyOp, out, payload, *rb); end.kind != endNone {
+			return end
+		}
+	}
+	if closeCode != 0 {
+		return fail(closeCode, "")
+	}
+	return endGoOn
+}
+
+// callSession calls HandleMessage within an in-flight slot, or Refuse when none frees up in
+// time. A panicking session closes the connection with 1011 instead of the server.
+func (c *Conn) callSession(op ws.OpCode, payload, reply []byte) (out []byte, replyOp ws.OpCode, closeCode ws.StatusCode, end connEnd) {
+	defer func() {
+		if v := recover(); v != nil {
+			c.srv.d.Log.Error("WebSocket session panicked", "endpoint", c.route.path,
+				"remote", c.info.RemoteAddr, "panic", v, "stack", string(debug.Stack()))
+			end = fail(ws.StatusInternalServerError, "internal error")
+		}
+	}()
+	in := c.srv.d.Inflight
+	if !in.Acquire(&c.waiter) {
+		c.srv.refused.inflight.Inc()
+		out, replyOp, closeCode = c.session.Refuse(op, payload, reply)
+		return out, replyOp, closeCode, endGoOn
+	}
+	defer in.Release()
+	out, replyOp, closeCode = c.session.HandleMessage(op, payload, reply)
+	return out, replyOp, closeCode, endGoOn
+}
+
+// sendMessage sends out as one frame: in place when out starts at payload or at reply (whose
+// buffers keep headroom bytes before them), else through a pooled copy.
+func (c *Conn) sendMessage(op ws.OpCode, out, payload, replyBuf []byte) connEnd {
+	var frame []byte
+	var copied *[]byte
+	switch {
+	case len(out) == 0:
+		frame = wsframe.PutServerHeader(c.ctlOut[:], 2, op, 0)
+	case unsafe.SliceData(out) == unsafe.SliceData(payload):
+		frame = wsframe.PutServerHeader(*c.msg, headroom, op, len(out))
+	case cap(replyBuf) > headroom && unsafe.SliceData(out) == &replyBuf[:headroom+1][headroom]:
+		frame = wsframe.PutServerHeader(replyBuf[:cap(replyBuf)], headroom, op, len(out))
+	default:
+		copied = bufpool.Get(headroom + len(out))
+		b := append((*copied)[:headroom], out...)
+		frame = wsframe.PutServerHeader(b, headroom, op, len(out))
+	}
+	err := c.w.Write(frame)
+	bufpool.Put(copied)
+	switch err {
+	case nil:
+		c.route.m.Sent.Inc()
+		return endGoOn
+	case errQueueFull:
+		c.srv.refused.outbound.Inc()
+		return fail(ws.StatusPolicyViolation, "client does not read its replies")
+	}
+	if c.w.TimedOut() {
+		c.srv.refused.writeTimeout.Inc()
+	}
+	return endAborted
+}
+
+// sendControl sends a control frame built in c.ctlOut.
+func (c *Conn) sendControl(frame []byte) connEnd {
+	switch c.w.Write(frame) {
+	case nil:
+		return endGoOn
+	case errQueueFull:
+		c.srv.refused.outbound.Inc()
+		return fail(ws.StatusPolicyViolation, "client does not read its replies")
+	}
+	return endAborted
+}
+
+// end closes the connection as e says.
+func (c *Conn) end(e connEnd) {
+	switch e.kind {
+	case endReply:
+		// The client closed: answer, then close TCP (the server closes first, RFC 6455
+		// section 7.1.1). It has sent its close frame already: nothing to wait for.
+		c.srv.d.Metrics.CloseSent(e.code)
+		c.w.WriteFinal(wsframe.AppendServerClose(c.ctlOut[:0], e.code, e.reason))
+	case endFail:
+		c.srv.d.Metrics.CloseSent(e.code)
+		if c.w.WriteFinal(wsframe.AppendServerClose(c.ctlOut[:0], e.code, e.reason)) {
+			c.linger()
+		}
+	}
+	c.nc.Close()
+}
+
+// linger waits, up to closeLinger, for the client's close frame, discarding whatever comes
+// before it, so that TCP is not reset under the close frame just sent.
+func (c *Conn) linger() {
+	c.nc.SetReadDeadline(time.Now().Add(closeLinger))
+	if c.r.skip(c.skip) != nil {
+		return
+	}
+	for {
+		h, err := ws.ReadHeaderBuffer(c.r, c.hdr[:])
+		if err != nil || h.OpCode == ws.OpClose {
+			return
+		}
+		if c.r.skip(h.Length) != nil {
+			return
+		}
+	}
+}
+
+// finish releases what the connection holds once it is closed.
+func (c *Conn) finish() {
+	c.nc.Close()
+	c.w.Close()
+	c.done.Store(true)
+	if c.session != nil {
+		c.session.Close()
+	}
+	c.waiter.Stop()
+	c.releaseMessage()
+	c.r.ReleaseAll()
+	c.srv.d.Tracker.Unregister(c)
+	c.srv.d.Tracker.Release()
+}
+
+// releaseMessage gives the message buffer back to the pool, and its charge to
+// limits.max_unverified_bytes.
+func (c *Conn) releaseMessage() {
+	bufpool.Put(c.msg)
+	c.msg, c.msgOp = nil, 0
+	c.srv.d.Unverified.Release(c.charged)
+	c.charged = 0
+	c.unverifiedBy = time.Time{}
+}
+
+// Interrupt starts stopping the connection for shutdown: a reader blocked in a read
+// returns at once, one handling a message sees Tracker.Stopping before its next read; it
+// then finishes the message in hand, sends its reply and closes with 1001.
+func (c *Conn) Interrupt() { c.nc.SetReadDeadline(aLongTimeAgo) }
+
+// Abort closes the connection's socket at once (shutdown past its deadline).
+func (c *Conn) Abort() { c.nc.Close() }
+
+// Info implements Peer.
+func (c *Conn) Info() *Info { return &c.info }
+
+// Go implements Peer.
+func (c *Conn) Go(f func()) { c.srv.d.Spawn(f) }
+
+// Send implements Peer: the frame is built in a pooled buffer and pushed to the writer.
+func (c *Conn) Send(op ws.OpCode, payload []byte) error {
+	if c.done.Load() || c.asked.Load() {
+		return ErrClosed
+	}
+	bp := bufpool.Get(headroom + len(payload))
+	b := append((*bp)[:headroom], payload...)
+	err := c.w.Push(wsframe.PutServerHeader(b, headroom, op, len(payload)))
+	bufpool.Put(bp)
+	switch err {
+	case nil:
+		c.route.m.Sent.Inc()
+		return nil
+	case errQueueFull:
+		c.srv.refused.outbound.Inc()
+		c.ask(fail(ws.StatusPolicyViolation, "client does not read its replies"))
+		return ErrQueueFull
+	}
+	return ErrClosed
+}
+
+// Close implements Peer.
+func (c *Conn) Close(code ws.StatusCode, reason string) { c.ask(fail(code, reason)) }
+
+// ask records how the connection is to end (the first ask wins) and wakes the reader.
+func (c *Conn) ask(e connEnd) {
+	c.askedMu.Lock()
+	if !c.asked.Load() {
+		c.askedEnd = e
+		c.asked.Store(true)
+	}
+	c.askedMu.Unlock()
+	c.nc.SetReadDeadline(aLongTimeAgo)
+}
+
+// askedFor returns how a session asked the connection to end, if it did.
+func (c *Conn) askedFor() (connEnd, bool) {
+	if !c.asked.Load() {
+		return endGoOn, false
+	}
+	c.askedMu.Lock()
+	defer c.askedMu.Unlock()
+	return c.askedEnd, true
+}

@@ -1,0 +1,89 @@
+package wsconn
+
+import "github.com/gobwas/ws"
+
+// Endpoint serves one WebSocket path. It must be safe for concurrent use: NewSession runs
+// on the goroutine of each new connection.
+type Endpoint interface {
+	// NewSession starts the session of a connection just upgraded on the endpoint's path.
+	// p stays valid for the connection's life. It must not block.
+	NewSession(p Peer) Session
+}
+
+// Session is the state of one connection of an endpoint. HandleMessage, Refuse, Trusted
+// and Close are called by the connection's reader goroutine only, one at a time, so a
+// session needs no lock for the state only they touch.
+//
+// Messages reach HandleMessage in the order they arrive, one at a time (the next message is
+// not read before HandleMessage returns), and its replies are sent in the same order, so a
+// session that answers each message in HandleMessage answers in the order of the requests.
+// A session that answers later (work handed to another goroutine: out-of-order RPC results)
+// or speaks first (subscriptions) sends through Peer.Send. Control frames never reach the
+// session: the connection answers pings, ignores pongs and runs the close handshake itself.
+type Session interface {
+	// HandleMessage handles one complete data message: op is ws.OpText or ws.OpBinary, and
+	// payload is the unmasked, reassembled message, valid only during the call (it is the
+	// connection's pooled buffer). Text messages are valid UTF-8; no message is longer than
+	// limits.max_message_bytes.
+	//
+	// The reply message's payload is out, sent with opcode replyOp (ws.OpText or
+	// ws.OpBinary); replyOp 0 sends no reply. reply is an empty buffer with spare capacity
+	// (at least 4 KiB) to append the reply to, with room before it for the frame header:
+	// out = append(reply, ...) is written without a copy. out may also be payload itself
+	// (with the same start; an echo), or memory the session owns that stays unchanged until
+	// the next call (it is copied into a pooled frame buffer). If appending grows out past
+	// reply's capacity, Go reallocates it: it still works, at the cost of that allocation.
+	//
+	// closeCode != 0 closes the connection after the reply is sent: the close frame
+	// carries closeCode (e.g. ws.StatusPolicyViolation, 1008, after an authentication
+	// failure) and no further message is read.
+	HandleMessage(op ws.OpCode, payload, reply []byte) (out []byte, replyOp ws.OpCode, closeCode ws.StatusCode)
+
+	// Refuse answers a message that was not handled because the server was at
+	// limits.max_inflight for longer than the connection may wait. Its arguments and
+	// results are those of HandleMessage (e.g. a SERVICE_UNAVAILABLE reply).
+	Refuse(op ws.OpCode, payload, reply []byte) (out []byte, replyOp ws.OpCode, closeCode ws.StatusCode)
+
+	// Trusted reports whether the connection has authenticated: until it has, the message
+	// being read counts against limits.max_unverified_bytes and must be whole within
+	// limits.idle_timeout of its first frame.
+	Trusted() bool
+
+	// Close is called once, when the connection is done, after the last HandleMessage or
+	// Refuse has returned. Messages pushed after it are refused (ErrClosed).
+	Close()
+}
+
+// Peer is what a session may do with its connection, from any goroutine.
+type Peer interface {
+	// Info describes the upgrade request. Immutable.
+	Info() *Info
+	// Send sends one message (opcode ws.OpText or ws.OpBinary) on the connection, behind
+	// whatever is queued: a server-initiated message (a publication) or a reply handed to
+	// another goroutine. It never waits for the client: when the outbound queue
+	// (limits.outbound_queue_bytes) has no room, the connection is closed with 1008 (a
+	// client that does not read) and Send returns ErrQueueFull. payload may be reused once
+	// Send returns. After the connection is done it returns ErrClosed.
+	Send(op ws.OpCode, payload []byte) error
+	// Close ends the connection: the reader stops reading, sends a close frame with code
+	// and reason (cut to 123 bytes) after the replies in hand, and closes. Idempotent; the
+	// first code wins.
+	Close(code ws.StatusCode, reason string)
+	// Go runs f in a goroutine that server shutdown waits for.
+	Go(f func())
+}
+
+// Info is what a session knows of its connection's upgrade request. Immutable.
+type Info struct {
+	// Path is the request path the endpoint is registered under, e.g.
+	// "/symetry/ws/learn" (the query, if any, is in RawQuery).
+	Path string
+	// RawQuery is the request URI's query, without the "?"; usually empty.
+	RawQuery string
+	// Host is the Host header as the client sent it, e.g. "charm:8080".
+	Host string
+	// Scheme is "ws" ("wss" on a TLS listener; the main listener has none yet).
+	Scheme string
+	// RemoteAddr is the client's address, host:port.
+	RemoteAddr string
+}

@@ -1,3 +1,0 @@
-package server
-
-func runIdleClientIfAsked() bool { return false }

@@ -1,6 +1,0 @@
-//go:build race
-
-package server
-
-// raceEnabled: the race detector allocates, so allocation counts are not checked under -race.
-const raceEnabled = true
