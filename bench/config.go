@@ -78,6 +78,13 @@ type LoadConfig struct {
 	Name string
 }
 
+// Validate reports what is wrong with cfg (unbounded, over the caps, a bad URL or mode), as
+// Run would refuse it.
+func (cfg LoadConfig) Validate() error {
+	_, err := cfg.normalized()
+	return err
+}
+
 // normalized checks cfg and fills in its defaults.
 func (cfg LoadConfig) normalized() (LoadConfig, error) {
 	if cfg.Duration <= 0 && cfg.Count <= 0 {

@@ -1,6 +1,7 @@
 // Package bench measures symscore against the physical floor: a WebSocket load generator
 // with microsecond percentiles, two floor servers, a comparison that runs them side by side,
-// a measurement of memory per idle connection, and the "symscore bench" command.
+// a measurement of memory per idle connection, and the child process that serves the floors.
+// The "symscore bench" command (cmd/symscore) drives it.
 //
 // # Floors
 //
@@ -30,7 +31,8 @@
 // RunWithFloors runs the target and both floors with the same message bytes, connections,
 // pipeline and bounds, several rounds in rotating order, and compares medians. MeasureIdle
 // opens many idle connections and reads the server's memory (InProcessMemory, ProcessRSS)
-// before and after. Setup prepares a project and a model over the REST API.
+// before and after. Setup prepares a project and a model through package client.
+// StartFloorsProcess runs the floors in a child process ("symscore bench serve-floors").
 //
 // # Messages
 //

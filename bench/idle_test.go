@@ -41,9 +41,6 @@ func TestMeasureIdleInProcess(t *testing.T) {
 const childEchoEnv = "SYMSCORE_BENCH_CHILD_ECHO"
 
 func TestMain(m *testing.M) {
-	if os.Getenv(childCLIEnv) != "" {
-		os.Exit(runChildCLI())
-	}
 	if mode := os.Getenv(childEchoEnv); mode != "" {
 		srv, err := StartWSEchoOptions("127.0.0.1:0", WSEchoOptions{PoolIdleBuffers: mode == "pool"})
 		if err != nil {

@@ -9,24 +9,15 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/symscore/symscore/client"
+	"github.com/symscore/symscore/protocol"
 )
 
-// restSigner signs nothing but records what it was asked to sign.
-type restSigner struct {
-	fakeSigner
-	mu     sync.Mutex // guards signed
-	signed []string
-}
-
-func (s *restSigner) SignREST(method, resource, rawQuery string, body []byte) (string, string, string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.signed = append(s.signed, method+" "+resource+"?"+rawQuery)
-	return "2025-11-16 20:11:50;294669000", "md5", "sig-" + method
-}
-
-// fakeREST plays symscore's REST API for Setup.
-func fakeREST(t *testing.T, createStatus, jobPolls int) (*httptest.Server, *[]string) {
+// fakeREST plays symscore's REST API for Setup: create answers createStatus, the build job
+// runs for jobPolls polls. Every reply is an envelope; a request without the signed
+// headers is refused 401.
+func fakeREST(t *testing.T, createStatus protocol.Status, jobPolls int) (*httptest.Server, *[]string) {
 	var (
 		mu   sync.Mutex
 		seen []string
@@ -37,45 +28,62 @@ func fakeREST(t *testing.T, createStatus, jobPolls int) (*httptest.Server, *[]st
 		mu.Lock()
 		defer mu.Unlock()
 		seen = append(seen, r.Method+" "+r.URL.RequestURI())
-		if r.Header.Get("Authorization") != "sig-"+r.Method || r.Header.Get("sym-date") == "" || r.Header.Get("Content-MD5") != "md5" {
-			w.WriteHeader(http.StatusUnauthorized)
-			io.WriteString(w, `{"statusCode":"UNAUTHORIZED","statusString":"bad signature","values":{}}`)
+		reply := func(st protocol.Status, msg string) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(st.HTTPCode())
+			w.Write(protocol.AppendReply(nil, st, msg))
+		}
+		if r.Header.Get("Authorization") == "" || r.Header.Get("sym-date") == "" {
+			reply(protocol.StatusUnauthorized, "bad signature")
 			return
 		}
 		switch {
 		case r.URL.Path == "/symetry/rest/c1/projects":
-			w.WriteHeader(createStatus)
+			reply(createStatus, createStatus.String())
 		case r.URL.Path == "/symetry/rest/c1/projects/p1/learn":
 			if !strings.Contains(string(body), `"attributeNames":["sepal_length"`) {
-				w.WriteHeader(http.StatusBadRequest)
+				reply(protocol.StatusBadRequest, "not iris")
+				return
 			}
+			reply(protocol.StatusOK, "OK")
 		case r.URL.Path == "/symetry/rest/c1/projects/p1/build":
 			if !strings.Contains(string(body), `"targetAttributeNames":["Iris_setosa"]`) {
-				w.WriteHeader(http.StatusBadRequest)
+				reply(protocol.StatusBadRequest, "not setosa")
 				return
 			}
 			w.Header().Set("Location", "/symetry/rest/c1/jobs/7")
-			w.WriteHeader(http.StatusAccepted)
+			w.Header().Set("sym-job-id", "7")
+			reply(protocol.StatusAccepted, "ACCEPTED")
 		case r.URL.Path == "/symetry/rest/c1/jobs/7":
 			if polls++; polls <= jobPolls {
-				w.WriteHeader(http.StatusAccepted)
+				reply(protocol.StatusAccepted, "Job still running")
+				return
 			}
+			reply(protocol.StatusOK, "Job is finished")
 		default:
-			w.WriteHeader(http.StatusNotFound)
+			reply(protocol.StatusBadRequest, "no such endpoint")
 		}
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &seen
 }
 
+// newClient is a client of srv for customer c1 that polls jobs every millisecond.
+func newClient(t *testing.T, srv *httptest.Server, secret string) *client.Client {
+	t.Helper()
+	c, err := client.New(srv.URL, "c1", secret, client.WithJobPoll(time.Millisecond, time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func TestSetup(t *testing.T) {
-	for _, create := range []int{http.StatusCreated, http.StatusConflict} {
+	for _, create := range []protocol.Status{protocol.StatusCreated, protocol.StatusConflict} {
 		srv, seen := fakeREST(t, create, 2)
-		signer := &restSigner{fakeSigner: fakeSigner{now: time.Now}}
-		wsURL := "ws" + strings.TrimPrefix(srv.URL, "http") + "/symetry/ws/predict"
-		err := Setup(context.Background(), SetupConfig{BaseURL: wsURL, CID: "c1", Signer: signer, Project: "p1", Model: "m1"})
+		err := Setup(context.Background(), SetupConfig{Client: newClient(t, srv, testSecret), Project: "p1", Model: "m1"})
 		if err != nil {
-			t.Fatalf("create status %d: %v", create, err)
+			t.Fatalf("create status %v: %v", create, err)
 		}
 		want := []string{
 			"POST /symetry/rest/c1/projects?pid=p1&type=cpu",
@@ -86,26 +94,22 @@ func TestSetup(t *testing.T) {
 		if strings.Join(*seen, "\n") != strings.Join(want, "\n") {
 			t.Fatalf("requests:\n%s\nwant:\n%s", strings.Join(*seen, "\n"), strings.Join(want, "\n"))
 		}
-		if len(signer.signed) != len(want) || signer.signed[0] != "POST /symetry/rest/c1/projects?pid=p1&type=cpu" {
-			t.Fatalf("signed %v", signer.signed)
-		}
 	}
 }
 
 func TestSetupReportsRefusals(t *testing.T) {
-	srv, _ := fakeREST(t, http.StatusBadRequest, 0)
-	signer := &restSigner{fakeSigner: fakeSigner{now: time.Now}}
-	err := Setup(context.Background(), SetupConfig{BaseURL: srv.URL, CID: "c1", Signer: signer, Project: "p1"})
-	if err == nil || !strings.Contains(err.Error(), "create project: HTTP 400") {
+	srv, _ := fakeREST(t, protocol.StatusBadRequest, 0)
+	err := Setup(context.Background(), SetupConfig{Client: newClient(t, srv, testSecret), Project: "p1"})
+	if err == nil || !strings.Contains(err.Error(), "create project: BAD_REQUEST") {
 		t.Fatalf("got %v", err)
 	}
-	// A wrong signature is reported with the server's words.
-	srv, _ = fakeREST(t, http.StatusCreated, 0)
-	err = Setup(context.Background(), SetupConfig{BaseURL: srv.URL, CID: "c1", Signer: fakeSigner{now: time.Now}, Project: "p1"})
-	if err == nil || !strings.Contains(err.Error(), "UNAUTHORIZED: bad signature") {
-		t.Fatalf("got %v", err)
+	if err := Setup(context.Background(), SetupConfig{Project: "p1"}); err == nil {
+		t.Fatal("setup without a client accepted")
 	}
-	if err := Setup(context.Background(), SetupConfig{BaseURL: "ftp://x", CID: "c1", Signer: signer, Project: "p1"}); err == nil {
+	if _, err := HTTPBase("ftp://x"); err == nil {
 		t.Fatal("ftp url accepted")
+	}
+	if got, err := HTTPBase("ws://h:1/symetry/ws/predict"); err != nil || got != "http://h:1" {
+		t.Fatalf("HTTPBase: %q %v", got, err)
 	}
 }

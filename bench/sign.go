@@ -7,17 +7,15 @@ import (
 	"github.com/symscore/symscore/auth"
 )
 
-// Signer signs symscore messages for one customer; *auth.Signer is the implementation.
+// Signer signs the first message of a connection for one customer; *auth.Signer is the
+// implementation (NewSigner).
 type Signer interface {
 	// AppendWSMessage appends the whole signed WebSocket message "<N>,<header><payload>".
 	AppendWSMessage(dst []byte, serviceURL string, extraKeys []string, payload []byte) []byte
-	// SignREST returns the sym-date, Content-MD5 and Authorization values of a REST request.
-	SignREST(method, resource, rawQuery string, body []byte) (date, contentMD5, signature string)
 }
 
-// newSigner builds the Signer of customer cid with its Base64 secret; now is its clock.
-// A variable so that tests can see what is signed.
-var newSigner = func(cid, secret string, now func() time.Time) (Signer, error) {
+// NewSigner builds the Signer of customer cid with its Base64 secret; now is its clock.
+func NewSigner(cid, secret string, now func() time.Time) (Signer, error) {
 	s, err := auth.NewSigner(cid, secret, now)
 	if err != nil {
 		return nil, err
@@ -25,10 +23,10 @@ var newSigner = func(cid, secret string, now func() time.Time) (Signer, error) {
 	return s, nil
 }
 
-// uniqueClock is a clock for signing: it never returns the same instant twice, so two
+// UniqueClock is a clock for signing: it never returns the same instant twice, so two
 // messages signed by one process never share a date (and therefore a signature, which the
 // server would refuse as a replay for learn and forget).
-func uniqueClock() func() time.Time {
+func UniqueClock() func() time.Time {
 	var (
 		mu   sync.Mutex // guards last
 		last time.Time

@@ -1,8 +1,6 @@
-package bench
+package main
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,15 +8,14 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/symscore/symscore/bench"
 )
 
-// floorsStartTimeout bounds how long a floors child process may take to report its URLs.
-const floorsStartTimeout = 10 * time.Second
-
-func newServeFloorsCommand() *cobra.Command {
+// newServeFloorsCmd is "symscore bench serve-floors".
+func newServeFloorsCmd() *cobra.Command {
 	var (
 		wsAddr, tcpAddr string
 		pool, stdin     bool
@@ -32,12 +29,12 @@ func newServeFloorsCommand() *cobra.Command {
 "bench --mode echo --url ws://..." and "bench --mode tcp --url tcp://...".`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			wsSrv, err := StartWSEchoOptions(wsAddr, WSEchoOptions{PoolIdleBuffers: pool})
+			wsSrv, err := bench.StartWSEchoOptions(wsAddr, bench.WSEchoOptions{PoolIdleBuffers: pool})
 			if err != nil {
 				return err
 			}
 			defer wsSrv.Close()
-			tcpSrv, err := StartTCPEcho(tcpAddr)
+			tcpSrv, err := bench.StartTCPEcho(tcpAddr)
 			if err != nil {
 				return err
 			}
@@ -67,24 +64,16 @@ func newServeFloorsCommand() *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&wsAddr, "ws", "127.0.0.1:0", "WebSocket floor address")
 	fl.StringVar(&tcpAddr, "tcp", "127.0.0.1:0", "TCP floor address")
-	fl.BoolVar(&pool, "pool-idle-buffers", false, "give idle connections' buffers back to a pool (see WSEchoOptions)")
+	fl.BoolVar(&pool, "pool-idle-buffers", false, "give idle connections' buffers back to a pool (see bench.WSEchoOptions)")
 	fl.BoolVar(&stdin, "stdin", false, "also stop when standard input ends (for a parent process)")
 	return cmd
-}
-
-// floorsProcess is a child process serving the floors.
-type floorsProcess struct {
-	cmd           *exec.Cmd
-	stdin         io.WriteCloser
-	wsURL, tcpURL string
-	pid           int
 }
 
 // floorsExec builds the command that runs "bench serve-floors" with args in a new process,
 // under taskset when cpus is set. benchPath is the command path that leads to bench
 // (e.g. ["bench"] under the symscore root command). Tests replace it.
 var floorsExec = func(benchPath []string, cpus string, args []string) (*exec.Cmd, error) {
-	exe, err := os.Executable()
+	exe, err := benchExecutable()
 	if err != nil {
 		return nil, err
 	}
@@ -108,8 +97,9 @@ func benchPath(cmd *cobra.Command) []string {
 	return strings.Fields(cmd.CommandPath())[1:]
 }
 
-// startFloorsProcess starts the floors in a child process and waits for their URLs.
-func startFloorsProcess(cmd *cobra.Command, cpus string, pool bool) (*floorsProcess, error) {
+// startFloorsProcess starts the floors in a child process ("symscore bench serve-floors")
+// and waits for their URLs.
+func startFloorsProcess(cmd *cobra.Command, cpus string, pool bool) (*bench.FloorsProcess, error) {
 	args := []string{"--stdin"}
 	if pool {
 		args = append(args, "--pool-idle-buffers")
@@ -118,60 +108,8 @@ func startFloorsProcess(cmd *cobra.Command, cpus string, pool bool) (*floorsProc
 	if err != nil {
 		return nil, err
 	}
-	c.Stderr = stderr
-	in, err := c.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	out, err := c.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := c.Start(); err != nil {
-		return nil, fmt.Errorf("cannot start the floors process: %w", err)
-	}
-	p := &floorsProcess{cmd: c, stdin: in, pid: c.Process.Pid}
-	urls := make(chan error, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for (p.wsURL == "" || p.tcpURL == "") && sc.Scan() {
-			kind, u, _ := strings.Cut(sc.Text(), " ")
-			switch kind {
-			case "ws":
-				p.wsURL = u
-			case "tcp":
-				p.tcpURL = u
-			}
-		}
-		if p.wsURL == "" || p.tcpURL == "" {
-			urls <- errors.New("the floors process did not report its URLs")
-			return
-		}
-		urls <- nil
-		io.Copy(io.Discard, out)
-	}()
-	select {
-	case err = <-urls:
-	case <-time.After(floorsStartTimeout):
-		err = fmt.Errorf("the floors process did not start within %v", floorsStartTimeout)
-	}
-	if err != nil {
-		c.Process.Kill()
-		p.stop()
-		return nil, err
-	}
-	return p, nil
+	return bench.StartFloorsProcess(c, benchStderr)
 }
 
-// stop ends the child (by closing its standard input) and waits for it.
-func (p *floorsProcess) stop() {
-	p.stdin.Close()
-	done := make(chan struct{})
-	go func() { p.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(floorsStartTimeout):
-		p.cmd.Process.Kill()
-		<-done
-	}
-}
+// benchExecutable is the symscore binary the floors' child process runs.
+var benchExecutable = os.Executable

@@ -1,19 +1,15 @@
-package bench
+package main
 
 import (
 	"fmt"
-	"net/url"
-	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/symscore/symscore/bench"
 )
 
-// portsPerSource is how many connections one source address is given: a little less than
-// the default ephemeral port range (32768-60999).
-const portsPerSource = 25_000
-
-func newIdleCommand() *cobra.Command {
+// newBenchIdleCmd is "symscore bench idle".
+func newBenchIdleCmd() *cobra.Command {
 	var (
 		target                      string
 		connections, pid            int
@@ -34,34 +30,34 @@ Beyond 25 000 connections to a 127.x address, connections are opened from 127.0.
 both ends: raise ulimit -n for the server as needed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg := IdleConfig{URL: target, Connections: connections, SourceAddrs: sourceAddrs}
+			cfg := bench.IdleConfig{URL: target, Connections: connections, SourceAddrs: sourceAddrs}
 			if floor {
 				child, err := startFloorsProcess(cmd, "", pool)
 				if err != nil {
 					return err
 				}
-				defer child.stop()
-				cfg.URL, pid = child.wsURL, child.pid
+				defer child.Stop()
+				cfg.URL, pid = child.WSURL, child.PID
 			}
 			if pid <= 0 {
 				return fmt.Errorf("--pid of the server is required (or --floor)")
 			}
-			cfg.ServerMemory = ProcessRSS(pid)
+			cfg.ServerMemory = bench.ProcessRSS(pid)
 			if cfg.SourceAddrs == nil {
-				cfg.SourceAddrs = loopbackSources(cfg.URL, connections)
+				cfg.SourceAddrs = bench.LoopbackSources(cfg.URL, connections)
 			}
 			if send {
-				cfg.Message = PredictPayload()
+				cfg.Message = bench.PredictPayload()
 				if cid != "" || secret != "" {
-					s, err := newSigner(cid, secret, uniqueClock())
+					s, err := newBenchSigner(cid, secret, bench.UniqueClock())
 					if err != nil {
 						return err
 					}
-					cfg.Message = s.AppendWSMessage(nil, cfg.URL, []string{project, model}, PredictPayload())
-					cfg.Check = CheckStatusOK
+					cfg.Message = s.AppendWSMessage(nil, cfg.URL, []string{project, model}, bench.PredictPayload())
+					cfg.Check = bench.CheckStatusOK
 				}
 			}
-			r, err := MeasureIdle(cmd.Context(), cfg)
+			r, err := bench.MeasureIdle(cmd.Context(), cfg)
 			if err != nil {
 				return err
 			}
@@ -69,7 +65,7 @@ both ends: raise ulimit -n for the server as needed.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&target, "url", DefaultURLBase+"/symetry/ws/echo", "WebSocket URL")
+	fl.StringVar(&target, "url", benchURLBase+"/symetry/ws/echo", "WebSocket URL")
 	fl.IntVar(&connections, "connections", 10_000, "idle connections to open")
 	fl.IntVar(&pid, "pid", 0, "process id of the server, whose VmRSS is read")
 	fl.BoolVar(&floor, "floor", false, "measure the WebSocket echo floor in a child process")
@@ -82,18 +78,4 @@ both ends: raise ulimit -n for the server as needed.`,
 	fl.StringVar(&model, "model", "lda1", "model id (extraKeys[1])")
 	fl.BoolVar(&jsonOut, "json", false, "print JSON")
 	return cmd
-}
-
-// loopbackSources spreads n connections to a 127.x host over 127.0.0.1, 127.0.0.2, ...
-// when one source address would run out of ports; nil otherwise.
-func loopbackSources(rawURL string, n int) []string {
-	u, err := url.Parse(rawURL)
-	if err != nil || !strings.HasPrefix(u.Hostname(), "127.") || n <= portsPerSource {
-		return nil
-	}
-	var addrs []string
-	for i := 1; i <= (n+portsPerSource-1)/portsPerSource && i < 255; i++ {
-		addrs = append(addrs, "127.0.0."+strconv.Itoa(i))
-	}
-	return addrs
 }
