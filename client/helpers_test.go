@@ -14,21 +14,23 @@ import (
 	"github.com/symscore/symscore/client"
 	"github.com/symscore/symscore/config"
 	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/internal/testenv"
+	"github.com/symscore/symscore/internal/testkit/testserver"
 	"github.com/symscore/symscore/model"
-	"github.com/symscore/symscore/server"
 	"github.com/symscore/symscore/store"
 )
 
-// Test customers: c1 has the secret of the PROTOCOL.md vectors.
+// Test customers: c1 has the secret of the protocol's vectors; secret2 is valid, but
+// nobody's.
 const (
-	cid1    = "c1"
-	secret1 = "A1ciUrDJgm5LIJU710bxeQ=="
-	secret2 = "AAECAwQFBgcICQoLDA0ODw==" // valid, but nobody's
+	cid1    = testenv.CID1
+	secret1 = testenv.Secret1
+	secret2 = testenv.NobodysSecret
 )
 
 // testServer is a symscore server started in process for one test.
 type testServer struct {
-	srv  *server.Server
+	srv  *testserver.Server
 	dir  string
 	base string // http://127.0.0.1:port
 }
@@ -67,13 +69,7 @@ func startServer(t testing.TB, seed func(*store.Store), edit func(*config.Config
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
+	srv := testserver.StartManual(t, cfg)
 	ts := &testServer{srv: srv, dir: dir, base: "http://" + srv.Addr()}
 	t.Cleanup(func() { ts.stop(t) })
 	return ts

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/symscore/symscore/internal/testenv"
 	"github.com/symscore/symscore/wal"
 	"github.com/symscore/symscore/wal/waltest"
 )
@@ -123,7 +124,7 @@ func TestIntervalSyncerFailure(t *testing.T) {
 	}
 	ffs.Inject(waltest.Fault{Op: waltest.OpSync, Err: syscall.EIO, Repeat: true})
 	appendN(t, l, 2, 1) // written, not yet synced
-	eventually(t, func() bool { return l.Err() != nil })
+	testenv.Eventually(t, "the log to fail", func() bool { return l.Err() != nil })
 	checkSticky(t, l, syscall.EIO)
 	syncs := ffs.Calls(waltest.OpSync)
 	l.Close() // closes without fsync: never retry after a failed fsync
@@ -138,9 +139,9 @@ func TestIntervalSyncs(t *testing.T) {
 	l, _ := open(t, dir, wal.Options{Mode: wal.ModeInterval, Interval: time.Millisecond, FS: ffs})
 	before := ffs.Calls(waltest.OpSync)
 	appendN(t, l, 1, 5)
-	eventually(t, func() bool { return ffs.Calls(waltest.OpSync) > before })
+	testenv.Eventually(t, "an fsync", func() bool { return ffs.Calls(waltest.OpSync) > before })
 	// Nothing written: nothing to sync.
-	eventually(t, func() bool {
+	testenv.Eventually(t, "no fsync while nothing is written", func() bool {
 		n := ffs.Calls(waltest.OpSync)
 		time.Sleep(5 * time.Millisecond)
 		return ffs.Calls(waltest.OpSync) == n
@@ -150,16 +151,4 @@ func TestIntervalSyncs(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRecords(t, replayAll(t, dir), 1, 10)
-}
-
-// eventually polls cond for up to 10 seconds.
-func eventually(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 10s")
-		}
-		time.Sleep(time.Millisecond)
-	}
 }

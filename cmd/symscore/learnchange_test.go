@@ -5,33 +5,19 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/symscore/symscore/client"
-	"github.com/symscore/symscore/config"
 	"github.com/symscore/symscore/dataframe"
-	"github.com/symscore/symscore/server"
+	"github.com/symscore/symscore/internal/testenv"
+	"github.com/symscore/symscore/internal/testkit"
+	"github.com/symscore/symscore/internal/testkit/testserver"
 )
 
 // TestLearnCatchesAFileChangedAfterTheCheck: a frame whose payload differs from the one
 // validated is not sent, and the frames sent before it are undone.
 func TestLearnCatchesAFileChangedAfterTheCheck(t *testing.T) {
-	cfg := config.Default()
-	cfg.Listen, cfg.AdminListen, cfg.DataDir = "127.0.0.1:0", "127.0.0.1:0", t.TempDir()
-	cfg.Customers = []config.Customer{{ID: "c1", Secrets: []string{"A1ciUrDJgm5LIJU710bxeQ=="}}}
-	srv, err := server.New(cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-	})
-	c, err := client.New("http://"+srv.Addr(), "c1", "A1ciUrDJgm5LIJU710bxeQ==")
+	srv := testserver.Start(t, testkit.Config())
+	c, err := client.New("http://"+srv.Addr(), testenv.CID1, testenv.Secret1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/symscore/symscore/internal/testenv"
 )
 
 // binaryDir holds the symscore binary that the tests running it as a process share.
@@ -70,23 +72,6 @@ func command(t *testing.T, args ...string) *exec.Cmd {
 		}
 	}
 	return cmd
-}
-
-// eventually polls f every 10ms until it returns nil, failing the test with f's last error
-// after timeout.
-func eventually(t *testing.T, timeout time.Duration, f func() error) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after %v: %v", timeout, err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 func writeConfig(t *testing.T, yaml string) string {
@@ -237,20 +222,12 @@ data_dir: %q
 		t.Fatalf("started line %v: want loopback addresses", started)
 	}
 	base := "http://" + admin
-	eventually(t, 10*time.Second, func() error {
-		code, body, err := httpGet(base + "/healthz")
-		if err != nil || code != 200 {
-			return fmt.Errorf("/healthz: %d %q %v", code, body, err)
-		}
-		return nil
-	})
-	eventually(t, 10*time.Second, func() error {
-		code, body, err := httpGet(base + "/readyz")
-		if err != nil || code != 200 {
-			return fmt.Errorf("/readyz: %d %q %v", code, body, err)
-		}
-		return nil
-	})
+	for _, probe := range []string{"/healthz", "/readyz"} {
+		testenv.Eventually(t, probe+" 200", func() bool {
+			code, _, err := httpGet(base + probe)
+			return err == nil && code == 200
+		})
+	}
 	code, metrics, err := httpGet(base + "/metrics")
 	if err != nil || code != 200 {
 		t.Fatalf("/metrics: %d %v", code, err)
