@@ -5,9 +5,14 @@ GO ?= go
 # staticcheck 2026.1 (module version v0.7.0) supports Go 1.26; `go run` fetches it pinned,
 # without touching go.mod.
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.7.0
-# Time per benchmark in `make bench`, and per fuzz target in `make fuzz-smoke`.
+# govulncheck v1.9.0, pinned the same way; it needs the vulnerability database at
+# vuln.go.dev, and `make vulncheck` says so loudly (and passes) when it cannot reach it.
+GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.9.0
+# Time per benchmark in `make bench`, and per fuzz target in `make fuzz-smoke` (CI_FUZZTIME
+# within `make test`).
 BENCHTIME ?= 200ms
 FUZZTIME ?= 5s
+CI_FUZZTIME ?= 2s
 # Client suites `make test` runs after the Go tests: the Java and Python clients' own unit
 # tests. (Both clients' examples also run against a live server in the Go tests of
 # cmd/symscore.) PYTHON is the interpreter with the websockets module (.ci/run passes one;
@@ -16,7 +21,7 @@ INTEROP_TARGETS := clients-unit
 PYTHON ?= $(shell for py in python3 /usr/bin/python3; do $$py -c 'import websockets' 2>/dev/null && { command -v $$py; break; }; done)
 export PYTHON
 
-.PHONY: help build run demo test client-deps clients-unit fmt-check vet go-test bench loadtest fuzz-smoke lint tidy-check clean
+.PHONY: help build run demo test client-deps clients-unit fmt-check vet go-test allocs arch bench loadtest fuzz-smoke lint tidy-check vulncheck clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 14
@@ -30,7 +35,9 @@ run: ## run the server on the embedded default configuration (prints a developme
 demo: build ## throwaway server on free ports: learn iris, build lda/mlda/mlr, predict, stop
 	bin/symscore demo --iris clients/testdata/iris.csv
 
-test: client-deps fmt-check vet go-test $(INTEROP_TARGETS) ## gofmt check, go vet, race-enabled tests in random order, client tests
+test: client-deps fmt-check vet tidy-check lint go-test allocs $(INTEROP_TARGETS) ## what CI runs: format, vet, tidy, staticcheck, race tests, zero-allocation tests, fuzz smoke, govulncheck, client tests
+	$(MAKE) --no-print-directory fuzz-smoke FUZZTIME=$(CI_FUZZTIME)
+	$(MAKE) --no-print-directory vulncheck
 
 client-deps: ## what the client tests need: installs python3-websockets when root and missing, else says what is missing
 	@if [ -z "$(PYTHON)" ]; then \
@@ -54,8 +61,14 @@ fmt-check: ## fail listing every file gofmt would change
 vet: ## go vet ./...
 	$(GO) vet ./...
 
-go-test: ## go test -race -shuffle=on ./...
+go-test: ## go test -race -shuffle=on ./... (the architecture test included)
 	$(GO) test -race -shuffle=on -timeout 20m ./...
+
+allocs: ## the zero-allocation tests (Test*Allocs*), without -race: the race detector allocates, so they skip under go-test
+	$(GO) test -count=1 -run 'Allocs' ./...
+
+arch: ## the architecture test alone: the import rules of the packages
+	$(GO) test -count=1 ./internal/arch
 
 bench: ## every benchmark, BENCHTIME each (default 200ms)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -timeout 20m ./...
@@ -65,7 +78,8 @@ loadtest: build ## the load generator against a throwaway server, next to the ec
 
 fuzz-smoke: ## every Fuzz* target in the repository, FUZZTIME each (default 5s)
 	@set -e; n=0; \
-	for pkg in $$($(GO) list ./...); do \
+	for dir in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+		pkg="$$($(GO) list "$$dir")"; \
 		list="$$($(GO) test -list '^Fuzz' "$$pkg")"; \
 		for fz in $$(printf '%s\n' "$$list" | grep '^Fuzz' || true); do \
 			echo "== $$pkg $$fz"; \
@@ -80,6 +94,15 @@ lint: ## staticcheck (pinned version)
 
 tidy-check: ## fail if go.mod or go.sum are not tidy (changes nothing)
 	$(GO) mod tidy -diff
+
+vulncheck: ## govulncheck (pinned); skips LOUDLY, without failing, when its database is unreachable
+	@out="$$($(GO) run $(GOVULNCHECK) ./... 2>&1)"; rc=$$?; \
+	if [ $$rc -ne 0 ] && printf '%s' "$$out" | grep -q 'fetching vulnerabilities'; then \
+		printf '%s\n' "$$out" | grep 'fetching vulnerabilities'; \
+		echo "vulncheck: SKIPPED: the vulnerability database (vuln.go.dev) is unreachable from here"; \
+		exit 0; \
+	fi; \
+	printf '%s\n' "$$out"; exit $$rc
 
 clean: ## remove bin/
 	rm -rf bin

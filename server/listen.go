@@ -25,9 +25,6 @@ const (
 	maxAcceptDelay = time.Second
 )
 
-// aLongTimeAgo is a deadline in the past: it wakes a blocked read at once.
-var aLongTimeAgo = time.Unix(1, 0)
-
 // mainListener accepts the connections of the main listener and routes each by its
 // request line: WebSocket upgrades to the WebSocket server (package wsconn), everything
 // else to the REST server (through an in-memory listener, handoff.go). It is the

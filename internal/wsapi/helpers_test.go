@@ -46,11 +46,10 @@ func newPeer(path string) *peer {
 	return &peer{info: wsconn.Info{Path: path, Host: testkit.SymHost, Scheme: "ws", RemoteAddr: "127.0.0.1:1"}}
 }
 
-// inProcess is a service, one predict model m1 of project p (customer c1, four inputs)
+// inProcess is a service, a predict model m1 of project p (customer c1, four inputs)
 // and learn and predict sessions, for handling messages without a socket.
 type inProcess struct {
 	svc     *ops.Service
-	m       *model.Model
 	ds      *testkit.Dataset
 	predict wsconn.Session
 	learn   wsconn.Session
