@@ -8,11 +8,13 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.7.0
 # govulncheck v1.9.0, pinned the same way; it needs the vulnerability database at
 # vuln.go.dev, and `make vulncheck` says so loudly (and passes) when it cannot reach it.
 GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.9.0
-# Time per benchmark in `make bench`, and per fuzz target in `make fuzz-smoke` (CI_FUZZTIME
-# within `make test`).
+# Time per benchmark in `make bench`, and per fuzz target in `make fuzz-smoke`. Within `make
+# test` the fuzz budget is CI_FUZZTIME executions per target: a wall-clock -fuzztime races the
+# fuzzing coordinator's own deadline on Go 1.26 (golang/go#75804: a spurious "context deadline
+# exceeded" at the end, no crasher), which a busy 2-core machine hits; a count cannot.
 BENCHTIME ?= 200ms
 FUZZTIME ?= 5s
-CI_FUZZTIME ?= 2s
+CI_FUZZTIME ?= 1000x
 # Client suites `make test` runs after the Go tests: the Java and Python clients' own unit
 # tests. (Both clients' examples also run against a live server in the Go tests of
 # cmd/symscore.) PYTHON is the interpreter with the websockets module (.ci/run passes one;
@@ -35,7 +37,7 @@ run: ## run the server on the embedded default configuration (prints a developme
 demo: build ## throwaway server on free ports: learn iris, build lda/mlda/mlr, predict, stop
 	bin/symscore demo --iris clients/testdata/iris.csv
 
-test: client-deps fmt-check vet tidy-check lint go-test allocs $(INTEROP_TARGETS) ## what CI runs: format, vet, tidy, staticcheck, race tests, zero-allocation tests, fuzz smoke, govulncheck, client tests
+test: client-deps fmt-check vet tidy-check lint go-test allocs $(INTEROP_TARGETS) ## what CI runs: format, vet, tidy, staticcheck, race tests, zero-allocation tests, client tests, fuzz smoke, govulncheck
 	$(MAKE) --no-print-directory fuzz-smoke FUZZTIME=$(CI_FUZZTIME)
 	$(MAKE) --no-print-directory vulncheck
 
@@ -76,7 +78,7 @@ bench: ## every benchmark, BENCHTIME each (default 200ms)
 loadtest: build ## the load generator against a throwaway server, next to the echo floors; under 60 s
 	scripts/loadtest.sh
 
-fuzz-smoke: ## every Fuzz* target in the repository, FUZZTIME each (default 5s)
+fuzz-smoke: ## every Fuzz* target in the repository, FUZZTIME each (default 5s; a count such as 1000x works too)
 	@set -e; n=0; \
 	for dir in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
 		pkg="$$($(GO) list "$$dir")"; \

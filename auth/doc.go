@@ -1,4 +1,4 @@
-// Package auth signs and verifies SymetryML requests (PROTOCOL.md 1.2, 1.3, 2): the key
+// Package auth signs and verifies SymetryML requests (docs/protocol.md 1.2, 1.3, 2): the key
 // store, HMAC signatures over strings to sign, the date window and replay refusal. It needs
 // only the standard library.
 //

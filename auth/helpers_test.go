@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// The known-answer vectors of PROTOCOL.md 1.2 and 2.
+// The known-answer vectors of docs/protocol.md 1.2 and 2.
 const (
 	vecSecret = "A1ciUrDJgm5LIJU710bxeQ=="
 	vecCID    = "c1"

@@ -10,7 +10,7 @@ import (
 )
 
 // The plain, obviously correct reference: strings to sign by concatenation, exactly as
-// PROTOCOL.md writes them, and a fresh crypto/hmac per signature.
+// docs/protocol.md writes them, and a fresh crypto/hmac per signature.
 
 func refWSStringToSign(contentMD5, secret, date, cid, payload, serviceURL string, keys []string, finalNewline bool) string {
 	s := contentMD5 + "\n" + secret + "\n" + date + "\n" + cid + "\n" + payload + "\n" + serviceURL + "\n"

@@ -20,7 +20,7 @@ const (
 )
 
 // ReplayCache remembers the signatures of accepted learn and forget messages while their
-// date is inside the window, so that a replay is refused (PROTOCOL.md 1.3). It holds at most
+// date is inside the window, so that a replay is refused (docs/protocol.md 1.3). It holds at most
 // capacity entries; an entry leaves when its date is older than the window (the date check
 // then refuses the message anyway). When full of live entries it fails closed: new messages
 // are refused with ErrReplayFull, and checking never stops. Safe for concurrent use; share

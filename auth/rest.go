@@ -18,7 +18,7 @@ type RESTRequest struct {
 	CheckReplay bool
 }
 
-// VerifyREST verifies a signed REST request (PROTOCOL.md 2) like VerifyWS: headers
+// VerifyREST verifies a signed REST request (docs/protocol.md 2) like VerifyWS: headers
 // present, date, window, customer, signature, Content-MD5 (empty when there is no body,
 // the body's Base64 MD5 otherwise), HMAC, and replay with CheckReplay. The resource may be
 // the path or the full URL. A control character in the method or the URL (a decoded %0A in

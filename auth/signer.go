@@ -12,7 +12,7 @@ import (
 )
 
 // Signer signs messages as a SymetryML client does, byte for byte (the known-answer vectors
-// of PROTOCOL.md are its tests). It is safe for concurrent use. Secret must be the customer's
+// of docs/protocol.md are its tests). It is safe for concurrent use. Secret must be the customer's
 // Base64 secret: NewSigner checks it; a Signer built as a literal with a bad Secret panics
 // on first use.
 type Signer struct {

@@ -1,6 +1,6 @@
 package auth
 
-// Strings to sign (PROTOCOL.md 1.2 and 2), built by append functions shared by the
+// Strings to sign (docs/protocol.md 1.2 and 2), built by append functions shared by the
 // Verifier and the Signer. They hold the secret: never log them.
 //
 // WebSocket:

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// TestVectorsVerify: the four known answers of PROTOCOL.md verify with the clock at their
+// TestVectorsVerify: the four known answers of docs/protocol.md verify with the clock at their
 // date.
 func TestVectorsVerify(t *testing.T) {
 	v := testVerifier(t, Options{}, NewReplayCache(10, DefaultClockSkewPast))
@@ -51,11 +51,11 @@ func TestVectorsSign(t *testing.T) {
 	}
 	pr := predictRequest(t)
 	if string(pr.MD5) != predictMD5 || string(pr.Signature) != predictSig || !bytes.Equal(pr.Payload, []byte(predictPayld)) {
-		t.Errorf("predict vector file does not hold the PROTOCOL.md values: %q %q", pr.MD5, pr.Signature)
+		t.Errorf("predict vector file does not hold the docs/protocol.md values: %q %q", pr.MD5, pr.Signature)
 	}
 	lr := learnRequest(t)
 	if string(lr.MD5) != learnMD5 || string(lr.Signature) != learnSig || string(lr.Date) != vecDate {
-		t.Errorf("learn vector file does not hold the PROTOCOL.md values: %q %q %q", lr.MD5, lr.Signature, lr.Date)
+		t.Errorf("learn vector file does not hold the docs/protocol.md values: %q %q %q", lr.MD5, lr.Signature, lr.Date)
 	}
 
 	date, md5, sig := s.SignREST("GET", restInfoPath, "", nil)

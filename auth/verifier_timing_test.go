@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// BenchmarkVerify: verifying the PROTOCOL.md predict vector (WebSocket) and build vector
+// BenchmarkVerify: verifying the docs/protocol.md predict vector (WebSocket) and build vector
 // (REST), against a baseline of one bare HMAC-SHA256 of the same string to sign with a
 // reused hash. One op is one verification.
 func BenchmarkVerify(b *testing.B) {

@@ -17,7 +17,7 @@ type WSRequest struct {
 	CheckReplay bool
 }
 
-// VerifyWS verifies a signed WebSocket message (PROTOCOL.md 1.2, 1.3). In order: the four
+// VerifyWS verifies a signed WebSocket message (docs/protocol.md 1.2, 1.3). In order: the four
 // header strings are present, the date parses and is inside the window, the customer is
 // known, the signature is Base64 of an allowed length, the MD5 matches the payload, the
 // HMAC of one of the accepted strings to sign under one of the customer's secrets equals

@@ -69,7 +69,7 @@ func WithMaxReplyBytes(n int64) Option {
 
 // WithSignEveryFrame makes sessions sign and frame every message, as servers with
 // auth.signed_frames_only require. By default only a session's first message is signed
-// and framed; later ones are sent bare (PROTOCOL.md 1.1), which saves an HMAC and header
+// and framed; later ones are sent bare (docs/protocol.md 1.1), which saves an HMAC and header
 // per message.
 func WithSignEveryFrame() Option { return func(c *Client) { c.signEvery = true } }
 

@@ -5,7 +5,7 @@ import (
 	"strconv"
 )
 
-// Column types of a DataFrame (PROTOCOL.md 3).
+// Column types of a DataFrame (docs/protocol.md 3).
 const (
 	TypeContinuous = "C" // a number
 	TypeBinary     = "B" // 0 or 1

@@ -1,5 +1,5 @@
 // Package client is the Go client of symscore: signed REST calls for the control plane
-// and pipelined WebSocket sessions for learn, forget and predict (PROTOCOL.md).
+// and pipelined WebSocket sessions for learn, forget and predict (docs/protocol.md).
 //
 // # Use
 //

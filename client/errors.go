@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Wire status names (PROTOCOL.md 4), as StatusError.Status and Reply.Status carry them.
+// Wire status names (docs/protocol.md 4), as StatusError.Status and Reply.Status carry them.
 const (
 	StatusOK                  = "OK"
 	StatusCreated             = "CREATED"

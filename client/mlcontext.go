@@ -8,7 +8,7 @@ import (
 )
 
 // MLContext names the attributes a build or an exploration works on, and its parameters
-// (PROTOCOL.md 2). Attributes are given by name or by project index (ProjectInfo's
+// (docs/protocol.md 2). Attributes are given by name or by project index (ProjectInfo's
 // attribute order), not both: the server refuses a context that mixes them.
 type MLContext struct {
 	Inputs  []string // input attribute names: "inputAttributeNames"

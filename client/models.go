@@ -17,7 +17,7 @@ type Job struct {
 }
 
 // StartBuild asks for model modelID of project pid with algorithm algo ("lda", "mlda",
-// "mqda", "bayes", "mlr", "ridge", "lasso", "elasticnet"; STATISTICS.md 3) on the
+// "mqda", "bayes", "mlr", "ridge", "lasso", "elasticnet"; docs/statistics.md 3) on the
 // attributes of mc, and returns the job without waiting for it. A nil Job with a nil error
 // means the server built the model at once.
 func (c *Client) StartBuild(ctx context.Context, pid, algo, modelID string, mc MLContext) (*Job, error) {
@@ -83,7 +83,7 @@ func (c *Client) Build(ctx context.Context, pid, algo, modelID string, mc MLCont
 	return c.WaitJob(ctx, job)
 }
 
-// ModelInfo describes a model (values.modelInfo; STATISTICS.md 3). Numbers the server
+// ModelInfo describes a model (values.modelInfo; docs/statistics.md 3). Numbers the server
 // wrote as null (not finite) are NaN.
 type ModelInfo struct {
 	ModelID   string
@@ -230,7 +230,7 @@ func (c *Client) PredictReply(ctx context.Context, pid, modelID string, payload 
 	return c.Call(ctx, "POST", "/projects/"+Escape(pid)+"/predict/"+Escape(modelID), q, payload)
 }
 
-// Explore computes metric ("uni", "bi", "anova", "ttest", "chi2", "pca"; STATISTICS.md 4)
+// Explore computes metric ("uni", "bi", "anova", "ttest", "chi2", "pca"; docs/statistics.md 4)
 // for each MLContext: one Stats per context, in order.
 func (c *Client) Explore(ctx context.Context, pid, metric string, mcs ...MLContext) ([]Stats, error) {
 	body := []byte(`{"values":[`)

@@ -7,7 +7,7 @@ import (
 )
 
 // Prediction is the scores of one row (one KSVSMap entry), keyed as the model's
-// prediction keys (STATISTICS.md 3: "res", "prob", one key per class, ...). Values are the
+// prediction keys (docs/statistics.md 3: "res", "prob", one key per class, ...). Values are the
 // strings the server sent; a null value (a score that is not a finite number) is "".
 type Prediction map[string]string
 

@@ -9,7 +9,7 @@ import (
 func nan() float64 { return math.NaN() }
 
 // Stats is one exploration result (one KSVDMap entry): its keys in the order the server
-// wrote them, which is each metric's documented order (STATISTICS.md 4), and their values.
+// wrote them, which is each metric's documented order (docs/statistics.md 4), and their values.
 // A null value (undefined for the data, e.g. a correlation with a constant column) is NaN.
 type Stats struct {
 	Keys   []string

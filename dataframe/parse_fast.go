@@ -13,7 +13,7 @@ import "slices"
 // Column state is kept across Parses (header): a session sends the same attributeNames
 // and attributeTypes in every message, and when both arrays are byte for byte those the
 // columns were built from, under the same options, the columns are reused. Clients put
-// "data" between the two arrays (PROTOCOL.md 1.2); when "attributeNames" matched and
+// "data" between the two arrays (docs/protocol.md 1.2); when "attributeNames" matched and
 // "attributeTypes" has not been seen yet, the rows are read under the remembered types
 // and read again if "attributeTypes" turns out different.
 

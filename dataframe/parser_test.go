@@ -8,10 +8,10 @@ import (
 	"testing"
 )
 
-// learnPayload is the DataFrame of the vendor client's learn message (PROTOCOL.md 1.2).
+// learnPayload is the DataFrame of the vendor client's learn message (docs/protocol.md 1.2).
 const learnPayload = `{"attributeNames":["sepal_length","sepal_width","petal_length","petal_width","sepal_lengt_b1","sepal_lengt_b2","sepal_width_b1","sepal_width_b2","petal_length_b1","petal_length_b2","petal_width_b1","petal_width_b2","Iris_setosa","Iris_versicolor","Iris_virginica"],"data":[["4.3","3","1.1","0.1","1","0","0","1","1","0","1","0","1","0","0"],["4.8","3","1.4","0.1","1","0","0","1","1","0","1","0","1","0","0"]],"attributeTypes":["C","C","C","C","B","B","B","B","B","B","B","B","B","B","B"],"errorHandling":1}`
 
-// predictPayload is the DataFrame of the predict known-answer vector (PROTOCOL.md 1.2).
+// predictPayload is the DataFrame of the predict known-answer vector (docs/protocol.md 1.2).
 const predictPayload = `{"attributeNames":["sepal_length","sepal_width","petal_length"],"data":[["4.3","3","1.1"]],"attributeTypes":["C","C","C"]}`
 
 func names(f *Frame) []string {
@@ -184,7 +184,7 @@ func TestParsePredictMissing(t *testing.T) {
 	}
 }
 
-// TestParseRefusals covers every rule of PROTOCOL.md section 3 and the DataFrame shape.
+// TestParseRefusals covers every rule of docs/protocol.md section 3 and the DataFrame shape.
 func TestParseRefusals(t *testing.T) {
 	const cb = `"attributeNames":["a","b"],"attributeTypes":["C","B"]`
 	long := strings.Repeat("z", 100)

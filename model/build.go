@@ -12,7 +12,7 @@ import (
 const MaxModelIDBytes = 256
 
 // Build fits model modelID with algorithm algo (lda, mlda, mqda, bayes, mlr, ridge, lasso,
-// elasticnet; see STATISTICS.md section 3) on the snapshot s, reading attributes and
+// elasticnet; see docs/statistics.md section 3) on the snapshot s, reading attributes and
 // parameters from ctx. It never sees a row: everything comes from the snapshot's moments.
 //
 // A refusal is an *Error whose message says what is wrong (unknown algorithm or parameter,

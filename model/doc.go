@@ -1,6 +1,6 @@
 // Package model is symscore's statistics engine: projects that hold an exact summary of
 // every row learned minus every row forgotten, the models built from that summary, and
-// exploration (STATISTICS.md).
+// exploration (docs/statistics.md).
 //
 // # Projects and the registry
 //

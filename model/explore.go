@@ -25,7 +25,7 @@ var explorers = map[string]func(*explorer) ([]Stat, error){
 	"pca":   (*explorer).pca,
 }
 
-// Explore computes metric ("uni", "bi", "anova", "ttest", "chi2", "pca"; STATISTICS.md
+// Explore computes metric ("uni", "bi", "anova", "ttest", "chi2", "pca"; docs/statistics.md
 // section 4) over the snapshot for one MLContext, from the moments alone. The keys come in
 // a fixed order, documented with each metric; moments are population moments (÷n) unless
 // a metric says otherwise.

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// ModelInfo describes a model (STATISTICS.md "model info"). It is a fresh copy: the caller
+// ModelInfo describes a model (docs/statistics.md "model info"). It is a fresh copy: the caller
 // owns it.
 type ModelInfo struct {
 	ModelID          string

@@ -128,7 +128,7 @@ func flat(m [][]float64) []float64 {
 	return out
 }
 
-// goldenTol is the relative tolerance of golden comparisons (STATISTICS.md section 2).
+// goldenTol is the relative tolerance of golden comparisons (docs/statistics.md section 2).
 const goldenTol = 1e-9
 
 type irisGolden struct {

@@ -2,7 +2,7 @@ package model
 
 import "time"
 
-// ProjectInfo is what PROTOCOL.md's smlInfo reports about a project.
+// ProjectInfo is what docs/protocol.md's smlInfo reports about a project.
 type ProjectInfo struct {
 	PID  string
 	Type string

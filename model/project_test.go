@@ -11,7 +11,7 @@ import (
 	"github.com/symscore/symscore/dataframe"
 )
 
-// vendorLearn is the DataFrame of the vendor client's learn message (PROTOCOL.md 1.2).
+// vendorLearn is the DataFrame of the vendor client's learn message (docs/protocol.md 1.2).
 const vendorLearn = `{"attributeNames":["sepal_length","sepal_width","petal_length","petal_width","sepal_lengt_b1","sepal_lengt_b2","sepal_width_b1","sepal_width_b2","petal_length_b1","petal_length_b2","petal_width_b1","petal_width_b2","Iris_setosa","Iris_versicolor","Iris_virginica"],"data":[["4.3","3","1.1","0.1","1","0","0","1","1","0","1","0","1","0","0"],["4.8","3","1.4","0.1","1","0","0","1","1","0","1","0","1","0","0"]],"attributeTypes":["C","C","C","C","B","B","B","B","B","B","B","B","B","B","B"],"errorHandling":1}`
 
 func TestProjectLearnVendorMessage(t *testing.T) {

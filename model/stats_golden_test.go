@@ -12,7 +12,7 @@ import (
 
 // The golden tests of the models (model_ref_test.go and the algo tests) start from
 // reference moments computed in two passes over the rows. These tests close the loop: the
-// golden data learned through DataFrames into real projects — the engine of STATISTICS.md
+// golden data learned through DataFrames into real projects — the engine of docs/statistics.md
 // section 1 — gives the golden statistics at 1e-9 relative, and models built from the
 // engine's snapshots predict what the reference snapshots' models predict.
 

@@ -1,6 +1,6 @@
 package model
 
-// summary is the exact accumulator of STATISTICS.md section 1 for d attributes:
+// summary is the exact accumulator of docs/statistics.md section 1 for d attributes:
 //
 //	n   rows learned minus rows forgotten
 //	k   shift: the first row learned (C attributes); 0 for B and T-derived attributes

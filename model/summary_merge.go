@@ -1,7 +1,7 @@
 package model
 
 // merge adds the rows summarized by b to s. Both must have the same dimension. b's sums
-// are re-based to s's shift in double-double arithmetic (STATISTICS.md section 1):
+// are re-based to s's shift in double-double arithmetic (docs/statistics.md section 1):
 //
 //	Δ   = k_b − k_s (exact as a double-double)
 //	S1' = S1_b + n_b·Δ

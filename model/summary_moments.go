@@ -1,6 +1,6 @@
 package model
 
-// moments extracts the centred view of s (STATISTICS.md section 1):
+// moments extracts the centred view of s (docs/statistics.md section 1):
 //
 //	μ_i  = k_i + S1_i/n
 //	M_ij = S2_ij − S1_i·(S1_j/n)

@@ -5,7 +5,7 @@
 //
 // # Messages
 //
-// A WebSocket text message is one of three forms (PROTOCOL.md 1.1):
+// A WebSocket text message is one of three forms (docs/protocol.md 1.1):
 //
 //	FormFramed: the header length, a comma, the header, the payload
 //

@@ -17,7 +17,7 @@ import (
 	"github.com/symscore/symscore/server"
 )
 
-// The known answers of PROTOCOL.md section 2, sent as they are to a server whose clock is
+// The known answers of docs/protocol.md section 2, sent as they are to a server whose clock is
 // the vectors' date.
 const (
 	katDate     = "2025-11-16 20:11:50;294669000"
@@ -75,7 +75,7 @@ func TestRESTKnownAnswers(t *testing.T) {
 	}
 }
 
-// restStringToSign is the REST string to sign of PROTOCOL.md section 2, written plainly.
+// restStringToSign is the REST string to sign of docs/protocol.md section 2, written plainly.
 func restStringToSign(method, md5, secret, date, cid, body, resource, query string) string {
 	s := method + "\n" + md5 + "\n" + secret + "\n" + date + "\n" + cid + "\n"
 	if body != "" {
@@ -88,7 +88,7 @@ func restStringToSign(method, md5, secret, date, cid, body, resource, query stri
 	return s
 }
 
-// TestRESTAuthFailures: every refusal of PROTOCOL.md section 2 with its HTTP code, an
+// TestRESTAuthFailures: every refusal of docs/protocol.md section 2 with its HTTP code, an
 // testkit.Envelope, its metric reason, and no effect.
 func TestRESTAuthFailures(t *testing.T) {
 	s := start(t, testkit.Config(), nil)

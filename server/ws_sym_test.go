@@ -23,10 +23,10 @@ import (
 	"github.com/symscore/symscore/server"
 )
 
-// vectorTime is the date of the PROTOCOL.md vectors.
+// vectorTime is the date of the docs/protocol.md vectors.
 var vectorTime = time.Date(2025, 11, 16, 20, 11, 50, 294669000, time.UTC)
 
-// TestWSVendorLearnMessage: the vendor client's real learn message (PROTOCOL.md 1.2) is
+// TestWSVendorLearnMessage: the vendor client's real learn message (docs/protocol.md 1.2) is
 // accepted byte for byte and learned; sent again it is a replay (CONFLICT, connection
 // kept); the session it authenticated goes on with bare frames.
 func TestWSVendorLearnMessage(t *testing.T) {
@@ -257,7 +257,7 @@ func TestWSSessionRules(t *testing.T) {
 }
 
 // TestWSAuthFailures: every authentication failure of the protocol, over a real socket:
-// the status of PROTOCOL.md, then close 1008; replays are answered and the connection kept.
+// the status of docs/protocol.md, then close 1008; replays are answered and the connection kept.
 func TestWSAuthFailures(t *testing.T) {
 	ds := testkit.NewDataset(5, 4, 2)
 	rows := ds.FrameJSON(0, 2)

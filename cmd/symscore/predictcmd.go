@@ -32,7 +32,7 @@ func newPredictCmd() *cobra.Command {
 		Short: "Score the rows of a CSV file with a model; write them with their predictions",
 		Long: `predict scores every row of FILE.csv (a header row, then rows, as learn reads them) with
 model M and writes to stdout the input columns followed by one column per prediction
-key, in the model's order (STATISTICS.md: res, prob, one column per class, ...), each
+key, in the model's order (docs/statistics.md: res, prob, one column per class, ...), each
 value as the server sent it; a null prediction is an empty cell.
 
 Rows go over one WebSocket connection, --frame-rows per message, pipelined; an empty

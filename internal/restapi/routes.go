@@ -35,7 +35,7 @@ const (
 )
 
 // changes reports whether op changes state: its signed requests are refused when replayed
-// (PROTOCOL.md 1.3 names learn and forget; a replayed merge would count rows twice too,
+// (docs/protocol.md 1.3 names learn and forget; a replayed merge would count rows twice too,
 // and a replayed delete or create could undo a later request).
 func (op restOp) changes() bool {
 	switch op {
@@ -61,7 +61,7 @@ type restRoute struct {
 	op      restOp
 }
 
-// restRoutes is the table of PROTOCOL.md section 2 (plus export and import). The first
+// restRoutes is the table of docs/protocol.md section 2 (plus export and import). The first
 // route whose pattern and method match wins, so literal routes come before wildcards of
 // the same shape: GET projects/list lists, DELETE projects/list deletes project "list".
 var restRoutes = []restRoute{

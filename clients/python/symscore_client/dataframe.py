@@ -1,4 +1,4 @@
-"""DataFrame and MLContext payloads (PROTOCOL.md 2 and 3)."""
+"""DataFrame and MLContext payloads (docs/protocol.md 2 and 3)."""
 
 from .signer import json_quote
 

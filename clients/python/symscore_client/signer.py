@@ -1,4 +1,4 @@
-"""Signing of symscore messages (PROTOCOL.md 1.2 and 2).
+"""Signing of symscore messages (docs/protocol.md 1.2 and 2).
 
 WebSocket string to sign::
 

@@ -1,4 +1,4 @@
-"""Known-answer tests of the signer: the four vectors of PROTOCOL.md, dates, uniqueness."""
+"""Known-answer tests of the signer: the four vectors of docs/protocol.md, dates, uniqueness."""
 
 import datetime
 import threading

@@ -6,7 +6,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A symscore DataFrame: column names, column types and rows of string cells (PROTOCOL.md 3).
+ * A symscore DataFrame: column names, column types and rows of string cells (docs/protocol.md 3).
  *
  * <p>Serialized exactly as {@code {"attributeNames":[...],"data":[[...],...],"attributeTypes":[...]}}
  * followed by {@code ,"errorHandling":N} when error handling was set. Types: {@code C}

@@ -14,7 +14,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signs symscore messages (PROTOCOL.md 1.2 and 2) for one customer.
+ * Signs symscore messages (docs/protocol.md 1.2 and 2) for one customer.
  *
  * <p>WebSocket string to sign: {@code contentMD5 \n secret \n symDate \n cid \n payload \n
  * serviceURL \n} then every extra key followed by {@code \n}. REST string to sign:

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * A symscore client for one customer: the REST control plane (signed requests, PROTOCOL.md 2)
+ * A symscore client for one customer: the REST control plane (signed requests, docs/protocol.md 2)
  * and WebSocket {@link Session}s for learn, forget and predict.
  *
  * <p>Every REST method returns when the server has answered; a reply whose status is not OK,

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Known-answer tests of the signer: the four vectors of PROTOCOL.md, dates, uniqueness. */
+/** Known-answer tests of the signer: the four vectors of docs/protocol.md, dates, uniqueness. */
 public final class SignerTest {
     static final String SECRET = "A1ciUrDJgm5LIJU710bxeQ==";
     static final String DATE = "2025-11-16 20:11:50;294669000";
