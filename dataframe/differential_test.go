@@ -1,5 +1,8 @@
 package dataframe
 
+// Over 400 lines: one differential test of the fast parser against the reference parser,
+// whose generators of valid and hostile DataFrames only make sense together.
+
 import (
 	"bytes"
 	"errors"

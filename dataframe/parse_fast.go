@@ -1,5 +1,8 @@
 package dataframe
 
+// Over 400 lines: the one-pass parser is one state machine over the scanner; cut in two,
+// its invariants (what parseReference would return) would have to be stated twice.
+
 import "slices"
 
 // The fast path reads a DataFrame in one pass with the scanner of scan.go, writing cells

@@ -1,5 +1,8 @@
 package store
 
+// Over 400 lines: the store's change-and-recover round trips, one per kind of change, share
+// their fixtures; they are the store's acceptance tests.
+
 import (
 	"errors"
 	"os"

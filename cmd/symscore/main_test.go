@@ -1,5 +1,8 @@
 package main
 
+// Over 400 lines: the end-to-end tests of `symscore serve` share one built binary, its
+// process helper and its log reader.
+
 import (
 	"bufio"
 	"bytes"

@@ -1,5 +1,8 @@
 package waltest
 
+// Over 400 lines: a fault-injecting file system implements every method of wal.FS and of
+// its files, each with the same injection hook.
+
 import (
 	"errors"
 	"fmt"
