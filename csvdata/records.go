@@ -13,7 +13,8 @@ import (
 type Records struct {
 	f     *File
 	cr    *csv.Reader
-	line0 int // physical line of the part's first byte
+	off   int64 // the part's first byte
+	line0 int   // physical line of the part's first byte
 	err   error
 }
 
@@ -22,7 +23,7 @@ func (f *File) Records(p Part) *Records {
 	cr := csv.NewReader(io.NewSectionReader(f.r, p.Offset, p.End-p.Offset))
 	cr.FieldsPerRecord = len(f.Names)
 	cr.ReuseRecord = true
-	return &Records{f: f, cr: cr, line0: p.Line}
+	return &Records{f: f, cr: cr, off: p.Offset, line0: p.Line}
 }
 
 // Read returns the next record and the physical line it starts on. The record is valid
@@ -53,6 +54,9 @@ func (r *Records) Read() (rec []string, line int, err error) {
 	}
 	return rec, line, nil
 }
+
+// Offset is the file offset just past the last record read: progress of a reader.
+func (r *Records) Offset() int64 { return r.off + r.cr.InputOffset() }
 
 // FieldLine is the physical line on which field i of rec starts, for a record starting
 // on line: every newline in the fields before it (quoted newlines) moves it down.

@@ -51,3 +51,14 @@ func TestFieldLine(t *testing.T) {
 		}
 	}
 }
+
+func TestRecordsOffset(t *testing.T) {
+	text := "a,b\n1,\"x\ny\"\n2,3\n"
+	f := open(t, text)
+	r := f.Records(f.Whole())
+	for _, want := range []int64{12, 16} {
+		if _, _, err := r.Read(); err != nil || r.Offset() != want {
+			t.Fatalf("Offset %d, %v; want %d", r.Offset(), err, want)
+		}
+	}
+}
