@@ -17,6 +17,7 @@ func newConfigCmd() *cobra.Command {
 		Short: "Check or print configuration",
 		Args:  noArgs,
 	}
+	group(cmd)
 	cmd.AddCommand(newConfigCheckCmd(), newConfigDefaultCmd())
 	return cmd
 }

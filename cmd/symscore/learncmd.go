@@ -110,19 +110,21 @@ terminal, a line every 2s otherwise. Exit status 130 after an interrupt.`,
 }
 
 func runLoad(ctx context.Context, cmd *cobra.Command, conn *connFlags, opts loadOptions, path string, v loadVerbs, forget bool) error {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	start := time.Now()
 	c, err := conn.client()
 	if err != nil {
 		return err
 	}
 	nothing := func(err error) error { return fmt.Errorf("%s: nothing was %s: %w", v.name, v.past, err) }
+	// Standard input is read before interrupts are caught: until then one ends the
+	// process as usual.
 	in, err := openCSVInput(path, cmd.InOrStdin())
 	if err != nil {
 		return nothing(err)
 	}
 	defer in.Close()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	before, err := c.ProjectInfo(ctx, opts.project)
 	if err != nil {
 		return fmt.Errorf("%s: project %s: %w", v.name, opts.project, err)

@@ -77,8 +77,6 @@ digits (it holds the whole output in memory).`,
 }
 
 func runPredict(ctx context.Context, cmd *cobra.Command, conn *connFlags, opts predictOptions, path string) error {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	c, err := conn.client()
 	if err != nil {
@@ -89,6 +87,8 @@ func runPredict(ctx context.Context, cmd *cobra.Command, conn *connFlags, opts p
 		return fmt.Errorf("predict: %w", err)
 	}
 	defer in.Close()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	info, err := c.ProjectInfo(ctx, opts.project)
 	if err != nil {
 		return fmt.Errorf("predict: project %s: %w", opts.project, err)

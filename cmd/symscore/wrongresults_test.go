@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -28,6 +29,17 @@ func irisWith(t *testing.T, edits map[[2]int]string) string {
 func (ds *devServer) unchanged(t *testing.T, pid string, before string) {
 	t.Helper()
 	if after := ds.ok(t, "project", "info", pid, "--json"); after != before {
+		t.Errorf("project %s changed:\nbefore %s\nafter %s", pid, before, after)
+	}
+}
+
+// sameButModified fails unless project pid is as before but for its
+// lastModificationDate: what an undone change leaves.
+func (ds *devServer) sameButModified(t *testing.T, pid string, before string) {
+	t.Helper()
+	cut := regexp.MustCompile(`"lastModificationDate": "[^"]*"`)
+	after := ds.ok(t, "project", "info", pid, "--json")
+	if cut.ReplaceAllString(after, "") != cut.ReplaceAllString(before, "") {
 		t.Errorf("project %s changed:\nbefore %s\nafter %s", pid, before, after)
 	}
 }
