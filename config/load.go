@@ -100,7 +100,11 @@ func (ps *problems) checkEnviron(environ []string) {
 		env, ok := known[name]
 		switch {
 		case !ok:
-			ps.add(name, "unknown configuration variable (no such key)")
+			envs := make([]string, 0, len(known))
+			for e := range known {
+				envs = append(envs, e)
+			}
+			ps.add(name, "unknown configuration variable (no such key)%s", didYouMean(name, envs))
 		case env == "":
 			ps.add(name, "this key can only be set in the configuration file")
 		}
@@ -120,9 +124,13 @@ func (ps *problems) checkKeys(v *viper.Viper) int {
 	n := len(*ps)
 	all := v.AllKeys()
 	sort.Strings(all)
+	names := make([]string, 0, len(known))
+	for k := range known {
+		names = append(names, k)
+	}
 	for _, k := range all {
 		if !known[k] {
-			ps.add(k, "unknown key")
+			ps.add(k, "unknown key%s", didYouMean(k, names))
 		}
 	}
 	if list, ok := v.Get("customers").([]any); ok {
@@ -138,7 +146,7 @@ func (ps *problems) checkKeys(v *viper.Viper) int {
 			sort.Strings(names)
 			for _, name := range names {
 				if !slices.Contains([]string{"id", "secrets"}, name) {
-					ps.add(fmt.Sprintf("customers[%d].%s", i, name), "unknown key")
+					ps.add(fmt.Sprintf("customers[%d].%s", i, name), "unknown key%s", didYouMean(name, []string{"id", "secrets"}))
 				}
 			}
 		}
