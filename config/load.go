@@ -82,7 +82,14 @@ func Load(opts LoadOptions) (Config, error) {
 	return c, ps.err()
 }
 
-// checkEnviron adds a problem for every SYMSCORE_* variable that names no key.
+// ClientVariables are the SYMSCORE_* variables of the client side — the symscore client
+// commands, the Java and Python clients and their examples — that name no configuration
+// key: the server ignores them rather than refusing to start in a shell that has them.
+var ClientVariables = []string{"SYMSCORE_URL", "SYMSCORE_CID", "SYMSCORE_SECRET", "SYMSCORE_PID",
+	"SYMSCORE_IRIS", "SYMSCORE_SESSION_FRAMES"}
+
+// checkEnviron adds a problem for every SYMSCORE_* variable that names no key and is not
+// one of ClientVariables.
 func (ps *problems) checkEnviron(environ []string) {
 	known := make(map[string]string, len(keys))
 	for _, k := range keys {
@@ -91,7 +98,7 @@ func (ps *problems) checkEnviron(environ []string) {
 	var names []string
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, EnvPrefix+"_") {
+		if strings.HasPrefix(name, EnvPrefix+"_") && !slices.Contains(ClientVariables, name) {
 			names = append(names, name)
 		}
 	}

@@ -71,3 +71,14 @@ func TestDefaultYAMLCommentsEveryKey(t *testing.T) {
 		}
 	}
 }
+
+// TestClientVariablesAreNotConfiguration: a shell set up for the client commands
+// (SYMSCORE_URL, SYMSCORE_CID, SYMSCORE_SECRET) can run serve and config check.
+func TestClientVariablesAreNotConfiguration(t *testing.T) {
+	for _, v := range ClientVariables {
+		t.Setenv(v, "x")
+	}
+	if _, err := Load(LoadOptions{}); err != nil {
+		t.Errorf("Load with the client variables set: %v", err)
+	}
+}
