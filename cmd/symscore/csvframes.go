@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"hash/maphash"
 	"io"
 
@@ -45,8 +44,8 @@ type frame struct {
 // lines returns a copy of the first line of each row.
 func (fm *frame) lines() []int { return append([]int(nil), fm.b.Lines...) }
 
-// each calls fn for every frame of the file, in order. Once ctx (nil: none) is done it
-// stops with an interruptedError.
+// each calls fn for every frame of the file, in order. Once ctx is done it stops with an
+// interruptedError.
 func (fr *framer) each(ctx context.Context, fn func(*frame) error) error {
 	codes := make([]string, len(fr.types))
 	for i, t := range fr.types {
@@ -66,7 +65,7 @@ func (fr *framer) each(ctx context.Context, fn func(*frame) error) error {
 		if err != nil {
 			return err
 		}
-		if ctx != nil && ctx.Err() != nil {
+		if ctx.Err() != nil {
 			return interruptedError{errInterrupted}
 		}
 		df.Reset()
@@ -102,12 +101,4 @@ func (fr *framer) validate(ctx context.Context, mode dataframe.Mode, partition s
 		return nil
 	})
 	return rows, frames, err
-}
-
-// lineRange names lines a to b of path.
-func lineRange(path string, lines []int) string {
-	if len(lines) == 0 {
-		return path
-	}
-	return fmt.Sprintf("%s:%d-%d", path, lines[0], lines[len(lines)-1])
 }

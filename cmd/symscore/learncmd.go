@@ -204,7 +204,9 @@ func sendFrames(ctx context.Context, c *client.Client, fr *framer, opts loadOpti
 	errStop := errors.New("stop")
 	var buf []byte
 	seen := 0
-	err = fr.each(nil, func(fm *frame) error {
+	// The send loop watches ctx itself (it stops sending, then waits for the replies in
+	// flight); reading the file goes on regardless.
+	err = fr.each(context.Background(), func(fm *frame) error {
 		seen++
 		for fm.index >= len(acked) {
 			acked = append(acked, false)

@@ -116,9 +116,6 @@ func (p *progress) finish() {
 	}
 }
 
-// elapsed is the time since the progress started.
-func (p *progress) elapsed() time.Duration { return time.Since(p.start) }
-
 func perSecond(n int64, d time.Duration) float64 {
 	if d <= 0 {
 		return 0
