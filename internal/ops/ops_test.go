@@ -119,7 +119,7 @@ func TestPredictions(t *testing.T) {
 		t.Fatalf("job: %+v %v", js, err)
 	}
 	var plan model.Plan
-	preds, err := s.Predict(sc, c1, PredictArgs{PID: "p", ModelID: "m", Plan: &plan,
+	preds, err := s.Predict(sc, c1, &PredictArgs{PID: "p", ModelID: "m", Plan: &plan,
 		Frame: []byte(`{"attributeNames":["x"],"attributeTypes":["C"],"errorHandling":1,"data":[["1"],["bad"],["3"]]}`)})
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +142,7 @@ func TestPredictions(t *testing.T) {
 			t.Fatalf("row %d: %v, want %v", i, out[0], want[0])
 		}
 	}
-	_, err = s.Predict(sc, c1, PredictArgs{PID: "p", ModelID: "nope", Frame: []byte(`{}`)})
+	_, err = s.Predict(sc, c1, &PredictArgs{PID: "p", ModelID: "nope", Frame: []byte(`{}`)})
 	if r := refusalOf(t, err); r.Msg != "cannot find model" {
 		t.Fatalf("unknown model: %+v", r)
 	}

@@ -43,10 +43,11 @@ func (p *Predictions) Row(i int) ([]float64, bool) {
 	return p.outs[r*k : (r+1)*k], true
 }
 
-// Predict scores every row of a.Frame with model a.ModelID of project a.PID. Missing
-// inputs take the project means at build time, or with a.Impute the model's regression.
+// Predict scores every row of a.Frame with model a.ModelID of project a.PID (a is only
+// read, and not kept). Missing inputs take the project means at build time, or with
+// a.Impute the model's regression.
 // It allocates nothing after warm-up (unless a.Impute, or the plan must grow).
-func (s *Service) Predict(sc *Scratch, c Customer, a PredictArgs) (*Predictions, error) {
+func (s *Service) Predict(sc *Scratch, c Customer, a *PredictArgs) (*Predictions, error) {
 	p, err := s.findProject(c, a.PID)
 	if err != nil {
 		return nil, err
@@ -83,7 +84,7 @@ func (s *Service) Predict(sc *Scratch, c Customer, a PredictArgs) (*Predictions,
 		r++
 	}
 	s.metrics.predicted.Add(float64(f.Rows))
-	sc.preds = Predictions{model: m, outs: sc.outs, at: sc.at}
+	sc.preds.model, sc.preds.outs, sc.preds.at = m, sc.outs, sc.at
 	return &sc.preds, nil
 }
 

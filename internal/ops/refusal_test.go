@@ -93,7 +93,7 @@ func TestNoCustomerRefused(t *testing.T) {
 	errs = append(errs, err)
 	_, err = s.List(none)
 	errs = append(errs, err)
-	_, err = s.Predict(sc, none, PredictArgs{PID: "p", ModelID: "m"})
+	_, err = s.Predict(sc, none, &PredictArgs{PID: "p", ModelID: "m"})
 	errs = append(errs, err)
 	_, err = s.Build(none, "p", "mlr", "m", model.MLContext{})
 	errs = append(errs, err)

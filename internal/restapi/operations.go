@@ -203,7 +203,7 @@ func (h *Handler) predict(c *call) protocol.Status {
 	default:
 		return c.failf(protocol.StatusBadRequest, "impute must be true or false, not %s", ops.QuoteInput(v))
 	}
-	preds, err := h.svc.Predict(c.sc, c.cust, ops.PredictArgs{PID: c.param(0), ModelID: c.param(1), Frame: c.body, Impute: impute})
+	preds, err := h.svc.Predict(c.sc, c.cust, &ops.PredictArgs{PID: c.param(0), ModelID: c.param(1), Frame: c.body, Impute: impute})
 	if err != nil {
 		return c.refuse(h.svc.Refuse(err))
 	}

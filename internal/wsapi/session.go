@@ -71,7 +71,7 @@ func (s *session) handle(op ws.OpCode, payload, out []byte) ([]byte, protocol.St
 	}
 	switch s.e.kind {
 	case predict:
-		preds, err := svc.Predict(sc, s.cust, ops.PredictArgs{PID: s.keys[0], ModelID: s.keys[1], Frame: msg.Payload, Plan: &s.plan})
+		preds, err := svc.Predict(sc, s.cust, &ops.PredictArgs{PID: s.keys[0], ModelID: s.keys[1], Frame: msg.Payload, Plan: &s.plan})
 		if err != nil {
 			return s.refuse(out, svc.Refuse(err))
 		}
