@@ -1,6 +1,10 @@
 package dataframe
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+
+	"github.com/symscore/symscore/jsonstrict"
+)
 
 // JSON scanning for the fast path (parse_fast.go). Every function here accepts a subset of
 // what fastjson accepts, reads it as fastjson reads it, and reports false on anything else;
@@ -10,7 +14,9 @@ import "unicode/utf8"
 // What fastjson accepts and these functions follow:
 //   - whitespace is ' ', '\t', '\n', '\r';
 //   - a string runs to the first '"' not escaped by a backslash; its bytes are not checked
-//     (control characters and invalid UTF-8 pass) and a backslash escapes the next byte;
+//     (control characters and invalid UTF-8 pass: names are judged by package ident);
+//     its escapes must be those jsonstrict.EscapeLen accepts, which parseReference checks
+//     too (fastjson itself keeps unknown escapes and lone surrogates as text);
 //   - a number is a run of [0-9.eE+-] other than a lone sign, checked only by whoever
 //     reads it (fastjson also takes "inf" and "nan" here: not handled, so refused);
 //   - true, false and null are exact;
@@ -42,15 +48,20 @@ func skipWS(b []byte, i int) int {
 }
 
 // stringEnd returns the index of the closing quote of the string whose body starts at i
-// (just past the opening quote), and whether the body holds a backslash.
+// (just past the opening quote), and whether the body holds a backslash. A bad escape is
+// not ok.
 func stringEnd(b []byte, i int) (end int, esc, ok bool) {
 	for ; i < len(b); i++ {
 		switch b[i] {
 		case '"':
 			return i, esc, true
 		case '\\':
+			n := jsonstrict.EscapeLen(b, i)
+			if n == 0 {
+				return 0, false, false
+			}
 			esc = true
-			i++ // the escaped byte, whatever it is, cannot end the string
+			i += n - 1 // an escape cannot end the string
 		}
 	}
 	return 0, false, false
