@@ -98,13 +98,14 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 		log:    log,
 		store:  st,
 		keys:   keys,
-		replay: newReplayCache(cfg.Auth, st.Seen(), now),
+		replay: newReplayCache(cfg.Auth, keys, st.Seen(), now),
 		authOpt: auth.Options{
 			ClockSkewPast:   cfg.Auth.ClockSkewPast,
 			ClockSkewFuture: cfg.Auth.ClockSkewFuture,
 			AllowSHA1:       cfg.Auth.AllowSHA1,
 			PublicURL:       cfg.PublicURL,
 			Now:             now,
+			ReplayReads:     cfg.Auth.ReplayPredict,
 		},
 		metrics: newServiceMetrics(m),
 	}
@@ -133,11 +134,11 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 	return s, nil
 }
 
-// newReplayCache makes the replay memory of signed changes and fills it with the ones the
-// store kept from before the restart (still inside their window), so that nothing accepted
-// before a restart is accepted again.
-func newReplayCache(a config.Auth, seen []store.Seen, now func() time.Time) *auth.ReplayCache {
-	c := auth.NewReplayCache(a.ReplayCapacity, a.ClockSkewPast)
+// newReplayCache makes the replay memory of signed messages, a share per customer of keys,
+// and fills it with the ones the store kept from before the restart (still inside their
+// window), so that nothing accepted before a restart is accepted again.
+func newReplayCache(a config.Auth, keys *auth.KeyStore, seen []store.Seen, now func() time.Time) *auth.ReplayCache {
+	c := auth.NewCustomerReplayCache(keys, a.ReplayCapacity, a.ClockSkewPast)
 	if now == nil {
 		now = time.Now
 	}
