@@ -88,6 +88,10 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 			MaxStateBytes: cfg.Limits.MaxProjectBytes,
 			MaxProjects:   cfg.Limits.MaxProjects,
 			MaxModels:     cfg.Limits.MaxModels,
+
+			MaxNameBytes:     cfg.Limits.MaxNameBytes,
+			MaxCustomerBytes: cfg.Limits.MaxCustomerBytes,
+			MaxExploreWork:   cfg.Limits.MaxExploreWork,
 		},
 	})
 	if err != nil {
@@ -120,7 +124,8 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 		MaxColumns: cfg.Limits.MaxColumns,
 		// Every cell takes at least 4 bytes of JSON ("1",): no message within the limit
 		// has more, and T expansion cannot make it more than that either.
-		MaxCells: int(cfg.Limits.MaxMessageBytes / 4),
+		MaxCells:     int(cfg.Limits.MaxMessageBytes / 4),
+		MaxNameBytes: cfg.Limits.MaxNameBytes,
 	}
 	s.learnOpts, s.predictOpts = lim, lim
 	s.learnOpts.Mode = dataframe.ModeLearn
@@ -159,6 +164,9 @@ var projectLimits = []struct {
 	{model.ErrStateTooLarge, "max_project_bytes"},
 	{model.ErrTooManyProjects, "max_projects"},
 	{model.ErrTooManyModels, "max_models"},
+	{model.ErrNameTooLong, "max_name_bytes"}, // also dataframe.ErrNameTooLong: the same sentinel
+	{model.ErrCustomerTooLarge, "max_customer_bytes"},
+	{model.ErrExploreTooCostly, "max_explore_work"},
 }
 
 // status maps err to its wire status and message (statusOf), counting a refusal by a

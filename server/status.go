@@ -63,9 +63,12 @@ func statusOf(err error, log *slog.Logger) (protocol.Status, string) {
 	var pe *protocol.Error
 	var de *dataframe.Error
 	var me *model.Error
+	var nf *model.NotFoundError
 	switch {
 	case errors.As(err, &pe):
 		return pe.Status, pe.Msg
+	case errors.As(err, &nf):
+		return protocol.StatusBadRequest, nf.Error()
 	case errors.Is(err, auth.ErrReplay):
 		return protocol.StatusConflict, "replayed request"
 	case errors.Is(err, auth.ErrReplayFull):
