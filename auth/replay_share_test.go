@@ -31,10 +31,10 @@ func signedPredict(t testing.TB, cid, secret string, date time.Time, n int) *WSR
 	return signedWS(t, cid, secret, "/symetry/ws/predict", []string{"p", "m"}, date, n)
 }
 
-// TestReplayShareIsPerCustomer is issue 13's replay attack at the package level: customer
-// c1 fills its share of the replay memory with signed no-op learns and gets its own new
-// ones refused (503), while customer c2's changes are still accepted, and replays of
-// either are still refused.
+// TestReplayShareIsPerCustomer is the replay-memory exhaustion at the package level:
+// customer c1 fills its share of the replay memory with signed no-op learns and gets its
+// own new ones refused (503), while customer c2's changes are still accepted, and replays
+// of either are still refused.
 func TestReplayShareIsPerCustomer(t *testing.T) {
 	ks := testKeyStore(t) // three customers: a share of 10 each
 	rc := NewCustomerReplayCache(ks, 30, DefaultClockSkewPast)

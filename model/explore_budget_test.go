@@ -54,7 +54,7 @@ func TestExploreBudgetDefaultHoldsOnePCAOn512(t *testing.T) {
 	}
 }
 
-// TestExploreBudgetRefusesBeforeWorking is issue 13's 64 × pca request scaled down: the
+// TestExploreBudgetRefusesBeforeWorking is 64 × pca in one request, scaled down: the
 // contexts past the request's budget are refused with ErrExploreTooCostly; a new request
 // (another Snapshot) has its whole budget again.
 func TestExploreBudgetRefusesBeforeWorking(t *testing.T) {

@@ -162,8 +162,8 @@ func TestFootprintFollowsEveryChange(t *testing.T) {
 	}
 }
 
-// TestNamesCountInProjectBytes is issue 13's attack scaled down: learns that each add one
-// long name fill the project's bytes; the learn past the limit is refused and changes
+// TestNamesCountInProjectBytes is the long-names attack scaled down: learns that each add
+// one long name fill the project's bytes; the learn past the limit is refused and changes
 // nothing, and the project's encoding (snapshot, export) stays within the limit.
 func TestNamesCountInProjectBytes(t *testing.T) {
 	r := NewRegistry()
