@@ -175,76 +175,22 @@ func skipObject(b []byte, i, depth int) (int, bool) {
 }
 
 // appendUnescaped appends the string body s (the bytes between the quotes) with its
-// escapes decoded, as fastjson decodes them. It reports false for the escapes where
-// fastjson's best-effort decoding keeps the text as is or guesses (unknown escapes, bad
-// \u digits, unpaired or misordered surrogates); those go to fastjson.
+// escapes decoded, as fastjson decodes them. It reports false for the escapes
+// jsonstrict.Escape refuses (unknown escapes, bad \u digits, unpaired or misordered
+// surrogates), where fastjson's best-effort decoding keeps the text as is or guesses.
 func appendUnescaped(dst, s []byte) ([]byte, bool) {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' {
-			dst = append(dst, c)
+	for i := 0; i < len(s); {
+		if s[i] != '\\' {
+			dst = append(dst, s[i])
+			i++
 			continue
 		}
-		if i++; i == len(s) {
+		r, n := jsonstrict.Escape(s, i)
+		if n == 0 {
 			return dst, false
 		}
-		switch s[i] {
-		case '"', '\\', '/':
-			dst = append(dst, s[i])
-		case 'b':
-			dst = append(dst, '\b')
-		case 'f':
-			dst = append(dst, '\f')
-		case 'n':
-			dst = append(dst, '\n')
-		case 'r':
-			dst = append(dst, '\r')
-		case 't':
-			dst = append(dst, '\t')
-		case 'u':
-			r, ok := hex4(s[i+1:])
-			if !ok {
-				return dst, false
-			}
-			i += 4
-			if r >= 0xd800 && r < 0xe000 {
-				// Only a high surrogate followed by an escaped low one.
-				if r >= 0xdc00 || len(s)-i < 7 || s[i+1] != '\\' || s[i+2] != 'u' {
-					return dst, false
-				}
-				lo, ok := hex4(s[i+3:])
-				if !ok || lo < 0xdc00 || lo >= 0xe000 {
-					return dst, false
-				}
-				r = 0x10000 + (r-0xd800)<<10 + (lo - 0xdc00)
-				i += 6
-			}
-			dst = utf8.AppendRune(dst, r)
-		default:
-			return dst, false
-		}
+		dst = utf8.AppendRune(dst, r)
+		i += n
 	}
 	return dst, true
-}
-
-// hex4 reads four hex digits.
-func hex4(s []byte) (rune, bool) {
-	if len(s) < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range s[:4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
 }

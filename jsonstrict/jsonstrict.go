@@ -17,32 +17,50 @@ const maxQuote = 40
 // followed by a low one; 0 for anything else (an unknown escape, bad hex digits, a
 // surrogate escape alone or in the wrong order, the end of b).
 func EscapeLen(b []byte, i int) int {
+	_, n := Escape(b, i)
+	return n
+}
+
+// Escape decodes the string escape at b[i] (a backslash): the character it stands for and
+// its length, as EscapeLen; (0, 0) for an escape EscapeLen refuses.
+func Escape(b []byte, i int) (r rune, n int) {
 	if i+1 >= len(b) {
-		return 0
+		return 0, 0
 	}
-	switch b[i+1] {
-	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-		return 2
+	switch c := b[i+1]; c {
+	case '"', '\\', '/':
+		return rune(c), 2
+	case 'b':
+		return '\b', 2
+	case 'f':
+		return '\f', 2
+	case 'n':
+		return '\n', 2
+	case 'r':
+		return '\r', 2
+	case 't':
+		return '\t', 2
 	case 'u':
 	default:
-		return 0
+		return 0, 0
 	}
 	r, ok := hex4(b, i+2)
 	switch {
 	case !ok:
-		return 0
+		return 0, 0
 	case r < 0xd800 || r >= 0xe000:
-		return 6
+		return r, 6
 	case r >= 0xdc00:
-		return 0 // a low surrogate first
+		return 0, 0 // a low surrogate first
 	}
 	if i+12 > len(b) || b[i+6] != '\\' || b[i+7] != 'u' {
-		return 0
+		return 0, 0
 	}
-	if lo, ok := hex4(b, i+8); !ok || lo < 0xdc00 || lo >= 0xe000 {
-		return 0
+	lo, ok := hex4(b, i+8)
+	if !ok || lo < 0xdc00 || lo >= 0xe000 {
+		return 0, 0
 	}
-	return 12
+	return 0x10000 + (r-0xd800)<<10 + (lo - 0xdc00), 12
 }
 
 // hex4 reads the four hex digits at b[i:].

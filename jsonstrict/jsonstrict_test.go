@@ -28,6 +28,23 @@ func TestEscapeLen(t *testing.T) {
 	}
 }
 
+func TestEscapeDecodes(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want rune
+	}{
+		{`\"`, '"'}, {`\\`, '\\'}, {`\/`, '/'}, {`\b`, '\b'}, {`\f`, '\f'}, {`\n`, '\n'}, {`\r`, '\r'}, {`\t`, '\t'},
+		{`\u0000`, 0}, {`\u00e9`, 'é'}, {`\uFFFF`, 0xffff}, {`\ud83d\ude00`, '😀'}, {`\uDBFF\uDFFF`, 0x10ffff},
+	} {
+		if r, n := Escape([]byte(tc.in), 0); r != tc.want || n != len(tc.in) {
+			t.Errorf("Escape(%s) = %U, %d; want %U, %d", tc.in, r, n, tc.want, len(tc.in))
+		}
+	}
+	if r, n := Escape([]byte(`\ud800`), 0); r != 0 || n != 0 {
+		t.Errorf("Escape of a lone surrogate = %U, %d", r, n)
+	}
+}
+
 func TestCheckEscapes(t *testing.T) {
 	for _, tc := range []struct {
 		in, err string
