@@ -35,6 +35,7 @@ func Load(opts LoadOptions) (Config, error) {
 	v := viper.NewWithOptions(viper.WithDecodeHook(decodeHook))
 	v.SetConfigType("yaml")
 	v.SetDefault("auth.legacy_framing", DefaultLegacyFraming)
+	v.SetDefault("auth.replay_predict", DefaultReplayPredict)
 
 	src, name := defaultYAML, "embedded default configuration"
 	if opts.File != "" {

@@ -71,6 +71,9 @@ func (p *Parser) ParseCells(c *Cells, opts Options) (*Frame, error) {
 		return nil, &Error{Row: -1, Column: -1, Err: ErrTooManyRows,
 			Msg: "DataFrame has " + strconv.Itoa(rows) + " rows; the limit is " + strconv.Itoa(opts.MaxRows)}
 	}
+	if rows == 0 && opts.Mode == ModeLearn {
+		return nil, messageError(`DataFrame has no rows ("data" is empty): learn and forget need at least one`)
+	}
 	hasPartition := p.beginRows(rows)
 	kept, skipped := 0, 0
 	for r := range rows {

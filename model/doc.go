@@ -9,8 +9,23 @@
 // S2 and the count n (one summary in a cpu project; one more per partition value in a
 // partition project). Learn and Forget apply a dataframe.Frame atomically: every check runs
 // first, then every row, so a refused frame changes nothing; forget subtracts exactly the
-// terms learn added. New attributes join with earlier rows counting as 0. Limits bound the
-// attributes, partitions and memory of a project.
+// terms learn added. New attributes join with earlier rows counting as 0.
+//
+// # Limits and identifiers
+//
+// Limits bound the attributes, partitions, models and bytes of a project, the projects and
+// bytes of a customer, the length of every id and name, and the work of one exploration
+// request. A project's bytes (Project.Bytes, project_size.go) count its statistics, its
+// attribute names, partition values and models, so that nothing a client sends escapes
+// them and a project's encoding is never larger. A customer's projects share an account
+// (Limits.MaxCustomerBytes): a change reserves its growth on it before it is journaled and
+// gives it back if the journal refuses; forgets that empty partitions, model deletes and
+// project deletes give bytes back. Each refusal is an *Error wrapping the limit's sentinel.
+//
+// Project and model ids follow package ident's rule for ids (CheckProjectID,
+// CheckModelID), checked on create, import, build and publish; an import's names follow
+// the rule for names. Limits.LegacyNames lets recovery replay what older rules accepted.
+// A request naming a missing project or model gets a *NotFoundError naming it.
 //
 // Every change can be journaled: the *With methods take a Commit, called under the
 // project's write lock once the change has passed its checks and before it is applied, so

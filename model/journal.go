@@ -26,7 +26,7 @@ type Commit func() (seq uint64, at time.Time, err error)
 // of the change (UTC). Caller holds mu for writing.
 func (p *Project) commitLocked(commit Commit) (time.Time, error) {
 	if p.retired {
-		return time.Time{}, ErrProjectNotFound
+		return time.Time{}, p.errNotFound()
 	}
 	var at time.Time
 	if commit != nil {

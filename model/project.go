@@ -1,15 +1,14 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/ident"
 )
 
 // Project types.
@@ -17,9 +16,6 @@ const (
 	TypeCPU       = "cpu"
 	TypePartition = "partition"
 )
-
-// MaxProjectIDBytes bounds the length of a project id.
-const MaxProjectIDBytes = 128
 
 // Project is one project's statistics (a summary of every row learned minus every row
 // forgotten; per partition value too in a partition project) and its models. It is safe for
@@ -37,6 +33,7 @@ type Project struct {
 	partitionColumn string
 	created         time.Time
 	lim             *limits
+	acct            *account // the customer's, set by the registry; nil outside one
 	now             func() time.Time
 
 	mu       sync.RWMutex // guards every field below, up to modelsMu
@@ -54,6 +51,10 @@ type Project struct {
 	seq      uint64 // sequence number of the last journaled change (see Commit)
 	retired  bool   // deleted from its registry: every change is refused
 	sc       learnScratch
+	// nameBytes and modelBytes are the footprint's terms of the attribute names,
+	// partition values and models (project_size.go).
+	nameBytes, modelBytes int64
+	growth                int64 // of the learn or forget being checked (checkGrowth)
 
 	modelsMu sync.RWMutex // guards models
 	models   map[string]*Model
@@ -63,8 +64,17 @@ type Project struct {
 // params["partitionSplit"] names the partition column. Other params are ignored. The
 // project has the default Limits until a Registry adopts it.
 func NewProject(pid, typ string, params map[string]string) (*Project, error) {
-	if err := ValidateProjectID(pid); err != nil {
-		return nil, err
+	return newProject(pid, typ, params, newLimits(Limits{}))
+}
+
+// newProject is NewProject under the limits lim, which judge the id and the partition
+// column's name.
+func newProject(pid, typ string, params map[string]string, lim *limits) (*Project, error) {
+	legacy := lim.legacyNames.Load()
+	if !legacy {
+		if err := CheckProjectID(pid, lim.nameBytes()); err != nil {
+			return nil, err
+		}
 	}
 	if typ == "" {
 		typ = TypeCPU
@@ -77,8 +87,8 @@ func NewProject(pid, typ string, params map[string]string) (*Project, error) {
 		if col == "" {
 			return nil, errorf(`a partition project needs the parameter "partitionSplit", the partition column`)
 		}
-		if len(col) > dataframeNameLimit || !utf8.ValidString(col) {
-			return nil, errorf("partitionSplit %s is not a valid attribute name", quote(col))
+		if err := ident.CheckName(col, lim.nameBytes()); err != nil && !legacy {
+			return nil, identError("partitionSplit "+quote(col), err)
 		}
 		p.partitionColumn = col
 	default:
@@ -93,31 +103,37 @@ func NewProject(pid, typ string, params map[string]string) (*Project, error) {
 	return p, nil
 }
 
-// dataframeNameLimit bounds the partition column's name.
-const dataframeNameLimit = 1024
-
-// ValidateProjectID refuses ids that are empty, longer than MaxProjectIDBytes, not UTF-8,
-// not printable, containing '/', or "." / "..".
-func ValidateProjectID(pid string) error {
-	switch {
-	case pid == "":
-		return errorf("project id is empty")
-	case len(pid) > MaxProjectIDBytes:
-		return errorf("project id %s is longer than %d bytes", quote(pid), MaxProjectIDBytes)
-	case !utf8.ValidString(pid):
-		return errorf("project id %s is not UTF-8", quote(pid))
-	case strings.ContainsRune(pid, '/'):
-		return errorf("project id %s contains '/'", quote(pid))
-	case pid == "." || pid == "..":
-		return errorf("project id %s is not allowed", quote(pid))
-	}
-	for _, r := range pid {
-		if !unicode.IsPrint(r) {
-			return errorf("project id %s contains a non-printable character", quote(pid))
-		}
+// CheckProjectID refuses a project id that breaks package ident's rule for ids (empty,
+// longer than maxBytes — 0 means DefaultMaxNameBytes —, not printable UTF-8, a space, a
+// '/', a line break, "." or ".."). The error is an *Error, wrapping ErrNameTooLong for
+// a long id.
+func CheckProjectID(pid string, maxBytes int) error {
+	if err := ident.CheckID(pid, maxBytes); err != nil {
+		return identError("project id "+quote(pid), err)
 	}
 	return nil
 }
+
+// CheckModelID is CheckProjectID for a model id: the same rule.
+func CheckModelID(id string, maxBytes int) error {
+	if err := ident.CheckID(id, maxBytes); err != nil {
+		return identError("model id "+quote(id), err)
+	}
+	return nil
+}
+
+// identError is the *Error of a refusal by package ident of what (quoted), wrapping
+// ErrNameTooLong for a length.
+func identError(what string, err error) *Error {
+	e := &Error{Msg: what + " " + err.Error()}
+	if errors.Is(err, ErrNameTooLong) {
+		e.Err = ErrNameTooLong
+	}
+	return e
+}
+
+// errNotFound is the refusal of a change to p once deleted: it names p.
+func (p *Project) errNotFound() error { return projectNotFound(p.id) }
 
 // ID is the project id.
 func (p *Project) ID() string { return p.id }
@@ -167,6 +183,7 @@ func (p *Project) addAttribute(name string, kind dataframe.Type, base string) in
 	p.base = append(p.base, base)
 	p.shifted = append(p.shifted, kind == dataframe.TypeC)
 	p.index[name] = i
+	p.nameBytes += attributeBytes(len(name), len(base))
 	p.min = append(p.min, inf)
 	p.max = append(p.max, -inf)
 	d := len(p.names)
@@ -185,6 +202,7 @@ func (p *Project) partition(v []byte) *summary {
 	key := string(v)
 	s := newSummary(len(p.names))
 	p.parts[key] = s
+	p.nameBytes += partitionBytes(key)
 	keys := make([]string, len(p.partKeys), len(p.partKeys)+1)
 	copy(keys, p.partKeys)
 	i := sort.SearchStrings(keys, key)
@@ -195,18 +213,22 @@ func (p *Project) partition(v []byte) *summary {
 	return s
 }
 
-// dropEmptyPartitions deletes partitions whose rows were all forgotten. Caller holds mu.
+// dropEmptyPartitions deletes partitions whose rows were all forgotten, giving their
+// memory back to the customer. Caller holds mu.
 func (p *Project) dropEmptyPartitions() {
+	before := p.footprint()
 	keys := p.partKeys[:0:0]
 	for _, k := range p.partKeys {
 		if p.parts[k].n == 0 {
 			delete(p.parts, k)
+			p.nameBytes -= partitionBytes(k)
 			continue
 		}
 		keys = append(keys, k)
 	}
 	if len(keys) != len(p.partKeys) {
 		p.partKeys = keys
+		p.shrunk(before)
 	}
 }
 

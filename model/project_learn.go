@@ -53,7 +53,7 @@ func (p *Project) apply(f *dataframe.Frame, sign float64, commit Commit) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.retired {
-		return ErrProjectNotFound
+		return p.errNotFound()
 	}
 	if p.frozen {
 		return ErrFrozen
@@ -70,7 +70,7 @@ func (p *Project) apply(f *dataframe.Frame, sign float64, commit Commit) error {
 	if err := p.checkRows(f, sign); err != nil {
 		return err
 	}
-	at, err := p.commitLocked(commit)
+	at, err := p.commitGrowLocked(commit, p.growth)
 	if err != nil {
 		return err
 	}
@@ -127,6 +127,7 @@ func (p *Project) checkColumns(f *dataframe.Frame, sign float64) error {
 	sc := &p.sc
 	sc.col = sc.col[:0]
 	sc.newCols = sc.newCols[:0]
+	p.growth = 0
 	if len(f.Kinds) != len(f.Names) || len(f.Base) != len(f.Names) || len(f.Vals) != f.Rows*len(f.Names) {
 		return errorf("malformed frame")
 	}
@@ -150,7 +151,7 @@ func (p *Project) checkColumns(f *dataframe.Frame, sign float64) error {
 				return errorf("attribute %s has type %v; a frame column is C or B", quote(string(f.Names[c])), k)
 			}
 		}
-		if err := p.lim.check(len(p.names)+len(sc.newCols), len(p.parts)); err != nil {
+		if err := p.checkGrowth(f, false); err != nil {
 			return err
 		}
 	}
@@ -233,8 +234,8 @@ func (p *Project) checkRows(f *dataframe.Frame, sign float64) error {
 			}
 		}
 	}
-	if n := len(sc.newParts); n > 0 {
-		if err := p.lim.check(len(p.names)+len(sc.newCols), len(p.parts)+n); err != nil {
+	if len(sc.newParts) > 0 {
+		if err := p.checkGrowth(f, true); err != nil {
 			return err
 		}
 	}

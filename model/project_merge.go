@@ -43,7 +43,7 @@ func (p *Project) mergeFrom(src *projectState, commit Commit) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.retired {
-		return ErrProjectNotFound
+		return p.errNotFound()
 	}
 	if p.frozen {
 		return ErrFrozen
@@ -56,12 +56,13 @@ func (p *Project) mergeFrom(src *projectState, commit Commit) error {
 		return errorf("cannot merge %s into a project partitioned on %s", what, quote(p.partitionColumn))
 	}
 	to := make([]int, len(src.names))
-	added := 0
+	next := p.footprint()
 	for i, name := range src.names {
 		j, ok := p.index[name]
 		if !ok {
 			to[i] = -1
-			added++
+			next.d++
+			next.names += attributeBytes(len(name), len(src.base[i]))
 			continue
 		}
 		if p.kinds[j] != src.kinds[i] {
@@ -69,21 +70,22 @@ func (p *Project) mergeFrom(src *projectState, commit Commit) error {
 		}
 		to[i] = j
 	}
-	newParts := 0
 	if p.typ == TypePartition {
 		for _, k := range src.partKeys {
 			if p.parts[k] == nil {
-				newParts++
+				next.parts++
+				next.names += partitionBytes(k)
 			}
 		}
 	}
-	if err := p.lim.check(len(p.names)+added, len(p.parts)+newParts); err != nil {
+	growth, err := p.checkFootprint(next)
+	if err != nil {
 		return err
 	}
 	if p.total.n > maxRows-src.total.n {
 		return errorf("the merged project would hold more than %d rows", maxRows)
 	}
-	at, err := p.commitLocked(commit)
+	at, err := p.commitGrowLocked(commit, growth)
 	if err != nil {
 		return err
 	}

@@ -328,9 +328,9 @@ func parseRESTDate(t *testing.T, s string) time.Time {
 func TestRESTEscaping(t *testing.T) {
 	s := start(t, testkit.Config(), nil)
 	c := s.REST("c1", testenv.Secret1)
-	pid := `q"u\o té&=?`
+	pid := `q"u\o_té&=?` // ids hold no space (package ident)
 	c.Do(http.MethodPost, "/projects", "pid="+url.QueryEscape(pid), nil).Expect(t, http.StatusCreated, "")
-	name := "x\"\\y\u2028\t"
+	name := "x\"\\y é\u00a0" // names may hold spaces, never line breaks nor controls
 	c.Do(http.MethodPost, "/projects/"+url.PathEscape(pid)+"/learn", "", testkit.FrameJSON([]string{name}, []string{"C"}, [][]string{{"1"}, {"3"}}, -1)).Expect(t, http.StatusOK, "")
 	info := projectInfo(c, url.PathEscape(pid))
 	if info.PID != pid || len(info.AttributeNames) != 1 || info.AttributeNames[0] != name {

@@ -190,7 +190,7 @@ func TestWSCustomerIsolation(t *testing.T) {
 	for _, path := range []string{"/symetry/ws/learn", "/symetry/ws/forget"} {
 		c := s.Sym(path, "c2", testenv.Secret2)
 		c.Signed(ds.FrameJSON(0, 5), "secret-project")
-		if e := c.Expect("BAD_REQUEST"); e.StatusString != "cannot find project" {
+		if e := c.Expect("BAD_REQUEST"); e.StatusString != `cannot find project "secret-project"` {
 			t.Fatalf("%s: %q", path, e.StatusString)
 		}
 		// Claiming to be c1 with c2's secret fails authentication.

@@ -24,7 +24,7 @@ func TestFrameRecordRoundTrip(t *testing.T) {
 		{rows(0, 25), ""},
 		{rows(3, 9), "k"},
 		{`{"attributeNames":["x","g"],"attributeTypes":["C","S"],"data":[["-0","u"],["5e-324","v"],["1.7976931348623157e308","u"]]}`, "g"},
-		{`{"attributeNames":["x"],"attributeTypes":["C"],"data":[]}`, ""},
+		{`{"attributeNames":["x"],"attributeTypes":["C"],"data":[["bad"]],"errorHandling":1}`, ""}, // no row kept
 	} {
 		enc := frameRecord(t, c.payload, c.part)
 		var fb frameBuffer

@@ -127,7 +127,7 @@ func Open(opts Options) (*Store, error) {
 	}
 	// Recovery replays what was acknowledged under whatever limits held then.
 	s.reg.SetLimits(model.Limits{MaxAttributes: math.MaxInt32, MaxPartitions: math.MaxInt32, MaxStateBytes: math.MaxInt64,
-		MaxProjects: math.MaxInt32, MaxModels: math.MaxInt32})
+		MaxProjects: math.MaxInt32, MaxModels: math.MaxInt32, MaxCustomerBytes: math.MaxInt64, LegacyNames: true})
 	s.snap = filepath.Join(opts.Dir, "snapshots")
 	l, err := wal.Open(filepath.Join(opts.Dir, "wal"), wal.Options{
 		Mode: opts.Mode, Interval: opts.Interval, SegmentBytes: opts.SegmentBytes,

@@ -19,21 +19,25 @@ func TestCLILearnQuotedFields(t *testing.T) {
 	path := writeFile(t, "q.csv", "x,\"kind, of\"\n"+
 		"1,\"a,b\"\n"+
 		"2,\"say \"\"hi\"\"\"\n"+
-		"3,\"two\nlines\"\n"+
+		"3,\"spaced  out, too\"\n"+
 		"4,plain\n")
 	out := ds.ok(t, "learn", "-p", "q", path)
 	if !strings.Contains(out, "learned 4 rows") || !strings.HasSuffix(out, "types C,T\n") {
 		t.Errorf("learn: %q", out)
 	}
 	info := ds.info(t, "q")
-	for _, name := range []string{"x", "kind, of$a,b", `kind, of$say "hi"`, "kind, of$two\nlines", "kind, of$plain"} {
+	for _, name := range []string{"x", "kind, of$a,b", `kind, of$say "hi"`, "kind, of$spaced  out, too", "kind, of$plain"} {
 		if !slices.Contains(info.AttributeNames, name) {
 			t.Errorf("attribute %q missing: %q", name, info.AttributeNames)
 		}
 	}
-	// A bad number after a two-line record is on line 6 of the file, not record 5.
+	// A bad number after a two-line record (in an ignored column) is on line 6 of the file,
+	// not record 5.
 	bad := writeFile(t, "bad.csv", "x,k\n1,a\n2,\"two\nlines\"\n3,b\nfour,c\n")
-	ds.fails(t, 1, []string{"learn", "-p", "q", "--types", "C,T", bad}, "learn: nothing was learned: "+bad+`:6:1: column "x": "four" is not a number`)
+	ds.fails(t, 1, []string{"learn", "-p", "q", "--types", "C,X", bad}, "learn: nothing was learned: "+bad+`:6:1: column "x": "four" is not a number`)
+	// A T value holding a line break would make an attribute name holding one: refused.
+	nl := writeFile(t, "nl.csv", "x,k\n1,a\n2,\"two\nlines\"\n")
+	ds.fails(t, 1, []string{"learn", "-p", "q", "--types", "C,T", nl}, "learn: nothing was learned: "+nl+`:3:2: column "k": value "two\nlines" makes the attribute name "k$two\nlines", which holds a line break`)
 	if info := ds.info(t, "q"); info.Rows != 4 {
 		t.Errorf("rows %d after a refused file, want 4", info.Rows)
 	}

@@ -6,8 +6,10 @@
 //   - only config imports viper;
 //   - only cmd/symscore imports server (and internal/testkit/testserver, for tests);
 //   - auth, protocol and wal import no other symscore package;
-//   - dataframe imports only the standard library and fastjson;
-//   - model imports only dataframe of symscore, and no transport (net, net/http, gobwas);
+//   - ident imports only the standard library; jsonstrict and dataframe only it, fastjson
+//     and each other;
+//   - model imports only dataframe, ident and jsonstrict of symscore, and no transport
+//     (net, net/http, gobwas);
 //   - internal/ops imports no transport and no endpoint package;
 //   - internal/wsconn imports no operation (ops, store, model, auth);
 //   - client and bench import no server and, of internal, only wsframe;

@@ -41,6 +41,11 @@ const (
 	LimitMaxProjectMem = "max_project_bytes"
 	LimitMaxProjects   = "max_projects"
 	LimitMaxModels     = "max_models"
+	LimitMaxNameBytes  = "max_name_bytes"
+	// LimitMaxCustomerBytes and LimitMaxExploreWork are limits.max_customer_bytes and
+	// limits.max_explore_work.
+	LimitMaxCustomerBytes = "max_customer_bytes"
+	LimitMaxExploreWork   = "max_explore_work"
 )
 
 // latencyBuckets reach from 5 µs to 10 s: WebSocket predictions take microseconds.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
@@ -20,14 +19,12 @@ func CheckAlgorithm(algo string) error {
 	return nil
 }
 
-// CheckModelID refuses a model id longer than model.MaxModelIDBytes or not UTF-8. (An
-// empty one is the transport's to refuse: it says which parameter is missing.)
-func CheckModelID(modelID string) error {
-	switch {
-	case len(modelID) > model.MaxModelIDBytes:
-		return protocol.Errorf(protocol.StatusBadRequest, "modelid %s is longer than %d bytes", QuoteInput(modelID), model.MaxModelIDBytes)
-	case !utf8.ValidString(modelID):
-		return protocol.Errorf(protocol.StatusBadRequest, "modelid %s is not UTF-8", QuoteInput(modelID))
+// CheckModelID refuses a model id that is not a valid id (model.CheckModelID, within
+// limits.max_name_bytes), counted. (An empty one is the transport's to refuse: it says which
+// parameter is missing.)
+func (s *Service) CheckModelID(modelID string) error {
+	if err := model.CheckModelID(modelID, s.maxNameBytes); err != nil {
+		return s.Refuse(err)
 	}
 	return nil
 }
@@ -43,8 +40,8 @@ func (s *Service) Build(c Customer, pid, algo, modelID string, ctx model.MLConte
 	if err := CheckAlgorithm(algo); err != nil {
 		return "", s.Refuse(err)
 	}
-	if err := CheckModelID(modelID); err != nil {
-		return "", s.Refuse(err)
+	if err := s.CheckModelID(modelID); err != nil {
+		return "", err
 	}
 	p, err := s.findProject(c, pid)
 	if err != nil {

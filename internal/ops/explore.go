@@ -2,6 +2,7 @@ package ops
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
@@ -36,11 +37,12 @@ func (s *Service) Explore(c Customer, pid, metric string, ctxs []model.MLContext
 }
 
 // AtPosition prefixes a model refusal with the position of the MLContext it concerns
-// ("values[2]: ..."); other errors are returned as they are.
+// ("values[2]: ..."), keeping the sentinel it wraps (a refusal by a limit is counted);
+// other errors are returned as they are.
 func AtPosition(i int, err error) error {
 	var me *model.Error
 	if errors.As(err, &me) {
-		return protocol.Errorf(protocol.StatusBadRequest, "values[%d]: %s", i, me.Msg)
+		return &model.Error{Msg: fmt.Sprintf("values[%d]: %s", i, me.Msg), Err: me.Err}
 	}
 	return err
 }

@@ -57,7 +57,7 @@ func signedLearn(t testing.TB, sc *Scratch, pid, payload string) *auth.WSRequest
 	}
 	return &auth.WSRequest{Date: msg.Date, MD5: msg.MD5, Signature: msg.Signature, CID: msg.CID,
 		Payload: msg.Payload, ExtraKeys: msg.ExtraKeys, Scheme: "ws", Host: "h", Path: "/symetry/ws/learn",
-		CheckReplay: true}
+		Change: true}
 }
 
 // metric reads a counter by name and label value.

@@ -8,9 +8,9 @@ func (s *Service) ModelInfo(c Customer, pid, modelID string) (model.ModelInfo, e
 	if err != nil {
 		return model.ModelInfo{}, err
 	}
-	m, ok := p.Model(modelID)
-	if !ok {
-		return model.ModelInfo{}, s.Refuse(model.ErrModelNotFound)
+	m, err := p.FindModel(modelID)
+	if err != nil {
+		return model.ModelInfo{}, s.Refuse(err)
 	}
 	return m.Info(), nil
 }

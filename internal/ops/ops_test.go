@@ -90,7 +90,7 @@ func TestCustomersApart(t *testing.T) {
 		t.Fatalf("c2 sees %v", ids)
 	}
 	_, err := s.Info(c2, "p")
-	if r := refusalOf(t, err); r.Msg != "cannot find project" {
+	if r := refusalOf(t, err); r.Msg != `cannot find project "p"` {
 		t.Fatalf("c2 info: %+v", r)
 	}
 	if err := s.Create(c2, "p", "", nil); err != nil {
@@ -143,7 +143,7 @@ func TestPredictions(t *testing.T) {
 		}
 	}
 	_, err = s.Predict(sc, c1, &PredictArgs{PID: "p", ModelID: "nope", Frame: []byte(`{}`)})
-	if r := refusalOf(t, err); r.Msg != "cannot find model" {
+	if r := refusalOf(t, err); r.Msg != `cannot find model "nope" in project "p"` {
 		t.Fatalf("unknown model: %+v", r)
 	}
 }

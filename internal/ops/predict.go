@@ -52,9 +52,9 @@ func (s *Service) Predict(sc *Scratch, c Customer, a *PredictArgs) (*Predictions
 	if err != nil {
 		return nil, err
 	}
-	m, ok := p.Model(a.ModelID)
-	if !ok {
-		return nil, s.Refuse(model.ErrModelNotFound)
+	m, err := p.FindModel(a.ModelID)
+	if err != nil {
+		return nil, s.Refuse(err)
 	}
 	f, err := sc.df.Parse(a.Frame, s.frameOptions(true, p.PartitionColumn()))
 	if err != nil {

@@ -94,9 +94,16 @@ var refusalTable = []refusalRow{
 		}
 		return "", false
 	}, status: 0}, // status from the error itself (see classify)
+	{match: func(err error) (string, bool) {
+		var nf *model.NotFoundError
+		if errors.As(err, &nf) {
+			return nf.Error(), true
+		}
+		return "", false
+	}, status: protocol.StatusBadRequest},
 	{match: is(auth.ErrReplay), status: protocol.StatusConflict, msg: "replayed request", reason: ReasonReplay},
 	{match: is(auth.ErrReplayFull), status: protocol.StatusServiceUnavailable,
-		msg: "replay memory full: signed learn and forget are refused for now", reason: ReasonReplayFull},
+		msg: "replay memory full: this customer's signed messages are refused for now", reason: ReasonReplayFull},
 	{match: func(err error) (string, bool) {
 		var de *dataframe.Error
 		if errors.As(err, &de) {
@@ -139,6 +146,9 @@ var limitErrors = []struct {
 	{model.ErrStateTooLarge, metrics.LimitMaxProjectMem},
 	{model.ErrTooManyProjects, metrics.LimitMaxProjects},
 	{model.ErrTooManyModels, metrics.LimitMaxModels},
+	{model.ErrNameTooLong, metrics.LimitMaxNameBytes}, // also dataframe's: the same sentinel
+	{model.ErrCustomerTooLarge, metrics.LimitMaxCustomerBytes},
+	{model.ErrExploreTooCostly, metrics.LimitMaxExploreWork},
 	{errTooManyBuilds, metrics.LimitRunningBuilds},
 }
 

@@ -25,8 +25,9 @@ func TestRefusalTable(t *testing.T) {
 	}{
 		{protocol.Errorf(protocol.StatusConflict, "custom"), protocol.StatusConflict, "custom", "", false},
 		{auth.ErrReplay, protocol.StatusConflict, "replayed request", ReasonReplay, false},
-		{auth.ErrReplayFull, protocol.StatusServiceUnavailable, "replay memory full: signed learn and forget are refused for now", ReasonReplayFull, false},
+		{auth.ErrReplayFull, protocol.StatusServiceUnavailable, "replay memory full: this customer's signed messages are refused for now", ReasonReplayFull, false},
 		{&dataframe.Error{Msg: `row 3, column "x": "abc" is not a number`}, protocol.StatusBadRequest, `row 3, column "x": "abc" is not a number`, "", false},
+		{&model.NotFoundError{Project: "p", Model: "m"}, protocol.StatusBadRequest, `cannot find model "m" in project "p"`, "", false},
 		{model.ErrProjectNotFound, protocol.StatusBadRequest, "cannot find project", "", false},
 		{wrapped(model.ErrModelNotFound), protocol.StatusBadRequest, "cannot find model", "", false},
 		{model.ErrProjectExists, protocol.StatusConflict, "project already exists", "", false},

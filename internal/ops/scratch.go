@@ -57,7 +57,7 @@ func (s *Service) Release(sc *Scratch) {
 func (sc *Scratch) ParseMessage(b []byte) (*protocol.Message, error) { return sc.msgs.Parse(b) }
 
 // VerifyWS checks a framed WebSocket message's signature (date window, MD5, HMAC, and the
-// replay memory when req.CheckReplay) and returns the customer it acts for. An accepted
+// replay memory when req.Change) and returns the customer it acts for. An accepted
 // change's signature is logged with it, so that a restart still refuses its replay.
 // Errors are *Refusal: AuthFailed for a failed authentication, a replay's CONFLICT or a
 // full replay memory's SERVICE_UNAVAILABLE otherwise; a bad signature carries the string
@@ -70,7 +70,7 @@ func (sc *Scratch) VerifyWS(req *auth.WSRequest) (Customer, error) {
 		}
 		return Customer{}, r
 	}
-	if err := sc.accepted(req.CheckReplay); err != nil {
+	if err := sc.accepted(req.Change); err != nil {
 		return Customer{}, err
 	}
 	c, ok := sc.svc.customers[string(req.CID)] // no allocation: a map index by converted key
@@ -90,7 +90,7 @@ func (sc *Scratch) CheckRESTHeaders(req *auth.RESTRequest) error {
 }
 
 // VerifyREST checks a REST request's signature over its exact bytes (and the replay memory
-// when req.CheckReplay) and returns the customer of its path, as VerifyWS does.
+// when req.Change) and returns the customer of its path, as VerifyWS does.
 func (sc *Scratch) VerifyREST(req *auth.RESTRequest) (Customer, error) {
 	if err := sc.ver.VerifyREST(req); err != nil {
 		r := sc.svc.refuseVerify(err)
@@ -99,7 +99,7 @@ func (sc *Scratch) VerifyREST(req *auth.RESTRequest) (Customer, error) {
 		}
 		return Customer{}, r
 	}
-	if err := sc.accepted(req.CheckReplay); err != nil {
+	if err := sc.accepted(req.Change); err != nil {
 		return Customer{}, err
 	}
 	c, ok := sc.svc.customers[req.CID]

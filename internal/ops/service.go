@@ -53,6 +53,8 @@ type Service struct {
 	customers map[string]Customer
 	// legacyFraming: the message parser accepts the 5.x framing.
 	legacyFraming bool
+	// maxNameBytes bounds project ids, model ids and attribute names (limits.max_name_bytes).
+	maxNameBytes int
 	// learnOpts and predictOpts are the DataFrame limits; the partition column is set per
 	// project.
 	learnOpts, predictOpts dataframe.Options
@@ -94,13 +96,14 @@ func Open(o Options) (*Service, error) {
 		log:    log,
 		store:  st,
 		keys:   keys,
-		replay: newReplayCache(cfg.Auth, seenSignatures(st), o.Now),
+		replay: newReplayCache(cfg.Auth, keys, seenSignatures(st), o.Now),
 		authOpt: auth.Options{
 			ClockSkewPast:   cfg.Auth.ClockSkewPast,
 			ClockSkewFuture: cfg.Auth.ClockSkewFuture,
 			AllowSHA1:       cfg.Auth.AllowSHA1,
 			PublicURL:       cfg.PublicURL,
 			Now:             o.Now,
+			ReplayReads:     cfg.Auth.ReplayPredict,
 		},
 		metrics:       newOpsMetrics(o.Metrics),
 		jobs:          newJobTable(now, spawn, o.BuildsStopped),
@@ -108,13 +111,15 @@ func Open(o Options) (*Service, error) {
 		before:        o.BeforeBuild,
 		customers:     customers,
 		legacyFraming: cfg.Auth.LegacyFraming,
+		maxNameBytes:  cfg.Limits.MaxNameBytes,
 	}
 	lim := dataframe.Options{
 		MaxRows:    cfg.Limits.MaxRows,
 		MaxColumns: cfg.Limits.MaxColumns,
 		// Every cell takes at least 4 bytes of JSON ("1",): no message within the limit
 		// has more, and T expansion cannot make it more than that either.
-		MaxCells: int(cfg.Limits.MaxMessageBytes / 4),
+		MaxCells:     int(cfg.Limits.MaxMessageBytes / 4),
+		MaxNameBytes: cfg.Limits.MaxNameBytes,
 	}
 	s.learnOpts, s.predictOpts = lim, lim
 	s.learnOpts.Mode = dataframe.ModeLearn
@@ -123,11 +128,11 @@ func Open(o Options) (*Service, error) {
 	return s, nil
 }
 
-// newReplayCache makes the replay memory of signed changes and fills it with the ones the
-// store kept from before the restart (still inside their window), so that nothing accepted
-// before a restart is accepted again.
-func newReplayCache(a config.Auth, seen []store.Seen, now func() time.Time) *auth.ReplayCache {
-	c := auth.NewReplayCache(a.ReplayCapacity, a.ClockSkewPast)
+// newReplayCache makes the replay memory of signed messages, a share per customer of keys,
+// and fills it with the ones the store kept from before the restart (still inside their
+// window), so that nothing accepted before a restart is accepted again.
+func newReplayCache(a config.Auth, keys *auth.KeyStore, seen []store.Seen, now func() time.Time) *auth.ReplayCache {
+	c := auth.NewCustomerReplayCache(keys, a.ReplayCapacity, a.ClockSkewPast)
 	if now == nil {
 		now = time.Now
 	}

@@ -36,6 +36,10 @@ func openStore(cfg config.Config, log *slog.Logger, fsys wal.FS) (*store.Store, 
 			MaxStateBytes: cfg.Limits.MaxProjectBytes,
 			MaxProjects:   cfg.Limits.MaxProjects,
 			MaxModels:     cfg.Limits.MaxModels,
+
+			MaxNameBytes:     cfg.Limits.MaxNameBytes,
+			MaxCustomerBytes: cfg.Limits.MaxCustomerBytes,
+			MaxExploreWork:   cfg.Limits.MaxExploreWork,
 		},
 	})
 	if err != nil {

@@ -237,7 +237,7 @@ func (c *call) request() auth.RESTRequest {
 		Method: c.r.Method, Date: hd.Get("sym-date"), MD5: hd.Get("Content-MD5"),
 		Signature: hd.Get("Authorization"), CID: c.m.cid,
 		Path: c.rawPath, RawQuery: c.r.URL.RawQuery, Scheme: "http", Host: c.r.Host,
-		CheckReplay: c.m.op.changes(),
+		Change: c.m.op.changes(),
 	}
 }
 

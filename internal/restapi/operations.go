@@ -175,7 +175,7 @@ func (h *Handler) build(c *call) protocol.Status {
 	if modelID == "" {
 		return c.failf(protocol.StatusBadRequest, `missing query parameter "modelid", the id of the model to build`)
 	}
-	if err := ops.CheckModelID(modelID); err != nil {
+	if err := h.svc.CheckModelID(modelID); err != nil {
 		return c.refuse(h.svc.Refuse(err))
 	}
 	ctx, err := model.ParseMLContext(c.body)

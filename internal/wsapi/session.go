@@ -98,7 +98,7 @@ func (s *session) verify(sc *ops.Scratch, msg *protocol.Message) *ops.Refusal {
 		Date: msg.Date, MD5: msg.MD5, Signature: msg.Signature, CID: msg.CID,
 		Payload: msg.Payload, ExtraKeys: msg.ExtraKeys,
 		Scheme: s.info.Scheme, Host: s.info.Host, Path: s.info.Path,
-		CheckReplay: s.e.checkReplay,
+		Change: s.e.checkReplay,
 	}
 	c, err := sc.VerifyWS(&req)
 	if err != nil {
