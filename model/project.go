@@ -49,6 +49,8 @@ type Project struct {
 	frozen   bool
 	modified time.Time
 	seq      uint64 // sequence number of the last journaled change (see Commit)
+	version  uint64 // changes applied (live.go)
+	observer Observer
 	retired  bool   // deleted from its registry: every change is refused
 	sc       learnScratch
 	// nameBytes and modelBytes are the footprint's terms of the attribute names,
@@ -153,10 +155,16 @@ func (p *Project) SetFrozen(frozen bool) { p.SetFrozenWith(frozen, nil) }
 func (p *Project) SetFrozenWith(frozen bool, commit Commit) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if _, err := p.commitLocked(commit); err != nil {
+	at, err := p.commitLocked(commit)
+	if err != nil {
 		return err
 	}
 	p.frozen = frozen
+	op := OpUnfreeze
+	if frozen {
+		op = OpFreeze
+	}
+	p.appliedLocked(Change{Op: op, At: at})
 	return nil
 }
 

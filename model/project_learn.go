@@ -118,6 +118,11 @@ func (p *Project) apply(f *dataframe.Frame, sign float64, commit Commit) error {
 		}
 	}
 	p.modified = at
+	op := OpLearn
+	if sign < 0 {
+		op = OpForget
+	}
+	p.appliedLocked(Change{Op: op, At: at, Rows: int64(f.Rows)})
 	return nil
 }
 

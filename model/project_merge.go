@@ -105,6 +105,7 @@ func (p *Project) mergeFrom(src *projectState, commit Commit) error {
 		}
 	}
 	p.modified = at
+	p.appliedLocked(Change{Op: OpMerge, At: at, Rows: src.total.n})
 	return nil
 }
 

@@ -37,7 +37,8 @@ func (p *Project) PutModelWith(m *Model, commit Commit) error {
 		return err
 	}
 	before := p.footprint()
-	if _, err := p.commitGrowLocked(commit, max(growth, 0)); err != nil {
+	at, err := p.commitGrowLocked(commit, max(growth, 0))
+	if err != nil {
 		return err
 	}
 	p.modelsMu.Lock()
@@ -47,6 +48,7 @@ func (p *Project) PutModelWith(m *Model, commit Commit) error {
 	if growth < 0 {
 		p.shrunk(before)
 	}
+	p.appliedLocked(Change{Op: OpModelBuilt, At: at, ModelID: m.ID(), ModelType: m.Algo()})
 	return nil
 }
 
@@ -85,7 +87,8 @@ func (p *Project) DeleteModelWith(id string, commit Commit) error {
 	if err != nil {
 		return err
 	}
-	if _, err := p.commitLocked(commit); err != nil {
+	at, err := p.commitLocked(commit)
+	if err != nil {
 		return err
 	}
 	before := p.footprint()
@@ -94,6 +97,7 @@ func (p *Project) DeleteModelWith(id string, commit Commit) error {
 	p.modelsMu.Unlock()
 	p.modelBytes -= m.size
 	p.shrunk(before)
+	p.appliedLocked(Change{Op: OpModelDeleted, At: at, ModelID: m.ID(), ModelType: m.Algo()})
 	return nil
 }
 

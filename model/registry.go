@@ -226,10 +226,11 @@ func (r *Registry) DeleteWith(cid, pid string, commit Commit) error {
 		return projectNotFound(pid)
 	}
 	p.mu.Lock()
-	_, err := p.commitLocked(commit)
+	at, err := p.commitLocked(commit)
 	if err == nil {
 		p.retired = true
 		p.acct.release(p.footprint().bytes())
+		p.appliedLocked(Change{Op: OpDelete, At: at})
 	}
 	p.mu.Unlock()
 	if err != nil {
