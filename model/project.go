@@ -51,7 +51,7 @@ type Project struct {
 	seq      uint64 // sequence number of the last journaled change (see Commit)
 	version  uint64 // changes applied (live.go)
 	observer Observer
-	retired  bool   // deleted from its registry: every change is refused
+	retired  bool // deleted from its registry: every change is refused
 	sc       learnScratch
 	// nameBytes and modelBytes are the footprint's terms of the attribute names,
 	// partition values and models (project_size.go).
