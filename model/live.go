@@ -207,3 +207,11 @@ func (p *Project) biAt(x, y int) Bi {
 	}
 	return biOf(t.n, mxx, myy, mxy)
 }
+
+// HasAttribute reports whether the project has an attribute called name.
+func (p *Project) HasAttribute(name string) bool {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	_, ok := p.index[name]
+	return ok
+}

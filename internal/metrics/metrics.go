@@ -46,6 +46,8 @@ const (
 	// limits.max_explore_work.
 	LimitMaxCustomerBytes = "max_customer_bytes"
 	LimitMaxExploreWork   = "max_explore_work"
+	// LimitMaxSubscriptions is limits.max_subscriptions (per connection).
+	LimitMaxSubscriptions = "max_subscriptions"
 )
 
 // latencyBuckets reach from 5 µs to 10 s: WebSocket predictions take microseconds.
@@ -57,6 +59,8 @@ type Set struct {
 
 	// OpenConnections counts open WebSocket connections.
 	OpenConnections prometheus.Gauge
+	// Live holds the metrics of live subscriptions.
+	Live Live
 
 	refusals     *prometheus.CounterVec   // by limit
 	requests     *prometheus.CounterVec   // by endpoint and status
@@ -102,9 +106,29 @@ func New() *Set {
 		wsHandshakes: counters("symscore_ws_handshakes_total",
 			"WebSocket upgrade requests answered, by HTTP status (101 when upgraded).", "status"),
 	}
+	s.Live = Live{
+		Subscribers: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "symscore_subscribers", Help: "Subscribers: a connection watching one project (live subscriptions)."}),
+		Subscriptions: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "symscore_subscriptions", Help: `Live subscriptions (names, pairs and topics; "*" counts as one).`}),
+		Sent: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "symscore_subscribe_messages_sent_total", Help: "Messages sent to subscribers."}),
+		Coalesced: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "symscore_subscribe_values_coalesced_total",
+			Help: "Versions a subscription's data message skipped: states replaced by a later one before they were sent."}),
+	}
 	reg.MustRegister(s.OpenConnections, s.refusals, buildInfo(), s.requests, s.latency, s.rows,
-		s.authFailures, s.builds, s.wsFrames, s.wsMessages, s.wsSent, s.wsCloses, s.wsHandshakes)
+		s.authFailures, s.builds, s.wsFrames, s.wsMessages, s.wsSent, s.wsCloses, s.wsHandshakes,
+		s.Live.Subscribers, s.Live.Subscriptions, s.Live.Sent, s.Live.Coalesced)
 	return s
+}
+
+// Live are the metrics of live subscriptions (package live).
+type Live struct {
+	Subscribers   prometheus.Gauge   // a connection watching one project
+	Subscriptions prometheus.Gauge   // names, pairs and topics subscribed
+	Sent          prometheus.Counter // messages delivered to subscribers
+	Coalesced     prometheus.Counter // versions skipped by data messages
 }
 
 // Registry is the registry every metric of the set is in (for /metrics and tests).

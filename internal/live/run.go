@@ -1,0 +1,413 @@
+package live
+
+import (
+	"math"
+	"time"
+
+	"github.com/symscore/symscore/model"
+)
+
+// runState is what the hub's loop keeps between runs. Only the loop goroutine touches
+// it (and due, under the hub's mu, reads lastRead and nextDue, which only the loop
+// writes).
+type runState struct {
+	req      model.ReadRequest
+	rd       model.Reading
+	id       uint64    // runs so far: a valState read by this run has lastRun == id
+	lastRead time.Time // when the last run read the project
+	nextDue  time.Time // the earliest time a deferred subscription may be sent; zero: none
+	again    bool      // a first value waits for a newer version: run again at once
+
+	nameIdx map[string]int // attribute name → index, for the names of rd
+	indexed int            // names of rd in nameIdx
+	attrs   []valState     // by attribute index
+	pairs   map[[2]string]*valState
+	project valState
+
+	events []modelEntry // model events of this run (version ≤ rd.Version)
+	log    []LogEntry   // $log entries up to logTop, the last ones (≤ MaxLogEntries)
+	logTop uint64       // seq of the last entry with version ≤ rd.Version
+	subs   []*Subscriber
+	msgs   []Message
+}
+
+// valState is one value the hub reads (an attribute's, a pair's, $project's): its last
+// reading and the version at which it last changed.
+type valState struct {
+	lastRun uint64    // the run that read it last; valid only if == runState.id
+	bits    [6]uint64 // the reading, bit for bit
+	changed uint64    // the version of the reading where it last differed from the one before
+	cur     *Value    // the Value of run curRun, shared by the subscribers it goes to
+	curRun  uint64
+}
+
+// observe records this run's reading of a value: it changed unless the previous run
+// read the same bits.
+func (st *valState) observe(run, version uint64, bits [6]uint64) {
+	if st.lastRun != run-1 || st.bits != bits {
+		st.changed = version
+	}
+	st.lastRun, st.bits = run, bits
+}
+
+// runOnce reads the project once and delivers to every subscriber what it is due. It
+// reports whether the hub is done (its project was deleted: every subscriber got
+// closed).
+func (h *hub) runOnce(now time.Time) (finished bool) {
+	r := &h.run
+	h.mu.Lock()
+	h.dirty, h.kick = false, false
+	if h.unionChanged {
+		h.unionChanged = false
+		h.requestLocked()
+	}
+	r.subs = append(r.subs[:0], h.subs...)
+	deleted := h.deleted
+	h.mu.Unlock()
+
+	r.nextDue, r.again = time.Time{}, false
+	h.p.Read(&r.req, &r.rd)
+	r.lastRead = now
+	r.id++
+	h.takeEvents()
+	h.observe()
+	for _, s := range r.subs {
+		h.deliverTo(s, now)
+	}
+	clear(r.subs)
+	if deleted {
+		h.closeAll()
+		return true
+	}
+	if r.again {
+		h.mu.Lock()
+		h.kick = true
+		h.mu.Unlock()
+	}
+	return false
+}
+
+// requestLocked rebuilds the reading request from the union of the subscriptions, and
+// forgets the values of the pairs no one subscribes to any more. Caller holds h.mu.
+func (h *hub) requestLocked() {
+	r := &h.run
+	r.req.All = h.starN > 0
+	r.req.Names = r.req.Names[:0]
+	if !r.req.All {
+		for name := range h.nameN {
+			r.req.Names = append(r.req.Names, name)
+		}
+	}
+	r.req.Pairs = r.req.Pairs[:0]
+	for pr := range h.pairN {
+		r.req.Pairs = append(r.req.Pairs, pr)
+	}
+	for pr := range r.pairs {
+		if h.pairN[pr] == 0 {
+			delete(r.pairs, pr)
+		}
+	}
+}
+
+// takeEvents takes the model events and log entries of the changes the reading
+// includes (version ≤ its version); later ones wait for the next run.
+func (h *hub) takeEvents() {
+	r := &h.run
+	v := r.rd.Version
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	k := 0
+	for k < len(h.models) && h.models[k].ev.Version <= v {
+		k++
+	}
+	r.events = append(r.events[:0], h.models[:k]...)
+	h.models = h.models[:copy(h.models, h.models[k:])]
+	if len(h.models) > 0 {
+		h.kick = true
+	}
+	r.log = r.log[:0]
+	top := h.logSeq
+	oldest := top - min(top, MaxLogEntries) // entries oldest+1 .. top are in the ring
+	for top > oldest && h.logRing[(top-1)%MaxLogEntries].Version > v {
+		top--
+	}
+	if top < h.logSeq {
+		h.dirty = true
+	}
+	r.logTop = top
+	if h.logN == 0 {
+		return
+	}
+	for seq := oldest + 1; seq <= top; seq++ {
+		r.log = append(r.log, h.logRing[(seq-1)%MaxLogEntries])
+	}
+}
+
+// observe records the reading's values: which changed since the previous run.
+func (h *hub) observe() {
+	r := &h.run
+	rd := &r.rd
+	for ; r.indexed < len(rd.Names); r.indexed++ {
+		r.nameIdx[rd.Names[r.indexed]] = r.indexed
+	}
+	for len(r.attrs) < len(rd.Names) {
+		r.attrs = append(r.attrs, valState{})
+	}
+	v := rd.Version
+	for _, u := range rd.Uni {
+		if u.Index >= 0 {
+			r.attrs[u.Index].observe(r.id, v, uniBits(&u.Uni))
+		}
+	}
+	for k, b := range rd.Bi {
+		pr := r.req.Pairs[k]
+		st := r.pairs[pr]
+		if st == nil {
+			st = &valState{}
+			r.pairs[pr] = st
+		}
+		if b.Found {
+			st.observe(r.id, v, [6]uint64{math.Float64bits(b.Covar), math.Float64bits(b.LinCorr)})
+		}
+	}
+	r.project.observe(r.id, v, [6]uint64{uint64(rd.Rows), uint64(len(rd.Names)), uint64(rd.Models),
+		boolBits(rd.Frozen), uint64(rd.Modified.UnixNano())})
+}
+
+func uniBits(u *model.Uni) [6]uint64 {
+	return [6]uint64{math.Float64bits(u.Count), math.Float64bits(u.Mean), math.Float64bits(u.Variance),
+		math.Float64bits(u.Min), math.Float64bits(u.Max)}
+}
+
+func boolBits(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// deliverTo sends subscriber s what it is due from this run: the attributes that joined,
+// the model events, then each subscription's value if it has none yet, or if its value
+// changed and its last one is at least an interval old (otherwise it is deferred, and
+// the hub comes back for it).
+func (h *hub) deliverTo(s *Subscriber, now time.Time) {
+	r := &h.run
+	rd := &r.rd
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	msgs := r.msgs[:0]
+	if n := len(rd.Names); n > s.namesSent {
+		msgs = append(msgs, Message{Kind: KindNames, Names: rd.Names[s.namesSent:n]})
+		s.namesSent = n
+	}
+	if b := s.models; b != nil {
+		for _, e := range r.events {
+			if e.seq > b.seq {
+				msgs = append(msgs, Message{Kind: KindModel, Model: e.ev})
+				b.seq = e.seq
+			}
+		}
+	}
+	if b := s.project; b != nil && h.wants(b, &r.project, now) {
+		msgs = append(msgs, Message{Kind: KindData, Value: h.projectValue()})
+		h.sent(b, now)
+	}
+	if b := s.log; b != nil && r.logTop > b.seq && h.intervalPassed(b, now) {
+		msgs = append(msgs, h.logMessage(b))
+		b.seq, b.sentAt = r.logTop, now
+	}
+	for _, b := range s.order {
+		i, ok := r.nameIdx[b.name]
+		if !ok {
+			continue // pending
+		}
+		if st := &r.attrs[i]; h.wants(b, st, now) {
+			msgs = append(msgs, Message{Kind: KindData, Value: h.attrValue(i)})
+			h.sent(b, now)
+		}
+	}
+	if b := s.star; b != nil && r.req.All {
+		msgs = h.starValues(msgs, s, b, now)
+	}
+	for _, b := range s.pairSeq {
+		if st := r.pairs[b.pair]; st != nil && h.wants(b, st, now) {
+			msgs = append(msgs, Message{Kind: KindData, Value: h.pairValue(b.pair, st)})
+			h.sent(b, now)
+		}
+	}
+	if len(msgs) > 0 {
+		s.deliverLocked(msgs) // a refusal closes s
+	}
+	clear(msgs)
+	r.msgs = msgs[:0]
+}
+
+// wants reports whether subscription b is sent the value st this run: its first value
+// (of a version at least its minVersion), or a changed value an interval after its last.
+// A value not read by this run (subscribed since the reading was planned) waits for the
+// next run.
+func (h *hub) wants(b *sub, st *valState, now time.Time) bool {
+	r := &h.run
+	if st.lastRun != r.id {
+		return false
+	}
+	if !b.sent {
+		if r.rd.Version < b.minVersion {
+			r.again = true
+			return false
+		}
+		return true
+	}
+	return st.changed > b.version && h.intervalPassed(b, now)
+}
+
+// intervalPassed reports whether b's last message is an interval old; if not, the hub
+// comes back for it then.
+func (h *hub) intervalPassed(b *sub, now time.Time) bool {
+	if b.sentAt.IsZero() {
+		return true
+	}
+	at := b.sentAt.Add(h.n.o.Interval)
+	if now.Before(at) {
+		if r := &h.run; r.nextDue.IsZero() || at.Before(r.nextDue) {
+			r.nextDue = at
+		}
+		return false
+	}
+	return true
+}
+
+// sent records that b was sent this run's value.
+func (h *hub) sent(b *sub, now time.Time) {
+	v := h.run.rd.Version
+	if b.sent && v > b.version+1 {
+		h.n.m.Coalesced.Add(float64(v - b.version - 1))
+	}
+	b.sent, b.version, b.sentAt = true, v, now
+}
+
+// starValues appends what the wildcard subscription b of s is due: every attribute
+// without a subscription of its own — all of them the first time, then those that
+// changed or joined since, an interval after the last time.
+func (h *hub) starValues(msgs []Message, s *Subscriber, b *sub, now time.Time) []Message {
+	r := &h.run
+	d := len(r.rd.Names)
+	first := !b.sent
+	if first {
+		if r.rd.Version < b.minVersion {
+			r.again = true
+			return msgs
+		}
+	} else {
+		changed := d > s.starN
+		for i := 0; i < s.starN && !changed; i++ {
+			changed = r.attrs[i].changed > b.version
+		}
+		if !changed || !h.intervalPassed(b, now) {
+			return msgs
+		}
+	}
+	for i := range d {
+		if len(s.attrs) > 0 && s.attrs[r.rd.Names[i]] != nil {
+			continue
+		}
+		if first || i >= s.starN || r.attrs[i].changed > b.version {
+			msgs = append(msgs, Message{Kind: KindData, Value: h.attrValue(i)})
+		}
+	}
+	h.sent(b, now)
+	s.starN = d
+	return msgs
+}
+
+// attrValue is attribute i's Value of this run, made once.
+func (h *hub) attrValue(i int) *Value {
+	r := &h.run
+	st := &r.attrs[i]
+	if st.curRun != r.id {
+		u := findUni(&r.rd, i)
+		st.cur, st.curRun = newValue(&Value{Kind: ValueAttribute, Name: r.rd.Names[i], Uni: u}, &r.rd), r.id
+	}
+	return st.cur
+}
+
+// findUni is attribute i's uni metric in the reading.
+func findUni(rd *model.Reading, i int) model.Uni {
+	if i < len(rd.Uni) && rd.Uni[i].Index == i {
+		return rd.Uni[i].Uni // a reading of every attribute
+	}
+	for _, u := range rd.Uni {
+		if u.Index == i {
+			return u.Uni
+		}
+	}
+	return model.Uni{}
+}
+
+// pairValue is the pair's Value of this run, made once.
+func (h *hub) pairValue(pr [2]string, st *valState) *Value {
+	r := &h.run
+	if st.curRun != r.id {
+		var b model.Bi
+		for k, q := range r.req.Pairs {
+			if q == pr {
+				b = r.rd.Bi[k].Bi
+				break
+			}
+		}
+		st.cur, st.curRun = newValue(&Value{Kind: ValuePair, Pair: pr, Bi: b}, &r.rd), r.id
+	}
+	return st.cur
+}
+
+// projectValue is $project's Value of this run, made once.
+func (h *hub) projectValue() *Value {
+	r := &h.run
+	st := &r.project
+	if st.curRun != r.id {
+		rd := &r.rd
+		st.cur, st.curRun = newValue(&Value{Kind: ValueProject, Name: TopicProject, Project: ProjectValues{
+			Rows: rd.Rows, Attributes: len(rd.Names), Models: rd.Models, Frozen: rd.Frozen,
+			LastModificationDate: rd.Modified,
+		}}, rd), r.id
+	}
+	return st.cur
+}
+
+// newValue stamps v with the reading's version and time and encodes its JSON once.
+func newValue(v *Value, rd *model.Reading) *Value {
+	v.Version, v.Time = rd.Version, rd.Modified
+	v.json = appendValueJSON(nil, v)
+	return v
+}
+
+// logMessage is b's log message: the entries after b.seq, the last MaxLogEntries of
+// them at most; dropped counts the others.
+func (h *hub) logMessage(b *sub) Message {
+	r := &h.run
+	n := r.logTop - b.seq // entries since the last log message
+	avail := uint64(len(r.log))
+	take := min(n, avail)
+	return Message{Kind: KindLog, Log: append([]LogEntry(nil), r.log[avail-take:]...), Dropped: n - take}
+}
+
+// closeAll ends every subscriber of a deleted project with a closed message, and the hub.
+func (h *hub) closeAll() {
+	h.mu.Lock()
+	h.done = true
+	subs := append([]*Subscriber(nil), h.subs...)
+	h.mu.Unlock()
+	for _, s := range subs {
+		s.mu.Lock()
+		if !s.closed {
+			s.sink.Deliver([]Message{{Kind: KindClosed, Reason: "project deleted"}})
+			s.hub.n.m.Sent.Inc()
+			s.endLocked()
+		}
+		s.mu.Unlock()
+	}
+	h.n.forget(h)
+}
