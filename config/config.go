@@ -27,6 +27,8 @@ type Config struct {
 	Auth Auth `mapstructure:"auth"`
 	// Limits bound everything a client controls.
 	Limits Limits `mapstructure:"limits"`
+	// Subscribe configures live subscriptions (/symetry/ws/subscribe).
+	Subscribe Subscribe `mapstructure:"subscribe"`
 	// Log controls logging.
 	Log Log `mapstructure:"log"`
 	// Testing holds switches meant only for tests.
@@ -137,6 +139,16 @@ type Limits struct {
 	// MLContexts' costs (README: pca on d inputs costs d³, ...), counted before any of it
 	// is done.
 	MaxExploreWork int64 `mapstructure:"max_explore_work"`
+	// MaxSubscriptions is the most live subscriptions of one connection (names, pairs and
+	// topics; "*" counts as one).
+	MaxSubscriptions int `mapstructure:"max_subscriptions"`
+}
+
+// Subscribe configures live subscriptions.
+type Subscribe struct {
+	// Interval is the least time between two data messages of one subscription: after a
+	// change its new value is sent within Interval, intermediate states are skipped.
+	Interval time.Duration `mapstructure:"interval"`
 }
 
 // Log configures log/slog output.
@@ -188,7 +200,12 @@ const (
 	DefaultMaxNameBytes                  = 256
 	DefaultMaxCustomerBytes              = 4 << 30
 	// DefaultMaxExploreWork holds one pca on 512 inputs (about 2·10⁸ units) and little more.
-	DefaultMaxExploreWork = 1 << 28
-	DefaultLogLevel       = "info"
-	DefaultLogFormat      = "json"
+	DefaultMaxExploreWork    = 1 << 28
+	DefaultMaxSubscriptions  = 10_000
+	DefaultSubscribeInterval = 50 * time.Millisecond
+	// MinSubscribeInterval bounds subscribe.interval from below: shorter, a project
+	// with subscribers would be read after nearly every change.
+	MinSubscribeInterval = time.Millisecond
+	DefaultLogLevel      = "info"
+	DefaultLogFormat     = "json"
 )

@@ -61,6 +61,8 @@ func (c *Config) ApplyDefaults() {
 	setNumber(&l.MaxNameBytes, DefaultMaxNameBytes)
 	setNumber(&l.MaxCustomerBytes, DefaultMaxCustomerBytes)
 	setNumber(&l.MaxExploreWork, DefaultMaxExploreWork)
+	setNumber(&l.MaxSubscriptions, DefaultMaxSubscriptions)
+	setNumber(&c.Subscribe.Interval, DefaultSubscribeInterval)
 
 	setString(&c.Log.Level, DefaultLogLevel)
 	setString(&c.Log.Format, DefaultLogFormat)

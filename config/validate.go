@@ -85,6 +85,10 @@ func (c *Config) Validate() error {
 			FormatSize(l.MaxCustomerBytes), FormatSize(l.MaxProjectBytes))
 	}
 	positive(&ps, "limits.max_explore_work", l.MaxExploreWork)
+	positive(&ps, "limits.max_subscriptions", l.MaxSubscriptions)
+	if iv := c.Subscribe.Interval; iv < MinSubscribeInterval {
+		ps.add("subscribe.interval", "must be at least %v (a shorter one would read a watched project after nearly every change), not %v", MinSubscribeInterval, iv)
+	}
 
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

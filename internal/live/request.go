@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/valyala/fastjson"
 
@@ -28,6 +29,12 @@ var errRequest = errors.New("live: bad request")
 
 // IsBadRequest reports whether err is a refusal of ParseRequest.
 func IsBadRequest(err error) bool { return errors.Is(err, errRequest) }
+
+// RequestMessage is the client's message of a refusal of ParseRequest: what is wrong,
+// without the package's prefix.
+func RequestMessage(err error) string {
+	return strings.TrimPrefix(err.Error(), errRequest.Error()+": ")
+}
 
 func badRequest(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", errRequest, fmt.Sprintf(format, args...))

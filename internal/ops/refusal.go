@@ -5,6 +5,7 @@ import (
 
 	"github.com/symscore/symscore/auth"
 	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/internal/live"
 	"github.com/symscore/symscore/internal/metrics"
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
@@ -132,6 +133,16 @@ var refusalTable = []refusalRow{
 	{match: own(auth.ErrUnknownCustomer), status: protocol.StatusUnauthorized, reason: ReasonCustomer, failed: true},
 	{match: own(auth.ErrBadSignature), status: protocol.StatusUnauthorized, reason: ReasonSignature, failed: true},
 	{match: own(auth.ErrSHA1NotAllowed), status: protocol.StatusUnauthorized, reason: ReasonSHA1, failed: true},
+	{match: func(err error) (string, bool) {
+		if live.IsBadRequest(err) {
+			return live.RequestMessage(err), true
+		}
+		return "", false
+	}, status: protocol.StatusBadRequest},
+	{match: is(live.ErrTooManySubscriptions), status: protocol.StatusBadRequest,
+		msg: "too many subscriptions on this connection (limits.max_subscriptions); nothing was subscribed"},
+	{match: is(live.ErrClosed), status: protocol.StatusConflict,
+		msg: "the subscriptions have ended: the project was deleted or the connection is closing"},
 }
 
 // limitErrors are the refusals counted in symscore_refusals_total, by limit.
@@ -150,6 +161,7 @@ var limitErrors = []struct {
 	{model.ErrCustomerTooLarge, metrics.LimitMaxCustomerBytes},
 	{model.ErrExploreTooCostly, metrics.LimitMaxExploreWork},
 	{errTooManyBuilds, metrics.LimitRunningBuilds},
+	{live.ErrTooManySubscriptions, metrics.LimitMaxSubscriptions},
 }
 
 // classify maps err through the refusal table; an error no row matches is internal.

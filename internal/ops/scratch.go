@@ -3,6 +3,8 @@ package ops
 import (
 	"errors"
 
+	"github.com/valyala/fastjson"
+
 	"github.com/symscore/symscore/auth"
 	"github.com/symscore/symscore/dataframe"
 	"github.com/symscore/symscore/model"
@@ -19,6 +21,7 @@ type Scratch struct {
 	msgs protocol.Parser
 	df   dataframe.Parser
 	ver  *auth.Verifier
+	json fastjson.Parser // subscription messages
 
 	plan  model.Plan  // the plan of a Predict that brings none
 	outs  []float64   // predictions, rows × outputs

@@ -9,6 +9,7 @@ import (
 	"github.com/symscore/symscore/auth"
 	"github.com/symscore/symscore/config"
 	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/internal/live"
 	"github.com/symscore/symscore/internal/metrics"
 	"github.com/symscore/symscore/protocol"
 	"github.com/symscore/symscore/store"
@@ -45,6 +46,7 @@ type Service struct {
 	authOpt auth.Options
 	metrics *opsMetrics
 	jobs    *jobTable
+	live    *live.Notifier // live subscriptions (subscribe.go)
 	now     func() time.Time
 	before  func()
 
@@ -107,6 +109,10 @@ func Open(o Options) (*Service, error) {
 		},
 		metrics:       newOpsMetrics(o.Metrics),
 		jobs:          newJobTable(now, spawn, o.BuildsStopped),
+		live: live.New(live.Options{
+			Interval: cfg.Subscribe.Interval, MaxSubscriptions: cfg.Limits.MaxSubscriptions,
+			Metrics: o.Metrics, Spawn: spawn, Log: log,
+		}),
 		now:           now,
 		before:        o.BeforeBuild,
 		customers:     customers,

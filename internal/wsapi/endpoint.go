@@ -34,21 +34,25 @@ type Options struct {
 
 // endpoint serves one of the three paths. Safe for concurrent use: its fields are set once.
 type endpoint struct {
-	kind        kind
-	svc         *ops.Service
-	signedOnly  bool
-	m           *metrics.Endpoint
-	wantKeys    int   // extraKeys: [pid] or [pid, modelId]
-	keysErr     error // the refusal of missing or wrong extraKeys, saying what to send
-	checkReplay bool  // signed changes are refused when replayed
+	kind       kind
+	svc        *ops.Service
+	signedOnly bool
+	m          *metrics.Endpoint
+	wantKeys   int        // extraKeys: [pid] or [pid, modelId]
+	keysErr    error      // the refusal of missing or wrong extraKeys, saying what to send
+	replay     replayRule // signed changes are refused when replayed; reads with auth.replay_predict
 }
 
 // Endpoints returns the three endpoints by path.
 func Endpoints(o Options) map[string]wsconn.Endpoint {
 	changeHelp := `extraKeys must be [projectId] on /symetry/ws/learn and /symetry/ws/forget (once per connection; empty later)`
 	mk := func(k kind, label string, keys int, help string) *endpoint {
+		replay := replayChange
+		if k == predict {
+			replay = replayRead
+		}
 		return &endpoint{kind: k, svc: o.Service, signedOnly: o.SignedFramesOnly, m: o.Metrics.Endpoint(label),
-			wantKeys: keys, keysErr: protocol.Errorf(protocol.StatusBadRequest, "%s", help), checkReplay: k != predict}
+			wantKeys: keys, keysErr: protocol.Errorf(protocol.StatusBadRequest, "%s", help), replay: replay}
 	}
 	return map[string]wsconn.Endpoint{
 		PathLearn:  mk(learn, "ws_learn", 1, changeHelp),
@@ -60,5 +64,5 @@ func Endpoints(o Options) map[string]wsconn.Endpoint {
 
 // NewSession implements wsconn.Endpoint.
 func (e *endpoint) NewSession(p wsconn.Peer) wsconn.Session {
-	return &session{e: e, info: p.Info()}
+	return &session{e: e, b: binding{info: p.Info(), signedOnly: e.signedOnly, wantKeys: e.wantKeys, keysErr: e.keysErr, replay: e.replay}}
 }

@@ -5,10 +5,8 @@ import (
 
 	"github.com/gobwas/ws"
 
-	"github.com/symscore/symscore/auth"
 	"github.com/symscore/symscore/internal/ops"
 	"github.com/symscore/symscore/internal/reply"
-	"github.com/symscore/symscore/internal/wsconn"
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
 )
@@ -17,24 +15,14 @@ import (
 // connection's reader goroutine only.
 type session struct {
 	e    *endpoint
-	info *wsconn.Info
-
-	authed bool         // a framed message has verified on this connection
-	cust   ops.Customer // bound customer
-	keys   []string     // bound extraKeys: [pid] or [pid, modelId]; nil until bound
-	plan   model.Plan   // predict: the last message's plan, reused while its model and columns stay
-	kc     reply.KeyCache
+	b    binding
+	plan model.Plan // predict: the last message's plan, reused while its model and columns stay
+	kc   reply.KeyCache
 }
 
-// Messages refused before authentication (a bare frame where a signed one is required).
-var (
-	errUnsignedFirst = protocol.Errorf(protocol.StatusBadRequest,
-		"missing authentication header: the first message of a connection must be framed and signed (<N>,<header><payload>)")
-	errUnsignedFrame = protocol.Errorf(protocol.StatusBadRequest,
-		"missing authentication header: this server requires every message to be signed (auth.signed_frames_only)")
-	errBinary = protocol.Errorf(protocol.StatusBadRequest,
-		"messages are text frames; a binary frame is not a SymetryML message")
-)
+// errBinary refuses a binary frame.
+var errBinary = protocol.Errorf(protocol.StatusBadRequest,
+	"messages are text frames; a binary frame is not a SymetryML message")
 
 // HandleMessage implements wsconn.Session: decode, call the operation, encode.
 func (s *session) HandleMessage(op ws.OpCode, payload, out []byte) ([]byte, ws.OpCode, ws.StatusCode) {
@@ -56,86 +44,33 @@ func (s *session) handle(op ws.OpCode, payload, out []byte) ([]byte, protocol.St
 		// The header cannot be read: authentication fails.
 		return s.refuse(out, svc.RefuseAuth(ops.ReasonMalformed, err))
 	}
-	if msg.Form == protocol.FormSession {
-		switch {
-		case !s.authed:
-			return s.refuse(out, svc.RefuseAuth(ops.ReasonMalformed, errUnsignedFirst))
-		case s.e.signedOnly:
-			return s.refuse(out, svc.RefuseAuth(ops.ReasonMalformed, errUnsignedFrame))
-		}
-	} else if r := s.verify(sc, msg); r != nil {
+	if r := s.b.admit(svc, sc, msg); r != nil {
 		return s.refuse(out, r)
 	}
-	if s.keys == nil {
-		return s.refuse(out, svc.Refuse(s.e.keysErr))
+	keys := s.b.keys
+	if keys == nil {
+		return s.refuse(out, svc.Refuse(s.b.keysErr))
 	}
 	switch s.e.kind {
 	case predict:
-		preds, err := svc.Predict(sc, s.cust, &ops.PredictArgs{PID: s.keys[0], ModelID: s.keys[1], Frame: msg.Payload, Plan: &s.plan})
+		preds, err := svc.Predict(sc, s.b.cust, &ops.PredictArgs{PID: keys[0], ModelID: keys[1], Frame: msg.Payload, Plan: &s.plan})
 		if err != nil {
 			return s.refuse(out, svc.Refuse(err))
 		}
 		return reply.AppendPredictions(out, preds, &s.kc), protocol.StatusOK, 0
 	case forget:
-		res, err := svc.Forget(sc, s.cust, s.keys[0], msg.Payload)
+		res, err := svc.Forget(sc, s.b.cust, keys[0], msg.Payload)
 		if err != nil {
 			return s.refuse(out, svc.Refuse(err))
 		}
 		return reply.AppendLearn(out, res), protocol.StatusOK, 0
 	default:
-		res, err := svc.Learn(sc, s.cust, s.keys[0], msg.Payload)
+		res, err := svc.Learn(sc, s.b.cust, keys[0], msg.Payload)
 		if err != nil {
 			return s.refuse(out, svc.Refuse(err))
 		}
 		return reply.AppendLearn(out, res), protocol.StatusOK, 0
 	}
-}
-
-// verify checks a framed message's signature and binds the session; it returns the
-// refusal of a message that does not verify (an authentication failure unbinds).
-func (s *session) verify(sc *ops.Scratch, msg *protocol.Message) *ops.Refusal {
-	req := auth.WSRequest{
-		Date: msg.Date, MD5: msg.MD5, Signature: msg.Signature, CID: msg.CID,
-		Payload: msg.Payload, ExtraKeys: msg.ExtraKeys,
-		Scheme: s.info.Scheme, Host: s.info.Host, Path: s.info.Path,
-		Change: s.e.checkReplay,
-	}
-	c, err := sc.VerifyWS(&req)
-	if err != nil {
-		r := s.e.svc.Refuse(err)
-		if r.AuthFailed {
-			s.authed, s.keys = false, nil
-		}
-		return r
-	}
-	s.authed, s.cust = true, c
-	if len(msg.ExtraKeys) == 0 {
-		return nil // keep the bound keys, if any
-	}
-	if len(msg.ExtraKeys) != s.e.wantKeys {
-		s.keys = nil
-		return s.e.svc.Refuse(s.e.keysErr)
-	}
-	if !sameKeys(s.keys, msg.ExtraKeys) {
-		keys := make([]string, len(msg.ExtraKeys))
-		for i, k := range msg.ExtraKeys {
-			keys[i] = string(k)
-		}
-		s.keys = keys
-	}
-	return nil
-}
-
-func sameKeys(bound []string, keys [][]byte) bool {
-	if len(bound) != len(keys) {
-		return false
-	}
-	for i, k := range keys {
-		if bound[i] != string(k) {
-			return false
-		}
-	}
-	return true
 }
 
 // refuse appends r's reply; an authentication failure closes the connection with 1008.
@@ -157,7 +92,7 @@ func (s *session) Refuse(_ ws.OpCode, _, out []byte) ([]byte, ws.OpCode, ws.Stat
 }
 
 // Trusted implements wsconn.Session: a framed message has verified on this connection.
-func (s *session) Trusted() bool { return s.authed }
+func (s *session) Trusted() bool { return s.b.authed }
 
 // Close implements wsconn.Session.
 func (s *session) Close() {}

@@ -295,6 +295,35 @@ func (c *Conn) Send(op ws.OpCode, payload []byte) error {
 	return ErrClosed
 }
 
+// SendAll implements Peer: the frames are built back to back in one pooled buffer and
+// pushed to the writer at once.
+func (c *Conn) SendAll(op ws.OpCode, payloads [][]byte) error {
+	if c.done.Load() || c.asked.Load() {
+		return ErrClosed
+	}
+	n := 0
+	for _, p := range payloads {
+		n += wsframe.HeaderSize(len(p), false) + len(p)
+	}
+	bp := bufpool.Get(n)
+	b := (*bp)[:0]
+	for _, p := range payloads {
+		b = append(wsframe.AppendHeader(b, true, op, len(p), nil), p...)
+	}
+	err := c.w.Push(b)
+	bufpool.Put(bp)
+	switch err {
+	case nil:
+		c.route.m.Sent.Add(float64(len(payloads)))
+		return nil
+	case errQueueFull:
+		c.srv.refused.outbound.Inc()
+		c.ask(fail(ws.StatusPolicyViolation, "client does not read its replies"))
+		return ErrQueueFull
+	}
+	return ErrClosed
+}
+
 // Close implements Peer.
 func (c *Conn) Close(code ws.StatusCode, reason string) { c.ask(fail(code, reason)) }
 

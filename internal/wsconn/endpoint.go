@@ -65,6 +65,12 @@ type Peer interface {
 	// client that does not read) and Send returns ErrQueueFull. payload may be reused once
 	// Send returns. After the connection is done it returns ErrClosed.
 	Send(op ws.OpCode, payload []byte) error
+	// SendAll sends several messages, each payload its own frame with opcode op, in
+	// order, behind whatever is queued, as Send does — in one write when the socket takes
+	// them (publications to one subscriber: one system call, not one per message). As
+	// Send, it never waits: when the outbound queue has no room for what the socket does
+	// not take, the connection is closed with 1008 and SendAll returns ErrQueueFull.
+	SendAll(op ws.OpCode, payloads [][]byte) error
 	// Close ends the connection: the reader stops reading, sends a close frame with code
 	// and reason (cut to 123 bytes) after the replies in hand, and closes. Idempotent; the
 	// first code wins.
