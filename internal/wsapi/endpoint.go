@@ -43,7 +43,7 @@ type endpoint struct {
 	replay     replayRule // signed changes are refused when replayed; reads with auth.replay_predict
 }
 
-// Endpoints returns the three endpoints by path.
+// Endpoints returns the endpoints by path: learn, forget, predict and subscribe.
 func Endpoints(o Options) map[string]wsconn.Endpoint {
 	changeHelp := `extraKeys must be [projectId] on /symetry/ws/learn and /symetry/ws/forget (once per connection; empty later)`
 	mk := func(k kind, label string, keys int, help string) *endpoint {
@@ -55,8 +55,9 @@ func Endpoints(o Options) map[string]wsconn.Endpoint {
 			wantKeys: keys, keysErr: protocol.Errorf(protocol.StatusBadRequest, "%s", help), replay: replay}
 	}
 	return map[string]wsconn.Endpoint{
-		PathLearn:  mk(learn, "ws_learn", 1, changeHelp),
-		PathForget: mk(forget, "ws_forget", 1, changeHelp),
+		PathSubscribe: newSubscribeEndpoint(o),
+		PathLearn:     mk(learn, "ws_learn", 1, changeHelp),
+		PathForget:    mk(forget, "ws_forget", 1, changeHelp),
 		PathPredict: mk(predict, "ws_predict", 2,
 			`extraKeys must be [projectId, modelId] on /symetry/ws/predict (once per connection; empty later)`),
 	}
