@@ -20,19 +20,19 @@ const pathSubscribe = "/symetry/ws/subscribe"
 
 // subMsg is any server message of /symetry/ws/subscribe, decoded.
 type subMsg struct {
-	Type    string              `json:"type"`
-	Names   []string            `json:"names"`
-	Initial bool                `json:"initial"`
-	Pairs   [][]string          `json:"pairs"`
-	Pending []string            `json:"pending"`
-	Name    string              `json:"name"`
-	Pair    []string            `json:"pair"`
-	Version uint64              `json:"version"`
-	Time    string              `json:"time"`
-	Values  map[string]jsonAny  `json:"values"`
-	Event   string              `json:"event"`
-	ModelID string              `json:"modelId"`
-	MType   string              `json:"modelType"`
+	Type    string             `json:"type"`
+	Names   []string           `json:"names"`
+	Initial bool               `json:"initial"`
+	Pairs   [][]string         `json:"pairs"`
+	Pending []string           `json:"pending"`
+	Name    string             `json:"name"`
+	Pair    []string           `json:"pair"`
+	Version uint64             `json:"version"`
+	Time    string             `json:"time"`
+	Values  map[string]jsonAny `json:"values"`
+	Event   string             `json:"event"`
+	ModelID string             `json:"modelId"`
+	MType   string             `json:"modelType"`
 	Entries []struct {
 		Op      string `json:"op"`
 		Rows    int64  `json:"rows"`

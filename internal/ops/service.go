@@ -107,8 +107,8 @@ func Open(o Options) (*Service, error) {
 			Now:             o.Now,
 			ReplayReads:     cfg.Auth.ReplayPredict,
 		},
-		metrics:       newOpsMetrics(o.Metrics),
-		jobs:          newJobTable(now, spawn, o.BuildsStopped),
+		metrics: newOpsMetrics(o.Metrics),
+		jobs:    newJobTable(now, spawn, o.BuildsStopped),
 		live: live.New(live.Options{
 			Interval: cfg.Subscribe.Interval, MaxSubscriptions: cfg.Limits.MaxSubscriptions,
 			Metrics: o.Metrics, Spawn: spawn, Log: log,
