@@ -143,6 +143,21 @@ func TestSubscribeFlow(t *testing.T) {
 		}
 	})
 	checkUni(t, rc, "p", m)
+
+	// x, k$a, z, the pair and y.
+	if got := s.Metric("symscore_subscriptions", ""); got != 5 {
+		t.Fatalf("symscore_subscriptions %v, want 5", got)
+	}
+	if got := s.Metric("symscore_subscriber_connections", ""); got != 1 {
+		t.Fatalf("symscore_subscriber_connections %v, want 1", got)
+	}
+	if got := s.Metric("symscore_subscribe_messages_sent_total", ""); got < 15 {
+		t.Fatalf("symscore_subscribe_messages_sent_total %v", got)
+	}
+	c.NC.Close()
+	testenv.Eventually(t, "the subscriptions to end with the connection", func() bool {
+		return s.Metric("symscore_subscriptions", "") == 0 && s.Metric("symscore_subscriber_connections", "") == 0
+	})
 }
 
 // TestSubscribeTopics: $models on build and delete, $log entries with dropped, $project,
@@ -238,7 +253,7 @@ func TestSubscribeClosedOnDelete(t *testing.T) {
 		t.Fatalf("closed %s", m.raw)
 	}
 	c.ExpectClose(ws.StatusNormalClosure)
-	testenv.Eventually(t, "no subscriber left", func() bool { return s.Metric("symscore_subscribers", "") == 0 })
+	testenv.Eventually(t, "no subscriber left", func() bool { return s.Metric("symscore_subscriber_connections", "") == 0 })
 }
 
 // TestSubscribeAuth: authentication as the other endpoints (a bad signature, a bare first

@@ -302,7 +302,7 @@ func TestDeleteCloses(t *testing.T) {
 		t.Fatalf("attach to a deleted project: %v", err)
 	}
 	testenv.Eventually(t, "the hub gone", func() bool { return f.n.Hubs() == 0 })
-	if got := f.metric("symscore_subscribers"); got != 0 {
+	if got := f.metric("symscore_subscriber_connections"); got != 0 {
 		t.Fatalf("subscribers gauge %v", got)
 	}
 }

@@ -108,7 +108,7 @@ func New() *Set {
 	}
 	s.Live = Live{
 		Subscribers: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "symscore_subscribers", Help: "Subscribers: a connection watching one project (live subscriptions)."}),
+			Name: "symscore_subscriber_connections", Help: "Connections watching a project (live subscriptions); one watching several projects counts once per project."}),
 		Subscriptions: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "symscore_subscriptions", Help: `Live subscriptions (names, pairs and topics; "*" counts as one).`}),
 		Sent: prometheus.NewCounter(prometheus.CounterOpts{
