@@ -37,20 +37,15 @@ const (
 // flight and the session. A Session is safe for concurrent use; concurrent Sends are
 // ordered as they take the write lock. Close it when done.
 type Session struct {
-	conn      net.Conn
-	url       string   // the service URL dialled and signed
+	link               // the connection; its writeMu also guards msg and framed
 	keys      []string // extraKeys: [pid] or [pid, modelId]
 	signer    signer
 	signEvery bool
-	timeout   time.Duration
 	maxReply  int64
 
 	// Lock order: writeMu, then mu.
-	writeMu   sync.Mutex // guards wbuf, msg, framed, sentClose and every write to conn
-	wbuf      []byte     // the frame being written
-	msg       []byte     // the signed message being framed
-	framed    bool       // a framed, signed message was sent
-	sentClose bool       // the close frame was sent
+	msg    []byte // the signed message being framed
+	framed bool   // a framed, signed message was sent
 
 	mu      sync.Mutex // guards pending, err, closed
 	pending []*Pending // messages sent, awaiting their replies, oldest first
@@ -110,6 +105,25 @@ func (c *Client) OpenPredict(ctx context.Context, pid, modelID string) (*Session
 // with its extra keys. ctx bounds the handshake only (and the client's timeout bounds it
 // too). A refused upgrade is a *StatusError with its HTTP code.
 func (c *Client) OpenSession(ctx context.Context, path string, extraKeys ...string) (*Session, error) {
+	conn, src, u, err := c.dial(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{
+		link:      link{conn: conn, url: u, timeout: c.timeout},
+		keys:      append([]string(nil), extraKeys...),
+		signer:    c.signer,
+		signEvery: c.signEvery,
+		maxReply:  c.maxReplyBytes,
+		done:      make(chan struct{}),
+	}
+	go s.readLoop(src)
+	return s, nil
+}
+
+// dial opens a WebSocket connection to the endpoint path: the connection, the reader of
+// what the server sends, and the service URL.
+func (c *Client) dial(ctx context.Context, path string) (net.Conn, io.Reader, string, error) {
 	scheme := "ws"
 	if c.scheme == "https" {
 		scheme = "wss"
@@ -125,26 +139,15 @@ func (c *Client) OpenSession(ctx context.Context, path string, extraKeys ...stri
 	conn, br, _, err := d.Dial(ctx, u)
 	if err != nil {
 		if refused != nil {
-			return nil, refused
+			return nil, nil, "", refused
 		}
-		return nil, fmt.Errorf("cannot open %s: %w", u, err)
+		return nil, nil, "", fmt.Errorf("cannot open %s: %w", u, err)
 	}
 	src := io.Reader(br)
 	if br == nil {
 		src = bufio.NewReaderSize(conn, 32<<10)
 	}
-	s := &Session{
-		conn:      conn,
-		url:       u,
-		keys:      append([]string(nil), extraKeys...),
-		signer:    c.signer,
-		signEvery: c.signEvery,
-		timeout:   c.timeout,
-		maxReply:  c.maxReplyBytes,
-		done:      make(chan struct{}),
-	}
-	go s.readLoop(src)
-	return s, nil
+	return conn, src, u, nil
 }
 
 // refusedUpgrade reads the response to a refused upgrade into a *StatusError (an envelope
@@ -305,14 +308,26 @@ func (s *Session) fail(err error) {
 	s.conn.Close()
 }
 
+// link is a client's WebSocket connection as its sessions and subscriptions share it:
+// the writing side (every frame whole, under writeMu) and the control frames.
+type link struct {
+	conn    net.Conn
+	url     string // the service URL dialled and signed
+	timeout time.Duration
+
+	writeMu   sync.Mutex // guards wbuf, sentClose and every write to conn
+	wbuf      []byte     // the frame being written
+	sentClose bool       // the close frame was sent
+}
+
 // writeFrameLocked writes one masked frame with a single write, bounded by the timeout.
-// s.writeMu must be held.
-func (s *Session) writeFrameLocked(op ws.OpCode, payload []byte) error {
-	s.wbuf = wsframe.AppendClientFrame(s.wbuf[:0], op, payload, ws.NewMask())
-	s.conn.SetWriteDeadline(time.Now().Add(s.timeout))
-	_, err := s.conn.Write(s.wbuf)
-	if cap(s.wbuf) > 4<<20 { // do not keep a huge buffer for small messages to come
-		s.wbuf = nil
+// l.writeMu must be held.
+func (l *link) writeFrameLocked(op ws.OpCode, payload []byte) error {
+	l.wbuf = wsframe.AppendClientFrame(l.wbuf[:0], op, payload, ws.NewMask())
+	l.conn.SetWriteDeadline(time.Now().Add(l.timeout))
+	_, err := l.conn.Write(l.wbuf)
+	if cap(l.wbuf) > 4<<20 { // do not keep a huge buffer for small messages to come
+		l.wbuf = nil
 	}
 	return err
 }
