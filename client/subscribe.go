@@ -84,6 +84,8 @@ type Message struct {
 	// error: a refused message (the subscription goes on, but after an authentication
 	// failure).
 	Err *StatusError
+	// Raw is the message as the server sent it (JSON).
+	Raw []byte
 }
 
 // ProjectValues are the values of the $project topic.

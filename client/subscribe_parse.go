@@ -44,7 +44,7 @@ func parseMessage(b []byte) (*Message, error) {
 	m := &Message{
 		Type: w.Type, Names: w.Names, Initial: w.Initial, Pairs: w.Pairs, Pending: w.Pending,
 		Name: w.Name, Version: w.Version, Event: w.Event, ModelID: w.ModelID, ModelType: w.MType,
-		Dropped: w.Dropped, Reason: w.Reason,
+		Dropped: w.Dropped, Reason: w.Reason, Raw: append([]byte(nil), b...),
 	}
 	var err error
 	if w.Time != "" {
