@@ -5,18 +5,19 @@ from __future__ import annotations
 import json
 import os
 import time
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Generator, Iterable, List, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Generator, Iterable, List, Mapping, Optional, Sequence, TypeVar, Generic, Protocol
 import urllib.error
 import urllib.parse
 import urllib.request
 
-from .paths import FORGET, LEARN, PREDICT
+from .paths import FORGET, LEARN, PREDICT, SUBSCRIBE
 from .reply import Reply, SymscoreError
 from .signer import Signer
 from .dataframe import DataFrame, MLContext
 
 if TYPE_CHECKING:
     from .session import Session
+    from .subscription import Subscription
 
 
 def enc(s: str) -> str:
@@ -24,22 +25,31 @@ def enc(s: str) -> str:
     return urllib.parse.quote(s, safe="")
 
 
-class SessionOpener:
-    """What ``Client.learn_session`` and friends return: await it, or use ``async with``."""
+class _Closable(Protocol):
+    async def close(self) -> None: ...
 
-    def __init__(self, connect: Callable[[], Awaitable["Session"]]) -> None:
-        self._connect = connect
-        self._session: Optional["Session"] = None
 
-    def __await__(self) -> Generator[Any, None, "Session"]:
-        async def run() -> "Session":
+S = TypeVar("S", bound=_Closable)
+
+
+class SessionOpener(Generic[S]):
+    """What ``Client.learn_session``, ``subscribe`` and friends return: await it, or use
+    ``async with`` (which closes it)."""
+
+    def __init__(self, connect: Callable[[], Awaitable[S]]) -> None:
+        self._connect: Callable[[], Awaitable[S]] = connect
+        self._session: Optional[S] = None
+
+    def __await__(self) -> Generator[Any, None, S]:
+        async def run() -> S:
             return await self._connect()
 
         return run().__await__()
 
-    async def __aenter__(self) -> "Session":
-        self._session = await self._connect()
-        return self._session
+    async def __aenter__(self) -> S:
+        s = await self._connect()
+        self._session = s
+        return s
 
     async def __aexit__(self, *exc: object) -> None:
         if self._session is not None:
@@ -92,7 +102,7 @@ class Client:
 
     # ---- WebSocket ----
 
-    def open_session(self, path: str, *extra_keys: str) -> SessionOpener:
+    def open_session(self, path: str, *extra_keys: str) -> "SessionOpener[Session]":
         """A SessionOpener for ``path`` (LEARN, FORGET or PREDICT) with extra keys."""
         ws = "wss" if self._scheme == "https" else "ws"
         url = "%s://%s%s%s" % (ws, self._authority, self._base_path, path)
@@ -105,17 +115,32 @@ class Client:
 
         return SessionOpener(connect)
 
-    def learn_session(self, pid: str) -> SessionOpener:
+    def learn_session(self, pid: str) -> "SessionOpener[Session]":
         """A learn session for project ``pid``: ``async with client.learn_session(p) as s``."""
         return self.open_session(LEARN, pid)
 
-    def forget_session(self, pid: str) -> SessionOpener:
+    def forget_session(self, pid: str) -> "SessionOpener[Session]":
         """A forget session for project ``pid``."""
         return self.open_session(FORGET, pid)
 
-    def predict_session(self, pid: str, model_id: str) -> SessionOpener:
+    def predict_session(self, pid: str, model_id: str) -> "SessionOpener[Session]":
         """A predict session for model ``model_id`` of project ``pid``."""
         return self.open_session(PREDICT, pid, model_id)
+
+    def subscribe(self, pid: str, names: Iterable[str] = (), pairs: Iterable[Sequence[str]] = ()) -> "SessionOpener[Subscription]":
+        """A live subscription to project ``pid`` watching ``names`` (attributes, "*", "$project",
+        "$models", "$log") and ``pairs`` (docs/subscribe.md): ``async with client.subscribe(p,
+        ["*"]) as sub: async for m in sub: ...`` (see Subscription)."""
+        ws = "wss" if self._scheme == "https" else "ws"
+        url = "%s://%s%s%s" % (ws, self._authority, self._base_path, SUBSCRIBE)
+        names, pairs = list(names), [tuple(p) for p in pairs]
+
+        def connect() -> Awaitable["Subscription"]:
+            from .subscription import Subscription  # needs websockets
+
+            return Subscription.connect(url, self.signer, url, pid, names, pairs, self._timeout, self._max_reply)
+
+        return SessionOpener(connect)
 
     # ---- REST: projects ----
 
