@@ -33,6 +33,12 @@
 // never logs a refused one. The project keeps the commit's sequence number (Seq) with its
 // state.
 //
+// Every applied change is counted in the project's Version (live.go), kept in its
+// encoding, and told to the project's Observer, if any, under the write lock, in
+// application order: that is how live subscriptions hear of changes without the learner
+// waiting for them. Read computes the uni and bi values of a few attributes and pairs at
+// one version, by the formulas explore uses, without copying the summaries.
+//
 // # Snapshots, builds and models
 //
 // Snapshot copies a project's summaries under its read lock — never a half-applied frame —

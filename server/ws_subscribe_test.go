@@ -12,6 +12,7 @@ import (
 
 	"github.com/gobwas/ws"
 
+	"github.com/symscore/symscore/auth"
 	"github.com/symscore/symscore/internal/testenv"
 	"github.com/symscore/symscore/internal/testkit"
 	"github.com/symscore/symscore/model"
@@ -362,6 +363,15 @@ func TestSubscribeRefusals(t *testing.T) {
 	c.Signed(`{}`, "q")
 	if m := c.expect("error"); !strings.Contains(m.StatusString, "bound to its customer and extraKeys") {
 		t.Fatalf("rebinding: %s", m.raw)
+	}
+	// So is a message signed by another customer.
+	c2, err := auth.NewSigner(testenv.CID2, testenv.Secret2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SendMessage(ws.OpText, c2.AppendWSMessage(nil, c.URL, nil, []byte(`{"type":"subscribe","names":["x"]}`)))
+	if m := c.expect("error"); !strings.Contains(m.StatusString, "bound to its customer and extraKeys") {
+		t.Fatalf("another customer: %s", m.raw)
 	}
 	c.Signed(`{"type":"unsubscribe","names":["y"]}`)
 	c.expect("unsubscribed")
