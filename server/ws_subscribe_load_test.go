@@ -28,7 +28,7 @@ type leanSub struct {
 }
 
 // dialLean opens a subscription to project pid and sends first, signed.
-func dialLean(t *testing.T, addr, pid string, signer *auth.Signer, first string) *leanSub {
+func dialLean(t testing.TB, addr, pid string, signer *auth.Signer, first string) *leanSub {
 	t.Helper()
 	nc, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {

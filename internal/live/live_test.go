@@ -337,3 +337,45 @@ func TestLimitsAndRefusingSinks(t *testing.T) {
 	f.learnXY(4, 4)
 	f.waitData(r2, "x")
 }
+
+// TestManySubscribers: a hub of more subscribers than parallelFrom delivers in parallel;
+// every subscriber gets the final state, its versions in order, and the subscriber whose
+// sink refuses is closed alone.
+func TestManySubscribers(t *testing.T) {
+	f := newFixture(t, 5*time.Millisecond)
+	f.learnXY(1, 2)
+	n := parallelFrom + 100
+	sinks := make([]*recSink, n)
+	for i := range sinks {
+		sinks[i] = &recSink{}
+		s := f.attach(sinks[i])
+		if err := s.Subscribe([]string{"*", "$project"}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sinks[7].setRefuse(true)
+	for i := range 300 {
+		f.learnXY(float64(i), float64(i%7))
+	}
+	final := f.p.Version()
+	for i, r := range sinks {
+		if i == 7 {
+			continue
+		}
+		f.waitData(r, "x")
+		f.waitData(r, "$project")
+		var last uint64
+		for _, v := range r.data("y") {
+			if v.Version < last {
+				t.Fatalf("subscriber %d: y at version %d after %d", i, v.Version, last)
+			}
+			last = v.Version
+		}
+		if last != final {
+			t.Fatalf("subscriber %d: y at version %d, final %d", i, last, final)
+		}
+	}
+	if got := f.metric("symscore_subscriber_connections"); got != float64(n-1) {
+		t.Fatalf("subscriber connections %v, want %d", got, n-1)
+	}
+}

@@ -2,21 +2,23 @@ package live
 
 import (
 	"math"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/symscore/symscore/model"
 )
 
 // runState is what the hub's loop keeps between runs. Only the loop goroutine touches
-// it (and due, under the hub's mu, reads lastRead and nextDue, which only the loop
-// writes).
+// it — due, under the hub's mu, reads lastRead and nextDue, which only the loop writes —
+// but for the delivery workers of a run (deliver), which read the run's reading and value
+// states and make Values under valMu, each with a worker of its own.
 type runState struct {
 	req      model.ReadRequest
 	rd       model.Reading
 	id       uint64    // runs so far: a valState read by this run has lastRun == id
 	lastRead time.Time // when the last run read the project
 	nextDue  time.Time // the earliest time a deferred subscription may be sent; zero: none
-	again    bool      // a first value waits for a newer version: run again at once
 
 	nameIdx map[string]int // attribute name → index, for the names of rd
 	indexed int            // names of rd in nameIdx
@@ -27,9 +29,29 @@ type runState struct {
 	events []modelEntry // model events of this run (version ≤ rd.Version)
 	log    []LogEntry   // $log entries up to logTop, the last ones (≤ MaxLogEntries)
 	logTop uint64       // seq of the last entry with version ≤ rd.Version
-	subs   []*Subscriber
-	msgs   []Message
+	subs    []*Subscriber
+	workers []worker // delivery's: workers[0] on the hub's goroutine, the others alongside
+
+	// valMu guards the Values made during delivery (valState.cur, curRun), which workers
+	// running in parallel share.
+	valMu sync.Mutex
 }
+
+// worker is the state of one delivery goroutine in a run: its messages' scratch and what
+// it found.
+type worker struct {
+	msgs    []Message
+	again   bool      // a first value waits for a newer version: run again at once
+	nextDue time.Time // the earliest time a subscription it deferred may be sent
+}
+
+// parallelFrom is the number of subscribers from which a run's delivery is shared among
+// several goroutines (one per processor, up to maxWorkers), so that the last subscriber
+// of a large hub does not wait for all the others' writes.
+const (
+	parallelFrom = 256
+	maxWorkers   = 8
+)
 
 // valState is one value the hub reads (an attribute's, a pair's, $project's): its last
 // reading and the version at which it last changed.
@@ -65,26 +87,64 @@ func (h *hub) runOnce(now time.Time) (finished bool) {
 	deleted := h.deleted
 	h.mu.Unlock()
 
-	r.nextDue, r.again = time.Time{}, false
+	r.nextDue = time.Time{}
 	h.p.Read(&r.req, &r.rd)
 	r.lastRead = now
 	r.id++
 	h.takeEvents()
 	h.observe()
-	for _, s := range r.subs {
-		h.deliverTo(s, now)
-	}
+	again := h.deliver(now)
 	clear(r.subs)
 	if deleted {
 		h.closeAll()
 		return true
 	}
-	if r.again {
+	if again {
 		h.mu.Lock()
 		h.kick = true
 		h.mu.Unlock()
 	}
 	return false
+}
+
+// deliver hands every subscriber of the run what it is due — in parallel chunks for a
+// large hub (each subscriber by one goroutine, so its messages stay in order) — and
+// reports whether a first value waits for a newer version.
+func (h *hub) deliver(now time.Time) (again bool) {
+	r := &h.run
+	n := 1
+	if len(r.subs) >= parallelFrom {
+		n = min(runtime.GOMAXPROCS(0), maxWorkers, len(r.subs)/(parallelFrom/2))
+	}
+	for len(r.workers) < n {
+		r.workers = append(r.workers, worker{})
+	}
+	chunk := (len(r.subs) + n - 1) / n
+	var wg sync.WaitGroup
+	for i := 1; i < n; i++ {
+		w, subs := &r.workers[i], r.subs[min(i*chunk, len(r.subs)):min((i+1)*chunk, len(r.subs))]
+		wg.Add(1)
+		h.n.o.Spawn(func() {
+			defer wg.Done()
+			for _, s := range subs {
+				h.deliverTo(w, s, now)
+			}
+		})
+	}
+	w0 := &r.workers[0]
+	for _, s := range r.subs[:min(chunk, len(r.subs))] {
+		h.deliverTo(w0, s, now)
+	}
+	wg.Wait()
+	for i := range r.workers[:n] {
+		w := &r.workers[i]
+		again = again || w.again
+		if !w.nextDue.IsZero() && (r.nextDue.IsZero() || w.nextDue.Before(r.nextDue)) {
+			r.nextDue = w.nextDue
+		}
+		w.again, w.nextDue = false, time.Time{}
+	}
+	return again
 }
 
 // requestLocked rebuilds the reading request from the union of the subscriptions, and
@@ -190,7 +250,7 @@ func boolBits(b bool) uint64 {
 // the model events, then each subscription's value if it has none yet, or if its value
 // changed and its last one is at least an interval old (otherwise it is deferred, and
 // the hub comes back for it).
-func (h *hub) deliverTo(s *Subscriber, now time.Time) {
+func (h *hub) deliverTo(w *worker, s *Subscriber, now time.Time) {
 	r := &h.run
 	rd := &r.rd
 	s.mu.Lock()
@@ -198,7 +258,7 @@ func (h *hub) deliverTo(s *Subscriber, now time.Time) {
 	if s.closed {
 		return
 	}
-	msgs := r.msgs[:0]
+	msgs := w.msgs[:0]
 	if n := len(rd.Names); n > s.namesSent {
 		msgs = append(msgs, Message{Kind: KindNames, Names: rd.Names[s.namesSent:n]})
 		s.namesSent = n
@@ -211,11 +271,11 @@ func (h *hub) deliverTo(s *Subscriber, now time.Time) {
 			}
 		}
 	}
-	if b := s.project; b != nil && h.wants(b, &r.project, now) {
+	if b := s.project; b != nil && h.wants(w, b, &r.project, now) {
 		msgs = append(msgs, Message{Kind: KindData, Value: h.projectValue()})
 		h.sent(b, now)
 	}
-	if b := s.log; b != nil && r.logTop > b.seq && h.intervalPassed(b, now) {
+	if b := s.log; b != nil && r.logTop > b.seq && w.intervalPassed(b, now, h.n.o.Interval) {
 		msgs = append(msgs, h.logMessage(b))
 		b.seq, b.sentAt = r.logTop, now
 	}
@@ -224,16 +284,16 @@ func (h *hub) deliverTo(s *Subscriber, now time.Time) {
 		if !ok {
 			continue // pending
 		}
-		if st := &r.attrs[i]; h.wants(b, st, now) {
+		if st := &r.attrs[i]; h.wants(w, b, st, now) {
 			msgs = append(msgs, Message{Kind: KindData, Value: h.attrValue(i)})
 			h.sent(b, now)
 		}
 	}
 	if b := s.star; b != nil && r.req.All {
-		msgs = h.starValues(msgs, s, b, now)
+		msgs = h.starValues(w, msgs, s, b, now)
 	}
 	for _, b := range s.pairSeq {
-		if st := r.pairs[b.pair]; st != nil && h.wants(b, st, now) {
+		if st := r.pairs[b.pair]; st != nil && h.wants(w, b, st, now) {
 			msgs = append(msgs, Message{Kind: KindData, Value: h.pairValue(b.pair, st)})
 			h.sent(b, now)
 		}
@@ -242,38 +302,38 @@ func (h *hub) deliverTo(s *Subscriber, now time.Time) {
 		s.deliverLocked(msgs) // a refusal closes s
 	}
 	clear(msgs)
-	r.msgs = msgs[:0]
+	w.msgs = msgs[:0]
 }
 
 // wants reports whether subscription b is sent the value st this run: its first value
 // (of a version at least its minVersion), or a changed value an interval after its last.
 // A value not read by this run (subscribed since the reading was planned) waits for the
 // next run.
-func (h *hub) wants(b *sub, st *valState, now time.Time) bool {
+func (h *hub) wants(w *worker, b *sub, st *valState, now time.Time) bool {
 	r := &h.run
 	if st.lastRun != r.id {
 		return false
 	}
 	if !b.sent {
 		if r.rd.Version < b.minVersion {
-			r.again = true
+			w.again = true
 			return false
 		}
 		return true
 	}
-	return st.changed > b.version && h.intervalPassed(b, now)
+	return st.changed > b.version && w.intervalPassed(b, now, h.n.o.Interval)
 }
 
 // intervalPassed reports whether b's last message is an interval old; if not, the hub
 // comes back for it then.
-func (h *hub) intervalPassed(b *sub, now time.Time) bool {
+func (w *worker) intervalPassed(b *sub, now time.Time, interval time.Duration) bool {
 	if b.sentAt.IsZero() {
 		return true
 	}
-	at := b.sentAt.Add(h.n.o.Interval)
+	at := b.sentAt.Add(interval)
 	if now.Before(at) {
-		if r := &h.run; r.nextDue.IsZero() || at.Before(r.nextDue) {
-			r.nextDue = at
+		if w.nextDue.IsZero() || at.Before(w.nextDue) {
+			w.nextDue = at
 		}
 		return false
 	}
@@ -292,13 +352,13 @@ func (h *hub) sent(b *sub, now time.Time) {
 // starValues appends what the wildcard subscription b of s is due: every attribute
 // without a subscription of its own — all of them the first time, then those that
 // changed or joined since, an interval after the last time.
-func (h *hub) starValues(msgs []Message, s *Subscriber, b *sub, now time.Time) []Message {
+func (h *hub) starValues(w *worker, msgs []Message, s *Subscriber, b *sub, now time.Time) []Message {
 	r := &h.run
 	d := len(r.rd.Names)
 	first := !b.sent
 	if first {
 		if r.rd.Version < b.minVersion {
-			r.again = true
+			w.again = true
 			return msgs
 		}
 	} else {
@@ -306,7 +366,7 @@ func (h *hub) starValues(msgs []Message, s *Subscriber, b *sub, now time.Time) [
 		for i := 0; i < s.starN && !changed; i++ {
 			changed = r.attrs[i].changed > b.version
 		}
-		if !changed || !h.intervalPassed(b, now) {
+		if !changed || !w.intervalPassed(b, now, h.n.o.Interval) {
 			return msgs
 		}
 	}
@@ -327,6 +387,8 @@ func (h *hub) starValues(msgs []Message, s *Subscriber, b *sub, now time.Time) [
 func (h *hub) attrValue(i int) *Value {
 	r := &h.run
 	st := &r.attrs[i]
+	r.valMu.Lock()
+	defer r.valMu.Unlock()
 	if st.curRun != r.id {
 		u := findUni(&r.rd, i)
 		st.cur, st.curRun = newValue(&Value{Kind: ValueAttribute, Name: r.rd.Names[i], Uni: u}, &r.rd), r.id
@@ -350,6 +412,8 @@ func findUni(rd *model.Reading, i int) model.Uni {
 // pairValue is the pair's Value of this run, made once.
 func (h *hub) pairValue(pr [2]string, st *valState) *Value {
 	r := &h.run
+	r.valMu.Lock()
+	defer r.valMu.Unlock()
 	if st.curRun != r.id {
 		var b model.Bi
 		for k, q := range r.req.Pairs {
@@ -367,6 +431,8 @@ func (h *hub) pairValue(pr [2]string, st *valState) *Value {
 func (h *hub) projectValue() *Value {
 	r := &h.run
 	st := &r.project
+	r.valMu.Lock()
+	defer r.valMu.Unlock()
 	if st.curRun != r.id {
 		rd := &r.rd
 		st.cur, st.curRun = newValue(&Value{Kind: ValueProject, Name: TopicProject, Project: ProjectValues{

@@ -1,0 +1,155 @@
+package server_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gobwas/ws"
+
+	"github.com/symscore/symscore/auth"
+	"github.com/symscore/symscore/internal/testenv"
+	"github.com/symscore/symscore/internal/testkit"
+	"github.com/symscore/symscore/internal/testkit/testserver"
+)
+
+// learnFrame1000x15 is a DataFrame of 1000 rows in the vendor's 15-column iris layout (4 C,
+// 11 B), the frame of the other learn figures in BENCHMARKS.md.
+func learnFrame1000x15() string {
+	var sb strings.Builder
+	sb.WriteString(`{"attributeNames":["sepal_length","sepal_width","petal_length","petal_width","sepal_lengt_b1","sepal_lengt_b2","sepal_width_b1","sepal_width_b2","petal_length_b1","petal_length_b2","petal_width_b1","petal_width_b2","Iris_setosa","Iris_versicolor","Iris_virginica"],"attributeTypes":["C","C","C","C","B","B","B","B","B","B","B","B","B","B","B"],"data":[`)
+	for i := range 1000 {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `["%.1f","%.1f","%.1f","%.1f"`, 4.3+float64(i%36)/10, 2+float64(i%24)/10, 1+float64(i%59)/10, 0.1+float64(i%25)/10)
+		for j := range 11 {
+			fmt.Fprintf(&sb, `,"%d"`, (i>>j)&1)
+		}
+		sb.WriteByte(']')
+	}
+	sb.WriteString(`]}`)
+	return sb.String()
+}
+
+// subscribeBench is a server with project p holding one learn frame, and n subscribers
+// of "*" on it that read and discard what they get.
+func subscribeBench(b *testing.B, durability string, n int) (*testserver.Server, string) {
+	b.Helper()
+	cfg := testkit.Config()
+	cfg.Durability = durability
+	cfg.Log.Level = "warn"
+	s := testserver.Start(b, cfg)
+	rc := rest1(s)
+	rc.Create("p")
+	frame := learnFrame1000x15()
+	rc.Learn("p", []byte(frame))
+	signer, err := auth.NewSigner("c1", testenv.Secret1, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range n {
+		c := dialLean(b, s.Addr(), "p", signer, `{"type":"subscribe","names":["*"]}`)
+		go io.Copy(io.Discard, c.br) // ends with the server
+	}
+	testenv.Eventually(b, "the subscriptions", func() bool { return s.Metric("symscore_subscriptions", "") == float64(n) })
+	return s, frame
+}
+
+// BenchmarkSubscribeLearn is learn throughput on one project over one WebSocket — 1000-row
+// × 15-column frames, 8 in flight, durability none (no fsync hides the CPU) — with 0 and
+// 1 000 subscribers of "*" (15 attributes each), every subscriber a socket read by the
+// same process. One op is one frame; rows/s and the data messages sent per second are
+// reported.
+func BenchmarkSubscribeLearn(b *testing.B) {
+	for _, n := range []int{0, 1000} {
+		b.Run(fmt.Sprintf("subscribers=%d", n), func(b *testing.B) {
+			s, frame := subscribeBench(b, "none", n)
+			lc := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
+			lc.Signed(frame, "p")
+			lc.Expect("OK")
+			sent0 := s.Metric("symscore_subscribe_messages_sent_total", "")
+			const window = 8
+			inflight := 0
+			b.SetBytes(int64(len(frame)))
+			for b.Loop() {
+				lc.Bare(frame)
+				if inflight++; inflight == window {
+					lc.Expect("OK")
+					inflight--
+				}
+			}
+			for ; inflight > 0; inflight-- {
+				lc.Expect("OK")
+			}
+			secs := b.Elapsed().Seconds()
+			b.ReportMetric(float64(b.N)*1000/secs, "rows/s")
+			b.ReportMetric((s.Metric("symscore_subscribe_messages_sent_total", "")-sent0)/secs, "sent/s")
+		})
+	}
+}
+
+// BenchmarkSubscribeLatency is the time from a learn's reply reaching the learner to the
+// data message of that learn reaching a subscriber of "x", with the default interval
+// (50ms), alone and with 1 000 subscribers of "*" besides. Each op learns one row after a
+// pause drawn uniformly in [0, interval), so that changes fall at every point of the
+// interval. p50 and p99 are reported in ms.
+func BenchmarkSubscribeLatency(b *testing.B) {
+	const interval = 50 * time.Millisecond
+	for _, n := range []int{0, 1000} {
+		b.Run(fmt.Sprintf("subscribers=%d", n), func(b *testing.B) {
+			s, frame := subscribeBench(b, "always", n)
+			signer, err := auth.NewSigner("c1", testenv.Secret1, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			w := dialLean(b, s.Addr(), "p", signer, `{"type":"subscribe","names":["sepal_length"]}`)
+			var buf []byte
+			count := func() float64 { // the next data message's count
+				for {
+					var op ws.OpCode
+					buf, op, err = w.read(buf)
+					if err != nil {
+						b.Fatal(err)
+					}
+					var m struct {
+						Type   string             `json:"type"`
+						Values map[string]float64 `json:"values"`
+					}
+					if op == ws.OpText && json.Unmarshal(buf, &m) == nil && m.Type == "data" {
+						return m.Values["count"]
+					}
+				}
+			}
+			rows := count() // the first value
+			lc := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
+			lc.Signed(frame, "p")
+			lc.Expect("OK")
+			rows += 1000
+			for count() < rows {
+			}
+			one := `{"attributeNames":["sepal_length"],"attributeTypes":["C"],"data":[["5.1"]]}`
+			var lat []time.Duration
+			for b.Loop() {
+				time.Sleep(time.Duration(rand.Int64N(int64(interval))))
+				lc.Bare(one)
+				lc.Expect("OK")
+				acked := time.Now()
+				rows++
+				for count() < rows {
+				}
+				lat = append(lat, time.Since(acked))
+			}
+			slices.Sort(lat)
+			pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))]) / 1e6 }
+			b.ReportMetric(pct(0.5), "p50-ms")
+			b.ReportMetric(pct(0.99), "p99-ms")
+			b.ReportMetric(pct(1), "max-ms")
+		})
+	}
+}
