@@ -26,9 +26,9 @@ type runState struct {
 	pairs   map[[2]string]*valState
 	project valState
 
-	events []modelEntry // model events of this run (version ≤ rd.Version)
-	log    []LogEntry   // $log entries up to logTop, the last ones (≤ MaxLogEntries)
-	logTop uint64       // seq of the last entry with version ≤ rd.Version
+	events  []modelEntry // model events of this run (version ≤ rd.Version)
+	log     []LogEntry   // $log entries up to logTop, the last ones (≤ MaxLogEntries)
+	logTop  uint64       // seq of the last entry with version ≤ rd.Version
 	subs    []*Subscriber
 	workers []worker // delivery's: workers[0] on the hub's goroutine, the others alongside
 
