@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -64,8 +65,9 @@ func subscribeBench(b *testing.B, durability string, n int) (*testserver.Server,
 // BenchmarkSubscribeLearn is learn throughput on one project over one WebSocket — 1000-row
 // × 15-column frames, 8 in flight, durability none (no fsync hides the CPU) — with 0 and
 // 1 000 subscribers of "*" (15 attributes each), every subscriber a socket read by the
-// same process. One op is one frame; rows/s and the data messages sent per second are
-// reported.
+// same process. One op is one frame; rows/s, the messages sent to subscribers per second
+// and the CPU the process used per second of the run (cpu-s/s, of 2 on this machine: the
+// learner, the server and the subscribers' reads together) are reported.
 func BenchmarkSubscribeLearn(b *testing.B) {
 	for _, n := range []int{0, 1000} {
 		b.Run(fmt.Sprintf("subscribers=%d", n), func(b *testing.B) {
@@ -74,6 +76,7 @@ func BenchmarkSubscribeLearn(b *testing.B) {
 			lc.Signed(frame, "p")
 			lc.Expect("OK")
 			sent0 := s.Metric("symscore_subscribe_messages_sent_total", "")
+			cpu0 := processCPU(b)
 			const window = 8
 			inflight := 0
 			b.SetBytes(int64(len(frame)))
@@ -90,6 +93,7 @@ func BenchmarkSubscribeLearn(b *testing.B) {
 			secs := b.Elapsed().Seconds()
 			b.ReportMetric(float64(b.N)*1000/secs, "rows/s")
 			b.ReportMetric((s.Metric("symscore_subscribe_messages_sent_total", "")-sent0)/secs, "sent/s")
+			b.ReportMetric((processCPU(b)-cpu0).Seconds()/secs, "cpu-s/s")
 		})
 	}
 }
@@ -152,4 +156,13 @@ func BenchmarkSubscribeLatency(b *testing.B) {
 			b.ReportMetric(pct(1), "max-ms")
 		})
 	}
+}
+
+// processCPU is the CPU time (user and system) this process has used.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
