@@ -267,15 +267,7 @@ func (s *Session) Close() error {
 		case <-s.done:
 		}
 	}
-	var err error
-	sent := false
-	s.writeMu.Lock()
-	if s.Err() == nil && !s.sentClose {
-		s.conn.SetReadDeadline(time.Now().Add(s.timeout))
-		s.sentClose, sent = true, true
-		err = s.writeFrameLocked(ws.OpClose, ws.NewCloseFrameBody(ws.StatusNormalClosure, ""))
-	}
-	s.writeMu.Unlock()
+	sent, err := s.sendClose(s.Err)
 	if err != nil {
 		s.fail(ErrClosed)
 		<-s.done
@@ -318,6 +310,20 @@ type link struct {
 	writeMu   sync.Mutex // guards wbuf, sentClose and every write to conn
 	wbuf      []byte     // the frame being written
 	sentClose bool       // the close frame was sent
+}
+
+// sendClose sends the close frame (1000), once, unless the connection already ended
+// (ended() not nil), and gives the server the timeout to answer it. It reports whether it
+// sent it.
+func (l *link) sendClose(ended func() error) (sent bool, err error) {
+	l.writeMu.Lock()
+	defer l.writeMu.Unlock()
+	if ended() != nil || l.sentClose {
+		return false, nil
+	}
+	l.sentClose = true
+	l.conn.SetReadDeadline(time.Now().Add(l.timeout))
+	return true, l.writeFrameLocked(ws.OpClose, ws.NewCloseFrameBody(ws.StatusNormalClosure, ""))
 }
 
 // writeFrameLocked writes one masked frame with a single write, bounded by the timeout.

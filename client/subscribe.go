@@ -194,15 +194,7 @@ func (s *Subscription) Close() error {
 		return nil
 	}
 	close(s.stop)
-	var err error
-	s.writeMu.Lock()
-	if s.Err() == nil && !s.sentClose {
-		s.sentClose = true
-		s.conn.SetReadDeadline(time.Now().Add(s.timeout))
-		err = s.writeFrameLocked(ws.OpClose, ws.NewCloseFrameBody(ws.StatusNormalClosure, ""))
-	}
-	s.writeMu.Unlock()
-	if err != nil {
+	if _, err := s.sendClose(s.Err); err != nil {
 		s.fail(ErrClosed)
 		<-s.done
 		return fmt.Errorf("closing %s: %w", s.url, err)

@@ -6,7 +6,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -19,25 +18,6 @@ import (
 	"github.com/symscore/symscore/internal/testkit/testserver"
 )
 
-// learnFrame1000x15 is a DataFrame of 1000 rows in the vendor's 15-column iris layout (4 C,
-// 11 B), the frame of the other learn figures in BENCHMARKS.md.
-func learnFrame1000x15() string {
-	var sb strings.Builder
-	sb.WriteString(`{"attributeNames":["sepal_length","sepal_width","petal_length","petal_width","sepal_lengt_b1","sepal_lengt_b2","sepal_width_b1","sepal_width_b2","petal_length_b1","petal_length_b2","petal_width_b1","petal_width_b2","Iris_setosa","Iris_versicolor","Iris_virginica"],"attributeTypes":["C","C","C","C","B","B","B","B","B","B","B","B","B","B","B"],"data":[`)
-	for i := range 1000 {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		fmt.Fprintf(&sb, `["%.1f","%.1f","%.1f","%.1f"`, 4.3+float64(i%36)/10, 2+float64(i%24)/10, 1+float64(i%59)/10, 0.1+float64(i%25)/10)
-		for j := range 11 {
-			fmt.Fprintf(&sb, `,"%d"`, (i>>j)&1)
-		}
-		sb.WriteByte(']')
-	}
-	sb.WriteString(`]}`)
-	return sb.String()
-}
-
 // subscribeBench is a server with project p holding one learn frame, and n subscribers
 // of "*" on it that read and discard what they get.
 func subscribeBench(b *testing.B, durability string, n int) (*testserver.Server, string) {
@@ -48,7 +28,7 @@ func subscribeBench(b *testing.B, durability string, n int) (*testserver.Server,
 	s := testserver.Start(b, cfg)
 	rc := rest1(s)
 	rc.Create("p")
-	frame := learnFrame1000x15()
+	frame := testkit.LearnFrame1000x15()
 	rc.Learn("p", []byte(frame))
 	signer, err := auth.NewSigner("c1", testenv.Secret1, nil)
 	if err != nil {

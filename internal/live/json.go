@@ -133,16 +133,7 @@ func appendTime(dst []byte, t time.Time) []byte {
 	return t.UTC().AppendFormat(dst, time.RFC3339Nano)
 }
 
-func appendStrings(dst []byte, ss []string) []byte {
-	dst = append(dst, '[')
-	for i, s := range ss {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = protocol.AppendJSONString(dst, s)
-	}
-	return append(dst, ']')
-}
+func appendStrings(dst []byte, ss []string) []byte { return protocol.AppendJSONStrings(dst, ss) }
 
 func appendPairs(dst []byte, ps [][2]string) []byte {
 	dst = append(dst, '[')

@@ -283,9 +283,15 @@ func (c *Conn) Send(op ws.OpCode, payload []byte) error {
 	b := append((*bp)[:headroom], payload...)
 	err := c.w.Push(wsframe.PutServerHeader(b, headroom, op, len(payload)))
 	bufpool.Put(bp)
+	return c.pushed(err, 1)
+}
+
+// pushed is the outcome of pushing n messages to the writer: counted when they went, the
+// connection closed as slow when the queue had no room for them.
+func (c *Conn) pushed(err error, n int) error {
 	switch err {
 	case nil:
-		c.route.m.Sent.Inc()
+		c.route.m.Sent.Add(float64(n))
 		return nil
 	case errQueueFull:
 		c.srv.refused.outbound.Inc()
@@ -312,16 +318,7 @@ func (c *Conn) SendAll(op ws.OpCode, payloads [][]byte) error {
 	}
 	err := c.w.Push(b)
 	bufpool.Put(bp)
-	switch err {
-	case nil:
-		c.route.m.Sent.Add(float64(len(payloads)))
-		return nil
-	case errQueueFull:
-		c.srv.refused.outbound.Inc()
-		c.ask(fail(ws.StatusPolicyViolation, "client does not read its replies"))
-		return ErrQueueFull
-	}
-	return ErrClosed
+	return c.pushed(err, len(payloads))
 }
 
 // Close implements Peer.

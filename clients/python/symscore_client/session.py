@@ -18,6 +18,18 @@ def _close_code(exc: BaseException) -> Optional[int]:
     return rcvd.code if rcvd is not None else None
 
 
+async def _dial(dial_url: str, timeout: float, max_size: int) -> Any:
+    """Opens a WebSocket connection (no compression), failures as SymscoreError."""
+    try:
+        return await asyncio.wait_for(
+            websockets.connect(dial_url, compression=None, max_size=max_size), timeout)  # type: ignore[attr-defined]
+    except asyncio.TimeoutError:
+        raise SymscoreError("cannot connect to %s: timed out" % dial_url) from None
+    except (OSError, websockets.exceptions.WebSocketException) as e:  # type: ignore[attr-defined]
+        code = getattr(e, "status_code", None) or getattr(getattr(e, "response", None), "status_code", 0)
+        raise SymscoreError("cannot connect to %s: %s" % (dial_url, e), http_code=code or 0) from e
+
+
 class Session:
     """One WebSocket connection to a symscore endpoint, bound to its extra keys.
 
@@ -53,14 +65,7 @@ class Session:
     async def connect(cls, dial_url: str, signer: Signer, service_url: str, extra_keys: Iterable[str],
                       session_frames: bool = False, timeout: float = 30.0, max_size: int = 64 << 20) -> "Session":
         """Connects to ``dial_url``; ``service_url`` is what the signatures cover."""
-        try:
-            ws = await asyncio.wait_for(
-                websockets.connect(dial_url, compression=None, max_size=max_size), timeout)  # type: ignore[attr-defined]
-        except asyncio.TimeoutError:
-            raise SymscoreError("cannot connect to %s: timed out" % dial_url) from None
-        except (OSError, websockets.exceptions.WebSocketException) as e:  # type: ignore[attr-defined]
-            code = getattr(e, "status_code", None) or getattr(getattr(e, "response", None), "status_code", 0)
-            raise SymscoreError("cannot connect to %s: %s" % (dial_url, e), http_code=code or 0) from e
+        ws = await _dial(dial_url, timeout, max_size)
         return cls(ws, signer, service_url, extra_keys, session_frames, timeout)
 
     @property

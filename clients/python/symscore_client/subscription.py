@@ -9,17 +9,13 @@ from typing import Any, Dict, Iterable, Optional, Sequence
 import websockets
 
 from .reply import Reply, SymscoreError
+from .session import _close_code, _dial
 from .signer import Signer
 
 
 def _request(typ: str, names: Iterable[str], pairs: Iterable[Sequence[str]]) -> str:
     return json.dumps({"type": typ, "names": list(names), "pairs": [list(p) for p in pairs]},
                       ensure_ascii=False, separators=(",", ":"))
-
-
-def _close_code(exc: BaseException) -> Optional[int]:
-    rcvd = getattr(exc, "rcvd", None)
-    return rcvd.code if rcvd is not None else None
 
 
 class Subscription:
@@ -60,14 +56,7 @@ class Subscription:
         """Connects, sends the first message (signed; subscribing to ``names`` and ``pairs``)
         and waits for its answer: the names message, or a refusal raised as SymscoreError."""
         names, pairs = list(names), [tuple(p) for p in pairs]
-        try:
-            ws = await asyncio.wait_for(
-                websockets.connect(dial_url, compression=None, max_size=max_size), timeout)  # type: ignore[attr-defined]
-        except asyncio.TimeoutError:
-            raise SymscoreError("cannot connect to %s: timed out" % dial_url) from None
-        except (OSError, websockets.exceptions.WebSocketException) as e:  # type: ignore[attr-defined]
-            code = getattr(e, "status_code", None) or getattr(getattr(e, "response", None), "status_code", 0)
-            raise SymscoreError("cannot connect to %s: %s" % (dial_url, e), http_code=code or 0) from e
+        ws = await _dial(dial_url, timeout, max_size)
         payload = _request("subscribe", names, pairs) if names or pairs else "{}"
         try:
             await ws.send(signer.frame(payload, service_url, [pid]))
