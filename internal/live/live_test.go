@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/symscore/symscore/internal/testenv"
+	"github.com/symscore/symscore/internal/testkit"
 	"github.com/symscore/symscore/model"
 )
 
@@ -377,5 +378,32 @@ func TestManySubscribers(t *testing.T) {
 	}
 	if got := f.metric("symscore_subscriber_connections"); got != float64(n-1) {
 		t.Fatalf("subscriber connections %v, want %d", got, n-1)
+	}
+}
+
+// TestWatchedLearnAllocs: learning into a watched project — its hub marks itself dirty and
+// keeps a $log entry — allocates nothing more than learning into any project: nothing.
+func TestWatchedLearnAllocs(t *testing.T) {
+	testenv.SkipAllocs(t)
+	f := newFixture(t, time.Hour) // no run during the measure but the first values
+	f.learnXY(1, 2)
+	r := &recSink{}
+	s := f.attach(r)
+	if err := s.Subscribe([]string{"*", "$log"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	f.waitData(r, "x")
+	frame := testkit.ParseFrame(t, `{"attributeNames":["x","y"],"attributeTypes":["C","C"],"data":[["3","4"]]}`)
+	for range MaxLogEntries + 1 { // the log's ring is made and full
+		if err := f.p.Learn(frame); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := testing.AllocsPerRun(200, func() {
+		if err := f.p.Learn(frame); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Fatalf("a learn into a watched project allocates %v times", n)
 	}
 }
