@@ -35,6 +35,8 @@ func TestNamesPinned(t *testing.T) {
 	}
 	want := "symscore_auth_failures_total symscore_build_info symscore_builds_total symscore_open_connections " +
 		"symscore_refusals_total symscore_request_duration_seconds symscore_requests_total symscore_rows_total " +
+		"symscore_subscribe_messages_sent_total symscore_subscribe_values_coalesced_total " +
+		"symscore_subscriber_connections symscore_subscriptions " +
 		"symscore_ws_close_frames_sent_total symscore_ws_frames_received_total symscore_ws_handshakes_total " +
 		"symscore_ws_messages_received_total symscore_ws_messages_sent_total"
 	if got := strings.Join(names, " "); got != want {
