@@ -137,3 +137,14 @@ func (c *subClient) dataAt(key string, v uint64) *subMsg {
 	c.T.Helper()
 	return c.until("data of "+key, func(m *subMsg) bool { return m.Type == "data" && m.key() == key && m.Version >= v }, nil)
 }
+
+// afterData reads the next message of type typ, skipping data messages (values sent as
+// the hub gets to them) but failing on any other.
+func (c *subClient) afterData(typ string) *subMsg {
+	c.T.Helper()
+	return c.until(typ, func(m *subMsg) bool { return m.Type == typ }, func(m *subMsg) {
+		if m.Type != "data" {
+			c.T.Fatalf("message %s, want data or %s", m.raw, typ)
+		}
+	})
+}
