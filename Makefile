@@ -95,7 +95,7 @@ arch: ## the architecture test alone: the import rules of the packages
 bench: ## every benchmark, BENCHTIME each (default 200ms)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -timeout 20m ./...
 
-loadtest: build ## the load generator against a throwaway server, next to the echo floors; under 60 s
+loadtest: build ## the load generator against a throwaway server, next to the echo floors; about a minute
 	scripts/loadtest.sh
 
 fuzz-smoke: ## every Fuzz* target in the repository, FUZZTIME each (default 5s; a count such as 1000x works too)

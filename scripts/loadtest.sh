@@ -6,8 +6,10 @@
 #   2. predict, 64 connections: throughput
 #   3. learn, 1 connection, 1000-row frames: rows/s
 #   4. 10 000 idle connections: server memory per connection
-#   5. 5 000 subscriber connections, 10 subscriptions each: server memory per connection
-# Each step is bounded; the whole run takes under 60 s. Prints the tables; exits non-zero
+#   5. 5 000 connections that each handled one signed predict, and 5 000 subscriber
+#      connections with 10 subscriptions each, each set on a restarted server: server
+#      memory per connection
+# Each step is bounded; the whole run takes about a minute. Prints the tables; exits non-zero
 # when a step fails.
 set -eu
 cd "$(dirname "$0")/.."
@@ -56,7 +58,14 @@ echo
 echo "== 10 000 idle connections"
 timeout 30 "$bin" bench idle --pid "$pid" --connections 10000 --url "$url/echo"
 echo
-echo "== 5 000 subscriber connections, 10 subscriptions each (a restarted server: no memory of the idle ones to reuse)"
+echo "== 5 000 connections after one signed predict each (a restarted server: no memory of the idle ones to reuse)"
+stop_server
+# Every connection sends the same signed predict: replays of reads allowed from here on.
+printf 'auth: {replay_predict: false}\n' >> "$dir/symscore.yaml"
+start_server
+timeout 30 "$bin" bench idle --pid "$pid" --connections 5000 --url "$url/predict" --send --cid c1 --secret "$secret"
+echo
+echo "== 5 000 subscriber connections, 10 subscriptions each (a restarted server)"
 stop_server
 start_server
 names="sepal_length,sepal_width,petal_length,petal_width,Iris_setosa,Iris_versicolor,Iris_virginica,species\$setosa,species\$versicolor,\$project"

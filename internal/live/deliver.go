@@ -15,7 +15,7 @@ import (
 type worker struct {
 	msgs    []Message
 	again   bool      // a first value waits for a newer version: run again at once
-	nextDue time.Time // the earliest time a subscription it deferred may be sent
+	nextDue time.Duration // the earliest time a subscription it deferred may be sent (Notifier.since); 0: none
 }
 
 // parallelFrom is the number of subscribers from which a run's delivery is shared among
@@ -29,7 +29,7 @@ const (
 // deliver hands every subscriber of the run what it is due — in parallel chunks for a
 // large hub (each subscriber by one goroutine, so its messages stay in order) — and
 // reports whether a first value waits for a newer version.
-func (h *hub) deliver(now time.Time) (again bool) {
+func (h *hub) deliver(now time.Duration) (again bool) {
 	r := &h.run
 	n := 1
 	if len(r.subs) >= parallelFrom {
@@ -58,10 +58,10 @@ func (h *hub) deliver(now time.Time) (again bool) {
 	for i := range r.workers[:n] {
 		w := &r.workers[i]
 		again = again || w.again
-		if !w.nextDue.IsZero() && (r.nextDue.IsZero() || w.nextDue.Before(r.nextDue)) {
-			r.nextDue = w.nextDue
+		if at := h.n.epoch.Add(w.nextDue); w.nextDue != 0 && (r.nextDue.IsZero() || at.Before(r.nextDue)) {
+			r.nextDue = at
 		}
-		w.again, w.nextDue = false, time.Time{}
+		w.again, w.nextDue = false, 0
 	}
 	return again
 }
@@ -70,7 +70,7 @@ func (h *hub) deliver(now time.Time) (again bool) {
 // the model events, then each subscription's value if it has none yet, or if its value
 // changed and its last one is at least an interval old (otherwise it is deferred, and
 // the hub comes back for it).
-func (h *hub) deliverTo(w *worker, s *Subscriber, now time.Time) {
+func (h *hub) deliverTo(w *worker, s *Subscriber, now time.Duration) {
 	r := &h.run
 	rd := &r.rd
 	s.mu.Lock()
@@ -112,10 +112,10 @@ func (h *hub) deliverTo(w *worker, s *Subscriber, now time.Time) {
 	if b := s.star; b != nil && r.req.All {
 		msgs = h.starValues(w, msgs, s, b, now)
 	}
-	for _, b := range s.pairSeq {
-		if st := r.pairs[b.pair]; st != nil && h.wants(w, b, st, now) {
-			msgs = append(msgs, Message{Kind: KindData, Value: h.pairValue(b.pair, st)})
-			h.sent(b, now)
+	for _, pr := range s.pairSeq {
+		if st := r.pairs[pr.pair]; st != nil && h.wants(w, pr.b, st, now) {
+			msgs = append(msgs, Message{Kind: KindData, Value: h.pairValue(pr.pair, st)})
+			h.sent(pr.b, now)
 		}
 	}
 	if len(msgs) > 0 {
@@ -129,7 +129,7 @@ func (h *hub) deliverTo(w *worker, s *Subscriber, now time.Time) {
 // (of a version at least its minVersion), or a changed value an interval after its last.
 // A value not read by this run (subscribed since the reading was planned) waits for the
 // next run.
-func (h *hub) wants(w *worker, b *sub, st *valState, now time.Time) bool {
+func (h *hub) wants(w *worker, b *sub, st *valState, now time.Duration) bool {
 	r := &h.run
 	if st.lastRun != r.id {
 		return false
@@ -146,13 +146,13 @@ func (h *hub) wants(w *worker, b *sub, st *valState, now time.Time) bool {
 
 // intervalPassed reports whether b's last message is an interval old; if not, the hub
 // comes back for it then.
-func (w *worker) intervalPassed(b *sub, now time.Time, interval time.Duration) bool {
-	if b.sentAt.IsZero() {
+func (w *worker) intervalPassed(b *sub, now, interval time.Duration) bool {
+	if b.sentAt == 0 {
 		return true
 	}
-	at := b.sentAt.Add(interval)
-	if now.Before(at) {
-		if w.nextDue.IsZero() || at.Before(w.nextDue) {
+	at := b.sentAt + interval
+	if now < at {
+		if w.nextDue == 0 || at < w.nextDue {
 			w.nextDue = at
 		}
 		return false
@@ -161,7 +161,7 @@ func (w *worker) intervalPassed(b *sub, now time.Time, interval time.Duration) b
 }
 
 // sent records that b was sent this run's value.
-func (h *hub) sent(b *sub, now time.Time) {
+func (h *hub) sent(b *sub, now time.Duration) {
 	v := h.run.rd.Version
 	if b.sent && v > b.version+1 {
 		h.n.m.Coalesced.Add(float64(v - b.version - 1))
@@ -172,7 +172,7 @@ func (h *hub) sent(b *sub, now time.Time) {
 // starValues appends what the wildcard subscription b of s is due: every attribute
 // without a subscription of its own — all of them the first time, then those that
 // changed or joined since, an interval after the last time.
-func (h *hub) starValues(w *worker, msgs []Message, s *Subscriber, b *sub, now time.Time) []Message {
+func (h *hub) starValues(w *worker, msgs []Message, s *Subscriber, b *sub, now time.Duration) []Message {
 	r := &h.run
 	d := len(r.rd.Names)
 	first := !b.sent

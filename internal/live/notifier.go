@@ -46,8 +46,9 @@ var (
 // Notifier is the change notifier: one hub per project that has subscribers, made on the
 // first Attach and gone with the last Close. Safe for concurrent use.
 type Notifier struct {
-	o Options
-	m metrics.Live
+	o     Options
+	m     metrics.Live
+	epoch time.Time // the origin of since: a second before New, so that since is never 0
 
 	mu   sync.Mutex // guards hubs
 	hubs map[*model.Project]*hub
@@ -71,8 +72,11 @@ func New(o Options) *Notifier {
 	if o.Metrics != nil {
 		m = o.Metrics.Live
 	}
-	return &Notifier{o: o, m: m, hubs: make(map[*model.Project]*hub)}
+	return &Notifier{o: o, m: m, epoch: time.Now().Add(-time.Second), hubs: make(map[*model.Project]*hub)}
 }
+
+// since is t on the notifier's monotonic clock: the time since its epoch (> 0).
+func (n *Notifier) since(t time.Time) time.Duration { return t.Sub(n.epoch) }
 
 // Interval is the notifier's subscribe.interval.
 func (n *Notifier) Interval() time.Duration { return n.o.Interval }

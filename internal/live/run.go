@@ -76,7 +76,7 @@ func (h *hub) runOnce(now time.Time) (finished bool) {
 	r.id++
 	h.takeEvents()
 	h.observe()
-	again := h.deliver(now)
+	again := h.deliver(h.n.since(now))
 	clear(r.subs)
 	if deleted {
 		h.closeAll()

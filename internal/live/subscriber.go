@@ -38,24 +38,31 @@ type Subscriber struct {
 	star    *sub            // "*": every attribute without a subscription of its own
 	starN   int             // the attributes star has sent a first value of
 	pairs   map[[2]string]*sub
-	pairSeq []*sub // pairs in subscription order
+	pairSeq []pairRef // pairs in subscription order
 	project *sub   // $project
 	models  *sub   // $models: seq is the last event sent
 	log     *sub   // $log: seq is the last entry sent
 }
 
-// sub is one subscription's delivery state.
+// sub is one subscription's delivery state (small: a subscriber may hold thousands).
 type sub struct {
 	name string
-	pair [2]string
 
 	sent bool // its first value went out
 	// minVersion: the first value comes from a version at least this (the version when
 	// it was subscribed), so that it is current.
 	minVersion uint64
-	version    uint64    // the version of the last value sent
-	sentAt     time.Time // when the last value (or log message) went out
-	seq        uint64    // $models and $log: the last event or entry sent
+	version    uint64 // the version of the last value sent
+	// sentAt is when the last value (or log message) went out, on the notifier's
+	// monotonic clock (Notifier.since); 0: never.
+	sentAt time.Duration
+	seq    uint64 // $models and $log: the last event or entry sent
+}
+
+// pairRef is a pair subscription, in subscription order.
+type pairRef struct {
+	pair [2]string
+	b    *sub
 }
 
 // restart makes s send a first value again, of a version at least minVersion.
@@ -110,9 +117,9 @@ func (s *Subscriber) Subscribe(names []string, pairs [][2]string) error {
 		if s.pairs == nil {
 			s.pairs = make(map[[2]string]*sub)
 		}
-		b := &sub{pair: pr, minVersion: version}
+		b := &sub{minVersion: version}
 		s.pairs[pr] = b
-		s.pairSeq = append(s.pairSeq, b)
+		s.pairSeq = append(s.pairSeq, pairRef{pr, b})
 		h.pairN[pr]++
 	}
 	h.unionChanged = true
@@ -208,7 +215,7 @@ func (s *Subscriber) Unsubscribe(names []string, pairs [][2]string) error {
 	for _, pr := range pairs {
 		if b := s.pairs[pr]; b != nil {
 			delete(s.pairs, pr)
-			s.pairSeq = slices.DeleteFunc(s.pairSeq, func(x *sub) bool { return x == b })
+			s.pairSeq = slices.DeleteFunc(s.pairSeq, func(x pairRef) bool { return x.b == b })
 			h.dropPairLocked(pr)
 			removed++
 		}

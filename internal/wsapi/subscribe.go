@@ -1,6 +1,7 @@
 package wsapi
 
 import (
+	"sync"
 	"time"
 
 	"github.com/gobwas/ws"
@@ -51,11 +52,20 @@ type subscribeSession struct {
 	p   wsconn.Peer
 	b   binding
 	sub *live.Subscriber // nil until the project is attached
+}
 
-	// Deliver's scratch: where each message ends in the buffer, then its slice.
+// deliverScratch is Deliver's: where each message ends in the buffer, then its slice.
+// Pooled, so that an idle subscriber holds none.
+type deliverScratch struct {
 	ends     []int
 	payloads [][]byte
 }
+
+var deliverScratches = sync.Pool{New: func() any { return new(deliverScratch) }}
+
+// maxPooledMessages bounds the scratch a Deliver gives back to the pool (in messages): a
+// rare huge delivery's is left to the garbage collector.
+const maxPooledMessages = 1024
 
 // errBinarySubscribe refuses a binary frame.
 var errBinarySubscribe = protocol.Errorf(protocol.StatusBadRequest,
@@ -142,14 +152,15 @@ func (s *subscribeSession) Close() {
 func (s *subscribeSession) Deliver(msgs []live.Message) error {
 	bp := bufpool.Get(4096)
 	b := (*bp)[:0]
-	ends := s.ends[:0]
+	sc := deliverScratches.Get().(*deliverScratch)
+	ends := sc.ends[:0]
 	closed := false
 	for i := range msgs {
 		b = live.AppendJSON(b, &msgs[i])
 		ends = append(ends, len(b))
 		closed = closed || msgs[i].Kind == live.KindClosed
 	}
-	payloads := s.payloads[:0]
+	payloads := sc.payloads[:0]
 	start := 0
 	for _, end := range ends {
 		payloads = append(payloads, b[start:end])
@@ -157,7 +168,10 @@ func (s *subscribeSession) Deliver(msgs []live.Message) error {
 	}
 	err := s.p.SendAll(ws.OpText, payloads)
 	clear(payloads)
-	s.ends, s.payloads = ends[:0], payloads[:0]
+	sc.ends, sc.payloads = ends[:0], payloads[:0]
+	if cap(ends) <= maxPooledMessages {
+		deliverScratches.Put(sc)
+	}
 	bufpool.Put(bp) // the pooled buffer, whether or not b outgrew it
 	if closed {
 		s.p.Close(ws.StatusNormalClosure, "project deleted")
