@@ -14,7 +14,7 @@ import (
 // it found.
 type worker struct {
 	msgs    []Message
-	again   bool      // a first value waits for a newer version: run again at once
+	again   bool          // a first value waits for a newer version: run again at once
 	nextDue time.Duration // the earliest time a subscription it deferred may be sent (Notifier.since); 0: none
 }
 

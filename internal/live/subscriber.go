@@ -39,9 +39,9 @@ type Subscriber struct {
 	starN   int             // the attributes star has sent a first value of
 	pairs   map[[2]string]*sub
 	pairSeq []pairRef // pairs in subscription order
-	project *sub   // $project
-	models  *sub   // $models: seq is the last event sent
-	log     *sub   // $log: seq is the last entry sent
+	project *sub      // $project
+	models  *sub      // $models: seq is the last event sent
+	log     *sub      // $log: seq is the last entry sent
 }
 
 // sub is one subscription's delivery state (small: a subscriber may hold thousands).
