@@ -19,6 +19,9 @@ var (
 	ErrStateTooLarge     = errors.New("project state too large")
 	ErrTooManyProjects   = errors.New("too many projects")
 	ErrTooManyModels     = errors.New("too many models")
+	// ErrTooManyNewAttributes is wrapped by the refusal of a message that adds more
+	// attributes than Limits.MaxNewAttributes.
+	ErrTooManyNewAttributes = errors.New("too many new attributes in one message")
 )
 
 // Error is a refusal caused by the request (a bad MLContext, an impossible build, a

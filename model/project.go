@@ -51,7 +51,7 @@ type Project struct {
 	partKeys []string // sorted keys of parts; replaced, never modified in place
 	frozen   bool
 	modified time.Time
-	seq      uint64 // sequence number of the last journaled change (see Commit)
+	seq      uint64 // sequence number of the last change applied with a Stamp
 	retired  bool   // deleted from its registry: every change is refused
 	sc       learnScratch
 
@@ -130,16 +130,17 @@ func (p *Project) Type() string { return p.typ }
 func (p *Project) PartitionColumn() string { return p.partitionColumn }
 
 // SetFrozen refuses (true) or allows (false) learn, forget and merge into the project.
-func (p *Project) SetFrozen(frozen bool) { p.SetFrozenWith(frozen, nil) }
+func (p *Project) SetFrozen(frozen bool) { p.ApplyFreeze(frozen, Stamp{}) }
 
-// SetFrozenWith is SetFrozen journaled by commit (see Commit). Errors: ErrProjectNotFound
-// for a deleted project, or commit's error (nothing changed).
-func (p *Project) SetFrozenWith(frozen bool, commit Commit) error {
+// ApplyFreeze is SetFrozen as the change stamped st (see Stamp). Errors:
+// ErrProjectNotFound for a deleted project (nothing changed).
+func (p *Project) ApplyFreeze(frozen bool, st Stamp) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if _, err := p.commitLocked(commit); err != nil {
-		return err
+	if p.retired {
+		return ErrProjectNotFound
 	}
+	p.stampLocked(st)
 	p.frozen = frozen
 	return nil
 }

@@ -39,21 +39,48 @@ func (p *Project) copyState() *projectState {
 // each partition merges into the partition of the same value. A cpu project takes the
 // total of any project; a partition project takes only a partition project with the same
 // partition column. Atomic: on error p is unchanged.
-func (p *Project) mergeFrom(src *projectState, commit Commit) error {
+func (p *Project) mergeFrom(src *projectState, lim Limits, st Stamp) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.retired {
-		return ErrProjectNotFound
+	to, err := p.checkMergeLocked(src, lim)
+	if err != nil {
+		return err
 	}
-	if p.frozen {
-		return ErrFrozen
+	at := p.stampLocked(st)
+	for i, name := range src.names {
+		if to[i] < 0 {
+			to[i] = p.addAttribute(name, src.kinds[i], src.base[i])
+		}
+		j := to[i]
+		p.min[j] = min(p.min[j], src.min[i])
+		p.max[j] = max(p.max[j], src.max[i])
+	}
+	d := len(p.names)
+	sc := &p.sc
+	src.total.permutedInto(&sc.perm, d, to)
+	p.total.mergeSigned(&sc.perm, 1, &sc.merge)
+	if p.typ == TypePartition {
+		for i, k := range src.partKeys {
+			src.parts[i].permutedInto(&sc.perm, d, to)
+			p.partition([]byte(k)).mergeSigned(&sc.perm, 1, &sc.merge)
+		}
+	}
+	p.touchLocked(at)
+	return nil
+}
+
+// checkMergeLocked checks a merge of src into p and returns where src's attributes go (−1:
+// new). Caller holds mu.
+func (p *Project) checkMergeLocked(src *projectState, lim Limits) ([]int, error) {
+	if err := p.changeableLocked(); err != nil {
+		return nil, err
 	}
 	if p.typ == TypePartition && (src.typ != TypePartition || src.partitionColumn != p.partitionColumn) {
 		what := "a cpu project"
 		if src.typ == TypePartition {
 			what = "a project partitioned on " + quote(src.partitionColumn)
 		}
-		return errorf("cannot merge %s into a project partitioned on %s", what, quote(p.partitionColumn))
+		return nil, errorf("cannot merge %s into a project partitioned on %s", what, quote(p.partitionColumn))
 	}
 	to := make([]int, len(src.names))
 	added := 0
@@ -65,7 +92,7 @@ func (p *Project) mergeFrom(src *projectState, commit Commit) error {
 			continue
 		}
 		if p.kinds[j] != src.kinds[i] {
-			return errorf("attribute %s is %v in this project and %v in the other", quote(name), p.kinds[j], src.kinds[i])
+			return nil, errorf("attribute %s is %v in this project and %v in the other", quote(name), p.kinds[j], src.kinds[i])
 		}
 		to[i] = j
 	}
@@ -77,41 +104,42 @@ func (p *Project) mergeFrom(src *projectState, commit Commit) error {
 			}
 		}
 	}
-	if err := p.lim.check(len(p.names)+added, len(p.parts)+newParts); err != nil {
-		return err
+	if err := lim.Resolved().check(len(p.names)+added, len(p.parts)+newParts); err != nil {
+		return nil, err
 	}
 	if p.total.n > maxRows-src.total.n {
-		return errorf("the merged project would hold more than %d rows", maxRows)
+		return nil, errorf("the merged project would hold more than %d rows", maxRows)
 	}
-	at, err := p.commitLocked(commit)
+	return to, nil
+}
+
+// ApplyMerge folds the statistics encoded by another project's StateBinary into p, as
+// Registry.Merge does, under the limits lim, as the change stamped st (see Stamp).
+// Decoding errors are *Error.
+func (p *Project) ApplyMerge(state []byte, lim Limits, st Stamp) error {
+	src, err := decodeMergeState(state)
 	if err != nil {
 		return err
 	}
-	for i, name := range src.names {
-		if to[i] < 0 {
-			to[i] = p.addAttribute(name, src.kinds[i], src.base[i])
-		}
-		j := to[i]
-		p.min[j] = min(p.min[j], src.min[i])
-		p.max[j] = max(p.max[j], src.max[i])
-	}
-	d := len(p.names)
-	p.total.merge(src.total.permuted(d, to))
-	if p.typ == TypePartition {
-		for i, k := range src.partKeys {
-			p.partition([]byte(k)).merge(src.parts[i].permuted(d, to))
-		}
-	}
-	p.modified = at
-	return nil
+	return p.mergeFrom(src, lim, st)
 }
 
-// MergeStateWith folds the statistics encoded by another project's StateBinary into p, as
-// Registry.Merge does, journaled by commit (see Commit). Decoding errors are *Error.
-func (p *Project) MergeStateWith(state []byte, commit Commit) error {
+// CheckMerge is ApplyMerge's refusal as seen now, changing nothing.
+func (p *Project) CheckMerge(state []byte, lim Limits) error {
+	src, err := decodeMergeState(state)
+	if err != nil {
+		return err
+	}
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	_, err = p.checkMergeLocked(src, lim)
+	return err
+}
+
+func decodeMergeState(state []byte) (*projectState, error) {
 	src, err := UnmarshalProject(state)
 	if err != nil {
-		return errorf("cannot merge: %v", err)
+		return nil, errorf("cannot merge: %v", err)
 	}
-	return p.mergeFrom(src.copyState(), commit)
+	return src.copyState(), nil
 }

@@ -2,29 +2,44 @@ package model
 
 import "sort"
 
-// PutModel publishes m under its id, replacing a model of the same id (see PutModelWith
-// for the errors).
-func (p *Project) PutModel(m *Model) error { return p.PutModelWith(m, nil) }
+// PutModel publishes m under its id, replacing a model of the same id, under the
+// registry's limits (see ApplyModel for the errors).
+func (p *Project) PutModel(m *Model) error { return p.ApplyModel(m, p.lim.get(), Stamp{}) }
 
-// PutModelWith is PutModel journaled by commit (see Commit). It holds the statistics lock
-// for writing while it commits and publishes, so the model and the sequence number change
-// together. Errors: ErrProjectNotFound for a deleted project, an *Error wrapping
-// ErrTooManyModels for a new model past Limits.MaxModels, or commit's error (nothing
-// published).
-func (p *Project) PutModelWith(m *Model, commit Commit) error {
+// ApplyModel is PutModel under the limits lim, as the change stamped st (see Stamp). It
+// holds the statistics lock for writing while it publishes, so the model and the sequence
+// number change together. Errors: ErrProjectNotFound for a deleted project, an *Error
+// wrapping ErrTooManyModels for a new model past lim.MaxModels (nothing published).
+func (p *Project) ApplyModel(m *Model, lim Limits, st Stamp) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.retired {
+		return ErrProjectNotFound
+	}
 	if _, replaces := p.Model(m.ID()); !replaces {
-		if max := p.lim.maxModels.Load(); int64(len(p.models)) >= max && !p.retired {
+		if max := lim.Resolved().MaxModels; len(p.models) >= max {
 			return wrapf(ErrTooManyModels, "the project has %d models; the limit is %d", len(p.models), max)
 		}
 	}
-	if _, err := p.commitLocked(commit); err != nil {
-		return err
-	}
+	p.stampLocked(st)
 	p.modelsMu.Lock()
 	p.models[m.ID()] = m
 	p.modelsMu.Unlock()
+	return nil
+}
+
+// CheckModel is ApplyModel's refusal as seen now, changing nothing.
+func (p *Project) CheckModel(id string, lim Limits) error {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.retired {
+		return ErrProjectNotFound
+	}
+	if _, replaces := p.Model(id); !replaces {
+		if max := lim.Resolved().MaxModels; len(p.models) >= max {
+			return wrapf(ErrTooManyModels, "the project has %d models; the limit is %d", len(p.models), max)
+		}
+	}
 	return nil
 }
 
@@ -37,26 +52,37 @@ func (p *Project) Model(id string) (*Model, bool) {
 }
 
 // DeleteModel removes the model called id and reports whether it existed.
-func (p *Project) DeleteModel(id string) bool { return p.DeleteModelWith(id, nil) == nil }
+func (p *Project) DeleteModel(id string) bool { return p.ApplyUnmodel(id, Stamp{}) == nil }
 
-// DeleteModelWith is DeleteModel journaled by commit (see Commit), which runs only if the
-// model exists. Errors: ErrModelNotFound, ErrProjectNotFound for a deleted project, or
-// commit's error (nothing deleted).
-func (p *Project) DeleteModelWith(id string, commit Commit) error {
+// ApplyUnmodel removes the model called id as the change stamped st (see Stamp). Errors:
+// ErrModelNotFound, ErrProjectNotFound for a deleted project (nothing changed).
+func (p *Project) ApplyUnmodel(id string, st Stamp) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.checkUnmodelLocked(id); err != nil {
+		return err
+	}
+	p.stampLocked(st)
+	p.modelsMu.Lock()
+	delete(p.models, id)
+	p.modelsMu.Unlock()
+	return nil
+}
+
+// CheckUnmodel is ApplyUnmodel's refusal as seen now, changing nothing.
+func (p *Project) CheckUnmodel(id string) error {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.checkUnmodelLocked(id)
+}
+
+func (p *Project) checkUnmodelLocked(id string) error {
 	if p.retired {
 		return ErrProjectNotFound
 	}
 	if _, ok := p.Model(id); !ok {
 		return ErrModelNotFound
 	}
-	if _, err := p.commitLocked(commit); err != nil {
-		return err
-	}
-	p.modelsMu.Lock()
-	delete(p.models, id)
-	p.modelsMu.Unlock()
 	return nil
 }
 

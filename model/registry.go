@@ -27,16 +27,46 @@ func NewRegistry() *Registry {
 // They apply to the next learn, forget or merge; nothing already held is dropped.
 func (r *Registry) SetLimits(l Limits) { r.lim.set(l) }
 
+// Limits returns the limits in force, resolved (no zero field).
+func (r *Registry) Limits() Limits { return r.lim.get() }
+
 // Create makes the project pid of customer cid. typ is "cpu" ("" = cpu) or "partition"
 // (params["partitionSplit"] names the partition column). Errors: ErrProjectExists; *Error
-// for a bad id, an unsupported type or a missing partitionSplit.
+// for a bad id, an unsupported type, a missing partitionSplit, or wrapping
+// ErrTooManyProjects past Limits.MaxProjects.
 func (r *Registry) Create(cid, pid, typ string, params map[string]string) (*Project, error) {
-	return r.CreateWith(cid, pid, typ, params, nil)
+	if err := r.CheckNewProject(cid, pid, 0); err != nil {
+		return nil, err
+	}
+	return r.ApplyCreate(cid, pid, typ, params, Stamp{})
 }
 
-// CreateWith is Create journaled by commit (see Commit), which runs under the registry's
-// lock once the project is known to be new and valid.
-func (r *Registry) CreateWith(cid, pid, typ string, params map[string]string, commit Commit) (*Project, error) {
+// CheckNewProject refuses a project pid of customer cid that exists already
+// (ErrProjectExists), or one more project than Limits.MaxProjects allows when reserved
+// projects are about to be made too. The store checks it before logging a create or an
+// import, with the creates and imports it has logged but not applied as reserved: the
+// limit depends on the changes of other projects, so ApplyCreate and ApplyImport do not
+// check it.
+func (r *Registry) CheckNewProject(cid, pid string, reserved int) error {
+	if cid == "" {
+		return errorf("customer id is empty")
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if _, ok := r.customers[cid][pid]; ok {
+		return ErrProjectExists
+	}
+	if n, m := len(r.customers[cid])+reserved, r.lim.maxProjects.Load(); int64(n) >= m {
+		return wrapf(ErrTooManyProjects, "the customer has %d projects; the limit is %d", n, m)
+	}
+	return nil
+}
+
+// ApplyCreate makes the project pid of customer cid, as the change stamped st (see Stamp):
+// its creation date is st.At. Errors: ErrProjectExists; *Error for a bad id, an unsupported
+// type or a missing partitionSplit. It does not check Limits.MaxProjects (see
+// CheckNewProject).
+func (r *Registry) ApplyCreate(cid, pid, typ string, params map[string]string, st Stamp) (*Project, error) {
 	if cid == "" {
 		return nil, errorf("customer id is empty")
 	}
@@ -44,24 +74,19 @@ func (r *Registry) CreateWith(cid, pid, typ string, params map[string]string, co
 	if err != nil {
 		return nil, err
 	}
-	if err := r.add(cid, p, commit, true); err != nil {
+	if err := r.add(cid, p, st, true, false); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
 // Add registers an existing project (one restored with UnmarshalProject) under cid; it then
-// follows the registry's limits. ErrProjectExists if cid already has a project of its id.
-func (r *Registry) Add(cid string, p *Project) error { return r.AddWith(cid, p, nil) }
+// follows the registry's limits. Errors: ErrProjectExists if cid already has a project of
+// its id, an *Error wrapping ErrTooManyProjects past Limits.MaxProjects. Its dates are kept.
+func (r *Registry) Add(cid string, p *Project) error { return r.add(cid, p, Stamp{}, false, true) }
 
-// AddWith is Add journaled by commit (see Commit). p must not be in use elsewhere yet; its
-// dates are kept.
-func (r *Registry) AddWith(cid string, p *Project, commit Commit) error {
-	return r.add(cid, p, commit, false)
-}
-
-// add registers p; create sets its creation date to the time of the commit.
-func (r *Registry) add(cid string, p *Project, commit Commit, create bool) error {
+// add registers p, stamped st; create sets its dates to the time of the change.
+func (r *Registry) add(cid string, p *Project, st Stamp, create, checkCount bool) error {
 	if cid == "" {
 		return errorf("customer id is empty")
 	}
@@ -70,15 +95,12 @@ func (r *Registry) add(cid string, p *Project, commit Commit, create bool) error
 	if _, ok := r.customers[cid][p.id]; ok {
 		return ErrProjectExists
 	}
-	if m := r.lim.maxProjects.Load(); int64(len(r.customers[cid])) >= m {
+	if m := r.lim.maxProjects.Load(); checkCount && int64(len(r.customers[cid])) >= m {
 		return wrapf(ErrTooManyProjects, "the customer has %d projects; the limit is %d", len(r.customers[cid]), m)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	at, err := p.commitLocked(commit)
-	if err != nil {
-		return err
-	}
+	at := p.stampLocked(st)
 	if create {
 		p.created, p.modified = at, at
 	}
@@ -92,10 +114,9 @@ func (r *Registry) add(cid string, p *Project, commit Commit, create bool) error
 	return nil
 }
 
-// ImportWith registers under cid, as project pid, the project encoded in data by
-// MarshalBinary (export), journaled by commit (see Commit). Errors: ErrProjectExists; *Error
-// for a bad id or an encoding that does not decode.
-func (r *Registry) ImportWith(cid, pid string, data []byte, commit Commit) (*Project, error) {
+// DecodeImport decodes data written by MarshalBinary (export) as project pid and checks it
+// against lim (attributes, partitions, statistics memory, models). Errors are *Error.
+func DecodeImport(pid string, data []byte, lim Limits) (*Project, error) {
 	if err := ValidateProjectID(pid); err != nil {
 		return nil, err
 	}
@@ -103,14 +124,27 @@ func (r *Registry) ImportWith(cid, pid string, data []byte, commit Commit) (*Pro
 	if err != nil {
 		return nil, errorf("cannot import project %s: %v", quote(pid), err)
 	}
-	if err := r.lim.check(len(p.names), len(p.parts)); err != nil {
+	lim = lim.Resolved()
+	if err := lim.check(len(p.names), len(p.parts)); err != nil {
 		return nil, err
 	}
-	if m := r.lim.maxModels.Load(); int64(len(p.models)) > m {
+	if m := lim.MaxModels; len(p.models) > m {
 		return nil, wrapf(ErrTooManyModels, "the project has %d models; the limit is %d", len(p.models), m)
 	}
 	p.id = pid
-	if err := r.AddWith(cid, p, commit); err != nil {
+	return p, nil
+}
+
+// ApplyImport registers under cid, as project pid, the project encoded in data by
+// MarshalBinary (export), checked against lim (DecodeImport), as the change stamped st (see
+// Stamp); its dates are the exported ones. Errors: ErrProjectExists; those of DecodeImport.
+// It does not check Limits.MaxProjects (see CheckNewProject).
+func (r *Registry) ApplyImport(cid, pid string, data []byte, lim Limits, st Stamp) (*Project, error) {
+	p, err := DecodeImport(pid, data, lim)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.add(cid, p, st, false, false); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -139,12 +173,12 @@ func (r *Registry) List(cid string) []string {
 }
 
 // Delete removes cid's project pid and its models, or returns ErrProjectNotFound.
-func (r *Registry) Delete(cid, pid string) error { return r.DeleteWith(cid, pid, nil) }
+func (r *Registry) Delete(cid, pid string) error { return r.ApplyDelete(cid, pid, Stamp{}) }
 
-// DeleteWith is Delete journaled by commit (see Commit). The project is retired under its
-// own lock, after any change in progress: a *Project obtained earlier stays readable, and
-// every later change to it is refused with ErrProjectNotFound.
-func (r *Registry) DeleteWith(cid, pid string, commit Commit) error {
+// ApplyDelete is Delete as the change stamped st (see Stamp). The project is retired under
+// its own lock, after any change in progress: a *Project obtained earlier stays readable,
+// and every later change to it is refused with ErrProjectNotFound.
+func (r *Registry) ApplyDelete(cid, pid string, st Stamp) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	ps := r.customers[cid]
@@ -153,14 +187,9 @@ func (r *Registry) DeleteWith(cid, pid string, commit Commit) error {
 		return ErrProjectNotFound
 	}
 	p.mu.Lock()
-	_, err := p.commitLocked(commit)
-	if err == nil {
-		p.retired = true
-	}
+	p.stampLocked(st)
+	p.retired = true
 	p.mu.Unlock()
-	if err != nil {
-		return err
-	}
 	delete(ps, pid)
 	if len(ps) == 0 {
 		delete(r.customers, cid)
@@ -185,7 +214,7 @@ func (r *Registry) Merge(cid, pid, otherPid string) error {
 	if p == o {
 		return errorf("cannot merge project %s into itself", quote(pid))
 	}
-	return p.mergeFrom(o.copyState(), nil)
+	return p.mergeFrom(o.copyState(), p.lim.get(), Stamp{})
 }
 
 // Range calls fn for every project of every customer (in no particular order) until fn
