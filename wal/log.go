@@ -109,9 +109,10 @@ type Log struct {
 	spare    []byte // the other batch buffer
 	flushing bool   // someone holds the flush role: the only one doing segment file I/O
 	syncing  bool   // the interval syncer is fsyncing active outside mu
-	active   File   // active segment open for append; nil until the first write (written by the flush role)
+	active   File   // active segment open for append (Replay makes one); written by the flush role
 
-	activeSize int64 // flush role: bytes in the active segment
+	activeSize  int64 // flush role: bytes in the active segment
+	rollFailing bool  // flush role: the last attempt to start a new segment failed
 
 	stopSyncer chan struct{} // closed by Close to stop the interval syncer
 	syncerDone chan struct{} // closed when the syncer has returned
