@@ -14,7 +14,7 @@ func (p *Parser) rows(rows []*fastjson.Value, opts *Options) (*Frame, error) {
 	hasPartition := p.beginRows(len(rows))
 	kept, skipped := 0, 0
 	for r, rv := range rows {
-		entMark, tMark := len(p.names.ents), len(p.tBase)
+		entMark, tMark := p.rowStart()
 		err := p.row(r, rv, opts)
 		if err == nil {
 			kept++
@@ -67,6 +67,7 @@ func (p *Parser) beginRows(n int) (hasPartition bool) {
 // value and the name entries and T-derived columns it created (those from entMark and
 // tMark on).
 func (p *Parser) dropRow(entMark, tMark, kept int, hasPartition bool) {
+	p.tvals.truncate(p.tvMark)
 	p.names.truncate(entMark)
 	p.tBase, p.tEnt = p.tBase[:tMark], p.tEnt[:tMark]
 	p.store = p.store[:kept*len(p.cols)]
@@ -200,11 +201,7 @@ func (p *Parser) category(r, c int, text []byte, present bool, opts *Options) (f
 		return math.NaN(), nil
 	}
 	nt := &p.names
-	start := len(nt.arena)
-	nt.arena = append(nt.arena, nt.name(col.ent)...)
-	nt.arena = append(nt.arena, '$')
-	nt.arena = appendLowerTrimmed(nt.arena, text)
-	ent, added := nt.addPending(start, int32(len(p.tBase)))
+	ent, added := p.tColumn(c, text)
 	if added {
 		if w := p.nCB + len(p.tBase) + 1; opts.MaxColumns > 0 && w > opts.MaxColumns {
 			return 0, &Error{Row: r, Column: c, Err: ErrTooManyColumns,
