@@ -107,6 +107,9 @@ type Limits struct {
 	MaxAttributes int `mapstructure:"max_attributes"`
 	// MaxPartitions is the most partitions one partition project may hold.
 	MaxPartitions int `mapstructure:"max_partitions"`
+	// MaxNewAttributesPerMessage is the most attributes one learn message may add to a
+	// project (T expansion included): a small message cannot make thousands of them.
+	MaxNewAttributesPerMessage int `mapstructure:"max_new_attributes_per_message"`
 	// MaxProjectBytes bounds the memory of one project's statistics, about
 	// (1 + partitions) · 8·d(d+5) bytes for d attributes.
 	MaxProjectBytes int64 `mapstructure:"max_project_bytes"`
@@ -153,6 +156,7 @@ const (
 	DefaultMaxModels          = 1_000
 	DefaultMaxAttributes      = 4096
 	DefaultMaxPartitions      = 4096
+	DefaultMaxNewAttributes   = 1024
 	DefaultMaxProjectBytes    = 1 << 30
 	DefaultLogLevel           = "info"
 	DefaultLogFormat          = "json"

@@ -54,6 +54,7 @@ func (c *Config) ApplyDefaults() {
 	setNumber(&l.MaxModels, DefaultMaxModels)
 	setNumber(&l.MaxAttributes, DefaultMaxAttributes)
 	setNumber(&l.MaxPartitions, DefaultMaxPartitions)
+	setNumber(&l.MaxNewAttributesPerMessage, DefaultMaxNewAttributes)
 	setNumber(&l.MaxProjectBytes, DefaultMaxProjectBytes)
 
 	setString(&c.Log.Level, DefaultLogLevel)

@@ -66,6 +66,7 @@ func (c *Config) Validate() error {
 	positive(&ps, "limits.max_models", l.MaxModels)
 	positive(&ps, "limits.max_attributes", l.MaxAttributes)
 	positive(&ps, "limits.max_partitions", l.MaxPartitions)
+	positive(&ps, "limits.max_new_attributes_per_message", l.MaxNewAttributesPerMessage)
 	positive(&ps, "limits.max_project_bytes", l.MaxProjectBytes)
 
 	switch c.Log.Level {

@@ -83,11 +83,12 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 		// The log keeps accepted signatures as long as a replay of them could come.
 		ReplayWindow: cfg.Auth.ClockSkewPast + cfg.Auth.ClockSkewFuture,
 		Limits: model.Limits{
-			MaxAttributes: cfg.Limits.MaxAttributes,
-			MaxPartitions: cfg.Limits.MaxPartitions,
-			MaxStateBytes: cfg.Limits.MaxProjectBytes,
-			MaxProjects:   cfg.Limits.MaxProjects,
-			MaxModels:     cfg.Limits.MaxModels,
+			MaxAttributes:    cfg.Limits.MaxAttributes,
+			MaxPartitions:    cfg.Limits.MaxPartitions,
+			MaxStateBytes:    cfg.Limits.MaxProjectBytes,
+			MaxProjects:      cfg.Limits.MaxProjects,
+			MaxModels:        cfg.Limits.MaxModels,
+			MaxNewAttributes: cfg.Limits.MaxNewAttributesPerMessage,
 		},
 	})
 	if err != nil {
@@ -117,8 +118,8 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 	lim := dataframe.Options{
 		MaxRows:    cfg.Limits.MaxRows,
 		MaxColumns: cfg.Limits.MaxColumns,
-		// Every cell takes at least 4 bytes of JSON ("1",): no message within the limit
-		// has more, and T expansion cannot make it more than that either.
+		// Every cell takes at least 4 bytes of JSON ("1",), but T expansion multiplies rows
+		// by distinct values: this bounds the expanded matrix (8 bytes a cell), not the message.
 		MaxCells: int(cfg.Limits.MaxMessageBytes / 4),
 	}
 	s.learnOpts, s.predictOpts = lim, lim
@@ -158,6 +159,7 @@ var projectLimits = []struct {
 	{model.ErrStateTooLarge, "max_project_bytes"},
 	{model.ErrTooManyProjects, "max_projects"},
 	{model.ErrTooManyModels, "max_models"},
+	{model.ErrTooManyNewAttributes, "max_new_attributes_per_message"},
 }
 
 // status maps err to its wire status and message (statusOf), counting a refusal by a
