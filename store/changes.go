@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/symscore/symscore/dataframe"
@@ -106,8 +107,15 @@ func (s *Store) learnFrame(kind byte, cid, pid string, f *dataframe.Frame) error
 		s.leave(c, gateShared)
 		return err
 	}
+	if testHookPrepared != nil {
+		testHookPrepared()
+	}
 	return s.submit(c, gateShared)
 }
+
+// testHookPrepared, when set (tests only), runs between a learn's preparation and its
+// append.
+var testHookPrepared func()
 
 // prepareFrame checks a learn or forget of f as the project is now and encodes its record
 // into c.rec (left empty for a frame of no rows: nothing to log).
@@ -161,6 +169,56 @@ func (s *Store) tryDelta(c *change, kind byte, cid, pid string, p *model.Project
 		c.rec, c.alt = c.alt, c.rec
 	}
 	return nil
+}
+
+// LearnDelta adds the rows summarised by d to the project as one change (see
+// model.Project.ApplyDelta), logged as one summary-delta record: how a file of any size is
+// learned (an upload), once its rows are summarised into d, in parallel parts merged if
+// need be (model.Delta.Merge). d must be partitioned exactly when the project is. The
+// change is bounded by the project limits, not by limits.max_new_attributes_per_message
+// (it is not a message). d is read, not kept: reuse it once LearnDelta returns.
+func (s *Store) LearnDelta(cid, pid string, d *model.Delta) error {
+	return s.deltaChange(kindLearnDelta, cid, pid, d)
+}
+
+// ForgetDelta removes the rows summarised by d from the project as one change, as
+// LearnDelta adds them.
+func (s *Store) ForgetDelta(cid, pid string, d *model.Delta) error {
+	return s.deltaChange(kindForgetDelta, cid, pid, d)
+}
+
+func (s *Store) deltaChange(kind byte, cid, pid string, d *model.Delta) error {
+	c := s.getChange()
+	defer s.putChange(c)
+	s.enter(c, cid, pid, gateShared)
+	err := func() error {
+		p, err := s.reg.Get(cid, pid)
+		if err != nil {
+			return err
+		}
+		lim := s.reg.Limits()
+		lim.MaxNewAttributes = model.Unlimited.MaxNewAttributes
+		sign := 1
+		if kind == kindForgetDelta {
+			sign = -1
+		}
+		if err := p.CheckDelta(d, sign, lim); err != nil || d.Rows() == 0 {
+			return err
+		}
+		// What a replay will decode: the delta itself within the limits.
+		if d.Width() > lim.MaxAttributes || d.Partitions() > lim.MaxPartitions || d.Bytes() > lim.MaxStateBytes {
+			return &model.Error{Msg: fmt.Sprintf("the delta of %d columns and %d partitions takes %d bytes; the project limits are %d attributes, %d partitions, %d bytes",
+				d.Width(), d.Partitions(), d.Bytes(), lim.MaxAttributes, lim.MaxPartitions, lim.MaxStateBytes), Err: model.ErrStateTooLarge}
+		}
+		c.rec = appendProjectHead(c.rec, kind, cid, pid, p.Created())
+		c.rec = d.AppendBinary(appendLimits(c.rec, lim))
+		return nil
+	}()
+	if err != nil || len(c.rec) == 0 {
+		s.leave(c, gateShared)
+		return err
+	}
+	return s.submit(c, gateShared)
 }
 
 // SetFrozen refuses (true) or allows (false) learn, forget and merge into the project.

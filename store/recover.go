@@ -11,9 +11,12 @@ import (
 // runs alone, before the store is shared.
 func (s *Store) recover() error {
 	start := time.Now()
-	snaps, err := s.readSnapshots()
-	if err != nil {
-		return err
+	var snaps []snapshotFile
+	if s.durable {
+		var err error
+		if snaps, err = s.readSnapshots(); err != nil {
+			return err
+		}
 	}
 	var maxSeq uint64
 	for _, sf := range snaps {
@@ -28,7 +31,7 @@ func (s *Store) recover() error {
 	// The log may begin before the creation of a project that was deleted since, whose
 	// snapshot is gone: its records are skipped, and must be followed by its delete.
 	orphans := make(map[[2]string]uint64) // (cid, pid) → first orphan record
-	err = s.log.Replay(0, func(lsn uint64, payload []byte) error {
+	err := s.log.Replay(0, func(lsn uint64, payload []byte) error {
 		rec, err := decodeRecord(payload, &dec)
 		if err != nil {
 			return s.misfit(lsn, err)
@@ -87,6 +90,9 @@ func (s *Store) recover() error {
 		if err := s.misfit(maxSeq, fmt.Errorf("a snapshot includes record %d, but the log ends before it (at %d)", maxSeq, next-1)); err != nil {
 			return err
 		}
+	}
+	if !s.durable && s.opts.Log == nil {
+		return nil
 	}
 	s.slog.Info("store: recovered", "projects", len(s.liveProjects()), "snapshots", len(snaps),
 		"records_replayed", replayed, "records_refused", refused, "records_in_snapshots", skipped, "took", time.Since(start))

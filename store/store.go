@@ -48,6 +48,11 @@ type Options struct {
 	Now func() time.Time
 	// FS is the file system; nil means wal.OSFS.
 	FS wal.FS
+	// Log is where records go instead of the write-ahead log of Dir (snapshots stay in
+	// Dir; without Dir there are none and Open replays the whole Log). nil means the
+	// write-ahead log, or memory without Dir. See the package documentation for the
+	// contract a Log meets.
+	Log Log
 	// Logger receives recovery and checkpoint events; nil discards them.
 	Logger *slog.Logger
 }
@@ -128,32 +133,38 @@ func Open(opts Options) (*Store, error) {
 	}
 	s.changes.New = func() any { return new(change) }
 	s.decoders.New = func() any { return new(decoder) }
-	if opts.Dir == "" {
-		s.reg.SetLimits(opts.Limits)
+	s.durable = opts.Dir != ""
+	switch {
+	case opts.Log != nil:
+		s.log = opts.Log
+	case s.durable:
+		l, err := wal.Open(filepath.Join(opts.Dir, "wal"), wal.Options{
+			Mode: opts.Mode, Interval: opts.Interval, SegmentBytes: opts.SegmentBytes,
+			FS: opts.FS, Repair: opts.Repair, Logger: opts.Logger,
+		})
+		if err != nil {
+			return nil, err
+		}
+		s.log = newWALLog(l)
+	default:
 		s.log = &memLog{}
-		s.log.Start(s.deliver)
-		close(s.stopped)
-		return s, nil
 	}
-	s.durable = true
+	if s.durable {
+		s.snap = filepath.Join(opts.Dir, "snapshots")
+	}
 	// Recovery replays what was acknowledged under whatever limits held then: each record
 	// holds its own (records of format 1, none: they are replayed unlimited).
 	s.reg.SetLimits(model.Unlimited)
-	s.snap = filepath.Join(opts.Dir, "snapshots")
-	l, err := wal.Open(filepath.Join(opts.Dir, "wal"), wal.Options{
-		Mode: opts.Mode, Interval: opts.Interval, SegmentBytes: opts.SegmentBytes,
-		FS: opts.FS, Repair: opts.Repair, Logger: opts.Logger,
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.log = newWALLog(l)
 	if err := s.recover(); err != nil {
-		l.Close()
+		s.log.Close()
 		return nil, err
 	}
 	s.log.Start(s.deliver)
 	s.reg.SetLimits(opts.Limits)
+	if !s.durable {
+		close(s.stopped)
+		return s, nil
+	}
 	// What the log holds now may have been written just before a crash: nothing of it is
 	// known to be older than ReplayWindow until that long from now.
 	s.marks = []logMark{{at: opts.Now(), lsn: s.log.NextSeq()}}
@@ -202,7 +213,7 @@ func (s *Store) Close() error {
 		return nil
 	}
 	if !s.durable {
-		return nil
+		return s.log.Close()
 	}
 	close(s.stop)
 	<-s.stopped

@@ -170,7 +170,10 @@ func BenchmarkStoreLogBytes(b *testing.B) {
 }
 
 // logBytes is the size of the log's segment files in dir.
-func logBytes(b *testing.B, dir string) int64 {
+func logBytes(b *testing.B, dir string) int64 { return logBytesOf(b, dir) }
+
+// logBytesOf is the size of the log's segment files in dir.
+func logBytesOf(b testing.TB, dir string) int64 {
 	entries, err := os.ReadDir(filepath.Join(dir, "wal"))
 	if err != nil {
 		b.Fatal(err)
