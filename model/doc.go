@@ -12,11 +12,21 @@
 // terms learn added. New attributes join with earlier rows counting as 0. Limits bound the
 // attributes, partitions and memory of a project.
 //
-// Every change can be journaled: the *With methods take a Commit, called under the
-// project's write lock once the change has passed its checks and before it is applied, so
-// the durability layer (package store) logs changes in the order they are applied and
-// never logs a refused one. The project keeps the commit's sequence number (Seq) with its
-// state.
+// Every change has an Apply method (ApplyRows, ApplyDelta, ApplyFreeze, ApplyMerge,
+// ApplyModel, ApplyUnmodel, Registry.ApplyCreate, ApplyImport, ApplyDelete) that the
+// durability layer (package store) calls once the change's record is durable, in log
+// order, with the record's Stamp (sequence number and time) and limits: application
+// depends on nothing else, so the same log gives the same state. A Check method (CheckRows,
+// CheckDelta, CheckMerge, CheckModel, CheckUnmodel, Registry.CheckNewProject) runs the same
+// refusals against the state as it is, changing nothing, before a record is logged. The
+// project keeps the sequence number of the last change applied (Seq) with its state.
+//
+// A learn or forget reaches a project as Rows — its rows as received: C and B values, and
+// for a T attribute each row's values by index, never the expansion — learned row by row,
+// or as a Delta — the summary of rows (counts, shifted double-double sums and co-moments,
+// per partition, extremes) built through the same per-row accumulation — merged at once.
+// Deltas of parts of the rows, summarised in parallel and merged, equal the delta of all of
+// them to the rounding of the merges.
 //
 // # Snapshots, builds and models
 //
