@@ -15,26 +15,27 @@
 //     record is encoded. Nothing changes. A refusal here is answered at once and logs
 //     nothing.
 //   - Append (Log.Append) gives the record its sequence number and returns once the record
-//     is as durable as Options.Mode promises:
-//
-//     wal.ModeAlways    fsynced (group commit: concurrent changes share one fsync)
-//     wal.ModeInterval  written; fsynced within Options.Interval. A process crash loses
-//     nothing; a power failure may lose the last interval
-//     wal.ModeNone      written; never fsynced on the change path
-//
-//     If the record cannot be made durable the change answers an error wrapping
-//     ErrUnavailable and was never applied: nobody ever saw it (it may still be replayed
-//     after a restart if part of it reached the disk, as with a timeout).
+//     is as durable as Options.Mode promises (below). If the record cannot be made durable
+//     the change answers an error wrapping ErrUnavailable and was never applied: nobody
+//     ever saw it (it may still be replayed after a restart if part of it reached the
+//     disk, as with a timeout).
 //   - Apply: durable records are delivered into their project's lane (a queue per customer
 //     and project id) in sequence order and applied from there, oldest first, by the
 //     function recovery uses too (Store.apply: one application per record kind), from the
-//     record alone: its own dates (stamped when it was appended), its own limits, the rows or
-//     delta it holds — decoded from the record even when this process just encoded it. So
-//     the same log gives the same state bit for bit, live or replayed. Application may
+//     record alone: its own dates (stamped when it was appended), its own limits, the rows
+//     or delta it holds — decoded from the record even when this process just encoded it.
+//     So the same log gives the same state bit for bit, live or replayed. Application may
 //     refuse (forgetting below zero, a project frozen or deleted meanwhile, a limit reached
 //     by changes logged first): it then changes nothing, and a replay reaches the same
 //     refusal.
 //   - Answer: the caller gets the result of the application: nil, or the model's refusal.
+//
+// Durability modes:
+//
+//	wal.ModeAlways    fsynced (group commit: concurrent changes share one fsync)
+//	wal.ModeInterval  written; fsynced within Options.Interval. A process crash loses
+//	                  nothing; a power failure may lose the last interval
+//	wal.ModeNone      written; never fsynced on the change path
 //
 // Changes of different projects are applied independently (in parallel); the changes of
 // one project in sequence order. Concurrent changes of one project share an fsync, and
