@@ -10,6 +10,8 @@
 //
 //	prepare → append to the log → durable → apply in log order → answer
 //
+// Step by step:
+//
 //   - Prepare: the change is checked against the state as it is now (unknown project,
 //     frozen, bad values, column kinds, limits, forgetting more rows than held...) and its
 //     record is encoded. Nothing changes. A refusal here is answered at once and logs
