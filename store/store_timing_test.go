@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/symscore/symscore/dataframe"
@@ -88,6 +89,33 @@ func BenchmarkStoreLearn(b *testing.B) {
 				b.ReportMetric(float64(b.N)*100/b.Elapsed().Seconds(), "rows/s")
 			})
 		}
+	}
+}
+
+// BenchmarkStoreLearnProjects: as StoreLearn with 32 learners, each into its own project
+// (changes of different projects are applied in parallel; they share the log's fsyncs).
+func BenchmarkStoreLearnProjects(b *testing.B) {
+	frame := benchFrame(b, 100, 15, 1)
+	for _, mode := range []wal.Mode{wal.ModeNone, wal.ModeAlways} {
+		b.Run(fmt.Sprintf("%s/learners=32", mode), func(b *testing.B) {
+			s := open(b, Options{Dir: benchDir(b), Mode: mode, CheckpointInterval: -1})
+			for i := range 32 {
+				must(b, s.Create("c1", fmt.Sprintf("p%d", i), "", nil))
+			}
+			var next atomic.Int64
+			b.ReportAllocs()
+			b.SetParallelism(max(1, 32/runtime.GOMAXPROCS(0)))
+			b.RunParallel(func(pb *testing.PB) {
+				pid := fmt.Sprintf("p%d", next.Add(1)%32)
+				for pb.Next() {
+					if err := s.Learn("c1", pid, frame); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)*100/b.Elapsed().Seconds(), "rows/s")
+		})
 	}
 }
 
