@@ -375,3 +375,43 @@ func closeSnapshots(t *testing.T, got, want *model.Snapshot, tol float64) {
 		cmp("partition "+want.Partitions[k].Value, got.Partitions[k].Moments, want.Partitions[k].Moments)
 	}
 }
+
+// TestTColumnRecordIsNotExpanded: a DataFrame whose T column has a distinct value per row
+// is logged as received — each value once, each row's value by index — not as its
+// expansion (rows × values doubles); past limits.max_new_attributes_per_message it is
+// refused before it is logged.
+func TestTColumnRecordIsNotExpanded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"attributeNames":["x","t"],"attributeTypes":["C","T"],"data":[`)
+	for i := range 1000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `["%d","value%d"]`, i, i)
+	}
+	b.WriteString(`]}`)
+	payload := b.String()
+	dir := t.TempDir()
+	opts := durable(dir)
+	opts.Limits = model.Limits{MaxNewAttributes: 500}
+	s := open(t, opts)
+	must(t, s.Create("c1", "a", "", nil))
+	next := s.log.NextSeq()
+	if err := s.Learn("c1", "a", parse(t, payload, "")); !errors.Is(err, model.ErrTooManyNewAttributes) {
+		t.Fatalf("1001 new attributes in one message past a limit of 500: %v", err)
+	}
+	if s.log.NextSeq() != next {
+		t.Fatal("the refused message was logged")
+	}
+	s.Close()
+	opts.SegmentBytes = 64 << 20
+	opts.Limits = model.Limits{}
+	s = open(t, opts)
+	before := logBytesOf(t, dir)
+	must(t, s.Learn("c1", "a", parse(t, payload, "")))
+	grown := logBytesOf(t, dir) - before
+	if expanded := 1000 * 1001 * 8; grown > 2*int64(len(payload)) || grown*100 > int64(expanded) {
+		t.Fatalf("a %d-byte DataFrame grew the log by %d bytes (its expansion takes %d)", len(payload), grown, expanded)
+	}
+	t.Logf("a %d-byte DataFrame of 1000 T values: a %d-byte record", len(payload), grown)
+}
