@@ -95,9 +95,6 @@ func (x *limits) get() Limits {
 // summaryBytes is the memory of one summary of d attributes.
 func summaryBytes(d int) int64 { return 16*int64(packedLen(d)) + 40*int64(d) }
 
-// check refuses a project of d attributes and parts partitions past the limits in force.
-func (x *limits) check(d, parts int) error { return x.get().check(d, parts) }
-
 // check refuses a project of d attributes and parts partitions past l (resolved).
 func (l Limits) check(d, parts int) error {
 	if m := l.MaxAttributes; d > m {

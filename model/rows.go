@@ -82,41 +82,6 @@ func (r *Rows) colKind(c int) dataframe.Type {
 // rowOnes returns the T-derived columns row i holds (ascending).
 func (r *Rows) rowOnes(i int) []int32 { return r.ones[r.off[i]:r.off[i+1]] }
 
-// extremes returns the smallest and largest value of column c over the rows (0/1 for a
-// T-derived column: 1 where a row names it, else 0); +Inf, -Inf without rows.
-func (r *Rows) extremes(c int) (lo, hi float64) {
-	lo, hi = inf, -inf
-	nCB := r.nCB()
-	if c < nCB {
-		for i := range r.n {
-			v := r.vals[i*nCB+c]
-			lo, hi = min(lo, v), max(hi, v)
-		}
-		return lo, hi
-	}
-	j := int32(c - nCB)
-	count := 0
-	for i := range r.n {
-		for _, o := range r.rowOnes(i) {
-			if o == j {
-				count++
-				break
-			}
-		}
-	}
-	if r.n == 0 {
-		return lo, hi
-	}
-	lo, hi = 0, 0
-	if count == r.n {
-		lo = 1
-	}
-	if count > 0 {
-		hi = 1
-	}
-	return lo, hi
-}
-
 // tCounts adds to counts[j] the rows that name T-derived column j (len(counts) ≥ the
 // number of T-derived columns).
 func (r *Rows) tCounts(counts []int) {
