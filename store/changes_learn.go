@@ -143,4 +143,3 @@ func (s *Store) deltaChange(kind byte, cid, pid string, d *model.Delta) error {
 	}
 	return s.submit(c, gateShared)
 }
-
