@@ -92,6 +92,29 @@ func BenchmarkStoreLearn(b *testing.B) {
 	}
 }
 
+// BenchmarkStoreLearnRow: one-row frames of 15 columns (streaming), mode none, into one
+// project: the cost of the change flow itself around the smallest learn. One op is one
+// frame.
+func BenchmarkStoreLearnRow(b *testing.B) {
+	frame := benchFrame(b, 1, 15, 1)
+	for _, learners := range []int{1, 32} {
+		b.Run(fmt.Sprintf("none/learners=%d", learners), func(b *testing.B) {
+			s := open(b, Options{Dir: benchDir(b), Mode: wal.ModeNone, CheckpointInterval: -1})
+			must(b, s.Create("c1", "p", "", nil))
+			b.ReportAllocs()
+			b.SetParallelism(max(1, learners/runtime.GOMAXPROCS(0)))
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if err := s.Learn("c1", "p", frame); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}
+
 // BenchmarkStoreLearnProjects: as StoreLearn with 32 learners, each into its own project
 // (changes of different projects are applied in parallel; they share the log's fsyncs).
 func BenchmarkStoreLearnProjects(b *testing.B) {
