@@ -26,8 +26,8 @@ const MaxProjectIDBytes = 128
 // concurrent use: learn, forget and merge are applied atomically under the project's write
 // lock; Snapshot copies a consistent state under the read lock.
 //
-// Lock order: Registry.mu before mu before modelsMu. Changes of models (PutModelWith,
-// DeleteModelWith) and encodings (MarshalBinary, Checkpoint) hold mu and then modelsMu, so
+// Lock order: Registry.mu before mu before modelsMu. Changes of models (ApplyModel,
+// ApplyUnmodel) and encodings (MarshalBinary, Checkpoint) hold mu and then modelsMu, so
 // that models, statistics and Seq are consistent; readers of models take modelsMu alone.
 // No method holds the locks of two projects (Merge copies the source, releases it, then
 // locks the target).

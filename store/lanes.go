@@ -28,7 +28,7 @@ type lane struct {
 	key  laneKey
 	refs int // changes holding the lane; guarded by Store.lanesMu
 
-	gate sync.RWMutex
+	gate sync.RWMutex // orders changes against creates, imports and deletes (see above)
 
 	mu   sync.Mutex // guards q, head and changes' delivered flags
 	cond sync.Cond  // on mu: broadcast when a record is delivered

@@ -66,7 +66,8 @@ type Options struct {
 	// Interval is the fsync period in ModeInterval; 0 means DefaultInterval.
 	Interval time.Duration
 	// SegmentBytes is the size at which the active segment is closed and a new one started;
-	// 0 means DefaultSegmentBytes. A segment may exceed it by one write batch.
+	// 0 means DefaultSegmentBytes. A segment may exceed it by one write batch, or by more
+	// while no new segment can be made (see the package documentation, Failures).
 	SegmentBytes int64
 	// FS is the file system; nil means OSFS.
 	FS FS
