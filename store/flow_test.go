@@ -415,3 +415,35 @@ func TestTColumnRecordIsNotExpanded(t *testing.T) {
 	}
 	t.Logf("a %d-byte DataFrame of 1000 T values: a %d-byte record", len(payload), grown)
 }
+
+// TestConcurrentCreatesKeepTheProjectLimit: creates of different projects racing for the
+// customer's last places: exactly as many succeed as the limit allows (a create logged but
+// not yet applied holds its place), and the recovered registry is the live one.
+func TestConcurrentCreatesKeepTheProjectLimit(t *testing.T) {
+	dir := t.TempDir()
+	opts := durable(dir)
+	opts.Limits = model.Limits{MaxProjects: 5}
+	s := open(t, opts)
+	var wg sync.WaitGroup
+	var created, refused atomic.Int64
+	for i := range 20 {
+		wg.Go(func() {
+			switch err := s.Create("c1", fmt.Sprintf("p%d", i), "", nil); {
+			case err == nil:
+				created.Add(1)
+			case errors.Is(err, model.ErrTooManyProjects):
+				refused.Add(1)
+			default:
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if created.Load() != 5 || refused.Load() != 15 || len(s.List("c1")) != 5 {
+		t.Fatalf("%d created, %d refused, %d listed", created.Load(), refused.Load(), len(s.List("c1")))
+	}
+	want := dump(t, s, "c1")
+	crash(t, s)
+	s = open(t, opts)
+	sameState(t, dump(t, s, "c1"), want)
+}
