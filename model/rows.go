@@ -180,6 +180,9 @@ func checkValue(v float64, k dataframe.Type) string {
 	return ""
 }
 
+// Reset empties r and drops what it aliases (a frame's buffers), keeping its own buffers.
+func (r *Rows) Reset() { r.reset() }
+
 // reset empties r; the views that may alias a frame are dropped, never appended to.
 func (r *Rows) reset() {
 	r.n = 0

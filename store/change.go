@@ -45,6 +45,7 @@ func (s *Store) putChange(c *change) {
 		c.alt = nil
 	}
 	c.lane, c.seq, c.delivered, c.done, c.err = nil, 0, false, false, nil
+	c.rows.Reset() // it aliases the caller's frame
 	s.changes.Put(c)
 }
 
