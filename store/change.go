@@ -46,6 +46,9 @@ func (s *Store) putChange(c *change) {
 	}
 	c.lane, c.seq, c.delivered, c.done, c.err = nil, 0, false, false, nil
 	c.rows.Reset() // it aliases the caller's frame
+	if c.delta != nil && c.delta.Bytes() > maxPooledRecord {
+		c.delta = nil
+	}
 	s.changes.Put(c)
 }
 

@@ -98,7 +98,11 @@ func (s *Store) applyThrough(c *change) error {
 // the queue is empty). Caller holds l.applyMu.
 func (s *Store) drainLocked(l *lane, until *change) {
 	dec := s.decoders.Get().(*decoder)
-	defer s.decoders.Put(dec)
+	defer func() {
+		if dec.delta.Bytes() <= maxPooledRecord {
+			s.decoders.Put(dec) // a large delta's buffers are not kept
+		}
+	}()
 	for {
 		l.mu.Lock()
 		if l.head == len(l.q) {
