@@ -97,14 +97,14 @@ func appendDDRuns(b []byte, xs []dd) []byte {
 	return b
 }
 
-// UnmarshalBinary decodes an encoding written by AppendBinary into d (reset, its buffers
+// Decode decodes an encoding written by AppendBinary into d (reset, its buffers
 // reused). It refuses what no encoder writes — kinds other than C and B, a C column with a
 // base name, names twice, extremes out of range, sums no rows can make (see
 // summary.outOfRange), partitions out of order, empty or not adding up to the total — and
 // a delta past lim (more attributes or partitions than lim allows, or summaries taking more
 // than lim.MaxStateBytes: no project could learn it, so none was logged), so that a short
 // input never makes it allocate more than lim allows.
-func (d *Delta) UnmarshalBinary(b []byte, lim Limits) error {
+func (d *Delta) Decode(b []byte, lim Limits) error {
 	lim = lim.Resolved()
 	r := binReader{b: b}
 	dim := r.count(3)

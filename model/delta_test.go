@@ -256,14 +256,14 @@ func deltaSeeds(t testing.TB) [][]byte {
 func TestDeltaCodec(t *testing.T) {
 	for i, enc := range deltaSeeds(t) {
 		var d Delta
-		if err := d.UnmarshalBinary(enc, Limits{}); err != nil {
+		if err := d.Decode(enc, Limits{}); err != nil {
 			t.Fatal(err)
 		}
 		if again := d.AppendBinary(nil); !bytes.Equal(again, enc) {
 			t.Fatalf("seed %d: re-encoding differs", i)
 		}
 		orig := NewDelta(d.Partitioned())
-		if err := orig.UnmarshalBinary(enc, Limits{}); err != nil {
+		if err := orig.Decode(enc, Limits{}); err != nil {
 			t.Fatal(err)
 		}
 		a, b := newPartitionProject(t), newPartitionProject(t)
@@ -282,14 +282,14 @@ func TestDeltaCodec(t *testing.T) {
 			t.Fatalf("seed %d: decoded deltas apply differently", i)
 		}
 		for n := range len(enc) {
-			if err := d.UnmarshalBinary(enc[:n], Limits{}); err == nil {
+			if err := d.Decode(enc[:n], Limits{}); err == nil {
 				t.Fatalf("seed %d: %d of %d bytes decoded", i, n, len(enc))
 			}
 		}
-		if err := d.UnmarshalBinary(enc, Limits{MaxAttributes: 9}); err == nil {
+		if err := d.Decode(enc, Limits{MaxAttributes: 9}); err == nil {
 			t.Fatalf("seed %d: decoded past MaxAttributes", i)
 		}
-		if err := d.UnmarshalBinary(enc, Limits{MaxStateBytes: 1000}); err == nil {
+		if err := d.Decode(enc, Limits{MaxStateBytes: 1000}); err == nil {
 			t.Fatalf("seed %d: decoded past MaxStateBytes", i)
 		}
 	}
@@ -424,12 +424,12 @@ func FuzzDeltaDecode(f *testing.F) {
 	lim := Limits{MaxAttributes: 64, MaxPartitions: 64, MaxStateBytes: 1 << 20}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var d Delta
-		if d.UnmarshalBinary(data, lim) != nil {
+		if d.Decode(data, lim) != nil {
 			return
 		}
 		enc := d.AppendBinary(nil)
 		var again Delta
-		if err := again.UnmarshalBinary(enc, lim); err != nil || !bytes.Equal(again.AppendBinary(nil), enc) {
+		if err := again.Decode(enc, lim); err != nil || !bytes.Equal(again.AppendBinary(nil), enc) {
 			t.Fatalf("round trip: %v", err)
 		}
 	})

@@ -222,7 +222,7 @@ func decodeRecord(b []byte, dec *decoder) (record, error) {
 		rec.rows = &dec.rows
 	case kindLearnDelta, kindForgetDelta:
 		if data := r.rest(); r.err == nil {
-			if err := dec.delta.UnmarshalBinary(data, rec.lim); err != nil {
+			if err := dec.delta.Decode(data, rec.lim); err != nil {
 				return rec, fmt.Errorf("%w: %s record: %v", errRecord, kindName(rec.kind), err)
 			}
 		}
