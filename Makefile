@@ -13,6 +13,9 @@ FUZZTIME ?= 5s
 # cmd/symscore.) PYTHON is the interpreter with the websockets module (.ci/run passes one;
 # client-deps finds or installs one).
 INTEROP_TARGETS := clients-unit
+# Debian packages of the clients' test tools: Maven with JUnit 5 and the plugins the Java
+# client's pom.xml pins (resolved offline from /usr/share/maven-repo), and pytest.
+CLIENT_PACKAGES := maven junit5 libsurefire-java libmaven-compiler-plugin-java libmaven-jar-plugin-java libmaven-resources-plugin-java python3-pytest
 PYTHON ?= $(shell for py in python3 /usr/bin/python3; do $$py -c 'import websockets' 2>/dev/null && { command -v $$py; break; }; done)
 export PYTHON
 
@@ -44,6 +47,23 @@ client-deps: ## what the client tests need: installs python3-websockets when roo
 		fi; \
 	fi
 	@command -v javac >/dev/null 2>&1 || echo "client-deps: WARNING: no javac (install a JDK 17); the Java client tests will be SKIPPED"
+	@# The Java client's JUnit 5 tests (mvn -o test) resolve from Debian's /usr/share/maven-repo;
+	@# the Python client's tests run under pytest. Installed when root and missing.
+	@if ! command -v mvn >/dev/null 2>&1 || ! [ -d /usr/share/maven-repo/org/junit/jupiter/junit-jupiter-engine ] || \
+		! [ -d /usr/share/maven-repo/org/apache/maven/plugins/maven-surefire-plugin/2.22.3 ] || \
+		! [ -d /usr/share/maven-repo/org/apache/maven/plugins/maven-compiler-plugin/3.10.1 ] || \
+		! [ -d /usr/share/maven-repo/org/apache/maven/plugins/maven-jar-plugin/3.3.0 ] || \
+		! [ -d /usr/share/maven-repo/org/apache/maven/plugins/maven-resources-plugin/3.3.0 ] || \
+		! /usr/bin/python3 -c 'import pytest' 2>/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "client-deps: installing $(CLIENT_PACKAGES)"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(CLIENT_PACKAGES) >/dev/null 2>&1 || \
+			{ apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(CLIENT_PACKAGES) >/dev/null; } || \
+			echo "client-deps: WARNING: could not install $(CLIENT_PACKAGES); the Java tests fall back to the JDK alone, the Python tests to unittest"; \
+		else \
+			echo "client-deps: WARNING: missing some of $(CLIENT_PACKAGES) (apt-get install -y ...); the Java tests fall back to the JDK alone, the Python tests to unittest"; \
+		fi; \
+	fi
 
 clients-unit: ## the Java and Python clients' unit tests (loopback mock servers)
 	PYTHON="$$(for py in $(PYTHON) python3 /usr/bin/python3; do $$py -c 'import websockets' 2>/dev/null && { command -v $$py; break; }; done)" clients/check.sh

@@ -6,14 +6,15 @@
 //
 // A KeyStore (immutable, shared) maps customer ids to their active secrets; several
 // secrets per customer allow rotation. A ReplayCache (shared, bounded) remembers accepted
-// learn and forget signatures. A Verifier (one per connection or goroutine, not safe for
-// concurrent use) checks a WSRequest or RESTRequest in this order: header strings present
-// and free of control characters, sym-date format, date window, customer known, signature
-// Base64 of an allowed length, Content-MD5 equal to Base64(MD5(payload)), HMAC equal to the
-// signature under one of the customer's secrets (hmac.Equal), and for requests with
-// CheckReplay, the signature not accepted before (recorded only once everything else
-// passed). After warm-up a successful verification allocates nothing: each Verifier keeps
-// one HMAC per (secret, algorithm), created once and reset per message.
+// signatures. A Verifier (one per connection or goroutine, not safe for concurrent use)
+// checks a WSRequest or RESTRequest in this order: header strings present and free of
+// control characters, sym-date format, date window, customer known, signature Base64 of an
+// allowed length, Content-MD5 equal to Base64(MD5(payload)), HMAC equal to the signature
+// under one of the customer's secrets (hmac.Equal), and the signature not accepted before
+// (recorded only once everything else passed): always for a change (the request's Change),
+// for a read too with Options.ReplayReads (auth.replay_predict), never for a subscription
+// (Subscribe). After warm-up a successful verification allocates nothing: each Verifier
+// keeps one HMAC per (secret, algorithm), created once and reset per message.
 //
 // Accepted strings to sign: for WebSocket, the service URL is the full URL
 // (scheme://Host/path, or Options.PublicURL + path behind a proxy) or the bare path, each
@@ -30,14 +31,22 @@
 //
 // A ReplayCache keys an accepted message by the first 16 bytes of its MAC and keeps it
 // until its date leaves the window (date + ClockSkewPast), when the date check refuses the
-// message anyway. It holds at most its capacity, split over up to 16 locked shards; when a
-// shard is full of live entries, new messages are refused with ErrReplayFull rather than
-// remembered less: it fails closed, as does a nil cache. A message that fails later (a bad
-// DataFrame) stays recorded: a client retries with a new date, hence a new signature.
+// message anyway. NewCustomerReplayCache splits its capacity evenly among the customers of
+// a KeyStore: each customer's share is filled by its own messages only, so that one
+// customer flooding it gets its own new messages refused and never another's. A share has
+// a pool for changes and one of the same size for reads, so that reads never crowd out
+// changes. A pool is split over up to 16 locked shards; when a shard is full of live
+// entries, new messages are refused with ErrReplayFull rather than remembered less: it
+// fails closed, as does a nil cache. A message that fails later (a bad DataFrame) stays
+// recorded: a client retries with a new date, hence a new signature. NewReplayCache makes
+// one share for everyone (tests, single-customer uses).
 //
 // A cache starts empty: to refuse after a restart what was accepted before it, the server
 // keeps the key and date of every accepted signed change (Verifier.Accepted) in its log and
-// gives them back to the new cache (ReplayCache.Remember).
+// gives them back to the new cache (ReplayCache.Remember), which keeps them apart from the
+// shares and refuses them for every customer; if they overflow their pool (the whole
+// capacity), every check fails closed until the newest one left out has expired. Reads
+// are remembered in memory only unless the server logs them too.
 //
 // # Errors and wire statuses
 //
@@ -52,7 +61,7 @@
 //	ErrBadSignature     UNAUTHORIZED         401  values.stringToSign: AppendStringToSignDebug
 //	ErrSHA1NotAllowed   UNAUTHORIZED         401
 //	ErrReplay           CONFLICT             409  "replayed request"
-//	ErrReplayFull       SERVICE_UNAVAILABLE  503
+//	ErrReplayFull       SERVICE_UNAVAILABLE  503  (the customer's share is full)
 //
 // Secrets and strings to sign never appear in errors; error details quote at most 40 bytes
 // of client input. AppendStringToSignDebug writes the expected string to sign with the

@@ -18,7 +18,7 @@ var (
 	ErrBadSignature    = errors.New("auth: bad signature")
 	ErrSHA1NotAllowed  = errors.New("auth: HMAC-SHA1 signatures are not allowed")
 	ErrReplay          = errors.New("auth: replayed request")
-	ErrReplayFull      = errors.New("auth: replay memory full, signed learn and forget refused")
+	ErrReplayFull      = errors.New("auth: replay memory full, signed messages refused")
 )
 
 // maxQuote is the most bytes of client input an error quotes.

@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -12,146 +13,158 @@ import (
 // would be one of them refused.
 type replayKey [16]byte
 
-// maxReplayShards is the most shards a ReplayCache splits into; each holds at least
-// minReplayShardCapacity entries, so small caches keep an exact capacity in one shard.
-const (
-	maxReplayShards        = 16
-	minReplayShardCapacity = 1024
-)
-
-// ReplayCache remembers the signatures of accepted learn and forget messages while their
-// date is inside the window, so that a replay is refused (PROTOCOL.md 1.3). It holds at most
-// capacity entries; an entry leaves when its date is older than the window (the date check
-// then refuses the message anyway). When full of live entries it fails closed: new messages
-// are refused with ErrReplayFull, and checking never stops. Safe for concurrent use; share
-// one across all connections.
+// ReplayCache remembers the signatures of accepted signed messages while their date is
+// inside the window, so that a replay is refused (PROTOCOL.md 1.3). It fails closed: when
+// the share a message falls in is full of live entries, the message is refused with
+// ErrReplayFull, and checking never stops. Safe for concurrent use; share one across all
+// connections.
+//
+// Each customer has its own share (NewCustomerReplayCache), which only its own messages
+// fill: a customer sending signed messages as fast as it can gets its own refused once its
+// share is full, never another's. A share has two pools of the same size: one for changes
+// and one for reads (WSRequest.Change), so that reads never crowd out changes. An entry
+// leaves when its date is older than the window (the date check then refuses the message
+// anyway).
+//
+// Signatures given back after a restart (Remember) carry no customer: they sit in a pool
+// of their own, of the whole capacity, consulted by every check until they expire. If
+// even that pool is full, every check is refused until the newest signature it could not
+// keep has expired: nothing accepted before the restart can be accepted again.
 type ReplayCache struct {
 	window time.Duration
-	shards []replayShard
+	ks     *KeyStore // the customers that have shares; nil: one share for everyone
+	share  int       // capacity of each pool of a share
+
+	mu       sync.RWMutex // guards shares
+	shares   map[string]*replayShare
+	everyone *replayShare // NewReplayCache: the one share
+
+	restored    *replayPool  // Remember's
+	closedUntil atomic.Int64 // Unix ns: up to then every check is refused (Remember overflowed)
 }
 
-// replayShard is one independently locked part of a ReplayCache.
-type replayShard struct {
-	mu       sync.Mutex    // guards seen, expiries
-	seen     replayTable   // the keys of expiries
-	expiries []replayEntry // min-heap on exp (Unix nanoseconds)
-	capacity int           // most entries
-	_        [64]byte      // keeps the locks of neighbouring shards on separate cache lines
+// replayShare is one customer's memory: changes and reads apart.
+type replayShare struct {
+	changes, reads *replayPool
 }
 
-type replayEntry struct {
-	exp int64
-	key replayKey
+func newReplayShare(capacity int) *replayShare {
+	return &replayShare{changes: newReplayPool(capacity), reads: newReplayPool(capacity)}
 }
 
-// NewReplayCache returns a cache of at most capacity entries whose entries expire window
-// after the date of their message (use the accepted age of a date, Options.ClockSkewPast).
-// A capacity below 1 refuses every check with ErrReplayFull.
+// NewReplayCache returns a cache in which every customer shares one share of capacity
+// entries for changes (and as many for reads), whose entries expire window after the date
+// of their message (use the accepted age of a date, Options.ClockSkewPast). A capacity
+// below 1 refuses every check with ErrReplayFull. For tests and single-customer uses; a
+// server gives each customer its own share (NewCustomerReplayCache).
 func NewReplayCache(capacity int, window time.Duration) *ReplayCache {
 	capacity = max(capacity, 0)
-	n := maxReplayShards
-	for n > 1 && capacity/n < minReplayShardCapacity {
-		n /= 2
+	return &ReplayCache{window: window, share: capacity, everyone: newReplayShare(capacity),
+		restored: newReplayPool(capacity)}
+}
+
+// NewCustomerReplayCache returns a cache that splits capacity evenly among the customers
+// of ks: each has its own share of capacity / (number of customers) entries for changes
+// (at least 1), and as many for reads. A message of a customer ks does not know is refused
+// with ErrReplayFull. A share's memory is allocated as it fills.
+func NewCustomerReplayCache(ks *KeyStore, capacity int, window time.Duration) *ReplayCache {
+	capacity = max(capacity, 0)
+	n := 0
+	if ks != nil {
+		n = len(ks.customers)
 	}
-	c := &ReplayCache{window: window, shards: make([]replayShard, n)}
-	for i := range c.shards {
-		s := &c.shards[i]
-		s.capacity = capacity / n
-		if i < capacity%n {
-			s.capacity++
-		}
-		s.seen = newReplayTable(s.capacity)
+	share := 0
+	if capacity > 0 {
+		share = max(1, capacity/max(1, n))
 	}
-	return c
+	return &ReplayCache{window: window, ks: ks, share: share, shares: make(map[string]*replayShare, n),
+		restored: newReplayPool(capacity)}
+}
+
+// shareOf returns the share of customer cid in c, creating it on first use; nil for a
+// customer c has no share for. It allocates only to create a share.
+func shareOf[T bytestring](c *ReplayCache, cid T) *replayShare {
+	if c.everyone != nil {
+		return c.everyone
+	}
+	c.mu.RLock()
+	sh := c.shares[string(cid)]
+	c.mu.RUnlock()
+	if sh != nil || c.ks.lookupString(string(cid)) == nil {
+		return sh
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if sh = c.shares[string(cid)]; sh == nil {
+		sh = newReplayShare(c.share)
+		c.shares[string(cid)] = sh
+	}
+	return sh
 }
 
 // Remember records an accepted message (the key and date Verifier.Accepted gave when it was
-// accepted) as check does, for a cache rebuilt after a restart from the signatures the
-// durability layer kept: a message accepted before the restart stays refused inside its
-// window. Entries already expired at now are ignored; a full cache reports ErrReplayFull.
+// accepted) for a cache rebuilt after a restart from the signatures the durability layer
+// kept: a message accepted before the restart stays refused inside its window. Entries
+// already expired at now are ignored. When the pool of remembered signatures is full, it
+// reports ErrReplayFull and every check is refused until this signature has expired.
 func (c *ReplayCache) Remember(key [16]byte, date, now time.Time) error {
-	if !date.Add(c.window).After(now) {
+	exp := date.Add(c.window)
+	if !exp.After(now) {
 		return nil
 	}
-	err := c.check(replayKey(key), date, now)
-	if errors.Is(err, ErrReplay) {
+	err := c.restored.check(replayKey(key), exp.UnixNano(), now.UnixNano())
+	switch {
+	case errors.Is(err, ErrReplay):
 		return nil // already there
+	case errors.Is(err, ErrReplayFull):
+		for {
+			until := c.closedUntil.Load()
+			if until >= exp.UnixNano() || c.closedUntil.CompareAndSwap(until, exp.UnixNano()) {
+				break
+			}
+		}
 	}
 	return err
 }
 
-// check records key, the MAC prefix of a message dated date, and returns nil; or ErrReplay
-// if key is already recorded and unexpired at now; or ErrReplayFull if there is no room.
-// A nil cache refuses every check (fails closed). It allocates only while the number of
-// live entries reaches new highs.
-func (c *ReplayCache) check(key replayKey, date, now time.Time) error {
+// replayCheck records key, the MAC prefix of a message of customer cid dated date, in the
+// customer's pool of changes (or of reads) of c and returns nil; or ErrReplay if key is
+// already recorded and unexpired at now, there or among the remembered signatures; or
+// ErrReplayFull if there is no room. A nil cache refuses every check (fails closed). It
+// allocates only while the number of live entries reaches new highs, and when a
+// customer's share is first used.
+func replayCheck[T bytestring](c *ReplayCache, cid T, key replayKey, date, now time.Time, read bool) error {
 	if c == nil {
 		return ErrReplayFull
 	}
-	s := &c.shards[int(key[0])&(len(c.shards)-1)]
 	nowNS := now.UnixNano()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for len(s.expiries) > 0 && s.expiries[0].exp < nowNS {
-		s.seen.remove(&s.expiries[0].key)
-		s.pop()
-	}
-	if s.seen.contains(&key) {
-		return ErrReplay
-	}
-	if len(s.expiries) >= s.capacity {
+	if nowNS <= c.closedUntil.Load() {
 		return ErrReplayFull
 	}
-	s.seen.insert(&key)
-	s.push(replayEntry{exp: date.Add(c.window).UnixNano(), key: key})
-	return nil
+	if c.restored.live.Load() > 0 && c.restored.contains(&key, nowNS) {
+		return ErrReplay
+	}
+	sh := shareOf(c, cid)
+	if sh == nil {
+		return ErrReplayFull
+	}
+	pool := sh.changes
+	if read {
+		pool = sh.reads
+	}
+	return pool.check(key, date.Add(c.window).UnixNano(), nowNS)
 }
 
 // Len returns how many entries the cache holds, expired ones not yet dropped included.
 func (c *ReplayCache) Len() int {
-	n := 0
-	for i := range c.shards {
-		s := &c.shards[i]
-		s.mu.Lock()
-		n += len(s.expiries)
-		s.mu.Unlock()
+	n := c.restored.len()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for _, sh := range c.shares {
+		n += sh.changes.len() + sh.reads.len()
+	}
+	if c.everyone != nil {
+		n += c.everyone.changes.len() + c.everyone.reads.len()
 	}
 	return n
-}
-
-// push adds e to the heap.
-func (s *replayShard) push(e replayEntry) {
-	h := append(s.expiries, e)
-	for i := len(h) - 1; i > 0; {
-		parent := (i - 1) / 2
-		if h[parent].exp <= h[i].exp {
-			break
-		}
-		h[parent], h[i] = h[i], h[parent]
-		i = parent
-	}
-	s.expiries = h
-}
-
-// pop removes the entry with the smallest exp.
-func (s *replayShard) pop() {
-	h := s.expiries
-	last := len(h) - 1
-	h[0] = h[last]
-	h = h[:last]
-	for i := 0; ; {
-		least := i
-		if l := 2*i + 1; l < len(h) && h[l].exp < h[least].exp {
-			least = l
-		}
-		if r := 2*i + 2; r < len(h) && h[r].exp < h[least].exp {
-			least = r
-		}
-		if least == i {
-			break
-		}
-		h[i], h[least] = h[least], h[i]
-		i = least
-	}
-	s.expiries = h
 }

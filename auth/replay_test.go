@@ -16,7 +16,7 @@ func learnRef(date time.Time, n int) *WSRequest {
 	c.payload = fmt.Sprintf(`{"attributeNames":["a"],"data":[["%d"]],"attributeTypes":["C"]}`, n)
 	c.signedURL, c.path, c.keys = learnURL, "/symetry/ws/learn", []string{"rtest1"}
 	r := c.request()
-	r.CheckReplay = true
+	r.Change = true
 	return r
 }
 
@@ -24,7 +24,7 @@ func TestReplayRefused(t *testing.T) {
 	rc := NewReplayCache(100, DefaultClockSkewPast)
 	v := testVerifier(t, Options{}, rc)
 	learn := learnRequest(t)
-	learn.CheckReplay = true
+	learn.Change = true
 	if err := v.VerifyWS(learn); err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestReplayRefused(t *testing.T) {
 	}
 	// REST learn and forget are checked the same way.
 	r := restBuildRequest()
-	r.CheckReplay = true
+	r.Change = true
 	if err := v.VerifyREST(r); err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestReplayNotRecordedOnFailure(t *testing.T) {
 	rc := NewReplayCache(100, DefaultClockSkewPast)
 	v := testVerifier(t, Options{}, rc)
 	learn := learnRequest(t)
-	learn.CheckReplay = true
+	learn.Change = true
 	bad := *learn
 	bad.ExtraKeys = [][]byte{[]byte("other")}
 	wantErr(t, v.VerifyWS(&bad), ErrBadSignature)
@@ -138,13 +138,13 @@ func TestReplayFailsClosed(t *testing.T) {
 
 func TestReplayShards(t *testing.T) {
 	for _, c := range []struct{ capacity, shards int }{{1, 1}, {1000, 1}, {2048, 2}, {1_000_000, 16}, {16*1024 + 5, 16}} {
-		rc := NewReplayCache(c.capacity, time.Minute)
+		pool := NewReplayCache(c.capacity, time.Minute).everyone.changes
 		total := 0
-		for i := range rc.shards {
-			total += rc.shards[i].capacity
+		for i := range pool.shards {
+			total += pool.shards[i].capacity
 		}
-		if len(rc.shards) != c.shards || total != c.capacity {
-			t.Errorf("capacity %d: %d shards holding %d, want %d shards holding %d", c.capacity, len(rc.shards), total, c.shards, c.capacity)
+		if len(pool.shards) != c.shards || total != c.capacity {
+			t.Errorf("capacity %d: %d shards holding %d, want %d shards holding %d", c.capacity, len(pool.shards), total, c.shards, c.capacity)
 		}
 	}
 }
@@ -161,7 +161,7 @@ func TestReplayHeap(t *testing.T) {
 		k[0], k[1] = byte(i), byte(i>>8)
 		d := base.Add(time.Duration((i*7919)%500) * time.Millisecond) // shuffled dates
 		dates = append(dates, d)
-		if err := rc.check(k, d, base); err != nil {
+		if err := replayCheck(rc, vecCID, k, d, base, false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -170,7 +170,7 @@ func TestReplayHeap(t *testing.T) {
 		var probe replayKey
 		probe[15] = byte(step) // dated now: alive for the rest of the test
 		dates = append(dates, now)
-		if err := rc.check(probe, now, now); err != nil {
+		if err := replayCheck(rc, vecCID, probe, now, now, false); err != nil {
 			t.Fatal(err)
 		}
 		live := 0
@@ -236,10 +236,10 @@ func TestReplayRemember(t *testing.T) {
 	if err := c.Remember(live, now.Add(-time.Minute), now); err != nil {
 		t.Fatalf("remembered twice: %v", err)
 	}
-	if err := c.check(live, now.Add(-time.Minute), now); !errors.Is(err, ErrReplay) {
+	if err := replayCheck(c, vecCID, live, now.Add(-time.Minute), now, false); !errors.Is(err, ErrReplay) {
 		t.Fatalf("replay of a remembered signature: %v", err)
 	}
-	if err := c.check(fresh, now, now); err != nil {
+	if err := replayCheck(c, vecCID, fresh, now, now, false); err != nil {
 		t.Fatalf("a new signature: %v", err)
 	}
 }

@@ -14,13 +14,17 @@ type RESTRequest struct {
 	// Path and RawQuery (without '?') form the resource; Scheme ("http" or "https") and the
 	// Host header rebuild the full URL, also accepted as resource.
 	Path, RawQuery, Scheme, Host string
-	// CheckReplay refuses a signature already accepted inside the window (learn, forget).
-	CheckReplay bool
+	// Change marks a request that changes state (create, delete, learn, forget, build,
+	// merge, ...): a signature already accepted inside the window is refused, always, and
+	// Accepted gives it for the log. Other requests are reads (list, info, predict,
+	// explore, export), refused when replayed with Options.ReplayReads.
+	Change bool
 }
 
 // VerifyREST verifies a signed REST request (PROTOCOL.md 2) like VerifyWS: headers
 // present, date, window, customer, signature, Content-MD5 (empty when there is no body,
-// the body's Base64 MD5 otherwise), HMAC, and replay with CheckReplay. The resource may be
+// the body's Base64 MD5 otherwise), HMAC, and replay (changes; reads with
+// Options.ReplayReads). The resource may be
 // the path or the full URL. A control character in the method or the URL (a decoded %0A in
 // the path) is refused: the lines of the string to sign could be regrouped. After warm-up, a successful verification allocates nothing.
 func (v *Verifier) VerifyREST(r *RESTRequest) error {
@@ -40,15 +44,7 @@ func (v *Verifier) VerifyREST(r *RESTRequest) error {
 	if !v.matchREST(r, secrets, sig, isSHA1) {
 		return ErrBadSignature
 	}
-	if r.CheckReplay {
-		var key replayKey
-		copy(key[:], sig)
-		if err := v.replay.check(key, date, now); err != nil {
-			return err
-		}
-		v.accepted, v.acceptedDate = key, date
-	}
-	return nil
+	return checkReplay(v, r.CID, r.Change, false, sig, date, now)
 }
 
 // CheckRESTHeaders runs the checks of VerifyREST that need no body — headers present and

@@ -10,7 +10,7 @@ import (
 func TestVectorsVerify(t *testing.T) {
 	v := testVerifier(t, Options{}, NewReplayCache(10, DefaultClockSkewPast))
 	learn := learnRequest(t)
-	learn.CheckReplay = true
+	learn.Change = true
 	if err := v.VerifyWS(learn); err != nil {
 		t.Errorf("real learn message: %v", err)
 	}

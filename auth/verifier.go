@@ -34,6 +34,10 @@ type Options struct {
 	PublicURL string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// ReplayReads refuses replayed signatures of reads (WebSocket predict, REST reads) as
+	// those of changes are refused (auth.replay_predict): a captured predict must not open
+	// a session on the model for anyone else. Subscriptions are never checked.
+	ReplayReads bool
 }
 
 // maxMACs bounds the HMACs a Verifier keeps (one per secret and algorithm in use).
@@ -57,7 +61,7 @@ type Verifier struct {
 	restBase string // the same with ws/wss mapped to http/https
 	replay   *ReplayCache
 
-	accepted     replayKey // the last request accepted with CheckReplay (Accepted)
+	accepted     replayKey // the last request accepted with a replay check (Accepted)
 	acceptedDate time.Time
 
 	macs      []macEntry // at most maxMACs
@@ -90,7 +94,7 @@ const (
 )
 
 // NewVerifier returns a Verifier of signatures by the customers of ks. replay is shared by
-// all Verifiers; with a nil replay, requests with CheckReplay set are refused with
+// all Verifiers; with a nil replay, requests that need a replay check are refused with
 // ErrReplayFull (fail closed).
 func NewVerifier(ks *KeyStore, opts Options, replay *ReplayCache) *Verifier {
 	if opts.ClockSkewPast <= 0 {
@@ -209,8 +213,8 @@ func appendServiceURL(dst []byte, f form, base, scheme, host, path string) []byt
 }
 
 // Accepted returns the replay key and the date of the last request this Verifier accepted
-// with CheckReplay (valid until its next verification): what the server keeps durably so
-// that a restarted ReplayCache can Remember it.
+// with a replay check (valid until its next verification): for a change, what the server
+// keeps durably so that a restarted ReplayCache can Remember it.
 func (v *Verifier) Accepted() (key [16]byte, date time.Time) {
 	return v.accepted, v.acceptedDate
 }

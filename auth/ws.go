@@ -13,16 +13,19 @@ type WSRequest struct {
 	ExtraKeys                          [][]byte
 	// Scheme ("ws" or "wss"), the Host header and the request path rebuild the service URL.
 	Scheme, Host, Path string
-	// CheckReplay refuses a signature already accepted inside the window (learn, forget).
-	CheckReplay bool
+	// Change marks a message that changes state (learn, forget): a signature already
+	// accepted inside the window is refused, always, and Accepted gives it for the log.
+	// Other messages are reads (predict), refused when replayed with Options.ReplayReads,
+	// unless Subscribe marks a read-only subscription (SUBSCRIBE.md: replays allowed).
+	Change, Subscribe bool
 }
 
 // VerifyWS verifies a signed WebSocket message (PROTOCOL.md 1.2, 1.3). In order: the four
 // header strings are present, the date parses and is inside the window, the customer is
 // known, the signature is Base64 of an allowed length, the MD5 matches the payload, the
 // HMAC of one of the accepted strings to sign under one of the customer's secrets equals
-// the signature (constant-time), and, with CheckReplay, the signature was not accepted
-// before. Errors are the package's sentinels, possibly wrapped with detail. After warm-up,
+// the signature (constant-time), and the signature was not accepted before (for a change;
+// for a read too with Options.ReplayReads). Errors are the package's sentinels, possibly wrapped with detail. After warm-up,
 // a successful verification allocates nothing.
 //
 // Extra keys must be non-empty and free of control characters: otherwise the lines of the
@@ -63,15 +66,7 @@ func (v *Verifier) VerifyWS(r *WSRequest) error {
 	if !v.matchWS(r, secrets, sig, isSHA1) {
 		return ErrBadSignature
 	}
-	if r.CheckReplay {
-		var key replayKey
-		copy(key[:], sig)
-		if err := v.replay.check(key, date, now); err != nil {
-			return err
-		}
-		v.accepted, v.acceptedDate = key, date
-	}
-	return nil
+	return checkReplay(v, r.CID, r.Change, r.Subscribe, sig, date, now)
 }
 
 // matchWS reports whether sig is the MAC of an accepted string to sign under one of secrets.

@@ -91,7 +91,7 @@ func (v *verifyingSymscore) serve(conn net.Conn) {
 			err = verifier.VerifyWS(&auth.WSRequest{
 				Date: m.Date, MD5: m.MD5, Signature: m.Signature, CID: m.CID, Payload: m.Payload,
 				ExtraKeys: m.ExtraKeys, Scheme: "ws", Host: host, Path: path,
-				CheckReplay: strings.HasSuffix(path, "/learn"),
+				Change: strings.HasSuffix(path, "/learn"),
 			})
 		case m.Form != protocol.FormSession:
 			err = errors.New("later message not a session frame")

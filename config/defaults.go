@@ -15,11 +15,12 @@ var defaultYAML []byte
 func DefaultYAML() []byte { return append([]byte(nil), defaultYAML...) }
 
 // Default returns the default configuration: ApplyDefaults on a zero Config, plus the
-// switches whose default is on (LegacyFraming).
+// switches whose default is on (LegacyFraming, ReplayPredict).
 func Default() Config {
 	var c Config
 	c.ApplyDefaults()
 	c.Auth.LegacyFraming = DefaultLegacyFraming
+	c.Auth.ReplayPredict = DefaultReplayPredict
 	return c
 }
 
@@ -44,6 +45,8 @@ func (c *Config) ApplyDefaults() {
 	setNumber(&l.MaxRows, DefaultMaxRows)
 	setNumber(&l.MaxColumns, DefaultMaxColumns)
 	setNumber(&l.MaxConnections, DefaultMaxConnections)
+	// The default gives way to a smaller max_connections: at most half of it.
+	setNumber(&l.MaxUnauthenticatedConnections, min(DefaultMaxUnauthenticatedConnections, max(1, l.MaxConnections/2)))
 	setNumber(&l.MaxInflight, DefaultMaxInflight)
 	setNumber(&l.HandshakeTimeout, DefaultHandshakeTimeout)
 	setNumber(&l.IdleTimeout, DefaultIdleTimeout)
@@ -56,6 +59,9 @@ func (c *Config) ApplyDefaults() {
 	setNumber(&l.MaxPartitions, DefaultMaxPartitions)
 	setNumber(&l.MaxNewAttributesPerMessage, DefaultMaxNewAttributes)
 	setNumber(&l.MaxProjectBytes, DefaultMaxProjectBytes)
+	setNumber(&l.MaxNameBytes, DefaultMaxNameBytes)
+	setNumber(&l.MaxCustomerBytes, DefaultMaxCustomerBytes)
+	setNumber(&l.MaxExploreWork, DefaultMaxExploreWork)
 
 	setString(&c.Log.Level, DefaultLogLevel)
 	setString(&c.Log.Format, DefaultLogFormat)

@@ -35,6 +35,7 @@ func Load(opts LoadOptions) (Config, error) {
 	v := viper.NewWithOptions(viper.WithDecodeHook(decodeHook))
 	v.SetConfigType("yaml")
 	v.SetDefault("auth.legacy_framing", DefaultLegacyFraming)
+	v.SetDefault("auth.replay_predict", DefaultReplayPredict)
 
 	src, name := defaultYAML, "embedded default configuration"
 	if opts.File != "" {
@@ -82,7 +83,14 @@ func Load(opts LoadOptions) (Config, error) {
 	return c, ps.err()
 }
 
-// checkEnviron adds a problem for every SYMSCORE_* variable that names no key.
+// ClientVariables are the SYMSCORE_* variables of the client side — the symscore client
+// commands, the Java and Python clients and their examples — that name no configuration
+// key: the server ignores them rather than refusing to start in a shell that has them.
+var ClientVariables = []string{"SYMSCORE_URL", "SYMSCORE_CID", "SYMSCORE_SECRET", "SYMSCORE_PID",
+	"SYMSCORE_IRIS", "SYMSCORE_SESSION_FRAMES"}
+
+// checkEnviron adds a problem for every SYMSCORE_* variable that names no key and is not
+// one of ClientVariables.
 func (ps *problems) checkEnviron(environ []string) {
 	known := make(map[string]string, len(keys))
 	for _, k := range keys {
@@ -91,7 +99,7 @@ func (ps *problems) checkEnviron(environ []string) {
 	var names []string
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, EnvPrefix+"_") {
+		if strings.HasPrefix(name, EnvPrefix+"_") && !slices.Contains(ClientVariables, name) {
 			names = append(names, name)
 		}
 	}
@@ -100,7 +108,11 @@ func (ps *problems) checkEnviron(environ []string) {
 		env, ok := known[name]
 		switch {
 		case !ok:
-			ps.add(name, "unknown configuration variable (no such key)")
+			envs := make([]string, 0, len(known))
+			for e := range known {
+				envs = append(envs, e)
+			}
+			ps.add(name, "unknown configuration variable (no such key)%s", didYouMean(name, envs))
 		case env == "":
 			ps.add(name, "this key can only be set in the configuration file")
 		}
@@ -120,9 +132,13 @@ func (ps *problems) checkKeys(v *viper.Viper) int {
 	n := len(*ps)
 	all := v.AllKeys()
 	sort.Strings(all)
+	names := make([]string, 0, len(known))
+	for k := range known {
+		names = append(names, k)
+	}
 	for _, k := range all {
 		if !known[k] {
-			ps.add(k, "unknown key")
+			ps.add(k, "unknown key%s", didYouMean(k, names))
 		}
 	}
 	if list, ok := v.Get("customers").([]any); ok {
@@ -138,7 +154,7 @@ func (ps *problems) checkKeys(v *viper.Viper) int {
 			sort.Strings(names)
 			for _, name := range names {
 				if !slices.Contains([]string{"id", "secrets"}, name) {
-					ps.add(fmt.Sprintf("customers[%d].%s", i, name), "unknown key")
+					ps.add(fmt.Sprintf("customers[%d].%s", i, name), "unknown key%s", didYouMean(name, []string{"id", "secrets"}))
 				}
 			}
 		}

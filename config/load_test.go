@@ -53,6 +53,32 @@ func TestLegacyFramingOnUnlessSwitchedOff(t *testing.T) {
 	}
 }
 
+func TestReplayPredictOnUnlessSwitchedOff(t *testing.T) {
+	if c := mustLoad(t, LoadOptions{File: writeFile(t, "auth: {allow_sha1: true}\n")}); !c.Auth.ReplayPredict {
+		t.Error("replay_predict off although no source set it")
+	}
+	if c := mustLoad(t, LoadOptions{File: writeFile(t, "auth: {replay_predict: false}\n")}); c.Auth.ReplayPredict {
+		t.Error("replay_predict: false in the file left it on")
+	}
+	t.Setenv("SYMSCORE_AUTH_REPLAY_PREDICT", "false")
+	if c := mustLoad(t, LoadOptions{}); c.Auth.ReplayPredict {
+		t.Error("SYMSCORE_AUTH_REPLAY_PREDICT=false left it on")
+	}
+}
+
+// TestHardeningLimitsLoad: the limits of names, customer bytes, explore work and
+// unauthenticated connections load from the file and the environment, sizes with units.
+func TestHardeningLimitsLoad(t *testing.T) {
+	t.Setenv("SYMSCORE_LIMITS_MAX_EXPLORE_WORK", "1000000")
+	c := mustLoad(t, LoadOptions{File: writeFile(t, `
+limits: {max_name_bytes: 1024, max_customer_bytes: "8GiB", max_unauthenticated_connections: 100}
+`)})
+	l := c.Limits
+	if l.MaxNameBytes != 1024 || l.MaxCustomerBytes != 8<<30 || l.MaxExploreWork != 1000000 || l.MaxUnauthenticatedConnections != 100 {
+		t.Fatalf("limits %+v", l)
+	}
+}
+
 func TestFileValues(t *testing.T) {
 	c := mustLoad(t, LoadOptions{File: writeFile(t, `
 listen: "0.0.0.0:8443"
@@ -79,6 +105,7 @@ testing: {echo_endpoint: true}
 	}
 	want.Auth.AllowSHA1, want.Auth.SignedFramesOnly, want.Auth.ReplayCapacity = true, true, 10
 	want.Limits.MaxRows, want.Limits.MaxColumns, want.Limits.MaxConnections, want.Limits.MaxInflight = 5, 6, 7, 8
+	want.Limits.MaxUnauthenticatedConnections = 3 // its default gives way to half of max_connections
 	want.Log = Log{Level: "debug", Format: "text"}
 	want.Testing.EchoEndpoint = true
 	if !reflect.DeepEqual(c, want) {

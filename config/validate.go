@@ -15,6 +15,9 @@ const MinSecretBytes = 16
 // MaxCustomerIDBytes bounds a customer id.
 const MaxCustomerIDBytes = 128
 
+// MaxNameBytesLimit is the largest limits.max_name_bytes accepted.
+const MaxNameBytesLimit = 64 << 10
+
 // Validate checks a configuration whose defaults are applied and returns a *Error listing
 // every problem, or nil. It reads nothing outside c.
 func (c *Config) Validate() error {
@@ -50,6 +53,11 @@ func (c *Config) Validate() error {
 	positive(&ps, "limits.max_rows", l.MaxRows)
 	positive(&ps, "limits.max_columns", l.MaxColumns)
 	positive(&ps, "limits.max_connections", l.MaxConnections)
+	positive(&ps, "limits.max_unauthenticated_connections", l.MaxUnauthenticatedConnections)
+	if l.MaxUnauthenticatedConnections > l.MaxConnections && l.MaxConnections > 0 {
+		ps.add("limits.max_unauthenticated_connections", "must not exceed limits.max_connections (%d > %d)",
+			l.MaxUnauthenticatedConnections, l.MaxConnections)
+	}
 	positive(&ps, "limits.max_inflight", l.MaxInflight)
 	positive(&ps, "limits.handshake_timeout", l.HandshakeTimeout)
 	positive(&ps, "limits.idle_timeout", l.IdleTimeout)
@@ -68,6 +76,16 @@ func (c *Config) Validate() error {
 	positive(&ps, "limits.max_partitions", l.MaxPartitions)
 	positive(&ps, "limits.max_new_attributes_per_message", l.MaxNewAttributesPerMessage)
 	positive(&ps, "limits.max_project_bytes", l.MaxProjectBytes)
+	positive(&ps, "limits.max_name_bytes", l.MaxNameBytes)
+	if l.MaxNameBytes > MaxNameBytesLimit {
+		ps.add("limits.max_name_bytes", "must be at most %d (a name is copied and hashed where it is used)", MaxNameBytesLimit)
+	}
+	positive(&ps, "limits.max_customer_bytes", l.MaxCustomerBytes)
+	if l.MaxCustomerBytes < l.MaxProjectBytes && l.MaxCustomerBytes > 0 {
+		ps.add("limits.max_customer_bytes", "must be at least limits.max_project_bytes (%s < %s)",
+			FormatSize(l.MaxCustomerBytes), FormatSize(l.MaxProjectBytes))
+	}
+	positive(&ps, "limits.max_explore_work", l.MaxExploreWork)
 
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

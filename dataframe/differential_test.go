@@ -94,9 +94,10 @@ func (g *frameGen) ws() {
 
 var (
 	genNames = []string{"a", "b", "x", "sepal_length", "Iris_setosa", "species", "kind", "k$x", "kind$x", "é", "Ü",
-		`caf\u00e9`, `tab\tname`, `q\"uote`, `back\\slash`, `sl\/ash`, `\ud83d\ude00`, `\u0041`, `a\u0000b`}
-	genBadNames = []string{"", `\x`, `\ud83d`, `\ude00x`, `\u12`, `\u12g4`, `\ud83d\u0041`}
-	genNumbers  = []string{"4.3", "3", "0", "1", "-0", "+4.3", ".5", "5.", " 4.3 ", "\\t12\\n", "00012", "1.0E-5", "1e22", "1e23",
+		`caf\u00e9`, `q\"uote`, `back\\slash`, `sl\/ash`, `\ud83d\ude00`, `\u0041`}
+	genBadNames = []string{"", `\x`, `\ud83d`, `\ude00x`, `\u12`, `\u12g4`, `\ud83d\u0041`, `tab\tname`, `a\u0000b`,
+		`new\nline`, "\u202e", `\\ud800`, "\xff", strings.Repeat("n", 300)}
+	genNumbers = []string{"4.3", "3", "0", "1", "-0", "+4.3", ".5", "5.", " 4.3 ", "\\t12\\n", "00012", "1.0E-5", "1e22", "1e23",
 		"1.7976931348623157E308", "4.9E-324", "1e-400", "0.1000000000000000055511151231257827", "123456789012345678901234567890",
 		"9007199254740993", "-1E-5", "1.0", "0.0", "1e0", "-1", "2.5e+3", "7E2", "\\u0034.5", "1\\u0030"}
 	genBadNumbers = []string{"", " ", "abc", "1_000", "0x10", "1.0d", "1e", "1e+", "1..2", "--1", ".", "1 2", "NaN", "-Infinity",
@@ -105,9 +106,12 @@ var (
 	genBadJSONNumbers = []string{"1e999", "-1e309", "NaN", "-inf", "Inf", "1.2.3", "--1", "1e", "+1", "-", "1ee2", "nan", "-NaN"}
 	genCategories     = []string{"x", "X", " x ", "y", "Setosa", "setosa", "SETOSA ", "Ü", "ü", "É", "\\u00dc", "a\\\"b",
 		"\\ud83d\\ude00", "7", "k", "", " ", "\\t"}
+	genBadCategories = []string{"a\\nb", "\\u0000", "x\\u2028", "\u202ey", `\\udfff`, "\\ud800", "\\q", strings.Repeat("v", 300),
+		strings.Repeat("\u212a", 300)}
 	genAny = []string{`{}`, `[]`, `{"a":[1,{"b":null}]}`, `[1,"2",[3]]`, `true`, `false`, `null`, `"s"`, `1.5`, `-1e999`,
-		`"\ud800"`, `"\x"`, `{"k":"v","k":"w"}`, `[[[[[[[[[[]]]]]]]]]]`, `"` + strings.Repeat("z", 60) + `"`}
-	genOddAny = []string{`NaN`, `-inf`, `nan`, `Infinity`, `+1`, `-`, `1.2.3`, `tru`, `nul`, `[1,]`, `{"a"}`, `{1:2}`, "\"\x00\xff\""}
+		`"\ud83d\ude00"`, `"\\x"`, `{"k":"v","k":"w"}`, `[[[[[[[[[[]]]]]]]]]]`, `"` + strings.Repeat("z", 60) + `"`}
+	genOddAny = []string{`NaN`, `-inf`, `nan`, `Infinity`, `+1`, `-`, `1.2.3`, `tru`, `nul`, `[1,]`, `{"a"}`, `{1:2}`, "\"\x00\xff\"",
+		`"\ud800"`, `"\x"`, `"\udc00\ud800"`}
 )
 
 // str writes a JSON string of the (already escaped) body s.
@@ -158,7 +162,7 @@ func (g *frameGen) cell(typ byte) {
 		case 4:
 			g.str(g.pick("2", "0.5", "-1", "true", "1.5", "01", "1.0000001"))
 		default:
-			g.str(g.pick(genCategories...))
+			g.str(g.pick(append(genCategories, genBadCategories...)...))
 		}
 		g.ws()
 		return
@@ -217,8 +221,8 @@ func (g *frameGen) frame(names, types []string, rows int) string {
 			insert("errorHandling")
 		}
 	}
-	for n := g.r.IntN(3); n > 0 && g.chance(300); n-- {
-		insert(g.pick("future", "extra", "dat", "Data", `d\u0061ta`, "attributeNames ", ""))
+	for n := g.r.IntN(3); n > 0 && g.chance(g.bad); n-- { // unknown keys are refused
+		insert(g.pick("future", "extra", "dat", "Data", "attributeNames ", ""))
 	}
 	if g.chance(g.bad / 2) {
 		insert(g.pick("data", "attributeNames", "attributeTypes", "errorHandling"))
@@ -234,7 +238,11 @@ func (g *frameGen) frame(names, types []string, rows int) string {
 			g.b.WriteByte(',')
 		}
 		g.ws()
-		g.str(key)
+		if g.chance(50) {
+			g.str(strings.Replace(key, "a", `\u0061`, 1)) // the same key, spelled with an escape
+		} else {
+			g.str(key)
+		}
 		g.ws()
 		g.b.WriteByte(':')
 		g.ws()
@@ -419,7 +427,11 @@ func TestParseDifferential(t *testing.T) {
 		case g.chance(50):
 			opts = g.options()
 		}
-		payload := g.frame(names, types, g.r.IntN(6))
+		rows := 1 + g.r.IntN(5)
+		if g.chance(30) {
+			rows = 0 // refused in learn mode
+		}
+		payload := g.frame(names, types, rows)
 		if g.chance(100) {
 			payload = g.mutate(payload)
 		}
@@ -545,8 +557,8 @@ func TestParseDifferentialTestPayloads(t *testing.T) {
 }
 
 // TestParseFastPathTaken: the frames clients send are read by the scanner, not handed to
-// fastjson — including whitespace, escapes, JSON numbers, nulls, nested X cells, unknown
-// keys, T and S columns and bad rows — on a fresh Parser and on one that remembers the
+// fastjson — including whitespace, escapes, JSON numbers, nulls, nested X cells,
+// errorHandling, T and S columns and bad rows — on a fresh Parser and on one that remembers the
 // header.
 func TestParseFastPathTaken(t *testing.T) {
 	tests := []struct {
@@ -559,7 +571,7 @@ func TestParseFastPathTaken(t *testing.T) {
 		{benchFrame(50, 4, 11, false), Options{}},
 		{clientOrder(benchFrame(50, 4, 10, true)), Options{MaxRows: 50, MaxColumns: 30, MaxCells: 5000}},
 		{" {\n\t\"attributeNames\" : [ \"a\" , \"b\" ] ,\r\n \"data\" : [ [ \" 1.5 \" , \"0\" ] ,\n [ 2 , 1 ] ] ,\n \"attributeTypes\" : [ \"C\" , \"B\" ] } \n", Options{}},
-		{`{"attributeNames":["caf\u00e9","q\"","x"],"attributeTypes":["C","T","X"],"data":[["1\u002e5","\ud83d\ude00",{"a":[1,null,"\x"]}],[-1E5,"x\/y",true]],"future":{"k":[1,2]}}`, Options{}},
+		{`{"attributeNames":["caf\u00e9","q\"","x"],"attributeTypes":["C","T","X"],"data":[["1\u002e5","\ud83d\ude00",{"a":[1,null,"\\x"]}],[-1E5,"x\/y",true]],"errorHandling":0}`, Options{}},
 		{`{"attributeNames":["a","k"],"attributeTypes":["C","T"],"data":[["1","x"],["","y"],[null,"z"]]}`, Options{Mode: ModePredict}},
 		{`{"attributeNames":["x","species"],"attributeTypes":["C","S"],"data":[["1","Setosa"],["2",7]]}`, Options{PartitionColumn: "species"}},
 		{`{"attributeNames":["a","b"],"data":[["1","0"],["x","1"],"row",["1"],["2","1"]],"attributeTypes":["C","B"],"errorHandling":1}`, Options{}},

@@ -17,8 +17,8 @@
 // # Decisions
 //
 //   - Cells are JSON strings, as SymetryML clients send them; JSON numbers are accepted too
-//     and read from their JSON text. null counts as an empty cell. For X columns any JSON
-//     value is accepted.
+//     and read from their JSON text, so [1.5, "2"] is two numbers. null counts as an empty
+//     cell. For X columns any JSON value is accepted.
 //   - Numbers: leading and trailing bytes ≤ 0x20 are trimmed (Java's Double.parseDouble
 //     does the same), then the cell must be a decimal number — optional sign, digits with at
 //     most one '.', optional exponent ("4.3", "1.0E-5", ".5", "5."). Hex floats,
@@ -29,8 +29,20 @@
 //   - B cells are numbers equal to 0 or 1 ("0", "1", "0.0", "1.0"; -0 reads as 0).
 //   - Type codes are exactly one of C, B, T, X, S (upper case). L (SymetryML's encoder
 //     input) and other codes are refused, as is S anywhere but the partition column.
-//   - Unknown keys of the DataFrame object are ignored (forward compatibility); a key
-//     that appears twice is refused; a payload that is not an object is refused.
+//   - The DataFrame object follows the rules of every JSON object symscore reads (package
+//     jsonstrict): a key other than attributeNames, attributeTypes, data and
+//     errorHandling, a key that appears twice, and a string escape JSON does not define
+//     (\x, or a surrogate escape that is not half of a pair, such as a lone \ud800) are
+//     refused, as is a payload that is not an object.
+//   - Attribute names, the "name$value" names T values make and (in learn mode) partition
+//     values follow package ident's rule for names and Options.MaxNameBytes: a bad
+//     attribute name refuses the message; a T value or partition value that makes a bad
+//     name is a bad cell; a name past the limit is a limit refusal (ErrNameTooLong). In
+//     predict mode a T value's name is only bounded in length: it is looked up, never
+//     kept.
+//   - A learn DataFrame with no rows ("data" empty) is refused: learn and forget need at
+//     least one. Under errorHandling 1 a DataFrame whose rows are all bad is not empty: its
+//     reply counts them.
 //   - "errorHandling" is the JSON number 0 or 1 (absent = 0). With 0 the first bad cell
 //     refuses the whole message; with 1 bad rows — including rows of the wrong width and
 //     rows that are not arrays — are skipped (Frame.Skipped) and their T values create no
@@ -47,16 +59,17 @@
 //
 // Options.MaxRows bounds len(data); Options.MaxColumns bounds both the DataFrame's columns
 // and the Frame's expanded columns; Options.MaxCells bounds Rows × columns of the Frame
-// (T expansion can make a small message into a large matrix). Refusals are *Error values
-// wrapping ErrTooManyRows or ErrTooManyColumns. Zero means unlimited; the server sets
+// (T expansion can make a small message into a large matrix); Options.MaxNameBytes bounds
+// every name. Refusals are *Error values wrapping ErrTooManyRows, ErrTooManyColumns or
+// ErrNameTooLong. Zero means unlimited (for names: ident.DefaultMaxBytes); the server sets
 // them. Message bytes are limited by the caller before parsing; JSON nesting is limited
 // by fastjson (depth 300).
 //
 // # Reading
 //
 // The grammar is fastjson's: RFC 8259 plus what fastjson tolerates (bytes in strings are
-// not checked, unknown escapes are kept as sent, a number is any run of digits, signs,
-// dots and exponents, or NaN or Inf). Parse reads a DataFrame in one pass with its own
+// not checked, a number is any run of digits, signs, dots and exponents, or NaN or Inf),
+// less what package jsonstrict refuses (unknown keys, repeated keys, bad escapes). Parse reads a DataFrame in one pass with its own
 // scanner, writing cells straight into the Frame's buffers; anything the scanner does not
 // read and every refusal but a bad row go to the fastjson implementation, which thereby
 // defines what is accepted and every message. Tests check the two against each other

@@ -3,12 +3,16 @@ package dataframe
 import (
 	"errors"
 	"strconv"
+
+	"github.com/symscore/symscore/ident"
 )
 
 // Sentinel errors wrapped by limit refusals; the server counts them.
 var (
 	ErrTooManyRows    = errors.New("dataframe: too many rows")
 	ErrTooManyColumns = errors.New("dataframe: too many columns")
+	// ErrNameTooLong is ident.ErrTooLong: a name past Options.MaxNameBytes.
+	ErrNameTooLong = ident.ErrTooLong
 )
 
 // Error is a refused DataFrame. Msg is meant for the client: it says what was wrong and
@@ -20,7 +24,8 @@ type Error struct {
 	Column int
 	// Msg is the client-facing text, e.g. `row 3, column "sepal_width": "abc" is not a number`.
 	Msg string
-	// Err is ErrTooManyRows or ErrTooManyColumns for limit refusals, nil otherwise.
+	// Err is ErrTooManyRows, ErrTooManyColumns or ErrNameTooLong for limit refusals, nil
+	// otherwise.
 	Err error
 }
 

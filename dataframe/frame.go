@@ -26,6 +26,10 @@ type Options struct {
 	// PartitionColumn names the partition column of a partition project, the only column
 	// allowed to be typed S; "" = none.
 	PartitionColumn string
+	// MaxNameBytes bounds attribute names, the "name$value" names of T expansion and
+	// partition values (limits.max_name_bytes); 0 = ident.DefaultMaxBytes. Refusals wrap
+	// ErrNameTooLong.
+	MaxNameBytes int
 }
 
 // Frame is the expanded, columnar view of one DataFrame. It and every slice it holds are

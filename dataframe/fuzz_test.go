@@ -48,9 +48,12 @@ func FuzzParse(f *testing.F) {
 }
 
 // fuzzOptions derives Options from the fuzzer's mode byte: the mode, a partition column,
-// one of the limits.
+// one of the limits, a short name limit (bit 6).
 func fuzzOptions(mode uint8) Options {
 	opts := Options{Mode: Mode(mode & 1)}
+	if mode&0x40 != 0 {
+		opts.MaxNameBytes = 8
+	}
 	if mode&2 != 0 {
 		opts.PartitionColumn = "species"
 	}
@@ -81,10 +84,14 @@ func FuzzParseDifferential(f *testing.F) {
 		`{"attributeNames":["x","species"],"attributeTypes":["C","S"],"data":[["1","setosa"],["2",""]],"errorHandling":1}`,
 		`{"attributeNames":["x","species"],"data":[["1e-5"," Setosa "],["NaN","b"],[1,"c"]],"attributeTypes":["C","T"]}`,
 		`{"attributeNames":["k","k$a"],"attributeTypes":["T","B"],"data":[["A","1"],[null,"0"]],"errorHandling":1}`,
-		`{"attributeNames":["caf\u00e9","q\"","ign"],"attributeTypes":["C","T","X"],"data":[[" 4.5\t","\ud83d\ude00",{"a":[1,null]}],[-1E5,"x\/y",true]],"future":{"k":[]}}`,
+		`{"attributeNames":["caf\u00e9","q\"","ign"],"attributeTypes":["C","T","X"],"data":[[" 4.5\t","\ud83d\ude00",{"a":[1,null]}],[-1E5,"x\/y",true]],"errorHandling":0}`,
+		`{"attributeNames":["a","k"],"attributeTypes":["C","T"],"data":[["1","a\nb"],["2","\u202e"],["3","x"],["4","` + "\u212a\u212a\u212a" + `"]],"errorHandling":1}`,
+		`{"attributeNames":["a","k"],"attributeTypes":["C","T"],"data":[["1","\ud800"],["2","\\ud800"]],"errorHandling":1,"extra":1}`,
+		`{"attributeNames":["x","species"],"attributeTypes":["C","S"],"data":[["1","a\u0000"],["2","long partition value"]],"errorHandling":1}`,
+		`{"attributeNames":["a"],"attributeTypes":["C"],"data":[]}`,
 		` { "attributeNames" : [ "a" , "b" ] , "data" : [ [ "1" , "0" ] , [ "" , null ] , "row" , [ "1" ] ] , "attributeTypes" : [ "C" , "B" ] , "errorHandling" : 1 } `,
 	} {
-		for _, mode := range []uint8{0, 1, 2, 0x13, 0x21, 0x32, 0x06, 0x0a, 0x0c} {
+		for _, mode := range []uint8{0, 1, 2, 0x13, 0x21, 0x32, 0x06, 0x0a, 0x0c, 0x40, 0x43} {
 			f.Add([]byte(s), mode)
 		}
 	}

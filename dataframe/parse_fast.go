@@ -25,10 +25,12 @@ type header struct {
 	partition    string // the Options that decided the columns
 	mode         Mode
 	maxColumns   int
+	maxNameBytes int
 }
 
 func (h *header) sameOptions(opts *Options) bool {
-	return h.partition == opts.PartitionColumn && h.mode == opts.Mode && h.maxColumns == opts.MaxColumns
+	return h.partition == opts.PartitionColumn && h.mode == opts.Mode && h.maxColumns == opts.MaxColumns &&
+		h.maxNameBytes == opts.MaxNameBytes
 }
 
 // strSpan is the body of a JSON string in the payload.
@@ -124,7 +126,7 @@ func (p *Parser) parseFast(b []byte, opts *Options) (f *Frame, err *Error, ok bo
 				ok = false // other spellings of 0 and 1, and refusals
 			}
 		default:
-			i, ok = skipValue(b, i, 2)
+			return nil, nil, false // an unknown key: refused by parseReference
 		}
 		if !ok || seen&bit != 0 {
 			return nil, nil, false
@@ -154,6 +156,9 @@ func (p *Parser) parseFast(b []byte, opts *Options) (f *Frame, err *Error, ok bo
 		if end, ok := p.readRows(b, dataAt, opts, &rs); !ok || end != dataEnd {
 			return nil, nil, false
 		}
+	}
+	if rs.kept+rs.skipped == 0 && opts.Mode == ModeLearn {
+		return nil, nil, false // no rows: refused by parseReference
 	}
 	if rs.skipped > 0 && eh == 0 {
 		return nil, rs.first, true
@@ -216,7 +221,7 @@ func (p *Parser) useHeader(b []byte, nameAt, nameEnd, typeAt, typeEnd int, hit b
 	}
 	p.hdr = header{valid: true,
 		names: append(p.hdr.names[:0], b[nameAt:nameEnd]...), types: append(p.hdr.types[:0], b[typeAt:typeEnd]...),
-		partition: opts.PartitionColumn, mode: opts.Mode, maxColumns: opts.MaxColumns}
+		partition: opts.PartitionColumn, mode: opts.Mode, maxColumns: opts.MaxColumns, maxNameBytes: opts.MaxNameBytes}
 	return true
 }
 

@@ -1,9 +1,13 @@
 package dataframe
 
 import (
+	"errors"
 	"strconv"
 
 	"github.com/valyala/fastjson"
+
+	"github.com/symscore/symscore/ident"
+	"github.com/symscore/symscore/jsonstrict"
 )
 
 // Parser turns DataFrame JSON into Frames. It reuses every buffer of the Frame it returns:
@@ -52,7 +56,9 @@ type srcCol struct {
 //
 // Keys: "attributeNames" and "attributeTypes" (arrays of strings of equal length),
 // "data" (array of rows, each an array of cells), "errorHandling" (0 or 1; absent = 0).
-// Other keys are ignored, so newer clients can add fields; a repeated key is refused.
+// Any other key, a repeated key and a string escape JSON does not define (a lone
+// surrogate among them) are refused, as for every JSON object symscore reads
+// (package jsonstrict).
 func (p *Parser) Parse(payload []byte, opts Options) (*Frame, error) {
 	if f, err, ok := p.parseFast(payload, &opts); ok {
 		if err != nil {
@@ -71,34 +77,17 @@ func (p *Parser) parseReference(payload []byte, opts Options) (*Frame, error) {
 	if err != nil {
 		return nil, messageError("DataFrame is not valid JSON: " + err.Error())
 	}
+	if err := jsonstrict.CheckEscapes(payload); err != nil {
+		return nil, messageError("DataFrame is not valid JSON: " + err.Error())
+	}
 	if v.Type() != fastjson.TypeObject {
 		return nil, messageError("DataFrame must be a JSON object, not " + v.Type().String())
 	}
 	obj, _ := v.Object()
-	var names, types, data, eh *fastjson.Value
-	var dup []byte
-	obj.Visit(func(key []byte, v *fastjson.Value) {
-		var slot **fastjson.Value
-		switch string(key) {
-		case "attributeNames":
-			slot = &names
-		case "attributeTypes":
-			slot = &types
-		case "data":
-			slot = &data
-		case "errorHandling":
-			slot = &eh
-		default:
-			return
-		}
-		if *slot != nil && dup == nil {
-			dup = key
-		}
-		*slot = v
-	})
-	if dup != nil {
-		return nil, messageError("DataFrame key " + quote(dup) + " appears twice")
+	if err := jsonstrict.CheckKeys(obj, "DataFrame", frameKeys...); err != nil {
+		return nil, messageError(err.Error())
 	}
+	names, types, data, eh := obj.Get("attributeNames"), obj.Get("attributeTypes"), obj.Get("data"), obj.Get("errorHandling")
 	f := &p.frame
 	f.ErrorHandling = 0
 	if eh != nil {
@@ -122,8 +111,14 @@ func (p *Parser) parseReference(payload []byte, opts Options) (*Frame, error) {
 		return nil, &Error{Row: -1, Column: -1, Err: ErrTooManyRows,
 			Msg: "DataFrame has " + strconv.Itoa(len(rows)) + " rows; the limit is " + strconv.Itoa(opts.MaxRows)}
 	}
+	if len(rows) == 0 && opts.Mode == ModeLearn {
+		return nil, messageError(`DataFrame has no rows ("data" is empty): learn and forget need at least one`)
+	}
 	return p.rows(rows, &opts)
 }
+
+// frameKeys are the keys of a DataFrame object.
+var frameKeys = []string{"attributeNames", "attributeTypes", "data", "errorHandling"}
 
 // columns reads attributeNames and attributeTypes.
 func (p *Parser) columns(names, types *fastjson.Value, opts *Options) *Error {
@@ -198,6 +193,9 @@ func (p *Parser) addColumn(c int, name, tb []byte, opts *Options) *Error {
 	if col.partition && typ != TypeT && typ != TypeS {
 		return &Error{Row: -1, Column: c, Msg: "partition column " + quote(name) + " must be typed T or S, not " + quote(tb)}
 	}
+	if err := ident.CheckName(name, opts.MaxNameBytes); err != nil {
+		return nameError(-1, c, "attribute name "+quote(name), err)
+	}
 	col.typ = typ
 	start := len(p.names.arena)
 	p.names.arena = append(p.names.arena, name...)
@@ -208,6 +206,17 @@ func (p *Parser) addColumn(c int, name, tb []byte, opts *Options) *Error {
 	col.ent = ent
 	p.cols = append(p.cols, col)
 	return nil
+}
+
+// nameError is the refusal of a name by package ident, located at row and column (-1:
+// none): a limit refusal wrapping ErrNameTooLong, which refuses the whole message, or a
+// bad name.
+func nameError(row, col int, what string, err error) *Error {
+	e := &Error{Row: row, Column: col, Msg: what + " " + err.Error()}
+	if errors.Is(err, ErrNameTooLong) {
+		e.Err = ErrNameTooLong
+	}
+	return e
 }
 
 // endColumns refuses a learn DataFrame of a partition project without its partition column.

@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/symscore/symscore/ident"
 )
 
 // learnPayload is the DataFrame of the vendor client's learn message (PROTOCOL.md 1.2).
@@ -139,10 +142,12 @@ func TestParseSkipsBadRowsAndTheirColumns(t *testing.T) {
 	}
 }
 
+// TestParseAcceptsNumbersAndSpaces: JSON number cells are accepted next to string cells
+// (README, protocol decisions) and read from their JSON text, as strings are.
 func TestParseAcceptsNumbersAndSpaces(t *testing.T) {
 	var p Parser
 	f := mustParse(t, &p, `{"attributeNames":["a","b","k","ign"],"attributeTypes":["C","B","T","X"],
-		"data":[[1.5, 1, 3, {"any":"thing"}],[" 2.5 ","1.0","3",null],["-1E-5","0.0",4,[1]]],"future":{"x":1}}`, Options{})
+		"data":[[1.5, 1, 3, {"any":"thing"}],[" 2.5 ","1.0","3",null],["-1E-5","0.0",4,[1]]]}`, Options{})
 	if got := strings.Join(names(f), ","); got != "a,b,k$3,k$4" {
 		t.Fatalf("names %s", got)
 	}
@@ -239,6 +244,33 @@ func TestParseRefusals(t *testing.T) {
 		{"too many columns", `{` + cb + `,"data":[]}`, Options{MaxColumns: 1}, -1, -1, "DataFrame has 2 columns; the limit is 1", ErrTooManyColumns},
 		{"too many expanded", `{"attributeNames":["a","k"],"attributeTypes":["C","T"],"errorHandling":1,"data":[["1","x"],["1","y"]]}`, Options{MaxColumns: 2}, 1, 1, `expands the DataFrame to 3 columns; the limit is 2`, ErrTooManyColumns},
 		{"too many cells", `{"attributeNames":["a","k"],"attributeTypes":["C","T"],"data":[["1","x"],["1","y"]]}`, Options{MaxCells: 5}, -1, -1, `DataFrame expands to 2 rows × 3 columns; the limit is 5 cells`, ErrTooManyColumns},
+
+		// One strictness for every JSON object (package jsonstrict).
+		{"unknown key", `{` + cb + `,"data":[["1","0"]],"future":{"x":1}}`, Options{}, -1, -1, `DataFrame has unknown key "future"; its keys are attributeNames, attributeTypes, data, errorHandling`, nil},
+		{"unknown key, predict", `{` + cb + `,"Data":[["1","0"]],"data":[]}`, Options{Mode: ModePredict}, -1, -1, `DataFrame has unknown key "Data"`, nil},
+		{"duplicate escaped key", `{` + cb + `,"data":[["1","0"]],"d\u0061ta":[]}`, Options{}, -1, -1, `DataFrame key "data" appears twice`, nil},
+		{"unknown escape in X cell", `{"attributeNames":["a","x"],"attributeTypes":["C","X"],"data":[["1",{"k":"\x"}]]}`, Options{}, -1, -1, `DataFrame is not valid JSON: bad string escape at byte 74: "\\x\"}]]}"`, nil},
+		{"lone surrogate in name", `{"attributeNames":["a\ud800"],"attributeTypes":["C"],"data":[["1"]]}`, Options{}, -1, -1, `DataFrame is not valid JSON: bad string escape at byte 21`, nil},
+		{"lone low surrogate in T cell", `{"attributeNames":["k"],"attributeTypes":["T"],"data":[["\udc00"]]}`, Options{}, -1, -1, `bad string escape`, nil},
+		{"reversed surrogates", `{"attributeNames":["k"],"attributeTypes":["T"],"data":[["\ude00\ud83d"]],"errorHandling":1}`, Options{}, -1, -1, `bad string escape`, nil},
+		{"no rows", `{` + cb + `,"data":[]}`, Options{}, -1, -1, `DataFrame has no rows ("data" is empty): learn and forget need at least one`, nil},
+		{"no rows, errorHandling 1", `{` + cb + `,"data":[],"errorHandling":1}`, Options{}, -1, -1, `DataFrame has no rows`, nil},
+
+		// One rule for every name (package ident).
+		{"name NUL", `{"attributeNames":["a\u0000"],"attributeTypes":["C"],"data":[["1"]]}`, Options{}, -1, 0, `attribute name "a\x00" holds a NUL (U+0000) at byte 1`, nil},
+		{"name newline", `{"attributeNames":["ok","a\nb"],"attributeTypes":["C","X"],"data":[["1","2"]]}`, Options{}, -1, 1, `attribute name "a\nb" holds a line break (U+000A) at byte 1`, nil},
+		{"name bidi override", `{"attributeNames":["x\u202eY"],"attributeTypes":["T"],"data":[["1"]]}`, Options{}, -1, 0, `holds a bidirectional control (U+202E) at byte 1`, nil},
+		{"name surrogate as text", `{"attributeNames":["a\\ud800"],"attributeTypes":["C"],"data":[["1"]]}`, Options{}, -1, 0, `attribute name "a\\ud800" holds a lone surrogate escape (\ud800) at byte 1`, nil},
+		{"name invalid UTF-8", "{\"attributeNames\":[\"a\xff\"],\"attributeTypes\":[\"C\"],\"data\":[[\"1\"]]}", Options{}, -1, 0, `is not valid UTF-8 (byte 1 is 0xff)`, nil},
+		{"name too long", `{"attributeNames":["abcdefghi"],"attributeTypes":["C"],"data":[["1"]]}`, Options{MaxNameBytes: 8}, -1, 0, `attribute name "abcdefghi" is 9 bytes long; the limit is 8`, ErrNameTooLong},
+		{"name past the default", `{"attributeNames":["` + strings.Repeat("n", 257) + `"],"attributeTypes":["C"],"data":[["1"]]}`, Options{}, -1, 0, `is 257 bytes long; the limit is 256`, ErrNameTooLong},
+		{"T value newline", `{"attributeNames":["a","k"],"attributeTypes":["C","T"],"data":[["1","x"],["2","a\nb"]]}`, Options{}, 1, 1, `row 1, column "k": value "a\nb" makes the attribute name "k$a\nb", which holds a line break (U+000A) at byte 3`, nil},
+		{"T value C1 control", `{"attributeNames":["k"],"attributeTypes":["T"],"data":[["\u0085"]]}`, Options{}, 0, 0, `holds a line break (U+0085) at byte 2`, nil},
+		{"T value too long", `{"attributeNames":["k"],"attributeTypes":["T"],"data":[["abcdefg"]],"errorHandling":1}`, Options{MaxNameBytes: 8}, 0, 0, `row 0, column "k": value "abcdefg" makes the attribute name "k$abcdefg", which is 9 bytes long; the limit is 8`, ErrNameTooLong},
+		{"T value far too long", `{"attributeNames":["k"],"attributeTypes":["T"],"data":[["` + long + `"]],"errorHandling":1}`, Options{MaxNameBytes: 8}, 0, 0, `value "` + long[:40] + `..." makes an attribute name that is more than 8 bytes long, the limit`, ErrNameTooLong},
+		{"T value too long in predict", `{"attributeNames":["k"],"attributeTypes":["T"],"data":[["abcdefg"]]}`, Options{Mode: ModePredict, MaxNameBytes: 8}, 0, 0, `is 9 bytes long; the limit is 8`, ErrNameTooLong},
+		{"partition value bidi", `{"attributeNames":["a","p"],"attributeTypes":["C","S"],"data":[["1","\u2066x"]]}`, Options{PartitionColumn: "p"}, 0, 1, `row 0, column "p": partition value "\u2066x" holds a bidirectional control (U+2066) at byte 0`, nil},
+		{"partition value too long", `{"attributeNames":["a","p"],"attributeTypes":["C","S"],"data":[["1","abcdefghi"]],"errorHandling":1}`, Options{PartitionColumn: "p", MaxNameBytes: 8}, 0, 1, `partition value "abcdefghi" is 9 bytes long; the limit is 8`, ErrNameTooLong},
 	}
 	var p Parser
 	for _, tc := range tests {
@@ -254,7 +286,7 @@ func TestParseRefusals(t *testing.T) {
 			if tc.sentinel != nil && !errors.Is(err, tc.sentinel) {
 				t.Fatalf("%v does not wrap %v", err, tc.sentinel)
 			}
-			if tc.sentinel == nil && (errors.Is(err, ErrTooManyRows) || errors.Is(err, ErrTooManyColumns)) {
+			if tc.sentinel == nil && (errors.Is(err, ErrTooManyRows) || errors.Is(err, ErrTooManyColumns) || errors.Is(err, ErrNameTooLong)) {
 				t.Fatalf("%v wraps a limit sentinel", err)
 			}
 		})
@@ -281,7 +313,7 @@ func TestParserReuse(t *testing.T) {
 	if got := strings.Join(names(f), ","); got != "a,k$w" || len(f.Vals) != 2 || f.Vals[0] != 5 || f.Vals[1] != 1 {
 		t.Fatalf("names %s vals %v", got, f.Vals)
 	}
-	f = mustParse(t, &p, `{"attributeNames":["x"],"attributeTypes":["C"],"data":[]}`, Options{})
+	f = mustParse(t, &p, `{"attributeNames":["x"],"attributeTypes":["C"],"data":[]}`, Options{Mode: ModePredict})
 	if f.Rows != 0 || len(f.Vals) != 0 || len(f.Names) != 1 {
 		t.Fatalf("empty frame %+v", f)
 	}
@@ -338,5 +370,40 @@ func TestParseAllocsSessionFrames(t *testing.T) {
 	}
 	if _, err := p.Parse(learn, Options{}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestParseBadNamesUnderErrorHandling: a T value whose name breaks the rule is a bad cell
+// (its row is skipped under errorHandling 1 and makes no column); one whose name is too
+// long is a limit and refuses the message; in predict mode only the length counts.
+func TestParseBadNamesUnderErrorHandling(t *testing.T) {
+	var p Parser
+	f := mustParse(t, &p, `{"attributeNames":["a","k"],"attributeTypes":["C","T"],"errorHandling":1,
+		"data":[["1","x"],["2","bad\nvalue"],["3","\u202eevil"],["4","y"]]}`, Options{})
+	if f.Rows != 2 || fmt.Sprint(f.SkippedRows) != "[1 2]" || strings.Join(names(f), ",") != "a,k$x,k$y" {
+		t.Fatalf("rows %d skipped %v names %q", f.Rows, f.SkippedRows, names(f))
+	}
+	_, err := p.Parse([]byte(`{"attributeNames":["a","k"],"attributeTypes":["C","T"],"errorHandling":1,
+		"data":[["1","x"],["2","`+strings.Repeat("v", 300)+`"]]}`), Options{})
+	if !errors.Is(err, ErrNameTooLong) {
+		t.Fatalf("a name past the limit under errorHandling 1: %v", err)
+	}
+	f = mustParse(t, &p, `{"attributeNames":["a","k"],"attributeTypes":["C","T"],"data":[["1","bad\nvalue"],["2","\u202e"]]}`, Options{Mode: ModePredict})
+	if f.Rows != 2 || strings.Join(names(f), ",") != "a,k$bad\nvalue,k$\u202e" {
+		t.Fatalf("predict: rows %d names %q", f.Rows, names(f))
+	}
+}
+
+// TestParseNameRuleMatchesIdent: the DataFrame refuses exactly the attribute names package
+// ident refuses, with its reason.
+func TestParseNameRuleMatchesIdent(t *testing.T) {
+	var p Parser
+	for _, name := range []string{"ok", "a b", "é", "a\tb", "a\u2028b", "\u2069", "x\ufffd", `\uDBFF`, "a$b", strings.Repeat("x", 20)} {
+		payload := `{"attributeNames":[` + strconv.Quote(name) + `],"attributeTypes":["C"],"data":[["1"]]}`
+		_, err := p.Parse([]byte(payload), Options{MaxNameBytes: 16})
+		want := ident.CheckName(name, 16)
+		if (err == nil) != (want == nil) || want != nil && !strings.HasSuffix(err.Error(), want.Error()) {
+			t.Errorf("name %q: Parse says %v, ident says %v", name, err, want)
+		}
 	}
 }

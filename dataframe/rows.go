@@ -1,10 +1,13 @@
 package dataframe
 
 import (
+	"errors"
 	"math"
 	"strconv"
 
 	"github.com/valyala/fastjson"
+
+	"github.com/symscore/symscore/ident"
 )
 
 // rows validates every row into p.store (first pass), then lays out the Frame (second
@@ -164,6 +167,11 @@ func (p *Parser) cell(r, c int, text []byte, present bool, vals []float64, opts 
 			}
 			text = nil
 		}
+		if text != nil && opts.Mode == ModeLearn {
+			if err := ident.CheckName(text, opts.MaxNameBytes); err != nil {
+				return p.nameErr(r, c, "partition value "+quote(text), err)
+			}
+		}
 		if text != nil {
 			start := len(p.parts)
 			p.parts = append(p.parts, text...)
@@ -201,8 +209,20 @@ func (p *Parser) category(r, c int, text []byte, present bool, opts *Options) (f
 		return math.NaN(), nil
 	}
 	nt := &p.names
+	if n := len(nt.name(col.ent)) + 1 + len(trimSpace(text))/3; n > maxNameBytes(opts) {
+		// Lower-casing shrinks UTF-8 at most threefold (U+212A K to k): the name would be
+		// too long whatever it is, and is not built.
+		return 0, p.nameErr(r, c, "value "+quote(text)+" makes an attribute name that",
+			&ident.Error{Reason: "is more than " + strconv.Itoa(maxNameBytes(opts)) + " bytes long, the limit", Err: ErrNameTooLong})
+	}
+	// A name refused below is dropped with its row (dropRow), or the message is refused:
+	// the T value's entry made by tColumn goes with it.
 	ent, added := p.tColumn(c, text)
 	if added {
+		if err := p.checkTName(r, c, text, nt.name(ent), opts); err != nil {
+			nt.truncate(ent)
+			return 0, err
+		}
 		if w := p.nCB + len(p.tBase) + 1; opts.MaxColumns > 0 && w > opts.MaxColumns {
 			return 0, &Error{Row: r, Column: c, Err: ErrTooManyColumns,
 				Msg: "row " + strconv.Itoa(r) + ", column " + quote(nt.name(col.ent)) + ": value " + quote(text) +
@@ -221,6 +241,33 @@ func (p *Parser) category(r, c int, text []byte, present bool, opts *Options) (f
 
 func (p *Parser) cellErr(r, c int, what string) *Error {
 	return cellError(r, c, p.names.name(p.cols[c].ent), what)
+}
+
+// nameErr is cellErr for a name refused by package ident: a limit refusal (wrapping
+// ErrNameTooLong, which refuses the whole message) or a bad cell.
+func (p *Parser) nameErr(r, c int, what string, err error) *Error {
+	e := p.cellErr(r, c, what+" "+err.Error())
+	e.Err = nameError(r, c, "", err).Err
+	return e
+}
+
+// maxNameBytes is opts.MaxNameBytes or its default.
+func maxNameBytes(opts *Options) int {
+	if opts.MaxNameBytes > 0 {
+		return opts.MaxNameBytes
+	}
+	return ident.DefaultMaxBytes
+}
+
+// checkTName checks the name a T value makes, for row r, column c: in learn mode it
+// becomes a project attribute and follows the rule for names; in predict mode only its
+// length is bounded.
+func (p *Parser) checkTName(r, c int, value, name []byte, opts *Options) *Error {
+	err := ident.CheckName(name, opts.MaxNameBytes)
+	if err == nil || opts.Mode != ModeLearn && !errors.Is(err, ErrNameTooLong) {
+		return nil
+	}
+	return p.nameErr(r, c, "value "+quote(value)+" makes the attribute name "+quote(name)+", which", err)
 }
 
 // layout fills the Frame from the validated rows.

@@ -1,6 +1,10 @@
 package dataframe
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+
+	"github.com/symscore/symscore/jsonstrict"
+)
 
 // JSON scanning for the fast path (parse_fast.go). Every function here accepts a subset of
 // what fastjson accepts, reads it as fastjson reads it, and reports false on anything else;
@@ -10,7 +14,9 @@ import "unicode/utf8"
 // What fastjson accepts and these functions follow:
 //   - whitespace is ' ', '\t', '\n', '\r';
 //   - a string runs to the first '"' not escaped by a backslash; its bytes are not checked
-//     (control characters and invalid UTF-8 pass) and a backslash escapes the next byte;
+//     (control characters and invalid UTF-8 pass: names are judged by package ident);
+//     its escapes must be those jsonstrict.EscapeLen accepts, which parseReference checks
+//     too (fastjson itself keeps unknown escapes and lone surrogates as text);
 //   - a number is a run of [0-9.eE+-] other than a lone sign, checked only by whoever
 //     reads it (fastjson also takes "inf" and "nan" here: not handled, so refused);
 //   - true, false and null are exact;
@@ -42,15 +48,20 @@ func skipWS(b []byte, i int) int {
 }
 
 // stringEnd returns the index of the closing quote of the string whose body starts at i
-// (just past the opening quote), and whether the body holds a backslash.
+// (just past the opening quote), and whether the body holds a backslash. A bad escape is
+// not ok.
 func stringEnd(b []byte, i int) (end int, esc, ok bool) {
 	for ; i < len(b); i++ {
 		switch b[i] {
 		case '"':
 			return i, esc, true
 		case '\\':
+			n := jsonstrict.EscapeLen(b, i)
+			if n == 0 {
+				return 0, false, false
+			}
 			esc = true
-			i++ // the escaped byte, whatever it is, cannot end the string
+			i += n - 1 // an escape cannot end the string
 		}
 	}
 	return 0, false, false
@@ -164,76 +175,22 @@ func skipObject(b []byte, i, depth int) (int, bool) {
 }
 
 // appendUnescaped appends the string body s (the bytes between the quotes) with its
-// escapes decoded, as fastjson decodes them. It reports false for the escapes where
-// fastjson's best-effort decoding keeps the text as is or guesses (unknown escapes, bad
-// \u digits, unpaired or misordered surrogates); those go to fastjson.
+// escapes decoded, as fastjson decodes them. It reports false for the escapes
+// jsonstrict.Escape refuses (unknown escapes, bad \u digits, unpaired or misordered
+// surrogates), where fastjson's best-effort decoding keeps the text as is or guesses.
 func appendUnescaped(dst, s []byte) ([]byte, bool) {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' {
-			dst = append(dst, c)
+	for i := 0; i < len(s); {
+		if s[i] != '\\' {
+			dst = append(dst, s[i])
+			i++
 			continue
 		}
-		if i++; i == len(s) {
+		r, n := jsonstrict.Escape(s, i)
+		if n == 0 {
 			return dst, false
 		}
-		switch s[i] {
-		case '"', '\\', '/':
-			dst = append(dst, s[i])
-		case 'b':
-			dst = append(dst, '\b')
-		case 'f':
-			dst = append(dst, '\f')
-		case 'n':
-			dst = append(dst, '\n')
-		case 'r':
-			dst = append(dst, '\r')
-		case 't':
-			dst = append(dst, '\t')
-		case 'u':
-			r, ok := hex4(s[i+1:])
-			if !ok {
-				return dst, false
-			}
-			i += 4
-			if r >= 0xd800 && r < 0xe000 {
-				// Only a high surrogate followed by an escaped low one.
-				if r >= 0xdc00 || len(s)-i < 7 || s[i+1] != '\\' || s[i+2] != 'u' {
-					return dst, false
-				}
-				lo, ok := hex4(s[i+3:])
-				if !ok || lo < 0xdc00 || lo >= 0xe000 {
-					return dst, false
-				}
-				r = 0x10000 + (r-0xd800)<<10 + (lo - 0xdc00)
-				i += 6
-			}
-			dst = utf8.AppendRune(dst, r)
-		default:
-			return dst, false
-		}
+		dst = utf8.AppendRune(dst, r)
+		i += n
 	}
 	return dst, true
-}
-
-// hex4 reads four hex digits.
-func hex4(s []byte) (rune, bool) {
-	if len(s) < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range s[:4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
 }

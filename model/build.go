@@ -8,9 +8,6 @@ import (
 	"github.com/symscore/symscore/dataframe"
 )
 
-// MaxModelIDBytes bounds the length of a model id.
-const MaxModelIDBytes = 256
-
 // Build fits model modelID with algorithm algo (lda, mlda, mqda, bayes, mlr, ridge, lasso,
 // elasticnet; see STATISTICS.md section 3) on the snapshot s, reading attributes and
 // parameters from ctx. It never sees a row: everything comes from the snapshot's moments.
@@ -23,11 +20,8 @@ func Build(s *Snapshot, algo, modelID string, ctx MLContext) (*Model, error) {
 	if _, ok := algoParams[algo]; !ok {
 		return nil, errorf("unknown algorithm %s (known: %s)", quote(algo), knownAlgos)
 	}
-	if modelID == "" {
-		return nil, errorf("model id is empty")
-	}
-	if len(modelID) > MaxModelIDBytes {
-		return nil, errorf("model id is longer than %d bytes", MaxModelIDBytes)
+	if err := CheckModelID(modelID, s.maxNameBytes); err != nil {
+		return nil, err
 	}
 	p, err := parseParams(algo, ctx.Extra)
 	if err != nil {
@@ -70,6 +64,11 @@ func Build(s *Snapshot, algo, modelID string, ctx MLContext) (*Model, error) {
 	}
 	m.created = start.UTC().Round(0) // wall clock only: it is what a decoded model has
 	m.buildTime = time.Since(start)
+	enc, err := m.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	m.size = modelOverhead + int64(len(enc))
 	return m, nil
 }
 

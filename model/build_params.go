@@ -22,7 +22,10 @@ type buildParams struct {
 	alpha    float64 // ridge
 	lambda   float64 // lasso, elasticnet
 	eta      float64 // lasso (1), elasticnet
-	used     []Param // as given, sorted by name
+	// used are the parameters the algorithm uses, each with the value it uses (given
+	// or default), sorted by name: what model info reports. A key accepted but ignored
+	// (laplace_factor outside bayes) is not among them.
+	used []Param
 }
 
 // paramRule is one accepted key: its default and its domain.
@@ -91,7 +94,13 @@ func parseParams(algo string, extra map[string]string) (buildParams, error) {
 			return p, errorf("parameter %s must be %s, not %s", k, rule.domain, quote(extra[k]))
 		}
 		*rule.dst(&p) = v
-		p.used = append(p.used, Param{Name: k, Values: []float64{v}})
 	}
+	for _, r := range rules {
+		if r.key == ruleLaplace.key && algo != "bayes" {
+			continue
+		}
+		p.used = append(p.used, Param{Name: r.key, Values: []float64{*r.dst(&p)}})
+	}
+	sort.Slice(p.used, func(i, j int) bool { return p.used[i].Name < p.used[j].Name })
 	return p, nil
 }

@@ -105,11 +105,22 @@ func TestBuildRefusals(t *testing.T) {
 func TestBuildModelID(t *testing.T) {
 	s := testSnapshot()
 	ctx := MLContext{Inputs: []string{"0"}, Targets: []string{"1"}}
-	if _, err := Build(s, "mlr", "", ctx); err == nil || !strings.Contains(err.Error(), "model id is empty") {
-		t.Errorf("empty id: %v", err)
+	for id, want := range map[string]string{
+		"":                       `model id "" is empty`,
+		"a b":                    `model id "a b" holds a space (U+0020) at byte 1`,
+		"a/b":                    `model id "a/b" holds a '/'`,
+		"m\u202e":                `model id "m\u202e" holds a bidirectional control (U+202E)`,
+		"m\n":                    `model id "m\n" holds a line break`,
+		"m\x00":                  `model id "m\x00" holds a NUL`,
+		`\ud800`:                 `holds a lone surrogate escape`,
+		strings.Repeat("m", 257): `is 257 bytes long; the limit is 256`,
+	} {
+		if _, err := Build(s, "mlr", id, ctx); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("id %q: %v, want %q", id, err, want)
+		}
 	}
-	if _, err := Build(s, "mlr", strings.Repeat("m", MaxModelIDBytes+1), ctx); err == nil {
-		t.Error("overlong id accepted")
+	if _, err := Build(s, "mlr", strings.Repeat("m", DefaultMaxNameBytes+1), ctx); !errors.Is(err, ErrNameTooLong) {
+		t.Errorf("overlong id: %v does not wrap ErrNameTooLong", err)
 	}
 	m, err := Build(s, "mlr", "mine", ctx)
 	if err != nil || m.ID() != "mine" || m.Algo() != "mlr" {

@@ -124,7 +124,7 @@ func TestDeltaPartsEqualFrames(t *testing.T) {
 	if err := fd.AddFrame(frame(t, mixedJSON(1000, 1700), partOpts)); err != nil {
 		t.Fatal(err)
 	}
-	if err := got.CheckDelta(fd, -1, Limits{}); err != nil {
+	if err := got.CheckDelta(fd, -1, Limits{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := got.ApplyDelta(fd, -1, Limits{}, Stamp{Seq: 2}); err != nil {
@@ -220,7 +220,7 @@ func TestDeltaRefusals(t *testing.T) {
 		if !errors.As(err, &me) || c.want != nil && !errors.Is(err, c.want) {
 			t.Errorf("%s: %v", c.name, err)
 		}
-		if cerr := p.CheckDelta(c.d, c.sign, c.lim); cerr == nil || cerr.Error() != err.Error() {
+		if cerr := p.CheckDelta(c.d, c.sign, c.lim, nil); cerr == nil || cerr.Error() != err.Error() {
 			t.Errorf("%s: CheckDelta says %v, ApplyDelta %v", c.name, cerr, err)
 		}
 		if p.Seq() == 99 {

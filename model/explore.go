@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/symscore/symscore/dataframe"
@@ -32,7 +33,9 @@ var explorers = map[string]func(*explorer) ([]Stat, error){
 //
 // A refusal is an *Error (BAD_REQUEST) saying what is wrong: unknown metric, any
 // extraParameters (no metric takes one), a bad attribute, the wrong number or type of
-// inputs or targets, a project without rows, or too few rows for the metric. A value the
+// inputs or targets, a project without rows, too few rows for the metric, or a cost past
+// what is left of the request's work budget (wrapping ErrExploreTooCostly; see
+// explore_budget.go for the costs), which is charged before any work is done. A value the
 // data leave undefined (a correlation with a constant column, a ratio of zero variances)
 // is NaN or ±Inf, which the REST layer writes as null; each metric lists those cases.
 // The snapshot is only read.
@@ -49,12 +52,20 @@ func Explore(s *Snapshot, metric string, ctx MLContext) ([]Stat, error) {
 		sort.Strings(keys)
 		return nil, errorf("%s takes no extraParameters, got %s", metric, quote(keys[0]))
 	}
+	w := s.budget()
+	if err := chargeWork(w, resolveWork(s, ctx), "naming the attributes of this MLContext"); err != nil {
+		return nil, err
+	}
 	r, err := ctx.resolve(s)
 	if err != nil {
 		return nil, err
 	}
 	if s.Total.N <= 0 {
 		return nil, errorf("cannot explore %s: the project has no rows", metric)
+	}
+	what := fmt.Sprintf("%s on %d inputs and %d targets", metric, len(r.inputs), len(r.targets))
+	if err := chargeWork(w, exploreWork(s, metric, r), what); err != nil {
+		return nil, err
 	}
 	e := &explorer{builder{s: s, algo: metric, r: r}}
 	return run(e)

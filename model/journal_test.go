@@ -50,7 +50,7 @@ func TestApplyStampsOnlyValidChanges(t *testing.T) {
 	if err := unchanged(t, p, func() error { return p.ApplyRows(rowsOf(t, twoRows, dataframe.Options{}), 1, Limits{}, Stamp{Seq: 6}) }); !errors.Is(err, ErrFrozen) {
 		t.Fatalf("learn into a frozen project: %v", err)
 	}
-	if err := p.CheckRows(rowsOf(t, twoRows, dataframe.Options{}), 1, Limits{}); !errors.Is(err, ErrFrozen) {
+	if err := p.CheckRows(rowsOf(t, twoRows, dataframe.Options{}), 1, Limits{}, nil); !errors.Is(err, ErrFrozen) {
 		t.Fatalf("CheckRows of a frozen project: %v", err)
 	}
 }
@@ -92,7 +92,7 @@ func TestApplyModels(t *testing.T) {
 		t.Fatal(err)
 	}
 	m2, _ := Build(p.Snapshot(), "mlr", "m2", MLContext{InputNames: []string{"y"}, TargetNames: []string{"x"}})
-	if err := p.CheckModel("m2", Limits{MaxModels: 1}); !errors.Is(err, ErrTooManyModels) {
+	if err := p.CheckModel(m2, Limits{MaxModels: 1}, nil); !errors.Is(err, ErrTooManyModels) {
 		t.Fatalf("CheckModel past the limit: %v", err)
 	}
 	if err := p.ApplyModel(m2, Limits{MaxModels: 1}, Stamp{Seq: 45}); !errors.Is(err, ErrTooManyModels) || p.Seq() != 44 {
@@ -170,7 +170,7 @@ func TestRegistryDeleteRetires(t *testing.T) {
 		"merge":        func() error { return p.ApplyMerge(p.StateBinary(), Limits{}, Stamp{Seq: 8}) },
 		"model":        func() error { return p.ApplyModel(m, Limits{}, Stamp{Seq: 8}) },
 		"unmodel":      func() error { return p.ApplyUnmodel("m", Stamp{Seq: 8}) },
-		"check":        func() error { return p.CheckRows(rows, 1, Limits{}) },
+		"check":        func() error { return p.CheckRows(rows, 1, Limits{}, nil) },
 	} {
 		if err := change(); !errors.Is(err, ErrProjectNotFound) {
 			t.Errorf("%s on a deleted project: %v", name, err)
@@ -220,8 +220,16 @@ func TestCheckNewProject(t *testing.T) {
 	if _, err := r.ApplyCreate("c1", "c", "", nil, Stamp{Seq: 4}); !errors.Is(err, ErrProjectExists) {
 		t.Fatalf("ApplyCreate of an existing id: %v", err)
 	}
-	if _, err := r.ApplyCreate("c1", "a/b", "", nil, Stamp{}); err == nil {
-		t.Fatal("invalid id created")
+	// Ids are judged when a create is admitted (NewProject), under the rules of the day;
+	// the application of a logged create takes the id it holds, as older rules accepted it.
+	if _, err := r.NewProject("my project", "", nil); err == nil {
+		t.Fatal("an id with a space admitted")
+	}
+	if _, err := r.ApplyCreate("c1", "my project", "", nil, Stamp{Seq: 5}); err != nil {
+		t.Fatalf("ApplyCreate of an id older rules accepted: %v", err)
+	}
+	if _, err := r.ApplyCreate("c1", "d", "partition", nil, Stamp{}); err == nil {
+		t.Fatal("a partition project without partitionSplit created")
 	}
 }
 
@@ -247,8 +255,11 @@ func TestRegistryImport(t *testing.T) {
 			t.Fatalf("import of %d of %d bytes succeeded", i, len(data))
 		}
 	}
-	if _, err := r.ApplyImport("c2", "a/b", data, Limits{}, Stamp{}); err == nil {
-		t.Fatal("import under an invalid id succeeded")
+	if _, err := DecodeImport("a/b", data, Limits{}); err == nil {
+		t.Fatal("import under an invalid id admitted")
+	}
+	if _, err := r.ApplyImport("c2", "old id", data, Limits{}, Stamp{}); err != nil {
+		t.Fatalf("ApplyImport under an id older rules accepted: %v", err)
 	}
 }
 
@@ -273,7 +284,7 @@ func TestMergeStateEqualsMerge(t *testing.T) {
 	if err := r.Merge("c1", "a", "a"); err == nil {
 		t.Fatal("a project merged into itself")
 	}
-	if err := c.CheckMerge([]byte("garbage"), Limits{}); err == nil {
+	if err := c.CheckMerge([]byte("garbage"), Limits{}, nil); err == nil {
 		t.Fatal("CheckMerge of garbage accepted")
 	}
 	if err := c.ApplyMerge([]byte("garbage"), Limits{}, Stamp{Seq: 10}); err == nil || c.Seq() != 9 {

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/valyala/fastjson"
+
+	"github.com/symscore/symscore/jsonstrict"
 )
 
 // MLContext names the attributes a build or an exploration works on, and its parameters.
@@ -36,16 +38,23 @@ func quote(s string) string {
 //
 // plus the optional "inputAttributeNames" and "targetAttributeNames". Indexes may be JSON
 // strings or numbers; extraParameters values may be strings, numbers or booleans (kept as
-// their JSON text). null stands for an absent field; other keys are ignored, as SymetryML
-// clients send fields symscore has no use for. Errors are *Error.
+// their JSON text). null stands for an absent field. As every JSON object symscore reads
+// (package jsonstrict), it refuses any other key, a key that appears twice (in
+// extraParameters too) and a string escape JSON does not define. Errors are *Error.
 func ParseMLContext(body []byte) (MLContext, error) {
 	var p fastjson.Parser
 	v, err := p.ParseBytes(body)
 	if err != nil {
 		return MLContext{}, errorf("MLContext is not valid JSON: %v", err)
 	}
+	if err := jsonstrict.CheckEscapes(body); err != nil {
+		return MLContext{}, errorf("MLContext is not valid JSON: %v", err)
+	}
 	return mlContextFromValue(v)
 }
+
+// mlContextKeys are the keys of an MLContext object.
+var mlContextKeys = []string{"targets", "inputAttributes", "targetAttributeNames", "inputAttributeNames", "extraParameters"}
 
 // mlContextFromValue reads an MLContext from a parsed JSON value (also used for the
 // "values" list of an exploration request). The result copies everything it keeps.
@@ -54,6 +63,9 @@ func mlContextFromValue(v *fastjson.Value) (MLContext, error) {
 	o, err := v.Object()
 	if err != nil {
 		return c, errorf("MLContext must be a JSON object, not %s", v.Type())
+	}
+	if err := jsonstrict.CheckKeys(o, "MLContext", mlContextKeys...); err != nil {
+		return c, errorf("%v", err)
 	}
 	lists := []struct {
 		key   string
@@ -91,6 +103,9 @@ func mlContextFromValue(v *fastjson.Value) (MLContext, error) {
 		eo, err := f.Object()
 		if err != nil {
 			return c, errorf("MLContext \"extraParameters\" must be an object, not %s", f.Type())
+		}
+		if err := jsonstrict.CheckNoDuplicateKeys(eo, "extraParameters"); err != nil {
+			return c, errorf("%v", err)
 		}
 		c.Extra = make(map[string]string, eo.Len())
 		eo.Visit(func(k []byte, e *fastjson.Value) {

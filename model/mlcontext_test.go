@@ -25,8 +25,9 @@ func TestParseMLContext(t *testing.T) {
 		MLContext{Targets: []string{"12"}, Inputs: []string{"0", "1", "2", "3"}, Extra: map[string]string{}})
 	ok(`{"targets":[12],"inputAttributes":[0,"1"],"extraParameters":{"alpha":"1.0","lambda":0.5,"flag":true}}`,
 		MLContext{Targets: []string{"12"}, Inputs: []string{"0", "1"}, Extra: map[string]string{"alpha": "1.0", "lambda": "0.5", "flag": "true"}})
-	ok(`{"inputAttributeNames":["a","b\u00e9"],"targetAttributeNames":["y"],"extraParameters":null,"targets":null,"modelEncoders":{"x":1}}`,
+	ok(`{"inputAttributeNames":["a","b\u00e9"],"targetAttributeNames":["y"],"extraParameters":null,"targets":null}`,
 		MLContext{InputNames: []string{"a", "bé"}, TargetNames: []string{"y"}})
+	ok(`{"inputAttributeNames":["\ud83d\ude00"]}`, MLContext{InputNames: []string{"😀"}})
 	ok(`{}`, MLContext{})
 
 	bad := func(body, want string) {
@@ -48,6 +49,17 @@ func TestParseMLContext(t *testing.T) {
 	bad(`{"inputAttributeNames":[1]}`, `"inputAttributeNames"[0] must be a string`)
 	bad(`{"extraParameters":[1]}`, `"extraParameters" must be an object`)
 	bad(`{"extraParameters":{"alpha":[1]}}`, `extra parameter "alpha" must be a string or a number`)
+
+	// One strictness for every JSON object (package jsonstrict).
+	bad(`{"targets":["1"],"modelEncoders":{"x":1}}`, `MLContext has unknown key "modelEncoders"; its keys are targets, inputAttributes, targetAttributeNames, inputAttributeNames, extraParameters`)
+	bad(`{"target":["1"]}`, `MLContext has unknown key "target"`)
+	bad(`{"targets":["1"],"targets":["2"]}`, `MLContext key "targets" appears twice`)
+	bad(`{"inputAttributes":["0"],"input\u0041ttributes":["1"]}`, `MLContext key "inputAttributes" appears twice`)
+	bad(`{"extraParameters":{"alpha":"1","alpha":"2"}}`, `extraParameters key "alpha" appears twice`)
+	bad(`{"inputAttributeNames":["a\ud800"]}`, `MLContext is not valid JSON: bad string escape at byte 26`)
+	bad(`{"inputAttributeNames":["\udc00\ud800"]}`, `bad string escape`)
+	bad(`{"inputAttributeNames":["\x"]}`, `bad string escape`)
+	bad(`{"extraParameters":{"k":"\ud83d"}}`, `bad string escape`)
 }
 
 // testSnapshot is a small project: c0..c3 (C), y (B), species$a, species$b (T-derived).
@@ -137,6 +149,8 @@ func FuzzParseMLContext(f *testing.F) {
 		`{"targets":["12"],"inputAttributes":["0","1","2","3"],"extraParameters":{}}`,
 		`{"targets":[12],"inputAttributes":[0,"1"],"extraParameters":{"alpha":"1.0","lambda":0.5}}`,
 		`{"inputAttributeNames":["a","b"],"targetAttributeNames":["species"],"extraParameters":{"laplace_factor":"1"}}`,
+		`{"targets":["1"],"targets":["2"],"extra":1}`,
+		`{"inputAttributeNames":["a\ud800","\ud83d\ude00"]}`,
 	} {
 		f.Add([]byte(s))
 	}

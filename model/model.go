@@ -34,6 +34,7 @@ type Model struct {
 	// Derived on construction (Build, UnmarshalModel).
 	outputs []Output
 	pos     map[string]int // input name → model position
+	size    int64          // what the project is charged for it: modelOverhead + encoding
 }
 
 // OutputKind says how a prediction value is written.

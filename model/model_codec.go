@@ -203,6 +203,7 @@ func UnmarshalModel(b []byte) (*Model, error) {
 		return nil, err
 	}
 	m.derive()
+	m.size = modelOverhead + int64(len(b))
 	return m, nil
 }
 

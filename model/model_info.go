@@ -18,7 +18,8 @@ type ModelInfo struct {
 	CreationDate     time.Time
 	Rows             int64    // rows the model was fitted on
 	Classes          []string // classifiers: class names, class index order
-	// Params are the build's extra parameters as given, then the fitted parameters.
+	// Params are the build parameters the algorithm used, each with its value (given or
+	// default), sorted by name, then the fitted parameters.
 	Params []Param
 	// Coefficients is the coefficient table of mlr and ridge, intercept first.
 	Coefficients []Coefficient

@@ -1,15 +1,14 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/ident"
 )
 
 // Project types.
@@ -18,17 +17,15 @@ const (
 	TypePartition = "partition"
 )
 
-// MaxProjectIDBytes bounds the length of a project id.
-const MaxProjectIDBytes = 128
-
 // Project is one project's statistics (a summary of every row learned minus every row
 // forgotten; per partition value too in a partition project) and its models. It is safe for
 // concurrent use: learn, forget and merge are applied atomically under the project's write
 // lock; Snapshot copies a consistent state under the read lock.
 //
-// Lock order: Registry.mu before mu before modelsMu. Changes of models (ApplyModel,
+// Lock order: Registry.mu before mu before modelsMu or resMu. Changes of models (ApplyModel,
 // ApplyUnmodel) and encodings (MarshalBinary, Checkpoint) hold mu and then modelsMu, so
 // that models, statistics and Seq are consistent; readers of models take modelsMu alone.
+// Reservations (project_budget.go) hold mu, for reading at least, and then resMu.
 // No method holds the locks of two projects (Merge copies the source, releases it, then
 // locks the target).
 type Project struct {
@@ -37,6 +34,7 @@ type Project struct {
 	partitionColumn string
 	created         time.Time
 	lim             *limits
+	acct            *account // the customer's, set by the registry; nil outside one
 	now             func() time.Time
 
 	mu       sync.RWMutex // guards every field below, up to modelsMu
@@ -54,17 +52,35 @@ type Project struct {
 	seq      uint64 // sequence number of the last change applied with a Stamp
 	retired  bool   // deleted from its registry: every change is refused
 	sc       learnScratch
+	// nameBytes and modelBytes are the footprint's terms of the attribute names,
+	// partition values and models (project_size.go).
+	nameBytes, modelBytes int64
 
 	modelsMu sync.RWMutex // guards models
 	models   map[string]*Model
+
+	// resMu guards charged and pend (project_budget.go); taken inside mu.
+	resMu   sync.Mutex
+	charged int64   // what p holds on its customer's account: its ceiling
+	pend    pending // what the changes admitted and not yet applied may add
 }
 
 // NewProject makes an empty project. typ is "cpu" ("" means cpu) or "partition", whose
 // params["partitionSplit"] names the partition column. Other params are ignored. The
 // project has the default Limits until a Registry adopts it.
 func NewProject(pid, typ string, params map[string]string) (*Project, error) {
-	if err := ValidateProjectID(pid); err != nil {
-		return nil, err
+	return newProject(pid, typ, params, Limits{})
+}
+
+// newProject is NewProject under the limits lim, which judge the id and the partition
+// column's name (not at all with lim.LegacyNames: the application of a logged create).
+func newProject(pid, typ string, params map[string]string, lim Limits) (*Project, error) {
+	lim = lim.Resolved()
+	legacy := lim.LegacyNames
+	if !legacy {
+		if err := CheckProjectID(pid, lim.MaxNameBytes); err != nil {
+			return nil, err
+		}
 	}
 	if typ == "" {
 		typ = TypeCPU
@@ -77,8 +93,8 @@ func NewProject(pid, typ string, params map[string]string) (*Project, error) {
 		if col == "" {
 			return nil, errorf(`a partition project needs the parameter "partitionSplit", the partition column`)
 		}
-		if len(col) > dataframeNameLimit || !utf8.ValidString(col) {
-			return nil, errorf("partitionSplit %s is not a valid attribute name", quote(col))
+		if err := lim.checkName(col, "partitionSplit"); err != nil {
+			return nil, err
 		}
 		p.partitionColumn = col
 	default:
@@ -93,31 +109,37 @@ func NewProject(pid, typ string, params map[string]string) (*Project, error) {
 	return p, nil
 }
 
-// dataframeNameLimit bounds the partition column's name.
-const dataframeNameLimit = 1024
-
-// ValidateProjectID refuses ids that are empty, longer than MaxProjectIDBytes, not UTF-8,
-// not printable, containing '/', or "." / "..".
-func ValidateProjectID(pid string) error {
-	switch {
-	case pid == "":
-		return errorf("project id is empty")
-	case len(pid) > MaxProjectIDBytes:
-		return errorf("project id %s is longer than %d bytes", quote(pid), MaxProjectIDBytes)
-	case !utf8.ValidString(pid):
-		return errorf("project id %s is not UTF-8", quote(pid))
-	case strings.ContainsRune(pid, '/'):
-		return errorf("project id %s contains '/'", quote(pid))
-	case pid == "." || pid == "..":
-		return errorf("project id %s is not allowed", quote(pid))
-	}
-	for _, r := range pid {
-		if !unicode.IsPrint(r) {
-			return errorf("project id %s contains a non-printable character", quote(pid))
-		}
+// CheckProjectID refuses a project id that breaks package ident's rule for ids (empty,
+// longer than maxBytes — 0 means DefaultMaxNameBytes —, not printable UTF-8, a space, a
+// '/', a line break, "." or ".."). The error is an *Error, wrapping ErrNameTooLong for
+// a long id.
+func CheckProjectID(pid string, maxBytes int) error {
+	if err := ident.CheckID(pid, maxBytes); err != nil {
+		return identError("project id "+quote(pid), err)
 	}
 	return nil
 }
+
+// CheckModelID is CheckProjectID for a model id: the same rule.
+func CheckModelID(id string, maxBytes int) error {
+	if err := ident.CheckID(id, maxBytes); err != nil {
+		return identError("model id "+quote(id), err)
+	}
+	return nil
+}
+
+// identError is the *Error of a refusal by package ident of what (quoted), wrapping
+// ErrNameTooLong for a length.
+func identError(what string, err error) *Error {
+	e := &Error{Msg: what + " " + err.Error()}
+	if errors.Is(err, ErrNameTooLong) {
+		e.Err = ErrNameTooLong
+	}
+	return e
+}
+
+// errNotFound is the refusal of a change to p once deleted: it names p.
+func (p *Project) errNotFound() error { return projectNotFound(p.id) }
 
 // ID is the project id.
 func (p *Project) ID() string { return p.id }
@@ -133,12 +155,12 @@ func (p *Project) PartitionColumn() string { return p.partitionColumn }
 func (p *Project) SetFrozen(frozen bool) { p.ApplyFreeze(frozen, Stamp{}) }
 
 // ApplyFreeze is SetFrozen as the change stamped st (see Stamp). Errors:
-// ErrProjectNotFound for a deleted project (nothing changed).
+// ErrProjectNotFound (a *NotFoundError) for a deleted project (nothing changed).
 func (p *Project) ApplyFreeze(frozen bool, st Stamp) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.retired {
-		return ErrProjectNotFound
+		return p.errNotFound()
 	}
 	p.stampLocked(st)
 	p.frozen = frozen
@@ -168,6 +190,7 @@ func (p *Project) addAttribute(name string, kind dataframe.Type, base string) in
 	p.base = append(p.base, base)
 	p.shifted = append(p.shifted, kind == dataframe.TypeC)
 	p.index[name] = i
+	p.nameBytes += attributeBytes(len(name), len(base))
 	p.min = append(p.min, inf)
 	p.max = append(p.max, -inf)
 	d := len(p.names)
@@ -186,6 +209,7 @@ func (p *Project) partition(v []byte) *summary {
 	key := string(v)
 	s := newSummary(len(p.names))
 	p.parts[key] = s
+	p.nameBytes += partitionBytes(key)
 	keys := make([]string, len(p.partKeys), len(p.partKeys)+1)
 	copy(keys, p.partKeys)
 	i := sort.SearchStrings(keys, key)
@@ -196,12 +220,15 @@ func (p *Project) partition(v []byte) *summary {
 	return s
 }
 
-// dropEmptyPartitions deletes partitions whose rows were all forgotten. Caller holds mu.
+// dropEmptyPartitions deletes partitions whose rows were all forgotten (the change's
+// recharge gives their memory back to the customer). Caller holds mu.
 func (p *Project) dropEmptyPartitions() {
 	keys := p.partKeys[:0:0]
 	for _, k := range p.partKeys {
 		if p.parts[k].n == 0 {
 			delete(p.parts, k)
+			p.nameBytes -= partitionBytes(k)
+			p.partitionDropped(k)
 			continue
 		}
 		keys = append(keys, k)

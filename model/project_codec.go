@@ -229,6 +229,7 @@ func UnmarshalProject(data []byte) (*Project, error) {
 	if p.total.n < 0 || (p.typ == TypePartition && sum != p.total.n) {
 		return nil, fmt.Errorf("%w: partition counts do not add up to the total", errCodec)
 	}
+	p.recount()
 	return p, nil
 }
 

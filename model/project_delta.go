@@ -9,11 +9,13 @@ package model
 // project or a partition holds (ErrNegativeCount), forgetting non-zero values of an
 // attribute the project never learned, a partition project given a delta without
 // partitions (or a cpu project one with them). Learning also widens the attributes'
-// extremes to d's. A delta without rows changes nothing (Seq included).
+// extremes to d's. A delta without rows changes nothing (Seq included). The names it adds
+// count in the project's bytes as a learn's do, and what it grows or shrinks the project
+// by is charged to the customer (project_budget.go).
 func (p *Project) ApplyDelta(d *Delta, sign int, lim Limits, st Stamp) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	to, err := p.checkDeltaLocked(d, sign, lim, true)
+	to, err := p.checkDeltaLocked(d, sign, lim.Resolved(), nil)
 	if err != nil || d.total.n == 0 {
 		return err
 	}
@@ -41,22 +43,35 @@ func (p *Project) ApplyDelta(d *Delta, sign int, lim Limits, st Stamp) error {
 		p.afterForget()
 	}
 	p.touchLocked(at)
+	p.rechargeLocked()
 	return nil
 }
 
-// CheckDelta is ApplyDelta's refusal as seen now, changing nothing.
-func (p *Project) CheckDelta(d *Delta, sign int, lim Limits) error {
+// CheckDelta is ApplyDelta's refusal as seen now, changing nothing. With res not nil, a
+// learn that passes is also admitted to its customer's byte budget, as CheckRows does.
+func (p *Project) CheckDelta(d *Delta, sign int, lim Limits, res *Reservation) error {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	_, err := p.checkDeltaLocked(d, sign, lim, false)
-	return err
+	var tmp Reservation
+	if res == nil {
+		res = &tmp
+	}
+	res.reset()
+	lim = lim.Resolved()
+	if _, err := p.checkDeltaLocked(d, sign, lim, res); err != nil || res == &tmp {
+		res.reset()
+		return err
+	}
+	return p.reserveLocked(res, lim.MaxCustomerBytes, sign > 0 && p.typ == TypePartition && d.total.n > 0)
 }
 
-// checkDeltaLocked checks ApplyDelta's change and returns where d's columns go: an
-// attribute, −1 for a new one (learn), −2 for one left out (forget: all zeros). With
-// write, mu is held for writing and the project's scratch is used (and returned); without,
-// mu may be held for reading only and nothing is written. Caller holds mu.
-func (p *Project) checkDeltaLocked(d *Delta, sign int, lim Limits, write bool) ([]int, error) {
+// checkDeltaLocked checks ApplyDelta's change under lim (resolved) and returns where d's
+// columns go: an attribute, −1 for a new one (learn), −2 for one left out (forget: all
+// zeros). Without res, mu is held for writing and the project's scratch is used (and
+// returned); with res (CheckDelta), mu may be held for reading only, nothing is written
+// and res lists the attributes and partitions the change may add. Caller holds mu.
+func (p *Project) checkDeltaLocked(d *Delta, sign int, lim Limits, res *Reservation) ([]int, error) {
+	write := res == nil
 	if err := p.changeableLocked(); err != nil {
 		return nil, err
 	}
@@ -69,13 +84,13 @@ func (p *Project) checkDeltaLocked(d *Delta, sign int, lim Limits, write bool) (
 	case p.typ != TypePartition && d.partitioned:
 		return nil, errorf("the delta has partitions; project %s is not partitioned", quote(p.id))
 	}
-	lim = lim.Resolved()
 	var to []int
 	if write {
 		p.sc.col = p.sc.col[:0]
 		to = p.sc.col
 	}
 	added := 0
+	grown := p.footprint()
 	for i, name := range d.names {
 		j, ok := p.index[name]
 		switch {
@@ -85,6 +100,11 @@ func (p *Project) checkDeltaLocked(d *Delta, sign int, lim Limits, write bool) (
 		case sign > 0:
 			j = -1
 			added++
+			grown.d++
+			grown.names += attributeBytes(len(name), len(d.base[i]))
+			if !write {
+				res.addAttr(name, len(d.base[i]))
+			}
 		case d.min[i] != 0 || d.max[i] != 0:
 			return nil, errorf("cannot forget attribute %s: the project has never learned it", quote(name))
 		default:
@@ -116,11 +136,16 @@ func (p *Project) checkDeltaLocked(d *Delta, sign int, lim Limits, write bool) (
 				return nil, wrapf(ErrNegativeCount, "cannot forget rows of partition %s: it holds none", quote(k))
 			case s == nil:
 				newParts++
+				grown.parts++
+				grown.names += partitionBytes(k)
+				if !write {
+					res.addPartKey(k) // d.partKeys are distinct
+				}
 			}
 		}
 	}
 	if added > 0 || newParts > 0 {
-		if err := lim.check(len(p.names)+added, len(p.parts)+newParts); err != nil {
+		if err := lim.check(grown); err != nil {
 			return nil, err
 		}
 	}

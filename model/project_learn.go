@@ -39,9 +39,9 @@ type learnScratch struct {
 // columns unknown to the project become new attributes (earlier rows count as 0 for them).
 // Errors: ErrFrozen; *Error for a column whose type differs from the project's, a
 // non-finite value or a B value other than 0/1, a missing partition value, or a limit
-// (wrapping ErrTooManyAttributes, ErrTooManyNewAttributes, ErrTooManyPartitions or
-// ErrStateTooLarge). It is ApplyRows of the frame's rows under the registry's limits,
-// unjournaled.
+// (wrapping ErrTooManyAttributes, ErrTooManyNewAttributes, ErrTooManyPartitions,
+// ErrStateTooLarge or ErrCustomerTooLarge). It is CheckRows (with a Reservation) and
+// ApplyRows of the frame's rows under the registry's limits, unjournaled.
 func (p *Project) Learn(f *dataframe.Frame) error { return p.learnFrame(f, 1) }
 
 // Forget removes the frame's rows from the project: all of them or, on error, none. It
@@ -58,7 +58,13 @@ func (p *Project) learnFrame(f *dataframe.Frame, sign int) error {
 	if err := r.SetFrame(f); err != nil {
 		return err
 	}
-	return p.ApplyRows(&r, sign, p.lim.get(), Stamp{})
+	lim := p.lim.get()
+	var res Reservation
+	if err := p.CheckRows(&r, sign, lim, &res); err != nil {
+		return err
+	}
+	defer res.Release()
+	return p.ApplyRows(&r, sign, lim, Stamp{})
 }
 
 // changeable refuses changes to a deleted or frozen project.
@@ -71,7 +77,7 @@ func (p *Project) changeable() error {
 func (p *Project) changeableLocked() error {
 	switch {
 	case p.retired:
-		return ErrProjectNotFound
+		return p.errNotFound()
 	case p.frozen:
 		return ErrFrozen
 	}
@@ -80,8 +86,10 @@ func (p *Project) changeableLocked() error {
 
 // ApplyRows learns (sign 1) or forgets (sign −1) the rows r, row by row, under the limits
 // lim, as the change stamped st (see Stamp): all of them or, on error, none. Errors are
-// those of Learn and Forget, ErrProjectNotFound for a deleted project, and an *Error for a
-// message naming a column twice. Rows without rows change nothing (Seq included).
+// those of Learn and Forget but ErrCustomerTooLarge (the customer's budget is CheckRows'),
+// ErrProjectNotFound for a deleted project, and an *Error for a message naming a column
+// twice. Rows without rows change nothing (Seq included). What the change grows or
+// shrinks the project by is charged to its customer (project_budget.go).
 func (p *Project) ApplyRows(r *Rows, sign int, lim Limits, st Stamp) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -129,6 +137,7 @@ func (p *Project) ApplyRows(r *Rows, sign int, lim Limits, st Stamp) error {
 		p.afterForget()
 	}
 	p.touchLocked(at)
+	p.rechargeLocked()
 	return nil
 }
 
@@ -251,30 +260,59 @@ func (p *Project) mapColumns(r *Rows, sign int, lim Limits) error {
 		if err := lim.checkNew(len(sc.newCols)); err != nil {
 			return err
 		}
-		if err := lim.check(len(p.names)+len(sc.newCols), len(p.parts)); err != nil {
+		if err := lim.check(p.withColumns(r, sc.newCols)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// withColumns is p's footprint with r's columns cols as new attributes. Caller holds mu.
+func (p *Project) withColumns(r *Rows, cols []int) footprint {
+	fp := p.footprint()
+	fp.d += len(cols)
+	for _, c := range cols {
+		fp.names += attributeBytes(r.colNameLen(c), r.colBaseLen(c))
+	}
+	return fp
+}
+
 // CheckRows is ApplyRows' refusal as seen now, changing nothing: a deleted or frozen
-// project, column kinds, the attribute limits, more rows forgotten than the project holds,
-// non-zero values of attributes a forget does not know, missing partition values. The
-// store runs it before logging a change, which ApplyRows may still refuse (for instance
-// after another change that was logged first). Counts per partition, new partitions and
-// columns named twice are left to ApplyRows.
-func (p *Project) CheckRows(r *Rows, sign int, lim Limits) error {
+// project, column kinds, the attribute, partition and byte limits, more rows forgotten
+// than the project holds, non-zero values of attributes a forget does not know, missing
+// partition values. The store runs it before logging a change, which ApplyRows may still
+// refuse (for instance after another change that was logged first). Counts per partition
+// and columns named twice are left to ApplyRows.
+//
+// With res not nil, a learn that passes is also admitted to its customer's byte budget
+// (lim.MaxCustomerBytes; see Reservation): res then holds the attributes and partitions it
+// may add until res.Release, which the caller owes once the change is applied or given up.
+// Past the budget it is refused (an *Error wrapping ErrCustomerTooLarge).
+func (p *Project) CheckRows(r *Rows, sign int, lim Limits, res *Reservation) error {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
+	var tmp Reservation
+	if res == nil {
+		res = &tmp
+	}
+	res.reset()
+	lim = lim.Resolved()
+	if err := p.checkRowsLocked(r, sign, lim, res); err != nil || res == &tmp {
+		res.reset()
+		return err
+	}
+	return p.reserveLocked(res, lim.MaxCustomerBytes, sign > 0 && p.typ == TypePartition && r.n > 0)
+}
+
+// checkRowsLocked is CheckRows' checks; it lists in res the attributes and partitions the
+// change may add. Caller holds mu.
+func (p *Project) checkRowsLocked(r *Rows, sign int, lim Limits, res *Reservation) error {
 	if err := p.changeableLocked(); err != nil {
 		return err
 	}
 	if r.n == 0 {
 		return nil
 	}
-	lim = lim.Resolved()
-	added := 0
 	for c := range r.Width() {
 		name := r.colName(c)
 		if i, ok := p.index[string(name)]; ok {
@@ -284,16 +322,13 @@ func (p *Project) CheckRows(r *Rows, sign int, lim Limits) error {
 			continue
 		}
 		if sign > 0 {
-			added++
+			res.addAttr(string(name), r.colBaseLen(c))
 		} else if r.nonZero(c, nil) {
 			return errorf("cannot forget attribute %s: the project has never learned it", quote(string(name)))
 		}
 	}
-	if added > 0 {
-		if err := lim.checkNew(added); err != nil {
-			return err
-		}
-		if err := lim.check(len(p.names)+added, len(p.parts)); err != nil {
+	if len(res.attrs) > 0 {
+		if err := lim.checkNew(len(res.attrs)); err != nil {
 			return err
 		}
 	}
@@ -308,9 +343,12 @@ func (p *Project) CheckRows(r *Rows, sign int, lim Limits) error {
 			if len(v) == 0 {
 				return errorf("row %d: the partition value is empty", i)
 			}
+			if sign > 0 && p.parts[string(v)] == nil {
+				res.addPart(v)
+			}
 		}
 	}
-	return nil
+	return lim.check(p.withPending(res))
 }
 
 // checkTotal refuses forgetting more rows than the project holds, or learning past maxRows.
@@ -373,8 +411,13 @@ func (p *Project) checkRowCounts(r *Rows, sign int, lim Limits) error {
 			}
 		}
 	}
-	if n := len(sc.newParts); n > 0 {
-		if err := lim.check(len(p.names)+len(sc.newCols), len(p.parts)+n); err != nil {
+	if len(sc.newParts) > 0 {
+		fp := p.withColumns(r, sc.newCols)
+		fp.parts += len(sc.newParts)
+		for k := range sc.newParts {
+			fp.names += partitionBytes(k)
+		}
+		if err := lim.check(fp); err != nil {
 			return err
 		}
 	}

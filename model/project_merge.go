@@ -38,11 +38,12 @@ func (p *Project) copyState() *projectState {
 // earlier rows count as 0 for them), the total summaries merge, and in a partition project
 // each partition merges into the partition of the same value. A cpu project takes the
 // total of any project; a partition project takes only a partition project with the same
-// partition column. Atomic: on error p is unchanged.
+// partition column. Atomic: on error p is unchanged. What it grows the project by is
+// charged to the customer (project_budget.go).
 func (p *Project) mergeFrom(src *projectState, lim Limits, st Stamp) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	to, err := p.checkMergeLocked(src, lim)
+	to, err := p.checkMergeLocked(src, lim, nil)
 	if err != nil {
 		return err
 	}
@@ -66,12 +67,14 @@ func (p *Project) mergeFrom(src *projectState, lim Limits, st Stamp) error {
 		}
 	}
 	p.touchLocked(at)
+	p.rechargeLocked()
 	return nil
 }
 
 // checkMergeLocked checks a merge of src into p and returns where src's attributes go (−1:
-// new). Caller holds mu.
-func (p *Project) checkMergeLocked(src *projectState, lim Limits) ([]int, error) {
+// new); with res, it lists there the attributes and partitions the merge may add. Caller
+// holds mu.
+func (p *Project) checkMergeLocked(src *projectState, lim Limits, res *Reservation) ([]int, error) {
 	if err := p.changeableLocked(); err != nil {
 		return nil, err
 	}
@@ -83,12 +86,16 @@ func (p *Project) checkMergeLocked(src *projectState, lim Limits) ([]int, error)
 		return nil, errorf("cannot merge %s into a project partitioned on %s", what, quote(p.partitionColumn))
 	}
 	to := make([]int, len(src.names))
-	added := 0
+	next := p.footprint()
 	for i, name := range src.names {
 		j, ok := p.index[name]
 		if !ok {
 			to[i] = -1
-			added++
+			next.d++
+			next.names += attributeBytes(len(name), len(src.base[i]))
+			if res != nil {
+				res.addAttr(name, len(src.base[i]))
+			}
 			continue
 		}
 		if p.kinds[j] != src.kinds[i] {
@@ -96,15 +103,18 @@ func (p *Project) checkMergeLocked(src *projectState, lim Limits) ([]int, error)
 		}
 		to[i] = j
 	}
-	newParts := 0
 	if p.typ == TypePartition {
 		for _, k := range src.partKeys {
 			if p.parts[k] == nil {
-				newParts++
+				next.parts++
+				next.names += partitionBytes(k)
+				if res != nil {
+					res.addPartKey(k) // src.partKeys are distinct
+				}
 			}
 		}
 	}
-	if err := lim.Resolved().check(len(p.names)+added, len(p.parts)+newParts); err != nil {
+	if err := lim.Resolved().check(next); err != nil {
 		return nil, err
 	}
 	if p.total.n > maxRows-src.total.n {
@@ -115,7 +125,7 @@ func (p *Project) checkMergeLocked(src *projectState, lim Limits) ([]int, error)
 
 // ApplyMerge folds the statistics encoded by another project's StateBinary into p, as
 // Registry.Merge does, under the limits lim, as the change stamped st (see Stamp).
-// Decoding errors are *Error.
+// Decoding errors are *Error. It never refuses for the customer's budget (CheckMerge's).
 func (p *Project) ApplyMerge(state []byte, lim Limits, st Stamp) error {
 	src, err := decodeMergeState(state)
 	if err != nil {
@@ -124,16 +134,30 @@ func (p *Project) ApplyMerge(state []byte, lim Limits, st Stamp) error {
 	return p.mergeFrom(src, lim, st)
 }
 
-// CheckMerge is ApplyMerge's refusal as seen now, changing nothing.
-func (p *Project) CheckMerge(state []byte, lim Limits) error {
+// CheckMerge is ApplyMerge's refusal as seen now, changing nothing. With res not nil, a
+// merge that passes is also admitted to its customer's byte budget, as CheckRows does.
+func (p *Project) CheckMerge(state []byte, lim Limits, res *Reservation) error {
 	src, err := decodeMergeState(state)
 	if err != nil {
 		return err
 	}
+	return p.checkMerge(src, lim, res)
+}
+
+// checkMerge is CheckMerge of the decoded src.
+func (p *Project) checkMerge(src *projectState, lim Limits, res *Reservation) error {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	_, err = p.checkMergeLocked(src, lim)
-	return err
+	if res != nil {
+		res.reset()
+	}
+	if _, err := p.checkMergeLocked(src, lim, res); err != nil || res == nil {
+		if res != nil {
+			res.reset()
+		}
+		return err
+	}
+	return p.reserveLocked(res, lim.Resolved().MaxCustomerBytes, p.typ == TypePartition)
 }
 
 func decodeMergeState(state []byte) (*projectState, error) {

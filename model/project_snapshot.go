@@ -17,6 +17,8 @@ func (p *Project) Snapshot() *Snapshot {
 		PartitionColumn: p.partitionColumn,
 		Min:             append([]float64(nil), p.min...),
 		Max:             append([]float64(nil), p.max...),
+		maxNameBytes:    p.lim.nameBytes(),
+		work:            newWorkBudget(p.lim.maxExploreWork.Load()),
 	}
 	total := p.total.clone()
 	var parts []*summary

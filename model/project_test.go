@@ -239,10 +239,11 @@ func TestProjectRefusals(t *testing.T) {
 			return p.Learn(frame(t, `{"attributeNames":["x","g"],"attributeTypes":["C","S"],"data":[["1","w"],["1","u"],["1","y"]]}`, learnOpts(p)))
 		}, "the project would have 4 partitions; the limit is 3", ErrTooManyPartitions},
 		{"state too large", "cpu", func(p *Project) error {
-			p.lim.set(Limits{MaxStateBytes: 200})
+			p.lim.set(Limits{MaxStateBytes: 1400})
 			defer p.lim.set(Limits{})
 			return p.Learn(frame(t, `{"attributeNames":["n1"],"attributeTypes":["C"],"data":[["1"]]}`, dataframe.Options{}))
-		}, "the project's statistics would take 216 bytes", ErrStateTooLarge},
+		}, // 1024 + len("p1") + summaryBytes(3) = 16·6 + 40·3 + names 3·64 + len("x", "b", "n1")
+			"the project would take 1438 bytes (3 attributes, 0 partitions, 196 bytes of names and 0 of models); the limit is 1400", ErrStateTooLarge},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -71,6 +71,23 @@ func (r *Rows) colName(c int) []byte {
 	return r.tName(c - len(r.cbNames))
 }
 
+// colNameLen is the length of column c's name.
+func (r *Rows) colNameLen(c int) int {
+	if c < len(r.cbNames) {
+		return len(r.cbNames[c])
+	}
+	j := c - len(r.cbNames)
+	return len(r.tBases[r.tBase[j]]) + 1 + len(r.tValue[j])
+}
+
+// colBaseLen is the length of the name of column c's T attribute (0 for a C or B column).
+func (r *Rows) colBaseLen(c int) int {
+	if c < len(r.cbNames) {
+		return 0
+	}
+	return len(r.tBases[r.tBase[c-len(r.cbNames)]])
+}
+
 // colKind is the kind of column c: TypeC or TypeB (T-derived columns are TypeB).
 func (r *Rows) colKind(c int) dataframe.Type {
 	if c < len(r.cbKinds) {

@@ -21,7 +21,9 @@ func (m *Moments) At(i, j int) float64 { return m.M[i*len(m.Mean)+j] }
 
 // Snapshot is a consistent, immutable copy of a project's statistics, taken under the
 // project's lock: it never shows a half-applied message. Builds and exploration read it
-// without holding any lock.
+// without holding any lock. One from Project.Snapshot also carries the work budget of one
+// exploration request (Limits.MaxExploreWork), which every Explore on it draws from: take
+// one Snapshot per request.
 type Snapshot struct {
 	// Type is "cpu" or "partition".
 	Type string
@@ -39,6 +41,12 @@ type Snapshot struct {
 	Partitions []Partition
 	// Min and Max are the extremes of every value ever learned (forget cannot undo them).
 	Min, Max []float64
+
+	// maxNameBytes is the project's Limits.MaxNameBytes (0: the default), for Build.
+	maxNameBytes int
+	// work is the exploration budget of the request that took the snapshot (Explore);
+	// nil for a Snapshot made by hand.
+	work *workBudget
 }
 
 // Partition is the summary of the rows of one partition value.

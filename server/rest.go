@@ -306,7 +306,7 @@ func (a *restAPI) verify(c *restCall) (protocol.Status, bool) {
 	if err := c.wk.ver.VerifyREST(&req); err != nil {
 		return a.refuseAuth(c, &req, err), false
 	}
-	if req.CheckReplay {
+	if req.Change {
 		// Kept with the change that follows, so that a restart still refuses a replay.
 		a.svc.store.RecordSeen(c.wk.ver.Accepted())
 	}
@@ -329,7 +329,7 @@ func (a *restAPI) request(c *restCall) auth.RESTRequest {
 		Method: c.r.Method, Date: h.Get("sym-date"), MD5: h.Get("Content-MD5"),
 		Signature: h.Get("Authorization"), CID: c.m.cid,
 		Path: c.rawPath, RawQuery: c.r.URL.RawQuery, Scheme: "http", Host: c.r.Host,
-		CheckReplay: c.m.op.changes(),
+		Change: c.m.op.changes(),
 	}
 }
 

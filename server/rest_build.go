@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
@@ -26,7 +25,7 @@ func knownAlgo(algo string) bool {
 
 // build starts a build job: POST /projects/{pid}/build?algo=&modelid=, body an MLContext.
 // What can be checked without building is checked here and refused at once (400): algo
-// known, modelid present (at most model.MaxModelIDBytes, UTF-8), the MLContext parses, the
+// known, modelid present and a valid id (model.CheckModelID), the MLContext parses, the
 // project exists. Then the job starts and the reply is 202 with Location and sym-job-id;
 // GET /jobs/{id} reports the outcome: everything else (attributes, parameters, a
 // singular matrix) is the job's refusal.
@@ -40,10 +39,9 @@ func (a *restAPI) build(c *restCall) protocol.Status {
 		return c.failf(protocol.StatusBadRequest, "unknown algorithm %s (known: %s)", quoteInput(algo), strings.Join(buildAlgos, ", "))
 	case modelID == "":
 		return c.failf(protocol.StatusBadRequest, `missing query parameter "modelid", the id of the model to build`)
-	case len(modelID) > model.MaxModelIDBytes:
-		return c.failf(protocol.StatusBadRequest, "modelid %s is longer than %d bytes", quoteInput(modelID), model.MaxModelIDBytes)
-	case !utf8.ValidString(modelID):
-		return c.failf(protocol.StatusBadRequest, "modelid %s is not UTF-8", quoteInput(modelID))
+	}
+	if err := model.CheckModelID(modelID, a.svc.cfg.Limits.MaxNameBytes); err != nil {
+		return c.fail(err)
 	}
 	ctx, err := model.ParseMLContext(c.body)
 	if err != nil {

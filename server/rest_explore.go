@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/valyala/fastjson"
 
@@ -37,7 +38,7 @@ func (a *restAPI) explore(c *restCall) protocol.Status {
 		if err != nil {
 			var me *model.Error
 			if errors.As(err, &me) {
-				err = protocol.Errorf(protocol.StatusBadRequest, "values[%d]: %s", i, me.Msg)
+				err = &model.Error{Msg: fmt.Sprintf("values[%d]: %s", i, me.Msg), Err: me.Err} // the limit is counted
 			}
 			return c.fail(err)
 		}

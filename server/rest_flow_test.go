@@ -327,9 +327,9 @@ func parseRESTDate(t *testing.T, s string) time.Time {
 func TestRESTEscaping(t *testing.T) {
 	s := startWSServer(t, restTestConfig(), nil)
 	c := newRESTClient(t, s, "c1", secretC1)
-	pid := `q"u\o té&=?`
+	pid := `q"u\o_té&=?` // ids hold no space (package ident)
 	c.do(http.MethodPost, "/projects", "pid="+url.QueryEscape(pid), nil).expect(t, http.StatusCreated, "")
-	name := "x\"\\y\u2028\t"
+	name := "x\"\\y é\u00a0" // names may hold spaces, never line breaks nor controls
 	c.do(http.MethodPost, "/projects/"+url.PathEscape(pid)+"/learn", "", frameJSON([]string{name}, []string{"C"}, [][]string{{"1"}, {"3"}}, -1)).expect(t, http.StatusOK, "")
 	info := c.info(url.PathEscape(pid))
 	if info.PID != pid || len(info.AttributeNames) != 1 || info.AttributeNames[0] != name {

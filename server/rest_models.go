@@ -11,9 +11,9 @@ func (a *restAPI) modelInfo(c *restCall) protocol.Status {
 	if err != nil {
 		return c.fail(err)
 	}
-	m, ok := p.Model(c.param(1))
-	if !ok {
-		return c.fail(model.ErrModelNotFound)
+	m, err := p.FindModel(c.param(1))
+	if err != nil {
+		return c.fail(err)
 	}
 	c.out = protocol.AppendEnvelopeOpen(c.out[:0], protocol.StatusOK, "OK")
 	c.out = append(c.out, `{"modelInfo":`...)

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
 )
 
@@ -23,9 +22,9 @@ func (a *restAPI) predict(c *restCall) protocol.Status {
 	if err != nil {
 		return c.fail(err)
 	}
-	m, ok := p.Model(c.param(1))
-	if !ok {
-		return c.fail(model.ErrModelNotFound)
+	m, err := p.FindModel(c.param(1))
+	if err != nil {
+		return c.fail(err)
 	}
 	f, err := c.wk.df.Parse(c.body, svc.frameOptions(true, p))
 	if err != nil {

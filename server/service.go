@@ -89,6 +89,9 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 			MaxProjects:      cfg.Limits.MaxProjects,
 			MaxModels:        cfg.Limits.MaxModels,
 			MaxNewAttributes: cfg.Limits.MaxNewAttributesPerMessage,
+			MaxNameBytes:     cfg.Limits.MaxNameBytes,
+			MaxCustomerBytes: cfg.Limits.MaxCustomerBytes,
+			MaxExploreWork:   cfg.Limits.MaxExploreWork,
 		},
 	})
 	if err != nil {
@@ -99,13 +102,14 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 		log:    log,
 		store:  st,
 		keys:   keys,
-		replay: newReplayCache(cfg.Auth, st.Seen(), now),
+		replay: newReplayCache(cfg.Auth, keys, st.Seen(), now),
 		authOpt: auth.Options{
 			ClockSkewPast:   cfg.Auth.ClockSkewPast,
 			ClockSkewFuture: cfg.Auth.ClockSkewFuture,
 			AllowSHA1:       cfg.Auth.AllowSHA1,
 			PublicURL:       cfg.PublicURL,
 			Now:             now,
+			ReplayReads:     cfg.Auth.ReplayPredict,
 		},
 		metrics: newServiceMetrics(m),
 	}
@@ -120,7 +124,8 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 		MaxColumns: cfg.Limits.MaxColumns,
 		// Every cell takes at least 4 bytes of JSON ("1",), but T expansion multiplies rows
 		// by distinct values: this bounds the expanded matrix (8 bytes a cell), not the message.
-		MaxCells: int(cfg.Limits.MaxMessageBytes / 4),
+		MaxCells:     int(cfg.Limits.MaxMessageBytes / 4),
+		MaxNameBytes: cfg.Limits.MaxNameBytes,
 	}
 	s.learnOpts, s.predictOpts = lim, lim
 	s.learnOpts.Mode = dataframe.ModeLearn
@@ -134,11 +139,11 @@ func newService(cfg config.Config, log *slog.Logger, m *Metrics, now func() time
 	return s, nil
 }
 
-// newReplayCache makes the replay memory of signed changes and fills it with the ones the
-// store kept from before the restart (still inside their window), so that nothing accepted
-// before a restart is accepted again.
-func newReplayCache(a config.Auth, seen []store.Seen, now func() time.Time) *auth.ReplayCache {
-	c := auth.NewReplayCache(a.ReplayCapacity, a.ClockSkewPast)
+// newReplayCache makes the replay memory of signed messages, a share per customer of keys,
+// and fills it with the ones the store kept from before the restart (still inside their
+// window), so that nothing accepted before a restart is accepted again.
+func newReplayCache(a config.Auth, keys *auth.KeyStore, seen []store.Seen, now func() time.Time) *auth.ReplayCache {
+	c := auth.NewCustomerReplayCache(keys, a.ReplayCapacity, a.ClockSkewPast)
 	if now == nil {
 		now = time.Now
 	}
@@ -160,6 +165,9 @@ var projectLimits = []struct {
 	{model.ErrTooManyProjects, "max_projects"},
 	{model.ErrTooManyModels, "max_models"},
 	{model.ErrTooManyNewAttributes, "max_new_attributes_per_message"},
+	{model.ErrNameTooLong, "max_name_bytes"}, // also dataframe.ErrNameTooLong: the same sentinel
+	{model.ErrCustomerTooLarge, "max_customer_bytes"},
+	{model.ErrExploreTooCostly, "max_explore_work"},
 }
 
 // status maps err to its wire status and message (statusOf), counting a refusal by a

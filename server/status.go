@@ -63,13 +63,16 @@ func statusOf(err error, log *slog.Logger) (protocol.Status, string) {
 	var pe *protocol.Error
 	var de *dataframe.Error
 	var me *model.Error
+	var nf *model.NotFoundError
 	switch {
 	case errors.As(err, &pe):
 		return pe.Status, pe.Msg
+	case errors.As(err, &nf):
+		return protocol.StatusBadRequest, nf.Error()
 	case errors.Is(err, auth.ErrReplay):
 		return protocol.StatusConflict, "replayed request"
 	case errors.Is(err, auth.ErrReplayFull):
-		return protocol.StatusServiceUnavailable, "replay memory full: signed learn and forget are refused for now"
+		return protocol.StatusServiceUnavailable, "replay memory full: this customer's signed messages are refused for now"
 	case errors.As(err, &de):
 		return protocol.StatusBadRequest, de.Msg
 	case errors.Is(err, model.ErrProjectNotFound):

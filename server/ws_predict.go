@@ -3,7 +3,6 @@ package server
 import (
 	"github.com/gobwas/ws"
 
-	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
 )
 
@@ -17,9 +16,9 @@ func (s *symSession) predict(w *worker, payload, reply []byte) ([]byte, protocol
 		st, text := svc.status(err)
 		return s.fail(reply, st, text, 0)
 	}
-	m, ok := p.Model(s.keys[1])
-	if !ok {
-		st, text := svc.status(model.ErrModelNotFound)
+	m, err := p.FindModel(s.keys[1])
+	if err != nil {
+		st, text := svc.status(err)
 		return s.fail(reply, st, text, 0)
 	}
 	f, err := w.df.Parse(payload, svc.frameOptions(true, p))

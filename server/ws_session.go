@@ -100,7 +100,7 @@ func (s *symSession) verify(w *worker, msg *protocol.Message, reply []byte) (out
 		Date: msg.Date, MD5: msg.MD5, Signature: msg.Signature, CID: msg.CID,
 		Payload: msg.Payload, ExtraKeys: msg.ExtraKeys,
 		Scheme: s.info.scheme, Host: s.info.host, Path: s.info.path,
-		CheckReplay: s.ep != epWSPredict,
+		Change: s.ep != epWSPredict,
 	}
 	if err := w.ver.VerifyWS(&req); err != nil {
 		st, reason, closes := authFailure(err)
@@ -118,7 +118,7 @@ func (s *symSession) verify(w *worker, msg *protocol.Message, reply []byte) (out
 		out, st, closeCode = s.fail(reply, st, text, closeCode)
 		return out, st, closeCode, false
 	}
-	if req.CheckReplay {
+	if req.Change {
 		// Kept with the change that follows, so that a restart still refuses a replay.
 		s.svc.store.RecordSeen(w.ver.Accepted())
 	}

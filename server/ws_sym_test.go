@@ -339,7 +339,7 @@ func TestWSCustomerIsolation(t *testing.T) {
 	for _, path := range []string{"/symetry/ws/learn", "/symetry/ws/forget"} {
 		c := dialSym(t, s, path, "c2", secretC2)
 		c.signed(ds.frameJSON(0, 5), "secret-project")
-		if e := c.expect("BAD_REQUEST"); e.StatusString != "cannot find project" {
+		if e := c.expect("BAD_REQUEST"); e.StatusString != `cannot find project "secret-project"` {
 			t.Fatalf("%s: %q", path, e.StatusString)
 		}
 		// Claiming to be c1 with c2's secret fails authentication.

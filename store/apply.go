@@ -40,7 +40,7 @@ func (s *Store) apply(seq uint64, rec *record, cid, pid string) error {
 		return err
 	}
 	if rec.format != recordFormat1 && p.Created().UnixNano() != rec.created {
-		return model.ErrProjectNotFound // another incarnation of the project id
+		return &model.NotFoundError{Project: pid} // another incarnation of the project id
 	}
 	switch rec.kind {
 	case kindDelete:

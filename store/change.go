@@ -22,6 +22,10 @@ type change struct {
 	err       error // the application's result; guarded by lane.applyMu
 	remote    bool  // delivered from elsewhere: no waiter, holds its own lane reference
 
+	// res is the change's claim on its customer's byte budget, taken when it is prepared
+	// and released once it is applied (drainLocked) or given up (putChange).
+	res model.Reservation
+
 	// Scratch of the preparation of learn and forget.
 	rows  model.Rows
 	delta *model.Delta
@@ -38,6 +42,7 @@ func (s *Store) getChange() *change {
 }
 
 func (s *Store) putChange(c *change) {
+	c.res.Release() // a change refused before it was logged, or not made durable
 	if cap(c.rec) > maxPooledRecord {
 		c.rec = nil
 	}

@@ -14,7 +14,7 @@ func (s *Store) Create(cid, pid, typ string, params map[string]string) error {
 	c := s.getChange()
 	defer s.putChange(c)
 	s.enter(c, cid, pid, gateExclusive)
-	if _, err := model.NewProject(pid, typ, params); err != nil {
+	if _, err := s.reg.NewProject(pid, typ, params); err != nil {
 		s.leave(c, gateExclusive)
 		return err
 	}
@@ -23,6 +23,10 @@ func (s *Store) Create(cid, pid, typ string, params map[string]string) error {
 		return err
 	}
 	defer s.unreserve(cid)
+	if err := s.reg.ReserveProject(cid, pid, typ, params, &c.res); err != nil {
+		s.leave(c, gateExclusive)
+		return err
+	}
 	c.rec = appendCreate(c.rec, cid, pid, typ, params)
 	return s.submit(c, gateExclusive)
 }
@@ -119,7 +123,7 @@ func (s *Store) Merge(cid, pid, otherPid string) error {
 		}
 		state := o.StateBinary()
 		lim := s.reg.Limits()
-		if err := p.CheckMerge(state, lim); err != nil {
+		if err := p.CheckMerge(state, lim, &c.res); err != nil {
 			return err
 		}
 		c.rec = appendProjectHead(c.rec, kindMerge, cid, pid, p.Created())
@@ -153,10 +157,10 @@ func (s *Store) PutModelInto(cid string, p *model.Project, m *model.Model) error
 	s.enter(c, cid, pid, gateShared)
 	err := func() error {
 		if cur, err := s.reg.Get(cid, pid); err != nil || cur != p {
-			return model.ErrProjectNotFound
+			return &model.NotFoundError{Project: pid}
 		}
 		lim := s.reg.Limits()
-		if err := p.CheckModel(m.ID(), lim); err != nil {
+		if err := p.CheckModel(m, lim, &c.res); err != nil {
 			return err
 		}
 		blob, err := m.MarshalBinary()
@@ -210,7 +214,8 @@ func (s *Store) Import(cid, pid string, data []byte) error {
 	defer s.putChange(c)
 	s.enter(c, cid, pid, gateExclusive)
 	lim := s.reg.Limits()
-	if _, err := model.DecodeImport(pid, data, lim); err != nil {
+	p, err := model.DecodeImport(pid, data, lim)
+	if err != nil {
 		s.leave(c, gateExclusive)
 		return err
 	}
@@ -219,6 +224,10 @@ func (s *Store) Import(cid, pid string, data []byte) error {
 		return err
 	}
 	defer s.unreserve(cid)
+	if err := s.reg.ReserveImport(cid, p, &c.res); err != nil {
+		s.leave(c, gateExclusive)
+		return err
+	}
 	c.rec = appendRecordHead(c.rec, kindImport, cid, pid)
 	c.rec = appendBytes(appendLimits(c.rec, lim), data)
 	return s.submit(c, gateExclusive)

@@ -55,7 +55,7 @@ func (s *Store) prepareFrame(c *change, kind byte, cid, pid string, f *dataframe
 		return err
 	}
 	lim := s.reg.Limits()
-	if err := p.CheckRows(&c.rows, sign, lim); err != nil || c.rows.Len() == 0 {
+	if err := p.CheckRows(&c.rows, sign, lim, &c.res); err != nil || c.rows.Len() == 0 {
 		return err
 	}
 	created := p.Created()
@@ -125,7 +125,7 @@ func (s *Store) deltaChange(kind byte, cid, pid string, d *model.Delta) error {
 		if kind == kindForgetDelta {
 			sign = -1
 		}
-		if err := p.CheckDelta(d, sign, lim); err != nil || d.Rows() == 0 {
+		if err := p.CheckDelta(d, sign, lim, &c.res); err != nil || d.Rows() == 0 {
 			return err
 		}
 		// What a replay will decode: the delta itself within the limits.

@@ -13,9 +13,9 @@
 // Step by step:
 //
 //   - Prepare: the change is checked against the state as it is now (unknown project,
-//     frozen, bad values, column kinds, limits, forgetting more rows than held...) and its
-//     record is encoded. Nothing changes. A refusal here is answered at once and logs
-//     nothing.
+//     frozen, bad values, column kinds, names, limits, forgetting more rows than held...),
+//     admitted to its customer's project and byte budgets (below), and its record is
+//     encoded. Nothing else changes. A refusal here is answered at once and logs nothing.
 //   - Append (Log.Append) gives the record its sequence number and returns once the record
 //     is as durable as Options.Mode promises (below). If the record cannot be made durable
 //     the change answers an error wrapping ErrUnavailable and was never applied: nobody
@@ -93,7 +93,18 @@
 //
 // The customer's project limit (limits.max_projects) depends on the changes of other
 // projects: it is checked when a create or import is prepared, counting those logged and
-// not yet applied, never at application.
+// not yet applied, never at application. So is the customer's byte budget
+// (limits.max_customer_bytes, model.Reservation): a change that may grow a project —
+// learn, merge, model, create, import — reserves on the customer's account, when it is
+// prepared, what it may add (new attributes and partitions counted once whichever pending
+// changes bring them, a model at the largest of its sizes), and is refused past the
+// budget; its application charges what it did, unchecked, and once it is applied or
+// refused, or its record could not be made durable, the reservation is released (the
+// lane's drain, or the change's return to its pool). So the account never exceeds the
+// budget because of admitted changes, is exact when nothing is pending, and a replay (or
+// another node's records) applies what was logged whatever the budget. Names (package
+// ident, limits.max_name_bytes) are likewise judged when a change is prepared, never when
+// it is applied: a log replays the names older rules accepted.
 //
 // # Files
 //
@@ -110,8 +121,9 @@
 // existing project (every kind but create, import and seen) then holds the project's
 // creation date (int64 Unix nanoseconds): its incarnation. Learn, forget, their delta kinds,
 // merge, model and import then hold the limits the change was accepted under: uvarint
-// count (5), then MaxAttributes, MaxPartitions, MaxStateBytes, MaxModels, MaxNewAttributes
-// as uvarints (model.Limits; fields a record lacks are unlimited). Then the kind's data:
+// count (5), then MaxAttributes, MaxPartitions, MaxStateBytes (a project's bytes: its
+// statistics, names, partition values and models), MaxModels, MaxNewAttributes as
+// uvarints (model.Limits; fields a record lacks are unlimited). Then the kind's data:
 //
 //	 1 create        type, parameters (uvarint count, then key/value strings, sorted)
 //	 2 delete        —
@@ -176,6 +188,7 @@
 // must not interleave: a deleted project's snapshot is removed before the log may be
 // truncated past its delete record) → a lane's gate → the log's own locks (wal) → a lane's
 // applyMu → lanesMu → a lane's mu; application takes model.Registry → model.Project inside
-// applyMu. resMu (project reservations) → model.Registry. A Log delivers under its own
+// applyMu (and releasing a change's byte reservation model.Project's locks, after it is
+// applied). resMu (project reservations) → model.Registry. A Log delivers under its own
 // locks: Deliver takes a lane's mu and, for a record from elsewhere, its applyMu.
 package store

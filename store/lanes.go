@@ -112,6 +112,9 @@ func (s *Store) drainLocked(l *lane, until *change) {
 		e := l.q[l.head]
 		l.mu.Unlock()
 		e.err = s.applyPayload(e.seq, e.rec, l.key, dec)
+		// Applied or refused: what the change reserved of its customer's budget is now
+		// charged as what it did (the application's recharge), or nothing.
+		e.res.Release()
 		e.done = true
 		l.mu.Lock()
 		l.q[l.head] = nil

@@ -109,6 +109,8 @@ func TestFormat1LogReplays(t *testing.T) {
 	refA.SetFrozen(true)
 	writeLog(t, dir, recs...)
 	s := open(t, durable(dir))
+	// A Snapshot carries the name limit and explore budget of its registry: the store's.
+	ref.SetLimits(durable(dir).Limits)
 	for _, want := range []*model.Project{refA, refB} {
 		got, err := s.Project("c1", want.ID())
 		if err != nil {

@@ -364,7 +364,7 @@ func TestRefusalsAreNotLogged(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	must(t, s.Learn("c1", "a", parse(t, `{"attributeNames":["x"],"attributeTypes":["C"],"data":[]}`, "")))
+	must(t, s.Learn("c1", "a", parse(t, `{"attributeNames":["x"],"attributeTypes":["C"],"data":[["bad"]],"errorHandling":1}`, "")))
 	if s.log.NextSeq() != next {
 		t.Fatalf("refused changes were logged: next LSN %d → %d", next, s.log.NextSeq())
 	}

@@ -1,5 +1,7 @@
 #!/bin/sh
 # Builds and tests the symscore Java client with the JDK alone (javac, java, jar; JDK 17+).
+# The client is also a Maven project (pom.xml: mvn -o test, mvn -o package); this script
+# needs no Maven.
 #
 #   ./build.sh            compile, then run the tests (same as: ./build.sh test)
 #   ./build.sh compile    compile into build/classes, build/example-classes, build/test-classes
@@ -18,8 +20,9 @@ compile() {
     javac --release 17 -Xlint:all -Werror -encoding UTF-8 -d "$B/classes" $(find src -name '*.java')
     javac --release 17 -Xlint:all -Werror -encoding UTF-8 -cp "$B/classes" -d "$B/example-classes" \
         $(find example -name '*.java')
+    # SuitesTest is the JUnit 5 entry point (mvn test); the JDK-only run uses AllTests.
     javac --release 17 -Xlint:all -Werror -encoding UTF-8 -cp "$B/classes" -d "$B/test-classes" \
-        $(find test -name '*.java')
+        $(find test -name '*.java' ! -name SuitesTest.java)
 }
 
 case "${1:-test}" in

@@ -3,7 +3,7 @@
 score four rows over WebSocket, delete the project.
 
 Environment: SYMSCORE_URL (default http://127.0.0.1:8080), SYMSCORE_CID, SYMSCORE_SECRET
-(required), SYMSCORE_PID (default irisExample; the first argument overrides it), SYMSCORE_IRIS
+(default: the development customer of SYMSCORE_DATA_DIR, as credentials_from_environment finds it), SYMSCORE_PID (default irisExample; the first argument overrides it), SYMSCORE_IRIS
 (path of iris.csv; default ../testdata/iris.csv next to this file), SYMSCORE_SESSION_FRAMES=1 to
 sign only the first WebSocket message.
 
@@ -74,16 +74,15 @@ async def predict(client, pid, rows):
 
 
 def run(argv):
-    url = os.environ.get("SYMSCORE_URL") or "http://127.0.0.1:8080"
-    cid = os.environ.get("SYMSCORE_CID")
-    secret = os.environ.get("SYMSCORE_SECRET")
     pid = argv[0] if argv else (os.environ.get("SYMSCORE_PID") or "irisExample")
-    if not cid or not secret:
-        log("usage: SYMSCORE_CID=... SYMSCORE_SECRET=... [SYMSCORE_URL=...] example.py [pid]")
+    try:
+        client = Client.from_environment(session_frames=os.environ.get("SYMSCORE_SESSION_FRAMES") == "1")
+    except ValueError as e:
+        log("error: %s" % e)
+        log("usage: [SYMSCORE_URL=...] [SYMSCORE_CID=... SYMSCORE_SECRET=... | SYMSCORE_DATA_DIR=...] example.py [pid]")
         return 2
     here = os.path.dirname(os.path.abspath(__file__))
     rows = read_csv(os.environ.get("SYMSCORE_IRIS") or os.path.join(here, "..", "testdata", "iris.csv"))
-    client = Client(url, cid, secret, session_frames=os.environ.get("SYMSCORE_SESSION_FRAMES") == "1")
 
     client.create_project(pid, "cpu", {})
     log("created project " + pid)

@@ -18,6 +18,7 @@ import (
 type devServer struct {
 	*process
 	url     string
+	admin   string // host:port of the admin listener
 	dataDir string
 }
 
@@ -28,7 +29,7 @@ func startDevServer(t *testing.T, config string) *devServer {
 	cfg := writeConfig(t, fmt.Sprintf("listen: \"127.0.0.1:0\"\nadmin_listen: \"127.0.0.1:0\"\ndata_dir: %q\n%s", dataDir, config))
 	p := startServe(t, "--config", cfg)
 	started := p.waitLog(t, "symscore started", 30*time.Second)
-	return &devServer{process: p, url: "http://" + started["listen"].(string), dataDir: dataDir}
+	return &devServer{process: p, url: "http://" + started["listen"].(string), admin: started["admin_listen"].(string), dataDir: dataDir}
 }
 
 // cliResult is what a client command did.

@@ -67,7 +67,7 @@ func TestCLILearnIrisBuildPredictExplore(t *testing.T) {
 		t.Errorf("explore:\n%s", out)
 	}
 	out = ds.ok(t, "model", "info", "--project", "iris", "--model", "mlr1")
-	for _, w := range []string{"type:             mlr\n", "rows:             150\n", "intercept", "std.error"} {
+	for _, w := range []string{"type:                 mlr\n", "rows:                 150\n", "sml_rcond_tolerance:  1e-14\n", "intercept", "std.error"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("model info lacks %q:\n%s", w, out)
 		}

@@ -17,6 +17,7 @@ func newConfigCmd() *cobra.Command {
 		Short: "Check or print configuration",
 		Args:  noArgs,
 	}
+	group(cmd)
 	cmd.AddCommand(newConfigCheckCmd(), newConfigDefaultCmd())
 	return cmd
 }
@@ -27,8 +28,9 @@ func newConfigCheckCmd() *cobra.Command {
 		Short: "Validate a configuration and print it with secrets masked",
 		Long: `check loads FILE (default: the embedded default configuration) with the SYMSCORE_*
 environment variables, as serve would, and prints the effective configuration with every
-secret replaced by ****. It exits 1, listing every problem with its key, when the
-configuration is invalid. It changes nothing: no development customer is created.`,
+secret replaced by ****. When the configuration is invalid it lists every problem first,
+each with its key (and the nearest known key for an unknown one), and exits 1. It
+changes nothing: no development customer is created.`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var file string
@@ -45,16 +47,19 @@ configuration is invalid. It changes nothing: no development customer is created
 			if name == "" {
 				name = "embedded default configuration"
 			}
+			// Problems first: they are what the user came for.
+			if ce != nil {
+				fmt.Fprintf(stderr, "symscore: %s: %d problem(s):\n", name, len(ce.Problems))
+				for _, p := range ce.Problems {
+					fmt.Fprintf(stderr, "  %s\n", p)
+				}
+			}
 			fmt.Fprintf(out, "# effective configuration: %s, SYMSCORE_* environment; secrets masked\n", name)
 			if len(cfg.Customers) == 0 {
 				fmt.Fprintf(out, "# no customers: serve uses the development customer in %s\n", config.DevCustomerPath(cfg.DataDir))
 			}
 			out.Write(cfg.Masked().AppendYAML(nil))
 			if ce != nil {
-				fmt.Fprintf(stderr, "symscore: %s: %d problem(s):\n", name, len(ce.Problems))
-				for _, p := range ce.Problems {
-					fmt.Fprintf(stderr, "  %s\n", p)
-				}
 				return errReported
 			}
 			fmt.Fprintf(stderr, "%s: OK\n", name)

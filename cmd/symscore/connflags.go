@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -40,7 +44,7 @@ func addConnFlags(fs *pflag.FlagSet) *connFlags {
 // SYMSCORE_CID and SYMSCORE_SECRET environment variables, else (for the customer) the
 // development customer file that serve creates in the data directory.
 func (f *connFlags) credentials() (url, cid, secret string, err error) {
-	url = firstNonEmpty(f.url, os.Getenv("SYMSCORE_URL"), defaultURL)
+	url = normalizeURL(firstNonEmpty(f.url, os.Getenv("SYMSCORE_URL"), defaultURL))
 	cid = firstNonEmpty(f.cid, os.Getenv("SYMSCORE_CID"))
 	secret = firstNonEmpty(f.secret, os.Getenv("SYMSCORE_SECRET"))
 	switch {
@@ -56,12 +60,54 @@ func (f *connFlags) credentials() (url, cid, secret string, err error) {
 	return url, cid, secret, err
 }
 
+// normalizeURL accepts a server address as users write it: with http:// or https://,
+// with the WebSocket schemes ws:// or wss:// (the same listener), or with none
+// (127.0.0.1:8080, localhost:8080: http://).
+func normalizeURL(u string) string {
+	u = strings.TrimSpace(u)
+	switch {
+	case strings.HasPrefix(u, "ws://"):
+		return "http://" + u[len("ws://"):]
+	case strings.HasPrefix(u, "wss://"):
+		return "https://" + u[len("wss://"):]
+	case strings.Contains(u, "://"):
+		return u
+	}
+	return "http://" + u
+}
+
+// dialedURL is the server URL of the last client made, for the hint on connection
+// errors (one command runs at a time in a process).
+var dialedURL string
+
+// connectionHint suggests what to check after an error connecting to the server: ""
+// when err is not one.
+func connectionHint(err error) string {
+	if dialedURL == "" {
+		return ""
+	}
+	var dns *net.DNSError
+	var op *net.OpError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Sprintf("\nhint: nothing listens at %s: is `symscore serve` running there? (give --url or SYMSCORE_URL for another server)", dialedURL)
+	case errors.As(err, &dns):
+		return fmt.Sprintf("\nhint: the host of %s is unknown: check --url or SYMSCORE_URL", dialedURL)
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &op) && op.Timeout():
+		return fmt.Sprintf("\nhint: %s did not answer in time: is `symscore serve` running there and reachable? (--timeout raises the bound)", dialedURL)
+	case errors.Is(err, syscall.ECONNRESET) || errors.As(err, &op):
+		return fmt.Sprintf("\nhint: the connection to %s failed: is it a symscore server (http:// rather than https://)?", dialedURL)
+	}
+	return ""
+}
+
 // client returns a client of the resolved server and customer.
 func (f *connFlags) client() (*client.Client, error) {
 	url, cid, secret, err := f.credentials()
 	if err != nil {
 		return nil, err
 	}
+	dialedURL = url
 	if f.timeout <= 0 {
 		return nil, usageError{fmt.Errorf("--timeout must be > 0, not %v", f.timeout)}
 	}

@@ -28,7 +28,10 @@ func TestCLICredentials(t *testing.T) {
 		{name: "wrong secret", args: []string{"--cid", "dev", "--secret", "AAECAwQFBgcICQoLDA0ODw=="}, code: 1, want: "project list: UNAUTHORIZED (401)"},
 		{name: "bad secret", args: []string{"--cid", "dev", "--secret", "nope"}, code: 2, want: "the secret is not valid Base64"},
 		{name: "bad url", args: []string{"--url", "ftp://x"}, code: 2, want: "want http:// or https://"},
-		{name: "server down", args: []string{"--url", "http://127.0.0.1:1"}, code: 1, want: "connection refused"},
+		{name: "server down", args: []string{"--url", "http://127.0.0.1:1"}, code: 1, want: "connection refused\nhint: nothing listens at http://127.0.0.1:1: is `symscore serve` running there?"},
+		{name: "url without a scheme", args: []string{"--url", strings.TrimPrefix(ds.url, "http://")}, code: 0},
+		{name: "ws url", args: []string{"--url", "ws://" + strings.TrimPrefix(ds.url, "http://")}, code: 0},
+		{name: "unknown host", args: []string{"--url", "http://no-such-host.invalid:8080"}, code: 1, want: "hint: the host of http://no-such-host.invalid:8080 is unknown"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := ds.cli(t, append([]string{"project", "list"}, tc.args...)...)

@@ -1,23 +1,27 @@
 package main
 
 import (
+	"context"
 	"errors"
-	"fmt"
 	"hash/maphash"
-	"strings"
+	"io"
 
 	"github.com/symscore/symscore/client"
+	"github.com/symscore/symscore/csvdata"
 	"github.com/symscore/symscore/dataframe"
 )
 
 // framer cuts a CSV file into DataFrames of at most rows rows.
 type framer struct {
-	f     *csvFile
-	types []string
+	f     *csvdata.File
+	types []dataframe.Type
 	rows  int
 	// sums are the hashes of the frames' payloads when validate checked them: a later
 	// pass that makes a different payload reads a file that changed meanwhile.
 	sums []uint64
+	// size, when set, reads the file's size now: a file that grew or shrank since it was
+	// opened has changed.
+	size func() (int64, error)
 }
 
 // sumSeed seeds the frame hashes; one per process is enough, they are compared within
@@ -32,90 +36,69 @@ func (fr *framer) changed(fm *frame, payload []byte) bool {
 // frame is one DataFrame of the file, valid until the callback returns.
 type frame struct {
 	index int               // 0-based
-	df    *client.DataFrame // its rows
-	lines []int             // the file line of each row
-	recs  [][]string        // copies of the rows' fields, when framer.each was asked to keep them
+	b     *csvdata.Batch    // its rows, with their lines
+	df    *client.DataFrame // the same rows, to send
+	end   int64             // the file offset past its last row
 }
 
-// each calls fn for every frame of the file, in order. With keep, frame.recs holds copies
-// of the fields (predict writes them back out).
-func (fr framer) each(keep bool, fn func(*frame) error) error {
-	df, err := client.NewDataFrame(fr.f.header, fr.types)
+// lines returns a copy of the first line of each row.
+func (fm *frame) lines() []int { return append([]int(nil), fm.b.Lines...) }
+
+// each calls fn for every frame of the file, in order. Once ctx is done it stops with an
+// interruptedError.
+func (fr *framer) each(ctx context.Context, fn func(*frame) error) error {
+	codes := make([]string, len(fr.types))
+	for i, t := range fr.types {
+		codes[i] = t.String()
+	}
+	df, err := client.NewDataFrame(fr.f.Names, codes)
 	if err != nil {
 		return err
 	}
-	fm := &frame{df: df}
-	flush := func() error {
-		if df.Rows() == 0 {
+	fm := &frame{b: fr.f.NewBatch(fr.types), df: df}
+	r := fr.f.Records(fr.f.Whole())
+	for {
+		err := fm.b.Fill(r, fr.rows)
+		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		err := fn(fm)
-		fm.index++
+		if err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return interruptedError{errInterrupted}
+		}
 		df.Reset()
-		fm.lines = fm.lines[:0]
-		fm.recs = nil
-		return err
-	}
-	err = fr.f.scan(func(line int, rec []string) error {
-		df.AddRow(rec...) // the width was checked by the CSV reader
-		fm.lines = append(fm.lines, line)
-		if keep {
-			fm.recs = append(fm.recs, append([]string(nil), rec...))
+		for i := range fm.b.Rows() {
+			df.AddRow(fm.b.Row(i)...) // the width was checked by the reader
 		}
-		if df.Rows() >= fr.rows {
-			return flush()
+		fm.end = r.Offset()
+		if err := fn(fm); err != nil {
+			return err
 		}
-		return nil
-	})
-	if err != nil {
-		return err
+		fm.index++
 	}
-	return flush()
 }
 
-// validate parses every frame of the file as the server will (dataframe.Parser, the
-// server's own rules) and returns the number of rows and frames; the first refusal is an
-// error naming the file line. partition is the project's partition column, if any. It
-// keeps the frames' hashes in fr.sums.
-func (fr *framer) validate(mode dataframe.Mode, partition string) (rows, frames int, err error) {
+// validate checks every frame of the file with the server's own rules
+// (dataframe.Parser.ParseCells) and returns the number of rows and frames; the first
+// refusal is an error at its file line and field. partition is the project's partition
+// column, if any. It keeps the frames' hashes in fr.sums, and reports progress in bytes.
+func (fr *framer) validate(ctx context.Context, mode dataframe.Mode, partition string, prog *progress) (rows, frames int, err error) {
 	var p dataframe.Parser
 	var buf []byte
 	opts := dataframe.Options{Mode: mode, PartitionColumn: partition}
-	err = fr.each(false, func(fm *frame) error {
-		buf = fm.df.AppendJSON(buf[:0])
-		if _, err := p.Parse(buf, opts); err != nil {
-			return fr.placeError(fm, err)
+	fr.sums = fr.sums[:0]
+	err = fr.each(ctx, func(fm *frame) error {
+		if _, err := p.ParseCells(&fm.b.Cells, opts); err != nil {
+			return fm.b.Place(err)
 		}
+		buf = fm.df.AppendJSON(buf[:0])
 		fr.sums = append(fr.sums, maphash.Bytes(sumSeed, buf))
-		rows += fm.df.Rows()
+		rows += fm.b.Rows()
 		frames++
+		prog.set(fm.end)
 		return nil
 	})
 	return rows, frames, err
-}
-
-// placeError turns a refusal of frame fm (the server's or the local parser's) into an
-// error naming the file and line.
-func (fr framer) placeError(fm *frame, err error) error {
-	var de *dataframe.Error
-	if errors.As(err, &de) && de.Row >= 0 && de.Row < len(fm.lines) {
-		msg := strings.TrimPrefix(de.Msg, fmt.Sprintf("row %d", de.Row))
-		msg = strings.TrimPrefix(msg, ", ")
-		msg = strings.TrimPrefix(msg, ": ")
-		return fmt.Errorf("%s:%d: %s", fr.f.path, fm.lines[de.Row], msg)
-	}
-	return fmt.Errorf("%s: %s", fr.f.lineRange(fm), errMsg(err))
-}
-
-// lineRange names the lines of a frame.
-func (f *csvFile) lineRange(fm *frame) string {
-	return fmt.Sprintf("%s:%d-%d", f.path, fm.lines[0], fm.lines[len(fm.lines)-1])
-}
-
-func errMsg(err error) string {
-	var de *dataframe.Error
-	if errors.As(err, &de) {
-		return de.Msg
-	}
-	return err.Error()
 }

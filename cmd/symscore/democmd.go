@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	_ "embed"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -22,6 +23,12 @@ import (
 
 func init() { register(newDemoCmd) }
 
+// demoIris is the 150-row iris file of clients/testdata, so that the demo runs anywhere
+// (a test checks the two are the same).
+//
+//go:embed demodata/iris.csv
+var demoIris []byte
+
 // demoSample are the iris rows (0-based, after the header) that the demo scores.
 var demoSample = []int{0, 1, 50, 51, 100, 101, 149}
 
@@ -32,7 +39,8 @@ func newDemoCmd() *cobra.Command {
 		Short: "Run a throwaway server and show the client commands on the iris data",
 		Long: `demo starts symscore serve with the embedded default configuration on free loopback
 ports and a temporary data directory, waits until it is ready, then runs the client
-commands a user would type: create a project, learn --iris (a CSV with a header row),
+commands a user would type: create a project, learn the iris data (--iris, a CSV file
+with a header row; default: the copy built into the binary),
 build lda (target Iris_virginica), mlda (target species) and mlr (target petal_width),
 predict a few rows with each, explore, delete the project. Then it stops the server
 with SIGTERM and removes the directory. It exits 1 if any step fails.`,
@@ -41,15 +49,17 @@ with SIGTERM and removes the directory. It exits 1 if any step fails.`,
 			return runDemo(cmd.Context(), iris, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	cmd.Flags().StringVar(&iris, "iris", "clients/testdata/iris.csv", "the iris CSV file")
+	cmd.Flags().StringVar(&iris, "iris", "", "the iris CSV file (default: the built-in copy)")
 	return cmd
 }
 
 func runDemo(ctx context.Context, iris string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if _, err := os.Stat(iris); err != nil {
-		return usageError{fmt.Errorf("--iris: %w", err)}
+	if iris != "" {
+		if _, err := os.Stat(iris); err != nil {
+			return usageError{fmt.Errorf("--iris: %w", err)}
+		}
 	}
 	exe, err := os.Executable()
 	if err != nil {
@@ -61,6 +71,12 @@ func runDemo(ctx context.Context, iris string, stdout, stderr io.Writer) error {
 	}
 	defer os.RemoveAll(dir)
 	dataDir := filepath.Join(dir, "data")
+	if iris == "" {
+		iris = filepath.Join(dir, "iris.csv")
+		if err := os.WriteFile(iris, demoIris, 0o600); err != nil {
+			return err
+		}
+	}
 
 	srv, err := startDemoServer(ctx, exe, dataDir)
 	if err != nil {

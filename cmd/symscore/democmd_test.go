@@ -47,3 +47,18 @@ func TestDemo(t *testing.T) {
 		t.Errorf("demo shows the development secret:\n%s", out)
 	}
 }
+
+// TestDemoOutsideTheRepository: without --iris, from a directory that holds nothing,
+// the demo uses its built-in copy of iris.
+func TestDemoOutsideTheRepository(t *testing.T) {
+	cmd := command(t, "demo")
+	cmd.Dir = t.TempDir()
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "$ symscore learn --project iris iris.csv\nlearned 150 rows into project iris") {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	repo, err := os.ReadFile(irisPath(t))
+	if err != nil || !bytes.Equal(repo, demoIris) {
+		t.Errorf("the built-in iris differs from %s (%v)", irisPath(t), err)
+	}
+}

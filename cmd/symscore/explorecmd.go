@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -14,6 +17,7 @@ func init() { register(newExploreCmd) }
 
 func newExploreCmd() *cobra.Command {
 	var project, metric string
+	var asJSON bool
 	var inputs, targets []string
 	var conn *connFlags
 	cmd := &cobra.Command{
@@ -36,6 +40,13 @@ target; ttest one C input and two B targets; chi2 B inputs and B targets; pca in
 			if err != nil {
 				return fmt.Errorf("explore %s of project %s: %w", metric, project, err)
 			}
+			if asJSON {
+				out := make([]orderedStats, len(stats))
+				for i, st := range stats {
+					out[i] = orderedStats(st)
+				}
+				return printValue(cmd.OutOrStdout(), out)
+			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			for _, s := range stats {
 				for i, k := range s.Keys {
@@ -50,6 +61,31 @@ target; ttest one C input and two B targets; chi2 B inputs and B targets; pca in
 	fs.StringVar(&metric, "metric", "", "uni, bi, anova, ttest, chi2 or pca (required)")
 	fs.StringSliceVar(&inputs, "inputs", nil, "input attribute names, comma-separated (required)")
 	fs.StringSliceVar(&targets, "targets", nil, "target attribute names, comma-separated")
+	fs.BoolVar(&asJSON, "json", false, "print one JSON object per MLContext, keys in the metric's order (null: undefined)")
 	conn = addConnFlags(fs)
 	return cmd
+}
+
+// orderedStats marshals as a JSON object whose keys keep the metric's order; a value that
+// is not finite (undefined for the data) is null.
+type orderedStats client.Stats
+
+func (s orderedStats) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	for i, k := range s.Keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		kb, err := json.Marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(b, kb...), ':')
+		if v := s.Values[i]; math.IsNaN(v) || math.IsInf(v, 0) {
+			b = append(b, "null"...)
+		} else {
+			b = strconv.AppendFloat(b, v, 'g', -1, 64)
+		}
+	}
+	return append(b, '}'), nil
 }

@@ -41,19 +41,20 @@ func TestLearnCatchesAFileChangedAfterTheCheck(t *testing.T) {
 	}
 	content := "x\n1\n2\n3\n4\n5\n6\n"
 	path := writeFile(t, "f.csv", content)
-	f, err := openCSV(path)
+	in, err := openCSVInput(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fr := framer{f: f, types: []string{"C"}, rows: 2}
-	if rows, frames, err := fr.validate(dataframe.ModeLearn, ""); rows != 6 || frames != 3 || err != nil {
+	defer in.Close()
+	fr := &framer{f: in.File, types: []dataframe.Type{dataframe.TypeC}, rows: 2, size: in.currentSize}
+	if rows, frames, err := fr.validate(ctx, dataframe.ModeLearn, "", newProgress(nil, "", 0, true)); rows != 6 || frames != 3 || err != nil {
 		t.Fatalf("validate: %d rows, %d frames, %v", rows, frames, err)
 	}
 	for _, tc := range []struct {
 		name, content, want string
 	}{
 		{name: "a value", content: strings.Replace(content, "5", "50", 1), want: path + ":6-7 changed after it was checked"},
-		{name: "a row more", content: content + "7\n", want: path + ":8-8 changed after it was checked"},
+		{name: "a row more", content: content + "7\n", want: path + " changed after it was checked: 16 bytes now, 14 then (<nil>)"},
 		{name: "rows fewer", content: "x\n1\n2\n3\n4\n", want: path + " changed after it was checked: 2 messages now, 3 then"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -68,8 +69,9 @@ func TestLearnCatchesAFileChangedAfterTheCheck(t *testing.T) {
 			if os.WriteFile(path, []byte(content), 0o600) != nil {
 				t.Fatal("cannot restore the file")
 			}
-			err := undoLoad(c, fr, opts, false, acked, learnVerbs, failure)
-			if want := "the project is as before"; err == nil || !strings.Contains(err.Error(), want) || rows == 0 {
+			before := &client.ProjectInfo{}
+			err := undoLoad(c, fr, opts, false, acked, learnVerbs, failure, before)
+			if want := "the project's rows and statistics are as before, but it keeps the 1 attribute the file added, with zero statistics: x"; err == nil || !strings.Contains(err.Error(), want) || rows == 0 {
 				t.Errorf("undo of %d rows: %v, want %q", rows, err, want)
 			}
 			if info, err := c.ProjectInfo(ctx, "p"); err != nil || info.Rows != 0 {

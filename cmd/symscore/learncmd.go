@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -30,11 +31,12 @@ const (
 )
 
 type loadOptions struct {
-	project   string
-	types     string
-	frameRows int
-	window    int
-	quiet     bool
+	project       string
+	types         string
+	frameRows     int
+	window        int
+	maxCategories int
+	quiet         bool
 }
 
 // loadVerbs names what learn and forget do, for messages.
@@ -59,25 +61,32 @@ func newLoadCmd(forget bool) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   v.name + " --project P FILE.csv",
 		Short: short,
-		Long: v.name + ` sends the rows of FILE.csv (a header row naming the columns, then one row per
-line; quoted fields may hold commas, doubled quotes and newlines) over one WebSocket
-connection, --frame-rows rows per message, at most --window messages awaiting their reply.
+		Long: v.name + ` sends the rows of FILE.csv ("-": standard input) over one WebSocket connection,
+--frame-rows rows per message, at most --window messages awaiting their reply. The file
+is RFC 4180 CSV: a header row naming the columns, then one row per line; quoted fields
+may hold commas, doubled quotes and newlines.
 
-Column types come from --types (one of C, B, T, X, S per column, e.g. C,C,T,B), or are
-inferred from every row: a column whose values are all 0 or 1 is B, one whose values are
-all numbers is C, anything else is T.
+Column types come from --types (one of C, B, T, X, S per column, e.g. C,C,T,B), else
+from the project for the columns it already knows, else they are inferred from every
+row: a column whose values are all 0 or 1 is B, one whose values are all numbers is C,
+anything else is T. Two columns are refused rather than guessed, with the --types that
+would say what they are: a numeric column with a few cells that are not numbers (a typo
+must not become categories), and a column with more than --max-categories distinct
+values (an id: type it X, ignored, rather than thousands of attributes).
 
 It is all or nothing. Every row is checked with the server's own DataFrame rules before
 the first message is sent (and every message is compared with what was checked, so a file
 changed meanwhile is caught): a bad cell (a C value that is not a number, an empty cell, a
-B value other than 0 or 1) is reported with its line and nothing is sent. If the server
-still refuses a message (the project was frozen meanwhile, a server limit, a shutdown)
-or the command is interrupted, the messages it had applied are undone (forgotten after a
-learn, learned again after a forget), so the project's row count and statistics are as
-before; the command says so, or says what could not be undone. Only the min and max of
-the uni exploration, and attribute names new to the project, survive an undone learn.
+B value other than 0 or 1) is reported as FILE:LINE:FIELD with its column's name and
+nothing is sent. If the server still refuses a message (the project was frozen
+meanwhile, a server limit, a shutdown) or the command is interrupted, the messages it had
+applied are undone (forgotten after a learn, learned again after a forget), so the
+project's row count and statistics are as before; the command says so, or says exactly
+what could not be undone: attribute names new to the project stay (with zero
+statistics), and so do the min and max of the uni exploration.
 
-Progress goes to stderr: a bar when it is a terminal, a line every 2s otherwise.`,
+Progress goes to stderr from the first second, the check included: a bar when it is a
+terminal, a line every 2s otherwise. Exit status 130 after an interrupt.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.project == "" {
@@ -91,54 +100,67 @@ Progress goes to stderr: a bar when it is a terminal, a line every 2s otherwise.
 	}
 	fs := cmd.Flags()
 	fs.StringVarP(&opts.project, "project", "p", "", "project id (required)")
-	fs.StringVar(&opts.types, "types", "", "column types, comma-separated (default: inferred from the rows)")
+	fs.StringVar(&opts.types, "types", "", "column types, comma-separated (default: the project's, else inferred from the rows)")
 	fs.IntVar(&opts.frameRows, "frame-rows", defaultFrameRows, "rows per WebSocket message")
 	fs.IntVar(&opts.window, "window", defaultWindow, "most messages awaiting their reply at once")
+	fs.IntVar(&opts.maxCategories, "max-categories", defaultMaxCategories, "most distinct values of an inferred T column")
 	fs.BoolVarP(&opts.quiet, "quiet", "q", false, "no progress on stderr")
 	conn = addConnFlags(fs)
 	return cmd
 }
 
 func runLoad(ctx context.Context, cmd *cobra.Command, conn *connFlags, opts loadOptions, path string, v loadVerbs, forget bool) error {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	start := time.Now()
 	c, err := conn.client()
 	if err != nil {
 		return err
 	}
-	f, err := openCSV(path)
+	nothing := func(err error) error { return fmt.Errorf("%s: nothing was %s: %w", v.name, v.past, err) }
+	// Standard input is read before interrupts are caught: until then one ends the
+	// process as usual.
+	in, err := openCSVInput(path, cmd.InOrStdin())
 	if err != nil {
-		return fmt.Errorf("%s: nothing was %s: %w", v.name, v.past, err)
+		return nothing(err)
 	}
-	var types []string
-	if opts.types != "" {
-		types, err = parseTypes(opts.types, f.header)
-	} else if types, err = inferTypes(f); err != nil {
-		err = fmt.Errorf("%s: nothing was %s: %w", v.name, v.past, err)
-	}
-	if err != nil {
-		return err
-	}
-	info, err := c.ProjectInfo(ctx, opts.project)
+	defer in.Close()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	before, err := c.ProjectInfo(ctx, opts.project)
 	if err != nil {
 		return fmt.Errorf("%s: project %s: %w", v.name, opts.project, err)
 	}
-	fr := framer{f: f, types: types, rows: opts.frameRows}
-	rows, frames, err := fr.validate(dataframe.ModeLearn, info.PartitionColumn)
-	if err != nil {
-		return fmt.Errorf("%s: nothing was %s: %w", v.name, v.past, err)
-	}
 	stderr := cmd.ErrOrStderr()
+	types, err := columnTypes(ctx, in, opts.types, projectAttrs{before.AttributeNames, before.AttributeTypes}, opts.maxCategories, stderr, opts.quiet)
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) || errors.Is(err, errInterrupted) {
+			return err
+		}
+		return nothing(err)
+	}
+	fr := &framer{f: in.File, types: types, rows: opts.frameRows, size: in.currentSize}
+	check := newProgressUnit(stderr, "checked", true, in.Size(), opts.quiet)
+	rows, frames, err := fr.validate(ctx, dataframe.ModeLearn, before.PartitionColumn, check)
+	check.finish()
+	if err != nil {
+		return nothing(err)
+	}
 	prog := newProgress(stderr, v.past, rows, opts.quiet)
 	acked, _, failure := sendFrames(ctx, c, fr, opts, forget, nil, prog)
 	prog.finish()
+	wasInterrupted := ctx.Err() != nil
 	stop() // from here a second interrupt kills the process at once
 	if failure != nil {
-		return undoLoad(c, fr, opts, forget, acked, v, failure)
+		err := undoLoad(c, fr, opts, forget, acked, v, failure, before)
+		if wasInterrupted {
+			return interruptedError{err}
+		}
+		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "%s %d rows %s project %s in %s, %.2fs (%s rows/s); types %s\n",
+	took := time.Since(start)
+	fmt.Fprintf(cmd.OutOrStdout(), "%s %d rows %s project %s in %s, %.2fs end to end, check included (%s rows/s); types %s\n",
 		v.past, rows, map[bool]string{false: "into", true: "from"}[forget], opts.project, plural(frames, "message"),
-		prog.elapsed().Seconds(), humanRate(rowsPerSecond(rows, prog.elapsed())), strings.Join(types, ","))
+		took.Seconds(), humanRate(rowsPerSecond(rows, took)), typesFlag(types))
 	return nil
 }
 
@@ -155,7 +177,7 @@ type inflight struct {
 // which frames the server applied, their rows, and the first failure (nil when all were
 // applied). After a failure, or once ctx is done, it sends nothing more but still waits
 // for the replies in flight, so acked is exact.
-func sendFrames(ctx context.Context, c *client.Client, fr framer, opts loadOptions, forget bool, which []bool, prog *progress) (acked []bool, rows int, failure error) {
+func sendFrames(ctx context.Context, c *client.Client, fr *framer, opts loadOptions, forget bool, which []bool, prog *progress) (acked []bool, rows int, failure error) {
 	open := c.OpenLearn
 	if forget {
 		open = c.OpenForget
@@ -176,13 +198,15 @@ func sendFrames(ctx context.Context, c *client.Client, fr framer, opts loadOptio
 			rows += m.rows
 			prog.add(m.rows)
 		case failure == nil:
-			failure = placeServerError(fr.f.path, m.lines, err)
+			failure = placeServerError(fr.f.Path, m.lines, err)
 		}
 	}
 	errStop := errors.New("stop")
 	var buf []byte
 	seen := 0
-	err = fr.each(false, func(fm *frame) error {
+	// The send loop watches ctx itself (it stops sending, then waits for the replies in
+	// flight); reading the file goes on regardless.
+	err = fr.each(context.Background(), func(fm *frame) error {
 		seen++
 		for fm.index >= len(acked) {
 			acked = append(acked, false)
@@ -197,15 +221,15 @@ func sendFrames(ctx context.Context, c *client.Client, fr framer, opts loadOptio
 		case failure != nil:
 			return errStop
 		case ctx.Err() != nil:
-			failure = errors.New("interrupted")
+			failure = errInterrupted
 			return errStop
 		}
 		buf = fm.df.AppendJSON(buf[:0])
 		if fr.changed(fm, buf) {
-			failure = fmt.Errorf("%s changed after it was checked", fr.f.lineRange(fm))
+			failure = fmt.Errorf("%s changed after it was checked", fm.b.LineRange())
 			return errStop
 		}
-		queue = append(queue, inflight{p: s.Send(buf), index: fm.index, rows: fm.df.Rows(), lines: append([]int(nil), fm.lines...)})
+		queue = append(queue, inflight{p: s.Send(buf), index: fm.index, rows: fm.df.Rows(), lines: fm.lines()})
 		return nil
 	})
 	for len(queue) > 0 {
@@ -216,14 +240,18 @@ func sendFrames(ctx context.Context, c *client.Client, fr framer, opts loadOptio
 	case err != nil && err != errStop:
 		failure = err // the file could not be read again
 	case err == nil && seen != len(fr.sums):
-		failure = fmt.Errorf("%s changed after it was checked: %d messages now, %d then", fr.f.path, seen, len(fr.sums))
+		failure = fmt.Errorf("%s changed after it was checked: %d messages now, %d then", fr.f.Path, seen, len(fr.sums))
+	case err == nil && which == nil && fr.size != nil:
+		if now, err := fr.size(); err != nil || now != fr.f.Size() {
+			failure = fmt.Errorf("%s changed after it was checked: %d bytes now, %d then (%v)", fr.f.Path, now, fr.f.Size(), err)
+		}
 	}
 	return acked, rows, failure
 }
 
 // undoLoad undoes the frames the server applied before failure, and returns the error
-// that says what happened.
-func undoLoad(c *client.Client, fr framer, opts loadOptions, forget bool, acked []bool, v loadVerbs, failure error) error {
+// that says what happened and what remains. before is the project as it was.
+func undoLoad(c *client.Client, fr *framer, opts loadOptions, forget bool, acked []bool, v loadVerbs, failure error, before *client.ProjectInfo) error {
 	applied := 0
 	for _, a := range acked {
 		if a {
@@ -235,12 +263,55 @@ func undoLoad(c *client.Client, fr framer, opts loadOptions, forget bool, acked 
 	}
 	// A fresh context: an interrupt must not stop the undo.
 	_, undone, err := sendFrames(context.Background(), c, fr, opts, !forget, acked, newProgress(io.Discard, "", 0, true))
-	if err == nil {
-		return fmt.Errorf("%s: nothing was %s: %w; the %s (%d rows) applied before were %s, the project is as before",
-			v.name, v.past, failure, plural(applied, "message"), undone, v.undoPast)
+	if err != nil {
+		return fmt.Errorf("%s failed: %w; undoing the %s applied before failed too (%v): the project holds part of the file",
+			v.name, failure, plural(applied, "message"), err)
 	}
-	return fmt.Errorf("%s failed: %w; undoing the %s applied before failed too (%v): the project holds part of the file",
-		v.name, failure, plural(applied, "message"), err)
+	msg := fmt.Sprintf("%s: nothing was %s: %v; the %s (%d rows) applied before were %s", v.name, v.past, failure,
+		plural(applied, "message"), undone, v.undoPast)
+	after, err := c.ProjectInfo(context.Background(), opts.project)
+	if err != nil {
+		return fmt.Errorf("%s, but the project cannot be described to check it: %v", msg, err)
+	}
+	return errors.New(msg + ", " + remains(before, after))
+}
+
+// remains says how a project differs from what it was before an undone change.
+func remains(before, after *client.ProjectInfo) string {
+	had := make(map[string]bool, len(before.AttributeNames))
+	for _, n := range before.AttributeNames {
+		had[n] = true
+	}
+	var added []string
+	for _, n := range after.AttributeNames {
+		if !had[n] {
+			added = append(added, n)
+		}
+	}
+	var b strings.Builder
+	if after.Rows != before.Rows {
+		fmt.Fprintf(&b, "but the project holds %d rows, not the %d it had (another client changed it meanwhile?)", after.Rows, before.Rows)
+	}
+	if len(added) > 0 {
+		if b.Len() == 0 {
+			b.WriteString("so the project's rows and statistics are as before, but")
+		} else {
+			b.WriteString(", and")
+		}
+		shown := added
+		if len(shown) > 10 {
+			shown = shown[:10]
+		}
+		fmt.Fprintf(&b, " it keeps the %s the file added, with zero statistics: %s", plural(len(added), "attribute"), strings.Join(shown, ", "))
+		if len(added) > len(shown) {
+			fmt.Fprintf(&b, " and %d more", len(added)-len(shown))
+		}
+		b.WriteString(" (delete and recreate the project to remove them)")
+	}
+	if b.Len() == 0 {
+		return "the project is as before"
+	}
+	return b.String()
 }
 
 var rowPrefix = regexp.MustCompile(`^row (\d+)(, |: )`)
@@ -260,9 +331,12 @@ func placeServerError(path string, lines []int, err error) error {
 }
 
 // plural writes n and the noun, with an s unless n is 1.
-func plural(n int, noun string) string {
+func plural(n int, noun string) string { return strconv.Itoa(n) + " " + nouns(n, noun) }
+
+// nouns is the noun with an s unless n is 1.
+func nouns(n int, noun string) string {
 	if n == 1 {
-		return "1 " + noun
+		return noun
 	}
-	return strconv.Itoa(n) + " " + noun + "s"
+	return noun + "s"
 }

@@ -19,21 +19,25 @@ func TestCLILearnQuotedFields(t *testing.T) {
 	path := writeFile(t, "q.csv", "x,\"kind, of\"\n"+
 		"1,\"a,b\"\n"+
 		"2,\"say \"\"hi\"\"\"\n"+
-		"3,\"two\nlines\"\n"+
+		"3,\"spaced  out, too\"\n"+
 		"4,plain\n")
 	out := ds.ok(t, "learn", "-p", "q", path)
 	if !strings.Contains(out, "learned 4 rows") || !strings.HasSuffix(out, "types C,T\n") {
 		t.Errorf("learn: %q", out)
 	}
 	info := ds.info(t, "q")
-	for _, name := range []string{"x", "kind, of$a,b", `kind, of$say "hi"`, "kind, of$two\nlines", "kind, of$plain"} {
+	for _, name := range []string{"x", "kind, of$a,b", `kind, of$say "hi"`, "kind, of$spaced  out, too", "kind, of$plain"} {
 		if !slices.Contains(info.AttributeNames, name) {
 			t.Errorf("attribute %q missing: %q", name, info.AttributeNames)
 		}
 	}
-	// A bad number after a two-line record is on line 6 of the file, not record 5.
+	// A bad number after a two-line record (in an ignored column) is on line 6 of the file,
+	// not record 5.
 	bad := writeFile(t, "bad.csv", "x,k\n1,a\n2,\"two\nlines\"\n3,b\nfour,c\n")
-	ds.fails(t, 1, []string{"learn", "-p", "q", "--types", "C,T", bad}, "learn: nothing was learned: "+bad+`:6: column "x": "four" is not a number`)
+	ds.fails(t, 1, []string{"learn", "-p", "q", "--types", "C,X", bad}, "learn: nothing was learned: "+bad+`:6:1: column "x": "four" is not a number`)
+	// A T value holding a line break would make an attribute name holding one: refused.
+	nl := writeFile(t, "nl.csv", "x,k\n1,a\n2,\"two\nlines\"\n")
+	ds.fails(t, 1, []string{"learn", "-p", "q", "--types", "C,T", nl}, "learn: nothing was learned: "+nl+`:3:2: column "k": value "two\nlines" makes the attribute name "k$two\nlines", which holds a line break`)
 	if info := ds.info(t, "q"); info.Rows != 4 {
 		t.Errorf("rows %d after a refused file, want 4", info.Rows)
 	}
@@ -64,11 +68,11 @@ func TestCLILearnRefusesBadFiles(t *testing.T) {
 		{name: "no header", content: "1,2\n3,4\n", code: 1, want: []string{`:1: the first row "1,2" holds only numbers: it must be a header row`}},
 		{name: "empty header name", content: "a,,c\n1,2,3\n", code: 1, want: []string{":1: column 2 of the header row has no name"}},
 		{name: "repeated header name", content: "a,b,a\n1,2,3\n", code: 1, want: []string{`:1: column 3 of the header row repeats the name "a" of column 1`}},
-		{name: "bad number", content: "a,b\n1,0\n2,x\n", args: []string{"--types", "C,C"}, code: 1, want: []string{`:3: column "b": "x" is not a number`}},
-		{name: "bad number after full frames", content: many.String(), args: []string{"--types", "C,B"}, code: 1, want: []string{`:2502: column "a": "12x" is not a number`}},
-		{name: "not binary", content: "a,b\n1,0\n2,2\n", args: []string{"--types", "C,B"}, code: 1, want: []string{`:3: column "b": "2" is not 0 or 1`}},
-		{name: "empty cell", content: "a,b\n1,0\n,1\n", code: 1, want: []string{`:3: column "a": cell is empty`}},
-		{name: "NaN", content: "a,b\n1,0\nNaN,1\n", args: []string{"--types", "C,B"}, code: 1, want: []string{`:3: column "a": "NaN" is not a finite number`}},
+		{name: "bad number", content: "a,b\n1,0\n2,x\n", args: []string{"--types", "C,C"}, code: 1, want: []string{`:3:2: column "b": "x" is not a number`}},
+		{name: "bad number after full frames", content: many.String(), args: []string{"--types", "C,B"}, code: 1, want: []string{`:2502:1: column "a": "12x" is not a number`}},
+		{name: "not binary", content: "a,b\n1,0\n2,2\n", args: []string{"--types", "C,B"}, code: 1, want: []string{`:3:2: column "b": "2" is not 0 or 1`}},
+		{name: "empty cell", content: "a,b\n1,0\n,1\n", code: 1, want: []string{`:3:1: column "a": cell is empty`}},
+		{name: "NaN", content: "a,b\n1,0\nNaN,1\n", args: []string{"--types", "C,B"}, code: 1, want: []string{`:3:1: column "a": "NaN" is not a finite number`}},
 		{name: "short row", content: "a,b\n1,0\n2\n", code: 1, want: []string{":3: the row has a different number of fields than the header's 2"}},
 		{name: "bad quote", content: "a,b\n1,\"0\n", code: 1, want: []string{":2: extraneous or missing \" in quoted-field"}},
 		{name: "types count", content: "a,b\n1,0\n", args: []string{"--types", "C"}, code: 2, want: []string{"--types has 1 codes for the 2 columns"}},
@@ -118,7 +122,7 @@ func TestCLILearnUndoesWhatTheServerApplied(t *testing.T) {
 	}
 	path := writeFile(t, "f.csv", b.String())
 	ds.fails(t, 1, []string{"learn", "-p", "p", path, "--frame-rows", "10", "--window", "1"},
-		"the server refused "+path+`:37: BAD_REQUEST (400): column "k": value "v5" expands the DataFrame to 7 columns`, "the 3 messages (30 rows) applied before were forgotten again, the project is as before")
+		"the server refused "+path+`:37: BAD_REQUEST (400): column "k": value "v5" expands the DataFrame to 7 columns`, "the 3 messages (30 rows) applied before were forgotten again, so the project's rows and statistics are as before, but it keeps the 4 attributes the file added, with zero statistics: x, k$a, k$b, k$c")
 	if info := ds.info(t, "p"); info.Rows != 0 {
 		t.Errorf("project rows %d after an undone learn, want 0", info.Rows)
 	}
@@ -128,7 +132,7 @@ func TestCLITypesInferred(t *testing.T) {
 	ds := startDevServer(t, "")
 	ds.requireREST(t)
 	ds.ok(t, "project", "create", "p")
-	path := writeFile(t, "t.csv", "bin,num,text,mixed,sci\n0,1.5,a,1,1e3\n1,-2,b,x, 2.5E-3 \n1,0,c,2,-0\n0,3,d,3,.5\n")
+	path := writeFile(t, "t.csv", "bin,num,text,mixed,sci\n0,1.5,a,1,1e3\n1,-2,b,x, 2.5E-3 \n1,0,c,y,-0\n0,3,d,3,.5\n")
 	out := ds.ok(t, "learn", "-p", "p", path)
 	if !strings.HasSuffix(out, "; types B,C,T,T,C\n") {
 		t.Errorf("learn: %q", out)

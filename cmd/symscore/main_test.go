@@ -345,6 +345,7 @@ func TestConfigCheckListsEveryProblem(t *testing.T) {
 	cmd := command(t, "config", "check", writeConfig(t, `
 listen: "localhost"
 durability: sometimes
+durabilty: always
 unknown_key: 1
 customers:
   - id: "a/b"
@@ -359,7 +360,8 @@ log: {format: xml}
 		t.Errorf("exit code %d, want %d", code, exitError)
 	}
 	for _, want := range []string{
-		"8 problem(s)",
+		"9 problem(s)",
+		"  durabilty: unknown key; did you mean durability?\n",
 		"  unknown_key: unknown key\n",
 		"  listen: \"localhost\" is not host:port",
 		"  durability: must be always, interval or none",
@@ -378,6 +380,16 @@ log: {format: xml}
 	}
 	if !strings.Contains(stdout.String(), `- "****"`) {
 		t.Errorf("effective configuration with masked secrets not printed:\n%s", stdout.String())
+	}
+}
+
+// TestConfigCheckListsProblemsFirst: in one stream, the problems come before the
+// effective configuration.
+func TestConfigCheckListsProblemsFirst(t *testing.T) {
+	out, _ := command(t, "config", "check", writeConfig(t, "durabilty: always\n")).CombinedOutput()
+	p, c := strings.Index(string(out), "1 problem(s)"), strings.Index(string(out), "# effective configuration")
+	if p < 0 || c < 0 || p > c {
+		t.Errorf("output:\n%s", out)
 	}
 }
 

@@ -20,6 +20,7 @@ func newModelCmd() *cobra.Command {
 		Short: "Describe or delete a model",
 		Args:  noArgs,
 	}
+	group(cmd)
 	var project, modelID string
 	pf := cmd.PersistentFlags()
 	pf.StringVarP(&project, "project", "p", "", "project id (required)")

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -20,7 +23,7 @@ func init() { register(newPredictCmd) }
 
 type predictOptions struct {
 	project, model, types, format string
-	impute                        bool
+	impute, allowMissing, quiet   bool
 	frameRows, window             int
 }
 
@@ -30,17 +33,22 @@ func newPredictCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "predict --project P --model M FILE.csv",
 		Short: "Score the rows of a CSV file with a model; write them with their predictions",
-		Long: `predict scores every row of FILE.csv (a header row, then rows, as learn reads them) with
-model M and writes to stdout the input columns followed by one column per prediction
-key, in the model's order (STATISTICS.md: res, prob, one column per class, ...), each
-value as the server sent it; a null prediction is an empty cell.
+		Long: `predict scores every row of FILE.csv ("-": standard input; a header row, then rows, as
+learn reads them) with model M and writes to stdout the input columns followed by one
+column per prediction key, in the model's order (STATISTICS.md: res, prob, one column per
+class, ...), each value as the server sent it; a null prediction is an empty cell.
 
-Rows go over one WebSocket connection, --frame-rows per message, pipelined; an empty
-input cell is imputed with the project mean. With --impute they go over REST instead,
-and a missing input is imputed by the model's regression of it on the inputs present.
-Column types come from --types or are inferred as learn infers them. --format table
-writes an aligned table instead, numbers cut to 6 significant digits (it holds the whole
-output in memory).`,
+Every input of the model must be a column of the file (a T attribute "k$v" needs column
+k): an absent one is refused, naming it and the project attributes closest to the file's
+unknown columns (a misspelt header), unless --allow-missing. A missing input — an absent
+column with --allow-missing, or an empty cell — is imputed with the project mean; with
+--impute the rows go over REST instead, and a missing input is imputed by the model's
+regression of it on the inputs present. The count of imputed values goes to stderr.
+
+Rows go over one WebSocket connection, --frame-rows per message, pipelined. Columns take
+the project's types; columns the project does not know are sent as X (ignored), or give
+--types. --format table writes an aligned table instead, numbers cut to 6 significant
+digits (it holds the whole output in memory).`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch {
@@ -51,44 +59,69 @@ output in memory).`,
 			case opts.format != "csv" && opts.format != "table":
 				return usageError{fmt.Errorf("--format %q: want csv or table", opts.format)}
 			}
-			return runPredict(cmd.Context(), cmd.OutOrStdout(), conn, opts, args[0])
+			return runPredict(cmd.Context(), cmd, conn, opts, args[0])
 		},
 	}
 	fs := cmd.Flags()
 	fs.StringVarP(&opts.project, "project", "p", "", "project id (required)")
 	fs.StringVarP(&opts.model, "model", "m", "", "model id (required)")
 	fs.BoolVar(&opts.impute, "impute", false, "impute missing inputs with the model's regressions (over REST)")
-	fs.StringVar(&opts.types, "types", "", "column types, comma-separated (default: inferred from the rows)")
+	fs.BoolVar(&opts.allowMissing, "allow-missing", false, "score even when inputs of the model are not columns of the file (imputed)")
+	fs.StringVar(&opts.types, "types", "", "column types, comma-separated (default: the project's; X for columns it does not know)")
 	fs.StringVar(&opts.format, "format", "csv", "output format: csv or table")
 	fs.IntVar(&opts.frameRows, "frame-rows", defaultFrameRows, "rows per message")
 	fs.IntVar(&opts.window, "window", defaultWindow, "most WebSocket messages awaiting their reply at once")
+	fs.BoolVarP(&opts.quiet, "quiet", "q", false, "no progress and no imputation count on stderr")
 	conn = addConnFlags(fs)
 	return cmd
 }
 
-func runPredict(ctx context.Context, stdout io.Writer, conn *connFlags, opts predictOptions, path string) error {
+func runPredict(ctx context.Context, cmd *cobra.Command, conn *connFlags, opts predictOptions, path string) error {
+	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	c, err := conn.client()
 	if err != nil {
 		return err
 	}
-	f, err := openCSV(path)
+	in, err := openCSVInput(path, cmd.InOrStdin())
 	if err != nil {
 		return fmt.Errorf("predict: %w", err)
 	}
-	var types []string
+	defer in.Close()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	info, err := c.ProjectInfo(ctx, opts.project)
+	if err != nil {
+		return fmt.Errorf("predict: project %s: %w", opts.project, err)
+	}
+	mi, err := c.ModelInfo(ctx, opts.project, opts.model)
+	if err != nil {
+		return fmt.Errorf("predict: model %s of project %s: %w", opts.model, opts.project, err)
+	}
+	var types []dataframe.Type
 	if opts.types != "" {
-		types, err = parseTypes(opts.types, f.header)
-	} else if types, err = inferTypes(f); err != nil {
-		err = fmt.Errorf("predict: %w", err)
+		if types, err = parseTypes(opts.types, in.Names); err != nil {
+			return err
+		}
+	} else {
+		types = projectTypes(in.Names, info.AttributeNames, info.AttributeTypes)
+		for i, t := range types {
+			if t == 0 {
+				types[i] = dataframe.TypeX
+			}
+		}
 	}
+	im := newImputeCounter(mi.AttributeNames, in.Names, types)
+	if len(im.absent) > 0 && !opts.allowMissing {
+		return missingInputsError(in.Path, opts, im.absent, in.Names, types, info.AttributeNames)
+	}
+	fr := &framer{f: in.File, types: types, rows: opts.frameRows}
+	check := newProgressUnit(stderr, "checked", true, in.Size(), opts.quiet)
+	rows, _, err := fr.validate(ctx, dataframe.ModePredict, "", check)
+	check.finish()
 	if err != nil {
-		return err
-	}
-	fr := framer{f: f, types: types, rows: opts.frameRows}
-	if _, _, err := fr.validate(dataframe.ModePredict, ""); err != nil {
 		return fmt.Errorf("predict: %w", err)
 	}
-	out := newPredictionWriter(stdout, f.header, opts.format)
+	out := newPredictionWriter(stdout, in.Names, opts.format)
 	var s *client.Session // nil: over REST, one message at a time
 	if !opts.impute {
 		if s, err = c.OpenPredict(ctx, opts.project, opts.model); err != nil {
@@ -96,10 +129,11 @@ func runPredict(ctx context.Context, stdout io.Writer, conn *connFlags, opts pre
 		}
 		defer s.Close()
 	}
+	prog := newProgress(stderr, "scored", rows, opts.quiet)
 	type scored struct {
-		p    *client.Pending
-		recs [][]string
-		fm   []int
+		p     *client.Pending
+		recs  [][]string
+		lines []int
 	}
 	var queue []scored
 	var failure error
@@ -112,19 +146,28 @@ func runPredict(ctx context.Context, stdout io.Writer, conn *connFlags, opts pre
 			err = out.write(r, m.recs)
 		}
 		if err != nil && failure == nil {
-			failure = placeServerError(path, m.fm, err)
+			failure = placeServerError(in.Path, m.lines, err)
+		}
+		if err == nil {
+			prog.add(len(m.recs))
 		}
 	}
-	err = fr.each(true, func(fm *frame) error {
+	err = fr.each(ctx, func(fm *frame) error {
+		recs := make([][]string, fm.b.Rows())
+		for i := range recs {
+			recs[i] = append([]string(nil), fm.b.Row(i)...)
+			im.count(recs[i])
+		}
 		buf = fm.df.AppendJSON(buf[:0])
 		if s == nil {
 			r, err := c.PredictReply(ctx, opts.project, opts.model, buf, opts.impute)
 			if err == nil {
-				err = out.write(r, fm.recs)
+				err = out.write(r, recs)
 			}
 			if err != nil {
-				return placeServerError(path, fm.lines, err)
+				return placeServerError(in.Path, fm.lines(), err)
 			}
+			prog.add(len(recs))
 			return nil
 		}
 		for len(queue) > 0 && (len(queue) >= opts.window || failure != nil) {
@@ -133,19 +176,26 @@ func runPredict(ctx context.Context, stdout io.Writer, conn *connFlags, opts pre
 		if failure != nil {
 			return failure
 		}
-		queue = append(queue, scored{p: s.Send(buf), recs: fm.recs, fm: append([]int(nil), fm.lines...)})
+		queue = append(queue, scored{p: s.Send(buf), recs: recs, lines: fm.lines()})
 		return nil
 	})
 	for len(queue) > 0 {
 		waitOldest()
 	}
+	prog.finish()
 	if err == nil {
 		err = failure
 	}
 	if err != nil {
 		return fmt.Errorf("predict with model %s of project %s: %w", opts.model, opts.project, err)
 	}
-	return out.flush()
+	if err := out.flush(); err != nil {
+		return err
+	}
+	if !opts.quiet {
+		im.report(stderr, opts.impute)
+	}
+	return nil
 }
 
 // predictionWriter writes input rows with their predictions, as CSV or as a table. The

@@ -8,26 +8,36 @@ import (
 	"time"
 )
 
-// progress reports rows done out of a total on stderr: a bar redrawn in place at most
-// every 100ms when stderr is a terminal, else a plain line every few seconds. It is used
-// from one goroutine.
+// progress reports work done out of a total on stderr: a bar redrawn in place at most
+// every 100ms when stderr is a terminal, else a plain line after the first second and
+// then every few seconds. Work is counted in rows or in bytes (the check pass, before the
+// rows are counted). It is used from one goroutine.
 type progress struct {
 	w        io.Writer
-	verb     string // "learned", "forgot", "scored"
-	total    int
+	verb     string // "checked", "learned", "forgot", "scored"
+	bytes    bool   // the unit is bytes, not rows
+	total    int64
 	tty      bool
+	first    time.Duration // the first line of a non-terminal
 	every    time.Duration
 	start    time.Time
 	last     time.Time
-	done     int
+	done     int64
+	drawn    int64 // done at the last draw
+	lines    int
 	disabled bool
 }
 
 func newProgress(w io.Writer, verb string, total int, quiet bool) *progress {
-	p := &progress{w: w, verb: verb, total: total, tty: isTerminal(w), start: time.Now(), disabled: quiet}
-	p.every = 2 * time.Second
+	return newProgressUnit(w, verb, false, int64(total), quiet)
+}
+
+// newProgressUnit is newProgress counting bytes when bytes is set.
+func newProgressUnit(w io.Writer, verb string, bytes bool, total int64, quiet bool) *progress {
+	p := &progress{w: w, verb: verb, bytes: bytes, total: total, tty: isTerminal(w), start: time.Now(), disabled: quiet}
+	p.first, p.every = time.Second, 2*time.Second
 	if p.tty {
-		p.every = 100 * time.Millisecond
+		p.first, p.every = 100*time.Millisecond, 100*time.Millisecond
 	}
 	p.last = p.start
 	return p
@@ -43,14 +53,21 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// add counts n more rows done and redraws when it is time.
-func (p *progress) add(n int) {
-	p.done += n
+// add counts n more units done and redraws when it is time.
+func (p *progress) add(n int) { p.set(p.done + int64(n)) }
+
+// set says how many units are done and redraws when it is time.
+func (p *progress) set(done int64) {
+	p.done = done
 	if p.disabled {
 		return
 	}
 	now := time.Now()
-	if now.Sub(p.last) < p.every {
+	wait := p.every
+	if p.lines == 0 {
+		wait = p.first
+	}
+	if now.Sub(p.last) < wait && !(p.lines == 0 && now.Sub(p.start) >= p.first) {
 		return
 	}
 	p.last = now
@@ -58,44 +75,58 @@ func (p *progress) add(n int) {
 }
 
 func (p *progress) draw(now time.Time) {
-	rate := rowsPerSecond(p.done, now.Sub(p.start))
+	p.lines++
+	p.drawn = p.done
+	rate := perSecond(p.done, now.Sub(p.start))
 	pct := 100.0
 	if p.total > 0 {
 		pct = 100 * float64(p.done) / float64(p.total)
 	}
+	amount := fmt.Sprintf("%d/%d rows", p.done, p.total)
+	speed := humanRate(rate) + " rows/s"
+	if p.bytes {
+		amount = fmt.Sprintf("%s/%s MB", megabytes(p.done), megabytes(p.total))
+		speed = megabytes(int64(rate)) + " MB/s"
+	}
 	if !p.tty {
-		fmt.Fprintf(p.w, "%s %d/%d rows (%.0f%%), %s rows/s\n", p.verb, p.done, p.total, pct, humanRate(rate))
+		fmt.Fprintf(p.w, "%s %s (%.0f%%), %s\n", p.verb, amount, pct, speed)
 		return
 	}
 	const width = 30
-	fill := int(pct / 100 * width)
+	fill := min(int(pct/100*width), width)
 	bar := strings.Repeat("=", fill) + strings.Repeat(" ", width-fill)
 	if fill > 0 && fill < width {
 		bar = bar[:fill-1] + ">" + bar[fill:]
 	}
-	fmt.Fprintf(p.w, "\r[%s] %3.0f%%  %d/%d rows  %s rows/s ", bar, pct, p.done, p.total, humanRate(rate))
+	fmt.Fprintf(p.w, "\r%s [%s] %3.0f%%  %s  %s ", p.verb, bar, pct, amount, speed)
 }
 
-// finish ends the bar's line (a terminal) so that what follows starts on its own.
+// finish ends the bar's line (a terminal) so that what follows starts on its own; a
+// non-terminal that had progress lines gets the last one.
 func (p *progress) finish() {
 	if p.disabled {
 		return
 	}
-	if p.tty {
+	switch {
+	case p.tty && p.lines > 0:
 		p.draw(time.Now())
 		fmt.Fprintln(p.w)
+	case !p.tty && p.lines > 0 && p.drawn != p.done:
+		p.draw(time.Now())
 	}
 }
 
-// elapsed is the time since the progress started.
-func (p *progress) elapsed() time.Duration { return time.Since(p.start) }
-
-func rowsPerSecond(rows int, d time.Duration) float64 {
+func perSecond(n int64, d time.Duration) float64 {
 	if d <= 0 {
 		return 0
 	}
-	return float64(rows) / d.Seconds()
+	return float64(n) / d.Seconds()
 }
+
+func rowsPerSecond(rows int, d time.Duration) float64 { return perSecond(int64(rows), d) }
+
+// megabytes writes n bytes in MB (10^6) with one decimal.
+func megabytes(n int64) string { return fmt.Sprintf("%.1f", float64(n)/1e6) }
 
 // humanRate writes a rate with k or M.
 func humanRate(r float64) string {

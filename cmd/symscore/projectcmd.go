@@ -17,7 +17,7 @@ func init() { register(newProjectCmd) }
 func newProjectCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "project",
-		Short: "Create, list, describe or delete projects on a server",
+		Short: "Create, list, describe, delete, freeze, merge, export or import projects",
 		Long: `project manages the projects of a customer on a symscore server over REST.
 
 The server and the customer come from --url, --cid and --secret, else from the
@@ -25,8 +25,11 @@ SYMSCORE_URL, SYMSCORE_CID and SYMSCORE_SECRET environment variables, else from 
 development customer that serve keeps in --data-dir (default $SYMSCORE_DATA_DIR or ./var).`,
 		Args: noArgs,
 	}
+	group(cmd)
 	conn := addConnFlags(cmd.PersistentFlags())
-	cmd.AddCommand(newProjectCreateCmd(conn), newProjectListCmd(conn), newProjectInfoCmd(conn), newProjectDeleteCmd(conn))
+	cmd.AddCommand(newProjectCreateCmd(conn), newProjectListCmd(conn), newProjectInfoCmd(conn), newProjectDeleteCmd(conn),
+		newProjectFreezeCmd(conn, true), newProjectFreezeCmd(conn, false), newProjectMergeCmd(conn),
+		newProjectExportCmd(conn), newProjectImportCmd(conn))
 	return cmd
 }
 
@@ -61,7 +64,8 @@ partition column, named by --param partitionSplit=COLUMN.`,
 }
 
 func newProjectListCmd(conn *connFlags) *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the customer's projects, one id per line",
 		Args:  noArgs,
@@ -75,12 +79,17 @@ func newProjectListCmd(conn *connFlags) *cobra.Command {
 				return fmt.Errorf("project list: %w", err)
 			}
 			slices.Sort(ids)
+			if asJSON {
+				return printValue(cmd.OutOrStdout(), append([]string{}, ids...))
+			}
 			for _, id := range ids {
 				fmt.Fprintln(cmd.OutOrStdout(), id)
 			}
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of the ids")
+	return cmd
 }
 
 func newProjectInfoCmd(conn *connFlags) *cobra.Command {
@@ -173,6 +182,16 @@ func parseParams(kvs []string) (map[string]string, error) {
 		m[k] = v
 	}
 	return m, nil
+}
+
+// printValue prints v as indented JSON.
+func printValue(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
 }
 
 // printJSON prints raw JSON indented.

@@ -88,6 +88,10 @@ func serve(ctx context.Context, opts serveOptions, cmd *cobra.Command, stdout, s
 		}
 	}
 
+	if err := fitDescriptors(&cfg, log); err != nil {
+		return err
+	}
+
 	// Catch signals before starting, so that one arriving during start stops cleanly.
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -15,7 +15,10 @@ The REST client needs only the standard library; sessions need ``websockets`` (>
 imported when the first session opens (or when ``Session`` is first used from this package).
 """
 
+from typing import Any
+
 from .client import Client, SessionOpener, enc
+from .credentials import Credentials, credentials_from_environment
 from .dataframe import DataFrame, MLContext
 from .paths import FORGET, LEARN, PREDICT
 from .reply import Reply, Status, SymscoreError
@@ -24,11 +27,11 @@ from .signer import RestHeaders, Signer, content_md5, format_date, json_quote
 __all__ = [
     "Client", "DataFrame", "MLContext", "Reply", "Status", "SymscoreError", "Session",
     "SessionOpener", "Signer", "RestHeaders", "content_md5", "format_date", "json_quote", "enc",
-    "LEARN", "FORGET", "PREDICT",
+    "LEARN", "FORGET", "PREDICT", "Credentials", "credentials_from_environment",
 ]
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name == "Session":
         from .session import Session
 

@@ -1,7 +1,11 @@
 """The symscore client: signed REST calls (synchronous) and WebSocket sessions (asyncio)."""
 
+from __future__ import annotations
+
 import json
+import os
 import time
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Generator, Iterable, List, Mapping, Optional
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -9,9 +13,13 @@ import urllib.request
 from .paths import FORGET, LEARN, PREDICT
 from .reply import Reply, SymscoreError
 from .signer import Signer
+from .dataframe import DataFrame, MLContext
+
+if TYPE_CHECKING:
+    from .session import Session
 
 
-def enc(s):
+def enc(s: str) -> str:
     """Percent-encodes a path segment or query value: all but A-Z a-z 0-9 - . _ ~."""
     return urllib.parse.quote(s, safe="")
 
@@ -19,19 +27,23 @@ def enc(s):
 class SessionOpener:
     """What ``Client.learn_session`` and friends return: await it, or use ``async with``."""
 
-    def __init__(self, connect):
+    def __init__(self, connect: Callable[[], Awaitable["Session"]]) -> None:
         self._connect = connect
-        self._session = None
+        self._session: Optional["Session"] = None
 
-    def __await__(self):
-        return self._connect().__await__()
+    def __await__(self) -> Generator[Any, None, "Session"]:
+        async def run() -> "Session":
+            return await self._connect()
 
-    async def __aenter__(self):
+        return run().__await__()
+
+    async def __aenter__(self) -> "Session":
         self._session = await self._connect()
         return self._session
 
-    async def __aexit__(self, *exc):
-        await self._session.close()
+    async def __aexit__(self, *exc: object) -> None:
+        if self._session is not None:
+            await self._session.close()
 
 
 class Client:
@@ -46,8 +58,9 @@ class Client:
     ones bare (faster; refused by servers that require every frame signed).
     """
 
-    def __init__(self, url, cid, secret, session_frames=False, timeout=30.0, job_timeout=300.0,
-                 clock_ns=None, max_reply_bytes=64 << 20):
+    def __init__(self, url: str, cid: str, secret: str, session_frames: bool = False, timeout: float = 30.0,
+                 job_timeout: float = 300.0, clock_ns: Optional[Callable[[], int]] = None,
+                 max_reply_bytes: int = 64 << 20) -> None:
         u = urllib.parse.urlsplit(url)
         scheme = u.scheme.lower()
         if scheme not in ("http", "https"):
@@ -58,7 +71,7 @@ class Client:
         host = u.hostname if ":" not in u.hostname else "[%s]" % u.hostname
         default = port is None or (scheme, port) in (("http", 80), ("https", 443))
         self._scheme = scheme
-        self._authority = host if default else "%s:%d" % (host, port)
+        self._authority = host if default else "%s:%s" % (host, port)
         self._base_path = u.path.rstrip("/")
         self.signer = Signer(cid, secret, clock_ns) if clock_ns else Signer(cid, secret)
         self._session_frames = session_frames
@@ -68,14 +81,23 @@ class Client:
         # No proxies from the environment: requests go where the URL says.
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
+    @classmethod
+    def from_environment(cls, env: Optional[Mapping[str, str]] = None, **kwargs: Any) -> "Client":
+        """A client of the server and customer the environment names, as the symscore command
+        finds them (``credentials_from_environment``); ``kwargs`` go to the constructor."""
+        from .credentials import credentials_from_environment
+
+        c = credentials_from_environment(env)
+        return cls(c.url, c.cid, c.secret, **kwargs)
+
     # ---- WebSocket ----
 
-    def open_session(self, path, *extra_keys):
+    def open_session(self, path: str, *extra_keys: str) -> SessionOpener:
         """A SessionOpener for ``path`` (LEARN, FORGET or PREDICT) with extra keys."""
         ws = "wss" if self._scheme == "https" else "ws"
         url = "%s://%s%s%s" % (ws, self._authority, self._base_path, path)
 
-        def connect():
+        def connect() -> Awaitable["Session"]:
             from .session import Session  # needs websockets; REST alone does not
 
             return Session.connect(url, self.signer, url, extra_keys, self._session_frames,
@@ -83,57 +105,57 @@ class Client:
 
         return SessionOpener(connect)
 
-    def learn_session(self, pid):
+    def learn_session(self, pid: str) -> SessionOpener:
         """A learn session for project ``pid``: ``async with client.learn_session(p) as s``."""
         return self.open_session(LEARN, pid)
 
-    def forget_session(self, pid):
+    def forget_session(self, pid: str) -> SessionOpener:
         """A forget session for project ``pid``."""
         return self.open_session(FORGET, pid)
 
-    def predict_session(self, pid, model_id):
+    def predict_session(self, pid: str, model_id: str) -> SessionOpener:
         """A predict session for model ``model_id`` of project ``pid``."""
         return self.open_session(PREDICT, pid, model_id)
 
     # ---- REST: projects ----
 
-    def create_project(self, pid, type="cpu", params=None):  # noqa: A002 - the wire name
+    def create_project(self, pid: str, type: str = "cpu", params: Optional[Mapping[str, str]] = None) -> Reply:  # noqa: A002 - the wire name
         """Creates project ``pid`` ("cpu" or "partition") with a flat string map of parameters."""
         q = "pid=%s&type=%s" % (enc(pid), enc(type))
         return self.call("POST", "/projects", q, json.dumps(params or {}, ensure_ascii=False,
                                                               separators=(",", ":")))
 
-    def delete_project(self, pid):
+    def delete_project(self, pid: str) -> Reply:
         """Deletes project ``pid`` and its models."""
         return self.call("DELETE", "/projects/" + enc(pid))
 
-    def list_projects(self):
+    def list_projects(self) -> List[str]:
         """The customer's project ids."""
         return self.call("GET", "/projects/list").string_list()
 
-    def project_info(self, pid):
+    def project_info(self, pid: str) -> Dict[str, Any]:
         """``values.smlInfo`` of project ``pid``."""
         return self.call("GET", "/projects/%s/info" % enc(pid)).object("smlInfo")
 
-    def learn(self, pid, df):
+    def learn(self, pid: str, df: DataFrame) -> Reply:
         """Learns a DataFrame over REST."""
         return self.call("POST", "/projects/%s/learn" % enc(pid), None, df.to_json())
 
-    def forget(self, pid, df):
+    def forget(self, pid: str, df: DataFrame) -> Reply:
         """Forgets a DataFrame over REST."""
         return self.call("POST", "/projects/%s/forget" % enc(pid), None, df.to_json())
 
-    def freeze(self, pid, frozen=True):
+    def freeze(self, pid: str, frozen: bool = True) -> Reply:
         """Freezes (refuses learn and forget) or unfreezes project ``pid``."""
         return self.call("GET", "/projects/%s/%s" % (enc(pid), "freeze" if frozen else "unfreeze"))
 
-    def merge(self, pid, other):
+    def merge(self, pid: str, other: str) -> Reply:
         """Folds project ``other``'s statistics into project ``pid``."""
         return self.call("GET", "/projects/%s/merge" % enc(pid), "otherProjectName=" + enc(other))
 
     # ---- REST: models ----
 
-    def build(self, pid, algo, model_id, ctx):
+    def build(self, pid: str, algo: str, model_id: str, ctx: MLContext) -> Reply:
         """Builds a model and waits for the job; a failed build raises its status and reason."""
         q = "algo=%s&modelid=%s" % (enc(algo), enc(model_id))
         r = self.call("POST", "/projects/%s/build" % enc(pid), q, ctx.to_json())
@@ -147,7 +169,7 @@ class Client:
             loc = self._rest_path("/jobs/" + enc(job))
         return self.await_job(loc)
 
-    def await_job(self, location):
+    def await_job(self, location: str) -> Reply:
         """Polls a job (its Location path or URL) until it is no longer running."""
         u = urllib.parse.urlsplit(location)
         deadline = time.monotonic() + self._job_timeout
@@ -162,20 +184,20 @@ class Client:
             time.sleep(pause)
             pause = min(pause * 2, 0.1)
 
-    def model_info(self, pid, model_id):
+    def model_info(self, pid: str, model_id: str) -> Dict[str, Any]:
         """``values.modelInfo`` of a model."""
         return self.call("GET", "/projects/%s/models/%s" % (enc(pid), enc(model_id))).object("modelInfo")
 
-    def delete_model(self, pid, model_id):
+    def delete_model(self, pid: str, model_id: str) -> Reply:
         """Deletes a model."""
         return self.call("DELETE", "/projects/%s/models/%s" % (enc(pid), enc(model_id)))
 
-    def predict(self, pid, model_id, df, impute=False):
+    def predict(self, pid: str, model_id: str, df: DataFrame, impute: bool = False) -> List[Dict[str, Optional[str]]]:
         """Scores every row of ``df`` over REST: one dict per row (KSVSMap)."""
         return self.call("POST", "/projects/%s/predict/%s" % (enc(pid), enc(model_id)),
                          "impute=true" if impute else None, df.to_json()).predictions()
 
-    def explore(self, pid, metric, ctxs):
+    def explore(self, pid: str, metric: str, ctxs: Iterable[MLContext]) -> List[Dict[str, Optional[float]]]:
         """Explores with ``metric`` (uni, bi, anova, ...): one dict per MLContext (KSVDMap)."""
         body = '{"values":[' + ",".join(c.to_json() for c in ctxs) + "]}"
         return self.call("POST", "/projects/%s/explore" % enc(pid), "metric=" + enc(metric),
@@ -183,14 +205,14 @@ class Client:
 
     # ---- REST: plumbing ----
 
-    def call(self, method, path, raw_query=None, body=None):
+    def call(self, method: str, path: str, raw_query: Optional[str] = None, body: Optional[str] = None) -> Reply:
         """One signed request to ``/symetry/rest/{cid}<path>``; ``raw_query`` already encoded."""
         return self._send(method, self._rest_path(path), raw_query, body)
 
-    def _rest_path(self, path):
+    def _rest_path(self, path: str) -> str:
         return "%s/symetry/rest/%s%s" % (self._base_path, enc(self.signer.cid), path)
 
-    def _send(self, method, resource, raw_query, body):
+    def _send(self, method: str, resource: str, raw_query: Optional[str], body: Optional[str]) -> Reply:
         h = self.signer.sign_rest(method, resource, raw_query, body)
         url = "%s://%s%s%s" % (self._scheme, self._authority, resource,
                                "?" + raw_query if raw_query else "")

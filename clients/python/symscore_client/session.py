@@ -1,15 +1,19 @@
 """WebSocket sessions for learn, forget and predict (asyncio, ``websockets`` >= 10)."""
 
+from __future__ import annotations
+
 import asyncio
 import collections
+from typing import Any, Deque, Iterable, Optional, Union
 
 import websockets
 
 from .dataframe import DataFrame
 from .reply import Reply, SymscoreError
+from .signer import Signer
 
 
-def _close_code(exc):
+def _close_code(exc: BaseException) -> Optional[int]:
     rcvd = getattr(exc, "rcvd", None)
     return rcvd.code if rcvd is not None else None
 
@@ -30,7 +34,8 @@ class Session:
     ``websockets``. Use from one event loop; concurrent senders are ordered by a lock.
     """
 
-    def __init__(self, ws, signer, service_url, extra_keys, session_frames, timeout):
+    def __init__(self, ws: Any, signer: Signer, service_url: str, extra_keys: Iterable[str], session_frames: bool,
+                 timeout: float) -> None:
         self._ws = ws
         self._signer = signer
         self.service_url = service_url
@@ -38,37 +43,37 @@ class Session:
         self._session_frames = session_frames
         self._timeout = timeout
         self._lock = asyncio.Lock()  # orders (pending.append, ws.send) pairs
-        self._pending = collections.deque()
+        self._pending: Deque["asyncio.Future[Reply]"] = collections.deque()
         self._framed_sent = False
-        self._failure = None
+        self._failure: Optional[SymscoreError] = None
         self._closing = False
         self._reader = asyncio.ensure_future(self._read_loop())
 
     @classmethod
-    async def connect(cls, dial_url, signer, service_url, extra_keys, session_frames=False,
-                      timeout=30.0, max_size=64 << 20):
+    async def connect(cls, dial_url: str, signer: Signer, service_url: str, extra_keys: Iterable[str],
+                      session_frames: bool = False, timeout: float = 30.0, max_size: int = 64 << 20) -> "Session":
         """Connects to ``dial_url``; ``service_url`` is what the signatures cover."""
         try:
             ws = await asyncio.wait_for(
-                websockets.connect(dial_url, compression=None, max_size=max_size), timeout)
+                websockets.connect(dial_url, compression=None, max_size=max_size), timeout)  # type: ignore[attr-defined]
         except asyncio.TimeoutError:
             raise SymscoreError("cannot connect to %s: timed out" % dial_url) from None
-        except (OSError, websockets.exceptions.WebSocketException) as e:
+        except (OSError, websockets.exceptions.WebSocketException) as e:  # type: ignore[attr-defined]
             code = getattr(e, "status_code", None) or getattr(getattr(e, "response", None), "status_code", 0)
             raise SymscoreError("cannot connect to %s: %s" % (dial_url, e), http_code=code or 0) from e
         return cls(ws, signer, service_url, extra_keys, session_frames, timeout)
 
     @property
-    def in_flight(self):
+    def in_flight(self) -> int:
         """Messages sent whose reply has not arrived yet."""
         return len(self._pending)
 
     @property
-    def is_open(self):
+    def is_open(self) -> bool:
         """True until the connection fails or is closed."""
         return self._failure is None and not self._closing
 
-    async def send(self, payload):
+    async def send(self, payload: Union[DataFrame, str]) -> "asyncio.Future[Reply]":
         """Sends one message (a DataFrame or its JSON) and returns the future of its reply."""
         if isinstance(payload, DataFrame):
             payload = payload.to_json()
@@ -88,13 +93,13 @@ class Session:
             self._pending.append(fut)
             try:
                 await self._ws.send(msg)
-            except websockets.exceptions.ConnectionClosed as e:
+            except websockets.exceptions.ConnectionClosed as e:  # type: ignore[attr-defined]
                 self._fail(SymscoreError("connection closed: %s" % e, close_code=_close_code(e)))
             except Exception as e:  # noqa: BLE001 - any send failure ends the session
                 self._fail(SymscoreError("cannot send: %r" % e))
         return fut
 
-    async def request(self, payload):
+    async def request(self, payload: Union[DataFrame, str]) -> Reply:
         """Sends one message and waits for its reply; raises SymscoreError on errors."""
         fut = await self.send(payload)
         try:
@@ -102,7 +107,7 @@ class Session:
         except asyncio.TimeoutError:
             raise SymscoreError("no reply within %ss" % self._timeout) from None
 
-    async def close(self):
+    async def close(self) -> None:
         """Waits (up to the timeout) for replies in flight, then closes with status 1000."""
         self._closing = True
         if self._pending:
@@ -117,13 +122,13 @@ class Session:
             self._reader.cancel()
         self._fail(SymscoreError("session is closed", close_code=1000))
 
-    async def __aenter__(self):
+    async def __aenter__(self) -> "Session":
         return self
 
-    async def __aexit__(self, *exc):
+    async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    def _fail(self, err):
+    def _fail(self, err: SymscoreError) -> None:
         if self._failure is None:
             self._failure = err
         while self._pending:
@@ -131,7 +136,7 @@ class Session:
             if not fut.done():
                 fut.set_exception(err.copy())
 
-    def _deliver(self, text):
+    def _deliver(self, text: str) -> bool:
         if not self._pending:
             self._fail(SymscoreError("reply received with no message in flight"))
             return False
@@ -149,7 +154,7 @@ class Session:
             fut.set_exception(SymscoreError.from_reply(r))
         return True
 
-    async def _read_loop(self):
+    async def _read_loop(self) -> None:
         try:
             async for msg in self._ws:
                 if not isinstance(msg, str):
@@ -163,7 +168,7 @@ class Session:
             reason = getattr(self._ws, "close_reason", "") or ""
             self._fail(SymscoreError("connection closed by server with status %s%s"
                                      % (code, " (%s)" % reason if reason else ""), close_code=code))
-        except websockets.exceptions.ConnectionClosed as e:
+        except websockets.exceptions.ConnectionClosed as e:  # type: ignore[attr-defined]
             code = _close_code(e)
             self._fail(SymscoreError("connection closed by server with status %s" % code
                                      if code is not None else "connection lost: %s" % e,

@@ -14,8 +14,9 @@ Base64-decoded secret; contentMD5: Base64 of the MD5 of the UTF-8 bytes.
 A string to sign contains the secret: never log one.
 """
 
+from __future__ import annotations
+
 import base64
-import collections
 import datetime
 import hashlib
 import hmac
@@ -23,15 +24,20 @@ import json
 import re
 import threading
 import time
+from typing import Callable, Iterable, NamedTuple, Optional, Sequence, Union
 
-RestHeaders = collections.namedtuple("RestHeaders", "date content_md5 signature")
-RestHeaders.__doc__ = "The signed REST header values: sym-date, Content-MD5, Authorization."
+class RestHeaders(NamedTuple):
+    """The signed REST header values: sym-date, Content-MD5, Authorization."""
+
+    date: str
+    content_md5: str
+    signature: str
 
 _EPOCH = datetime.datetime(1970, 1, 1)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def json_quote(s):
+def json_quote(s: str) -> str:
     """Returns ``s`` as a JSON string literal.
 
     Escapes ``"``, ``\\`` and control characters (named escapes where JSON has them, else
@@ -42,7 +48,7 @@ def json_quote(s):
     return _SURROGATE.sub(lambda m: "\\u%04x" % ord(m.group()), out)
 
 
-def format_date(epoch_ns):
+def format_date(epoch_ns: int) -> str:
     """``yyyy-MM-dd HH:mm:ss;nnnnnnnnn`` in UTC for nanoseconds since the Unix epoch."""
     sec, nano = divmod(epoch_ns, 1_000_000_000)
     t = _EPOCH + datetime.timedelta(seconds=sec)
@@ -50,7 +56,7 @@ def format_date(epoch_ns):
         t.year, t.month, t.day, t.hour, t.minute, t.second, nano)
 
 
-def content_md5(body):
+def content_md5(body: Union[str, bytes]) -> str:
     """Base64 of the MD5 of ``body`` (str: its UTF-8 bytes)."""
     if isinstance(body, str):
         body = body.encode("utf-8")
@@ -66,7 +72,7 @@ class Signer:
     within a process. Thread-safe.
     """
 
-    def __init__(self, cid, secret, clock_ns=time.time_ns):
+    def __init__(self, cid: str, secret: str, clock_ns: Callable[[], int] = time.time_ns) -> None:
         if not cid:
             raise ValueError("customer id is empty")
         try:
@@ -80,14 +86,14 @@ class Signer:
         self._key = key
         self._clock_ns = clock_ns
         self._lock = threading.Lock()  # guards _last_ns
-        self._last_ns = None
+        self._last_ns: Optional[int] = None
 
     @property
-    def cid(self):
+    def cid(self) -> str:
         """The customer id."""
         return self._cid
 
-    def next_date(self):
+    def next_date(self) -> str:
         """A date for the next message: the clock, or 1 ns after the last date handed out."""
         now = self._clock_ns()
         with self._lock:
@@ -96,17 +102,19 @@ class Signer:
             self._last_ns = now
         return format_date(now)
 
-    def sign(self, string_to_sign):
+    def sign(self, string_to_sign: str) -> str:
         """Base64 of HMAC-SHA256 of the UTF-8 bytes of ``string_to_sign``."""
         mac = hmac.new(self._key, string_to_sign.encode("utf-8"), hashlib.sha256)
         return base64.b64encode(mac.digest()).decode("ascii")
 
-    def ws_string_to_sign(self, date, md5, payload, service_url, extra_keys):
+    def ws_string_to_sign(self, date: str, md5: str, payload: str, service_url: str,
+                          extra_keys: Iterable[str]) -> str:
         """The WebSocket string to sign. Contains the secret."""
         head = "\n".join([md5, self._secret, date, self._cid, payload, service_url]) + "\n"
         return head + "".join(k + "\n" for k in extra_keys)
 
-    def rest_string_to_sign(self, method, date, md5, body, resource, raw_query):
+    def rest_string_to_sign(self, method: str, date: str, md5: str, body: Optional[str], resource: str,
+                            raw_query: Optional[str]) -> str:
         """The REST string to sign; ``body`` and ``raw_query`` may be None or empty."""
         parts = [method, md5, self._secret, date, self._cid]
         if body:
@@ -116,7 +124,7 @@ class Signer:
             parts.append(raw_query)
         return "\n".join(parts) + "\n"
 
-    def ws_header(self, date, payload, service_url, extra_keys):
+    def ws_header(self, date: str, payload: str, service_url: str, extra_keys: Sequence[str]) -> str:
         """The signed header ``{"headers":[date,md5,signature,cid],"extraKeys":[...]}``."""
         md5 = content_md5(payload)
         sig = self.sign(self.ws_string_to_sign(date, md5, payload, service_url, extra_keys))
@@ -124,12 +132,13 @@ class Signer:
         keys = ",".join(json_quote(k) for k in extra_keys)
         return '{"headers":[' + heads + '],"extraKeys":[' + keys + "]}"
 
-    def frame(self, payload, service_url, extra_keys, date=None):
+    def frame(self, payload: str, service_url: str, extra_keys: Iterable[str], date: Optional[str] = None) -> str:
         """One whole WebSocket message ``<N>,<header><payload>``; N counts header bytes."""
         header = self.ws_header(date or self.next_date(), payload, service_url, list(extra_keys))
         return "%d,%s%s" % (len(header.encode("utf-8")), header, payload)
 
-    def sign_rest(self, method, resource, raw_query=None, body=None, date=None):
+    def sign_rest(self, method: str, resource: str, raw_query: Optional[str] = None, body: Optional[str] = None,
+                  date: Optional[str] = None) -> RestHeaders:
         """Signs a REST request; ``body`` None or empty means no body. Returns RestHeaders."""
         date = date or self.next_date()
         md5 = content_md5(body) if body else ""

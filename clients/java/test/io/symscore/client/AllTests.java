@@ -12,6 +12,7 @@ public final class AllTests {
         DataFrameTest.run();
         SessionTest.run();
         RestTest.run();
+        CredentialsTest.run();
         Check.exit("java");
     }
 }

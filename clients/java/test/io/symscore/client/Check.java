@@ -1,11 +1,14 @@
 package io.symscore.client;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /** A minimal assertion helper for the test mains: counts checks, prints failures. */
 final class Check {
     private static int passed;
     private static int failed;
+    private static final List<String> failures = new ArrayList<>();
 
     private Check() {
     }
@@ -14,8 +17,31 @@ final class Check {
         if (cond) {
             passed++;
         } else {
-            failed++;
-            System.out.println("FAIL " + name + (detail == null ? "" : ": " + detail));
+            fail(name + (detail == null ? "" : ": " + detail));
+        }
+    }
+
+    private static void fail(String msg) {
+        failed++;
+        failures.add(msg);
+        System.out.println("FAIL " + msg);
+    }
+
+    /**
+     * Runs one suite's checks on their own and throws an AssertionError listing every failed
+     * check: how the JUnit 5 tests (SuitesTest) run the suites.
+     */
+    static void suite(String name, ThrowingRunnable r) {
+        passed = 0;
+        failed = 0;
+        failures.clear();
+        group(name, r);
+        if (failed > 0) {
+            throw new AssertionError(name + ": " + failed + " of " + (passed + failed) + " checks failed:\n  "
+                    + String.join("\n  ", failures));
+        }
+        if (passed == 0) {
+            throw new AssertionError(name + ": no check ran");
         }
     }
 
@@ -36,12 +62,10 @@ final class Check {
                 passed++;
                 return want.cast(t);
             }
-            failed++;
-            System.out.println("FAIL " + name + ": want " + want.getSimpleName() + " got " + t);
+            fail(name + ": want " + want.getSimpleName() + " got " + t);
             return null;
         }
-        failed++;
-        System.out.println("FAIL " + name + ": want " + want.getSimpleName() + ", nothing thrown");
+        fail(name + ": want " + want.getSimpleName() + ", nothing thrown");
         return null;
     }
 
@@ -50,8 +74,7 @@ final class Check {
         try {
             r.run();
         } catch (Throwable t) {
-            failed++;
-            System.out.println("FAIL " + name + ": unexpected " + t);
+            fail(name + ": unexpected " + t);
             t.printStackTrace(System.out);
         }
     }

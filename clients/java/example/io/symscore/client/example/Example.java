@@ -1,5 +1,6 @@
 package io.symscore.client.example;
 
+import io.symscore.client.Credentials;
 import io.symscore.client.DataFrame;
 import io.symscore.client.MLContext;
 import io.symscore.client.Reply;
@@ -23,7 +24,8 @@ import java.util.concurrent.CompletableFuture;
  * over REST, score four rows over WebSocket, delete the project.
  *
  * <p>Environment: {@code SYMSCORE_URL} (default {@code http://127.0.0.1:8080}),
- * {@code SYMSCORE_CID}, {@code SYMSCORE_SECRET} (required), {@code SYMSCORE_PID} (default
+ * {@code SYMSCORE_CID}, {@code SYMSCORE_SECRET} (default: the development customer of
+ * {@code SYMSCORE_DATA_DIR}, as {@link io.symscore.client.Credentials} finds it), {@code SYMSCORE_PID} (default
  * {@code irisExample}; the first argument overrides it), {@code SYMSCORE_IRIS} (path of
  * iris.csv; default: looked up under {@code clients/testdata}), {@code SYMSCORE_SESSION_FRAMES=1}
  * to sign only the first WebSocket message.
@@ -56,16 +58,17 @@ public final class Example {
     }
 
     static int run(String[] args) throws IOException {
-        String url = env("SYMSCORE_URL", "http://127.0.0.1:8080");
-        String cid = env("SYMSCORE_CID", null);
-        String secret = env("SYMSCORE_SECRET", null);
         String pid = args.length > 0 ? args[0] : env("SYMSCORE_PID", "irisExample");
-        if (cid == null || secret == null) {
-            System.err.println("usage: SYMSCORE_CID=... SYMSCORE_SECRET=... [SYMSCORE_URL=...] Example [pid]");
+        Credentials cred;
+        try {
+            cred = Credentials.fromEnvironment();
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println("usage: [SYMSCORE_URL=...] [SYMSCORE_CID=... SYMSCORE_SECRET=... | SYMSCORE_DATA_DIR=...] Example [pid]");
             return 2;
         }
         List<List<String>> rows = readCsv(irisPath());
-        SymscoreClient client = SymscoreClient.builder(url, cid, secret)
+        SymscoreClient client = cred.builder()
                 .sessionFrames("1".equals(System.getenv("SYMSCORE_SESSION_FRAMES")))
                 .build();
 
