@@ -72,15 +72,39 @@ type pendingCount struct {
 // applied or refused, or was never logged. r can be reused afterwards.
 func (r *Reservation) Release() {
 	if p := r.p; p != nil {
-		p.mu.RLock()
-		p.resMu.Lock()
-		p.pend.remove(r)
-		p.rechargeLockedRes()
-		p.resMu.Unlock()
-		p.mu.RUnlock()
+		if r.empty() {
+			p.releaseHold()
+		} else {
+			p.mu.RLock()
+			p.resMu.Lock()
+			p.pend.remove(r)
+			p.rechargeLockedRes()
+			p.resMu.Unlock()
+			p.mu.RUnlock()
+		}
 	}
 	r.acct.add(-r.bytes)
 	r.reset()
+}
+
+// releaseHold ends a reservation that listed nothing (a learn into partitions that exist):
+// the ceiling changes only when it was the last one pending and partitions emptied
+// meanwhile stop counting.
+func (p *Project) releaseHold() {
+	p.resMu.Lock()
+	p.pend.n--
+	recount := p.pend.n == 0 && len(p.pend.gone) > 0
+	if recount {
+		clear(p.pend.gone)
+	}
+	p.resMu.Unlock()
+	if recount {
+		p.mu.RLock()
+		p.resMu.Lock()
+		p.rechargeLockedRes() // from the state as it is now, whatever happened meanwhile
+		p.resMu.Unlock()
+		p.mu.RUnlock()
+	}
 }
 
 // maxKeptNames bounds the lists a reset Reservation keeps the buffers of.
@@ -267,7 +291,14 @@ func (p *Project) partitionDropped(k string) {
 // empty before it is applied) is pending all the same. Caller holds mu (for reading at
 // least).
 func (p *Project) reserveLocked(res *Reservation, maxCustomer int64, hold bool) error {
-	if res.empty() && !hold {
+	if res.empty() {
+		if hold { // pending, adding nothing to the ceiling
+			p.resMu.Lock()
+			p.pend.n++
+			p.resMu.Unlock()
+			res.p = p
+			return nil
+		}
 		res.reset()
 		return nil
 	}

@@ -20,9 +20,9 @@ type budgetChange struct {
 
 // budgetScene is a customer "a" with a partition project p (partitions u and t, a model
 // "m") and a project o to merge from, and changes of p of every kind that grows or
-// shrinks it: learns adding attributes and partitions (some the same), a merge, two puts
-// of model "m" of different sizes, a model delete, and a forget that empties partition u
-// while a learn into u is pending.
+// shrinks it: learns adding attributes and partitions (some the same) or nothing, a merge,
+// two puts of model "m" of different sizes, a model delete, and a forget that empties
+// partition u while learns into u are pending.
 func budgetScene(t *testing.T) (*Registry, []budgetChange) {
 	t.Helper()
 	r := NewRegistry()
@@ -66,6 +66,7 @@ func budgetScene(t *testing.T) (*Registry, []budgetChange) {
 		rowsChange("learn new attributes into u", `{"attributeNames":["x","a1","a2","a3","g"],"attributeTypes":["C","C","C","C","S"],"data":[["1","2","3","4","u"]]}`, 1),
 		rowsChange("learn new partitions", `{"attributeNames":["x","g"],"attributeTypes":["C","S"],"data":[["1","v1"],["2","v2"],["3","v3"]]}`, 1),
 		rowsChange("learn some of both again", `{"attributeNames":["x","a1","a2","g"],"attributeTypes":["C","C","C","S"],"data":[["1","2","3","v1"],["2","2","2","w"]]}`, 1),
+		rowsChange("learn into u, adding nothing", `{"attributeNames":["x","y","g"],"attributeTypes":["C","C","S"],"data":[["7","1","u"]]}`, 1),
 		rowsChange("forget partition u", `{"attributeNames":["x","y","z","g"],"attributeTypes":["C","C","C","S"],"data":[["1","2","0","u"],["2","1","1","u"]]}`, -1),
 		{"merge", func(res *Reservation) error { return p.CheckMerge(state, lim, res) },
 			func() error { return p.ApplyMerge(state, lim, Stamp{}) }},
@@ -231,4 +232,55 @@ func TestApplicationIgnoresTheBudget(t *testing.T) {
 		t.Fatalf("a create past the budget: %v", err)
 	}
 	checkAccounts(t, r, "end")
+}
+
+// TestPartitionEmptiedWhileALearnIsPending: a forget that empties a partition while a
+// learn admitted into it is pending gives nothing back yet (the learn may make the
+// partition again), so another project cannot take those bytes meanwhile; once the
+// learn is released — here refused, the project frozen first — they go back.
+func TestPartitionEmptiedWhileALearnIsPending(t *testing.T) {
+	r := NewRegistry()
+	part := map[string]string{"partitionSplit": "g"}
+	p, _ := r.Create("a", "p", "partition", part)
+	q, _ := r.Create("a", "q", "partition", part)
+	learn(t, p, `{"attributeNames":["x","g"],"attributeTypes":["C","S"],"data":[["1","u"],["2","t"]]}`)
+	learn(t, q, `{"attributeNames":["x","g"],"attributeTypes":["C","S"],"data":[["1","t"]]}`)
+	rowsOf := func(payload string) *Rows {
+		var rows Rows
+		if err := rows.SetFrame(frame(t, payload, dataframe.Options{PartitionColumn: "g"})); err != nil {
+			t.Fatal(err)
+		}
+		return &rows
+	}
+	into := rowsOf(`{"attributeNames":["x","g"],"attributeTypes":["C","S"],"data":[["5","u"]]}`)
+	lim := r.Limits()
+	var pending Reservation
+	if err := p.CheckRows(into, 1, lim, &pending); err != nil {
+		t.Fatal(err)
+	}
+	held := r.CustomerBytes("a")
+	if err := p.ApplyRows(rowsOf(`{"attributeNames":["x","g"],"attributeTypes":["C","S"],"data":[["1","u"]]}`), -1, lim, Stamp{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.CustomerBytes("a"); got != held || realBytes(r, "a") >= held {
+		t.Fatalf("after the forget emptied u: account %d (was %d), projects %d", got, held, realBytes(r, "a"))
+	}
+	// Exactly the room u took: q may not take it while the learn into u is pending.
+	r.SetLimits(Limits{MaxCustomerBytes: held})
+	var other Reservation
+	if err := q.CheckRows(rowsOf(`{"attributeNames":["x","g"],"attributeTypes":["C","S"],"data":[["1","u"]]}`), 1, r.Limits(), &other); !errors.Is(err, ErrCustomerTooLarge) {
+		t.Fatalf("another project takes the bytes of a partition a pending learn may make again: %v", err)
+	}
+	if err := p.ApplyFreeze(true, Stamp{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.ApplyRows(into, 1, lim, Stamp{}); !errors.Is(err, ErrFrozen) {
+		t.Fatalf("learn into a frozen project: %v", err)
+	}
+	pending.Release()
+	checkAccounts(t, r, "after the release")
+	if err := q.CheckRows(rowsOf(`{"attributeNames":["x","g"],"attributeTypes":["C","S"],"data":[["1","u"]]}`), 1, r.Limits(), &other); err != nil {
+		t.Fatalf("once nothing is pending: %v", err)
+	}
+	other.Release()
 }

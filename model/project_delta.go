@@ -20,6 +20,7 @@ func (p *Project) ApplyDelta(d *Delta, sign int, lim Limits, st Stamp) error {
 		return err
 	}
 	at := p.stampLocked(st)
+	before := p.footprint()
 	sc := &p.sc
 	for i := range d.names {
 		if to[i] == -1 && sign > 0 {
@@ -43,7 +44,9 @@ func (p *Project) ApplyDelta(d *Delta, sign int, lim Limits, st Stamp) error {
 		p.afterForget()
 	}
 	p.touchLocked(at)
-	p.rechargeLocked()
+	if p.footprint() != before {
+		p.rechargeLocked() // else the ceiling is what it was
+	}
 	return nil
 }
 

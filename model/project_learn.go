@@ -117,6 +117,7 @@ func (p *Project) ApplyRows(r *Rows, sign int, lim Limits, st Stamp) error {
 		return err
 	}
 	at := p.stampLocked(st)
+	before := p.footprint()
 	// Everything is valid: apply.
 	p.addNewAttributes(r)
 	d := len(p.names)
@@ -137,7 +138,9 @@ func (p *Project) ApplyRows(r *Rows, sign int, lim Limits, st Stamp) error {
 		p.afterForget()
 	}
 	p.touchLocked(at)
-	p.rechargeLocked()
+	if p.footprint() != before {
+		p.rechargeLocked() // else the ceiling is what it was
+	}
 	return nil
 }
 
