@@ -93,8 +93,9 @@ func BenchmarkStoreLearn(b *testing.B) {
 }
 
 // BenchmarkStoreLearnRow: one-row frames of 15 columns (streaming), mode none, into one
-// project: the cost of the change flow itself around the smallest learn. One op is one
-// frame.
+// project: the cost of the change flow itself around the smallest learn; into a partition
+// project too (one of 8 partition values a row, all known), whose learns hold a
+// reservation of the customer's budget. One op is one frame.
 func BenchmarkStoreLearnRow(b *testing.B) {
 	frame := benchFrame(b, 1, 15, 1)
 	for _, learners := range []int{1, 32} {
@@ -113,6 +114,26 @@ func BenchmarkStoreLearnRow(b *testing.B) {
 			})
 		})
 	}
+	b.Run("partition/none/learners=1", func(b *testing.B) {
+		s := open(b, Options{Dir: benchDir(b), Mode: wal.ModeNone, CheckpointInterval: -1})
+		must(b, s.Create("c1", "p", "partition", map[string]string{"partitionSplit": "k"}))
+		var frames []*dataframe.Frame
+		for g := range 8 {
+			row := benchFrame(b, 1, 15, uint64(g))
+			payload := `{"attributeNames":["c0","c1","k"],"attributeTypes":["C","C","S"],"data":[["` +
+				strconv.FormatFloat(row.Vals[0], 'g', -1, 64) + `","` + strconv.FormatFloat(row.Vals[1], 'g', -1, 64) + `","g` + strconv.Itoa(g) + `"]]}`
+			frames = append(frames, parse(b, payload, "k"))
+			must(b, s.Learn("c1", "p", frames[g]))
+		}
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if err := s.Learn("c1", "p", frames[i%8]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
 }
 
 // BenchmarkStoreLearnProjects: as StoreLearn with 32 learners, each into its own project
