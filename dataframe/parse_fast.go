@@ -111,6 +111,7 @@ func (p *Parser) parseFast(b []byte, opts *Options) (f *Frame, err *Error, ok bo
 				read = true
 			case seen&seenNames != 0 && nameHit && p.hdr.sameOptions(opts):
 				p.names.truncate(len(p.cols))
+				p.forgetTValues()
 				if i, ok = p.readRows(b, i, opts, &rs); ok {
 					read, guessed = true, true
 				} else {
@@ -194,6 +195,7 @@ func (p *Parser) headerArray(b []byte, i int, cached []byte) (end int, hit, ok b
 func (p *Parser) useHeader(b []byte, nameAt, nameEnd, typeAt, typeEnd int, hit bool, opts *Options) bool {
 	if hit && p.hdr.sameOptions(opts) {
 		p.names.truncate(len(p.cols)) // forget the last Frame's T-derived names
+		p.forgetTValues()
 		return true
 	}
 	p.hdr.valid = false
@@ -316,7 +318,7 @@ func (p *Parser) readRow(b []byte, i, r int, opts *Options, rs *rowState) (int, 
 		return end, ok
 	}
 	stride := len(p.cols)
-	entMark, tMark := len(p.names.ents), len(p.tBase)
+	entMark, tMark := p.rowStart()
 	base := len(p.store)
 	p.store = slices.Grow(p.store, stride)[:base+stride]
 	vals := p.store[base:]

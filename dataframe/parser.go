@@ -23,6 +23,10 @@ type Parser struct {
 	fj    fastjson.Parser
 	frame Frame
 	names nameTable
+	// tvals: T values resolved to their columns in this message (tvalues.go); tvMark is
+	// its size when the current row began.
+	tvals  nameTable
+	tvMark int
 
 	cols  []srcCol
 	nCB   int       // C and B columns: the first nCB expanded columns
@@ -155,6 +159,7 @@ func (p *Parser) beginColumns(n int, opts *Options) *Error {
 			Msg: "DataFrame has " + strconv.Itoa(n) + " columns; the limit is " + strconv.Itoa(opts.MaxColumns)}
 	}
 	p.names.reset(2 * n)
+	p.forgetTValues()
 	p.cols = p.cols[:0]
 	p.nCB = 0
 	return nil

@@ -17,7 +17,7 @@ func (p *Parser) rows(rows []*fastjson.Value, opts *Options) (*Frame, error) {
 	hasPartition := p.beginRows(len(rows))
 	kept, skipped := 0, 0
 	for r, rv := range rows {
-		entMark, tMark := len(p.names.ents), len(p.tBase)
+		entMark, tMark := p.rowStart()
 		err := p.row(r, rv, opts)
 		if err == nil {
 			kept++
@@ -70,6 +70,7 @@ func (p *Parser) beginRows(n int) (hasPartition bool) {
 // value and the name entries and T-derived columns it created (those from entMark and
 // tMark on).
 func (p *Parser) dropRow(entMark, tMark, kept int, hasPartition bool) {
+	p.tvals.truncate(p.tvMark)
 	p.names.truncate(entMark)
 	p.tBase, p.tEnt = p.tBase[:tMark], p.tEnt[:tMark]
 	p.store = p.store[:kept*len(p.cols)]
@@ -214,11 +215,9 @@ func (p *Parser) category(r, c int, text []byte, present bool, opts *Options) (f
 		return 0, p.nameErr(r, c, "value "+quote(text)+" makes an attribute name that",
 			&ident.Error{Reason: "is more than " + strconv.Itoa(maxNameBytes(opts)) + " bytes long, the limit", Err: ErrNameTooLong})
 	}
-	start := len(nt.arena)
-	nt.arena = append(nt.arena, nt.name(col.ent)...)
-	nt.arena = append(nt.arena, '$')
-	nt.arena = appendLowerTrimmed(nt.arena, text)
-	ent, added := nt.addPending(start, int32(len(p.tBase)))
+	// A name refused below is dropped with its row (dropRow), or the message is refused:
+	// the T value's entry made by tColumn goes with it.
+	ent, added := p.tColumn(c, text)
 	if added {
 		if err := p.checkTName(r, c, text, nt.name(ent), opts); err != nil {
 			nt.truncate(ent)
