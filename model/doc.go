@@ -8,8 +8,12 @@
 // keeps, per attribute, the shift K, the double-double sums S1 and the packed co-moment sums
 // S2 and the count n (one summary in a cpu project; one more per partition value in a
 // partition project). Learn and Forget apply a dataframe.Frame atomically: every check runs
-// first, then every row, so a refused frame changes nothing; forget subtracts exactly the
-// terms learn added. New attributes join with earlier rows counting as 0. Limits bound the
+// first, then every row, so a refused frame changes nothing. Rows are accumulated in
+// float64 blocks of at most 128 rows around the shift and folded into the double-double
+// sums (summary_block.go states the error bound): a frame applied to the same state gives
+// the same bits, forgetting a learned frame restores the state bit for bit whenever the
+// sums are representable, and forgetting the same rows in other frames restores it within
+// that bound. New attributes join with earlier rows counting as 0. Limits bound the
 // attributes, partitions and memory of a project.
 //
 // Every change can be journaled: the *With methods take a Commit, called under the

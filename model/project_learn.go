@@ -19,9 +19,8 @@ const maxRows = 1 << 62
 // learnScratch holds the buffers of one learn or forget; reused under the project lock so
 // that a message allocates nothing after warm-up.
 type learnScratch struct {
-	col      []int     // frame column → project attribute; -1 = new (learn) or unknown (forget)
-	newCols  []int     // frame columns that bring new attributes
-	x        []float64 // one row in project order; all zeros between messages
+	col      []int // frame column → project attribute; -1 = new (learn) or unknown (forget)
+	newCols  []int // frame columns that bring new attributes
 	rows     rowScratch
 	touched  []*summary
 	newParts map[string]struct{}
@@ -83,37 +82,14 @@ func (p *Project) apply(f *dataframe.Frame, sign float64, commit Commit) error {
 		}
 		sc.col[c] = p.addAttribute(string(f.Names[c]), f.Kinds[c], base)
 	}
-	d := len(p.names)
-	if cap(sc.x) < d {
-		sc.x = make([]float64, d, 2*d)
-	}
-	x := sc.x[:d]
-	w := len(f.Names)
-	partitioned := p.typ == TypePartition
-	for r := 0; r < f.Rows; r++ {
-		row := f.Vals[r*w : (r+1)*w]
-		for c, i := range sc.col {
-			if i >= 0 {
-				x[i] = row[c]
-			}
-		}
-		p.total.add(x, p.shifted, sign, &sc.rows)
-		if partitioned {
-			p.partition(f.Partition[r]).add(x, p.shifted, sign, &sc.rows)
-		}
-	}
-	for _, i := range sc.col {
-		if i >= 0 {
-			x[i] = 0
-		}
-	}
+	p.addFrameRows(f, sign)
 	if sign > 0 {
 		p.updateExtremes(f)
 	} else {
 		if p.total.n == 0 {
 			p.total.reset()
 		}
-		if partitioned {
+		if p.typ == TypePartition {
 			p.dropEmptyPartitions()
 		}
 	}
@@ -160,6 +136,9 @@ func (p *Project) checkColumns(f *dataframe.Frame, sign float64) error {
 // checkValues refuses non-finite values, B values other than 0/1, and (forget) non-zero
 // values of attributes the project does not have. Caller holds mu.
 func (p *Project) checkValues(f *dataframe.Frame, sign float64) error {
+	if p.valuesOK(f, sign) {
+		return nil
+	}
 	sc := &p.sc
 	w := len(f.Names)
 	for r := 0; r < f.Rows; r++ {
