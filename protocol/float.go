@@ -25,33 +25,25 @@ func numDigits(d uint64) int {
 	return n
 }
 
-// putDigits writes the len(b) ≤ 20 decimal digits of d into b.
-func putDigits(b []byte, d uint64) {
-	i := len(b)
-	for d >= 1e8 { // eight digits at a time, in two independent halves
-		q := d / 1e8
-		r := uint32(d - q*1e8)
-		hi, lo := r/10000, r%10000
-		i -= 8
-		p := b[i : i+8]
-		p[0], p[1] = digitPairs[hi/100][0], digitPairs[hi/100][1]
-		p[2], p[3] = digitPairs[hi%100][0], digitPairs[hi%100][1]
-		p[4], p[5] = digitPairs[lo/100][0], digitPairs[lo/100][1]
-		p[6], p[7] = digitPairs[lo%100][0], digitPairs[lo%100][1]
-		d = q
-	}
-	r := uint32(d)
-	for r >= 100 {
-		q := r / 100
-		i -= 2
-		b[i], b[i+1] = digitPairs[r-q*100][0], digitPairs[r-q*100][1]
-		r = q
-	}
-	if r >= 10 {
-		b[i-2], b[i-1] = digitPairs[r][0], digitPairs[r][1]
-	} else {
-		b[i-1] = byte('0' + r)
-	}
+// putDigits writes the decimal digits of d < 10^18 right-aligned into buf, zero-padded
+// to 18 digits: the digits of d are buf[20−numDigits(d):]. Fixed positions, three
+// independent 8-, 8- and 2-digit groups, no loop.
+func putDigits(buf *[20]byte, d uint64) {
+	hi, lo := d/1e8, uint32(d%1e8)
+	top, mid := uint32(hi/1e8), uint32(hi%1e8)
+	put8(buf[12:20], lo)
+	put8(buf[4:12], mid)
+	buf[2], buf[3] = digitPairs[top%100][0], digitPairs[top%100][1]
+}
+
+// put8 writes v < 10^8 as eight digits.
+func put8(b []byte, v uint32) {
+	b = b[:8]
+	hi, lo := v/10000, v%10000
+	b[0], b[1] = digitPairs[hi/100][0], digitPairs[hi/100][1]
+	b[2], b[3] = digitPairs[hi%100][0], digitPairs[hi%100][1]
+	b[4], b[5] = digitPairs[lo/100][0], digitPairs[lo/100][1]
+	b[6], b[7] = digitPairs[lo%100][0], digitPairs[lo%100][1]
 }
 
 // appendShortest appends the finite f exactly as strconv.AppendFloat(dst, f, 'g', -1, 64)
@@ -63,22 +55,28 @@ func appendShortest(dst []byte, f float64) []byte {
 	if b>>63 != 0 {
 		dst = append(dst, '-')
 	}
+	if a := math.Abs(f); a < 1e6 && a == float64(uint32(a)) {
+		// An integer below 10^6 (0, a class index, a count): its digits, %f form.
+		if a == 0 {
+			return append(dst, '0')
+		}
+		var buf [20]byte
+		putDigits(&buf, uint64(a))
+		return append(dst, buf[20-numDigits(uint64(a)):]...)
+	}
 	exp := int(b>>52) & 0x7ff
 	mant := b & (1<<52 - 1)
 	denorm := exp == 0
-	switch {
-	case denorm && mant == 0:
-		return append(dst, '0')
-	case denorm:
+	if denorm {
 		exp++
-	default:
+	} else {
 		mant |= 1 << 52
 	}
-	d, e := shortestDecimal(mant, exp-1023-52, denorm)
+	d, e := shortestDecimal(mant, exp-1023-52, denorm) // d has at most 17 digits
 	var buf [20]byte
+	putDigits(&buf, d)
 	nd := numDigits(d)
-	digits := buf[:nd]
-	putDigits(digits, d)
+	digits := buf[20-nd:]
 	dp := nd + e // the decimal point is after digit dp
 	if x := dp - 1; x < -4 || x >= 6 {
 		dst = append(dst, digits[0])
