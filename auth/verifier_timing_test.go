@@ -16,8 +16,9 @@ func BenchmarkVerify(b *testing.B) {
 	pr := predictRequest(b)
 	rest := restBuildRequest()
 	for name, f := range map[string]func() error{
-		"ws_predict": func() error { return v.VerifyWS(pr) },
-		"rest_build": func() error { return v.VerifyREST(rest) },
+		"ws_predict":    func() error { return v.VerifyWS(pr) },
+		"ws_predict_at": func() error { return v.VerifyWSAt(pr, vecTime) },
+		"rest_build":    func() error { return v.VerifyREST(rest) },
 	} {
 		b.Run(name, func(b *testing.B) {
 			if err := f(); err != nil {
