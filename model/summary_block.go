@@ -18,10 +18,10 @@ import (
 //
 // # Error bound
 //
-// A block sum of b rows is computed as Σ_r fl(t_ri·t_rj), rounded products added left to
-// right in float64. Its error is at most γ_b·Σ_r |t_ri·t_rj|, with u = 2⁻⁵³ and
-// γ_b = b·u/(1 − b·u) (Higham, Accuracy and Stability of Numerical Algorithms, §3.1: b
-// rounded products, b − 1 additions). Adding it to the double-double sum is exact when
+// A block sum of b rows is computed as Σ_r fl(t_ri·t_rj), rounded products added in
+// float64 in a fixed order (see fold). Its error is at most γ_b·Σ_r |t_ri·t_rj|, with
+// u = 2⁻⁵³ and γ_b = b·u/(1 − b·u) (Higham, Accuracy and Stability of Numerical
+// Algorithms, §3.1: b rounded products, b − 1 additions in any order). Adding it to the double-double sum is exact when
 // the result is representable, else within 2⁻¹⁰⁵ of it. So after any sequence of learns
 // and forgets, each S1_i and S2_ij is within γ_blockRows·H of the exact sum (plus the
 // double-double's own 2⁻¹⁰⁵ relative rounding), where H is the sum of |t_i| or |t_i·t_j|
@@ -36,8 +36,8 @@ import (
 // about 2·4 000/4, hence an error below 2 000·γ_128 ≈ 3e-11, well inside the 1e-9 asked of
 // every statistic; the tests check the bound on that case and worse ones.
 //
-// blockRows sets the trade-off: γ_blockRows ≈ 1.4e-14 for 128 rows keeps the bound
-// within 1e-9 for histories ~10⁵ times longer than what is held, while folding (one
+// blockRows sets the trade-off: γ_blockRows ≈ 1.4e-14 for 128 rows keeps that bound
+// within 1e-9 for histories up to ~3·10⁴ times what is held, while folding (one
 // double-double addition per entry, about ten operations) costs under 10% of the block's
 // 128 multiply-adds per entry.
 //
