@@ -335,31 +335,31 @@ fast:
 		if i >= len(b) || b[i] != '"' {
 			break
 		}
-		j := i + 1
-		for j < len(b) && b[j] != '"' && b[j] != '\\' {
-			j++
-		}
-		if j >= len(b) || b[j] != '"' {
-			break
-		}
-		text := b[i+1 : j]
+		var j int // the cell's closing quote
 		switch kinds[n] {
-		case TypeB:
-			if len(text) != 1 || text[0]-'0' > 1 {
+		case TypeB: // exactly "0" or "1"
+			if j = i + 2; j >= len(b) || b[j] != '"' || b[i+1]-'0' > 1 {
 				break fast
 			}
-			vals[n] = float64(text[0] - '0')
+			vals[n] = float64(b[i+1] - '0')
 		case TypeC:
-			x, ok := parseSimpleDecimal(text)
+			x, end, ok := scanSimpleDecimal(b, i+1)
 			if !ok {
 				break fast
 			}
-			vals[n] = x
+			vals[n], j = x, end
 		default:
 			break fast
 		}
 		n++
-		if i = skipWS(b, j+1); i >= len(b) {
+		if i = j + 1; i >= len(b) {
+			return 0, false
+		}
+		if b[i] == ',' && i+1 < len(b) && b[i+1] == '"' { // the compact form: next cell
+			i++
+			continue
+		}
+		if i = skipWS(b, i); i >= len(b) {
 			return 0, false
 		}
 		switch b[i] {

@@ -281,17 +281,23 @@ func (p *Parser) layout(kept, skipped int, opts *Options) (*Frame, *Error) {
 				" columns; the limit is " + strconv.Itoa(opts.MaxCells) + " cells"}
 	}
 	f.Rows, f.Skipped = kept, skipped
-	f.Names, f.Kinds, f.Base = f.Names[:0], f.Kinds[:0], f.Base[:0]
-	f.SourceNames, f.SourceTypes = f.SourceNames[:0], f.SourceTypes[:0]
-	for c := range p.cols {
-		col := &p.cols[c]
-		f.SourceNames = append(f.SourceNames, p.names.name(col.ent))
-		f.SourceTypes = append(f.SourceTypes, col.typ)
-		if col.out >= 0 {
-			f.Names = append(f.Names, p.names.name(col.ent))
-			f.Kinds = append(f.Kinds, col.typ)
-			f.Base = append(f.Base, -1)
+	if p.layoutCols {
+		// The same columns as the last Frame (a remembered header): keep their part.
+		f.Names, f.Kinds, f.Base = f.Names[:p.nCB], f.Kinds[:p.nCB], f.Base[:p.nCB]
+	} else {
+		f.Names, f.Kinds, f.Base = f.Names[:0], f.Kinds[:0], f.Base[:0]
+		f.SourceNames, f.SourceTypes = f.SourceNames[:0], f.SourceTypes[:0]
+		for c := range p.cols {
+			col := &p.cols[c]
+			f.SourceNames = append(f.SourceNames, p.names.name(col.ent))
+			f.SourceTypes = append(f.SourceTypes, col.typ)
+			if col.out >= 0 {
+				f.Names = append(f.Names, p.names.name(col.ent))
+				f.Kinds = append(f.Kinds, col.typ)
+				f.Base = append(f.Base, -1)
+			}
 		}
+		p.layoutCols = true
 	}
 	for t := range nT {
 		f.Names = append(f.Names, p.names.name(p.tEnt[t]))

@@ -14,10 +14,12 @@ import (
 // learns a file. Its columns are those of the rows it was given, in order of first
 // appearance (a project adds them as attributes in that order).
 //
-// Rows go in through the same per-row accumulation as a project's (accumulateRows), so a delta
-// of rows equals, to the rounding of one merge, the project state those rows would make;
-// deltas of parts of the rows, summarised separately (in parallel) and merged (Merge),
-// equal the delta of all of them to the same rounding.
+// Rows go in through the same accumulation as a project's (accumulateRows), so a delta of
+// rows learned into an empty project makes, bit for bit, the state the rows themselves
+// make there, and in any other project the same state within the accumulation's error
+// bound (summary_block.go) and the rounding of one merge; deltas of parts of the rows,
+// summarised separately (in parallel) and merged (Merge), equal the delta of all of them
+// within the same bound.
 //
 // A Delta is not safe for concurrent use. Reset empties it for reuse, keeping its buffers.
 type Delta struct {
@@ -40,7 +42,6 @@ type Delta struct {
 	mark      []uint32 // mark[i] == gen: column i is a column of the rows being added
 	gen       uint32
 	counts    []int
-	x         []float64
 	rows      rowScratch
 	perm      summary
 	merge     mergeScratch
@@ -204,14 +205,11 @@ func (d *Delta) AddRowsWithin(r *Rows, maxBytes int64) (bool, error) {
 		d.col[c] = d.addColumn(d.newNames[k], r.colKind(c), base)
 		k++
 	}
-	if cap(d.x) < dim {
-		d.x = make([]float64, dim, 2*dim)
-	}
 	var parts partitioner
 	if d.partitioned {
 		parts = d
 	}
-	accumulateRows(r, d.col, d.shifted, d.total, parts, 1, d.x[:dim], &d.rows)
+	accumulateRows(r, d.col, d.shifted, d.total, parts, 1, &d.rows)
 	d.counts = growInts(d.counts, len(r.tBase))
 	r.tCounts(d.counts)
 	for c, i := range d.col {

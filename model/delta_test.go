@@ -176,6 +176,35 @@ func TestDeltaApplyIsOneMerge(t *testing.T) {
 	}
 }
 
+// TestDeltaIntoEmptyIsTheRows: a delta of messages learned into an empty project makes
+// the statistics the messages themselves make there, bit for bit (the accumulation of a
+// delta is the project's), in a cpu and in a partition project; messages of more than one
+// block of rows, with a T column.
+func TestDeltaIntoEmptyIsTheRows(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		gType string
+		opts  dataframe.Options
+	}{{"cpu", "X", dataframe.Options{}}, {"partition", "S", partOpts}} {
+		want, got := newTestProject(t, "", nil), newTestProject(t, "", nil)
+		if c.gType == "S" {
+			want, got = newPartitionProject(t), newPartitionProject(t)
+		}
+		msg := mixedJSONg(0, 3*blockRows+17, c.gType)
+		learn(t, want, msg)
+		d := NewDelta(c.gType == "S")
+		if err := d.AddFrame(frame(t, msg, c.opts)); err != nil {
+			t.Fatal(err)
+		}
+		if err := got.ApplyDelta(d, 1, Limits{}, Stamp{}); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(statsBytes(got), statsBytes(want)) {
+			t.Fatalf("%s: the delta's statistics differ from the rows'", c.name)
+		}
+	}
+}
+
 // TestDeltaRefusals: every refusal of ApplyDelta changes nothing, Seq included; CheckDelta
 // refuses the same.
 func TestDeltaRefusals(t *testing.T) {

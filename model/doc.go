@@ -8,8 +8,13 @@
 // keeps, per attribute, the shift K, the double-double sums S1 and the packed co-moment sums
 // S2 and the count n (one summary in a cpu project; one more per partition value in a
 // partition project). Learn and Forget apply a dataframe.Frame atomically: every check runs
-// first, then every row, so a refused frame changes nothing; forget subtracts exactly the
-// terms learn added. New attributes join with earlier rows counting as 0.
+// first, then every row, so a refused frame changes nothing. Rows are accumulated in
+// float64 blocks of at most 128 rows around the shift and folded into the double-double
+// sums (summary_block.go states the error bound): a change applied to the same state gives
+// the same bits, forgetting learned rows as they were learned (the same rows in the same
+// messages) restores the state bit for bit whenever the sums are representable, and
+// forgetting the same rows in other messages restores it within that bound. New attributes
+// join with earlier rows counting as 0.
 //
 // # Limits and identifiers
 //
@@ -47,9 +52,10 @@
 // the sequence number of the last change applied (Seq) with its state.
 //
 // A learn or forget reaches a project as Rows — its rows as received: C and B values, and
-// for a T attribute each row's values by index, never the expansion — learned row by row,
-// or as a Delta — the summary of rows (counts, shifted double-double sums and co-moments,
-// per partition, extremes) built through the same per-row accumulation — merged at once.
+// for a T attribute each row's values by index, never the expansion — accumulated into the
+// project's summaries, or as a Delta — the summary of rows (counts, shifted double-double
+// sums and co-moments, per partition, extremes) built through the same accumulation —
+// merged at once.
 // Deltas of parts of the rows, summarised in parallel and merged, equal the delta of all of
 // them to the rounding of the merges.
 //

@@ -223,17 +223,22 @@ func (p *Project) partition(v []byte) *summary {
 // dropEmptyPartitions deletes partitions whose rows were all forgotten (the change's
 // recharge gives their memory back to the customer). Caller holds mu.
 func (p *Project) dropEmptyPartitions() {
-	keys := p.partKeys[:0:0]
-	for _, k := range p.partKeys {
-		if p.parts[k].n == 0 {
-			delete(p.parts, k)
-			p.nameBytes -= partitionBytes(k)
-			p.partitionDropped(k)
+	var keys []string // the new partKeys, made only if a partition goes
+	for i, k := range p.partKeys {
+		if p.parts[k].n != 0 {
+			if keys != nil {
+				keys = append(keys, k)
+			}
 			continue
 		}
-		keys = append(keys, k)
+		if keys == nil {
+			keys = append(make([]string, 0, len(p.partKeys)-1), p.partKeys[:i]...)
+		}
+		delete(p.parts, k)
+		p.nameBytes -= partitionBytes(k)
+		p.partitionDropped(k)
 	}
-	if len(keys) != len(p.partKeys) {
+	if keys != nil {
 		p.partKeys = keys
 	}
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"sync"
 
 	"github.com/symscore/symscore/dataframe"
 )
@@ -27,7 +28,6 @@ type learnScratch struct {
 	gen      uint32
 	bases    []string // per T attribute of the message: its name, made once
 	counts   []int    // per T-derived column: the rows that hold it
-	x        []float64
 	rows     rowScratch
 	touched  []*summary
 	newParts map[string]struct{}
@@ -54,17 +54,36 @@ func (p *Project) learnFrame(f *dataframe.Frame, sign int) error {
 	if err := p.changeable(); err != nil {
 		return err
 	}
-	var r Rows
+	r := getRows()
+	defer putRows(r)
 	if err := r.SetFrame(f); err != nil {
 		return err
 	}
 	lim := p.lim.get()
 	var res Reservation
-	if err := p.CheckRows(&r, sign, lim, &res); err != nil {
+	if err := p.CheckRows(r, sign, lim, &res); err != nil {
 		return err
 	}
 	defer res.Release()
-	return p.ApplyRows(&r, sign, lim, Stamp{})
+	return p.ApplyRows(r, sign, lim, Stamp{})
+}
+
+// rowsPool keeps the Rows of Learn and Forget, so that they allocate nothing once warm.
+var rowsPool = sync.Pool{New: func() any { return new(Rows) }}
+
+// maxPooledRowValues bounds the values a pooled Rows keeps (4 MiB).
+const maxPooledRowValues = 512 << 10
+
+func getRows() *Rows { return rowsPool.Get().(*Rows) }
+
+// putRows gives r back to the pool, emptied (it aliases no frame), unless it holds large
+// buffers.
+func putRows(r *Rows) {
+	r.Reset()
+	if cap(r.ownVals) > maxPooledRowValues || cap(r.ones) > maxPooledRowValues || cap(r.off) > maxPooledRowValues {
+		return
+	}
+	rowsPool.Put(r)
 }
 
 // changeable refuses changes to a deleted or frozen project.
@@ -84,7 +103,7 @@ func (p *Project) changeableLocked() error {
 	return nil
 }
 
-// ApplyRows learns (sign 1) or forgets (sign −1) the rows r, row by row, under the limits
+// ApplyRows learns (sign 1) or forgets (sign −1) the rows r, in order, under the limits
 // lim, as the change stamped st (see Stamp): all of them or, on error, none. Errors are
 // those of Learn and Forget but ErrCustomerTooLarge (the customer's budget is CheckRows'),
 // ErrProjectNotFound for a deleted project, and an *Error for a message naming a column
@@ -120,15 +139,11 @@ func (p *Project) ApplyRows(r *Rows, sign int, lim Limits, st Stamp) error {
 	before := p.footprint()
 	// Everything is valid: apply.
 	p.addNewAttributes(r)
-	d := len(p.names)
-	if cap(sc.x) < d {
-		sc.x = make([]float64, d, 2*d)
-	}
 	var parts partitioner
 	if p.typ == TypePartition {
 		parts = p
 	}
-	accumulateRows(r, sc.col, p.shifted, p.total, parts, float64(sign), sc.x[:d], &sc.rows)
+	accumulateRows(r, sc.col, p.shifted, p.total, parts, float64(sign), &sc.rows)
 	if sign > 0 {
 		for c, i := range sc.col {
 			lo, hi := r.columnExtremes(c, sc.counts)
@@ -174,46 +189,6 @@ func (p *Project) afterForget() {
 	}
 	if p.typ == TypePartition {
 		p.dropEmptyPartitions()
-	}
-}
-
-// partitioner gives the summary of a partition value, creating it.
-type partitioner interface{ partition(v []byte) *summary }
-
-// accumulateRows adds (sign 1) or subtracts (sign −1) every row of r to total and, when parts is
-// not nil, to the summary of the row's partition value, row by row in order. col maps r's
-// columns to attributes of the summaries' space (−1: a column left out, all zeros); x is
-// a row buffer of the summaries' dimension, all zeros on entry and on return. It is the one
-// place rows meet the summaries: a project's ApplyRows and a Delta's AddRows both use it.
-func accumulateRows(r *Rows, col []int, shifted []bool, total *summary, parts partitioner, sign float64, x []float64, sc *rowScratch) {
-	nCB := r.nCB()
-	tcol := col[nCB:]
-	for row := range r.n {
-		for c, v := range r.vals[row*nCB : (row+1)*nCB] {
-			if i := col[c]; i >= 0 {
-				x[i] = v
-			}
-		}
-		ones := r.rowOnes(row)
-		for _, j := range ones {
-			if i := tcol[j]; i >= 0 {
-				x[i] = 1
-			}
-		}
-		total.add(x, shifted, sign, sc)
-		if parts != nil {
-			parts.partition(r.part[row]).add(x, shifted, sign, sc)
-		}
-		for _, j := range ones {
-			if i := tcol[j]; i >= 0 {
-				x[i] = 0
-			}
-		}
-	}
-	for _, i := range col[:nCB] {
-		if i >= 0 {
-			x[i] = 0
-		}
 	}
 }
 

@@ -40,8 +40,9 @@ type Rows struct {
 	ownKinds           []dataframe.Type
 	ownVals            []float64
 
-	srcT []int32 // SetFrame: frame source column → index in tBases, or -1
-	nbuf []byte  // tName's buffer
+	srcT  []int32  // SetFrame: frame source column → index in tBases, or -1
+	rules []uint64 // SetFrame: valuesOK's per-column rules
+	nbuf  []byte   // tName's buffer
 }
 
 // Len is the number of rows.
@@ -157,11 +158,14 @@ func (r *Rows) SetFrame(f *dataframe.Frame) error {
 		r.vals = r.ownVals
 	}
 	r.off = append(r.off, 0)
+	ok := r.valuesOK(f, nCB) // else the loop finds and explains the first bad value
 	for i := range f.Rows {
 		row := f.Vals[i*w : (i+1)*w]
-		for c, v := range row[:nCB] {
-			if err := checkValue(v, f.Kinds[c]); err != "" {
-				return errorf("row %d, column %s: %v %s", i, quote(string(f.Names[c])), v, err)
+		if !ok {
+			for c, v := range row[:nCB] {
+				if err := checkValue(v, f.Kinds[c]); err != "" {
+					return errorf("row %d, column %s: %v %s", i, quote(string(f.Names[c])), v, err)
+				}
 			}
 		}
 		if nCB != w {
