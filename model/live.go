@@ -32,6 +32,14 @@ const (
 
 var opNames = [...]string{"", "learn", "forget", "merge", "freeze", "unfreeze", "model built", "model deleted", "delete"}
 
+// learnOp is OpLearn for sign 1, OpForget for −1.
+func learnOp(sign int) ChangeOp {
+	if sign < 0 {
+		return OpForget
+	}
+	return OpLearn
+}
+
 // String is the change's name: "learn", "forget", "merge", "freeze", "unfreeze",
 // "model built", "model deleted", "delete".
 func (o ChangeOp) String() string {

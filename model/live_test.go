@@ -59,7 +59,7 @@ func TestVersionCountsAppliedChanges(t *testing.T) {
 	if err := p.PutModel(m); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.DeleteModelWith("nope", nil); err == nil {
+	if err := p.ApplyUnmodel("nope", Stamp{}); err == nil {
 		t.Fatal("deleting a missing model succeeded")
 	}
 	if !p.DeleteModel("m1") {
