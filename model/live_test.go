@@ -1,9 +1,11 @@
 package model
 
 import (
+	"bytes"
 	"errors"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/symscore/symscore/dataframe"
 )
@@ -204,5 +206,29 @@ func TestReadEmpty(t *testing.T) {
 	}
 	if b := r.Bi[0]; !b.Found || !math.IsNaN(b.Covar) || !math.IsNaN(b.LinCorr) {
 		t.Fatalf("empty pair %+v", b)
+	}
+}
+
+// TestVersionNotCountedWhenApplicationRefuses: a change refused when its record is applied
+// (a forget that the changes logged before it made too large) changes nothing, the
+// version included, and no observer hears of it.
+func TestVersionNotCountedWhenApplicationRefuses(t *testing.T) {
+	p := newTestProject(t, "cpu", nil)
+	learn(t, p, `{"attributeNames":["x"],"attributeTypes":["C"],"data":[["1"],["2"]]}`)
+	rec := &recorder{}
+	if _, err := p.Observe(rec); err != nil {
+		t.Fatal(err)
+	}
+	r := getRows()
+	defer putRows(r)
+	if err := r.SetFrame(frame(t, `{"attributeNames":["x"],"attributeTypes":["C"],"data":[["1"],["2"],["3"]]}`, dataframe.Options{})); err != nil {
+		t.Fatal(err)
+	}
+	before := stateBytes(t, p)
+	if err := p.ApplyRows(r, -1, Limits{}, Stamp{Seq: 9, At: time.Unix(5, 0)}); err == nil {
+		t.Fatal("forgetting 3 rows of 2 applied")
+	}
+	if !bytes.Equal(before, stateBytes(t, p)) || p.Version() != 1 || len(rec.changes) != 0 {
+		t.Fatalf("a refused application changed the project: version %d, heard %+v", p.Version(), rec.changes)
 	}
 }
