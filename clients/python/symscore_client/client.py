@@ -155,9 +155,15 @@ class Client:
 
     # ---- REST: models ----
 
-    def build(self, pid: str, algo: str, model_id: str, ctx: MLContext) -> Reply:
-        """Builds a model and waits for the job; a failed build raises its status and reason."""
+    def build(self, pid: str, algo: str, model_id: str, ctx: MLContext, replace: bool = False) -> Reply:
+        """Builds a model and waits for the job; a failed build raises its status and reason.
+
+        A model id the project has already is refused (CONFLICT, 409) unless ``replace``,
+        which replaces that model (``replace=true``).
+        """
         q = "algo=%s&modelid=%s" % (enc(algo), enc(model_id))
+        if replace:
+            q += "&replace=true"
         r = self.call("POST", "/projects/%s/build" % enc(pid), q, ctx.to_json())
         if r.http_code != 202:
             return r  # built synchronously

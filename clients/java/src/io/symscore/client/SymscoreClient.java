@@ -143,9 +143,19 @@ public final class SymscoreClient {
     /**
      * Builds model {@code modelId} with {@code algo} and waits for the build job to finish.
      * Returns the finished job's reply; a failed build is thrown with its status and reason.
+     * A model id the project has already is refused (status 409, CONFLICT): see
+     * {@link #build(String, String, String, MLContext, boolean)} to replace it.
      */
     public Reply build(String pid, String algo, String modelId, MLContext ctx) {
-        String q = "algo=" + enc(algo) + "&modelid=" + enc(modelId);
+        return build(pid, algo, modelId, ctx, false);
+    }
+
+    /**
+     * {@link #build(String, String, String, MLContext)}, replacing a model of the same id when
+     * {@code replace} ({@code replace=true}).
+     */
+    public Reply build(String pid, String algo, String modelId, MLContext ctx, boolean replace) {
+        String q = "algo=" + enc(algo) + "&modelid=" + enc(modelId) + (replace ? "&replace=true" : "");
         Reply r = call("POST", "/projects/" + enc(pid) + "/build", q, ctx.toJson());
         if (r.httpCode() != 202) {
             return r; // built synchronously
