@@ -68,6 +68,17 @@ func New(cfg config.Config, log *slog.Logger, opts ...Option) (*Server, error) {
 			}
 			return 0
 		}))
+	// The state gauges: 0 until recovery is done. (Uploads, when they come, add the disk
+	// their files take here: metrics.State.UploadDiskBytes.)
+	s.metrics.SetState(func() metrics.State {
+		s.mu.Lock()
+		svc := s.svc
+		s.mu.Unlock()
+		if svc == nil {
+			return metrics.State{}
+		}
+		return svc.State()
+	})
 	return s, nil
 }
 

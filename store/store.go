@@ -73,6 +73,10 @@ type Store struct {
 	// seen are the seen records recovered at Open (Seen).
 	seen []Seen
 
+	// checkpointed is when the last checkpoint that succeeded ended, in Unix nanoseconds
+	// (the end of recovery before the first one): Stats reports its age.
+	checkpointed atomic.Int64
+
 	logged     atomic.Int64 // record bytes enqueued since the last checkpoint
 	noTruncate atomic.Bool  // a deleted project's snapshot could not be removed
 	kick       chan struct{}
@@ -145,6 +149,7 @@ func Open(opts Options) (*Store, error) {
 	// What the log holds now may have been written just before a crash: nothing of it is
 	// known to be older than ReplayWindow until that long from now.
 	s.marks = []logMark{{at: opts.Now(), lsn: l.NextLSN()}}
+	s.checkpointed.Store(time.Now().UnixNano())
 	go s.runCheckpoints()
 	return s, nil
 }

@@ -53,7 +53,7 @@ func NewHandler(o Options) *Handler {
 	}
 	h := &Handler{o: o, svc: o.Service}
 	for op, name := range restOpNames {
-		h.m[op] = o.Metrics.Endpoint("rest_" + name)
+		h.m[op] = o.Metrics.Endpoint("rest_"+name, restOp(op).statuses()...)
 	}
 	h.refused.body = o.Metrics.Refusal(metrics.LimitMaxMessageBytes)
 	h.refused.read = o.Metrics.Refusal(metrics.LimitIdleTimeout)
