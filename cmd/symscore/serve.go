@@ -106,7 +106,7 @@ func serve(ctx context.Context, opts serveOptions, cmd *cobra.Command, stdout, s
 	}
 	<-sigCtx.Done()
 	stop() // a second signal now kills the process
-	log.Info("shutting down", "timeout", opts.shutdownTimeout.String())
+	log.Info("shutting down", "timeout", opts.shutdownTimeout)
 	return shutdown(srv, opts.shutdownTimeout, log)
 }
 

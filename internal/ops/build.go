@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
@@ -94,13 +95,15 @@ func errModelExists(pid, modelID string) error {
 func (s *Service) runBuild(c Customer, p *model.Project, algo, modelID string, replace bool, ctx model.MLContext) (st protocol.Status, msg string) {
 	defer func() {
 		if v := recover(); v != nil {
-			s.log.Error("build panicked", "algo", algo, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			s.log.Error("build panicked", "cid", c.id, "pid", p.ID(), "model", modelID, "algo", algo,
+				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 			st, msg = protocol.StatusInternalServerError, "internal error"
 		}
 	}()
 	if s.before != nil {
 		s.before()
 	}
+	start := time.Now()
 	m, err := model.Build(p.Snapshot(), algo, modelID, ctx)
 	if err == nil && !replace {
 		if _, exists := p.Model(modelID); exists {
@@ -112,8 +115,11 @@ func (s *Service) runBuild(c Customer, p *model.Project, algo, modelID string, r
 	}
 	if err != nil {
 		r := s.Refuse(err)
+		s.log.Warn("build failed", "cid", c.id, "pid", p.ID(), "model", modelID, "algo", algo,
+			"status", r.Status.String(), "reason", r.Msg)
 		return r.Status, r.Msg
 	}
+	s.LogChange(c, p.ID(), "build", m.Rows(), "model", modelID, "algo", algo, "replace", replace, "took", time.Since(start))
 	return protocol.StatusOK, "Job is finished"
 }
 

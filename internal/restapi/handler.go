@@ -71,12 +71,13 @@ type call struct {
 	query   url.Values
 	cust    ops.Customer
 	sc      *ops.Scratch
-	bodyBuf *[]byte // pooled
-	body    []byte  // the request body as received
-	outBuf  *[]byte // pooled
-	out     []byte  // the reply envelope
-	code    int     // HTTP code when it is not the status' (404, 405); 0 otherwise
-	charged int64   // bytes of limits.max_unverified_bytes the body holds until verified
+	bodyBuf *[]byte      // pooled
+	body    []byte       // the request body as received
+	outBuf  *[]byte      // pooled
+	out     []byte       // the reply envelope
+	code    int          // HTTP code when it is not the status' (404, 405); 0 otherwise
+	charged int64        // bytes of limits.max_unverified_bytes the body holds until verified
+	refused *ops.Refusal // the refusal answered, if any (for the log)
 }
 
 // aLongTimeAgo is a deadline in the past: it ends a read at once.
@@ -92,7 +93,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.body, c.out = (*c.bodyBuf)[:0], (*c.outBuf)[:0]
 	st := h.serve(c)
 	c.write(st, h.o.WriteTimeout)
-	h.m[c.m.op].Done(st, time.Since(start))
+	took := time.Since(start)
+	h.m[c.m.op].Done(st, took)
+	if c.refused != nil && c.refused.Reason != "" {
+		h.svc.LogRefusal(c.refused, c.caller())
+	}
+	if h.svc.DebugEnabled() {
+		h.svc.LogRequest(c.caller(), c.pid(), st, took)
+	}
 	*c.bodyBuf, *c.outBuf = c.body[:0], c.out[:0]
 	putSmall(c.bodyBuf)
 	putSmall(c.outBuf)
@@ -266,8 +274,26 @@ func (c *call) noRoute() protocol.Status {
 
 // refuse answers r.
 func (c *call) refuse(r *ops.Refusal) protocol.Status {
+	c.refused = r
 	c.out = reply.AppendRefusal(c.out[:0], r)
 	return r.Status
+}
+
+// caller names the request's sender for the log: the customer of its path, verified or
+// not.
+func (c *call) caller() ops.Caller {
+	return ops.Caller{Remote: c.r.RemoteAddr, Endpoint: "rest_" + restOpNames[c.m.op], CID: c.m.cid}
+}
+
+// pid is the project the request names, for the log ("" for a list, a job, no route).
+func (c *call) pid() string {
+	switch c.m.op {
+	case opCreate:
+		return c.r.URL.Query().Get("pid")
+	case opList, opJob, opNoRoute:
+		return ""
+	}
+	return c.param(0)
 }
 
 // failf answers st with a formatted message, which must quote client input only through

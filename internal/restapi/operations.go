@@ -37,14 +37,15 @@ func (h *Handler) dispatch(c *call) protocol.Status {
 	case opDelete:
 		return c.done(svc, svc.Delete(cust, c.param(0)))
 	case opLearn, opForget:
-		change := svc.Learn
+		change, what := svc.Learn, "learn"
 		if c.m.op == opForget {
-			change = svc.Forget
+			change, what = svc.Forget, "forget"
 		}
 		res, err := change(c.sc, cust, c.param(0), c.body)
 		if err != nil {
 			return c.refuse(svc.Refuse(err))
 		}
+		svc.LogChange(cust, c.param(0), what, int64(res.Applied))
 		c.out = reply.AppendLearn(c.out[:0], res)
 		return protocol.StatusOK
 	case opBuild:

@@ -35,6 +35,7 @@ type Options struct {
 // endpoint serves one of the three paths. Safe for concurrent use: its fields are set once.
 type endpoint struct {
 	kind        kind
+	label       string // the metric label: "ws_learn", "ws_forget", "ws_predict"
 	svc         *ops.Service
 	signedOnly  bool
 	m           *metrics.Endpoint
@@ -51,7 +52,7 @@ func Endpoints(o Options) map[string]wsconn.Endpoint {
 		// of a replay or a frozen project, of a limit or of durability.
 		m := o.Metrics.Endpoint(label, protocol.StatusOK, protocol.StatusBadRequest, protocol.StatusUnauthorized,
 			protocol.StatusConflict, protocol.StatusServiceUnavailable)
-		return &endpoint{kind: k, svc: o.Service, signedOnly: o.SignedFramesOnly, m: m,
+		return &endpoint{kind: k, label: label, svc: o.Service, signedOnly: o.SignedFramesOnly, m: m,
 			wantKeys: keys, keysErr: protocol.Errorf(protocol.StatusBadRequest, "%s", help), checkReplay: k != predict}
 	}
 	return map[string]wsconn.Endpoint{
