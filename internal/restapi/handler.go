@@ -36,6 +36,8 @@ type Options struct {
 	// sent on a connection that carried REST requests before, and reports whether it did.
 	Upgrade func(w http.ResponseWriter, r *http.Request) bool
 	Log     *slog.Logger
+	// TLS says the requests come through TLS (the scheme of the signed request is https).
+	TLS bool
 }
 
 // Handler serves the REST control plane.
@@ -78,6 +80,7 @@ type call struct {
 	code    int          // HTTP code when it is not the status' (404, 405); 0 otherwise
 	charged int64        // bytes of limits.max_unverified_bytes the body holds until verified
 	refused *ops.Refusal // the refusal answered, if any (for the log)
+	tls     bool         // the request came through TLS
 }
 
 // aLongTimeAgo is a deadline in the past: it ends a read at once.
@@ -88,7 +91,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start := time.Now()
-	c := &call{w: w, r: r, rawPath: RequestPath(r), bodyBuf: bufpool.Get(readChunk), outBuf: bufpool.Get(readChunk)}
+	c := &call{w: w, r: r, rawPath: RequestPath(r), bodyBuf: bufpool.Get(readChunk), outBuf: bufpool.Get(readChunk), tls: h.o.TLS}
 	c.m = matchREST(r.Method, c.rawPath)
 	c.body, c.out = (*c.bodyBuf)[:0], (*c.outBuf)[:0]
 	st := h.serve(c)
@@ -241,10 +244,14 @@ func (c *call) dropBody() {
 // request is the signed request c carries (its body not yet set).
 func (c *call) request() auth.RESTRequest {
 	hd := c.r.Header
+	scheme := "http"
+	if c.tls {
+		scheme = "https"
+	}
 	return auth.RESTRequest{
 		Method: c.r.Method, Date: hd.Get("sym-date"), MD5: hd.Get("Content-MD5"),
 		Signature: hd.Get("Authorization"), CID: c.m.cid,
-		Path: c.rawPath, RawQuery: c.r.URL.RawQuery, Scheme: "http", Host: c.r.Host,
+		Path: c.rawPath, RawQuery: c.r.URL.RawQuery, Scheme: scheme, Host: c.r.Host,
 		Change: c.m.op.changes(),
 	}
 }
