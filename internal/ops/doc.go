@@ -22,6 +22,15 @@
 // authentication reason, and logs internal errors, which reach the client as "internal
 // error" only. A refused operation changed nothing.
 //
+// # Logs
+//
+// log.go says what is logged: authentication failures at warn (LogRefusal, which a
+// transport calls with the caller it knows: remote address, endpoint, customer named;
+// rate-limited), every change of a project or a model at info (the operations log their
+// own; transports log REST learns and a WebSocket session's learns in totals), failed
+// builds at warn, and a line per request at debug (LogRequest, behind DebugEnabled so that
+// a request allocates nothing for it otherwise).
+//
 // # Scratch and lifetimes
 //
 // The per-request scratch — message and DataFrame parsers, the verifier, prediction
