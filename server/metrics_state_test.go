@@ -37,6 +37,9 @@ func TestStateGauges(t *testing.T) {
 	if got := s.Metric("symscore_replay_memory_fill_ratio", ""); got <= 0 || got >= 0.01 {
 		t.Errorf("symscore_replay_memory_fill_ratio = %v", got)
 	}
+	if _, body := get(t, "http://"+s.AdminAddr()+"/metrics"); strings.Contains(body, "symscore_tls_cert_not_after_seconds ") {
+		t.Error("a certificate expiry without TLS")
+	}
 }
 
 // TestRequestSeries: symscore_requests_total has a series for each status an endpoint can

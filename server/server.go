@@ -73,12 +73,16 @@ func New(cfg config.Config, log *slog.Logger, opts ...Option) (*Server, error) {
 	// their files take here: metrics.State.UploadDiskBytes.)
 	s.metrics.SetState(func() metrics.State {
 		s.mu.Lock()
-		svc := s.svc
+		svc, certs := s.svc, s.certs
 		s.mu.Unlock()
-		if svc == nil {
-			return metrics.State{}
+		var st metrics.State
+		if svc != nil {
+			st = svc.State()
 		}
-		return svc.State()
+		if certs != nil {
+			st.TLSCertNotAfter = certs.notAfter()
+		}
+		return st
 	})
 	return s, nil
 }

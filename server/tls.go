@@ -43,6 +43,9 @@ func (c *certStore) reload() (*x509.Certificate, error) {
 	return pair.Leaf, nil
 }
 
+// notAfter is when the certificate in use expires.
+func (c *certStore) notAfter() time.Time { return c.cert.Load().Leaf.NotAfter }
+
 // getCertificate is the tls.Config's GetCertificate: the pair in use.
 func (c *certStore) getCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error) {
 	return c.cert.Load(), nil

@@ -162,6 +162,9 @@ func TestTLSReload(t *testing.T) {
 	if cn := testkit.PeerCommonName(t, s.Addr(), ca.Pool()); cn != "second" {
 		t.Fatalf("certificate after reload %q, want second", cn)
 	}
+	if exp := s.Metric("symscore_tls_cert_not_after_seconds", ""); exp < float64(time.Now().Unix()) || exp > float64(time.Now().Add(25*time.Hour).Unix()) {
+		t.Errorf("symscore_tls_cert_not_after_seconds = %v, want the certificate's expiry, a day from now", exp)
+	}
 	if _, err := sess.Send(frame).Wait(); err != nil {
 		t.Fatalf("a session opened before the reload: %v", err)
 	}

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -21,6 +22,9 @@ type State struct {
 	ReplayFill    float64
 	// UploadDiskBytes is the disk the files of uploads in progress take.
 	UploadDiskBytes int64
+	// TLSCertNotAfter is when the main listener's certificate expires; zero without TLS
+	// (then the gauge is not reported).
+	TLSCertNotAfter time.Time
 }
 
 // stateCollector reports State as gauges, read through a function the server sets once it
@@ -28,7 +32,7 @@ type State struct {
 type stateCollector struct {
 	read atomic.Pointer[func() State]
 
-	projects, models, walBytes, checkpointAge, replayEntries, replayFill, uploadDisk *prometheus.Desc
+	projects, models, walBytes, checkpointAge, replayEntries, replayFill, uploadDisk, tlsNotAfter *prometheus.Desc
 }
 
 func newStateCollector() *stateCollector {
@@ -42,12 +46,14 @@ func newStateCollector() *stateCollector {
 		replayFill: d("symscore_replay_memory_fill_ratio",
 			"How full the fullest part of the replay memory is, 0 to 1: at 1 that customer's signed messages are refused (503)."),
 		uploadDisk: d("symscore_upload_disk_bytes", "Bytes of disk the files of uploads in progress take."),
+		tlsNotAfter: d("symscore_tls_cert_not_after_seconds",
+			"When the main listener's TLS certificate expires, in Unix seconds (reported with TLS only)."),
 	}
 }
 
 // Describe implements prometheus.Collector.
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.projects, c.models, c.walBytes, c.checkpointAge, c.replayEntries, c.replayFill, c.uploadDisk} {
+	for _, d := range []*prometheus.Desc{c.projects, c.models, c.walBytes, c.checkpointAge, c.replayEntries, c.replayFill, c.uploadDisk, c.tlsNotAfter} {
 		ch <- d
 	}
 }
@@ -66,6 +72,9 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	g(c.replayEntries, float64(st.ReplayEntries))
 	g(c.replayFill, st.ReplayFill)
 	g(c.uploadDisk, float64(st.UploadDiskBytes))
+	if !st.TLSCertNotAfter.IsZero() {
+		g(c.tlsNotAfter, float64(st.TLSCertNotAfter.Unix()))
+	}
 }
 
 // SetState sets the function the state gauges read, once per scrape (the server sets it
