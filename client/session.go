@@ -131,7 +131,8 @@ func (c *Client) dial(ctx context.Context, path string) (net.Conn, io.Reader, st
 	u := scheme + "://" + c.host + c.basePath + path
 	var refused *StatusError
 	d := ws.Dialer{
-		Timeout: c.timeout,
+		Timeout:   c.timeout,
+		TLSConfig: c.tlsConfig,
 		OnStatusError: func(status int, _ []byte, resp io.Reader) {
 			refused = refusedUpgrade(status, resp)
 		},

@@ -107,3 +107,30 @@ func sameKeys(bound []string, keys [][]byte) bool {
 	}
 	return true
 }
+
+// framedCID is the customer id a framed message names (nil for a session frame): the
+// customer a refusal of its verification is logged for.
+func framedCID(msg *protocol.Message) []byte {
+	if msg.Form == protocol.FormSession {
+		return nil
+	}
+	return msg.CID
+}
+
+// caller describes the connection for the logs: its remote address, the endpoint's label
+// and the customer — cid when not nil (the one a message named), else the bound one.
+func (b *binding) caller(label string, cid []byte) ops.Caller {
+	name := b.cust.ID()
+	if cid != nil {
+		name = string(cid)
+	}
+	return ops.Caller{Remote: b.info.RemoteAddr, Endpoint: label, CID: name}
+}
+
+// logRefusal logs a refusal by authentication (ops.LogRefusal) for the customer cid names
+// (nil: the bound one); other refusals are not logged here.
+func (b *binding) logRefusal(svc *ops.Service, label string, r *ops.Refusal, cid []byte) {
+	if r.Reason != "" {
+		svc.LogRefusal(r, b.caller(label, cid))
+	}
+}

@@ -18,6 +18,8 @@ type session struct {
 	b    binding
 	plan model.Plan // predict: the last message's plan, reused while its model and columns stay
 	kc   reply.KeyCache
+	// changes are the learns or forgets not yet logged: the log has them in totals.
+	changes ops.SessionChanges
 }
 
 // errBinary refuses a binary frame.
@@ -27,12 +29,20 @@ var errBinary = protocol.Errorf(protocol.StatusBadRequest,
 // HandleMessage implements wsconn.Session: decode, call the operation, encode.
 func (s *session) HandleMessage(op ws.OpCode, payload, out []byte) ([]byte, ws.OpCode, ws.StatusCode) {
 	start := time.Now()
-	out, st, closeCode := s.handle(op, payload, out)
-	s.e.m.Done(st, time.Since(start))
+	out, st, closeCode := s.handle(op, payload, out, start)
+	took := time.Since(start)
+	s.e.m.Done(st, took)
+	if svc := s.e.svc; svc.DebugEnabled() {
+		var pid string
+		if s.b.keys != nil {
+			pid = s.b.keys[0]
+		}
+		svc.LogRequest(s.b.caller(s.e.label, nil), pid, st, took)
+	}
 	return out, ws.OpText, closeCode
 }
 
-func (s *session) handle(op ws.OpCode, payload, out []byte) ([]byte, protocol.Status, ws.StatusCode) {
+func (s *session) handle(op ws.OpCode, payload, out []byte, now time.Time) ([]byte, protocol.Status, ws.StatusCode) {
 	svc := s.e.svc
 	if op != ws.OpText {
 		return s.refuse(out, svc.Refuse(errBinary))
@@ -42,35 +52,44 @@ func (s *session) handle(op ws.OpCode, payload, out []byte) ([]byte, protocol.St
 	msg, err := sc.ParseMessage(payload)
 	if err != nil {
 		// The header cannot be read: authentication fails.
-		return s.refuse(out, svc.RefuseAuth(ops.ReasonMalformed, err))
+		return s.refuseAuth(out, svc.RefuseAuth(ops.ReasonMalformed, err), nil)
 	}
 	if r := s.b.admit(svc, sc, msg); r != nil {
-		return s.refuse(out, r)
+		return s.refuseAuth(out, r, framedCID(msg))
 	}
-	keys := s.b.keys
+	keys, cust := s.b.keys, s.b.cust
 	if keys == nil {
 		return s.refuse(out, svc.Refuse(s.b.keysErr))
 	}
 	switch s.e.kind {
 	case predict:
-		preds, err := svc.Predict(sc, s.b.cust, &ops.PredictArgs{PID: keys[0], ModelID: keys[1], Frame: msg.Payload, Plan: &s.plan})
+		preds, err := svc.Predict(sc, cust, &ops.PredictArgs{PID: keys[0], ModelID: keys[1], Frame: msg.Payload, Plan: &s.plan})
 		if err != nil {
 			return s.refuse(out, svc.Refuse(err))
 		}
 		return reply.AppendPredictions(out, preds, &s.kc), protocol.StatusOK, 0
 	case forget:
-		res, err := svc.Forget(sc, s.b.cust, keys[0], msg.Payload)
+		res, err := svc.Forget(sc, cust, keys[0], msg.Payload)
 		if err != nil {
 			return s.refuse(out, svc.Refuse(err))
 		}
+		svc.CountSessionChange(&s.changes, cust, "forget", keys[0], res.Applied, now)
 		return reply.AppendLearn(out, res), protocol.StatusOK, 0
 	default:
-		res, err := svc.Learn(sc, s.b.cust, keys[0], msg.Payload)
+		res, err := svc.Learn(sc, cust, keys[0], msg.Payload)
 		if err != nil {
 			return s.refuse(out, svc.Refuse(err))
 		}
+		svc.CountSessionChange(&s.changes, cust, "learn", keys[0], res.Applied, now)
 		return reply.AppendLearn(out, res), protocol.StatusOK, 0
 	}
+}
+
+// refuseAuth is refuse for a refusal that may be authentication's: logged (ops.LogRefusal)
+// with the customer the message named (cid, from the message; nil: the session's).
+func (s *session) refuseAuth(out []byte, r *ops.Refusal, cid []byte) ([]byte, protocol.Status, ws.StatusCode) {
+	s.b.logRefusal(s.e.svc, s.e.label, r, cid)
+	return s.refuse(out, r)
 }
 
 // refuse appends r's reply; an authentication failure closes the connection with 1008.
@@ -94,5 +113,11 @@ func (s *session) Refuse(_ ws.OpCode, _, out []byte) ([]byte, ws.OpCode, ws.Stat
 // Trusted implements wsconn.Session: a framed message has verified on this connection.
 func (s *session) Trusted() bool { return s.b.authed }
 
-// Close implements wsconn.Session.
-func (s *session) Close() {}
+// Close implements wsconn.Session: the learns or forgets not yet logged are.
+func (s *session) Close() {
+	what := "learn"
+	if s.e.kind == forget {
+		what = "forget"
+	}
+	s.e.svc.FlushSessionChanges(&s.changes, what, time.Now())
+}

@@ -17,6 +17,9 @@ import (
 // PathSubscribe is the live subscriptions endpoint (docs/subscribe.md).
 const PathSubscribe = "/symetry/ws/subscribe"
 
+// labelSubscribe is its metric and log label.
+const labelSubscribe = "ws_subscribe"
+
 // subscribeEndpoint serves /symetry/ws/subscribe. Safe for concurrent use: its fields
 // are set once.
 type subscribeEndpoint struct {
@@ -28,7 +31,11 @@ type subscribeEndpoint struct {
 
 func newSubscribeEndpoint(o Options) *subscribeEndpoint {
 	return &subscribeEndpoint{
-		svc: o.Service, signedOnly: o.SignedFramesOnly, m: o.Metrics.Endpoint("ws_subscribe"),
+		svc: o.Service, signedOnly: o.SignedFramesOnly,
+		// A client message is answered through the notifier (OK) or refused: its content,
+		// its signature, a subscriber that has ended, the server's capacity.
+		m: o.Metrics.Endpoint(labelSubscribe, protocol.StatusOK, protocol.StatusBadRequest, protocol.StatusUnauthorized,
+			protocol.StatusConflict, protocol.StatusServiceUnavailable),
 		keysErr: protocol.Errorf(protocol.StatusBadRequest,
 			"extraKeys must be [projectId] on %s (in the first framed message; empty or the same later)", PathSubscribe),
 	}
@@ -77,12 +84,24 @@ var errBinarySubscribe = protocol.Errorf(protocol.StatusBadRequest,
 // keeps it.
 func (s *subscribeSession) HandleMessage(op ws.OpCode, payload, out []byte) ([]byte, ws.OpCode, ws.StatusCode) {
 	start := time.Now()
-	r := s.handle(op, payload)
+	r, cid := s.handle(op, payload)
+	st := protocol.StatusOK
+	if r != nil {
+		st = r.Status
+		s.b.logRefusal(s.e.svc, labelSubscribe, r, cid)
+	}
+	took := time.Since(start)
+	s.e.m.Done(st, took)
+	if svc := s.e.svc; svc.DebugEnabled() {
+		var pid string
+		if s.b.keys != nil {
+			pid = s.b.keys[0]
+		}
+		svc.LogRequest(s.b.caller(labelSubscribe, nil), pid, st, took)
+	}
 	if r == nil {
-		s.e.m.Done(protocol.StatusOK, time.Since(start))
 		return nil, 0, 0
 	}
-	s.e.m.Done(r.Status, time.Since(start))
 	var closeCode ws.StatusCode
 	if r.AuthFailed {
 		closeCode = ws.StatusPolicyViolation
@@ -90,42 +109,44 @@ func (s *subscribeSession) HandleMessage(op ws.OpCode, payload, out []byte) ([]b
 	return appendError(out, r.Status, r.Msg, r.StringToSign), ws.OpText, closeCode
 }
 
-func (s *subscribeSession) handle(op ws.OpCode, payload []byte) *ops.Refusal {
+// handle handles one client message; a refusal comes with the customer id the message
+// named (nil: the bound one), for the log.
+func (s *subscribeSession) handle(op ws.OpCode, payload []byte) (*ops.Refusal, []byte) {
 	svc := s.e.svc
 	if op != ws.OpText {
-		return svc.Refuse(errBinarySubscribe)
+		return svc.Refuse(errBinarySubscribe), nil
 	}
 	sc := svc.Scratch()
 	defer svc.Release(sc)
 	msg, err := sc.ParseMessage(payload)
 	if err != nil {
 		if !s.b.authed {
-			return svc.RefuseAuth(ops.ReasonMalformed, err) // the first message cannot be read
+			return svc.RefuseAuth(ops.ReasonMalformed, err), nil // the first message cannot be read
 		}
-		return svc.Refuse(err)
+		return svc.Refuse(err), nil
 	}
 	if r := s.b.admit(svc, sc, msg); r != nil {
-		return r
+		return r, framedCID(msg)
 	}
 	if s.sub == nil {
 		if s.b.keys == nil {
-			return svc.Refuse(s.e.keysErr)
+			return svc.Refuse(s.e.keysErr), nil
 		}
 		sub, err := svc.Watch(s.b.cust, s.b.keys[0], s)
 		if err != nil {
-			return svc.Refuse(err)
+			return svc.Refuse(err), nil
 		}
 		s.sub = sub
 		s.b.fix()
 	}
 	req, err := sc.ParseSubscription(msg.Payload)
 	if err != nil {
-		return svc.Refuse(err)
+		return svc.Refuse(err), nil
 	}
 	if err := svc.Subscribe(s.sub, &req); err != nil {
-		return svc.Refuse(err)
+		return svc.Refuse(err), nil
 	}
-	return nil
+	return nil, nil
 }
 
 // busySubscribe is the refusal of a message the server had no capacity for.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from typing import Any, Deque, Iterable, Optional, Union
+import ssl
+from typing import Any, Deque, Dict, Iterable, Optional, Union
 
 import websockets
 
@@ -18,11 +19,15 @@ def _close_code(exc: BaseException) -> Optional[int]:
     return rcvd.code if rcvd is not None else None
 
 
-async def _dial(dial_url: str, timeout: float, max_size: int) -> Any:
-    """Opens a WebSocket connection (no compression), failures as SymscoreError."""
+async def _dial(dial_url: str, timeout: float, max_size: int, ssl_context: Optional[ssl.SSLContext] = None) -> Any:
+    """Opens a WebSocket connection (no compression), failures as SymscoreError. A
+    ``wss://`` URL uses ``ssl_context`` (default: the system's authorities)."""
+    kwargs: Dict[str, Any] = {}
+    if ssl_context is not None and dial_url.startswith("wss://"):
+        kwargs["ssl"] = ssl_context
     try:
         return await asyncio.wait_for(
-            websockets.connect(dial_url, compression=None, max_size=max_size), timeout)  # type: ignore[attr-defined]
+            websockets.connect(dial_url, compression=None, max_size=max_size, **kwargs), timeout)  # type: ignore[attr-defined]
     except asyncio.TimeoutError:
         raise SymscoreError("cannot connect to %s: timed out" % dial_url) from None
     except (OSError, websockets.exceptions.WebSocketException) as e:  # type: ignore[attr-defined]
@@ -63,9 +68,11 @@ class Session:
 
     @classmethod
     async def connect(cls, dial_url: str, signer: Signer, service_url: str, extra_keys: Iterable[str],
-                      session_frames: bool = False, timeout: float = 30.0, max_size: int = 64 << 20) -> "Session":
-        """Connects to ``dial_url``; ``service_url`` is what the signatures cover."""
-        ws = await _dial(dial_url, timeout, max_size)
+                      session_frames: bool = False, timeout: float = 30.0, max_size: int = 64 << 20,
+                      ssl_context: Optional[ssl.SSLContext] = None) -> "Session":
+        """Connects to ``dial_url``; ``service_url`` is what the signatures cover. A ``wss://``
+        URL uses ``ssl_context`` (default: the system's authorities)."""
+        ws = await _dial(dial_url, timeout, max_size, ssl_context)
         return cls(ws, signer, service_url, extra_keys, session_frames, timeout)
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 from typing import Any, Dict, Iterable, Optional, Sequence
 
 import websockets
@@ -52,11 +53,13 @@ class Subscription:
     @classmethod
     async def connect(cls, dial_url: str, signer: Signer, service_url: str, pid: str,
                       names: Iterable[str] = (), pairs: Iterable[Sequence[str]] = (),
-                      timeout: float = 30.0, max_size: int = 64 << 20) -> "Subscription":
+                      timeout: float = 30.0, max_size: int = 64 << 20,
+                      ssl_context: Optional[ssl.SSLContext] = None) -> "Subscription":
         """Connects, sends the first message (signed; subscribing to ``names`` and ``pairs``)
-        and waits for its answer: the names message, or a refusal raised as SymscoreError."""
+        and waits for its answer: the names message, or a refusal raised as SymscoreError. A
+        ``wss://`` URL uses ``ssl_context`` (default: the system's authorities)."""
         names, pairs = list(names), [tuple(p) for p in pairs]
-        ws = await _dial(dial_url, timeout, max_size)
+        ws = await _dial(dial_url, timeout, max_size, ssl_context)
         payload = _request("subscribe", names, pairs) if names or pairs else "{}"
         try:
             await ws.send(signer.frame(payload, service_url, [pid]))
