@@ -27,6 +27,8 @@ type Config struct {
 	Auth Auth `mapstructure:"auth"`
 	// Limits bound everything a client controls.
 	Limits Limits `mapstructure:"limits"`
+	// Uploads configures bulk uploads (docs/uploads.md).
+	Uploads Uploads `mapstructure:"uploads"`
 	// Log controls logging.
 	Log Log `mapstructure:"log"`
 	// Testing holds switches meant only for tests.
@@ -140,6 +142,21 @@ type Limits struct {
 	// MLContexts' costs (README: pca on d inputs costs d³, ...), counted before any of it
 	// is done.
 	MaxExploreWork int64 `mapstructure:"max_explore_work"`
+	// MaxUploadBytes is the largest file one upload may announce.
+	MaxUploadBytes int64 `mapstructure:"max_upload_bytes"`
+	// MaxUploads is the most unfinished uploads (receiving, finalizing or failed: holding a
+	// file) one customer may have at once.
+	MaxUploads int `mapstructure:"max_uploads"`
+	// MaxUploadDiskBytes bounds the disk the files of unfinished uploads take together
+	// under data_dir/uploads: an upload reserves its size when it is announced.
+	MaxUploadDiskBytes int64 `mapstructure:"max_upload_disk_bytes"`
+}
+
+// Uploads configures bulk uploads.
+type Uploads struct {
+	// TTL is how long an unfinished upload is kept without a chunk before it expires and
+	// its file is removed; a done or expired upload is forgotten TTL after it ended.
+	TTL time.Duration `mapstructure:"ttl"`
 }
 
 // Log configures log/slog output.
@@ -193,6 +210,11 @@ const (
 	DefaultMaxCustomerBytes              = 4 << 30
 	// DefaultMaxExploreWork holds one pca on 512 inputs (about 2·10⁸ units) and little more.
 	DefaultMaxExploreWork = 1 << 28
+	// Bulk uploads.
+	DefaultMaxUploadBytes     = 64 << 30
+	DefaultMaxUploads         = 16
+	DefaultMaxUploadDiskBytes = 256 << 30
+	DefaultUploadTTL          = 24 * time.Hour
 	DefaultLogLevel       = "info"
 	DefaultLogFormat      = "json"
 )

@@ -62,6 +62,10 @@ func (c *Config) ApplyDefaults() {
 	setNumber(&l.MaxNameBytes, DefaultMaxNameBytes)
 	setNumber(&l.MaxCustomerBytes, DefaultMaxCustomerBytes)
 	setNumber(&l.MaxExploreWork, DefaultMaxExploreWork)
+	setNumber(&l.MaxUploadBytes, DefaultMaxUploadBytes)
+	setNumber(&l.MaxUploads, DefaultMaxUploads)
+	setNumber(&l.MaxUploadDiskBytes, DefaultMaxUploadDiskBytes)
+	setNumber(&c.Uploads.TTL, DefaultUploadTTL)
 
 	setString(&c.Log.Level, DefaultLogLevel)
 	setString(&c.Log.Format, DefaultLogFormat)

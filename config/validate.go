@@ -86,6 +86,14 @@ func (c *Config) Validate() error {
 			FormatSize(l.MaxCustomerBytes), FormatSize(l.MaxProjectBytes))
 	}
 	positive(&ps, "limits.max_explore_work", l.MaxExploreWork)
+	positive(&ps, "limits.max_upload_bytes", l.MaxUploadBytes)
+	positive(&ps, "limits.max_uploads", l.MaxUploads)
+	positive(&ps, "limits.max_upload_disk_bytes", l.MaxUploadDiskBytes)
+	if l.MaxUploadDiskBytes < l.MaxUploadBytes && l.MaxUploadDiskBytes > 0 {
+		ps.add("limits.max_upload_disk_bytes", "must be at least limits.max_upload_bytes (%s < %s)",
+			FormatSize(l.MaxUploadDiskBytes), FormatSize(l.MaxUploadBytes))
+	}
+	positive(&ps, "uploads.ttl", c.Uploads.TTL)
 
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
