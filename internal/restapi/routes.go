@@ -30,6 +30,11 @@ const (
 	opUnfreeze
 	opExport
 	opImport
+	opUploadAnnounce
+	opUploadList
+	opUploadInfo
+	opUploadDelete
+	opUploadFinalize
 	opNoRoute // no route, or the wrong method: answered 404 or 405 before verification
 	numRESTOps
 )
@@ -39,7 +44,7 @@ const (
 // and a replayed delete or create could undo a later request).
 func (op restOp) changes() bool {
 	switch op {
-	case opList, opInfo, opJob, opModelInfo, opPredict, opExplore, opExport, opNoRoute:
+	case opList, opInfo, opJob, opModelInfo, opPredict, opExplore, opExport, opUploadList, opUploadInfo, opNoRoute:
 		return false
 	}
 	return true
@@ -50,7 +55,9 @@ var restOpNames = [numRESTOps]string{
 	opLearn: "learn", opForget: "forget", opBuild: "build", opJob: "job",
 	opModelInfo: "model_info", opModelDelete: "model_delete", opPredict: "predict",
 	opExplore: "explore", opMerge: "merge", opFreeze: "freeze", opUnfreeze: "unfreeze",
-	opExport: "export", opImport: "import", opNoRoute: "no_route",
+	opExport: "export", opImport: "import", opUploadAnnounce: "upload_announce", opUploadList: "upload_list",
+	opUploadInfo: "upload_info", opUploadDelete: "upload_delete", opUploadFinalize: "upload_finalize",
+	opNoRoute: "no_route",
 }
 
 // restRoute is a method and a path pattern under /symetry/rest/{cid}/: literal segments,
@@ -61,7 +68,8 @@ type restRoute struct {
 	op      restOp
 }
 
-// restRoutes is the table of docs/protocol.md section 2 (plus export and import). The first
+// restRoutes is the table of docs/protocol.md section 2 (plus export and import) and of
+// docs/uploads.md. The first
 // route whose pattern and method match wins, so literal routes come before wildcards of
 // the same shape: GET projects/list lists, DELETE projects/list deletes project "list".
 var restRoutes = []restRoute{
@@ -82,6 +90,11 @@ var restRoutes = []restRoute{
 	{http.MethodGet, []string{"projects", "*", "unfreeze"}, opUnfreeze},
 	{http.MethodGet, []string{"projects", "*", "export"}, opExport},
 	{http.MethodPost, []string{"projects", "*", "import"}, opImport},
+	{http.MethodPost, []string{"uploads"}, opUploadAnnounce},
+	{http.MethodGet, []string{"uploads"}, opUploadList},
+	{http.MethodGet, []string{"uploads", "*"}, opUploadInfo},
+	{http.MethodDelete, []string{"uploads", "*"}, opUploadDelete},
+	{http.MethodPost, []string{"uploads", "*", "finalize"}, opUploadFinalize},
 }
 
 // maxRESTSegments bounds the segments a path is split into: no route has more than
