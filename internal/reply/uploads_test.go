@@ -14,7 +14,7 @@ import (
 func TestUploadReplies(t *testing.T) {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
 	st := upload.Status{Description: upload.Description{ID: "U1", CID: "c1", PID: "p", Name: `a "b".csv`, Size: 100},
-		Received: 60, Missing: []upload.Range{{0, 30}, {90, 100}}, State: upload.Receiving, Expires: at}
+		Received: 60, Missing: []upload.Range{{From: 0, To: 30}, {From: 90, To: 100}}, State: upload.Receiving, Expires: at}
 	done := st
 	done.Received, done.Complete, done.Missing, done.State, done.Job, done.Rows, done.Skipped = 100, true, nil, upload.Done, "J1", 7, 2
 	failed := done
@@ -45,7 +45,9 @@ func TestUploadReplies(t *testing.T) {
 func TestChunkReplyAllocs(t *testing.T) {
 	testenv.SkipAllocs(t)
 	buf := make([]byte, 0, 256)
-	if n := testing.AllocsPerRun(100, func() { buf = AppendChunk(buf[:0], ops.ChunkResult{Position: 1 << 40, Length: 131072, Received: 1 << 41}) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() {
+		buf = AppendChunk(buf[:0], ops.ChunkResult{Position: 1 << 40, Length: 131072, Received: 1 << 41})
+	}); n != 0 {
 		t.Fatalf("AppendChunk allocates %v times", n)
 	}
 }

@@ -147,9 +147,10 @@ func (u *Upload) commitLocked(gen uint64) error {
 		}
 		u.flushing = true
 		batch, g := u.pending, u.gen
-		u.pending = nil
+		u.pending, u.spare = u.spare[:0], nil // the two buffers alternate
 		u.gen++
 		err := u.flushLocked(batch)
+		u.spare = batch
 		u.flushing = false
 		if err != nil {
 			u.failIOLocked("commit", err)

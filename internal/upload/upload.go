@@ -101,6 +101,7 @@ type Upload struct {
 	// wait for the next one, whose leader syncs the data, then appends their range
 	// records and syncs the index.
 	pending    []byte // range records awaiting the next commit
+	spare      []byte // the buffer pending had before the commit under way
 	gen        uint64 // the commit the next chunk joins
 	durableGen uint64 // the last commit done
 	flushing   bool   // a leader is committing

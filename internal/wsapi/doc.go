@@ -1,8 +1,9 @@
 // Package wsapi serves the SymetryML WebSocket endpoints /symetry/ws/learn, /forget and
-// /predict (docs/protocol.md section 1) as sessions of package wsconn over the operations
-// of package ops: each message is decoded (its framing parsed and, when framed, its
-// signature verified), handed to one operation, and its result or refusal encoded (package
-// reply).
+// /predict (docs/protocol.md section 1), and /symetry/ws/upload (docs/uploads.md: a signed
+// first message binds an upload, then binary chunks), as sessions of package wsconn over
+// the operations of package ops: each message is decoded (its framing parsed and, when
+// framed, its signature verified), handed to one operation, and its result or refusal
+// encoded (package reply).
 //
 // A session binds the customer and the extraKeys of the first framed message that
 // verifies; bare session frames then act for them. A later framed message verifies anew

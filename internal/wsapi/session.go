@@ -24,6 +24,8 @@ type session struct {
 	keys   []string     // bound extraKeys: [pid] or [pid, modelId]; nil until bound
 	plan   model.Plan   // predict: the last message's plan, reused while its model and columns stay
 	kc     reply.KeyCache
+	target ops.UploadTarget // upload: the upload bound by the first message
+	bound  bool             // upload: the first message bound one
 }
 
 // Messages refused before authentication (a bare frame where a signed one is required).
@@ -46,6 +48,9 @@ func (s *session) HandleMessage(op ws.OpCode, payload, out []byte) ([]byte, ws.O
 
 func (s *session) handle(op ws.OpCode, payload, out []byte) ([]byte, protocol.Status, ws.StatusCode) {
 	svc := s.e.svc
+	if s.e.kind == uploadChunks && (op == ws.OpBinary || s.bound) {
+		return s.chunk(op, payload, out)
+	}
 	if op != ws.OpText {
 		return s.refuse(out, svc.Refuse(errBinary))
 	}
@@ -70,6 +75,8 @@ func (s *session) handle(op ws.OpCode, payload, out []byte) ([]byte, protocol.St
 		return s.refuse(out, svc.Refuse(s.e.keysErr))
 	}
 	switch s.e.kind {
+	case uploadChunks:
+		return s.bind(msg, out)
 	case predict:
 		preds, err := svc.Predict(sc, s.cust, &ops.PredictArgs{PID: s.keys[0], ModelID: s.keys[1], Frame: msg.Payload, Plan: &s.plan})
 		if err != nil {
