@@ -21,6 +21,7 @@ const (
 	pathLearn   = "/symetry/ws/learn"
 	pathForget  = "/symetry/ws/forget"
 	pathPredict = "/symetry/ws/predict"
+	pathUpload  = "/symetry/ws/upload"
 )
 
 // Session is one WebSocket connection to /symetry/ws/learn, /forget or /predict, bound to
@@ -177,6 +178,20 @@ func (s *Session) URL() string { return s.url }
 // while the connection accepts the bytes (at most the client's timeout); a failure to
 // write fails the session, and is reported by Wait.
 func (s *Session) Send(payload []byte) *Pending {
+	return s.enqueue(func() error {
+		msg := payload
+		if !s.framed || s.signEvery {
+			s.msg = s.signer.AppendWSMessage(s.msg[:0], s.url, s.keys, payload)
+			msg = s.msg
+			s.framed = true
+		}
+		return s.writeFrameLocked(ws.OpText, msg)
+	})
+}
+
+// enqueue adds a message awaiting its reply and writes it with write, under the write
+// lock; a failed write fails the session.
+func (s *Session) enqueue(write func() error) *Pending {
 	p := &Pending{done: make(chan struct{})}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
@@ -197,14 +212,7 @@ func (s *Session) Send(payload []byte) *Pending {
 		s.conn.SetReadDeadline(time.Now().Add(s.timeout))
 	}
 	s.mu.Unlock()
-
-	msg := payload
-	if !s.framed || s.signEvery {
-		s.msg = s.signer.AppendWSMessage(s.msg[:0], s.url, s.keys, payload)
-		msg = s.msg
-		s.framed = true
-	}
-	if err := s.writeFrameLocked(ws.OpText, msg); err != nil {
+	if err := write(); err != nil {
 		s.fail(fmt.Errorf("cannot send to %s: %w", s.url, err))
 	}
 	return p
@@ -309,6 +317,12 @@ func (s *Session) fail(err error) {
 // s.writeMu must be held.
 func (s *Session) writeFrameLocked(op ws.OpCode, payload []byte) error {
 	s.wbuf = wsframe.AppendClientFrame(s.wbuf[:0], op, payload, ws.NewMask())
+	return s.writeLocked()
+}
+
+// writeLocked writes the frame in s.wbuf with a single write, bounded by the timeout.
+// s.writeMu must be held.
+func (s *Session) writeLocked() error {
 	s.conn.SetWriteDeadline(time.Now().Add(s.timeout))
 	_, err := s.conn.Write(s.wbuf)
 	if cap(s.wbuf) > 4<<20 { // do not keep a huge buffer for small messages to come
