@@ -38,8 +38,6 @@ func (u *Upload) BeginFinalize(req FinalizeRequest) (io.ReaderAt, error) {
 	switch st := u.st.State; {
 	case u.gone:
 		return nil, refusef(ErrNotFound, "cannot find upload %s", id)
-	case u.ioErr != nil || u.data == nil:
-		return nil, refusef(ErrConflict, "upload %s cannot be finalized: its file cannot be read or written; delete it and upload again", id)
 	case st == Finalizing || st == Applying:
 		return nil, refusef(ErrConflict, "upload %s is being finalized (job %s)", id, u.st.Job)
 	case st == Done:
@@ -48,6 +46,8 @@ func (u *Upload) BeginFinalize(req FinalizeRequest) (io.ReaderAt, error) {
 		return nil, refusef(ErrConflict, "upload %s has expired", id)
 	case st == Failed && !u.st.Retry:
 		return nil, refusef(ErrConflict, "upload %s cannot be finalized: %s", id, u.st.Msg)
+	case u.ioErr != nil || u.data == nil:
+		return nil, refusef(ErrConflict, "upload %s cannot be finalized: its file cannot be read or written; delete it and upload again", id)
 	}
 	if u.got.Len() != u.desc.Size {
 		missing := u.got.Missing(u.desc.Size, MaxMissing)
