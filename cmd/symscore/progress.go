@@ -26,6 +26,8 @@ type progress struct {
 	drawn    int64 // done at the last draw
 	lines    int
 	disabled bool
+	eta      bool  // show the time left, at the rate so far
+	base     int64 // done before this run (a resumed upload's bytes): not in the rate
 }
 
 func newProgress(w io.Writer, verb string, total int, quiet bool) *progress {
@@ -77,7 +79,7 @@ func (p *progress) set(done int64) {
 func (p *progress) draw(now time.Time) {
 	p.lines++
 	p.drawn = p.done
-	rate := perSecond(p.done, now.Sub(p.start))
+	rate := perSecond(p.done-p.base, now.Sub(p.start))
 	pct := 100.0
 	if p.total > 0 {
 		pct = 100 * float64(p.done) / float64(p.total)
@@ -87,6 +89,9 @@ func (p *progress) draw(now time.Time) {
 	if p.bytes {
 		amount = fmt.Sprintf("%s/%s MB", megabytes(p.done), megabytes(p.total))
 		speed = megabytes(int64(rate)) + " MB/s"
+	}
+	if p.eta && rate > 0 && p.total > p.done {
+		speed += ", " + (time.Duration(float64(p.total-p.done)/rate) * time.Second).Round(time.Second).String() + " left"
 	}
 	if !p.tty {
 		fmt.Fprintf(p.w, "%s %s (%.0f%%), %s\n", p.verb, amount, pct, speed)
