@@ -10,6 +10,7 @@ Quick use::
         futs = [await s.send(df) for df in frames]   # pipelined
         replies = [await f for f in futs]            # in order
     c.build("p1", "lda", "m1", MLContext(target_names=["y"], input_names=["a", "b"]))
+    c.upload("history.csv", "p1", progress=print)    # a large file, as one change
 
 The REST client needs only the standard library; sessions need ``websockets`` (>= 10), which is
 imported when the first session opens (or when ``Session`` is first used from this package).
@@ -20,14 +21,16 @@ from typing import Any
 from .client import Client, SessionOpener, enc
 from .credentials import Credentials, credentials_from_environment
 from .dataframe import DataFrame, MLContext
-from .paths import FORGET, LEARN, PREDICT
+from .paths import FORGET, LEARN, PREDICT, UPLOAD
 from .reply import Reply, Status, SymscoreError
+from .upload import UploadError, UploadProgress, UploadResult, chunk_message
 from .signer import RestHeaders, Signer, content_md5, format_date, json_quote
 
 __all__ = [
     "Client", "DataFrame", "MLContext", "Reply", "Status", "SymscoreError", "Session",
     "SessionOpener", "Signer", "RestHeaders", "content_md5", "format_date", "json_quote", "enc",
-    "LEARN", "FORGET", "PREDICT", "Credentials", "credentials_from_environment",
+    "LEARN", "FORGET", "PREDICT", "UPLOAD", "Credentials", "credentials_from_environment",
+    "UploadError", "UploadProgress", "UploadResult", "chunk_message",
 ]
 
 

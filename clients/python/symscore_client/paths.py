@@ -3,3 +3,4 @@
 LEARN = "/symetry/ws/learn"
 FORGET = "/symetry/ws/forget"
 PREDICT = "/symetry/ws/predict"
+UPLOAD = "/symetry/ws/upload"

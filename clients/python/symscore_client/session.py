@@ -99,6 +99,26 @@ class Session:
                 self._fail(SymscoreError("cannot send: %r" % e))
         return fut
 
+    async def send_binary(self, data: bytes) -> "asyncio.Future[Reply]":
+        """Sends one binary message as it is (an upload chunk: ``upload.chunk_message``) and
+        returns the future of its reply, pipelined as ``send``."""
+        fut = asyncio.get_running_loop().create_future()
+        async with self._lock:
+            if self._failure is not None:
+                fut.set_exception(self._failure.copy())
+                return fut
+            if self._closing:
+                fut.set_exception(SymscoreError("session is closed"))
+                return fut
+            self._pending.append(fut)
+            try:
+                await self._ws.send(data)
+            except websockets.exceptions.ConnectionClosed as e:  # type: ignore[attr-defined]
+                self._fail(SymscoreError("connection closed: %s" % e, close_code=_close_code(e)))
+            except Exception as e:  # noqa: BLE001 - any send failure ends the session
+                self._fail(SymscoreError("cannot send: %r" % e))
+        return fut
+
     async def request(self, payload: Union[DataFrame, str]) -> Reply:
         """Sends one message and waits for its reply; raises SymscoreError on errors."""
         fut = await self.send(payload)
