@@ -18,6 +18,19 @@ type ByteRange struct{ From, To int64 }
 // Len is the range's length.
 func (r ByteRange) Len() int64 { return r.To - r.From }
 
+// MarshalJSON writes the range as the server does: [from,to].
+func (r ByteRange) MarshalJSON() ([]byte, error) { return json.Marshal([2]int64{r.From, r.To}) }
+
+// UnmarshalJSON reads [from,to].
+func (r *ByteRange) UnmarshalJSON(b []byte) error {
+	var v [2]int64
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	r.From, r.To = v[0], v[1]
+	return nil
+}
+
 // Announced is what an announce answers.
 type Announced struct {
 	// ID is the upload's id.
@@ -59,38 +72,18 @@ type UploadStatus struct {
 	Received int64  `json:"received"`
 	Complete bool   `json:"complete"`
 	// Missing lists at most 100 ranges not yet received, in order.
-	Missing []ByteRange `json:"-"`
+	Missing []ByteRange `json:"missing"`
 	// State is "receiving", "finalizing", "done", "failed" or "expired".
 	State string `json:"state"`
 	// Expires is when an unfinished upload expires (moved by every chunk), or when a
 	// finished one is forgotten.
-	Expires time.Time `json:"-"`
+	Expires time.Time `json:"expires"`
 	// Job is the id of the last finalize job.
 	Job string `json:"job"`
 	// RowsApplied and RowsSkipped once done; Error is a failed finalize's message.
 	RowsApplied int64  `json:"rowsApplied"`
 	RowsSkipped int64  `json:"rowsSkipped"`
 	Error       string `json:"error"`
-}
-
-// UnmarshalJSON reads an upload's status.
-func (s *UploadStatus) UnmarshalJSON(b []byte) error {
-	type plain UploadStatus
-	var v struct {
-		plain
-		Missing [][2]int64 `json:"missing"`
-		Expires string     `json:"expires"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*s = UploadStatus(v.plain)
-	s.Missing = make([]ByteRange, len(v.Missing))
-	for i, m := range v.Missing {
-		s.Missing[i] = ByteRange{m[0], m[1]}
-	}
-	s.Expires, _ = time.Parse(time.RFC3339Nano, v.Expires)
-	return nil
 }
 
 // UploadStatus returns the status of upload id.
@@ -163,16 +156,12 @@ func MissingRanges(err error) []ByteRange {
 		return nil
 	}
 	var v struct {
-		Missing [][2]int64 `json:"missing"`
+		Missing []ByteRange `json:"missing"`
 	}
 	if json.Unmarshal(se.Values, &v) != nil {
 		return nil
 	}
-	out := make([]ByteRange, len(v.Missing))
-	for i, m := range v.Missing {
-		out[i] = ByteRange{m[0], m[1]}
-	}
-	return out
+	return v.Missing
 }
 
 // JobStatus is a job's state: running, with a finalize's progress, or finished, with a

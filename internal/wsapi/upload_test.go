@@ -43,12 +43,12 @@ func uploadSession(t *testing.T, size int64) (*inProcess, string, func(op ws.OpC
 // position, length and the bytes received; a text message after the first, a short chunk,
 // a chunk past the size are refused and the connection kept.
 func TestUploadSession(t *testing.T) {
-	ip, id, send, _ := uploadSession(t, 10)
+	_, _, send, _ := uploadSession(t, 10)
 	url := "ws://" + testkit.SymHost + PathUpload
 	if r, code := send(ws.OpBinary, protocol.AppendChunk(nil, 0, []byte("abc"))); code != ws.StatusPolicyViolation || !strings.Contains(r, "BAD_REQUEST") {
 		t.Fatalf("a chunk before the first message: %s, close %d", r, code)
 	}
-	ip, id, send, _ = uploadSession(t, 10)
+	ip, id, send, _ := uploadSession(t, 10)
 	if r, code := send(ws.OpText, ip.signer.AppendWSMessage(nil, url, []string{id}, []byte(`{"x":1}`))); code != 0 || !strings.Contains(r, "payload {}") {
 		t.Fatalf("a first message with a payload: %s", r)
 	}
