@@ -144,12 +144,41 @@ type ChunkResult struct {
 // for a chunk past the size, 503 when the file cannot be written. data is only read
 // during the call.
 func (s *Service) WriteChunk(t UploadTarget, pos int64, data []byte) (ChunkResult, error) {
-	if t.u == nil {
-		return ChunkResult{}, s.Refuse(protocol.Errorf(protocol.StatusBadRequest, "no upload bound"))
+	tk, err := s.WriteChunkAsync(t, pos, data)
+	if err != nil {
+		return ChunkResult{}, err
 	}
-	received, err := t.u.Write(pos, data)
+	return s.AwaitChunk(t, tk)
+}
+
+// ChunkTicket is a chunk written by WriteChunkAsync, awaiting durability. A value.
+type ChunkTicket struct {
+	t      upload.Ticket
+	pos, n int64
+}
+
+// Durable reports whether the chunk was durable already: AwaitChunk returns at once.
+func (tk ChunkTicket) Durable() bool { return tk.t.Durable() }
+
+// WriteChunkAsync is WriteChunk in two steps, so that a connection may go on with its next
+// chunks while this one is made durable (they share the fsyncs): it writes the chunk
+// (WriteChunk's refusals) and returns the ticket AwaitChunk waits on.
+func (s *Service) WriteChunkAsync(t UploadTarget, pos int64, data []byte) (ChunkTicket, error) {
+	if t.u == nil {
+		return ChunkTicket{}, s.Refuse(protocol.Errorf(protocol.StatusBadRequest, "no upload bound"))
+	}
+	tk, err := t.u.WriteAsync(pos, data)
+	if err != nil {
+		return ChunkTicket{}, s.Refuse(err)
+	}
+	return ChunkTicket{t: tk, pos: pos, n: int64(len(data))}, nil
+}
+
+// AwaitChunk returns once the chunk of tk is durable, with its result.
+func (s *Service) AwaitChunk(t UploadTarget, tk ChunkTicket) (ChunkResult, error) {
+	received, err := t.u.Await(tk.t)
 	if err != nil {
 		return ChunkResult{}, s.Refuse(err)
 	}
-	return ChunkResult{Position: pos, Length: int64(len(data)), Received: received}, nil
+	return ChunkResult{Position: tk.pos, Length: tk.n, Received: received}, nil
 }

@@ -19,26 +19,47 @@ const compareBuf = 64 << 10
 // ErrConflict (the upload is finalizing or finished), ErrIO (the files cannot be written:
 // the upload takes nothing more), ErrClosed. data is only read during the call.
 func (u *Upload) Write(pos int64, data []byte) (received int64, err error) {
+	t, err := u.WriteAsync(pos, data)
+	if err != nil {
+		return 0, err
+	}
+	return u.Await(t)
+}
+
+// Ticket is a chunk written and not yet known durable: Await returns once it is. A value.
+type Ticket struct {
+	gen uint64 // the commit that makes it durable; 0: durable already
+}
+
+// Durable reports whether the chunk was durable when WriteAsync returned (Await then
+// returns at once).
+func (t Ticket) Durable() bool { return t.gen == 0 }
+
+// WriteAsync is Write in two steps: it checks and writes the chunk (its refusals are
+// Write's) and returns a Ticket for Await, which returns once the chunk is durable. A
+// connection writes its next chunks meanwhile, so that chunks written while a commit runs
+// share the next one. data is only read during the call.
+func (u *Upload) WriteAsync(pos int64, data []byte) (Ticket, error) {
 	r := Range{pos, pos + int64(len(data))}
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if err := u.writableLocked(); err != nil {
-		return 0, err
+		return Ticket{}, err
 	}
 	if r.From < 0 || r.To > u.desc.Size || r.From >= r.To {
-		return 0, refusef(ErrBadRequest, "chunk [%d, %d) is past the upload's size of %d bytes", r.From, r.To, u.desc.Size)
+		return Ticket{}, refusef(ErrBadRequest, "chunk [%d, %d) is past the upload's size of %d bytes", r.From, r.To, u.desc.Size)
 	}
 	if err := u.compareLocked(r, data); err != nil {
-		return 0, err
+		return Ticket{}, err
 	}
 	u.active = u.m.opts.Now()
 	repeat := u.got.Contains(r)
 	if !repeat {
 		if n := u.got.CountAfterAdd(r); n > u.m.opts.MaxRanges {
-			return 0, refusef(ErrBadRequest, "the chunk would leave the upload in %d separate received ranges, more than %d: send chunks closer to each other", n, u.m.opts.MaxRanges)
+			return Ticket{}, refusef(ErrBadRequest, "the chunk would leave the upload in %d separate received ranges, more than %d: send chunks closer to each other", n, u.m.opts.MaxRanges)
 		}
 		if _, err := u.data.WriteAt(data, pos); err != nil {
-			return 0, u.failIOLocked("write", err)
+			return Ticket{}, u.failIOLocked("write", err)
 		}
 		u.got.Add(r)
 		u.m.BytesWritten.Add(int64(len(data)))
@@ -46,19 +67,32 @@ func (u *Upload) Write(pos int64, data []byte) (received int64, err error) {
 	if u.m.opts.Mode != wal.ModeAlways {
 		if !repeat {
 			if err := u.appendRangeLocked(r, data); err != nil {
-				return 0, err
+				return Ticket{}, err
 			}
 		}
-		return u.got.Len(), nil
+		return Ticket{}, nil
 	}
 	// ModeAlways: a new range's record joins the next commit; a repeat waits for it too,
 	// as its bytes may be another connection's, written and not yet durable.
 	if !repeat {
 		u.pending = appendRange(u.pending, r, 0, true)
 		u.records++
+	} else if len(u.pending) == 0 && !u.flushing {
+		return Ticket{}, nil // nothing written is waiting: the bytes are durable
 	}
-	if err := u.commitLocked(u.gen); err != nil {
-		return 0, err
+	return Ticket{gen: u.gen}, nil
+}
+
+// Await returns once the chunk of t is durable, with the number of distinct bytes
+// received so far; its refusals are ErrIO (a commit failed) and ErrNotFound (deleted
+// meanwhile).
+func (u *Upload) Await(t Ticket) (received int64, err error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if t.gen != 0 {
+		if err := u.commitLocked(t.gen); err != nil {
+			return 0, err
+		}
 	}
 	return u.got.Len(), nil
 }

@@ -63,5 +63,5 @@ func Endpoints(o Options) map[string]wsconn.Endpoint {
 
 // NewSession implements wsconn.Endpoint.
 func (e *endpoint) NewSession(p wsconn.Peer) wsconn.Session {
-	return &session{e: e, info: p.Info()}
+	return &session{e: e, info: p.Info(), peer: p}
 }

@@ -1,6 +1,7 @@
 package wsapi
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/gobwas/ws"
@@ -26,6 +27,15 @@ type session struct {
 	kc     reply.KeyCache
 	target ops.UploadTarget // upload: the upload bound by the first message
 	bound  bool             // upload: the first message bound one
+
+	// upload: the replies of chunks awaiting durability, sent in order by sendReplies
+	// (upload.go); queued counts those not yet sent. deferred and start are the current
+	// message's: queued rather than answered, and when it began.
+	peer     wsconn.Peer
+	replies  chan queuedReply
+	queued   atomic.Int32
+	deferred bool
+	start    time.Time
 }
 
 // Messages refused before authentication (a bare frame where a signed one is required).
@@ -40,9 +50,13 @@ var (
 
 // HandleMessage implements wsconn.Session: decode, call the operation, encode.
 func (s *session) HandleMessage(op ws.OpCode, payload, out []byte) ([]byte, ws.OpCode, ws.StatusCode) {
-	start := time.Now()
+	s.start = time.Now()
 	out, st, closeCode := s.handle(op, payload, out)
-	s.e.m.Done(st, time.Since(start))
+	if s.deferred { // an upload chunk whose reply sendReplies sends (and counts)
+		s.deferred = false
+		return out, 0, 0
+	}
+	s.e.m.Done(st, time.Since(s.start))
 	return out, ws.OpText, closeCode
 }
 
@@ -166,5 +180,10 @@ func (s *session) Refuse(_ ws.OpCode, _, out []byte) ([]byte, ws.OpCode, ws.Stat
 // Trusted implements wsconn.Session: a framed message has verified on this connection.
 func (s *session) Trusted() bool { return s.authed }
 
-// Close implements wsconn.Session.
-func (s *session) Close() {}
+// Close implements wsconn.Session: an upload session's queue of replies closes (its
+// sender ends).
+func (s *session) Close() {
+	if s.replies != nil {
+		close(s.replies)
+	}
+}
