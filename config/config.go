@@ -215,6 +215,6 @@ const (
 	DefaultMaxUploads         = 16
 	DefaultMaxUploadDiskBytes = 256 << 30
 	DefaultUploadTTL          = 24 * time.Hour
-	DefaultLogLevel       = "info"
-	DefaultLogFormat      = "json"
+	DefaultLogLevel           = "info"
+	DefaultLogFormat          = "json"
 )
