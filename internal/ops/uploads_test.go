@@ -332,3 +332,31 @@ func TestFinalizeStoppedByShutdown(t *testing.T) {
 		t.Fatalf("after the restart: %+v", js)
 	}
 }
+
+// TestUploadIntoPartitionProject: a partition project's upload, types inferred, keeps a
+// summary per partition value as learning the rows as DataFrames does.
+func TestUploadIntoPartitionProject(t *testing.T) {
+	s, _ := open(t, testConfig(t), nil)
+	for _, pid := range []string{"up", "frames"} {
+		if err := s.Create(c1, pid, "partition", map[string]string{"partitionSplit": "species"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := testkit.IrisRows(t)
+	id := uploadFile(t, s, c1, "up", csvOf(testkit.IrisNames, rows), 700)
+	if js := finalize(t, s, c1, id, FinalizeArgs{}); js.Status != protocol.StatusOK || js.Rows.Applied != 150 {
+		t.Fatalf("job %+v", js)
+	}
+	types := append([]string(nil), testkit.IrisTypes...)
+	types[4] = "S"
+	learnFrames(t, s, c1, "frames", testkit.IrisNames, types, rows, false)
+	got, want := snapshot(t, s, c1, "up"), snapshot(t, s, c1, "frames")
+	if len(got.Partitions) != 3 {
+		t.Fatalf("%d partitions", len(got.Partitions))
+	}
+	for k := range want.Partitions {
+		if got.Partitions[k].Value != want.Partitions[k].Value || got.Partitions[k].N != want.Partitions[k].N {
+			t.Fatalf("partition %d: %s %d, want %s %d", k, got.Partitions[k].Value, got.Partitions[k].N, want.Partitions[k].Value, want.Partitions[k].N)
+		}
+	}
+}

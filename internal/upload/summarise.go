@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -185,7 +186,17 @@ func inferTypes(ctx context.Context, f *csvdata.File, parts []csvdata.Part, o Su
 	for _, in := range infs[1:] {
 		infs[0].Merge(in)
 	}
-	return infs[0].Types()
+	types, err := infs[0].Types()
+	var ce *csvdata.Error
+	if errors.As(err, &ce) {
+		// Types suggests a type for the columns it refuses: say the finalize to ask.
+		codes := make([]string, len(types))
+		for i, t := range types {
+			codes[i] = t.String()
+		}
+		ce.Msg += `; e.g. finalize with "types":"` + strings.Join(codes, ",") + `"`
+	}
+	return types, err
 }
 
 // summarisePart summarises the records of part p into a delta, batch by batch, through
