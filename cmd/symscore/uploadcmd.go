@@ -82,6 +82,7 @@ the server learns; a line every few seconds when stderr is not a terminal.`,
 
 func runUpload(cmd *cobra.Command, conn *connFlags, opts uploadOptions, path string) error {
 	start := time.Now()
+	clk := &progressClock{start: start, last: start}
 	c, err := conn.client()
 	if err != nil {
 		return err
@@ -110,7 +111,7 @@ func runUpload(cmd *cobra.Command, conn *connFlags, opts uploadOptions, path str
 			case "sending":
 				if send == nil {
 					sendStart = time.Now()
-					send = newProgressUnit(stderr, "sent", true, p.Size, opts.quiet)
+					send = newProgressUnit(stderr, "sent", true, p.Size, opts.quiet, clk)
 					send.eta = true
 					send.base = p.Received // a resume's earlier bytes do not count in the rate
 				}
@@ -121,7 +122,7 @@ func runUpload(cmd *cobra.Command, conn *connFlags, opts uploadOptions, path str
 						send.finish()
 						sentAt = time.Since(sendStart)
 					}
-					learn = newProgressUnit(stderr, verb, true, p.Size, opts.quiet)
+					learn = newProgressUnit(stderr, verb, true, p.Size, opts.quiet, clk)
 					learn.eta = true
 				}
 				learn.set(int64(p.Job.Fraction * float64(p.Size)))

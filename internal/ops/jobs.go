@@ -3,6 +3,7 @@ package ops
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -29,6 +30,9 @@ var (
 	errTooManyBuilds = protocol.Errorf(protocol.StatusServiceUnavailable,
 		"too many builds running for this customer (%d); retry when one has finished", MaxRunningBuilds)
 	errBuildsStopped = protocol.Errorf(protocol.StatusServiceUnavailable, "the server is shutting down: no new builds")
+	// errBuildRunning is the refusal of a build of a model whose build is running: the
+	// second could only replace the first, or be refused when the first is published.
+	errBuildRunning = errors.New("ops: a build of this model is running")
 )
 
 // jobTable holds the jobs of every customer. A job id is 128 random bits
@@ -51,6 +55,9 @@ type customerJobs struct {
 	jobs     map[string]*buildJob
 	finished []*buildJob // in finishing order, oldest first
 	running  int
+	// building holds the keys of the running jobs (a project and model id, an upload; see
+	// start): one job per key at a time.
+	building map[string]struct{}
 }
 
 // buildJob is one job (a build, or an upload's finalize) and its outcome; every field but
@@ -67,6 +74,7 @@ type buildJob struct {
 	// launched.
 	progress func() JobProgress
 	cj       *customerJobs
+	key      string
 }
 
 // jobOutcome is what a job's function returns.
@@ -81,9 +89,11 @@ func newJobTable(now func() time.Time, run func(func()), stopped func()) *jobTab
 }
 
 // start runs fn as a job of customer cid in a tracked goroutine and returns its id.
-// fn returns the job's outcome. Refusals: errTooManyBuilds, errBuildsStopped.
-func (t *jobTable) start(cid string, fn func() (protocol.Status, string)) (string, error) {
-	j, err := t.reserve(cid)
+// fn returns the job's outcome. key names what the job builds: while it runs, another job
+// of cid with the same key is refused. Refusals: errTooManyBuilds, errBuildsStopped,
+// errBuildRunning.
+func (t *jobTable) start(cid, key string, fn func() (protocol.Status, string)) (string, error) {
+	j, err := t.reserve(cid, key)
 	if err != nil {
 		return "", err
 	}
@@ -94,9 +104,9 @@ func (t *jobTable) start(cid string, fn func() (protocol.Status, string)) (strin
 	return j.id, nil
 }
 
-// reserve makes a job of customer cid, counted as running, whose id is known before it
-// runs; launch runs it, abandon gives it up. Refusals: errTooManyBuilds, errBuildsStopped.
-func (t *jobTable) reserve(cid string) (*buildJob, error) {
+// reserve makes a job of customer cid with key (as start's), counted as running, whose id
+// is known before it runs; launch runs it, abandon gives it up. Refusals: start's.
+func (t *jobTable) reserve(cid, key string) (*buildJob, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.stopped {
@@ -104,19 +114,23 @@ func (t *jobTable) reserve(cid string) (*buildJob, error) {
 	}
 	cj := t.byCID[cid]
 	if cj == nil {
-		cj = &customerJobs{jobs: make(map[string]*buildJob)}
+		cj = &customerJobs{jobs: make(map[string]*buildJob), building: make(map[string]struct{})}
 		t.byCID[cid] = cj
 	}
 	t.expireLocked(cj)
 	if cj.running >= MaxRunningBuilds {
 		return nil, errTooManyBuilds
 	}
-	j := &buildJob{id: rand.Text(), finishedCh: make(chan struct{}), cj: cj}
+	if _, busy := cj.building[key]; busy {
+		return nil, errBuildRunning
+	}
+	j := &buildJob{id: rand.Text(), finishedCh: make(chan struct{}), cj: cj, key: key}
 	for cj.jobs[j.id] != nil { // 2⁻¹²⁸; cheap to rule out
 		j.id = rand.Text()
 	}
 	cj.jobs[j.id] = j
 	cj.running++
+	cj.building[key] = struct{}{}
 	t.running.Add(1)
 	return j, nil
 }
@@ -136,6 +150,7 @@ func (t *jobTable) abandon(j *buildJob) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	delete(j.cj.jobs, j.id)
+	delete(j.cj.building, j.key)
 	j.cj.running--
 	t.running.Done()
 }
@@ -147,6 +162,7 @@ func (t *jobTable) finish(j *buildJob, o jobOutcome) {
 	close(j.finishedCh)
 	cj := j.cj
 	cj.running--
+	delete(cj.building, j.key)
 	cj.finished = append(cj.finished, j)
 	t.expireLocked(cj)
 }

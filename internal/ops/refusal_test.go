@@ -107,7 +107,7 @@ func TestNoCustomerRefused(t *testing.T) {
 	errs = append(errs, err)
 	_, err = s.Predict(sc, none, &PredictArgs{PID: "p", ModelID: "m"})
 	errs = append(errs, err)
-	_, err = s.Build(none, "p", "mlr", "m", model.MLContext{})
+	_, err = s.Build(none, &BuildArgs{PID: "p", Algo: "mlr", ModelID: "m"})
 	errs = append(errs, err)
 	_, err = s.Announce(none, AnnounceArgs{PID: "p", Name: "f.csv", Format: "csv", Size: 10})
 	errs = append(errs, err)

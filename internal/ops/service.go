@@ -50,6 +50,7 @@ type Service struct {
 	jobs    *jobTable
 	now     func() time.Time
 	before  func()
+	authLog authLogLimiter // bounds the authentication failure log
 	uploads *upload.Manager
 	// jobsCtx ends when Shutdown begins: finalize jobs stop reading.
 	jobsCtx         context.Context

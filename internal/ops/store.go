@@ -107,6 +107,8 @@ func (s *Service) importProject(c Customer, pid string, data []byte) error {
 	return s.store.Import(c.id, pid, data)
 }
 
+func (s *Service) storeStats() (store.Stats, error) { return s.store.Stats() }
+
 // applyUpload logs and applies the change of upload id: the rows d summarises learned
 // into project pid, or forgotten.
 func (s *Service) applyUpload(c Customer, pid, id string, d *model.Delta, forget bool) error {

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/symscore/symscore/csvdata"
 	"github.com/symscore/symscore/dataframe"
@@ -51,7 +52,7 @@ func (s *Service) Finalize(c Customer, id string, a FinalizeArgs) (string, error
 	if err != nil {
 		return "", err
 	}
-	j, err := s.jobs.reserve(c.id)
+	j, err := s.jobs.reserve(c.id, "upload "+id)
 	if err != nil {
 		return "", s.Refuse(err)
 	}
@@ -60,7 +61,7 @@ func (s *Service) Finalize(c Customer, id string, a FinalizeArgs) (string, error
 		s.jobs.abandon(j)
 		return "", s.Refuse(err)
 	}
-	fj := &finalizeJob{svc: s, c: c, u: u, p: p, file: file, types: types, args: a, inferring: types == nil}
+	fj := &finalizeJob{svc: s, c: c, u: u, p: p, file: file, types: types, args: a, inferring: types == nil, start: time.Now()}
 	s.jobs.launch(j, fj.progress, fj.run)
 	return j.id, nil
 }
@@ -97,6 +98,7 @@ type finalizeJob struct {
 	args      FinalizeArgs
 	inferring bool // the types are inferred: a first pass reads the file
 	prog      upload.Progress
+	start     time.Time
 }
 
 // progress says how far the job got (JobProgress).
@@ -170,11 +172,15 @@ func (j *finalizeJob) run() (out jobOutcome) {
 	} else {
 		s.settleUpload(desc.ID)
 	}
+	what := "learn upload"
 	if j.args.Forget {
+		what = "forget upload"
 		s.metrics.forgotten.Add(float64(sum.Rows))
 	} else {
 		s.metrics.learned.Add(float64(sum.Rows))
 	}
+	s.LogChange(j.c, desc.PID, what, sum.Rows, "upload", desc.ID, "skipped", sum.Skipped, "bytes", desc.Size,
+		"took", time.Since(j.start))
 	return jobOutcome{st: protocol.StatusOK, msg: "Job is finished", rows: rows}
 }
 

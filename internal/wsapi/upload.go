@@ -124,7 +124,7 @@ func (s *session) sendReplies() {
 		if !broken && s.peer.Send(ws.OpText, out) != nil {
 			broken = true // the connection is ending: the rest is drained unsent
 		}
-		s.e.m.Done(st, time.Since(r.start))
+		s.done(st, time.Since(r.start))
 		s.queued.Add(-1)
 	}
 }
