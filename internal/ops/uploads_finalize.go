@@ -53,6 +53,9 @@ func (s *Service) Finalize(c Customer, id string, a FinalizeArgs) (string, error
 		return "", err
 	}
 	j, err := s.jobs.reserve(c.id, "upload "+id)
+	if errors.Is(err, errBuildRunning) {
+		return "", s.Refuse(protocol.Errorf(protocol.StatusConflict, "upload %s is being finalized", QuoteInput(id)))
+	}
 	if err != nil {
 		return "", s.Refuse(err)
 	}
