@@ -151,7 +151,7 @@ func (s *Server) Start() error {
 		mainLn.Close()
 		return err
 	}
-	s.goroutine(func() { s.serveMain(mainLn) })
+	s.goroutine(s.newMain(mainLn))
 	s.ready.Store(true)
 	s.log.Info("symscore started", "listen", mainLn.Addr().String(), "admin_listen", adminLn.Addr().String(),
 		"tls", certs != nil)
