@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"github.com/symscore/symscore/client"
-	"github.com/symscore/symscore/store"
-	"github.com/symscore/symscore/wal"
 )
 
 // TestUploadSurvivesKill9: the real binary (durability always) receives an upload's chunks
@@ -27,26 +25,7 @@ func TestUploadSurvivesKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the server binary through a crash")
 	}
-	dataDir := t.TempDir()
-	func() {
-		s, err := store.Open(store.Options{Dir: dataDir, Mode: wal.ModeAlways})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		if err := s.Create("c1", "p", "", nil); err != nil {
-			t.Fatal(err)
-		}
-	}()
-	cfg := writeConfig(t, fmt.Sprintf(`
-listen: "127.0.0.1:0"
-admin_listen: "127.0.0.1:0"
-data_dir: %q
-durability: always
-customers:
-  - id: c1
-    secrets: [%q]
-`, dataDir, crashSecret))
+	_, cfg := crashSetup(t)
 	const rows = 20000
 	var b strings.Builder
 	b.WriteString("x,y,k\n")

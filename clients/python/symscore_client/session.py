@@ -81,33 +81,24 @@ class Session:
 
     async def send(self, payload: Union[DataFrame, str]) -> "asyncio.Future[Reply]":
         """Sends one message (a DataFrame or its JSON) and returns the future of its reply."""
-        if isinstance(payload, DataFrame):
-            payload = payload.to_json()
-        fut = asyncio.get_running_loop().create_future()
-        async with self._lock:
-            if self._failure is not None:
-                fut.set_exception(self._failure.copy())
-                return fut
-            if self._closing:
-                fut.set_exception(SymscoreError("session is closed"))
-                return fut
+        text = payload.to_json() if isinstance(payload, DataFrame) else payload
+
+        def message() -> Union[str, bytes]:
             if self._framed_sent and self._session_frames:
-                msg = payload
-            else:
-                msg = self._signer.frame(payload, self.service_url, self.extra_keys)
+                return text
             self._framed_sent = True
-            self._pending.append(fut)
-            try:
-                await self._ws.send(msg)
-            except websockets.exceptions.ConnectionClosed as e:  # type: ignore[attr-defined]
-                self._fail(SymscoreError("connection closed: %s" % e, close_code=_close_code(e)))
-            except Exception as e:  # noqa: BLE001 - any send failure ends the session
-                self._fail(SymscoreError("cannot send: %r" % e))
-        return fut
+            return self._signer.frame(text, self.service_url, self.extra_keys)
+
+        return await self._enqueue(message)
 
     async def send_binary(self, data: bytes) -> "asyncio.Future[Reply]":
         """Sends one binary message as it is (an upload chunk: ``upload.chunk_message``) and
         returns the future of its reply, pipelined as ``send``."""
+        return await self._enqueue(lambda: data)
+
+    async def _enqueue(self, message: Callable[[], Union[str, bytes]]) -> "asyncio.Future[Reply]":
+        """Sends ``message()`` under the lock, its future queued for the reply; a failure to
+        send ends the session."""
         fut = asyncio.get_running_loop().create_future()
         async with self._lock:
             if self._failure is not None:
@@ -116,9 +107,10 @@ class Session:
             if self._closing:
                 fut.set_exception(SymscoreError("session is closed"))
                 return fut
+            msg = message()
             self._pending.append(fut)
             try:
-                await self._ws.send(data)
+                await self._ws.send(msg)
             except websockets.exceptions.ConnectionClosed as e:  # type: ignore[attr-defined]
                 self._fail(SymscoreError("connection closed: %s" % e, close_code=_close_code(e)))
             except Exception as e:  # noqa: BLE001 - any send failure ends the session
