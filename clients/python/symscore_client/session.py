@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import ssl
-from typing import Any, Deque, Dict, Iterable, Optional, Union
+from typing import Any, Callable, Deque, Dict, Iterable, Optional, Union
 
 import websockets
 
