@@ -23,6 +23,8 @@
 //			fmt.Println(m.Name, m.Version, m.Values["mean"])
 //		}
 //	}
+//	// A large CSV file, learned as one change (docs/uploads.md); resumable.
+//	res, err := c.Upload(ctx, "history.csv", "iris", client.UploadOptions{Connections: 3})
 //
 // # Contract
 //
@@ -34,6 +36,12 @@
 // without a deadline are bounded by the client's timeout (WithTimeout). Build starts a
 // build job and polls it, with pauses doubling from WithJobPoll's minimum to its
 // maximum, for as long as its context allows.
+//
+// Upload announces a file, sends its bytes as binary chunks over several UploadConns
+// (/symetry/ws/upload), finalizes it and waits for the job; the pieces are there for a
+// workflow of one's own (AnnounceUpload, OpenUpload, UploadStatus and its missing ranges,
+// FinalizeUpload, WaitJobProgress). A failure before the finalize names the upload to
+// resume (*UploadError).
 //
 // A Session is one WebSocket connection bound to its extra keys ([pid] or [pid, modelId]):
 // the first message is framed and signed ("<N>,<header><payload>"), later ones are the bare

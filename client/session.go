@@ -21,6 +21,7 @@ const (
 	pathLearn   = "/symetry/ws/learn"
 	pathForget  = "/symetry/ws/forget"
 	pathPredict = "/symetry/ws/predict"
+	pathUpload  = "/symetry/ws/upload"
 )
 
 // Session is one WebSocket connection to /symetry/ws/learn, /forget or /predict, bound to
@@ -181,6 +182,20 @@ func (s *Session) URL() string { return s.url }
 // while the connection accepts the bytes (at most the client's timeout); a failure to
 // write fails the session, and is reported by Wait.
 func (s *Session) Send(payload []byte) *Pending {
+	return s.enqueue(func() error {
+		msg := payload
+		if !s.framed || s.signEvery {
+			s.msg = s.signer.AppendWSMessage(s.msg[:0], s.url, s.keys, payload)
+			msg = s.msg
+			s.framed = true
+		}
+		return s.writeFrameLocked(ws.OpText, msg)
+	})
+}
+
+// enqueue adds a message awaiting its reply and writes it with write, under the write
+// lock; a failed write fails the session.
+func (s *Session) enqueue(write func() error) *Pending {
 	p := &Pending{done: make(chan struct{})}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
@@ -201,14 +216,7 @@ func (s *Session) Send(payload []byte) *Pending {
 		s.conn.SetReadDeadline(time.Now().Add(s.timeout))
 	}
 	s.mu.Unlock()
-
-	msg := payload
-	if !s.framed || s.signEvery {
-		s.msg = s.signer.AppendWSMessage(s.msg[:0], s.url, s.keys, payload)
-		msg = s.msg
-		s.framed = true
-	}
-	if err := s.writeFrameLocked(ws.OpText, msg); err != nil {
+	if err := write(); err != nil {
 		s.fail(fmt.Errorf("cannot send to %s: %w", s.url, err))
 	}
 	return p
@@ -331,6 +339,12 @@ func (l *link) sendClose(ended func() error) (sent bool, err error) {
 // l.writeMu must be held.
 func (l *link) writeFrameLocked(op ws.OpCode, payload []byte) error {
 	l.wbuf = wsframe.AppendClientFrame(l.wbuf[:0], op, payload, ws.NewMask())
+	return l.writeLocked()
+}
+
+// writeLocked writes the frame in l.wbuf with a single write, bounded by the timeout.
+// l.writeMu must be held.
+func (l *link) writeLocked() error {
 	l.conn.SetWriteDeadline(time.Now().Add(l.timeout))
 	_, err := l.conn.Write(l.wbuf)
 	if cap(l.wbuf) > 4<<20 { // do not keep a huge buffer for small messages to come

@@ -32,6 +32,8 @@ type Config struct {
 	Limits Limits `mapstructure:"limits"`
 	// Subscribe configures live subscriptions (/symetry/ws/subscribe).
 	Subscribe Subscribe `mapstructure:"subscribe"`
+	// Uploads configures bulk uploads (docs/uploads.md).
+	Uploads Uploads `mapstructure:"uploads"`
 	// Log controls logging.
 	Log Log `mapstructure:"log"`
 	// Testing holds switches meant only for tests.
@@ -161,6 +163,21 @@ type Limits struct {
 	// MaxSubscriptions is the most live subscriptions of one connection (names, pairs and
 	// topics; "*" counts as one).
 	MaxSubscriptions int `mapstructure:"max_subscriptions"`
+	// MaxUploadBytes is the largest file one upload may announce.
+	MaxUploadBytes int64 `mapstructure:"max_upload_bytes"`
+	// MaxUploads is the most unfinished uploads (receiving, finalizing or failed: holding a
+	// file) one customer may have at once.
+	MaxUploads int `mapstructure:"max_uploads"`
+	// MaxUploadDiskBytes bounds the disk the files of unfinished uploads take together
+	// under data_dir/uploads: an upload reserves its size when it is announced.
+	MaxUploadDiskBytes int64 `mapstructure:"max_upload_disk_bytes"`
+}
+
+// Uploads configures bulk uploads.
+type Uploads struct {
+	// TTL is how long an unfinished upload is kept without a chunk before it expires and
+	// its file is removed; a done or expired upload is forgotten TTL after it ended.
+	TTL time.Duration `mapstructure:"ttl"`
 }
 
 // Subscribe configures live subscriptions.
@@ -226,6 +243,11 @@ const (
 	// MinSubscribeInterval bounds subscribe.interval from below: shorter, a project
 	// with subscribers would be read after nearly every change.
 	MinSubscribeInterval = time.Millisecond
-	DefaultLogLevel      = "info"
-	DefaultLogFormat     = "json"
+	// Bulk uploads.
+	DefaultMaxUploadBytes     = 64 << 30
+	DefaultMaxUploads         = 16
+	DefaultMaxUploadDiskBytes = 256 << 30
+	DefaultUploadTTL          = 24 * time.Hour
+	DefaultLogLevel           = "info"
+	DefaultLogFormat          = "json"
 )

@@ -64,6 +64,10 @@ func (c *Config) ApplyDefaults() {
 	setNumber(&l.MaxExploreWork, DefaultMaxExploreWork)
 	setNumber(&l.MaxSubscriptions, DefaultMaxSubscriptions)
 	setNumber(&c.Subscribe.Interval, DefaultSubscribeInterval)
+	setNumber(&l.MaxUploadBytes, DefaultMaxUploadBytes)
+	setNumber(&l.MaxUploads, DefaultMaxUploads)
+	setNumber(&l.MaxUploadDiskBytes, DefaultMaxUploadDiskBytes)
+	setNumber(&c.Uploads.TTL, DefaultUploadTTL)
 
 	setString(&c.Log.Level, DefaultLogLevel)
 	setString(&c.Log.Format, DefaultLogFormat)

@@ -96,6 +96,14 @@ func (c *Config) Validate() error {
 	if iv := c.Subscribe.Interval; iv < MinSubscribeInterval {
 		ps.add("subscribe.interval", "must be at least %v (a shorter one would read a watched project after nearly every change), not %v", MinSubscribeInterval, iv)
 	}
+	positive(&ps, "limits.max_upload_bytes", l.MaxUploadBytes)
+	positive(&ps, "limits.max_uploads", l.MaxUploads)
+	positive(&ps, "limits.max_upload_disk_bytes", l.MaxUploadDiskBytes)
+	if l.MaxUploadDiskBytes < l.MaxUploadBytes && l.MaxUploadDiskBytes > 0 {
+		ps.add("limits.max_upload_disk_bytes", "must be at least limits.max_upload_bytes (%s < %s)",
+			FormatSize(l.MaxUploadDiskBytes), FormatSize(l.MaxUploadBytes))
+	}
+	positive(&ps, "uploads.ttl", c.Uploads.TTL)
 
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -29,9 +29,11 @@ func (s *Server) openService() (*ops.Service, error) {
 	})
 }
 
-// serveMain runs the main listener until it is closed: WebSocket endpoints, the REST
-// control plane, and the closers that stop them (and the build jobs) at shutdown.
-func (s *Server) serveMain(ln net.Listener) {
+// newMain makes the main listener's servers — WebSocket endpoints, the REST control plane
+// (their metrics' series included) — and registers the closers that stop them (and the
+// jobs) at shutdown; serve runs it until it is closed. Start calls newMain before it
+// says the server is ready, so that nothing of it is missing then.
+func (s *Server) newMain(ln net.Listener) (serve func()) {
 	cfg, h, svc := s.cfg, s.hooks, s.svc
 	inflight, unverified := h.Inflight, h.Unverified
 	if inflight == nil {
@@ -76,6 +78,8 @@ func (s *Server) serveMain(ln net.Listener) {
 	// models reach the store before it closes), then connections are stopped.
 	s.onShutdown(svc.Shutdown)
 	s.onShutdown(l.shutdown)
-	s.goroutine(l.serveREST)
-	l.acceptLoop()
+	return func() {
+		s.goroutine(l.serveREST)
+		l.acceptLoop()
+	}
 }

@@ -50,6 +50,11 @@ const (
 	LimitMaxExploreWork   = "max_explore_work"
 	// LimitMaxSubscriptions is limits.max_subscriptions (per connection).
 	LimitMaxSubscriptions = "max_subscriptions"
+	// Bulk uploads: limits.max_upload_bytes, limits.max_uploads and
+	// limits.max_upload_disk_bytes.
+	LimitMaxUploadBytes     = "max_upload_bytes"
+	LimitMaxUploads         = "max_uploads"
+	LimitMaxUploadDiskBytes = "max_upload_disk_bytes"
 )
 
 // latencyBuckets are round bounds from 5 µs to 10 s, 1-2.5-5 per decade: WebSocket
@@ -179,6 +184,24 @@ func (s *Set) CloseSent(code ws.StatusCode) {
 
 // Handshake counts an upgrade request answered with HTTP status code.
 func (s *Set) Handshake(code int) { s.wsHandshakes.WithLabelValues(strconv.Itoa(code)).Inc() }
+
+// Uploads registers the metrics of bulk uploads, read from their manager when scraped:
+// symscore_upload_reserved_bytes and symscore_uploads (the disk reserved by, and the
+// number of, unfinished uploads), and symscore_upload_bytes_total (chunk bytes written).
+// Call it once per Set.
+func (s *Set) Uploads(reserved func() (bytes int64, uploads int), written func() int64) {
+	s.registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "symscore_upload_reserved_bytes",
+			Help: "Disk reserved by the files of unfinished uploads (limits.max_upload_disk_bytes bounds it)."},
+			func() float64 { b, _ := reserved(); return float64(b) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "symscore_uploads",
+			Help: "Unfinished uploads (receiving, finalizing or failed: holding a file)."},
+			func() float64 { _, n := reserved(); return float64(n) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "symscore_upload_bytes_total",
+			Help: "Upload chunk bytes written into upload files (repeated bytes are not written again)."},
+			func() float64 { return float64(written()) }),
+	)
+}
 
 // Route holds the counters of one WebSocket path, resolved once.
 type Route struct {

@@ -7,6 +7,7 @@ import (
 	"github.com/symscore/symscore/dataframe"
 	"github.com/symscore/symscore/internal/live"
 	"github.com/symscore/symscore/internal/metrics"
+	"github.com/symscore/symscore/internal/upload"
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
 	"github.com/symscore/symscore/store"
@@ -50,6 +51,9 @@ type Refusal struct {
 	// StringToSign is set for a bad signature only: the string the server signed, with the
 	// secret replaced by SECRETKEY and the payload cut to 1 KiB, for client authors.
 	StringToSign []byte
+	// Missing is set for the finalize of an incomplete upload only: the first byte ranges
+	// still missing, [from, to) each (values.missing).
+	Missing [][2]int64
 
 	err error // the cause, for errors.Is
 }
@@ -126,6 +130,16 @@ var refusalTable = []refusalRow{
 	}, status: protocol.StatusBadRequest},
 	{match: is(store.ErrUnavailable), status: protocol.StatusServiceUnavailable, log: true,
 		msg: "durability unavailable: the change was not acknowledged; everything acknowledged before is safe"},
+	{match: own(upload.ErrNotFound), status: protocol.StatusBadRequest},
+	{match: own(upload.ErrBadRequest), status: protocol.StatusBadRequest},
+	{match: own(upload.ErrTooLarge), status: protocol.StatusBadRequest},
+	{match: own(upload.ErrConflict), status: protocol.StatusConflict},
+	{match: own(upload.ErrIncomplete), status: protocol.StatusConflict},
+	{match: own(upload.ErrTooMany), status: protocol.StatusServiceUnavailable},
+	{match: own(upload.ErrDiskBudget), status: protocol.StatusServiceUnavailable},
+	{match: own(upload.ErrNoSpace), status: protocol.StatusServiceUnavailable},
+	{match: own(upload.ErrIO), status: protocol.StatusServiceUnavailable}, // logged by package upload
+	{match: own(upload.ErrClosed), status: protocol.StatusServiceUnavailable},
 	{match: own(auth.ErrMalformedHeader), status: protocol.StatusBadRequest, reason: ReasonMalformed, failed: true},
 	{match: own(auth.ErrDateFormat), status: protocol.StatusBadRequest, reason: ReasonDateFormat, failed: true},
 	{match: own(auth.ErrDateWindow), status: protocol.StatusBadRequest, reason: ReasonDateWindow, failed: true},
@@ -163,6 +177,9 @@ var limitErrors = []struct {
 	{model.ErrExploreTooCostly, metrics.LimitMaxExploreWork},
 	{errTooManyBuilds, metrics.LimitRunningBuilds},
 	{live.ErrTooManySubscriptions, metrics.LimitMaxSubscriptions},
+	{upload.ErrTooLarge, metrics.LimitMaxUploadBytes},
+	{upload.ErrTooMany, metrics.LimitMaxUploads},
+	{upload.ErrDiskBudget, metrics.LimitMaxUploadDiskBytes},
 }
 
 // classify maps err through the refusal table; an error no row matches is internal.
@@ -182,7 +199,15 @@ func classify(err error) (r *Refusal, log bool) {
 			errors.As(err, &pe)
 			st = pe.Status
 		}
-		return &Refusal{Status: st, Msg: msg, Reason: row.reason, AuthFailed: row.failed, err: err}, row.log
+		r := &Refusal{Status: st, Msg: msg, Reason: row.reason, AuthFailed: row.failed, err: err}
+		var ue *upload.Error
+		if errors.As(err, &ue) && len(ue.Missing) > 0 {
+			r.Missing = make([][2]int64, len(ue.Missing))
+			for i, m := range ue.Missing {
+				r.Missing[i] = [2]int64{m.From, m.To}
+			}
+		}
+		return r, row.log
 	}
 	return &Refusal{Status: protocol.StatusInternalServerError, Msg: "internal error", err: err}, true
 }

@@ -2,6 +2,8 @@ package ops
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/symscore/symscore/dataframe"
 	"github.com/symscore/symscore/internal/live"
 	"github.com/symscore/symscore/internal/metrics"
+	"github.com/symscore/symscore/internal/upload"
 	"github.com/symscore/symscore/protocol"
 	"github.com/symscore/symscore/store"
 	"github.com/symscore/symscore/wal"
@@ -50,6 +53,12 @@ type Service struct {
 	now     func() time.Time
 	before  func()
 	authLog authLogLimiter // bounds the authentication failure log
+	uploads *upload.Manager
+	// jobsCtx ends when Shutdown begins: finalize jobs stop reading.
+	jobsCtx         context.Context
+	stopJobs        context.CancelFunc
+	maxAttributes   int   // limits.max_attributes: inference allows a quarter as T values
+	maxProjectBytes int64 // limits.max_project_bytes: bounds an upload's summaries
 
 	// customers are the configured customers by id: a verified cid is looked up here
 	// without allocating, and a Customer carries the interned string.
@@ -95,6 +104,11 @@ func Open(o Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	ups, err := openUploads(cfg, log, o.Now)
+	if err != nil {
+		closeStore(st)
+		return nil, fmt.Errorf("cannot open the uploads in data_dir %q: %w", cfg.DataDir, err)
+	}
 	s := &Service{
 		log:    log,
 		store:  st,
@@ -119,6 +133,17 @@ func Open(o Options) (*Service, error) {
 		customers:     customers,
 		legacyFraming: cfg.Auth.LegacyFraming,
 		maxNameBytes:  cfg.Limits.MaxNameBytes,
+		uploads:       ups,
+
+		maxAttributes:   cfg.Limits.MaxAttributes,
+		maxProjectBytes: cfg.Limits.MaxProjectBytes,
+	}
+	s.jobsCtx, s.stopJobs = context.WithCancel(context.Background())
+	if err := s.resolveUploads(); err != nil {
+		log.Error("uploads left finalizing could not all be resolved; they stay finalizing until the next start", "err", err)
+	}
+	if o.Metrics != nil {
+		registerUploadMetrics(o.Metrics, ups)
 	}
 	lim := dataframe.Options{
 		MaxRows:    cfg.Limits.MaxRows,
@@ -150,13 +175,21 @@ func newReplayCache(a config.Auth, keys *auth.KeyStore, seen []store.Seen, now f
 	return c
 }
 
-// Shutdown refuses new builds and waits for the running ones (or ctx), so that a build in
-// progress reaches the store before it closes. Call it before Close.
-func (s *Service) Shutdown(ctx context.Context) error { return s.jobs.shutdown(ctx) }
+// Shutdown refuses new jobs, stops the finalize jobs that are still reading their file
+// (their uploads can be finalized again) and waits for the running jobs (or ctx), so that
+// a build in progress, or a finalize logging its change, reaches the store before it
+// closes. Call it before Close.
+func (s *Service) Shutdown(ctx context.Context) error {
+	s.stopJobs()
+	return s.jobs.shutdown(ctx)
+}
 
-// Close makes everything durable and closes the store. Operations after it are refused
-// (SERVICE_UNAVAILABLE).
-func (s *Service) Close() error { return closeStore(s.store) }
+// Close makes everything durable and closes the uploads and the store. Operations after
+// it are refused (SERVICE_UNAVAILABLE).
+func (s *Service) Close() error {
+	s.stopJobs()
+	return errors.Join(s.uploads.Close(), closeStore(s.store))
+}
 
 // Healthy reports whether durability works: after a failed write or fsync, every change
 // is refused until a restart.

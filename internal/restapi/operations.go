@@ -55,7 +55,7 @@ func (h *Handler) dispatch(c *call) protocol.Status {
 		if err != nil {
 			return c.refuse(svc.Refuse(err))
 		}
-		c.out = reply.AppendStatus(c.out[:0], js.Status, js.Msg)
+		c.out = reply.AppendJob(c.out[:0], js)
 		return js.Status
 	case opModelInfo:
 		mi, err := svc.ModelInfo(cust, c.param(0), c.param(1))
@@ -87,6 +87,26 @@ func (h *Handler) dispatch(c *call) protocol.Status {
 		return protocol.StatusOK
 	case opImport:
 		return h.importProject(c)
+	case opUploadAnnounce:
+		return h.announce(c)
+	case opUploadList:
+		list, err := svc.Uploads(cust)
+		if err != nil {
+			return c.refuse(svc.Refuse(err))
+		}
+		c.out = reply.AppendUploads(c.out[:0], list)
+		return protocol.StatusOK
+	case opUploadInfo:
+		st, err := svc.Upload(cust, c.param(0))
+		if err != nil {
+			return c.refuse(svc.Refuse(err))
+		}
+		c.out = reply.AppendUpload(c.out[:0], st)
+		return protocol.StatusOK
+	case opUploadDelete:
+		return c.done(svc, svc.DeleteUpload(cust, c.param(0)))
+	case opUploadFinalize:
+		return h.finalize(c)
 	}
 	return c.noRoute()
 }
@@ -192,6 +212,12 @@ func (h *Handler) build(c *call) protocol.Status {
 	if err != nil {
 		return c.refuse(h.svc.Refuse(err))
 	}
+	return c.accepted(id)
+}
+
+// accepted answers a request that started job id: 202 with the job's Location and
+// sym-job-id.
+func (c *call) accepted(id string) protocol.Status {
 	hd := c.w.Header()
 	hd.Set("Location", restPrefix+url.PathEscape(c.m.cid)+"/jobs/"+id)
 	hd.Set("sym-job-id", id)

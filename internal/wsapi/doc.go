@@ -1,6 +1,7 @@
 // Package wsapi serves the SymetryML WebSocket endpoints /symetry/ws/learn, /forget and
-// /predict (docs/protocol.md section 1), and the live subscriptions of
-// /symetry/ws/subscribe (docs/subscribe.md), as sessions of package wsconn over the
+// /predict (docs/protocol.md section 1), the live subscriptions of /symetry/ws/subscribe
+// (docs/subscribe.md), and /symetry/ws/upload (docs/uploads.md: a signed first message
+// binds an upload, then binary chunks), as sessions of package wsconn over the
 // operations of package ops: each message is decoded (its framing parsed and, when
 // framed, its signature verified), handed to one operation, and its result or refusal
 // encoded (package reply).

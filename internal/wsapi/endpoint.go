@@ -12,6 +12,7 @@ const (
 	PathLearn   = "/symetry/ws/learn"
 	PathForget  = "/symetry/ws/forget"
 	PathPredict = "/symetry/ws/predict"
+	PathUpload  = "/symetry/ws/upload"
 )
 
 // kind is which operation an endpoint runs.
@@ -21,6 +22,7 @@ const (
 	learn kind = iota
 	forget
 	predict
+	uploadChunks // binary chunks of an upload (upload.go)
 )
 
 // Options are what the endpoints share.
@@ -44,7 +46,7 @@ type endpoint struct {
 	replay     replayRule // signed changes are refused when replayed; reads with auth.replay_predict
 }
 
-// Endpoints returns the endpoints by path: learn, forget, predict and subscribe.
+// Endpoints returns the endpoints by path: learn, forget, predict, subscribe and upload.
 func Endpoints(o Options) map[string]wsconn.Endpoint {
 	changeHelp := `extraKeys must be [projectId] on /symetry/ws/learn and /symetry/ws/forget (once per connection; empty later)`
 	mk := func(k kind, label string, keys int, help string) *endpoint {
@@ -65,10 +67,11 @@ func Endpoints(o Options) map[string]wsconn.Endpoint {
 		PathForget:    mk(forget, "ws_forget", 1, changeHelp),
 		PathPredict: mk(predict, "ws_predict", 2,
 			`extraKeys must be [projectId, modelId] on /symetry/ws/predict (once per connection; empty later)`),
+		PathUpload: mk(uploadChunks, "ws_upload", 1, `extraKeys must be [uploadId] on /symetry/ws/upload`),
 	}
 }
 
 // NewSession implements wsconn.Endpoint.
 func (e *endpoint) NewSession(p wsconn.Peer) wsconn.Session {
-	return &session{e: e, b: binding{info: p.Info(), signedOnly: e.signedOnly, wantKeys: e.wantKeys, keysErr: e.keysErr, replay: e.replay}}
+	return &session{e: e, b: binding{info: p.Info(), signedOnly: e.signedOnly, wantKeys: e.wantKeys, keysErr: e.keysErr, replay: e.replay}, peer: p}
 }

@@ -1,12 +1,14 @@
 package wsapi
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/gobwas/ws"
 
 	"github.com/symscore/symscore/internal/ops"
 	"github.com/symscore/symscore/internal/reply"
+	"github.com/symscore/symscore/internal/wsconn"
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
 )
@@ -20,6 +22,18 @@ type session struct {
 	kc   reply.KeyCache
 	// changes are the learns or forgets not yet logged: the log has them in totals.
 	changes ops.SessionChanges
+
+	target ops.UploadTarget // upload: the upload bound by the first message
+	bound  bool             // upload: the first message bound one
+
+	// upload: the replies of chunks awaiting durability, sent in order by sendReplies
+	// (upload.go); queued counts those not yet sent. deferred and start are the current
+	// message's: queued rather than answered, and when it began.
+	peer     wsconn.Peer
+	replies  chan queuedReply
+	queued   atomic.Int32
+	deferred bool
+	start    time.Time
 }
 
 // errBinary refuses a binary frame.
@@ -28,9 +42,18 @@ var errBinary = protocol.Errorf(protocol.StatusBadRequest,
 
 // HandleMessage implements wsconn.Session: decode, call the operation, encode.
 func (s *session) HandleMessage(op ws.OpCode, payload, out []byte) ([]byte, ws.OpCode, ws.StatusCode) {
-	start := time.Now()
-	out, st, closeCode := s.handle(op, payload, out, start)
-	took := time.Since(start)
+	s.start = time.Now()
+	out, st, closeCode := s.handle(op, payload, out, s.start)
+	if s.deferred { // an upload chunk whose reply sendReplies sends (and counts)
+		s.deferred = false
+		return out, 0, 0
+	}
+	s.done(st, time.Since(s.start))
+	return out, ws.OpText, closeCode
+}
+
+// done counts a message answered with st after took, and logs it at debug level.
+func (s *session) done(st protocol.Status, took time.Duration) {
 	s.e.m.Done(st, took)
 	if svc := s.e.svc; svc.DebugEnabled() {
 		var pid string
@@ -39,11 +62,13 @@ func (s *session) HandleMessage(op ws.OpCode, payload, out []byte) ([]byte, ws.O
 		}
 		svc.LogRequest(s.b.caller(s.e.label, nil), pid, st, took)
 	}
-	return out, ws.OpText, closeCode
 }
 
 func (s *session) handle(op ws.OpCode, payload, out []byte, now time.Time) ([]byte, protocol.Status, ws.StatusCode) {
 	svc := s.e.svc
+	if s.e.kind == uploadChunks && (op == ws.OpBinary || s.bound) {
+		return s.chunk(op, payload, out)
+	}
 	if op != ws.OpText {
 		return s.refuse(out, svc.Refuse(errBinary))
 	}
@@ -62,6 +87,8 @@ func (s *session) handle(op ws.OpCode, payload, out []byte, now time.Time) ([]by
 		return s.refuse(out, svc.Refuse(s.b.keysErr))
 	}
 	switch s.e.kind {
+	case uploadChunks:
+		return s.bind(msg, out)
 	case predict:
 		preds, err := svc.Predict(sc, cust, &ops.PredictArgs{PID: keys[0], ModelID: keys[1], Frame: msg.Payload, Plan: &s.plan})
 		if err != nil {
@@ -113,8 +140,13 @@ func (s *session) Refuse(_ ws.OpCode, _, out []byte) ([]byte, ws.OpCode, ws.Stat
 // Trusted implements wsconn.Session: a framed message has verified on this connection.
 func (s *session) Trusted() bool { return s.b.authed }
 
-// Close implements wsconn.Session: the learns or forgets not yet logged are.
+// Close implements wsconn.Session: the learns or forgets not yet logged are; an upload
+// session's queue of replies closes (its sender ends).
 func (s *session) Close() {
+	if s.replies != nil {
+		close(s.replies)
+		return
+	}
 	what := "learn"
 	if s.e.kind == forget {
 		what = "forget"

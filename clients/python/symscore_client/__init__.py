@@ -13,6 +13,7 @@ Quick use::
     async with c.subscribe("p1", ["a", "$project"]) as sub:   # live statistics
         async for m in sub:                                  # dicts, as the server sends them
             ...
+    c.upload("history.csv", "p1", progress=print)    # a large file, as one change
 
 The REST client needs only the standard library; sessions and subscriptions need ``websockets``
 (>= 10), which is imported when the first one opens (or when ``Session`` or ``Subscription`` is
@@ -24,14 +25,16 @@ from typing import Any
 from .client import Client, SessionOpener, enc
 from .credentials import Credentials, credentials_from_environment
 from .dataframe import DataFrame, MLContext
-from .paths import FORGET, LEARN, PREDICT, SUBSCRIBE
+from .paths import FORGET, LEARN, PREDICT, SUBSCRIBE, UPLOAD
 from .reply import Reply, Status, SymscoreError
+from .upload import UploadError, UploadProgress, UploadResult, chunk_message
 from .signer import RestHeaders, Signer, content_md5, format_date, json_quote
 
 __all__ = [
     "Client", "DataFrame", "MLContext", "Reply", "Status", "SymscoreError", "Session",
     "SessionOpener", "Signer", "RestHeaders", "content_md5", "format_date", "json_quote", "enc",
-    "LEARN", "FORGET", "PREDICT", "SUBSCRIBE", "Credentials", "credentials_from_environment", "Subscription",
+    "LEARN", "FORGET", "PREDICT", "SUBSCRIBE", "UPLOAD", "Credentials", "credentials_from_environment", "Subscription",
+    "UploadError", "UploadProgress", "UploadResult", "chunk_message",
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import ssl
-from typing import Any, Deque, Dict, Iterable, Optional, Union
+from typing import Any, Callable, Deque, Dict, Iterable, Optional, Union
 
 import websockets
 
@@ -87,8 +87,24 @@ class Session:
 
     async def send(self, payload: Union[DataFrame, str]) -> "asyncio.Future[Reply]":
         """Sends one message (a DataFrame or its JSON) and returns the future of its reply."""
-        if isinstance(payload, DataFrame):
-            payload = payload.to_json()
+        text = payload.to_json() if isinstance(payload, DataFrame) else payload
+
+        def message() -> Union[str, bytes]:
+            if self._framed_sent and self._session_frames:
+                return text
+            self._framed_sent = True
+            return self._signer.frame(text, self.service_url, self.extra_keys)
+
+        return await self._enqueue(message)
+
+    async def send_binary(self, data: bytes) -> "asyncio.Future[Reply]":
+        """Sends one binary message as it is (an upload chunk: ``upload.chunk_message``) and
+        returns the future of its reply, pipelined as ``send``."""
+        return await self._enqueue(lambda: data)
+
+    async def _enqueue(self, message: Callable[[], Union[str, bytes]]) -> "asyncio.Future[Reply]":
+        """Sends ``message()`` under the lock, its future queued for the reply; a failure to
+        send ends the session."""
         fut = asyncio.get_running_loop().create_future()
         async with self._lock:
             if self._failure is not None:
@@ -97,11 +113,7 @@ class Session:
             if self._closing:
                 fut.set_exception(SymscoreError("session is closed"))
                 return fut
-            if self._framed_sent and self._session_frames:
-                msg = payload
-            else:
-                msg = self._signer.frame(payload, self.service_url, self.extra_keys)
-            self._framed_sent = True
+            msg = message()
             self._pending.append(fut)
             try:
                 await self._ws.send(msg)
