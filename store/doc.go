@@ -82,6 +82,8 @@
 //     change (seen records; a cluster log that refuses replays itself may drop them).
 //   - Append refuses a record the log cannot hold with an error wrapping ErrRecordTooLarge
 //     (answered as a bad request); any other error is ErrUnavailable to the caller.
+//   - Records appended elsewhere are dated by their node's clock; a change is always dated
+//     after every record this store has applied, so that dates never go backwards.
 //
 // On one node a change never meets a project it was not prepared for: a create, import or
 // delete takes its lane's gate exclusively from preparation to application, other changes
@@ -142,13 +144,16 @@
 //	10 seen          16-byte replay key and int64 date of an accepted signed change (empty
 //	                 customer and project, no incarnation): RecordSeen; Open gives them back
 //	                 (Seen) so that a restarted replay memory still refuses them, and the log
-//	                 keeps them for ReplayWindow
+//	                 keeps them for ReplayWindow. A Log given in Options.Log gets them too,
+//	                 and may refuse one it already holds (ErrReplayed: a cluster's replay)
 //
 // A learn or forget is logged as its rows or as its summary delta, whichever encoding is
 // smaller: a frame of more than about d/2 rows (d its columns) is summarised, unless the
 // delta's summaries would take more than 8 times the rows record in memory (at least
-// 1 MiB) or more than the limits allow (T attributes of many values). Either way the change
-// is applied from its record: a rows record is learned row by row, a delta record merged.
+// 1 MiB) or more than the limits allow (T attributes of many values). With
+// Options.DeltaRecords (a cluster log, whose every node applies every record) it is the
+// delta whatever the rows, under the same two bounds. Either way the change is applied
+// from its record: a rows record is learned row by row, a delta record merged.
 //
 // Format 1 records (written before the change flow above) hold no incarnation and no
 // limits, and learn and forget hold the expanded frame: uvarint columns; per column name,

@@ -36,9 +36,7 @@ func (s *Store) recover() error {
 		if err != nil {
 			return s.misfit(lsn, err)
 		}
-		if at := rec.at.UnixNano(); at > s.lastStamp.Load() {
-			s.lastStamp.Store(at)
-		}
+		s.seeStamp(rec.at.UnixNano())
 		if rec.kind == kindSeen {
 			s.seen = append(s.seen, Seen{Key: rec.seenKey, Date: rec.seenDate})
 			return nil
