@@ -167,3 +167,30 @@ func TestChangesDatedAfterOthers(t *testing.T) {
 		t.Fatalf("modified %v, not after the other node's change at %v", got, ahead)
 	}
 }
+
+func TestRecordProjectAndSeenKey(t *testing.T) {
+	rec := appendProjectHead(nil, kindDelete, "c1", "p.1", time.Now())
+	cid, pid, ok := RecordProject(rec)
+	if !ok || string(cid) != "c1" || string(pid) != "p.1" {
+		t.Fatalf("RecordProject = %q, %q, %v", cid, pid, ok)
+	}
+	if _, ok := SeenKey(rec); ok {
+		t.Fatal("a delete record has a seen key")
+	}
+	key := [16]byte{7, 6, 5}
+	seen := appendSeen(nil, key, time.Now())
+	if got, ok := SeenKey(seen); !ok || got != key {
+		t.Fatalf("SeenKey = %x, %v", got, ok)
+	}
+	if cid, pid, ok := RecordProject(seen); !ok || len(cid)+len(pid) != 0 {
+		t.Fatalf("a seen record is about %q, %q (%v)", cid, pid, ok)
+	}
+	for _, bad := range [][]byte{nil, {9}, rec[:5], rec[:len(rec)-12]} {
+		if _, _, ok := RecordProject(bad); ok {
+			t.Errorf("RecordProject(%x) accepted", bad)
+		}
+		if _, ok := SeenKey(bad); ok {
+			t.Errorf("SeenKey(%x) accepted", bad)
+		}
+	}
+}

@@ -373,3 +373,28 @@ func (r *reader) rest() []byte {
 	r.b = nil
 	return v
 }
+
+// RecordProject returns the customer and project ids a record payload is about (both empty
+// for a seen record), for a Log that files records by project (a cluster's subjects).
+// They alias rec. ok is false when rec does not begin as a record does.
+func RecordProject(rec []byte) (cid, pid []byte, ok bool) {
+	r := reader{b: rec}
+	if f := r.byte(); f != recordFormat && f != recordFormat1 {
+		return nil, nil, false
+	}
+	r.byte()
+	r.uint64()
+	cid, pid = r.bytes(), r.bytes()
+	return cid, pid, r.err == nil
+}
+
+// SeenKey returns the replay key of a seen record (RecordSeen's), for a Log that refuses
+// replays itself by that key; ok is false for any other record.
+func SeenKey(rec []byte) (key [16]byte, ok bool) {
+	var dec decoder
+	r, err := decodeRecord(rec, &dec)
+	if err != nil || r.kind != kindSeen {
+		return key, false
+	}
+	return r.seenKey, true
+}
