@@ -27,6 +27,8 @@ var (
 	errTooManyBuilds = protocol.Errorf(protocol.StatusServiceUnavailable,
 		"too many builds running for this customer (%d); retry when one has finished", MaxRunningBuilds)
 	errBuildsStopped = protocol.Errorf(protocol.StatusServiceUnavailable, "the server is shutting down: no new builds")
+	// errJobsUnavailable: the cluster's jobs bucket cannot be written (the bus is away).
+	errJobsUnavailable = protocol.Errorf(protocol.StatusServiceUnavailable, "the cluster's bus is unreachable: no new builds for now")
 )
 
 // jobTable holds the build jobs of every customer. A job id is 128 random bits
@@ -41,11 +43,20 @@ type jobTable struct {
 	byCID   map[string]*customerJobs
 	stopped bool
 
+	// onBoardErr reports a job state the jobs bucket did not take (logged).
+	onBoardErr func(error)
+
 	running sync.WaitGroup // jobs started and not finished; Add only under mu, before stopped
+
+	// board, on a cluster node, is the jobs bucket: a job's state is written there when it
+	// starts and ends, and a job this table does not hold is looked up there. Never
+	// called under mu. nil on a single node.
+	board jobBoard
 }
 
 // customerJobs are one customer's jobs.
 type customerJobs struct {
+	cid      string
 	jobs     map[string]*buildJob
 	finished []*buildJob // in finishing order, oldest first
 	running  int
@@ -75,7 +86,7 @@ func (t *jobTable) start(cid string, fn func() (protocol.Status, string)) (strin
 	}
 	cj := t.byCID[cid]
 	if cj == nil {
-		cj = &customerJobs{jobs: make(map[string]*buildJob)}
+		cj = &customerJobs{cid: cid, jobs: make(map[string]*buildJob)}
 		t.byCID[cid] = cj
 	}
 	t.expireLocked(cj)
@@ -89,6 +100,18 @@ func (t *jobTable) start(cid string, fn func() (protocol.Status, string)) (strin
 	cj.jobs[j.id] = j
 	cj.running++
 	t.running.Add(1)
+	if t.board.jobs != nil {
+		// Every node must know the job before its id is answered.
+		t.mu.Unlock()
+		err := t.board.put(cid, j.id, JobState{Status: protocol.StatusAccepted})
+		t.mu.Lock()
+		if err != nil {
+			delete(cj.jobs, j.id)
+			cj.running--
+			t.running.Done()
+			return "", fmt.Errorf("%w: %w", errJobsUnavailable, err)
+		}
+	}
 	t.run(func() {
 		defer t.running.Done()
 		st, msg := fn()
@@ -98,6 +121,13 @@ func (t *jobTable) start(cid string, fn func() (protocol.Status, string)) (strin
 }
 
 func (t *jobTable) finish(cj *customerJobs, j *buildJob, st protocol.Status, msg string) {
+	if t.board.jobs != nil {
+		// Before the job is done here, so that once this node answers it done, so does
+		// every node (unless the bus failed meanwhile: then only this one).
+		if err := t.board.put(cj.cid, j.id, JobState{Done: true, Status: st, Msg: msg}); err != nil {
+			t.onBoardErr(err)
+		}
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	j.done, j.st, j.msg, j.finished = true, st, msg, t.now()
@@ -120,6 +150,15 @@ func (t *jobTable) expireLocked(cj *customerJobs) {
 		clear(cj.finished[n:])
 		cj.finished = cj.finished[:n]
 	}
+}
+
+// remote looks customer cid's job id up in the jobs bucket (a job another node runs):
+// found false for none (or a single node), an error when the bucket cannot be read.
+func (t *jobTable) remote(cid, id string) (JobState, bool, error) {
+	if t.board.jobs == nil {
+		return JobState{}, false, nil
+	}
+	return t.board.get(cid, id)
 }
 
 // lookup returns the state of customer cid's job id: ACCEPTED "Job still running", OK "Job

@@ -2,11 +2,13 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/symscore/symscore/auth"
+	"github.com/symscore/symscore/cluster"
 	"github.com/symscore/symscore/config"
 	"github.com/symscore/symscore/dataframe"
 	"github.com/symscore/symscore/internal/metrics"
@@ -40,6 +42,7 @@ type Options struct {
 type Service struct {
 	log     *slog.Logger
 	store   *store.Store
+	node    *cluster.Node // the cluster's bus; nil on a single node
 	keys    *auth.KeyStore
 	replay  *auth.ReplayCache
 	authOpt auth.Options
@@ -63,7 +66,8 @@ type Service struct {
 }
 
 // Open recovers the durable state from Config.DataDir (snapshots, then the write-ahead
-// log) and prepares verification. Recovery is what /readyz waits for.
+// log), or on a cluster node (Config.Cluster) joins the bus and catches up with its
+// stream, and prepares verification. Recovery is what /readyz waits for.
 func Open(o Options) (*Service, error) {
 	cfg := o.Config
 	log := o.Log
@@ -88,8 +92,13 @@ func Open(o Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(cfg, log, o.FS)
+	node, err := openCluster(cfg, log, o.Metrics)
 	if err != nil {
+		return nil, err
+	}
+	st, err := openStore(cfg, log, o.FS, node)
+	if err != nil {
+		closeCluster(node)
 		return nil, err
 	}
 	s := &Service{
@@ -106,6 +115,7 @@ func Open(o Options) (*Service, error) {
 			ReplayReads:     cfg.Auth.ReplayPredict,
 		},
 		metrics:       newOpsMetrics(o.Metrics),
+		node:          node,
 		jobs:          newJobTable(now, spawn, o.BuildsStopped),
 		now:           now,
 		before:        o.BeforeBuild,
@@ -125,6 +135,12 @@ func Open(o Options) (*Service, error) {
 	s.learnOpts.Mode = dataframe.ModeLearn
 	s.predictOpts.Mode = dataframe.ModePredict
 	s.scratch.New = func() any { return s.newScratch() }
+	if node != nil {
+		s.jobs.board = jobBoard{node.Jobs()}
+		s.jobs.onBoardErr = func(err error) {
+			log.Warn("cluster: a finished job's state is known to this node only", "err", err)
+		}
+	}
 	return s, nil
 }
 
@@ -147,12 +163,14 @@ func newReplayCache(a config.Auth, keys *auth.KeyStore, seen []store.Seen, now f
 // progress reaches the store before it closes. Call it before Close.
 func (s *Service) Shutdown(ctx context.Context) error { return s.jobs.shutdown(ctx) }
 
-// Close makes everything durable and closes the store. Operations after it are refused
-// (SERVICE_UNAVAILABLE).
-func (s *Service) Close() error { return closeStore(s.store) }
+// Close makes everything durable and closes the store, then the cluster's bus.
+// Operations after it are refused (SERVICE_UNAVAILABLE).
+func (s *Service) Close() error {
+	return errors.Join(closeStore(s.store), closeCluster(s.node))
+}
 
 // Healthy reports whether durability works: after a failed write or fsync, every change
-// is refused until a restart.
+// is refused until a restart. On a cluster node it is false while the bus is unreachable.
 func (s *Service) Healthy() bool { return storeErr(s.store) == nil }
 
 // frameOptions returns the DataFrame options of a message for a project whose partition

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/symscore/symscore/cluster"
 	"github.com/symscore/symscore/config"
 	"github.com/symscore/symscore/dataframe"
 	"github.com/symscore/symscore/model"
@@ -15,13 +16,14 @@ import (
 // Every call into package store is in this file: what the operations need of the durable
 // state, named for them. A change of the store's API lands here and nowhere else.
 
-// openStore opens (recovers) the store in cfg.DataDir.
-func openStore(cfg config.Config, log *slog.Logger, fsys wal.FS) (*store.Store, error) {
+// openStore opens (recovers) the store in cfg.DataDir, or, on a cluster node, from the
+// stream of node.
+func openStore(cfg config.Config, log *slog.Logger, fsys wal.FS, node *cluster.Node) (*store.Store, error) {
 	mode, err := wal.ParseMode(cfg.Durability)
 	if err != nil {
 		return nil, fmt.Errorf("durability: %w", err)
 	}
-	st, err := store.Open(store.Options{
+	opts := store.Options{
 		Dir:      cfg.DataDir,
 		Mode:     mode,
 		Interval: cfg.DurabilityInterval,
@@ -41,8 +43,15 @@ func openStore(cfg config.Config, log *slog.Logger, fsys wal.FS) (*store.Store, 
 			MaxCustomerBytes: cfg.Limits.MaxCustomerBytes,
 			MaxExploreWork:   cfg.Limits.MaxExploreWork,
 		},
-	})
-	if err != nil {
+	}
+	if node != nil {
+		clusterStoreOptions(&opts, node)
+	}
+	st, err := store.Open(opts)
+	switch {
+	case err != nil && node != nil:
+		return nil, fmt.Errorf("cannot catch up with the cluster's stream: %w", err)
+	case err != nil:
 		return nil, fmt.Errorf("cannot recover the state in data_dir %q: %w", cfg.DataDir, err)
 	}
 	return st, nil
