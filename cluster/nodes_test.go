@@ -2,8 +2,12 @@ package cluster_test
 
 import (
 	"bytes"
+	"context"
 	"math"
+	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +19,7 @@ import (
 	"github.com/symscore/symscore/internal/testkit/natstest"
 	"github.com/symscore/symscore/internal/testkit/testserver"
 	"github.com/symscore/symscore/model"
+	"github.com/symscore/symscore/server"
 )
 
 // These tests run three symscore servers in this process, nodes of one cluster on an
@@ -319,4 +324,71 @@ func readyz(t *testing.T, s *testserver.Server) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// freeAddr is a loopback address with a port free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestEmbeddedNATS: a node runs the bus in its process (data in data_dir/nats), requiring
+// the nodes' password; a second node with the password joins it and a third without is
+// refused. Restarted on its data directory, the first node has the cluster's state back.
+func TestEmbeddedNATS(t *testing.T) {
+	listen := freeAddr(t)
+	cfgA := testkit.Config()
+	cfgA.DataDir = t.TempDir()
+	cfgA.Cluster.EmbeddedNATS = true
+	cfgA.Cluster.EmbeddedListen = listen
+	cfgA.Cluster.Credentials = "node:correct-horse"
+	cfgA.Cluster.NodeID = "a"
+	a := testserver.StartManual(t, cfgA)
+	if _, err := os.Stat(filepath.Join(cfgA.DataDir, "nats", "jetstream")); err != nil {
+		t.Fatalf("the embedded server's data: %v", err)
+	}
+	cfgB := testkit.Config()
+	cfgB.Cluster.NATSURL = "nats://" + listen
+	cfgB.Cluster.Credentials = "node:correct-horse"
+	b := testserver.Start(t, cfgB)
+	ca, cb := a.REST(testenv.CID1, testenv.Secret1), b.REST(testenv.CID1, testenv.Secret1)
+	ca.Create("iris")
+	cb.Learn("iris", testkit.FrameJSON(testkit.IrisNames, testkit.IrisTypes, testkit.IrisRows(t), -1))
+	want := sameEverywhere(t, []*testkit.RESTClient{ca, cb}, "iris")
+
+	cfgC := cfgB
+	cfgC.Cluster.Credentials = ""
+	cfgC.Cluster.Timeout = 500 * time.Millisecond
+	cfgC.ApplyDefaults()
+	cfgC.DataDir = t.TempDir()
+	if s, err := server.New(cfgC, nil); err != nil {
+		t.Fatal(err)
+	} else if err := s.Start(); err == nil || !strings.Contains(err.Error(), "uthorization") {
+		t.Fatalf("a node without the bus's password: %v", err)
+	}
+
+	shutdown(t, a)
+	testenv.Eventually(t, "b to see the bus gone", func() bool { return readyz(t, b) == http.StatusServiceUnavailable })
+	a = testserver.Start(t, cfgA)
+	ca = a.REST(testenv.CID1, testenv.Secret1)
+	if got := ca.Export("iris"); !bytes.Equal(got, want) {
+		t.Fatal("the embedded node restarted with another state")
+	}
+	testenv.Eventually(t, "b to be ready again", func() bool { return readyz(t, b) == http.StatusOK })
+	cb.Learn("iris", testkit.FrameJSON(testkit.IrisNames, testkit.IrisTypes, testkit.IrisRows(t)[:5], -1))
+	sameEverywhere(t, []*testkit.RESTClient{ca, cb}, "iris")
+}
+
+func shutdown(t *testing.T, s *testserver.Server) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
 }

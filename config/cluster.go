@@ -41,6 +41,8 @@ func (ps *problems) checkCluster(c Cluster) {
 	if c.EmbeddedNATS {
 		host, _, err := net.SplitHostPort(c.EmbeddedListen)
 		switch {
+		case c.NATSURL != "":
+			ps.add("cluster.nats_url", "must be empty with cluster.embedded_nats: a node with the embedded server uses it, and the other nodes point cluster.nats_url at it")
 		case err != nil:
 		case c.Credentials != "" && !isPassword:
 			ps.add("cluster.credentials", "the embedded NATS server takes \"user:password\" credentials, not a .creds file")

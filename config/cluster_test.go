@@ -18,7 +18,7 @@ func TestValidateCluster(t *testing.T) {
 		{"several urls", func(c *Cluster) { c.NATSURL = "nats://10.0.0.1:4222, tls://nats.example:4222" }, "", ""},
 		{"embedded only", func(c *Cluster) { c.NATSURL, c.EmbeddedNATS = "", true }, "", ""},
 		{"embedded on all interfaces with a password", func(c *Cluster) {
-			c.EmbeddedNATS, c.EmbeddedListen, c.Credentials = true, "0.0.0.0:4222", "node:pw"
+			c.NATSURL, c.EmbeddedNATS, c.EmbeddedListen, c.Credentials = "", true, "0.0.0.0:4222", "node:pw"
 		}, "", ""},
 		{"creds file", func(c *Cluster) { c.Credentials = "/etc/symscore/node.creds" }, "", ""},
 		{"url scheme", func(c *Cluster) { c.NATSURL = "http://x:4222" }, "cluster.nats_url", "must start with nats:// or tls://"},
@@ -34,8 +34,9 @@ func TestValidateCluster(t *testing.T) {
 		{"credentials shape", func(c *Cluster) { c.Credentials = "justatoken" }, "cluster.credentials", `"user:password" or the path of a .creds file`},
 		{"credentials no user", func(c *Cluster) { c.Credentials = ":pw" }, "cluster.credentials", "needs a user"},
 		{"embedded listen", func(c *Cluster) { c.EmbeddedListen = "4222" }, "cluster.embedded_listen", "is not host:port"},
-		{"embedded open to others", func(c *Cluster) { c.EmbeddedNATS, c.EmbeddedListen = true, ":4222" }, "cluster.embedded_listen", "set cluster.credentials"},
-		{"embedded with creds file", func(c *Cluster) { c.EmbeddedNATS, c.Credentials = true, "n.creds" }, "cluster.credentials", "not a .creds file"},
+		{"embedded open to others", func(c *Cluster) { c.NATSURL, c.EmbeddedNATS, c.EmbeddedListen = "", true, ":4222" }, "cluster.embedded_listen", "set cluster.credentials"},
+		{"embedded and a url", func(c *Cluster) { c.EmbeddedNATS = true }, "cluster.nats_url", "must be empty with cluster.embedded_nats"},
+		{"embedded with creds file", func(c *Cluster) { c.NATSURL, c.EmbeddedNATS, c.Credentials = "", true, "n.creds" }, "cluster.credentials", "not a .creds file"},
 		{"timeout", func(c *Cluster) { c.Timeout = -1 }, "cluster.timeout", "must be > 0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

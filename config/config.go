@@ -160,8 +160,8 @@ type Log struct {
 type Cluster struct {
 	// NATSURL is the bus: one or more comma-separated nats:// or tls:// URLs of NATS
 	// servers with JetStream. Empty and EmbeddedNATS off: a single node (no cluster).
-	// Empty with EmbeddedNATS: the node's own embedded server. Credentials never go in the
-	// URL: see Credentials.
+	// With EmbeddedNATS it must be empty: the node uses its own embedded server.
+	// Credentials never go in the URL: see Credentials.
 	NATSURL string `mapstructure:"nats_url"`
 	// NodeID names the node in logs, metrics and job records; empty means the host name.
 	// Letters, digits and "-._~", at most MaxNodeIDBytes.
