@@ -194,3 +194,28 @@ func TestRecordProjectAndSeenKey(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayOfAChangeAfterAnotherNodesDelete: a learn prepared on one node while another
+// node deleted the project is logged after the delete and refused on every node; a store
+// that replays the log from the start (a node joining) reaches the same refusal instead of
+// taking the record for one whose project's snapshot is missing.
+func TestReplayOfAChangeAfterAnotherNodesDelete(t *testing.T) {
+	b := &bus{}
+	s := open(t, Options{Log: b.member()})
+	must(t, s.Create("c1", "a", "", nil))
+	p, _ := s.Project("c1", "a")
+	b.before = func(b *bus) {
+		rec := appendProjectHead(nil, kindDelete, "c1", "a", p.Created())
+		setRecordTime(rec, time.Now())
+		b.publish(nil, rec, nil)
+	}
+	if err := s.Learn("c1", "a", parse(t, rows(0, 3), "")); !errors.Is(err, model.ErrProjectNotFound) {
+		t.Fatalf("a learn logged after the project's delete: %v", err)
+	}
+	must(t, s.Create("c1", "b", "", nil))
+	replayed := open(t, Options{Log: &busLog{b: b}})
+	sameState(t, dump(t, replayed, "c1"), dump(t, s, "c1"))
+	if got := replayed.List("c1"); len(got) != 1 || got[0] != "b" {
+		t.Fatalf("projects after the replay: %v", got)
+	}
+}

@@ -185,7 +185,9 @@
 // the log is cut (package wal); corruption in the middle, a record that does not decode, or
 // a record that does not fit the state (a change of a project that does not exist and is
 // never deleted: its snapshot is missing) stops Open with an error naming the record,
-// unless Options.Repair.
+// unless Options.Repair. Without a data directory (Options.Log alone: a cluster's stream,
+// read from its first record) there are no snapshots to miss: such a change was logged
+// after another node deleted its project, and is refused again.
 //
 // # Concurrency
 //

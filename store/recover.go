@@ -29,7 +29,10 @@ func (s *Store) recover() error {
 	var dec decoder
 	replayed, skipped, refused := 0, 0, 0
 	// The log may begin before the creation of a project that was deleted since, whose
-	// snapshot is gone: its records are skipped, and must be followed by its delete.
+	// snapshot is gone: its records are skipped, and must be followed by its delete. Without
+	// snapshots (a Log without Dir: a cluster's stream, replayed from its first record) a
+	// change of a project that does not exist is no sign of a missing snapshot: it was
+	// logged after the project's delete by another node, and is refused as it was live.
 	orphans := make(map[[2]string]uint64) // (cid, pid) → first orphan record
 	err := s.log.Replay(0, func(lsn uint64, payload []byte) error {
 		rec, err := decodeRecord(payload, &dec)
@@ -45,7 +48,7 @@ func (s *Store) recover() error {
 		key := [2]string{cid, pid}
 		p, getErr := s.reg.Get(cid, pid)
 		switch {
-		case getErr != nil && projectKind(rec.kind):
+		case getErr != nil && projectKind(rec.kind) && s.durable:
 			if rec.kind == kindDelete {
 				delete(orphans, key)
 			} else if _, ok := orphans[key]; !ok {
