@@ -80,8 +80,9 @@ func learn(t testing.TB, st *store.Store, pid string, ds *testkit.Dataset, lo, h
 }
 
 // TestNodesApplyTheSameStream: two nodes learning and forgetting concurrently into shared
-// projects, creating and deleting others, building models: both hold the same bits, and a
-// third node started afterwards catches up to them from the stream before Open returns.
+// projects, creating, merging, freezing, importing and deleting others, building and
+// deleting models: both hold the same bits, and a third node started afterwards catches up
+// to them from the stream before Open returns.
 func TestNodesApplyTheSameStream(t *testing.T) {
 	bus := natstest.Start(t)
 	a := openNode(t, testOptions(bus.URL(), "a"))
@@ -117,7 +118,17 @@ func TestNodesApplyTheSameStream(t *testing.T) {
 				m, err := model.Build(p.Snapshot(), "lda", "m", model.MLContext{InputNames: ds.InputNames(), TargetNames: []string{"t"}})
 				must(t, err)
 				must(t, n.st.PutModelInto("c1", p, m))
-				if k != 1 {
+				switch k {
+				case 0:
+					must(t, n.st.Merge("c1", pid, "p"))
+					must(t, n.st.SetFrozen("c1", pid, true))
+					must(t, n.st.SetFrozen("c1", pid, false))
+					data, err := n.st.Export("c1", pid)
+					must(t, err)
+					must(t, n.st.Import("c1", pid+"-copy", data))
+					must(t, n.st.DeleteModel("c1", pid+"-copy", "m"))
+					must(t, n.st.Delete("c1", pid))
+				case 2:
 					must(t, n.st.Delete("c1", pid))
 				}
 			}
@@ -126,8 +137,8 @@ func TestNodesApplyTheSameStream(t *testing.T) {
 	wg.Wait()
 	want := state(t, a.st, "c1")
 	testenv.Eventually(t, "b to hold a's state", func() bool { return state(t, b.st, "c1") == want })
-	if got := len(a.st.List("c1")); got != 3 {
-		t.Fatalf("%d projects, want 3", got)
+	if got := len(a.st.List("c1")); got != 5 {
+		t.Fatalf("%d projects, want 5: %v", got, a.st.List("c1"))
 	}
 	c := openNode(t, testOptions(bus.URL(), "c"))
 	if got := state(t, c.st, "c1"); got != want {
@@ -333,4 +344,43 @@ func TestSubject(t *testing.T) {
 	if got := EscapeToken(bytes.Repeat([]byte("a"), maxTokenBytes)); len(got) != maxTokenBytes {
 		t.Errorf("an id of %d plain bytes became %q", maxTokenBytes, got)
 	}
+}
+
+// TestForeignMessagesOnTheStream: messages on the stream that are not records, or records
+// that do not decode, change nothing on any node, live or catching up; the nodes go on.
+func TestForeignMessagesOnTheStream(t *testing.T) {
+	bus := natstest.Start(t)
+	a := openNode(t, testOptions(bus.URL(), "a"))
+	ds := testkit.NewDataset(4, 100, 3)
+	must(t, a.st.Create("c1", "p", "", nil))
+	must(t, learn(t, a.st, "p", ds, 0, 10))
+	p, err := a.st.Project("c1", "p")
+	must(t, err)
+	s, err := a.js.Stream(context.Background(), "SYMSCORE")
+	must(t, err)
+	m, err := s.GetMsg(context.Background(), 2) // the learn
+	must(t, err)
+	good := m.Data
+	for _, m := range []struct{ subject, data string }{
+		{"symscore.c1.p", "garbage"},
+		{"symscore.c1.p", ""},
+		{"symscore.c1.p", string(good[:len(good)-3])},                   // truncated
+		{"symscore.c1.p", string(append(good[:2:2], 0xff, 0xff, 0xff))}, // a record head cut short
+		{"symscore.c1.p", string(append(append([]byte{}, good...), 0))}, // a trailing byte
+		{"symscore.seen", "not a seen record"},
+	} {
+		_, err := a.js.Publish(context.Background(), m.subject, []byte(m.data))
+		must(t, err)
+	}
+	must(t, learn(t, a.st, "p", ds, 10, 20))
+	want := state(t, a.st, "c1")
+	if p.Rows() != 20 {
+		t.Fatalf("%d rows, want 20", p.Rows())
+	}
+	b := openNode(t, testOptions(bus.URL(), "b"))
+	if got := state(t, b.st, "c1"); got != want {
+		t.Fatal("a node catching up over foreign messages holds another state")
+	}
+	must(t, learn(t, b.st, "p", ds, 20, 30))
+	testenv.Eventually(t, "a to apply b's learn", func() bool { return p.Rows() == 30 })
 }
