@@ -223,8 +223,8 @@ func (l *Log) claim(origin string) *pending {
 		return nil
 	}
 	id, err := strconv.ParseUint(n, 10, 64)
-	if err != nil {
-		return nil
+	if err != nil || strconv.FormatUint(id, 10) != n {
+		return nil // not as Append writes it
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()

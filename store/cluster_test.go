@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -218,4 +219,32 @@ func TestReplayOfAChangeAfterAnotherNodesDelete(t *testing.T) {
 	if got := replayed.List("c1"); len(got) != 1 || got[0] != "b" {
 		t.Fatalf("projects after the replay: %v", got)
 	}
+}
+
+// FuzzRecordProject: RecordProject and SeenKey never panic, and agree with the decoder on
+// every record it accepts: the same customer and project, the replay key of a seen record
+// and of nothing else.
+func FuzzRecordProject(f *testing.F) {
+	for _, enc := range realRecords(f) {
+		f.Add(enc)
+	}
+	f.Add(appendSeen(nil, [16]byte{1, 2}, time.Unix(1, 2)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cid, pid, ok := RecordProject(b)
+		key, seen := SeenKey(b)
+		var dec decoder
+		rec, err := decodeRecord(b, &dec)
+		if err != nil {
+			if seen {
+				t.Fatal("SeenKey accepted what does not decode")
+			}
+			return
+		}
+		if !ok || !bytes.Equal(cid, rec.cid) || !bytes.Equal(pid, rec.pid) {
+			t.Fatalf("RecordProject = %q, %q, %v; the record's are %q, %q", cid, pid, ok, rec.cid, rec.pid)
+		}
+		if seen != (rec.kind == kindSeen) || (seen && key != rec.seenKey) {
+			t.Fatalf("SeenKey = %x, %v for a %s record", key, seen, kindName(rec.kind))
+		}
+	})
 }
