@@ -33,16 +33,11 @@ type node struct {
 
 func openNode(t testing.TB, o Options) node {
 	t.Helper()
-	return openNodeLimits(t, o, model.Limits{})
-}
-
-func openNodeLimits(t testing.TB, o Options, lim model.Limits) node {
-	t.Helper()
 	n, err := Open(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(store.Options{Log: n.Log(), DeltaRecords: true, Limits: lim})
+	st, err := store.Open(store.Options{Log: n.Log(), DeltaRecords: true})
 	if err != nil {
 		n.Close()
 		t.Fatal(err)
@@ -219,13 +214,13 @@ func TestBusDownRefusesChangesAndResumes(t *testing.T) {
 // TestRecordTooLarge: a change larger than the bus takes is refused as too large (a bad
 // request), and nothing is published.
 func TestRecordTooLarge(t *testing.T) {
-	bus := natstest.Start(t)
-	a := openNodeLimits(t, testOptions(bus.URL(), "a"), model.Limits{MaxNewAttributes: 2000})
+	bus := natstest.StartMaxPayload(t, 64<<10)
+	a := openNode(t, testOptions(bus.URL(), "a"))
 	must(t, a.st.Create("c1", "p", "", nil))
 	before := a.Log().NextSeq()
-	// 300 rows of 1200 columns: logged as their delta (d = 1200), over 11 MB; the test
-	// server takes 8 MiB.
-	const rows, cols = 300, 1200
+	// 60 rows of 100 columns: logged as their delta (d = 100), about 80 KB; the server
+	// takes 64 KiB.
+	const rows, cols = 60, 100
 	var sb strings.Builder
 	sb.WriteString(`{"attributeNames":[`)
 	for j := range cols {

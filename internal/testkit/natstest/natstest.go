@@ -20,6 +20,8 @@ type Server struct {
 	Port int
 	// User and Password, when set before Restart (or by StartAuth), are required.
 	User, Password string
+	// MaxPayload is the largest message the server takes (StartMaxPayload); 8 MiB.
+	MaxPayload int32
 
 	srv *server.Server
 }
@@ -30,7 +32,18 @@ func Start(t testing.TB) *Server { return StartAuth(t, "", "") }
 // StartAuth starts a server that requires user and password (none when user is "").
 func StartAuth(t testing.TB, user, password string) *Server {
 	t.Helper()
-	s := &Server{T: t, Dir: t.TempDir(), Port: server.RANDOM_PORT, User: user, Password: password}
+	return start(t, &Server{T: t, User: user, Password: password, MaxPayload: 8 << 20})
+}
+
+// StartMaxPayload starts a server that takes messages of at most n bytes.
+func StartMaxPayload(t testing.TB, n int32) *Server {
+	t.Helper()
+	return start(t, &Server{T: t, MaxPayload: n})
+}
+
+func start(t testing.TB, s *Server) *Server {
+	t.Helper()
+	s.Dir, s.Port = t.TempDir(), server.RANDOM_PORT
 	s.Restart()
 	t.Cleanup(s.Stop)
 	return s
@@ -60,7 +73,7 @@ func (s *Server) Restart() {
 	}
 	o := &server.Options{
 		Host: "127.0.0.1", Port: s.Port, JetStream: true, StoreDir: s.Dir, NoSigs: true, NoLog: true,
-		MaxPayload: 8 << 20,
+		MaxPayload: s.MaxPayload,
 	}
 	if s.User != "" {
 		o.Users = []*server.User{{Username: s.User, Password: s.Password}}
