@@ -111,7 +111,9 @@ func (l *Log) Replay(from uint64, fn func(seq uint64, rec []byte) error) error {
 	if err != nil {
 		return fmt.Errorf("cluster: cannot consume stream %s: %w", l.stream, err)
 	}
-	iter, err := cons.Messages(jetstream.PullMaxMessages(256))
+	// Pull requests of 2 s, with heartbeats every second: a consumer the server lost is
+	// noticed, and made again after the last record delivered, within about 2 s.
+	iter, err := cons.Messages(jetstream.PullMaxMessages(256), jetstream.PullExpiry(2*time.Second))
 	if err != nil {
 		return fmt.Errorf("cluster: cannot consume stream %s: %w", l.stream, err)
 	}
@@ -187,7 +189,7 @@ func (l *Log) Start(deliver store.Deliver) {
 func (l *Log) consume() {
 	defer close(l.done)
 	for {
-		msg, err := l.iter.Next()
+		msg, err := l.nextMsg()
 		if err != nil {
 			if l.closed.Load() || errors.Is(err, jetstream.ErrMsgIteratorClosed) {
 				return
@@ -213,6 +215,21 @@ func (l *Log) consume() {
 		l.deliver(seq, rec, p.local)
 		close(p.done)
 	}
+}
+
+// nextMsg is the iterator's next message. The ordered consumer of nats.go v1.56.0 panics
+// when it is stopped while it waits to make its consumer again (its back-off canceled,
+// it takes a consumer it never got): a panic after Close is the end of the stream.
+func (l *Log) nextMsg() (msg jetstream.Msg, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			if !l.closed.Load() {
+				panic(v)
+			}
+			msg, err = nil, jetstream.ErrMsgIteratorClosed
+		}
+	}()
+	return l.iter.Next()
 }
 
 // claim returns the local change a record's origin header names, removing it from the

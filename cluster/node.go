@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -57,6 +58,8 @@ type Node struct {
 	js   jetstream.JetStream
 	log  *Log
 	jobs *Jobs
+
+	closing atomic.Bool // Close has begun: a disconnection is not news
 }
 
 // Open starts the embedded server if asked, connects to the bus (retrying for
@@ -119,7 +122,9 @@ func (n *Node) connect(m *Metrics) error {
 		nats.MaxPingsOutstanding(2),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			m.Connected.Set(0)
-			log.Warn("cluster: disconnected from the bus; changes are refused until it is back", "err", err)
+			if !n.closing.Load() {
+				log.Warn("cluster: disconnected from the bus; changes are refused until it is back", "err", err)
+			}
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) {
 			m.Connected.Set(1)
@@ -234,6 +239,7 @@ func (n *Node) NodeID() string { return n.opts.NodeID }
 
 // Close closes the log (if the store has not), the connection and the embedded server.
 func (n *Node) Close() error {
+	n.closing.Store(true)
 	if n.log != nil {
 		n.log.Close()
 	}

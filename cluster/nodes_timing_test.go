@@ -18,7 +18,8 @@ import (
 // loopback to a single node (its local write-ahead log) and to a cluster node whose bus is
 // its embedded NATS server, each under the same durability, in the same run.
 //
-//	go test -run '^$' -bench 'ClusterLearn|ClusterPredict' -count 8 ./cluster/
+//	go test -run '^$' -bench 'ClusterLearn|ClusterPredict' -count 8 ./cluster/ > out.txt
+//	benchstat -col /log out.txt; benchstat -col /node out.txt
 
 // benchNode starts a server for a benchmark: a single node, or a cluster node with the
 // embedded bus, under durability.
@@ -57,7 +58,7 @@ func BenchmarkClusterLearn(b *testing.B) {
 				if cl {
 					name = "jetstream"
 				}
-				b.Run(fmt.Sprintf("%s/rows=%d/%s", durability, rows, name), func(b *testing.B) {
+				b.Run(fmt.Sprintf("durability=%s/rows=%d/log=%s", durability, rows, name), func(b *testing.B) {
 					s := benchNode(b, cl, durability)
 					s.REST(testenv.CID1, testenv.Secret1).Create("p")
 					ws := s.Sym("/symetry/ws/learn", testenv.CID1, testenv.Secret1)
@@ -97,7 +98,7 @@ func BenchmarkClusterLearnParallel(b *testing.B) {
 			if cl {
 				name = "jetstream"
 			}
-			b.Run(durability+"/"+name, func(b *testing.B) {
+			b.Run("durability="+durability+"/log="+name, func(b *testing.B) {
 				s := benchNode(b, cl, durability)
 				s.REST(testenv.CID1, testenv.Secret1).Create("p")
 				var clients []*testkit.SymClient
@@ -150,7 +151,7 @@ func BenchmarkClusterPredict(b *testing.B) {
 		if cl {
 			name = "cluster"
 		}
-		b.Run(name, func(b *testing.B) {
+		b.Run("node="+name, func(b *testing.B) {
 			s := benchNode(b, cl, config.DefaultDurability)
 			c := s.REST(testenv.CID1, testenv.Secret1)
 			c.Create("iris")
