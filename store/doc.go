@@ -57,11 +57,11 @@
 // # The Log interface
 //
 // Log is what records go through; the write-ahead log of package wal is its implementation
-// for a data directory (Options.Dir), memory without one, and Options.Log takes another.
-// It is shaped for a cluster log as well (NATS JetStream: publishing returns the stream
-// sequence once the record is stored on its replicas; every node consumes the whole stream
-// and applies every record in order, other nodes' included; a node answers its client once
-// it has applied that sequence). The contract:
+// for a data directory (Options.Dir), memory without one, and Options.Log takes another:
+// package cluster's, a NATS JetStream stream (publishing returns the stream sequence once
+// the record is stored on its replicas; every node consumes the whole stream and applies
+// every record in order, other nodes' included; a node answers its client once it has
+// applied that sequence). The contract:
 //
 //   - Append(rec, local) appends rec and returns its sequence number once it is durable.
 //     Sequence numbers start at 1 and increase by 1. Before Append returns, that record and
