@@ -397,3 +397,19 @@ func TestCloseWithTheBusDown(t *testing.T) {
 	must(t, st.Close())
 	must(t, n.Close())
 }
+
+// TestCredsFile: a node logs in to a bus in operator mode with a NATS credentials file;
+// without it, it cannot join.
+func TestCredsFile(t *testing.T) {
+	bus, creds := natstest.StartOperator(t)
+	o := testOptions(bus.URL(), "a")
+	o.CredsFile = creds
+	a := openNode(t, o)
+	must(t, a.st.Create("c1", "p", "", nil))
+	must(t, learn(t, a.st, "p", testkit.NewDataset(1, 10, 2), 0, 10))
+	o.CredsFile, o.NodeID, o.Timeout = "", "b", 300*time.Millisecond
+	if n, err := Open(o); err == nil {
+		n.Close()
+		t.Fatal("a node without credentials joined")
+	}
+}
