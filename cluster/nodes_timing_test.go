@@ -83,6 +83,40 @@ func BenchmarkClusterLearn(b *testing.B) {
 	}
 }
 
+// BenchmarkClusterLearnSigned: 1-row learns each signed anew (no session frames), one after
+// the other on one connection: each signature is logged with its change (a cluster node
+// publishes it and waits for JetStream's answer: the cluster-wide replay refusal).
+func BenchmarkClusterLearnSigned(b *testing.B) {
+	ds := testkit.NewDataset(5, 100_000, 14)
+	frames := make([]string, 0, 256)
+	for i := range cap(frames) {
+		frames = append(frames, ds.FrameJSON(i, i+1))
+	}
+	for _, cl := range []bool{false, true} {
+		name := "local"
+		if cl {
+			name = "jetstream"
+		}
+		b.Run("durability=always/log="+name, func(b *testing.B) {
+			s := benchNode(b, cl, "always")
+			s.REST(testenv.CID1, testenv.Secret1).Create("p")
+			ws := s.Sym("/symetry/ws/learn", testenv.CID1, testenv.Secret1)
+			lat := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := range b.N {
+				t0 := time.Now()
+				ws.Signed(frames[i%len(frames)], "p")
+				if e := ws.Reply(); e.StatusCode != "OK" {
+					b.Fatalf("%s %s", e.StatusCode, e.StatusString)
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			b.StopTimer()
+			percentiles(b, lat)
+		})
+	}
+}
+
 // BenchmarkClusterLearnParallel: 100-row frames on 16 connections at once into one
 // project: rows/s, and per message the time to its acknowledgement.
 func BenchmarkClusterLearnParallel(b *testing.B) {
