@@ -3,6 +3,7 @@ package ops
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -29,6 +30,9 @@ var (
 	errBuildsStopped = protocol.Errorf(protocol.StatusServiceUnavailable, "the server is shutting down: no new builds")
 	// errJobsUnavailable: the cluster's jobs bucket cannot be written (the bus is away).
 	errJobsUnavailable = protocol.Errorf(protocol.StatusServiceUnavailable, "the cluster's bus is unreachable: no new builds for now")
+	// errBuildRunning is the refusal of a build of a model whose build is running: the
+	// second could only replace the first, or be refused when the first is published.
+	errBuildRunning = errors.New("ops: a build of this model is running")
 )
 
 // jobTable holds the build jobs of every customer. A job id is 128 random bits
@@ -60,6 +64,9 @@ type customerJobs struct {
 	jobs     map[string]*buildJob
 	finished []*buildJob // in finishing order, oldest first
 	running  int
+	// building holds the keys of the running jobs (a project and model id, see start):
+	// one job per model at a time.
+	building map[string]struct{}
 }
 
 // buildJob is one job's outcome; every field but finishedCh is guarded by jobTable.mu.
@@ -77,8 +84,10 @@ func newJobTable(now func() time.Time, run func(func()), stopped func()) *jobTab
 }
 
 // start runs fn as a job of customer cid in a tracked goroutine and returns its id.
-// fn returns the job's outcome. Refusals: errTooManyBuilds, errBuildsStopped.
-func (t *jobTable) start(cid string, fn func() (protocol.Status, string)) (string, error) {
+// fn returns the job's outcome. key names what the job builds: while it runs, another job
+// of cid with the same key is refused. Refusals: errTooManyBuilds, errBuildsStopped,
+// errBuildRunning.
+func (t *jobTable) start(cid, key string, fn func() (protocol.Status, string)) (string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.stopped {
@@ -86,12 +95,15 @@ func (t *jobTable) start(cid string, fn func() (protocol.Status, string)) (strin
 	}
 	cj := t.byCID[cid]
 	if cj == nil {
-		cj = &customerJobs{cid: cid, jobs: make(map[string]*buildJob)}
+		cj = &customerJobs{cid: cid, jobs: make(map[string]*buildJob), building: make(map[string]struct{})}
 		t.byCID[cid] = cj
 	}
 	t.expireLocked(cj)
 	if cj.running >= MaxRunningBuilds {
 		return "", errTooManyBuilds
+	}
+	if _, busy := cj.building[key]; busy {
+		return "", errBuildRunning
 	}
 	j := &buildJob{id: rand.Text(), finishedCh: make(chan struct{})}
 	for cj.jobs[j.id] != nil { // 2⁻¹²⁸; cheap to rule out
@@ -99,6 +111,7 @@ func (t *jobTable) start(cid string, fn func() (protocol.Status, string)) (strin
 	}
 	cj.jobs[j.id] = j
 	cj.running++
+	cj.building[key] = struct{}{}
 	t.running.Add(1)
 	if t.board.jobs != nil {
 		// Every node must know the job before its id is answered.
@@ -107,6 +120,7 @@ func (t *jobTable) start(cid string, fn func() (protocol.Status, string)) (strin
 		t.mu.Lock()
 		if err != nil {
 			delete(cj.jobs, j.id)
+			delete(cj.building, key)
 			cj.running--
 			t.running.Done()
 			return "", fmt.Errorf("%w: %w", errJobsUnavailable, err)
@@ -115,12 +129,12 @@ func (t *jobTable) start(cid string, fn func() (protocol.Status, string)) (strin
 	t.run(func() {
 		defer t.running.Done()
 		st, msg := fn()
-		t.finish(cj, j, st, msg)
+		t.finish(cj, j, key, st, msg)
 	})
 	return j.id, nil
 }
 
-func (t *jobTable) finish(cj *customerJobs, j *buildJob, st protocol.Status, msg string) {
+func (t *jobTable) finish(cj *customerJobs, j *buildJob, key string, st protocol.Status, msg string) {
 	if t.board.jobs != nil {
 		// Before the job is done here, so that once this node answers it done, so does
 		// every node (unless the bus failed meanwhile: then only this one).
@@ -133,6 +147,7 @@ func (t *jobTable) finish(cj *customerJobs, j *buildJob, st protocol.Status, msg
 	j.done, j.st, j.msg, j.finished = true, st, msg, t.now()
 	close(j.finishedCh)
 	cj.running--
+	delete(cj.building, key)
 	cj.finished = append(cj.finished, j)
 	t.expireLocked(cj)
 }
