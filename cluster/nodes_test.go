@@ -60,17 +60,22 @@ func clients(nodes []*testserver.Server) []*testkit.RESTClient {
 // returns that export.
 func sameEverywhere(t *testing.T, cs []*testkit.RESTClient, pid string) []byte {
 	t.Helper()
-	var want []byte
+	var want *testkit.Reply
 	testenv.Eventually(t, "every node to hold the same bits of "+pid, func() bool {
-		want = cs[0].Export(pid)
-		for _, c := range cs[1:] {
-			if !bytes.Equal(c.Export(pid), want) {
+		for i, c := range cs {
+			r := c.Do(http.MethodGet, "/projects/"+pid+"/export", "", nil)
+			if r.Code != http.StatusOK { // not there yet
+				return false
+			}
+			if i == 0 {
+				want = r
+			} else if !bytes.Equal(r.Values["projectState"], want.Values["projectState"]) {
 				return false
 			}
 		}
 		return true
 	})
-	return want
+	return cs[0].Export(pid)
 }
 
 // TestLearnOnOnePredictOnOthers: a project learned and a model built through node A;

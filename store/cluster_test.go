@@ -248,3 +248,42 @@ func FuzzRecordProject(f *testing.F) {
 		}
 	})
 }
+
+// TestAddModelRefusedWhereverTheIDIsTaken: a new model refused when its id is taken, when
+// the change is prepared or — another node's model of the same id logged first — when it
+// is applied; every node reaches the same refusal, and so does a replay. PutModelInto
+// replaces.
+func TestAddModelRefusedWhereverTheIDIsTaken(t *testing.T) {
+	b := &bus{}
+	s := open(t, Options{Log: b.member()})
+	other := open(t, Options{Log: b.member()})
+	must(t, s.Create("c1", "a", "", nil))
+	must(t, s.Learn("c1", "a", parse(t, rows(0, 40), "")))
+	p, _ := s.Project("c1", "a")
+	q, _ := other.Project("c1", "a")
+	must(t, s.AddModelInto("c1", p, mlr(t, p, "m")))
+	if err := s.AddModelInto("c1", p, mlr(t, p, "m")); !errors.Is(err, ErrModelExists) {
+		t.Fatalf("a new model of a taken id: %v", err)
+	}
+	next := s.log.NextSeq()
+	b.before = func(b *bus) {
+		// The other node's model "n", logged between this one's check and its append.
+		m := mlr(t, q, "n")
+		blob, err := m.MarshalBinary()
+		must(t, err)
+		rec := appendProjectHead(nil, kindModelNew, "c1", "a", p.Created())
+		rec = appendBytes(appendLimits(rec, model.Unlimited), blob)
+		setRecordTime(rec, time.Now())
+		b.publish(nil, rec, nil)
+	}
+	if err := s.AddModelInto("c1", p, mlr(t, p, "n")); !errors.Is(err, ErrModelExists) {
+		t.Fatalf("a new model logged after another node's of the same id: %v", err)
+	}
+	if got := s.log.NextSeq(); got != next+2 {
+		t.Fatalf("next sequence %d, want %d: both records logged", got, next+2)
+	}
+	must(t, s.PutModelInto("c1", p, mlr(t, p, "n"))) // replacing is allowed
+	sameState(t, dump(t, other, "c1"), dump(t, s, "c1"))
+	replayed := open(t, Options{Log: &busLog{b: b}})
+	sameState(t, dump(t, replayed, "c1"), dump(t, s, "c1"))
+}

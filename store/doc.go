@@ -139,6 +139,8 @@
 //	 6 merge         the other project's statistics (model.Project.StateBinary)
 //	 7 model         the fitted model (model.Model.MarshalBinary): a recovered model is the
 //	                 one that was built, not a rebuild on newer data
+//	13 new model     as model; applied only if the project has no model of its id (a
+//	                 build without replace: refused alike on every node of a cluster)
 //	 8 unmodel       the model id
 //	 9 import        the project (model.Project.MarshalBinary)
 //	10 seen          16-byte replay key and int64 date of an accepted signed change (empty

@@ -31,12 +31,13 @@ const (
 	kindSeen        byte = 10 // an accepted signed change's replay key (no project)
 	kindLearnDelta  byte = 11 // the message's summary delta (model.Delta)
 	kindForgetDelta byte = 12
+	kindModelNew    byte = 13 // a model, refused if the project has one of its id
 )
 
 var kindNames = [...]string{kindCreate: "create", kindDelete: "delete", kindLearn: "learn",
 	kindForget: "forget", kindFreeze: "freeze", kindMerge: "merge", kindModel: "model",
 	kindUnmodel: "unmodel", kindImport: "import", kindSeen: "seen",
-	kindLearnDelta: "learn delta", kindForgetDelta: "forget delta"}
+	kindLearnDelta: "learn delta", kindForgetDelta: "forget delta", kindModelNew: "new model"}
 
 func kindName(k byte) string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
@@ -58,7 +59,7 @@ func projectKind(k byte) bool {
 // limitedKind reports whether records of kind k hold the limits they were accepted under.
 func limitedKind(k byte) bool {
 	switch k {
-	case kindLearn, kindForget, kindLearnDelta, kindForgetDelta, kindMerge, kindModel, kindImport:
+	case kindLearn, kindForget, kindLearnDelta, kindForgetDelta, kindMerge, kindModel, kindModelNew, kindImport:
 		return true
 	}
 	return false
@@ -237,7 +238,7 @@ func decodeRecord(b []byte, dec *decoder) (record, error) {
 		}
 	case kindMerge, kindImport:
 		rec.blob = r.bytes()
-	case kindModel:
+	case kindModel, kindModelNew:
 		if blob := r.bytes(); r.err == nil {
 			m, err := model.UnmarshalModel(blob)
 			if err != nil {

@@ -35,6 +35,7 @@ func history(t testing.TB, s *Store) {
 	must(t, s.PutModel("c1", "a", mlr(t, pa, "m1")))
 	must(t, s.PutModel("c1", "a", mlr(t, pa, "m2")))
 	must(t, s.DeleteModel("c1", "a", "m2"))
+	must(t, s.AddModelInto("c1", pa, mlr(t, pa, "m3")))
 	data, err := s.Export("c1", "b")
 	must(t, err)
 	must(t, s.Import("c2", "copy-of-b", data))
@@ -67,8 +68,8 @@ func TestRecoverEveryKindOfChange(t *testing.T) {
 			if p, _ := s.Project("c2", "a"); !p.Frozen() {
 				t.Fatal("freeze lost")
 			}
-			if p, _ := s.Project("c1", "a"); len(p.Models()) != 1 {
-				t.Fatalf("models %d, want 1", len(p.Models()))
+			if p, _ := s.Project("c1", "a"); len(p.Models()) != 2 {
+				t.Fatalf("models %d, want 2", len(p.Models()))
 			}
 			// More changes, then a crash: no Close, nothing beyond what was written.
 			must(t, s.Learn("c1", "again", parse(t, rows(100, 120), "")))

@@ -106,13 +106,12 @@ func (s *Service) runBuild(c Customer, p *model.Project, algo, modelID string, r
 	}
 	start := time.Now()
 	m, err := model.Build(p.Snapshot(), algo, modelID, ctx)
-	if err == nil && !replace {
-		if _, exists := p.Model(modelID); exists {
-			err = errModelExists(p.ID(), modelID)
-		}
-	}
-	if err == nil {
+	switch {
+	case err != nil:
+	case replace:
 		err = s.publishModel(c, p, m)
+	default:
+		err = s.addModel(c, p, m)
 	}
 	if err != nil {
 		r := s.Refuse(err)

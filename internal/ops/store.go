@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -102,6 +103,17 @@ func (s *Service) mergeProjects(c Customer, pid, other string) error {
 // meanwhile, even if another of the same id was created since).
 func (s *Service) publishModel(c Customer, p *model.Project, m *model.Model) error {
 	return s.store.PutModelInto(c.id, p, m)
+}
+
+// addModel is publishModel for a model whose id p must not have: refused with
+// errModelExists when it has one, then or when the model's record is applied (another
+// node's model of that id may come first in a cluster's log).
+func (s *Service) addModel(c Customer, p *model.Project, m *model.Model) error {
+	err := s.store.AddModelInto(c.id, p, m)
+	if errors.Is(err, store.ErrModelExists) {
+		return errModelExists(p.ID(), m.ID())
+	}
+	return err
 }
 
 func (s *Service) deleteModel(c Customer, pid, modelID string) error {
