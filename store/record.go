@@ -31,7 +31,7 @@ const (
 	kindSeen        byte = 10 // an accepted signed change's replay key (no project)
 	kindLearnDelta  byte = 11 // the message's summary delta (model.Delta)
 	kindForgetDelta byte = 12
-	kindModelNew    byte = 13 // a model, refused if the project has one of its id
+	kindModelNew    byte = 15 // a model, refused if the project has one of its id
 )
 
 var kindNames = [...]string{kindCreate: "create", kindDelete: "delete", kindLearn: "learn",
