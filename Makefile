@@ -26,7 +26,7 @@ CLIENT_PACKAGES := maven junit5 libsurefire-java libmaven-compiler-plugin-java l
 PYTHON ?= $(shell for py in python3 /usr/bin/python3; do $$py -c 'import websockets' 2>/dev/null && { command -v $$py; break; }; done)
 export PYTHON
 
-.PHONY: help build run demo test client-deps clients-unit fmt-check vet go-test allocs arch bench loadtest fuzz-smoke lint tidy-check vulncheck clean
+.PHONY: help build run demo cluster-demo test client-deps clients-unit fmt-check vet go-test allocs arch bench loadtest fuzz-smoke lint tidy-check vulncheck clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 14
@@ -39,6 +39,9 @@ run: ## run the server on the embedded default configuration (prints a developme
 
 demo: build ## throwaway server on free ports: learn iris, build lda/mlda/mlr, predict, stop
 	bin/symscore demo --iris clients/testdata/iris.csv
+
+cluster-demo: build ## two nodes on free ports, the first running the bus (embedded NATS): learn and build on one, predict on both
+	scripts/cluster-demo.sh
 
 test: client-deps fmt-check vet tidy-check lint go-test allocs $(INTEROP_TARGETS) ## what CI runs: format, vet, tidy, staticcheck, race tests, zero-allocation tests, client tests, fuzz smoke, govulncheck
 	$(MAKE) --no-print-directory fuzz-smoke FUZZTIME=$(CI_FUZZTIME)

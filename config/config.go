@@ -36,6 +36,10 @@ type Config struct {
 	Uploads Uploads `mapstructure:"uploads"`
 	// Log controls logging.
 	Log Log `mapstructure:"log"`
+	// Cluster makes the server a node of a cluster that shares every project through NATS
+	// JetStream (docs/cluster.md). Off (no nats_url, no embedded NATS): a single node with
+	// its local write-ahead log.
+	Cluster Cluster `mapstructure:"cluster"`
 	// Testing holds switches meant only for tests.
 	Testing Testing `mapstructure:"testing"`
 
@@ -195,6 +199,40 @@ type Log struct {
 	Format string `mapstructure:"format"`
 }
 
+// Cluster configures the node's bus: NATS with JetStream, whose stream of changes every
+// node applies in order (docs/cluster.md). Every node of a cluster must share its
+// customers, limits, auth.clock_skew_* and the keys below but node_id and embedded_*.
+type Cluster struct {
+	// NATSURL is the bus: one or more comma-separated nats:// or tls:// URLs of NATS
+	// servers with JetStream. Empty and EmbeddedNATS off: a single node (no cluster).
+	// With EmbeddedNATS it must be empty: the node uses its own embedded server.
+	// Credentials never go in the URL: see Credentials.
+	NATSURL string `mapstructure:"nats_url"`
+	// NodeID names the node in logs, metrics and job records; empty means the host name.
+	// Letters, digits and "-._~", at most MaxNodeIDBytes.
+	NodeID string `mapstructure:"node_id"`
+	// Stream is the JetStream stream of changes; its subjects are the lower-cased name
+	// followed by ".<cid>.<pid>". Every node of a cluster uses the same.
+	Stream string `mapstructure:"stream"`
+	// Replicas is the stream's replica count: 1 for one NATS server, 3 for a NATS cluster.
+	Replicas int `mapstructure:"replicas"`
+	// Credentials authenticate the node's bus connection: "user:password", or the path of a
+	// NATS credentials file (user JWT and NKey seed) ending in ".creds". Empty: none.
+	Credentials string `mapstructure:"credentials"`
+	// EmbeddedNATS runs a NATS server with JetStream inside the process, its data in
+	// data_dir/nats, listening on EmbeddedListen for the other nodes.
+	EmbeddedNATS bool `mapstructure:"embedded_nats"`
+	// EmbeddedListen is the client address of the embedded NATS server. A host other than
+	// loopback needs Credentials ("user:password", which the embedded server then requires).
+	EmbeddedListen string `mapstructure:"embedded_listen"`
+	// Timeout bounds every wait on the bus: a change's publish acknowledgement and its
+	// application, a job record, the first connection at start.
+	Timeout time.Duration `mapstructure:"timeout"`
+}
+
+// Enabled reports whether the server is a cluster node: a bus is configured or embedded.
+func (c Cluster) Enabled() bool { return c.NATSURL != "" || c.EmbeddedNATS }
+
 // Testing holds test-only switches, all off by default.
 type Testing struct {
 	// EchoEndpoint serves /symetry/ws/echo (unsigned; echoes every message) through the same
@@ -250,4 +288,9 @@ const (
 	DefaultUploadTTL          = 24 * time.Hour
 	DefaultLogLevel           = "info"
 	DefaultLogFormat          = "json"
+
+	DefaultClusterStream         = "SYMSCORE"
+	DefaultClusterReplicas       = 1
+	DefaultClusterEmbeddedListen = "127.0.0.1:4222"
+	DefaultClusterTimeout        = 5 * time.Second
 )

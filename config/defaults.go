@@ -71,6 +71,11 @@ func (c *Config) ApplyDefaults() {
 
 	setString(&c.Log.Level, DefaultLogLevel)
 	setString(&c.Log.Format, DefaultLogFormat)
+
+	setString(&c.Cluster.Stream, DefaultClusterStream)
+	setNumber(&c.Cluster.Replicas, DefaultClusterReplicas)
+	setString(&c.Cluster.EmbeddedListen, DefaultClusterEmbeddedListen)
+	setNumber(&c.Cluster.Timeout, DefaultClusterTimeout)
 }
 
 func setString(p *string, def string) {

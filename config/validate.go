@@ -115,6 +115,7 @@ func (c *Config) Validate() error {
 	default:
 		ps.add("log.format", "must be json or text, not %q", c.Log.Format)
 	}
+	ps.checkCluster(c.Cluster)
 	return ps.err()
 }
 

@@ -10,7 +10,7 @@ import (
 
 // Learn adds the frame's rows to the project (see model.Project.Learn). The record holds
 // the rows as received or, for a frame of more than about d/2 rows (d its columns), their
-// summary delta: whichever is smaller.
+// summary delta: whichever is smaller (with Options.DeltaRecords, the delta).
 func (s *Store) Learn(cid, pid string, f *dataframe.Frame) error {
 	return s.learnFrame(kindLearn, cid, pid, f)
 }
@@ -62,7 +62,7 @@ func (s *Store) prepareFrame(c *change, kind byte, cid, pid string, f *dataframe
 	c.rec = appendProjectHead(c.rec, kind, cid, pid, created)
 	c.rec = appendLimits(c.rec, lim)
 	c.rec = c.rows.AppendBinary(c.rec)
-	if 2*c.rows.Len() <= c.rows.Width() {
+	if 2*c.rows.Len() <= c.rows.Width() && !s.opts.DeltaRecords {
 		return nil // the delta would be larger than the rows
 	}
 	return s.tryDelta(c, kind+kindLearnDelta-kindLearn, cid, pid, p, created, lim)
@@ -88,7 +88,7 @@ func (s *Store) tryDelta(c *change, kind byte, cid, pid string, p *model.Project
 	c.alt = appendProjectHead(c.alt[:0], kind, cid, pid, created)
 	c.alt = appendLimits(c.alt, lim)
 	c.alt = c.delta.AppendBinary(c.alt)
-	if len(c.alt) < len(c.rec) {
+	if len(c.alt) < len(c.rec) || s.opts.DeltaRecords {
 		c.rec, c.alt = c.alt, c.rec
 	}
 	return nil

@@ -57,11 +57,11 @@
 // # The Log interface
 //
 // Log is what records go through; the write-ahead log of package wal is its implementation
-// for a data directory (Options.Dir), memory without one, and Options.Log takes another.
-// It is shaped for a cluster log as well (NATS JetStream: publishing returns the stream
-// sequence once the record is stored on its replicas; every node consumes the whole stream
-// and applies every record in order, other nodes' included; a node answers its client once
-// it has applied that sequence). The contract:
+// for a data directory (Options.Dir), memory without one, and Options.Log takes another:
+// package cluster's, a NATS JetStream stream (publishing returns the stream sequence once
+// the record is stored on its replicas; every node consumes the whole stream and applies
+// every record in order, other nodes' included; a node answers its client once it has
+// applied that sequence). The contract:
 //
 //   - Append(rec, local) appends rec and returns its sequence number once it is durable.
 //     Sequence numbers start at 1 and increase by 1. Before Append returns, that record and
@@ -82,6 +82,8 @@
 //     change (seen records; a cluster log that refuses replays itself may drop them).
 //   - Append refuses a record the log cannot hold with an error wrapping ErrRecordTooLarge
 //     (answered as a bad request); any other error is ErrUnavailable to the caller.
+//   - Records appended elsewhere are dated by their node's clock; a change is always dated
+//     after every record this store has applied, so that dates never go backwards.
 //
 // On one node a change never meets a project it was not prepared for: a create, import or
 // delete takes its lane's gate exclusively from preparation to application, other changes
@@ -149,18 +151,23 @@
 //	 6 merge         the other project's statistics (model.Project.StateBinary)
 //	 7 model         the fitted model (model.Model.MarshalBinary): a recovered model is the
 //	                 one that was built, not a rebuild on newer data
+//	13 new model     as model; applied only if the project has no model of its id (a
+//	                 build without replace: refused alike on every node of a cluster)
 //	 8 unmodel       the model id
 //	 9 import        the project (model.Project.MarshalBinary)
 //	10 seen          16-byte replay key and int64 date of an accepted signed change (empty
 //	                 customer and project, no incarnation): RecordSeen; Open gives them back
 //	                 (Seen) so that a restarted replay memory still refuses them, and the log
-//	                 keeps them for ReplayWindow
+//	                 keeps them for ReplayWindow. A Log given in Options.Log gets them too,
+//	                 and may refuse one it already holds (ErrReplayed: a cluster's replay)
 //
 // A learn or forget is logged as its rows or as its summary delta, whichever encoding is
 // smaller: a frame of more than about d/2 rows (d its columns) is summarised, unless the
 // delta's summaries would take more than 8 times the rows record in memory (at least
-// 1 MiB) or more than the limits allow (T attributes of many values). Either way the change
-// is applied from its record: a rows record is learned row by row, a delta record merged.
+// 1 MiB) or more than the limits allow (T attributes of many values). With
+// Options.DeltaRecords (a cluster log, whose every node applies every record) it is the
+// delta whatever the rows, under the same two bounds. Either way the change is applied
+// from its record: a rows record is learned row by row, a delta record merged.
 //
 // Format 1 records (written before the change flow above) hold no incarnation and no
 // limits, and learn and forget hold the expanded frame: uvarint columns; per column name,
@@ -192,7 +199,9 @@
 // the log is cut (package wal); corruption in the middle, a record that does not decode, or
 // a record that does not fit the state (a change of a project that does not exist and is
 // never deleted: its snapshot is missing) stops Open with an error naming the record,
-// unless Options.Repair.
+// unless Options.Repair. Without a data directory (Options.Log alone: a cluster's stream,
+// read from its first record) there are no snapshots to miss: such a change was logged
+// after another node deleted its project, and is refused again.
 //
 // # Concurrency
 //

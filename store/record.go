@@ -33,13 +33,14 @@ const (
 	kindForgetDelta  byte = 12
 	kindLearnUpload  byte = 13 // an uploaded file's summary delta, with the upload's id
 	kindForgetUpload byte = 14
+	kindModelNew     byte = 15 // a model, refused if the project has one of its id
 )
 
 var kindNames = [...]string{kindCreate: "create", kindDelete: "delete", kindLearn: "learn",
 	kindForget: "forget", kindFreeze: "freeze", kindMerge: "merge", kindModel: "model",
 	kindUnmodel: "unmodel", kindImport: "import", kindSeen: "seen",
 	kindLearnDelta: "learn delta", kindForgetDelta: "forget delta",
-	kindLearnUpload: "learn upload", kindForgetUpload: "forget upload"}
+	kindLearnUpload: "learn upload", kindForgetUpload: "forget upload", kindModelNew: "new model"}
 
 func kindName(k byte) string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
@@ -62,7 +63,7 @@ func projectKind(k byte) bool {
 func limitedKind(k byte) bool {
 	switch k {
 	case kindLearn, kindForget, kindLearnDelta, kindForgetDelta, kindLearnUpload, kindForgetUpload,
-		kindMerge, kindModel, kindImport:
+		kindMerge, kindModel, kindModelNew, kindImport:
 		return true
 	}
 	return false
@@ -254,7 +255,7 @@ func decodeRecord(b []byte, dec *decoder) (record, error) {
 		}
 	case kindMerge, kindImport:
 		rec.blob = r.bytes()
-	case kindModel:
+	case kindModel, kindModelNew:
 		if blob := r.bytes(); r.err == nil {
 			m, err := model.UnmarshalModel(blob)
 			if err != nil {
@@ -389,4 +390,29 @@ func (r *reader) rest() []byte {
 	v := r.b
 	r.b = nil
 	return v
+}
+
+// RecordProject returns the customer and project ids a record payload is about (both empty
+// for a seen record), for a Log that files records by project (a cluster's subjects).
+// They alias rec. ok is false when rec does not begin as a record does.
+func RecordProject(rec []byte) (cid, pid []byte, ok bool) {
+	r := reader{b: rec}
+	if f := r.byte(); f != recordFormat && f != recordFormat1 {
+		return nil, nil, false
+	}
+	r.byte()
+	r.uint64()
+	cid, pid = r.bytes(), r.bytes()
+	return cid, pid, r.err == nil
+}
+
+// SeenKey returns the replay key of a seen record (RecordSeen's), for a Log that refuses
+// replays itself by that key; ok is false for any other record.
+func SeenKey(rec []byte) (key [16]byte, ok bool) {
+	var dec decoder
+	r, err := decodeRecord(rec, &dec)
+	if err != nil || r.kind != kindSeen {
+		return key, false
+	}
+	return r.seenKey, true
 }

@@ -53,6 +53,11 @@ type Options struct {
 	// write-ahead log, or memory without Dir. See the package documentation for the
 	// contract a Log meets.
 	Log Log
+	// DeltaRecords logs every learn and forget as its summary delta, whatever its rows,
+	// unless the delta would exceed what a delta may take (tryDelta): the record of a
+	// cluster log, which every node applies, so that each applies a merge of O(d²) instead
+	// of the rows.
+	DeltaRecords bool
 	// Logger receives recovery and checkpoint events; nil discards them.
 	Logger *slog.Logger
 }
@@ -199,8 +204,12 @@ type Seen struct {
 // after a restart Seen gives it back to the replay memory. It does not wait: the change
 // that follows is logged after it and waited for, so when that change is durable, so is
 // this record. In memory it does nothing.
+//
+// A Log that refuses replays itself (a cluster log: the record's message id in the bus's
+// duplicate window) gets the record too, and may refuse it with an error wrapping
+// ErrReplayed, returned as is: the signature was accepted before, here or on another node.
 func (s *Store) RecordSeen(key [16]byte, date time.Time) error {
-	if !s.durable {
+	if !s.durable && s.opts.Log == nil {
 		return nil
 	}
 	if s.closed.Load() {
@@ -208,6 +217,9 @@ func (s *Store) RecordSeen(key [16]byte, date time.Time) error {
 	}
 	var buf [64]byte
 	if err := s.log.Note(appendSeen(buf[:0], key, date)); err != nil {
+		if errors.Is(err, ErrReplayed) {
+			return err
+		}
 		return unavailable(err)
 	}
 	return nil

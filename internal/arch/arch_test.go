@@ -96,6 +96,11 @@ func TestImportRules(t *testing.T) {
 	}
 	only("github.com/spf13/viper", "config")
 	only(module+"/server", "cmd/symscore", "internal/testkit/testserver")
+	// The bus is the cluster package's: operations reach it through it, nothing else does.
+	only(module+"/cluster", "internal/ops")
+	only("github.com/nats-io/nats.go", "cluster")
+	only("github.com/nats-io/nats.go/jetstream", "cluster")
+	only("github.com/nats-io/nats-server/v2/server", "cluster", "internal/testkit/natstest")
 
 	for name, p := range pkgs {
 		mine := own(p.Imports)
@@ -125,6 +130,12 @@ func TestImportRules(t *testing.T) {
 			for _, i := range p.Imports {
 				if hasPrefix(i, transports...) {
 					t.Errorf("model imports the transport %s", i)
+				}
+			}
+		case name == "cluster":
+			for _, i := range mine {
+				if i != "store" {
+					t.Errorf("cluster imports %s: of symscore, only store (it is a store.Log)", i)
 				}
 			}
 		case name == "internal/ops":

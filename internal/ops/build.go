@@ -10,6 +10,7 @@ import (
 
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
+	"github.com/symscore/symscore/store"
 )
 
 // CheckAlgorithm refuses an algorithm model.Build does not know (BAD_REQUEST, naming the
@@ -105,13 +106,12 @@ func (s *Service) runBuild(c Customer, p *model.Project, algo, modelID string, r
 	}
 	start := time.Now()
 	m, err := model.Build(p.Snapshot(), algo, modelID, ctx)
-	if err == nil && !replace {
-		if _, exists := p.Model(modelID); exists {
-			err = errModelExists(p.ID(), modelID)
-		}
-	}
-	if err == nil {
+	switch {
+	case err != nil:
+	case replace:
 		err = s.publishModel(c, p, m)
+	default:
+		err = s.addModel(c, p, m)
 	}
 	if err != nil {
 		r := s.Refuse(err)
@@ -155,13 +155,21 @@ var errNoJob = protocol.Errorf(protocol.StatusBadRequest, "cannot find job")
 
 // Job returns the state of the customer's build job id. An unknown, expired or other
 // customer's job is refused alike (BAD_REQUEST "cannot find job"). Finished jobs are kept
-// for JobRetention (the last 256 per customer).
+// for JobRetention (the last 256 per customer). On a cluster node, a job another node
+// runs is read from the cluster's jobs bucket.
 func (s *Service) Job(c Customer, id string) (JobState, error) {
 	if err := check(c); err != nil {
 		return JobState{}, s.Refuse(err)
 	}
 	st, _, ok := s.jobs.lookup(c.id, id)
-	if !ok {
+	if ok {
+		return st, nil
+	}
+	st, ok, err := s.jobs.remote(c.id, id)
+	switch {
+	case err != nil:
+		return JobState{}, s.Refuse(fmt.Errorf("%w: %w", store.ErrUnavailable, err))
+	case !ok:
 		return JobState{}, s.Refuse(errNoJob)
 	}
 	return st, nil

@@ -33,6 +33,8 @@ var (
 	// errBuildRunning is the refusal of a build of a model whose build is running: the
 	// second could only replace the first, or be refused when the first is published.
 	errBuildRunning = errors.New("ops: a build of this model is running")
+	// errJobsUnavailable: the cluster's jobs bucket cannot be written (the bus is away).
+	errJobsUnavailable = protocol.Errorf(protocol.StatusServiceUnavailable, "the cluster's bus is unreachable: no new builds for now")
 )
 
 // jobTable holds the jobs of every customer. A job id is 128 random bits
@@ -42,16 +44,24 @@ type jobTable struct {
 	now    func() time.Time
 	run    func(func()) // starts a tracked goroutine (Server.goroutine)
 	onStop func()       // called by shutdown once new builds are refused; may be nil
+	// onBoardErr reports a job state the jobs bucket did not take (logged).
+	onBoardErr func(error)
 
 	mu      sync.Mutex // guards byCID, stopped
 	byCID   map[string]*customerJobs
 	stopped bool
 
 	running sync.WaitGroup // jobs started and not finished; Add only under mu, before stopped
+
+	// board, on a cluster node, is the jobs bucket: a job's state is written there when it
+	// starts and ends, and a job this table does not hold is looked up there. Never
+	// called under mu. nil on a single node.
+	board jobBoard
 }
 
 // customerJobs are one customer's jobs.
 type customerJobs struct {
+	cid      string
 	jobs     map[string]*buildJob
 	finished []*buildJob // in finishing order, oldest first
 	running  int
@@ -114,7 +124,7 @@ func (t *jobTable) reserve(cid, key string) (*buildJob, error) {
 	}
 	cj := t.byCID[cid]
 	if cj == nil {
-		cj = &customerJobs{jobs: make(map[string]*buildJob), building: make(map[string]struct{})}
+		cj = &customerJobs{cid: cid, jobs: make(map[string]*buildJob), building: make(map[string]struct{})}
 		t.byCID[cid] = cj
 	}
 	t.expireLocked(cj)
@@ -132,6 +142,19 @@ func (t *jobTable) reserve(cid, key string) (*buildJob, error) {
 	cj.running++
 	cj.building[key] = struct{}{}
 	t.running.Add(1)
+	if t.board.jobs != nil {
+		// Every node must know the job before its id is answered.
+		t.mu.Unlock()
+		err := t.board.put(cid, j.id, JobState{Status: protocol.StatusAccepted})
+		t.mu.Lock()
+		if err != nil {
+			delete(cj.jobs, j.id)
+			delete(cj.building, key)
+			cj.running--
+			t.running.Done()
+			return nil, fmt.Errorf("%w: %w", errJobsUnavailable, err)
+		}
+	}
 	return j, nil
 }
 
@@ -156,6 +179,13 @@ func (t *jobTable) abandon(j *buildJob) {
 }
 
 func (t *jobTable) finish(j *buildJob, o jobOutcome) {
+	if t.board.jobs != nil {
+		// Before the job is done here, so that once this node answers it done, so does
+		// every node (unless the bus failed meanwhile: then only this one).
+		if err := t.board.put(j.cj.cid, j.id, JobState{Done: true, Status: o.st, Msg: o.msg, Rows: o.rows}); err != nil {
+			t.onBoardErr(err)
+		}
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	j.done, j.st, j.msg, j.rows, j.finished = true, o.st, o.msg, o.rows, t.now()
@@ -225,4 +255,13 @@ func (t *jobTable) shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		return fmt.Errorf("build jobs still running: %w", ctx.Err())
 	}
+}
+
+// remote looks customer cid's job id up in the jobs bucket (a job another node runs):
+// found false for none (or a single node), an error when the bucket cannot be read.
+func (t *jobTable) remote(cid, id string) (JobState, bool, error) {
+	if t.board.jobs == nil {
+		return JobState{}, false, nil
+	}
+	return t.board.get(cid, id)
 }

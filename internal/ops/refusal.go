@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/symscore/symscore/auth"
+	"github.com/symscore/symscore/cluster"
 	"github.com/symscore/symscore/dataframe"
 	"github.com/symscore/symscore/internal/live"
 	"github.com/symscore/symscore/internal/metrics"
@@ -128,6 +129,12 @@ var refusalTable = []refusalRow{
 		}
 		return "", false
 	}, status: protocol.StatusBadRequest},
+	{match: is(store.ErrReplayed), status: protocol.StatusConflict, msg: "replayed request", reason: ReasonReplay},
+	// A cluster node whose bus is away (logged once by the node, not per refusal).
+	{match: is(cluster.ErrBusUnreachable), status: protocol.StatusServiceUnavailable,
+		msg: "the cluster's bus is unreachable: the change was not acknowledged; everything acknowledged before is safe"},
+	{match: is(cluster.ErrNotApplied), status: protocol.StatusServiceUnavailable, log: true,
+		msg: "the change is stored on the cluster's bus but was not applied here in time; every node will apply it"},
 	{match: is(store.ErrUnavailable), status: protocol.StatusServiceUnavailable, log: true,
 		msg: "durability unavailable: the change was not acknowledged; everything acknowledged before is safe"},
 	{match: own(upload.ErrNotFound), status: protocol.StatusBadRequest},

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/symscore/symscore/auth"
+	"github.com/symscore/symscore/cluster"
 	"github.com/symscore/symscore/dataframe"
 	"github.com/symscore/symscore/internal/upload"
 	"github.com/symscore/symscore/model"
@@ -35,6 +36,10 @@ func TestRefusalTable(t *testing.T) {
 		{model.ErrFrozen, protocol.StatusConflict, "project is frozen: learn, forget and merge are refused until unfreeze", "", false},
 		{&model.Error{Msg: "singular"}, protocol.StatusBadRequest, "singular", "", false},
 		{wrapped(store.ErrUnavailable), protocol.StatusServiceUnavailable, "durability unavailable: the change was not acknowledged; everything acknowledged before is safe", "", false},
+		{wrapped(store.ErrReplayed), protocol.StatusConflict, "replayed request", ReasonReplay, false},
+		{fmt.Errorf("%w: %w", store.ErrUnavailable, cluster.ErrBusUnreachable), protocol.StatusServiceUnavailable, "the cluster's bus is unreachable: the change was not acknowledged; everything acknowledged before is safe", "", false},
+		{fmt.Errorf("%w: %w", store.ErrUnavailable, cluster.ErrNotApplied), protocol.StatusServiceUnavailable, "the change is stored on the cluster's bus but was not applied here in time; every node will apply it", "", false},
+		{fmt.Errorf("%w: %w", store.ErrUnavailable, cluster.ErrGap), protocol.StatusServiceUnavailable, "durability unavailable: the change was not acknowledged; everything acknowledged before is safe", "", false},
 		{auth.ErrMalformedHeader, protocol.StatusBadRequest, auth.ErrMalformedHeader.Error(), ReasonMalformed, true},
 		{auth.ErrDateFormat, protocol.StatusBadRequest, auth.ErrDateFormat.Error(), ReasonDateFormat, true},
 		{wrapped(auth.ErrDateWindow), protocol.StatusBadRequest, "context: " + auth.ErrDateWindow.Error(), ReasonDateWindow, true},

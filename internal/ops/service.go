@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/symscore/symscore/auth"
+	"github.com/symscore/symscore/cluster"
 	"github.com/symscore/symscore/config"
 	"github.com/symscore/symscore/dataframe"
 	"github.com/symscore/symscore/internal/live"
@@ -44,6 +45,7 @@ type Options struct {
 type Service struct {
 	log     *slog.Logger
 	store   *store.Store
+	node    *cluster.Node // the cluster's bus; nil on a single node
 	keys    *auth.KeyStore
 	replay  *auth.ReplayCache
 	authOpt auth.Options
@@ -75,7 +77,8 @@ type Service struct {
 }
 
 // Open recovers the durable state from Config.DataDir (snapshots, then the write-ahead
-// log) and prepares verification. Recovery is what /readyz waits for.
+// log), or on a cluster node (Config.Cluster) joins the bus and catches up with its
+// stream, and prepares verification. Recovery is what /readyz waits for.
 func Open(o Options) (*Service, error) {
 	cfg := o.Config
 	log := o.Log
@@ -100,13 +103,19 @@ func Open(o Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(cfg, log, o.FS)
+	node, err := openCluster(cfg, log, o.Metrics)
 	if err != nil {
+		return nil, err
+	}
+	st, err := openStore(cfg, log, o.FS, node)
+	if err != nil {
+		closeCluster(node)
 		return nil, err
 	}
 	ups, err := openUploads(cfg, log, o.Now)
 	if err != nil {
 		closeStore(st)
+		closeCluster(node)
 		return nil, fmt.Errorf("cannot open the uploads in data_dir %q: %w", cfg.DataDir, err)
 	}
 	s := &Service{
@@ -123,6 +132,7 @@ func Open(o Options) (*Service, error) {
 			ReplayReads:     cfg.Auth.ReplayPredict,
 		},
 		metrics: newOpsMetrics(o.Metrics),
+		node:    node,
 		jobs:    newJobTable(now, spawn, o.BuildsStopped),
 		live: live.New(live.Options{
 			Interval: cfg.Subscribe.Interval, MaxSubscriptions: cfg.Limits.MaxSubscriptions,
@@ -157,6 +167,12 @@ func Open(o Options) (*Service, error) {
 	s.learnOpts.Mode = dataframe.ModeLearn
 	s.predictOpts.Mode = dataframe.ModePredict
 	s.scratch.New = func() any { return s.newScratch() }
+	if node != nil {
+		s.jobs.board = jobBoard{node.Jobs()}
+		s.jobs.onBoardErr = func(err error) {
+			log.Warn("cluster: a finished job's state is known to this node only", "err", err)
+		}
+	}
 	return s, nil
 }
 
@@ -184,15 +200,15 @@ func (s *Service) Shutdown(ctx context.Context) error {
 	return s.jobs.shutdown(ctx)
 }
 
-// Close makes everything durable and closes the uploads and the store. Operations after
-// it are refused (SERVICE_UNAVAILABLE).
+// Close makes everything durable and closes the uploads and the store, then the cluster's
+// bus. Operations after it are refused (SERVICE_UNAVAILABLE).
 func (s *Service) Close() error {
 	s.stopJobs()
-	return errors.Join(s.uploads.Close(), closeStore(s.store))
+	return errors.Join(s.uploads.Close(), closeStore(s.store), closeCluster(s.node))
 }
 
 // Healthy reports whether durability works: after a failed write or fsync, every change
-// is refused until a restart.
+// is refused until a restart. On a cluster node it is false while the bus is unreachable.
 func (s *Service) Healthy() bool { return storeErr(s.store) == nil }
 
 // frameOptions returns the DataFrame options of a message for a project whose partition

@@ -1,10 +1,12 @@
 package ops
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/symscore/symscore/cluster"
 	"github.com/symscore/symscore/config"
 	"github.com/symscore/symscore/dataframe"
 	"github.com/symscore/symscore/model"
@@ -15,13 +17,14 @@ import (
 // Every call into package store is in this file: what the operations need of the durable
 // state, named for them. A change of the store's API lands here and nowhere else.
 
-// openStore opens (recovers) the store in cfg.DataDir.
-func openStore(cfg config.Config, log *slog.Logger, fsys wal.FS) (*store.Store, error) {
+// openStore opens (recovers) the store in cfg.DataDir, or, on a cluster node, from the
+// stream of node.
+func openStore(cfg config.Config, log *slog.Logger, fsys wal.FS, node *cluster.Node) (*store.Store, error) {
 	mode, err := wal.ParseMode(cfg.Durability)
 	if err != nil {
 		return nil, fmt.Errorf("durability: %w", err)
 	}
-	st, err := store.Open(store.Options{
+	opts := store.Options{
 		Dir:      cfg.DataDir,
 		Mode:     mode,
 		Interval: cfg.DurabilityInterval,
@@ -41,8 +44,15 @@ func openStore(cfg config.Config, log *slog.Logger, fsys wal.FS) (*store.Store, 
 			MaxCustomerBytes: cfg.Limits.MaxCustomerBytes,
 			MaxExploreWork:   cfg.Limits.MaxExploreWork,
 		},
-	})
-	if err != nil {
+	}
+	if node != nil {
+		clusterStoreOptions(&opts, node)
+	}
+	st, err := store.Open(opts)
+	switch {
+	case err != nil && node != nil:
+		return nil, fmt.Errorf("cannot catch up with the cluster's stream: %w", err)
+	case err != nil:
 		return nil, fmt.Errorf("cannot recover the state in data_dir %q: %w", cfg.DataDir, err)
 	}
 	return st, nil
@@ -93,6 +103,17 @@ func (s *Service) mergeProjects(c Customer, pid, other string) error {
 // meanwhile, even if another of the same id was created since).
 func (s *Service) publishModel(c Customer, p *model.Project, m *model.Model) error {
 	return s.store.PutModelInto(c.id, p, m)
+}
+
+// addModel is publishModel for a model whose id p must not have: refused with
+// errModelExists when it has one, then or when the model's record is applied (another
+// node's model of that id may come first in a cluster's log).
+func (s *Service) addModel(c Customer, p *model.Project, m *model.Model) error {
+	err := s.store.AddModelInto(c.id, p, m)
+	if errors.Is(err, store.ErrModelExists) {
+		return errModelExists(p.ID(), m.ID())
+	}
+	return err
 }
 
 func (s *Service) deleteModel(c Customer, pid, modelID string) error {
