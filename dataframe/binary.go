@@ -124,3 +124,26 @@ func (p *Parser) binaryRow(r int, data []byte, opts *Options) *Error {
 	}
 	return nil
 }
+
+// CheckColumns checks the column names of a float64 matrix to score (the RPC endpoint's
+// predict_matrix) as a predict DataFrame's C columns are checked: each a name by package
+// ident within opts.MaxNameBytes, none twice, at most opts.MaxColumns. names are only
+// read. Errors are *Error.
+func (p *Parser) CheckColumns(names [][]byte, opts Options) error {
+	p.hdr.valid = false // the name table is rebuilt below
+	if err := p.beginColumns(len(names), &opts); err != nil {
+		return err
+	}
+	for c, name := range names {
+		if len(name) == 0 {
+			return &Error{Row: -1, Column: c, Msg: "columns[" + strconv.Itoa(c) + "] must be a non-empty string"}
+		}
+		if err := p.addColumn(c, name, typeCodeC, &opts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// typeCodeC is the type code of a C column.
+var typeCodeC = []byte{byte(TypeC)}

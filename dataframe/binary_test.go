@@ -265,3 +265,34 @@ func FuzzParseBinary(f *testing.F) {
 		sameFrames(t, fr, jf)
 	})
 }
+
+// TestCheckColumns: the names of a matrix follow the rules of a DataFrame's.
+func TestCheckColumns(t *testing.T) {
+	var p Parser
+	names := func(ns ...string) [][]byte {
+		out := make([][]byte, len(ns))
+		for i, n := range ns {
+			out[i] = []byte(n)
+		}
+		return out
+	}
+	if err := p.CheckColumns(names("x", "k$a", "y"), Options{MaxColumns: 3}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		names []string
+		opts  Options
+		want  string
+	}{
+		{[]string{"x", "x"}, Options{}, `attribute name "x" appears twice`},
+		{[]string{""}, Options{}, "columns[0] must be a non-empty string"},
+		{[]string{"a\x00b"}, Options{}, "attribute name"},
+		{[]string{"x", "y"}, Options{MaxColumns: 1}, "2 columns; the limit is 1"},
+		{[]string{"long"}, Options{MaxNameBytes: 3}, "attribute name"},
+	} {
+		err := p.CheckColumns(names(c.names...), c.opts)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want %q", c.names, err, c.want)
+		}
+	}
+}

@@ -78,7 +78,7 @@ func (pl *Plan) Prepare(m *Model, f *dataframe.Frame) {
 // column bears that name). Like Prepare, it rebuilds only when the model or the names
 // changed, and allocates only then. names are only read.
 func (pl *Plan) PrepareColumns(m *Model, names [][]byte) {
-	if pl.m == m && sameNames(pl.names, names) && noBases(pl.bases) {
+	if pl.FitsColumns(m, names) {
 		return
 	}
 	pl.m = m
@@ -101,6 +101,12 @@ func (pl *Plan) PrepareColumns(m *Model, names [][]byte) {
 	}
 	pl.x = resize(pl.x, len(inputs))
 	pl.missing = resize(pl.missing, len(inputs))
+}
+
+// FitsColumns reports whether pl was prepared for m and columns names (PrepareColumns, or
+// Prepare for a frame of those C and B columns): PrepareColumns would not rebuild it.
+func (pl *Plan) FitsColumns(m *Model, names [][]byte) bool {
+	return pl.m == m && sameNames(pl.names, names) && noBases(pl.bases)
 }
 
 // Score scores row r of f, the frame of the last Prepare, into out (one value per output
