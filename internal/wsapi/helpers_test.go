@@ -39,8 +39,11 @@ type peer struct{ info wsconn.Info }
 
 func (p *peer) Info() *wsconn.Info           { return &p.info }
 func (p *peer) Send(ws.OpCode, []byte) error { return wsconn.ErrClosed }
-func (p *peer) Close(ws.StatusCode, string)  {}
-func (p *peer) Go(f func())                  { go f() }
+func (p *peer) SendWait(ws.OpCode, []byte) error {
+	return wsconn.ErrClosed
+}
+func (p *peer) Close(ws.StatusCode, string) {}
+func (p *peer) Go(f func())                 { go f() }
 
 func newPeer(path string) *peer {
 	return &peer{info: wsconn.Info{Path: path, Host: testkit.SymHost, Scheme: "ws", RemoteAddr: "127.0.0.1:1"}}

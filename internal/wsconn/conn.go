@@ -120,11 +120,20 @@ func (c *Conn) handle(op ws.OpCode, payload []byte) connEnd {
 	reply := (*rb)[headroom:headroom]
 
 	out, replyOp, closeCode, end := c.callSession(op, payload, reply)
+	var given *[]byte // a buffer the session handed over with its reply
+	if rg, ok := c.session.(ReplyGiver); ok {
+		given = rg.TakeReply()
+		defer bufpool.Put(given)
+	}
 	if end.kind != endNone {
 		return end
 	}
 	if replyOp != 0 {
-		if end := c.sendMessage(replyOp, out, payload, *rb); end.kind != endNone {
+		replyBuf := *rb
+		if given != nil {
+			replyBuf = *given
+		}
+		if end := c.sendMessage(replyOp, out, payload, replyBuf); end.kind != endNone {
 			return end
 		}
 	}
@@ -282,6 +291,27 @@ func (c *Conn) Send(op ws.OpCode, payload []byte) error {
 	bp := bufpool.Get(headroom + len(payload))
 	b := append((*bp)[:headroom], payload...)
 	err := c.w.Push(wsframe.PutServerHeader(b, headroom, op, len(payload)))
+	bufpool.Put(bp)
+	switch err {
+	case nil:
+		c.route.m.Sent.Inc()
+		return nil
+	case errQueueFull:
+		c.srv.refused.outbound.Inc()
+		c.ask(fail(ws.StatusPolicyViolation, "client does not read its replies"))
+		return ErrQueueFull
+	}
+	return ErrClosed
+}
+
+// SendWait implements Peer: Send that waits, up to limits.write_timeout, for room.
+func (c *Conn) SendWait(op ws.OpCode, payload []byte) error {
+	if c.done.Load() || c.asked.Load() {
+		return ErrClosed
+	}
+	bp := bufpool.Get(headroom + len(payload))
+	b := append((*bp)[:headroom], payload...)
+	err := c.w.PushWait(wsframe.PutServerHeader(b, headroom, op, len(payload)))
 	bufpool.Put(bp)
 	switch err {
 	case nil:
