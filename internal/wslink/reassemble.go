@@ -46,6 +46,10 @@ type piece struct{ lo, hi uint32 }
 // NewReassembler makes a reassembler whose messages, together, hold at most maxBytes.
 func NewReassembler(maxBytes int64) *Reassembler { return &Reassembler{maxBytes: maxBytes} }
 
+// SetMax changes the byte bound (a connection that authenticates may send larger
+// messages than before).
+func (r *Reassembler) SetMax(maxBytes int64) { r.maxBytes = maxBytes }
+
 // Held is the sum of the declared sizes of the messages being reassembled.
 func (r *Reassembler) Held() int64 { return r.held }
 
