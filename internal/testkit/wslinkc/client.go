@@ -45,7 +45,9 @@ type Error struct {
 	Data    any
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("wslink error %d: %s (%v)", e.Code, e.Message, e.Data) }
+func (e *Error) Error() string {
+	return fmt.Sprintf("wslink error %d: %s (%v)", e.Code, e.Message, e.Data)
+}
 
 // Client is one connection. Its methods are safe for concurrent use.
 type Client struct {
@@ -58,7 +60,7 @@ type Client struct {
 	// ChunkSize is the most bytes of a 2.x frame, header included (wslink's maxMsgSize).
 	ChunkSize int
 
-	wmu sync.Mutex // guards writes to the socket, seq, binKey
+	wmu    sync.Mutex // guards writes to the socket, seq, binKey
 	seq    int
 	binKey int
 
