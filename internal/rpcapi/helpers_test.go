@@ -2,6 +2,7 @@ package rpcapi_test
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"math"
 	"testing"
 
@@ -99,3 +100,5 @@ func strs(ss ...string) []any {
 	}
 	return out
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

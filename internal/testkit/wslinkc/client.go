@@ -36,6 +36,8 @@ type Reply struct {
 	ID     string
 	Result any
 	Error  *Error
+	// Seq is the reply's place among the messages the client received (1, 2, ...).
+	Seq int64
 }
 
 // Error is the error of a reply.
@@ -64,7 +66,8 @@ type Client struct {
 	seq    int
 	binKey int
 
-	mu       sync.Mutex // guards pending, early, closeErr
+	mu       sync.Mutex // guards pending, early, received
+	received int64
 	pending  map[string]chan Reply
 	early    map[string]Reply
 	ClientID string
@@ -428,6 +431,8 @@ func (c *Client) deliver(v any) {
 		r.Error.Message, _ = e["message"].(string)
 	}
 	c.mu.Lock()
+	c.received++
+	r.Seq = c.received
 	ch := c.pending[id] // wait deletes it
 	if ch == nil {
 		c.early[id] = r
