@@ -28,7 +28,9 @@ type Plan struct {
 	tcol  []int    // model input → a frame column of the same T attribute, when the input itself is absent; -1
 
 	x       []float64 // one row's inputs, model order
-	missing []bool    // which of them the row lacks
+	missing []bool    // which of them the row lacks (filled only when some are)
+	covered bool      // every input has a column: x needs no NaN first
+	anyT    bool      // some tcol is set
 }
 
 // Model is the model the plan was last prepared for (nil before the first Prepare).
@@ -71,6 +73,7 @@ func (pl *Plan) Prepare(m *Model, f *dataframe.Frame) {
 	}
 	pl.x = resize(pl.x, len(inputs))
 	pl.missing = resize(pl.missing, len(inputs))
+	pl.shortcuts()
 }
 
 // PrepareColumns makes pl fit m and a matrix whose columns are names, in order: C and B
@@ -101,12 +104,29 @@ func (pl *Plan) PrepareColumns(m *Model, names [][]byte) {
 	}
 	pl.x = resize(pl.x, len(inputs))
 	pl.missing = resize(pl.missing, len(inputs))
+	pl.shortcuts()
 }
 
 // FitsColumns reports whether pl was prepared for m and columns names (PrepareColumns, or
 // Prepare for a frame of those C and B columns): PrepareColumns would not rebuild it.
 func (pl *Plan) FitsColumns(m *Model, names [][]byte) bool {
 	return pl.m == m && sameNames(pl.names, names) && noBases(pl.bases)
+}
+
+// shortcuts notes what rowInputs may skip: the NaN fill when every input has a column
+// (names are distinct, so each has at most one), the T loop when no input needs it.
+func (pl *Plan) shortcuts() {
+	n := 0
+	for _, j := range pl.col {
+		if j >= 0 {
+			n++
+		}
+	}
+	pl.covered = n == len(pl.x)
+	pl.anyT = false
+	for _, c := range pl.tcol {
+		pl.anyT = pl.anyT || c >= 0
+	}
 }
 
 // Score scores row r of f, the frame of the last Prepare, into out (one value per output
@@ -139,12 +159,14 @@ func (pl *Plan) ScoreRow(row []float64, impute bool, out []float64) error {
 	return nil
 }
 
-// rowInputs fills pl.x with the row's inputs and pl.missing with which of them the row
-// lacks, and reports whether any is missing.
+// rowInputs fills pl.x with the row's inputs and reports whether any is missing; then,
+// and only then, pl.missing says which.
 func (pl *Plan) rowInputs(row []float64) (anyMissing bool) {
-	x, missing := pl.x, pl.missing
-	for j := range x {
-		x[j] = math.NaN()
+	x := pl.x
+	if !pl.covered {
+		for j := range x {
+			x[j] = math.NaN()
+		}
 	}
 	row = row[:len(pl.col)]
 	for c, v := range row {
@@ -152,14 +174,20 @@ func (pl *Plan) rowInputs(row []float64) (anyMissing bool) {
 			x[j] = v
 		}
 	}
-	for j, c := range pl.tcol {
-		if c >= 0 && x[j] != x[j] && row[c] == row[c] {
-			x[j] = 0 // the row has another value of this T attribute
+	if pl.anyT {
+		for j, c := range pl.tcol {
+			if c >= 0 && x[j] != x[j] && row[c] == row[c] {
+				x[j] = 0 // the row has another value of this T attribute
+			}
 		}
 	}
-	for j, v := range x {
-		missing[j] = v != v
-		anyMissing = anyMissing || missing[j]
+	for _, v := range x {
+		anyMissing = anyMissing || v != v
+	}
+	if anyMissing {
+		for j, v := range x {
+			pl.missing[j] = v != v
+		}
 	}
 	return anyMissing
 }

@@ -24,18 +24,20 @@ type session struct {
 	info *wsconn.Info
 
 	// reader
-	format wslink.Format
-	authed bool
-	cust   ops.Customer // bound by the hello; copied into each call
-	client string       // the clientID the hello gave
-	dec    wslink.Decoder
-	reasm  *wslink.Reassembler
-	att    *wslink.Attachments // 1.x: the attachments of the next message
-	inl    call                // the call answered on the reader goroutine, reused
-	enc    wslink.Encoder      // the reader goroutine's encoder
-	plan   model.Plan          // inline predict's plan, rebuilt when its model or columns change
-	mplan  model.Plan          // inline predict_matrix's
-	given  *[]byte             // the buffer of the last reply, handed over (TakeReply)
+	format  wslink.Format
+	authed  bool
+	cust    ops.Customer // bound by the hello; copied into each call
+	client  string       // the clientID the hello gave
+	dec     wslink.Decoder
+	reasm   *wslink.Reassembler
+	att     *wslink.Attachments // 1.x: the attachments of the next message
+	inl     call                // the call answered on the reader goroutine, reused
+	inlArgs args                // its arguments
+	inlWork work                // its run
+	enc     wslink.Encoder      // the reader goroutine's encoder
+	plan    model.Plan          // inline predict's plan, rebuilt when its model or columns change
+	mplan   model.Plan          // inline predict_matrix's
+	given   *[]byte             // the buffer of the last reply, handed over (TakeReply)
 
 	slots  chan struct{} // a token per call in flight (limits.rpc_inflight)
 	ctx    context.Context

@@ -286,11 +286,13 @@ func (s *session) inline(m *method, env *wslink.Envelope) ([]byte, ws.OpCode, ws
 	c.m, c.id, c.cust, c.views = m, env.ID, s.cust, true
 	c.att = s.takeAttachments()
 	defer c.release()
-	a := args{m: m.name, list: env.Args}
-	w := &work{s: s, c: c, e: &s.enc, bp: bufpool.Get(wsconn.Headroom + 4<<10)}
+	a := &s.inlArgs // the session's: what the methods are given escapes
+	*a = args{m: m.name, list: env.Args}
+	w := &s.inlWork
+	*w = work{s: s, c: c, e: &s.enc, bp: bufpool.Get(wsconn.Headroom + 4<<10)}
 	w.base = s.start(w.e, (*w.bp)[:wsconn.Headroom])
 	st := protocol.StatusOK
-	err := m.decode(c, &a)
+	err := m.decode(c, a)
 	if err == nil {
 		w.sc = s.e.svc.Scratch()
 		err = m.run(w)

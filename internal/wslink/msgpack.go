@@ -90,9 +90,10 @@ func mpError(err error) error {
 	return err
 }
 
-// mpNext returns what follows the (checked) value at the start of b.
+// mpNext returns what follows the value at the start of b, which mpSkip checked already:
+// lengths only, no second validation.
 func mpNext(b []byte) []byte {
-	rest, err := mpSkip(b, 0)
+	rest, err := msgp.Skip(b)
 	if err != nil {
 		return nil
 	}
