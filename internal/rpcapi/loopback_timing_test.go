@@ -91,6 +91,31 @@ func BenchmarkLoopback(b *testing.B) {
 		b.Fatalf("hello: %q", p)
 	}
 
+	// Paired: each iteration is one round trip of each, timed apart, so that load from
+	// elsewhere on the machine falls on both alike; ratio is predict_matrix's time over
+	// /symetry/ws/predict's.
+	for _, rows := range []int{1000, 1} {
+		wsFrame := masked(ws.OpText, []byte(ds.PredictJSON(0, rows)))
+		rpcFrame := rpcFrame(b, "rpc:c:3", "symscore.predict_matrix", matrixArg(ds, rows)...)
+		b.Run(fmt.Sprintf("paired/rows=%d", rows), func(b *testing.B) {
+			var tw, tr time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				wsp.roundTrip(b, wsFrame, ws.OpText)
+				t1 := time.Now()
+				rpc.roundTrip(b, rpcFrame, ws.OpBinary)
+				tr += time.Since(t1)
+				tw += t1.Sub(t0)
+			}
+			n := float64(b.N)
+			b.ReportMetric(float64(tw.Nanoseconds())/n, "ws-ns/rt")
+			b.ReportMetric(float64(tr.Nanoseconds())/n, "rpc-ns/rt")
+			b.ReportMetric(float64(rows)*n/tw.Seconds(), "ws-rows/s")
+			b.ReportMetric(float64(rows)*n/tr.Seconds(), "rpc-rows/s")
+			b.ReportMetric(float64(tr)/float64(tw), "ratio")
+		})
+	}
+
 	for _, rows := range []int{1000, 1} {
 		cases := []struct {
 			name  string
