@@ -15,15 +15,6 @@ import (
 	"github.com/symscore/symscore/server"
 )
 
-// irisFrame is iris as a JSON-form DataFrame argument.
-func irisFrame(t *testing.T) map[string]any {
-	var data []any
-	for _, r := range testkit.IrisRows(t) {
-		data = append(data, strs(r...))
-	}
-	return map[string]any{"attributeNames": strs(testkit.IrisNames...), "attributeTypes": strs(testkit.IrisTypes...), "data": data}
-}
-
 // ldaContext is the MLContext of an lda on iris.
 func ldaContext() map[string]any {
 	return map[string]any{"inputAttributeNames": strs("sepal_length", "sepal_width", "petal_length", "petal_width"),
