@@ -249,7 +249,10 @@ func (s *session) work(c *call) {
 		return
 	}
 	e := encoders.Get().(*wslink.Encoder)
-	defer encoders.Put(e)
+	defer func() {
+		e.Reset(wslink.FormatUnknown, nil, nil) // hold no buffer while pooled
+		encoders.Put(e)
+	}()
 	w.bp = bufpool.Get(4 << 10)
 	defer func() { bufpool.Put(w.bp) }()
 	w.e, w.base = e, s.start(e, (*w.bp)[:0])
