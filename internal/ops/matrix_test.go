@@ -48,7 +48,7 @@ func builtService(t *testing.T, algo string) (*Service, *testkit.Dataset) {
 	if algo == "mlda" {
 		target = "k"
 	}
-	id, err := s.Build(c1, "p", algo, "m1", model.MLContext{InputNames: ds.InputNames(), TargetNames: []string{target}})
+	id, err := s.Build(c1, &BuildArgs{PID: "p", Algo: algo, ModelID: "m1", Context: model.MLContext{InputNames: ds.InputNames(), TargetNames: []string{target}}})
 	if err != nil {
 		t.Fatal(err)
 	}

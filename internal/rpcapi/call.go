@@ -25,6 +25,7 @@ type call struct {
 	copyBytes bool
 
 	pid, modelID, algo, typ, metric string
+	replace                         bool // build: replace a model of the same id
 
 	params map[string]string
 	frame  []byte           // a DataFrame's JSON (in mem)

@@ -7,6 +7,7 @@ import (
 	"github.com/symscore/symscore/internal/metrics"
 	"github.com/symscore/symscore/internal/ops"
 	"github.com/symscore/symscore/internal/wsconn"
+	"github.com/symscore/symscore/protocol"
 )
 
 // Path is the endpoint's path.
@@ -55,10 +56,11 @@ func NewEndpoint(o Options) wsconn.Endpoint {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	e := &endpoint{o: o, svc: o.Service, m: make(map[string]*metrics.Endpoint, len(methods)+1)}
+	answers := []protocol.Status{protocol.StatusOK, protocol.StatusBadRequest, protocol.StatusConflict, protocol.StatusServiceUnavailable}
 	for name := range methods {
-		e.m[name] = o.Metrics.Endpoint("rpc_" + name[len("symscore."):])
+		e.m[name] = o.Metrics.Endpoint("rpc_"+name[len("symscore."):], answers...)
 	}
-	e.m[""] = o.Metrics.Endpoint("rpc")
+	e.m[""] = o.Metrics.Endpoint("rpc", append(answers, protocol.StatusUnauthorized)...)
 	return e
 }
 

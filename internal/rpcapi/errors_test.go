@@ -64,7 +64,8 @@ func TestBadArguments(t *testing.T) {
 				{"symscore.learn", []any{"p", map[string]any{"rows": 1, "attributeNames": strs("x"), "attributeTypes": strs("C"), "data": "xx"}}, "data must be binary data"},
 				{"symscore.learn", []any{"p", map[string]any{"rows": 1, "attributeNames": []any{1}, "attributeTypes": strs("C"), "data": []byte{}}}, "attributeNames[0] must be a string"},
 				{"symscore.learn", []any{"p", map[string]any{"rows": 1, "x": 1}}, `unknown key "x"`},
-				{"symscore.build", []any{"p", "lda", "m"}, "takes 4 arguments"},
+				{"symscore.build", []any{"p", "lda", "m"}, "takes 4 to 5 arguments"},
+				{"symscore.build", []any{"p", "lda", "m", map[string]any{}, "yes"}, "args[4], replace, must be true or false, not a string"},
 				{"symscore.build", []any{"p", "lda", "m", []any{}}, "args[3], the MLContext, must be a map"},
 				{"symscore.predict_matrix", []any{"p", "m", map[string]any{"columns": strs("x"), "rows": 1}}, `must be {"columns":[names],"rows":n,"data":<bytes>}`},
 				{"symscore.predict_matrix", []any{"p", "m", map[string]any{"columns": []any{2}, "rows": 1, "data": []byte{}}}, "columns[0] must be a string"},
@@ -156,6 +157,10 @@ func TestRefusalsAsREST(t *testing.T) {
 			func() *testkit.Reply {
 				return rest.Do(http.MethodPost, "/projects/iris/build", "algo=lda&modelid=a%2Fb", []byte(`{}`))
 			}},
+		{"rebuild a model without replace", "symscore.build", []any{"iris", "lda", "m1", ldaContext()},
+			func() *testkit.Reply {
+				return rest.Do(http.MethodPost, "/projects/iris/build", "algo=lda&modelid=m1", []byte(testkit.MLContextJSON([]string{"sepal_length"}, []string{"Iris_virginica"})))
+			}},
 		{"model info of no model", "symscore.model.info", []any{"iris", "m9"},
 			func() *testkit.Reply { return rest.Do(http.MethodGet, "/projects/iris/models/m9", "", nil) }},
 		{"delete no model", "symscore.model.delete", []any{"iris", "m9"},
@@ -212,5 +217,21 @@ func TestBusy(t *testing.T) {
 			lim.Release()
 			must(t, c, "symscore.project.list")
 		})
+	}
+}
+
+// TestBuildReplace: a model id the project has is rebuilt only with replace true.
+func TestBuildReplace(t *testing.T) {
+	s := start(t, nil)
+	irisProject(t, s.REST(testenv.CID1, testenv.Secret1), "rep")
+	for _, v := range versions {
+		c := signedIn(t, s, v)
+		id := "m" + name(v)
+		must(t, c, "symscore.build", "rep", "lda", id, ldaContext())
+		refused(t, c, -32001, "CONFLICT", "symscore.build", "rep", "lda", id, ldaContext())
+		refused(t, c, -32001, "CONFLICT", "symscore.build", "rep", "lda", id, ldaContext(), false)
+		if mi := must(t, c, "symscore.build", "rep", "lda", id, ldaContext(), true).(map[string]any); mi["modelId"] != id {
+			t.Fatalf("%s: %v", name(v), mi)
+		}
 	}
 }

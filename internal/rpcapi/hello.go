@@ -35,9 +35,10 @@ func (s *session) hello(env *wslink.Envelope, reply []byte, busy bool) ([]byte, 
 		out, op, _ := s.replyRefusal(reply, env.ID, busyRefusal)
 		return out, op, wsframe.StatusTryAgainLater
 	}
-	r := s.verifyHello(env)
+	cid, r := s.verifyHello(env)
 	if r != nil {
 		s.e.m[""].Done(r.Status, 0)
+		s.e.svc.LogRefusal(r, ops.Caller{Remote: s.info.RemoteAddr, Endpoint: "rpc", CID: cid})
 		s.authed = false
 		out, op, _ := s.replyError(reply, env.ID, CodeAuth, "Authentication failed", r.Msg)
 		return out, op, ws.StatusPolicyViolation
@@ -59,24 +60,26 @@ func (s *session) hello(env *wslink.Envelope, reply []byte, busy bool) ([]byte, 
 }
 
 // verifyHello checks the hello's argument and secret and binds the customer; it returns
-// the refusal of a hello that does not verify.
-func (s *session) verifyHello(env *wslink.Envelope) *ops.Refusal {
+// the customer id the secret names ("" when it cannot be read) and the refusal of a hello
+// that does not verify.
+func (s *session) verifyHello(env *wslink.Envelope) (string, *ops.Refusal) {
 	svc := s.e.svc
 	secret, ok := helloSecret(env.Args)
 	if !ok {
-		return svc.RefuseAuth(ops.ReasonMalformed, errHelloArgs)
+		return "", svc.RefuseAuth(ops.ReasonMalformed, errHelloArgs)
 	}
 	sc := svc.Scratch()
 	defer svc.Release(sc)
 	msg, err := sc.ParseMessage(secret)
 	if err != nil {
-		return svc.RefuseAuth(ops.ReasonMalformed, err)
+		return "", svc.RefuseAuth(ops.ReasonMalformed, err)
 	}
+	cid := string(msg.CID)
 	if msg.Form == protocol.FormSession {
-		return svc.RefuseAuth(ops.ReasonMalformed, errHelloUnsigned)
+		return cid, svc.RefuseAuth(ops.ReasonMalformed, errHelloUnsigned)
 	}
 	if string(msg.Payload) != "{}" || len(msg.ExtraKeys) != 0 {
-		return svc.RefuseAuth(ops.ReasonMalformed, errHelloPayload)
+		return cid, svc.RefuseAuth(ops.ReasonMalformed, errHelloPayload)
 	}
 	c, err := sc.VerifyWS(&auth.WSRequest{
 		Date: msg.Date, MD5: msg.MD5, Signature: msg.Signature, CID: msg.CID, Payload: msg.Payload,
@@ -84,10 +87,10 @@ func (s *session) verifyHello(env *wslink.Envelope) *ops.Refusal {
 		Change: true, // a hello opens a session that may change state: never twice
 	})
 	if err != nil {
-		return svc.Refuse(err)
+		return cid, svc.Refuse(err)
 	}
 	s.cust = c
-	return nil
+	return cid, nil
 }
 
 // helloSecret is the secret of wslink.hello's one argument, {"secret":"..."}.

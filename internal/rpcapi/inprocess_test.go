@@ -72,7 +72,7 @@ func newInProcess(tb testing.TB) *inProcess {
 	if _, err := svc.Learn(sc, c, "p", []byte(ip.ds.FrameJSON(0, 1000))); err != nil {
 		tb.Fatal(err)
 	}
-	id, err := svc.Build(c, "p", "lda", "m1", model.MLContext{InputNames: ip.ds.InputNames(), TargetNames: []string{"t"}})
+	id, err := svc.Build(c, &ops.BuildArgs{PID: "p", Algo: "lda", ModelID: "m1", Context: model.MLContext{InputNames: ip.ds.InputNames(), TargetNames: []string{"t"}}})
 	if err != nil {
 		tb.Fatal(err)
 	}

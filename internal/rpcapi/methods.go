@@ -34,7 +34,7 @@ func init() {
 		{name: "symscore.project.list", args: "none", decode: decodeNone, run: runList},
 		{name: "symscore.learn", args: "pid, dataframe", change: true, decode: decodeFrame, run: runLearn},
 		{name: "symscore.forget", args: "pid, dataframe", change: true, decode: decodeFrame, run: runForget},
-		{name: "symscore.build", args: "pid, algo, modelId, mlcontext", change: true, decode: decodeBuild, run: runBuild},
+		{name: "symscore.build", args: "pid, algo, modelId, mlcontext[, replace]", change: true, decode: decodeBuild, run: runBuild},
 		{name: "symscore.model.info", args: "pid, modelId", decode: decodeModel, run: runModelInfo},
 		{name: "symscore.model.delete", args: "pid, modelId", change: true, decode: decodeModel, run: runModelDelete},
 		{name: "symscore.predict", args: "pid, modelId, dataframe", inline: true, decode: decodePredict, run: runPredict},
@@ -106,9 +106,19 @@ func decodeFrame(c *call, a *args) error {
 	return c.frameArg(a, 1)
 }
 
+// decodeBuild: pid, algo, modelId, mlcontext, and optionally replace (a boolean: rebuild a
+// model id the project has; without it that is CONFLICT, as REST's build without
+// replace=true).
 func decodeBuild(c *call, a *args) error {
-	if err := a.count(4, 4); err != nil {
+	if err := a.count(4, 5); err != nil {
 		return err
+	}
+	if a.has(4) {
+		r, ok := a.list[4].Bool()
+		if !ok {
+			return badArgs(a.m, "args[4], replace, must be true or false, not %s", a.list[4].Kind())
+		}
+		c.replace = r
 	}
 	if err := c.pidArg(a); err != nil {
 		return err
@@ -292,6 +302,11 @@ func runChange(w *work, forget bool) error {
 	if err != nil {
 		return err
 	}
+	what := "learn"
+	if forget {
+		what = "forget"
+	}
+	svc.LogChange(c.cust, c.pid, what, int64(res.Applied))
 	e := w.begin()
 	if res.Counted {
 		e.Map(2)

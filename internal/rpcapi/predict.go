@@ -135,7 +135,7 @@ func appendFloats(dst []byte, vals []float64) []byte {
 // waiting (the build finishes on its own).
 func runBuild(w *work) error {
 	c, svc := w.c, w.svc()
-	id, err := svc.Build(c.cust, c.pid, c.algo, c.modelID, c.ctx)
+	id, err := svc.Build(c.cust, &ops.BuildArgs{PID: c.pid, Algo: c.algo, ModelID: c.modelID, Context: c.ctx, Replace: c.replace})
 	if err != nil {
 		return err
 	}

@@ -277,7 +277,7 @@ func (s *session) work(c *call) {
 	out := s.finish(e, w.base)
 	*w.bp = e.Bytes() // the encoder may have grown it
 	s.send(e, out)    // a failure closes the connection: nothing more to do
-	s.e.m[c.m.name].Done(st, time.Since(start))
+	s.done(c, st, time.Since(start))
 }
 
 // inline runs a small prediction on the reader goroutine and answers it in a buffer handed
@@ -305,7 +305,7 @@ func (s *session) inline(m *method, env *wslink.Envelope) ([]byte, ws.OpCode, ws
 		w.base = s.start(w.e, w.e.Bytes()[:wsconn.Headroom])
 		st = s.writeError(w.e, c.id, err)
 	}
-	s.e.m[m.name].Done(st, time.Since(start))
+	s.done(c, st, time.Since(start))
 	out := s.finish(w.e, w.base)
 	*w.bp = w.e.Bytes()
 	if s.format == wslink.FormatJSON {
@@ -347,4 +347,12 @@ func (s *session) dispatch(m *method, env *wslink.Envelope, msg []byte, owned *[
 	}
 	s.submit(c)
 	return nil, 0, 0
+}
+
+// done counts an answered call, and logs it at debug.
+func (s *session) done(c *call, st protocol.Status, took time.Duration) {
+	s.e.m[c.m.name].Done(st, took)
+	if svc := s.e.svc; svc.DebugEnabled() {
+		svc.LogRequest(ops.Caller{Remote: s.info.RemoteAddr, Endpoint: "rpc_" + c.m.name[len("symscore."):], CID: c.cust.ID()}, c.pid, st, took)
+	}
 }
