@@ -2,6 +2,7 @@ package rpcapi
 
 import (
 	"log/slog"
+	"strings"
 
 	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/metrics"
@@ -56,13 +57,25 @@ func NewEndpoint(o Options) wsconn.Endpoint {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	e := &endpoint{o: o, svc: o.Service, m: make(map[string]*metrics.Endpoint, len(methods)+1)}
-	answers := []protocol.Status{protocol.StatusOK, protocol.StatusBadRequest, protocol.StatusConflict, protocol.StatusServiceUnavailable}
-	for name := range methods {
-		e.m[name] = o.Metrics.Endpoint("rpc_"+name[len("symscore."):], answers...)
+	answers := []protocol.Status{protocol.StatusOK, protocol.StatusBadRequest, protocol.StatusServiceUnavailable}
+	for name, m := range methods {
+		st := answers
+		if m.conflict {
+			st = append(st[:len(st):len(st)], protocol.StatusConflict)
+		}
+		e.m[name] = o.Metrics.Endpoint(m.label, st...)
 	}
-	e.m[""] = o.Metrics.Endpoint("rpc", append(answers, protocol.StatusUnauthorized)...)
+	// The hellos and the unknown methods: a failed signature is UNAUTHORIZED, a replayed
+	// hello CONFLICT.
+	e.m[""] = o.Metrics.Endpoint("rpc", append(answers, protocol.StatusUnauthorized, protocol.StatusConflict)...)
 	return e
 }
 
 // NewSession implements wsconn.Endpoint.
 func (e *endpoint) NewSession(p wsconn.Peer) wsconn.Session { return newSession(e, p) }
+
+// metricLabel is the endpoint label of a method's metrics: symscore.model.info is
+// rpc_model_info.
+func metricLabel(method string) string {
+	return "rpc_" + strings.ReplaceAll(strings.TrimPrefix(method, "symscore."), ".", "_")
+}

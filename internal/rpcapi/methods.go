@@ -19,8 +19,12 @@ type method struct {
 	change bool
 	// inline: a small call may be answered on the reader goroutine (predictions).
 	inline bool
-	decode func(c *call, a *args) error
-	run    func(w *work) error
+	// conflict: the operation may refuse with CONFLICT (a project or model that exists,
+	// a frozen project): its metric has that series from the start.
+	conflict bool
+	label    string // its metric label (metricLabel)
+	decode   func(c *call, a *args) error
+	run      func(w *work) error
 }
 
 // methods are the RPC methods by name (docs/rpc.md 4).
@@ -28,19 +32,20 @@ var methods = map[string]*method{}
 
 func init() {
 	for _, m := range []*method{
-		{name: "symscore.project.create", args: "pid, type, params", change: true, decode: decodeCreate, run: runCreate},
+		{name: "symscore.project.create", conflict: true, args: "pid, type, params", change: true, decode: decodeCreate, run: runCreate},
 		{name: "symscore.project.delete", args: "pid", change: true, decode: decodePID, run: runDelete},
 		{name: "symscore.project.info", args: "pid", decode: decodePID, run: runInfo},
 		{name: "symscore.project.list", args: "none", decode: decodeNone, run: runList},
-		{name: "symscore.learn", args: "pid, dataframe", change: true, decode: decodeFrame, run: runLearn},
-		{name: "symscore.forget", args: "pid, dataframe", change: true, decode: decodeFrame, run: runForget},
-		{name: "symscore.build", args: "pid, algo, modelId, mlcontext[, replace]", change: true, decode: decodeBuild, run: runBuild},
+		{name: "symscore.learn", conflict: true, args: "pid, dataframe", change: true, decode: decodeFrame, run: runLearn},
+		{name: "symscore.forget", conflict: true, args: "pid, dataframe", change: true, decode: decodeFrame, run: runForget},
+		{name: "symscore.build", conflict: true, args: "pid, algo, modelId, mlcontext[, replace]", change: true, decode: decodeBuild, run: runBuild},
 		{name: "symscore.model.info", args: "pid, modelId", decode: decodeModel, run: runModelInfo},
 		{name: "symscore.model.delete", args: "pid, modelId", change: true, decode: decodeModel, run: runModelDelete},
 		{name: "symscore.predict", args: "pid, modelId, dataframe", inline: true, decode: decodePredict, run: runPredict},
 		{name: "symscore.predict_matrix", args: `pid, modelId, {"columns","rows","data"}`, inline: true, decode: decodeMatrix, run: runMatrix},
 		{name: "symscore.explore", args: "pid, metric, [mlcontext, ...]", decode: decodeExplore, run: runExplore},
 	} {
+		m.label = metricLabel(m.name)
 		methods[m.name] = m
 	}
 }

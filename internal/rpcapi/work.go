@@ -353,6 +353,6 @@ func (s *session) dispatch(m *method, env *wslink.Envelope, msg []byte, owned *[
 func (s *session) done(c *call, st protocol.Status, took time.Duration) {
 	s.e.m[c.m.name].Done(st, took)
 	if svc := s.e.svc; svc.DebugEnabled() {
-		svc.LogRequest(ops.Caller{Remote: s.info.RemoteAddr, Endpoint: "rpc_" + c.m.name[len("symscore."):], CID: c.cust.ID()}, c.pid, st, took)
+		svc.LogRequest(ops.Caller{Remote: s.info.RemoteAddr, Endpoint: c.m.label, CID: c.cust.ID()}, c.pid, st, took)
 	}
 }
