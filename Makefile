@@ -26,7 +26,7 @@ CLIENT_PACKAGES := maven junit5 libsurefire-java libmaven-compiler-plugin-java l
 PYTHON ?= $(shell for py in python3 /usr/bin/python3; do $$py -c 'import websockets' 2>/dev/null && { command -v $$py; break; }; done)
 export PYTHON
 
-.PHONY: help build run demo cluster-demo test client-deps clients-unit fmt-check vet go-test allocs arch bench loadtest fuzz-smoke lint tidy-check vulncheck clean
+.PHONY: help build run demo cluster-demo test client-deps js-deps clients-unit fmt-check vet go-test allocs arch bench loadtest fuzz-smoke lint tidy-check vulncheck clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 14
@@ -43,7 +43,7 @@ demo: build ## throwaway server on free ports: learn iris, build lda/mlda/mlr, p
 cluster-demo: build ## two nodes on free ports, the first running the bus (embedded NATS): learn and build on one, predict on both
 	scripts/cluster-demo.sh
 
-test: client-deps fmt-check vet tidy-check lint go-test allocs $(INTEROP_TARGETS) ## what CI runs: format, vet, tidy, staticcheck, race tests, zero-allocation tests, client tests, fuzz smoke, govulncheck
+test: client-deps js-deps fmt-check vet tidy-check lint go-test allocs $(INTEROP_TARGETS) ## what CI runs: format, vet, tidy, staticcheck, race tests, zero-allocation tests, client tests, fuzz smoke, govulncheck
 	$(MAKE) --no-print-directory fuzz-smoke FUZZTIME=$(CI_FUZZTIME)
 	$(MAKE) --no-print-directory vulncheck
 
@@ -75,6 +75,18 @@ client-deps: ## what the client tests need: installs python3-websockets when roo
 		else \
 			echo "client-deps: WARNING: missing some of $(CLIENT_PACKAGES) (apt-get install -y ...); the Java tests fall back to the JDK alone, the Python tests to unittest"; \
 		fi; \
+	fi
+
+js-deps: ## the wslink example's packages (clients/js): npm ci from its lockfile, once; says so loudly when it cannot
+	@js=clients/js; \
+	if ! command -v npm >/dev/null 2>&1; then \
+		echo "js-deps: WARNING: no npm (apt-get install -y nodejs npm); the wslink example test will be SKIPPED"; \
+	elif [ -f $$js/node_modules/.package-lock.json ] && cmp -s $$js/package-lock.json $$js/node_modules/.symscore-lock; then \
+		: ; \
+	elif (cd $$js && npm ci --no-audit --no-fund --prefer-offline >/dev/null 2>&1); then \
+		cp $$js/package-lock.json $$js/node_modules/.symscore-lock; echo "js-deps: npm ci in $$js"; \
+	else \
+		echo "js-deps: WARNING: npm ci failed in $$js (registry unreachable?); the wslink example test will be SKIPPED"; \
 	fi
 
 clients-unit: ## the Java and Python clients' unit tests (loopback mock servers)

@@ -126,6 +126,9 @@ type Limits struct {
 	MaxUnauthenticatedConnections int `mapstructure:"max_unauthenticated_connections"`
 	// MaxInflight is the most requests being processed at once, over all connections.
 	MaxInflight int `mapstructure:"max_inflight"`
+	// RPCInflight is the most calls of one /symetry/ws/rpc connection running or waiting
+	// for their project at once; the connection is not read further until one finishes.
+	RPCInflight int `mapstructure:"rpc_inflight"`
 	// HandshakeTimeout bounds the WebSocket upgrade handshake.
 	HandshakeTimeout time.Duration `mapstructure:"handshake_timeout"`
 	// IdleTimeout closes a connection that sent nothing for this long.
@@ -261,6 +264,7 @@ const (
 	// limit once the reserve is taken.
 	DefaultMaxUnauthenticatedConnections = 4096
 	DefaultMaxInflight                   = 4096
+	DefaultRPCInflight                   = 64
 	DefaultHandshakeTimeout              = 5 * time.Second
 	DefaultIdleTimeout                   = 5 * time.Minute
 	DefaultWriteTimeout                  = 10 * time.Second

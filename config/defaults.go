@@ -48,6 +48,7 @@ func (c *Config) ApplyDefaults() {
 	// The default gives way to a smaller max_connections: at most half of it.
 	setNumber(&l.MaxUnauthenticatedConnections, min(DefaultMaxUnauthenticatedConnections, max(1, l.MaxConnections/2)))
 	setNumber(&l.MaxInflight, DefaultMaxInflight)
+	setNumber(&l.RPCInflight, DefaultRPCInflight)
 	setNumber(&l.HandshakeTimeout, DefaultHandshakeTimeout)
 	setNumber(&l.IdleTimeout, DefaultIdleTimeout)
 	setNumber(&l.WriteTimeout, DefaultWriteTimeout)

@@ -65,6 +65,7 @@ func (c *Config) Validate() error {
 			l.MaxUnauthenticatedConnections, l.MaxConnections)
 	}
 	positive(&ps, "limits.max_inflight", l.MaxInflight)
+	positive(&ps, "limits.rpc_inflight", l.RPCInflight)
 	positive(&ps, "limits.handshake_timeout", l.HandshakeTimeout)
 	positive(&ps, "limits.idle_timeout", l.IdleTimeout)
 	positive(&ps, "limits.write_timeout", l.WriteTimeout)

@@ -7,6 +7,7 @@ import (
 	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/ops"
 	"github.com/symscore/symscore/internal/restapi"
+	"github.com/symscore/symscore/internal/rpcapi"
 	"github.com/symscore/symscore/internal/wsapi"
 	"github.com/symscore/symscore/internal/wsconn"
 )
@@ -49,6 +50,11 @@ func (s *Server) newMain(ln net.Listener) (serve func()) {
 	l.handshakeTimeout = cfg.Limits.HandshakeTimeout
 
 	endpoints := wsapi.Endpoints(wsapi.Options{Service: svc, Metrics: s.metrics, SignedFramesOnly: cfg.Auth.SignedFramesOnly})
+	endpoints[rpcapi.Path] = rpcapi.NewEndpoint(rpcapi.Options{
+		Service: svc, Metrics: s.metrics, Inflight: inflight, Unverified: unverified,
+		MaxMessageBytes: cfg.Limits.MaxMessageBytes, MaxChunkBytes: cfg.Limits.MaxFrameBytes,
+		RPCInflight: cfg.Limits.RPCInflight, Log: s.log,
+	})
 	if cfg.Testing.EchoEndpoint {
 		endpoints[wsconn.EchoPath] = wsconn.Echo{}
 	}

@@ -140,14 +140,20 @@ func TestImportRules(t *testing.T) {
 			}
 		case name == "internal/ops":
 			for _, i := range p.Imports {
-				if hasPrefix(i, transports...) || hasPrefix(i, module+"/internal/wsconn", module+"/internal/wsapi", module+"/internal/restapi", module+"/server") {
+				if hasPrefix(i, transports...) || hasPrefix(i, module+"/internal/wsconn", module+"/internal/wsapi", module+"/internal/restapi", module+"/internal/rpcapi", module+"/internal/wslink", module+"/server") {
 					t.Errorf("internal/ops imports %s: operations know no transport", i)
 				}
 			}
 		case name == "internal/wsconn":
 			for _, i := range mine {
-				if hasPrefix(i, "internal/ops", "store", "model", "auth", "internal/wsapi", "internal/restapi") {
+				if hasPrefix(i, "internal/ops", "store", "model", "auth", "internal/wsapi", "internal/restapi", "internal/rpcapi", "internal/wslink") {
 					t.Errorf("internal/wsconn imports %s: the connection layer knows no operation", i)
+				}
+			}
+		case name == "internal/wslink":
+			for _, i := range mine {
+				if !hasPrefix(i, "protocol", "jsonstrict", "internal/bufpool") {
+					t.Errorf("internal/wslink imports %s: the wire format knows no operation", i)
 				}
 			}
 		case name == "client" || name == "bench":

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/symscore/symscore/internal/ops"
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
 )
@@ -40,7 +41,7 @@ func FuzzRESTBodies(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		_, err := parseStringMap(body)
+		_, err := ops.ParseProjectParams(body)
 		check(t, err)
 		_, err = parseExploreContexts(body)
 		check(t, err)

@@ -64,6 +64,8 @@ func (p *peer) SendAll(op ws.OpCode, msgs [][]byte) error {
 	return nil
 }
 
+func (p *peer) SendWait(op ws.OpCode, b []byte) error { return p.Send(op, b) }
+
 func (p *peer) Close(ws.StatusCode, string) {}
 func (p *peer) Go(f func())                 { go f() }
 

@@ -128,11 +128,20 @@ func (c *Conn) handle(op ws.OpCode, payload []byte) connEnd {
 	reply := (*rb)[headroom:headroom]
 
 	out, replyOp, closeCode, end := c.callSession(op, payload, reply)
+	var given *[]byte // a buffer the session handed over with its reply
+	if rg, ok := c.session.(ReplyGiver); ok {
+		given = rg.TakeReply()
+		defer bufpool.Put(given)
+	}
 	if end.kind != endNone {
 		return end
 	}
 	if replyOp != 0 {
-		if end := c.sendMessage(replyOp, out, payload, *rb); end.kind != endNone {
+		replyBuf := *rb
+		if given != nil {
+			replyBuf = *given
+		}
+		if end := c.sendMessage(replyOp, out, payload, replyBuf); end.kind != endNone {
 			return end
 		}
 	}
@@ -327,6 +336,18 @@ func (c *Conn) SendAll(op ws.OpCode, payloads [][]byte) error {
 	err := c.w.Push(b)
 	bufpool.Put(bp)
 	return c.pushed(err, len(payloads))
+}
+
+// SendWait implements Peer: Send that waits, up to limits.write_timeout, for room.
+func (c *Conn) SendWait(op ws.OpCode, payload []byte) error {
+	if c.done.Load() || c.asked.Load() {
+		return ErrClosed
+	}
+	bp := bufpool.Get(headroom + len(payload))
+	b := append((*bp)[:headroom], payload...)
+	err := c.w.PushWait(wsframe.PutServerHeader(b, headroom, op, len(payload)))
+	bufpool.Put(bp)
+	return c.pushed(err, 1)
 }
 
 // Close implements Peer.
