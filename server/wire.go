@@ -69,7 +69,7 @@ func (s *Server) serveMain(ln net.Listener) {
 		MaxBody: cfg.Limits.MaxMessageBytes, ReadTimeout: cfg.Limits.IdleTimeout,
 		WriteTimeout: cfg.Limits.WriteTimeout, Upgrade: l.handBackUpgrade, Log: s.log,
 	})
-	l.rest = l.newRESTServer(rest, cfg.Limits.IdleTimeout)
+	l.rest = l.newRESTServer(withDashboard(rest), cfg.Limits.IdleTimeout)
 
 	// Closers run in this order: new builds are refused and running ones finish (their
 	// models reach the store before it closes), then connections are stopped.

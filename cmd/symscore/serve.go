@@ -104,6 +104,9 @@ func serve(ctx context.Context, opts serveOptions, cmd *cobra.Command, stdout, s
 		shutdown(srv, opts.shutdownTimeout, log)
 		return err
 	}
+	ui := dashboardURL(srv.Addr(), cfg.PublicURL)
+	fmt.Fprintf(stdout, "symscore: dashboard at %s\n", ui)
+	log.Info("dashboard", "url", ui)
 	<-sigCtx.Done()
 	stop() // a second signal now kills the process
 	log.Info("shutting down", "timeout", opts.shutdownTimeout.String())
