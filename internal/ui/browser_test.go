@@ -281,4 +281,3 @@ func checkNotBlank(buf []byte) error {
 	}
 	return nil
 }
-

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"encoding/csv"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -61,4 +62,13 @@ func parseFloat(t *testing.T, what, s string) float64 {
 		t.Fatalf("%s: %q is not a number", what, s)
 	}
 	return v
+}
+
+func splitPort(t *testing.T, addr string) (host, port string) {
+	t.Helper()
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return host, port
 }

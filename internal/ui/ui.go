@@ -115,8 +115,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, Prefix, http.StatusMovedPermanently)
 		return
 	}
-	f, ok := h.files[strings.TrimPrefix(r.URL.Path, Prefix)]
-	if !ok {
+	rel, under := strings.CutPrefix(r.URL.Path, Prefix)
+	f, ok := h.files[rel]
+	if !under || !ok {
 		http.Error(w, "not found: no such file in the dashboard", http.StatusNotFound)
 		return
 	}

@@ -60,6 +60,7 @@ export function parseCSV(text, partial = false) {
     } else if (c === ',') {
       cells.push(cell);
       cell = '';
+      wasQuoted = false;
       i++;
     } else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
       endRecord();
