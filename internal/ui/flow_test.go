@@ -1,15 +1,21 @@
 package ui_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"github.com/symscore/symscore/client"
 	"github.com/symscore/symscore/internal/testenv"
+	"github.com/symscore/symscore/internal/testkit"
 )
 
 // TestDashboardFlow is a person's session with the dashboard, in a real browser: a wrong
@@ -88,6 +94,22 @@ func TestDashboardFlow(t *testing.T) {
 		b.screenshot("uploaded")
 	})
 
+	step("a bad cell is shown with its line and column", func(t *testing.T, b *browser) {
+		bad := writeFile(t, "bad.csv", strings.Join(testkit.IrisNames, ",")+"\n5.1,3.5,1.4,0.2,setosa,1,0,0\n4.9,3.0,1.4,0.2,setosa,1,0,0\n4.7,abc,1.3,0.2,setosa,1,0,0\n")
+		b.do("choose the file", chromedp.SetUploadFiles("#upload-file", []string{bad}))
+		b.waitJS("the inferred types", `document.querySelectorAll('#upload-types select.type').length === 8`)
+		// Typed C as iris is; inferred alone the column would be T.
+		b.do("type the column C", chromedp.SetValue(`#upload-types select[data-column="sepal_width"]`, "C"), chromedp.Click("#upload-start"))
+		b.waitJS("the refusal", `document.querySelector('#upload-msg .error')`)
+		if msg := b.text("#upload-msg .error"); !strings.Contains(msg, "line 4") || !strings.Contains(msg, "sepal_width") {
+			t.Fatalf("the refusal %q does not name line 4 and column sepal_width", msg)
+		}
+		if info, err := gc.ProjectInfo(ctx, "iris"); err != nil || info.Rows != 150 {
+			t.Fatalf("after a refused file: %+v, %v; want 150 rows, as before", info, err)
+		}
+		b.screenshot("upload-refused")
+	})
+
 	step("the live table matches uni", func(t *testing.T, b *browser) {
 		b.do("open the live tab", chromedp.Navigate(base+"#/p/iris/live"))
 		b.waitJS("150 rows", `document.querySelector('#live-rows').dataset.value === '150'`)
@@ -134,6 +156,49 @@ func TestDashboardFlow(t *testing.T) {
 		b.screenshot("learning")
 	})
 
+	step("the correlation heat map matches bi", func(t *testing.T, b *browser) {
+		names := []string{"sepal_length", "petal_length", "petal_width"}
+		for _, n := range names {
+			b.do("pick "+n, chromedp.Click(fmt.Sprintf(`.heatnames input[value=%q]`, n)))
+		}
+		b.do("show", chromedp.Click("#heat-show"))
+		for i, x := range names {
+			for _, y := range names[i+1:] {
+				stats, err := gc.Explore(ctx, "iris", "bi", client.MLContext{Inputs: []string{x, y}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, _ := stats[0].Get("linCorr")
+				sel := fmt.Sprintf(`#heatmap g[data-a=%q][data-b=%q]`, x, y)
+				b.waitJS("the correlation of "+x+" and "+y, fmt.Sprintf(`(document.querySelector('%s') || {dataset: {}}).dataset.value`, sel))
+				if got := parseFloat(t, "linCorr", eval[string](b, fmt.Sprintf(`document.querySelector('%s').dataset.value`, sel))); got != want {
+					t.Errorf("linCorr(%s, %s): the page %v, bi %v", x, y, got, want)
+				}
+			}
+		}
+		b.screenshot("heatmap")
+	})
+
+	step("explore uni and pca", func(t *testing.T, b *browser) {
+		b.do("open the explore tab", chromedp.Navigate(base+"#/p/iris/explore"))
+		b.waitJS("the form", `document.querySelector('#explore-run')`)
+		b.do("run uni", chromedp.SetValue("#explore-metric", "uni"), chromedp.Click("#explore-run"))
+		b.waitJS("the table", `document.querySelector('#explore-table tr[data-label="petal_length"]')`)
+		stats, err := gc.Explore(ctx, "iris", "uni", client.MLContext{Inputs: []string{"petal_length"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, k := range stats[0].Keys {
+			got := eval[string](b, fmt.Sprintf(`document.querySelector('#explore-table tr[data-label="petal_length"] td[data-key=%q]').dataset.value`, k))
+			if parseFloat(t, k, got) != stats[0].Values[i] {
+				t.Errorf("uni %s: the page %s, the Go client %v", k, got, stats[0].Values[i])
+			}
+		}
+		b.do("run pca", chromedp.SetValue("#explore-metric", "pca"), chromedp.Click("#explore-run"))
+		b.waitJS("the scree plot", `document.querySelectorAll('#scree svg rect.bar').length === 4`)
+		b.screenshot("pca")
+	})
+
 	var row = []string{"6.3", "2.8", "5.1", "1.5"} // a versicolor near the virginica border
 	step("build lda", func(t *testing.T, b *browser) {
 		b.do("open the models tab", chromedp.Navigate(base+"#/p/iris/models"))
@@ -176,6 +241,39 @@ func TestDashboardFlow(t *testing.T) {
 			}
 		}
 		b.screenshot("predicted")
+	})
+
+	step("score a file", func(t *testing.T, b *browser) {
+		dir := t.TempDir()
+		if _, err := chromedp.CallBrowser(b.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}); err != nil {
+			t.Fatal(err)
+		}
+		b.do("choose the file", chromedp.SetUploadFiles("#predict-file", []string{irisFile(t)}))
+		var scored []byte
+		testenv.Eventually(t, "the scored file", func() bool {
+			scored, _ = os.ReadFile(filepath.Join(dir, "iris.scored.csv"))
+			return bytes.Count(scored, []byte("\n")) == 151
+		})
+		recs, err := csv.NewReader(bytes.NewReader(scored)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := gc.Predict(ctx, "iris", "lda1", irisFrame(t, 0, 150), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := recs[0]
+		if strings.Join(head[:8], ",") != strings.Join(testkit.IrisNames, ",") || len(head) != 8+len(want[0]) {
+			t.Fatalf("scored header %v", head)
+		}
+		for i, r := range recs[1:] {
+			for j, k := range head[8:] {
+				if r[8+j] != want[i][k] {
+					t.Fatalf("row %d key %s: file %q, Go client %q", i+1, k, r[8+j], want[i][k])
+				}
+			}
+		}
 	})
 
 	step("delete the project", func(t *testing.T, b *browser) {

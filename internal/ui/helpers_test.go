@@ -72,3 +72,13 @@ func splitPort(t *testing.T, addr string) (host, port string) {
 	}
 	return host, port
 }
+
+// writeFile writes text to a file of that name in a temporary directory.
+func writeFile(t *testing.T, name, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

@@ -98,7 +98,7 @@ export function heatMap(names, get) {
       const title = s('title');
       g.append(rect, text, title);
       svg.appendChild(g);
-      cells.set(i + ',' + j, { rect, text, title, a: names[i], b: names[j] });
+      cells.set(i + ',' + j, { g, rect, text, title, a: names[i], b: names[j] });
     }
   }
   const draw = (c) => {
@@ -106,6 +106,7 @@ export function heatMap(names, get) {
     c.rect.setAttribute('fill', corrColor(v));
     c.text.textContent = v === null || v === undefined ? '…' : Number.isFinite(v) ? v.toFixed(2) : '—';
     c.title.textContent = `${c.a} × ${c.b}: ${fmt(v)}`;
+    c.g.setAttribute('data-value', v === null || v === undefined ? '' : String(v));
   };
   cells.forEach(draw);
   return {

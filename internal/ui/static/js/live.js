@@ -24,6 +24,7 @@ export function liveTab(root, ctx) {
     h('thead', h('tr', h('th', 'attribute'), KEYS.map((k) => h('th', k)))), tbody);
   const rowOf = new Map(); // name → {tr, cells: {key: td}}
   const modelFeed = h('ul#model-feed.feed');
+  const modelNow = h('div#model-now.hint');
   const logFeed = h('ul#log-feed.feed');
   const logDropped = h('div.hint');
   const heatBox = h('div#heatmap');
@@ -147,6 +148,11 @@ export function liveTab(root, ctx) {
     }
   });
 
+  ctx.on('info', (info) => {
+    const ids = info.modelsList || [];
+    modelNow.textContent = ids.length === 0 ? 'No models.' : 'Now: ' + ids.map((id, i) => `${id} (${info.modelTypeList[i]})`).join(', ');
+  });
+
   // Names the subscription told before this tab was made.
   ctx.names.forEach((n) => addRow(n, false));
 
@@ -161,7 +167,7 @@ export function liveTab(root, ctx) {
     h('div.card', h('h3', 'Attributes'), attrTable),
     h('div.cols',
       h('div.card', h('h3', 'Correlations'), heatPick, heatBox),
-      h('div.card', h('h3', 'Models'), modelFeed, h('h3', 'Changes'), logDropped, logFeed)));
+      h('div.card', h('h3', 'Models'), modelNow, modelFeed, h('h3', 'Changes'), logDropped, logFeed)));
   renderPick();
   return { dispose() { clearInterval(rateTimer); } };
 }
