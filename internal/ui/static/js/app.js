@@ -23,11 +23,10 @@ const app = {
   },
 };
 
-// For the browser tests and for the curious: the running state, never the secret.
+// For the browser tests and for the curious: how the page signs, never the key.
 window.symscore = {
   get signingMode() { return app.signer ? app.signer.mode : ''; },
   get secureContext() { return window.isSecureContext; },
-  get view() { return app.view; },
 };
 
 function setSigner(signer) {

@@ -49,12 +49,20 @@ export function projectView(root, app, pid, tab) {
       if (!confirm(`Delete project "${pid}" and its models? This cannot be undone.`)) return;
       try {
         await app.api.deleteProject(pid);
-        // The subscription's "closed" message says so on this page.
+        // The subscription's "closed" message says so too, and ends it.
+        gone('deleted from this page');
       } catch (e) {
         replace(banner, errorBox(e));
       }
     },
   }, 'delete project');
+
+  function gone(why) {
+    ctx.deleted = true;
+    root.querySelector('section.project').classList.add('gone');
+    replace(banner, h('div.error#deleted', { role: 'alert' }, `Project "${pid}" was deleted (${why}). Its page shows what it last knew.`));
+    del.disabled = true;
+  }
 
   function renderInfo() {
     const i = ctx.info;
@@ -100,10 +108,7 @@ export function projectView(root, app, pid, tab) {
       } else if (m.type === 'model') {
         ctx.refreshInfo();
       } else if (m.type === 'closed') {
-        ctx.deleted = true;
-        root.querySelector('section.project').classList.add('gone');
-        replace(banner, h('div.error#deleted', { role: 'alert' }, `Project "${pid}" was deleted (${m.reason}). Its page shows what it last knew.`));
-        del.disabled = true;
+        gone(m.reason);
       } else if (m.type === 'error') {
         replace(banner, errorBox(`${m.statusCode}: ${m.statusString}`));
       }
