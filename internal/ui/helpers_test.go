@@ -1,12 +1,16 @@
 package ui_test
 
 import (
+	"bufio"
 	"encoding/csv"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/symscore/symscore/client"
 	"github.com/symscore/symscore/internal/testenv"
@@ -82,3 +86,26 @@ func writeFile(t *testing.T, name, text string) string {
 	}
 	return p
 }
+
+// hasSubscribe reports whether the server at addr serves /symetry/ws/subscribe: whether it
+// answers a WebSocket upgrade there with 101. The live checks of the browser tests need it;
+// without it they skip, saying so.
+func hasSubscribe(t *testing.T, addr string) bool {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	fmt.Fprintf(c, "GET /symetry/ws/subscribe HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", addr)
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		t.Fatalf("probing /symetry/ws/subscribe: %v", err)
+	}
+	return strings.HasPrefix(line, "HTTP/1.1 101 ")
+}
+
+// liveSkip is the reason the live checks skip on a server without subscriptions.
+const liveSkip = "SKIPPED: this server has no /symetry/ws/subscribe (docs/subscribe.md), which the dashboard's live page needs"

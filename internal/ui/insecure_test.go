@@ -40,6 +40,9 @@ func TestDashboardWithoutWebCrypto(t *testing.T) {
 		b.screenshot("no-web-crypto")
 	})
 	step("create a project and watch it", func(t *testing.T, b *browser) {
+		if !hasSubscribe(t, s.Addr()) {
+			t.Skip(liveSkip)
+		}
 		b.do("create", chromedp.SendKeys("#new-pid", "plain"), chromedp.Click("#create-button"))
 		b.waitJS("the live subscription", `document.querySelector('#conn.live')`)
 		if _, err := gc.Learn(context.Background(), "plain", irisFrame(t, 0, 10)); err != nil {

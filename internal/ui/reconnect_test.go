@@ -20,6 +20,10 @@ func TestDashboardReconnects(t *testing.T) {
 	cfg.DataDir = t.TempDir()
 	first := testserver.StartManual(t, cfg)
 	addr := first.Addr()
+	if !hasSubscribe(t, addr) {
+		first.Shutdown(context.Background())
+		t.Skip(liveSkip)
+	}
 	gc := goClient(t, addr)
 	ctx := context.Background()
 	if err := gc.CreateProject(ctx, "r", "cpu", nil); err != nil {

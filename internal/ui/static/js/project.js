@@ -85,8 +85,11 @@ export function projectView(root, app, pid, tab) {
   function show(k) {
     if (!MAKERS[k]) k = 'live';
     nav.querySelectorAll('a').forEach((a) => a.classList.toggle('active', a.dataset.tab === k));
+    const made = !!panels[k];
     ensure(k);
     Object.entries(panels).forEach(([name, p]) => { p.el.hidden = name !== k; });
+    // The forms list smlInfo's attributes: a tab shown again reads it again.
+    if (made && k !== 'live') ctx.refreshInfo();
   }
 
   replace(root, h('section.project',

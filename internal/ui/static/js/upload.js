@@ -101,6 +101,7 @@ export function uploadTab(root, ctx) {
         ? await viaUpload(announced, op, types, errorHandling)
         : await viaFrames(op, types, errorHandling);
       replace(msg, h('div.ok#upload-done', result));
+      ctx.refreshInfo();
     } catch (e) {
       replace(msg, errorBox(e));
     } finally {
