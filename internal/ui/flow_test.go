@@ -95,6 +95,13 @@ func TestDashboardFlow(t *testing.T) {
 		if e := b.text("#upload-msg .error"); e != "" {
 			t.Fatalf("upload failed: %s", e)
 		}
+		// A server with uploads (docs/upload.md) gets the file through them; one without,
+		// as DataFrames.
+		uploads := testkit.NewREST(t, s.Addr(), testenv.CID1, testenv.Secret1).Do("GET", "/uploads", "", nil).Code == 200
+		if asFrames := strings.Contains(b.text("#upload-done"), "as DataFrames"); asFrames == uploads {
+			t.Fatalf("server has uploads: %v; the page says %q", uploads, b.text("#upload-done"))
+		}
+		t.Logf("the file went through the upload endpoint: %v", uploads)
 		for _, bar := range []string{"#upload-progress", "#job-progress"} {
 			if p := eval[string](b, fmt.Sprintf(`document.querySelector('%s').dataset.percent`, bar)); p != "100" {
 				t.Errorf("%s at %s%%, want 100", bar, p)
@@ -110,7 +117,10 @@ func TestDashboardFlow(t *testing.T) {
 		// Typed C as iris is; inferred alone the column would be T.
 		b.do("type the column C", chromedp.SetValue(`#upload-types select[data-column="sepal_width"]`, "C"), chromedp.Click("#upload-start"))
 		b.waitJS("the refusal", `document.querySelector('#upload-msg .error')`)
-		if msg := b.text("#upload-msg .error"); !strings.Contains(msg, "line 4") || !strings.Contains(msg, "sepal_width") {
+		// The page's own check says "line 4, column ..."; the server's finalize
+		// "bad.csv:4:2: column ...", which the page also spells out under it.
+		msg := b.text("#upload-msg .error") + " " + b.text("#upload-where")
+		if !strings.Contains(msg, "line 4") || !strings.Contains(msg, `"sepal_width"`) {
 			t.Fatalf("the refusal %q does not name line 4 and column sepal_width", msg)
 		}
 		if info, err := gc.ProjectInfo(ctx, "iris"); err != nil || info.Rows != 150 {

@@ -103,10 +103,19 @@ export function uploadTab(root, ctx) {
       replace(msg, h('div.ok#upload-done', result));
       ctx.refreshInfo();
     } catch (e) {
-      replace(msg, errorBox(e));
+      jobBar.set(Number(jobBar.el.dataset.percent || 0) / 100, 'failed: nothing of the file was learned');
+      replace(msg, errorBox(e), where(e));
     } finally {
       busy = false;
     }
+  }
+
+  // The place of a refused cell, from the server's `file:line:field: column "c"` or the
+  // page's own check: a line under the message, which stays as the server said it.
+  function where(e) {
+    if (e instanceof CSVError) return null; // its message says line and column already
+    const m = /:(\d+):(\d+): column ("(?:[^"\\]|\\.)*")/.exec(e.message || '');
+    return m ? h('div#upload-where.hint', `line ${m[1]}, field ${m[2]}, column ${m[3]}`) : null;
   }
 
   // The upload protocol (docs/upload.md).
