@@ -1,7 +1,7 @@
 // Package ui is symscore's web dashboard: static files embedded in the binary (go:embed),
 // served under /ui/ on the main listener, and nothing else. The page speaks only
 // symscore's public protocols from the browser — signed REST (docs/protocol.md 2),
-// /symetry/ws/subscribe (docs/subscribe.md) and the uploads (docs/upload.md) — so it needs
+// /symetry/ws/subscribe (docs/subscribe.md) and the uploads (docs/uploads.md) — so it needs
 // no server-side state or session, and it is those protocols' first browser client. The
 // user's guide is docs/dashboard.md.
 //

@@ -95,7 +95,7 @@ func TestDashboardFlow(t *testing.T) {
 		if e := b.text("#upload-msg .error"); e != "" {
 			t.Fatalf("upload failed: %s", e)
 		}
-		// A server with uploads (docs/upload.md) gets the file through them; one without,
+		// A server with uploads (docs/uploads.md) gets the file through them; one without,
 		// as DataFrames.
 		uploads := testkit.NewREST(t, s.Addr(), testenv.CID1, testenv.Secret1).Do("GET", "/uploads", "", nil).Code == 200
 		if asFrames := strings.Contains(b.text("#upload-done"), "as DataFrames"); asFrames == uploads {

@@ -158,7 +158,7 @@ export class Api {
     return r.env.values.KSVDMap.values;
   }
 
-  // Uploads (docs/upload.md).
+  // Uploads (docs/uploads.md).
 
   async announceUpload(pid, name, size) {
     const r = await this.request('POST', '/uploads', '', { pid, name, size, format: 'csv' });

@@ -1,4 +1,4 @@
-// CSV as symscore reads it (docs/upload.md 1): RFC 4180 — comma, optional double quotes
+// CSV as symscore reads it (docs/uploads.md 1): RFC 4180 — comma, optional double quotes
 // (a quote inside written twice), first line the attribute names, \n or \r\n — and the
 // column types inferred by the rules of `symscore learn` (docs/cli.md): B when every value
 // is 0 or 1, C when every value is a number, T otherwise.

@@ -2,7 +2,7 @@
 // progress bar (bytes, MB/s), then finalize — learn or forget it as one change — with the
 // job's progress bar; a refused cell is shown with its line and column.
 //
-// The bytes go as docs/upload.md says: announce (POST /uploads), binary chunks on
+// The bytes go as docs/uploads.md says: announce (POST /uploads), binary chunks on
 // /symetry/ws/upload (8-byte big-endian position, then the bytes), a few in flight, each
 // acknowledged once durable; after a lost connection the upload resumes with the ranges the
 // server says are missing. A server without the upload endpoint (404 on the announce) gets
@@ -118,7 +118,7 @@ export function uploadTab(root, ctx) {
     return m ? h('div#upload-where.hint', `line ${m[1]}, field ${m[2]}, column ${m[3]}`) : null;
   }
 
-  // The upload protocol (docs/upload.md).
+  // The upload protocol (docs/uploads.md).
   async function viaUpload(a, op, types, errorHandling) {
     const id = a.uploadId;
     const chunk = Math.max(1, Math.min(MAX_CHUNK, a.chunkSize || MAX_CHUNK));
