@@ -101,6 +101,9 @@ export function uploadTab(root, ctx) {
         ? await viaUpload(announced, op, types, errorHandling)
         : await viaFrames(op, types, errorHandling);
       replace(msg, h('div.ok#upload-done', result));
+      // Once learned, the same file is not sent again by a second click: choose it anew.
+      const again = preview.querySelector('#upload-start');
+      if (again) again.disabled = true;
       ctx.refreshInfo();
     } catch (e) {
       jobBar.set(Number(jobBar.el.dataset.percent || 0) / 100, 'failed: nothing of the file was learned');
