@@ -47,6 +47,7 @@ type Service struct {
 	jobs    *jobTable
 	now     func() time.Time
 	before  func()
+	authLog authLogLimiter // bounds the authentication failure log
 
 	// customers are the configured customers by id: a verified cid is looked up here
 	// without allocating, and a Customer carries the interned string.
