@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"bufio"
+	"crypto/tls"
 	"encoding/csv"
 	"fmt"
 	"net"
@@ -92,7 +93,19 @@ func writeFile(t *testing.T, name, text string) string {
 // without it they skip, saying so.
 func hasSubscribe(t *testing.T, addr string) bool {
 	t.Helper()
-	c, err := net.Dial("tcp", addr)
+	return hasSubscribeTLS(t, addr, nil)
+}
+
+// hasSubscribeTLS is hasSubscribe over TLS with cfg (nil: plain TCP).
+func hasSubscribeTLS(t *testing.T, addr string, cfg *tls.Config) bool {
+	t.Helper()
+	var c net.Conn
+	var err error
+	if cfg != nil {
+		c, err = tls.Dial("tcp", addr, cfg)
+	} else {
+		c, err = net.Dial("tcp", addr)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
