@@ -26,7 +26,7 @@ CLIENT_PACKAGES := maven junit5 libsurefire-java libmaven-compiler-plugin-java l
 PYTHON ?= $(shell for py in python3 /usr/bin/python3; do $$py -c 'import websockets' 2>/dev/null && { command -v $$py; break; }; done)
 export PYTHON
 
-.PHONY: help build run demo cluster-demo test client-deps js-deps clients-unit fmt-check vet go-test allocs arch bench loadtest fuzz-smoke lint tidy-check vulncheck clean
+.PHONY: ui-vendor ui-vendor-check help build run demo cluster-demo test client-deps js-deps clients-unit fmt-check vet go-test allocs arch bench loadtest fuzz-smoke lint tidy-check vulncheck clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 14
@@ -34,7 +34,7 @@ help: ## list targets
 build: ## build bin/symscore
 	$(GO) build -o bin/symscore ./cmd/symscore
 
-run: ## run the server on the embedded default configuration (prints a development key once)
+run: ## run the server on the embedded default configuration (prints a development key once, and the dashboard's URL)
 	$(GO) run ./cmd/symscore serve
 
 demo: build ## throwaway server on free ports: learn iris, build lda/mlda/mlr, predict, stop
@@ -59,6 +59,7 @@ client-deps: ## what the client tests need: installs python3-websockets when roo
 		fi; \
 	fi
 	@command -v javac >/dev/null 2>&1 || echo "client-deps: WARNING: no javac (install a JDK 17); the Java client tests will be SKIPPED"
+	@[ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1 || echo "client-deps: WARNING: no chromium (apt-get install -y chromium; .ci/run installs it); the dashboard's browser tests will be SKIPPED"
 	@# The Java client's JUnit 5 tests (mvn -o test) resolve from Debian's /usr/share/maven-repo;
 	@# the Python client's tests run under pytest. Installed when root and missing.
 	@if ! command -v mvn >/dev/null 2>&1 || ! [ -d /usr/share/maven-repo/org/junit/jupiter/junit-jupiter-engine ] || \
@@ -140,6 +141,12 @@ vulncheck: ## govulncheck (pinned); skips LOUDLY, without failing, when its data
 		exit 0; \
 	fi; \
 	printf '%s\n' "$$out"; exit $$rc
+
+ui-vendor: ## copy the dashboard's @noble/hashes, at the version internal/ui/package-lock.json pins, into internal/ui/static/vendor (npm ci)
+	internal/ui/vendor.sh
+
+ui-vendor-check: ## fail if the dashboard's vendored @noble/hashes is not the pinned package's files (needs the npm registry)
+	internal/ui/vendor.sh --check
 
 clean: ## remove bin/
 	rm -rf bin

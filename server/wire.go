@@ -78,7 +78,7 @@ func (s *Server) newMain(ln net.Listener) (serve func()) {
 		MaxBody: cfg.Limits.MaxMessageBytes, ReadTimeout: cfg.Limits.IdleTimeout,
 		WriteTimeout: cfg.Limits.WriteTimeout, Upgrade: l.handBackUpgrade, Log: s.log, TLS: l.tls,
 	})
-	l.rest = l.newRESTServer(rest, cfg.Limits.IdleTimeout)
+	l.rest = l.newRESTServer(withDashboard(rest), cfg.Limits.IdleTimeout)
 
 	// Closers run in this order: new builds are refused and running ones finish (their
 	// models reach the store before it closes), then connections are stopped.

@@ -101,6 +101,7 @@ func TestImportRules(t *testing.T) {
 	only("github.com/nats-io/nats.go", "cluster")
 	only("github.com/nats-io/nats.go/jetstream", "cluster")
 	only("github.com/nats-io/nats-server/v2/server", "cluster", "internal/testkit/natstest")
+	only(module+"/internal/ui", "server")
 
 	for name, p := range pkgs {
 		mine := own(p.Imports)
@@ -108,6 +109,14 @@ func TestImportRules(t *testing.T) {
 		case name == "auth" || name == "protocol" || name == "wal":
 			if len(mine) > 0 {
 				t.Errorf("%s imports symscore packages %v: it must import none", name, mine)
+			}
+		case name == "internal/ui":
+			// The dashboard is static files that speak the public protocols from the
+			// browser: the server mounts it, and it knows nothing of the server.
+			for _, i := range p.Imports {
+				if !isStd(i) {
+					t.Errorf("internal/ui imports %s: only the standard library", i)
+				}
 			}
 		case name == "ident":
 			for _, i := range p.Imports {
