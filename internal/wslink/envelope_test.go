@@ -209,6 +209,14 @@ func TestAttachmentsStandForBytes(t *testing.T) {
 	if _, ok := e.Args[1].Bytes(); ok || e.Args[1].Kind() != KindString {
 		t.Fatal("a key nobody sent read as bytes")
 	}
+	// As JSON (a DataFrame, an MLContext, a subscription's lists), an attachment is binary
+	// data, refused as in 2.x; a key nobody sent is a string.
+	if j, err := e.Args[0].AppendJSON(nil); err == nil {
+		t.Fatalf("an attachment transcoded to JSON: %s", j)
+	}
+	if j, err := e.Args[1].AppendJSON(nil); err != nil || string(j) != `"wslink_bin9"` {
+		t.Fatalf("a key nobody sent as JSON: %s %v", j, err)
+	}
 	att.Release()
 	if att.Len() != 0 {
 		t.Fatal("Release kept attachments")

@@ -57,6 +57,9 @@ func mpSkip(b []byte, depth int) ([]byte, error) {
 			break
 		}
 		for ; n > 0 && err == nil; n-- {
+			if len(b) == 0 {
+				return b, errors.New("the message ends inside a value")
+			}
 			if msgp.NextType(b) != msgp.StrType {
 				return b, errors.New("a map key is not a string")
 			}
@@ -191,7 +194,7 @@ func appendMPAsJSON(dst, b []byte, depth int) ([]byte, []byte, error) {
 		}
 		return append(dst, '}'), rest, nil
 	case msgp.BinType:
-		return dst, b, errors.New("binary data where a JSON value is expected")
+		return dst, b, errBinaryInJSON
 	}
 	_, err := mpSkip(b, depth)
 	if err == nil {

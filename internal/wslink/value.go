@@ -1,6 +1,7 @@
 package wslink
 
 import (
+	"errors"
 	"math"
 
 	"github.com/tinylib/msgp/msgp"
@@ -242,41 +243,54 @@ func (v Value) AppendMembers(dst []Member) ([]Member, bool) {
 // nested past MaxDepth refused).
 func (v Value) AppendJSON(dst []byte) ([]byte, error) {
 	if v.js != nil {
-		return appendJSONValue(dst, v.js), nil
+		return appendJSONValue(dst, v.js, v.att)
 	}
 	dst, _, err := appendMPAsJSON(dst, v.mp, 0)
 	return dst, err
 }
 
+// errBinaryInJSON refuses binary data where a JSON value is expected.
+var errBinaryInJSON = errors.New("binary data where a JSON value is expected")
+
 // appendJSONValue appends a parsed JSON value as JSON, strings and keys escaped by the
 // protocol's encoder (fastjson's MarshalTo writes some control characters in keys as Go
-// escapes, which JSON does not have).
-func appendJSONValue(dst []byte, v *fastjson.Value) []byte {
+// escapes, which JSON does not have). A string that stands for an attachment of att is
+// binary data, refused as in 2.x.
+func appendJSONValue(dst []byte, v *fastjson.Value, att *Attachments) ([]byte, error) {
+	var err error
 	switch v.Type() {
 	case fastjson.TypeString:
-		return protocol.AppendJSONStringBytes(dst, v.GetStringBytes())
+		if _, ok := att.Lookup(v.GetStringBytes()); ok {
+			return dst, errBinaryInJSON
+		}
+		return protocol.AppendJSONStringBytes(dst, v.GetStringBytes()), nil
 	case fastjson.TypeArray:
 		dst = append(dst, '[')
 		for i, e := range v.GetArray() {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendJSONValue(dst, e)
+			if dst, err = appendJSONValue(dst, e, att); err != nil {
+				return dst, err
+			}
 		}
-		return append(dst, ']')
+		return append(dst, ']'), nil
 	case fastjson.TypeObject:
 		dst = append(dst, '{')
 		n := 0
 		v.GetObject().Visit(func(k []byte, e *fastjson.Value) {
+			if err != nil {
+				return
+			}
 			if n > 0 {
 				dst = append(dst, ',')
 			}
 			n++
 			dst = protocol.AppendJSONStringBytes(dst, k)
 			dst = append(dst, ':')
-			dst = appendJSONValue(dst, e)
+			dst, err = appendJSONValue(dst, e, att)
 		})
-		return append(dst, '}')
+		return append(dst, '}'), err
 	}
-	return v.MarshalTo(dst) // numbers as received, true, false, null
+	return v.MarshalTo(dst), nil // numbers as received, true, false, null
 }
