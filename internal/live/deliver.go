@@ -281,6 +281,8 @@ func (h *hub) logMessage(b *sub) Message {
 }
 
 // closeAll ends every subscriber of a deleted project with a closed message, and the hub.
+// A subscriber is ended before its closed message goes: what it held (its quota's
+// share) is given back by the time its client reads that message.
 func (h *hub) closeAll() {
 	h.mu.Lock()
 	h.done = true
@@ -289,9 +291,9 @@ func (h *hub) closeAll() {
 	for _, s := range subs {
 		s.mu.Lock()
 		if !s.closed {
+			s.endLocked()
 			s.sink.Deliver([]Message{{Kind: KindClosed, Reason: "project deleted"}})
 			s.hub.n.m.Sent.Inc()
-			s.endLocked()
 		}
 		s.mu.Unlock()
 	}

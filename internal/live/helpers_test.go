@@ -177,3 +177,9 @@ func (f *fixture) metric(name string) float64 {
 	f.t.Fatalf("no metric %s", name)
 	return 0
 }
+
+// waitClosed waits until r got its closed message.
+func (f *fixture) waitClosed(r *recSink) {
+	f.t.Helper()
+	testenv.Eventually(f.t, "closed", func() bool { return len(r.kinds(KindClosed)) == 1 })
+}

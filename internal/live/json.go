@@ -76,6 +76,22 @@ func AppendJSON(dst []byte, m *Message) []byte {
 	panic("live: AppendJSON of a message of unknown kind")
 }
 
+// AppendJSONPID appends m's JSON object with "pid" added after "type":
+// {"type":"data","pid":"p1","name":...}, the message as the RPC endpoint publishes it on
+// a connection that carries many projects (docs/rpc.md 5).
+func AppendJSONPID(dst []byte, m *Message, pid string) []byte {
+	dst = append(dst, `{"type":"`...)
+	dst = append(dst, m.Kind.String()...)
+	dst = append(dst, `","pid":`...)
+	dst = protocol.AppendJSONString(dst, pid)
+	mark := len(dst)
+	dst = AppendJSON(dst, m)
+	// The message's own `{"type":"<kind>"` goes: what follows it, a comma and the other
+	// members, moves down onto the mark.
+	prefix := len(`{"type":""`) + len(m.Kind.String())
+	return append(dst[:mark], dst[mark+prefix:]...)
+}
+
 // appendValueJSON is a data message's JSON.
 func appendValueJSON(dst []byte, v *Value) []byte {
 	dst = append(dst, `{"type":"data",`...)

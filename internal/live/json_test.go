@@ -3,6 +3,7 @@ package live
 import (
 	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,6 +46,12 @@ func TestAppendJSON(t *testing.T) {
 		}
 		if !json.Valid([]byte(got[1:])) {
 			t.Errorf("%v: not JSON: %s", tc.m.Kind, got[1:])
+		}
+		// With the pid, as the RPC endpoint publishes it: after "type", the rest unchanged.
+		typ := `{"type":"` + tc.m.Kind.String() + `"`
+		wantPID := typ + `,"pid":"p\"1"` + strings.TrimPrefix(tc.want, typ)
+		if got := string(AppendJSONPID([]byte("x"), &tc.m, `p"1`)); got != "x"+wantPID {
+			t.Errorf("%v with pid:\n got %s\nwant %s", tc.m.Kind, got[1:], wantPID)
 		}
 	}
 }

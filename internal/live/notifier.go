@@ -89,7 +89,13 @@ func (n *Notifier) MaxSubscriptions() int { return n.o.MaxSubscriptions }
 // subscription yet (Subscribe). A deleted project refuses (model's not-found error);
 // a sink that refuses the names message gives ErrClosed. Close the subscriber when done.
 func (n *Notifier) Attach(p *model.Project, sink Sink) (*Subscriber, error) {
-	s := &Subscriber{sink: sink}
+	return n.AttachQuota(p, sink, nil)
+}
+
+// AttachQuota is Attach for a subscriber whose subscriptions also count against q,
+// shared with other subscribers (nil: none): one connection watching many projects.
+func (n *Notifier) AttachQuota(p *model.Project, sink Sink, q *Quota) (*Subscriber, error) {
+	s := &Subscriber{sink: sink, quota: q}
 	// s is locked before its hub can see it: the initial names go first.
 	s.mu.Lock()
 	n.mu.Lock()

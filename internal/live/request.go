@@ -81,20 +81,60 @@ func ParseRequest(p *fastjson.Parser, b []byte, maxNameBytes, maxItems int) (Req
 	default:
 		return r, badRequest(`"type" is %s; it must be "subscribe" or "unsubscribe"`, clip(t.String()))
 	}
+	if err := parseLists(o, &r, maxNameBytes, maxItems); err != nil {
+		return Request{}, err
+	}
+	return r, nil
+}
+
+// listKeys are the keys of the lists alone (ParseLists).
+var listKeys = []string{"names", "pairs"}
+
+// ParseLists decodes b, the lists of a subscribe or an unsubscribe without its "type":
+// {"names":[...],"pairs":[...]}, either list optional — the second argument of the RPC
+// endpoint's symscore.subscribe and symscore.unsubscribe (docs/rpc.md 5). It checks what
+// ParseRequest checks; "{}" asks for nothing (a subscribe of nothing, answered all the
+// same). The Request is a subscribe: the caller sets Unsubscribe. Nothing of b or p is
+// kept.
+func ParseLists(p *fastjson.Parser, b []byte, maxNameBytes, maxItems int) (Request, error) {
+	var r Request
+	v, err := p.ParseBytes(b)
+	if err != nil {
+		return r, badRequest("not JSON: %v", err)
+	}
+	o, err := v.Object()
+	if err != nil {
+		return r, badRequest(`the lists are a JSON object {"names":[...],"pairs":[...]}, not %s`, v.Type())
+	}
+	if err := jsonstrict.CheckEscapes(b); err != nil {
+		return r, badRequest("%v", err)
+	}
+	if err := jsonstrict.CheckKeys(o, "the lists", listKeys...); err != nil {
+		return r, badRequest("%v", err)
+	}
+	if err := parseLists(o, &r, maxNameBytes, maxItems); err != nil {
+		return Request{}, err
+	}
+	return r, nil
+}
+
+// parseLists reads the optional "names" and "pairs" of o into r; with neither, r.Names is
+// empty, not nil (a request for nothing that is still a request).
+func parseLists(o *fastjson.Object, r *Request, maxNameBytes, maxItems int) error {
 	items := 0
 	if nv := o.Get("names"); nv != nil {
 		arr, err := nv.Array()
 		if err != nil {
-			return r, badRequest(`"names" must be an array of strings, not %s`, nv.Type())
+			return badRequest(`"names" must be an array of strings, not %s`, nv.Type())
 		}
 		if items += len(arr); items > maxItems {
-			return r, badRequest("%d names; a message may list at most %d names and pairs (limits.max_subscriptions)", len(arr), maxItems)
+			return badRequest("%d names; a message may list at most %d names and pairs (limits.max_subscriptions)", len(arr), maxItems)
 		}
 		r.Names = make([]string, 0, len(arr))
 		for i, e := range arr {
 			name, err := nameAt(e, maxNameBytes, true)
 			if err != nil {
-				return Request{}, badRequest("names[%d] %v", i, err)
+				return badRequest("names[%d] %v", i, err)
 			}
 			r.Names = append(r.Names, name)
 		}
@@ -102,21 +142,21 @@ func ParseRequest(p *fastjson.Parser, b []byte, maxNameBytes, maxItems int) (Req
 	if pv := o.Get("pairs"); pv != nil {
 		arr, err := pv.Array()
 		if err != nil {
-			return Request{}, badRequest(`"pairs" must be an array of [name, name] arrays, not %s`, pv.Type())
+			return badRequest(`"pairs" must be an array of [name, name] arrays, not %s`, pv.Type())
 		}
 		if items += len(arr); items > maxItems {
-			return Request{}, badRequest("%d names and pairs; a message may list at most %d (limits.max_subscriptions)", items, maxItems)
+			return badRequest("%d names and pairs; a message may list at most %d (limits.max_subscriptions)", items, maxItems)
 		}
 		r.Pairs = make([][2]string, 0, len(arr))
 		for i, e := range arr {
 			pair, err := e.Array()
 			if err != nil || len(pair) != 2 {
-				return Request{}, badRequest("pairs[%d] must be an array of two attribute names", i)
+				return badRequest("pairs[%d] must be an array of two attribute names", i)
 			}
 			var pr [2]string
 			for k, ev := range pair {
 				if pr[k], err = nameAt(ev, maxNameBytes, false); err != nil {
-					return Request{}, badRequest("pairs[%d][%d] %v", i, k, err)
+					return badRequest("pairs[%d][%d] %v", i, k, err)
 				}
 			}
 			r.Pairs = append(r.Pairs, pr)
@@ -126,7 +166,7 @@ func ParseRequest(p *fastjson.Parser, b []byte, maxNameBytes, maxItems int) (Req
 		// "type" alone: a valid message that asks for nothing (a keepalive).
 		r.Names = []string{}
 	}
-	return r, nil
+	return nil
 }
 
 // nameAt reads a name: a string following the rule for names, or (when special) a topic

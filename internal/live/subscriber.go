@@ -16,8 +16,8 @@ type Sink interface {
 	// the call only; what its messages point to (Names, Ack, Value, Log) is immutable
 	// and may be kept. An error closes the subscriber: nothing more is delivered.
 	//
-	// A KindClosed message is the last: the project was deleted, the subscriber is
-	// closed once Deliver returns.
+	// A KindClosed message is the last: the project was deleted, and the subscriber was
+	// closed (its subscriptions given back) just before; Deliver must not call it.
 	Deliver(msgs []Message) error
 }
 
@@ -25,8 +25,9 @@ type Sink interface {
 // Made by Notifier.Attach; safe for concurrent use. Lock order: Subscriber.mu, then
 // Notifier.mu, then model.Project's locks, then the hub's mu.
 type Subscriber struct {
-	hub  *hub
-	sink Sink
+	hub   *hub
+	sink  Sink
+	quota *Quota // shared with the connection's other subscribers (nil: none)
 
 	mu        sync.Mutex // guards every field below; held while delivering to the sink
 	closed    bool
@@ -73,7 +74,8 @@ func (s *sub) restart(minVersion uint64) { s.sent, s.minVersion = false, minVers
 // names not (yet) in the project. Each subscription then gets its first value at once
 // (but $models and $log, which have none) and later ones as its values change. A name
 // or pair already subscribed starts over with a first value. A request that would take
-// the subscriber past Options.MaxSubscriptions subscribes nothing
+// the subscriber — or, with a Quota, its connection — past Options.MaxSubscriptions
+// subscribes nothing
 // (ErrTooManySubscriptions); ErrClosed once the subscriber is closed, or if the sink
 // refuses the answer.
 func (s *Subscriber) Subscribe(names []string, pairs [][2]string) error {
@@ -95,7 +97,7 @@ func (s *Subscriber) Subscribe(names []string, pairs [][2]string) error {
 			add++
 		}
 	}
-	if s.count+add > n.o.MaxSubscriptions {
+	if s.count+add > n.o.MaxSubscriptions || !s.quota.take(add) {
 		return ErrTooManySubscriptions
 	}
 	version := h.p.Version()
@@ -223,6 +225,7 @@ func (s *Subscriber) Unsubscribe(names []string, pairs [][2]string) error {
 	h.unionChanged = true
 	h.mu.Unlock()
 	s.count -= removed
+	s.quota.give(removed)
 	h.n.m.Subscriptions.Sub(float64(removed))
 	return s.deliverLocked([]Message{{Kind: KindUnsubscribed, Ack: &Ack{Names: names, Pairs: pairs}}})
 }
@@ -290,6 +293,7 @@ func (s *Subscriber) endLocked() bool {
 	empty := len(h.subs) == 0
 	h.mu.Unlock()
 	h.n.m.Subscriptions.Sub(float64(s.count))
+	s.quota.give(s.count)
 	h.n.m.Subscribers.Dec()
 	s.count = 0
 	return empty
@@ -325,4 +329,11 @@ func dedupe[T comparable](xs []T) []T {
 		}
 	}
 	return out
+}
+
+// Unsubscribed is the answer to an unsubscribe of names and pairs by a connection that
+// has no subscriber of the project (nothing is subscribed, so nothing stops): the
+// unsubscribed message Subscriber.Unsubscribe would give, listing them without repeats.
+func Unsubscribed(names []string, pairs [][2]string) Message {
+	return Message{Kind: KindUnsubscribed, Ack: &Ack{Names: dedupe(names), Pairs: dedupe(pairs)}}
 }

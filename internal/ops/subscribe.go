@@ -13,11 +13,22 @@ import (
 // sends it the names message (every attribute) before it returns. Close the subscriber
 // when done. Errors are *Refusal: no verified customer, an unknown project.
 func (s *Service) Watch(c Customer, pid string, sink live.Sink) (*live.Subscriber, error) {
+	return s.WatchQuota(c, pid, sink, nil)
+}
+
+// SubscriptionQuota is a quota of limits.max_subscriptions for the subscribers of one
+// connection that watches several projects (WatchQuota).
+func (s *Service) SubscriptionQuota() *live.Quota { return s.live.NewQuota() }
+
+// WatchQuota is Watch for a subscriber whose subscriptions also count against q (nil:
+// none), shared by the subscribers of one connection: the RPC endpoint's, which carries
+// many projects (docs/rpc.md 5).
+func (s *Service) WatchQuota(c Customer, pid string, sink live.Sink, q *live.Quota) (*live.Subscriber, error) {
 	p, err := s.findProject(c, pid)
 	if err != nil {
 		return nil, err
 	}
-	sub, err := s.live.Attach(p, sink)
+	sub, err := s.live.AttachQuota(p, sink, q)
 	if err != nil {
 		return nil, s.Refuse(err)
 	}
@@ -29,6 +40,17 @@ func (s *Service) Watch(c Customer, pid string, sink live.Sink) (*live.Subscribe
 // pairs. Errors are *Refusal (BAD_REQUEST, saying what is wrong).
 func (sc *Scratch) ParseSubscription(b []byte) (live.Request, error) {
 	r, err := live.ParseRequest(&sc.json, b, sc.svc.maxNameBytes, sc.svc.live.MaxSubscriptions())
+	if err != nil {
+		return r, sc.svc.Refuse(err)
+	}
+	return r, nil
+}
+
+// ParseSubscriptionLists decodes the lists of a subscribe or an unsubscribe without its
+// "type" (live.ParseLists: the RPC endpoint's second argument, {"names","pairs"}), with
+// the limits of ParseSubscription. Errors are *Refusal (BAD_REQUEST).
+func (sc *Scratch) ParseSubscriptionLists(b []byte) (live.Request, error) {
+	r, err := live.ParseLists(&sc.json, b, sc.svc.maxNameBytes, sc.svc.live.MaxSubscriptions())
 	if err != nil {
 		return r, sc.svc.Refuse(err)
 	}
