@@ -29,6 +29,7 @@ type call struct {
 
 	params map[string]string
 	frame  []byte           // a DataFrame's JSON (in mem)
+	lists  []byte           // subscribe, unsubscribe: {"names","pairs"} as JSON (in mem)
 	bin    dataframe.Binary // a binary DataFrame (isBin); its bytes alias the message or an attachment
 	isBin  bool
 	ctx    model.MLContext

@@ -30,14 +30,29 @@
 // are answered on the reader goroutine itself, the fastest path: decoded in place, scored,
 // encoded into the reply buffer and written without a copy, allocating nothing.
 //
+// # Topics
+//
+// symscore.subscribe and symscore.unsubscribe (topics.go) are applied on the reader
+// goroutine, in the order they came: each project the connection watches has one
+// subscriber of the change notifier (ops.Service.WatchQuota) whose live.Sink is a watch
+// of the session. The first subscribe of a project attaches it (its names are published),
+// the answer (subscribed, unsubscribed) is delivered by the subscriber as the call's
+// result, before any value it brings, and the notifier's messages are published on
+// symscore.names, .data, .model, .log and .closed with the pid added, without waiting
+// for the client: a connection whose outbound queue is full is closed, as any slow
+// client. The watches of a connection share one quota of limits.max_subscriptions. A
+// deleted project's subscriber ends with its closed message; the connection stays.
+//
 // # Lifetimes and goroutines
 //
 // HandleMessage, Refuse, Trusted, TakeReply and Close run on the connection's reader
 // goroutine; the calls' goroutines share the session's lanes (mu), its 1.x send order
-// (sendMu) and nothing else. A call owns the memory its arguments point into (the message,
+// (sendMu) and nothing else; the notifier's goroutines deliver to the watches, which
+// share the watches map (mu), sendMu and the connection. A call owns the memory its arguments point into (the message,
 // or its copy, and its 1.x attachments) and gives it back when it is answered. Close
 // cancels the session's context: calls still queued in a lane are dropped unanswered (the
 // client is gone), the running ones finish, and a build being waited for is left to finish
-// on its own. Lock order: mu, then nothing; sendMu, then nothing (the connection's writer
-// lock below it).
+// on its own. Close ends the watches. Lock order: a watch's live.Subscriber lock, then
+// mu or sendMu; mu, then nothing; sendMu, then nothing (the connection's writer lock
+// below it).
 package rpcapi

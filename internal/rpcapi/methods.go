@@ -22,9 +22,13 @@ type method struct {
 	// conflict: the operation may refuse with CONFLICT (a project or model that exists,
 	// a frozen project): its metric has that series from the start.
 	conflict bool
-	label    string // its metric label (metricLabel)
-	decode   func(c *call, a *args) error
-	run      func(w *work) error
+	// topic: a subscribe or an unsubscribe (topics.go), applied on the reader goroutine;
+	// it has no run.
+	topic       bool
+	unsubscribe bool
+	label       string // its metric label (metricLabel)
+	decode      func(c *call, a *args) error
+	run         func(w *work) error
 }
 
 // methods are the RPC methods by name (docs/rpc.md 4).
@@ -44,6 +48,8 @@ func init() {
 		{name: "symscore.predict", args: "pid, modelId, dataframe", inline: true, decode: decodePredict, run: runPredict},
 		{name: "symscore.predict_matrix", args: `pid, modelId, {"columns","rows","data"}`, inline: true, decode: decodeMatrix, run: runMatrix},
 		{name: "symscore.explore", args: "pid, metric, [mlcontext, ...]", decode: decodeExplore, run: runExplore},
+		{name: "symscore.subscribe", conflict: true, args: `pid, {"names":[...],"pairs":[...]}`, topic: true, decode: decodeTopic},
+		{name: "symscore.unsubscribe", conflict: true, args: `pid, {"names":[...],"pairs":[...]}`, topic: true, unsubscribe: true, decode: decodeTopic},
 	} {
 		m.label = metricLabel(m.name)
 		methods[m.name] = m

@@ -9,6 +9,7 @@ import (
 	"github.com/gobwas/ws"
 
 	"github.com/symscore/symscore/internal/bufpool"
+	"github.com/symscore/symscore/internal/live"
 	"github.com/symscore/symscore/internal/ops"
 	"github.com/symscore/symscore/internal/wsconn"
 	"github.com/symscore/symscore/internal/wsframe"
@@ -43,8 +44,10 @@ type session struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	mu    sync.Mutex       // guards lanes
-	lanes map[string]*lane // the change lanes, by customer and project
+	mu      sync.Mutex        // guards lanes, watches
+	lanes   map[string]*lane  // the change lanes, by customer and project
+	watches map[string]*watch // the projects watched (topics.go), by customer and project
+	quota   *live.Quota       // reader: the subscriptions of the watches together
 
 	sendMu  sync.Mutex    // 1.x: an attachment header, its frames and their message go out together
 	binKeys atomic.Uint64 // 1.x: the server's attachment keys
@@ -85,6 +88,7 @@ func (s *session) TakeReply() *[]byte {
 // Close implements wsconn.Session: calls queued are dropped, the running ones finish.
 func (s *session) Close() {
 	s.cancel()
+	s.closeWatches()
 	s.reasm.Reset()
 	s.att.Release()
 	bufpool.Put(s.given)
@@ -193,6 +197,10 @@ func (s *session) message(msg []byte, owned *[]byte, reply []byte, busy bool) ([
 		bufpool.Put(owned)
 		s.e.m[m.name].Done(statusUnavailable, 0)
 		return s.replyRefusal(reply, env.ID, busyRefusal)
+	}
+	if m.topic {
+		defer bufpool.Put(owned)
+		return s.topicCall(m, env, reply)
 	}
 	if m.inline && len(msg) <= InlineMaxBytes {
 		defer bufpool.Put(owned)

@@ -72,6 +72,9 @@ type Client struct {
 	early    map[string]Reply
 	ClientID string
 
+	// gate is held while the client does not read (StopReading).
+	gate sync.Mutex
+
 	// Published receives the publications: topic and message.
 	Published chan Publication
 	// Closed is closed when the connection ends; CloseCode is then the server's close code
@@ -84,6 +87,9 @@ type Client struct {
 type Publication struct {
 	Topic   string
 	Message any
+	// Seq is the publication's place among the messages the client received, replies
+	// included (Reply.Seq).
+	Seq int64
 }
 
 // Dial opens a connection to addr's RPC endpoint (Host charm:8080); it starts reading.
@@ -306,6 +312,13 @@ func (c *Client) frame(op ws.OpCode, p []byte) {
 	}
 }
 
+// StopReading makes the client stop reading (after the frame it may be reading): a
+// client that does not read its messages. ResumeReading undoes it.
+func (c *Client) StopReading() { c.gate.Lock() }
+
+// ResumeReading undoes StopReading.
+func (c *Client) ResumeReading() { c.gate.Unlock() }
+
 // Close sends a close frame.
 func (c *Client) Close() {
 	c.wmu.Lock()
@@ -320,6 +333,9 @@ func (c *Client) read() {
 	var keys []string
 	var bins [][]byte
 	for {
+		c.gate.Lock()
+		//lint:ignore SA2001 a gate: the loop waits above while StopReading holds it
+		c.gate.Unlock()
 		h, p, err := c.Raw.ReadFrame()
 		if err != nil {
 			return
@@ -422,7 +438,11 @@ func (c *Client) deliver(v any) {
 	}
 	id, _ := m["id"].(string)
 	if topic, ok := strings.CutPrefix(id, "publish:"); ok {
-		c.Published <- Publication{Topic: strings.TrimSuffix(topic, ":0"), Message: m["result"]}
+		c.mu.Lock()
+		c.received++
+		seq := c.received
+		c.mu.Unlock()
+		c.Published <- Publication{Topic: strings.TrimSuffix(topic, ":0"), Message: m["result"], Seq: seq}
 		return
 	}
 	r := Reply{ID: id, Result: m["result"]}
