@@ -26,7 +26,11 @@ func FuzzSessionFrames(f *testing.F) {
 		}
 		return in
 	}
+	sub := frame(f, "rpc:c:2", "symscore.subscribe", "p", map[string]any{"names": []any{"*", "$log", "x"}, "pairs": []any{[]any{"a", "b"}}})
+	unsub := frame(f, "rpc:c:3", "symscore.unsubscribe", "p", map[string]any{"names": []any{"x"}})
 	f.Add(seed(call), true)
+	f.Add(seed(sub, call, unsub, sub), true)
+	f.Add(seed(hello, sub), false)
 	f.Add(seed(hello, call), false)
 	f.Add(seed(call[:20], []byte(`{"wslink":"1.0","method":"wslink.binary.attachment","args":["wslink_bin1"]}`)), false)
 	f.Add(seed([]byte(`{"wslink":"1.0","id":"system:c0:0","method":"wslink.hello","args":[{"secret":"x"}]}`), []byte("\x01\x02")), false)
