@@ -1,18 +1,21 @@
 #!/usr/bin/env node
 // End-to-end example of symscore's RPC endpoint, /symetry/ws/rpc, with the unmodified wslink
-// JavaScript client from npm (docs/rpc.md): sign in, create a project, learn iris, build an
-// lda model, score four rows with symscore.predict_matrix (a float64 matrix in, one out),
-// delete the project.
+// JavaScript client from npm (docs/rpc.md): sign in, create a project, subscribe to the live
+// statistics of one attribute (topic symscore.data), learn iris, print the published value
+// that holds every row, build an lda model, score four rows with symscore.predict_matrix (a
+// float64 matrix in, one out), delete the project.
 //
 // Environment: SYMSCORE_URL (default http://127.0.0.1:8080), SYMSCORE_CID, SYMSCORE_SECRET,
 // SYMSCORE_PID (default jsIris; the first argument overrides it), SYMSCORE_IRIS (path of
 // iris.csv; default ../testdata/iris.csv next to this file), WSLINK=1 to use wslink 1.x
 // (JSON text frames and binary attachments) instead of 2.x (MessagePack, chunked frames).
 //
-// Standard output holds only the predictions, one line per row: `row=<i> key=value ...`,
-// keys sorted, the class (key res of a classifier) by its name, every other value as the
-// number predict_matrix gives (a boolean as 1 or 0), as JavaScript writes numbers. Progress
-// goes to standard error. Exit status 0 on success, 1 on failure.
+// Standard output holds the published statistics of sepal_length once every row is learned,
+// `data name=sepal_length count=150 max=... mean=... min=... stddev=... variance=...`, then
+// the predictions, one line per row: `row=<i> key=value ...`, keys sorted, the class (key res
+// of a classifier) by its name, every other value as the number predict_matrix gives (a
+// boolean as 1 or 0), as JavaScript writes numbers. Progress goes to standard error. Exit
+// status 0 on success, 1 on failure.
 'use strict';
 
 const crypto = require('crypto');
@@ -38,6 +41,8 @@ const COLUMNS = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width', '
 const TYPES = ['C', 'C', 'C', 'C', 'T', 'B', 'B', 'B'];
 const INPUTS = COLUMNS.slice(0, 4);
 const PREDICT_ROWS = [0, 50, 100, 149];
+const WATCHED = 'sepal_length';
+const PUBLICATION_TIMEOUT_MS = 30000;
 const BATCH = 25;
 
 const log = (msg) => process.stderr.write(msg + '\n');
@@ -89,6 +94,31 @@ async function bytesOf(data) {
   return new Uint8Array(await data.arrayBuffer());
 }
 
+// watchData subscribes to the live statistics of attribute name of project pid: every
+// symscore.data publication of it is logged, and the promise it returns resolves with the
+// first that counts `rows` rows (values are coalesced: the last state is always published).
+async function watchData(session, pid, name, rows) {
+  let done;
+  const whole = new Promise((resolve) => { done = resolve; });
+  session.subscribe('symscore.data', ([m]) => {
+    if (m.pid !== pid || m.name !== name) return;
+    log(`published: ${name} count ${m.values.count} mean ${m.values.mean} (version ${m.version})`);
+    if (m.values.count === rows) done(m);
+  });
+  const ack = await session.call('symscore.subscribe', [pid, { names: [name] }]);
+  log(`subscribed to ${ack.names.join(', ')} of ${pid}`);
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no symscore.data publication of ${name} with ${rows} rows`)), PUBLICATION_TIMEOUT_MS);
+  });
+  return Promise.race([whole, timeout]).finally(() => clearTimeout(timer));
+}
+
+function formatData(m) {
+  const cells = Object.keys(m.values).sort().map((k) => `${k}=${m.values[k]}`);
+  return [`data name=${m.name}`, ...cells].join(' ');
+}
+
 function formatLine(row, keys, classes, values) {
   const cells = keys.map((k, i) => {
     const v = values[i];
@@ -111,6 +141,8 @@ async function main() {
   log(`signed in with wslink ${version}.x`);
   try {
     await session.call('symscore.project.create', [pid, 'cpu', null]);
+    const watched = watchData(session, pid, WATCHED, rows.length);
+    watched.catch(() => {}); // awaited below, after the learns
     const learns = [];
     for (let i = 0; i < rows.length; i += BATCH) {
       learns.push(session.call('symscore.learn', [pid,
@@ -118,6 +150,7 @@ async function main() {
     }
     await Promise.all(learns); // in flight together; applied in the order sent
     log(`learned ${rows.length} rows`);
+    process.stdout.write(formatData(await watched) + '\n');
     const info = await session.call('symscore.build', [pid, 'lda', 'lda1',
       { inputAttributeNames: INPUTS, targetAttributeNames: ['Iris_virginica'] }]);
     log(`built ${info.modelType} ${info.modelId} on ${info.rows} rows`);

@@ -120,9 +120,9 @@ customers:
 	})
 }
 
-// expectedExampleLines learns the CSV into a project in process, in the examples' order,
-// builds their lda model and formats rows 0, 50, 100 and 149 as they print them.
-func expectedExampleLines(t *testing.T, path string) string {
+// learnedIris is a project that learned the CSV in process as the examples send it (25
+// rows a frame, in order), and the CSV's rows.
+func learnedIris(t *testing.T, path string) (*model.Project, [][]string) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -158,6 +158,14 @@ func expectedExampleLines(t *testing.T, path string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return p, rows
+}
+
+// expectedExampleLines learns the CSV into a project in process, in the examples' order,
+// builds their lda model and formats rows 0, 50, 100 and 149 as they print them.
+func expectedExampleLines(t *testing.T, path string) string {
+	t.Helper()
+	p, rows := learnedIris(t, path)
 	m, err := model.Build(p.Snapshot(), "lda", "lda1", model.MLContext{
 		TargetNames: []string{"Iris_virginica"},
 		InputNames:  []string{"sepal_length", "sepal_width", "petal_length", "petal_width"},

@@ -12,13 +12,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/symscore/symscore/model"
 )
 
 // TestJSExampleAgainstServer runs clients/js/example.js, the unmodified wslink JavaScript
 // client from npm in Node, against a live symscore, with wslink 2.x and with 1.x: each
-// signs in on /symetry/ws/rpc, learns iris, builds lda and scores four rows with
-// predict_matrix; both print the predictions of the same model built in process from the
-// same rows, to the last digit. The packages come from clients/js/package-lock.json
+// signs in on /symetry/ws/rpc, subscribes to sepal_length, learns iris, prints the value
+// published on symscore.data once every row is in, builds lda and scores four rows with
+// predict_matrix; both print the statistics of the same rows learned in process and the
+// predictions of the same model built from them, to the last digit. The packages come from clients/js/package-lock.json
 // (`make js-deps`, run by `make test`, installs them once).
 func TestJSExampleAgainstServer(t *testing.T) {
 	if testing.Short() {
@@ -36,7 +39,7 @@ func TestJSExampleAgainstServer(t *testing.T) {
 		}
 	}
 	iris := filepath.Join(root, "clients", "testdata", "iris.csv")
-	want := expectedJSLines(t, iris)
+	want := expectedJSData(t, iris) + expectedJSLines(t, iris)
 
 	p := startServe(t, "--config", writeConfig(t, fmt.Sprintf(`
 listen: "127.0.0.1:0"
@@ -65,6 +68,22 @@ customers:
 			}
 		})
 	}
+}
+
+// expectedJSData is the line the JavaScript example prints for the published statistics
+// of sepal_length over every row: the uni metric of the project learned in process, keys
+// sorted, numbers as JavaScript writes them.
+func expectedJSData(t *testing.T, iris string) string {
+	t.Helper()
+	p, rows := learnedIris(t, iris)
+	var r model.Reading
+	p.Read(&model.ReadRequest{Names: []string{"sepal_length"}}, &r)
+	u := r.Uni[0]
+	if u.Index < 0 || u.Count != float64(len(rows)) {
+		t.Fatalf("sepal_length in process: %+v", u)
+	}
+	return fmt.Sprintf("data name=sepal_length count=%s max=%s mean=%s min=%s stddev=%s variance=%s\n",
+		jsNumber(u.Count), jsNumber(u.Max), jsNumber(u.Mean), jsNumber(u.Min), jsNumber(u.Stddev), jsNumber(u.Variance))
 }
 
 // expectedJSLines are the lines the JavaScript example prints for the model
