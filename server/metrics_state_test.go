@@ -56,7 +56,8 @@ func TestRequestSeries(t *testing.T) {
 	for _, want := range []string{"rest_create CREATED", "rest_list OK", "rest_build ACCEPTED", "rest_job ACCEPTED", "rest_job OK",
 		"rest_learn CONFLICT", "rest_learn UNAUTHORIZED", "rest_predict SERVICE_UNAVAILABLE", "rest_no_route BAD_REQUEST",
 		"ws_predict OK", "ws_learn BAD_REQUEST", "rest_upload_announce CREATED", "rest_upload_finalize ACCEPTED",
-		"rest_upload_info OK", "ws_upload OK", "rpc_predict_matrix OK", "rpc_build CONFLICT", "rpc UNAUTHORIZED"} {
+		"rest_upload_info OK", "ws_upload OK", "rpc_predict_matrix OK", "rpc_build CONFLICT", "rpc UNAUTHORIZED", "rpc_subscribe OK", "rpc_subscribe CONFLICT",
+		"rpc_unsubscribe BAD_REQUEST"} {
 		if !have[want] {
 			t.Errorf("no series %s", want)
 		}
@@ -70,10 +71,10 @@ func TestRequestSeries(t *testing.T) {
 	}
 	// 21 REST operations × 5 (their success and 4 refusals), the job × 6 (OK and ACCEPTED),
 	// no_route × 1, 5 WebSocket endpoints × 5 (learn, forget, predict, subscribe, upload):
-	// 137, where every pair made 216; the RPC endpoint's 12 methods × 3 (OK, BAD_REQUEST,
-	// SERVICE_UNAVAILABLE) and CONFLICT for 4 of them, and rpc × 5: 45.
-	if len(series) != 182 {
-		t.Errorf("%d requests_total series before any request, want 182", len(series))
+	// 137, where every pair made 216; the RPC endpoint's 14 methods × 3 (OK, BAD_REQUEST,
+	// SERVICE_UNAVAILABLE) and CONFLICT for 6 of them, and rpc × 5: 53.
+	if len(series) != 190 {
+		t.Errorf("%d requests_total series before any request, want 190", len(series))
 	}
 	if !strings.Contains(body, `symscore_request_duration_seconds_bucket{endpoint="ws_predict",le="2.5e-05"} 0`) ||
 		!strings.Contains(body, `symscore_request_duration_seconds_bucket{endpoint="ws_predict",le="0.001"} 0`) {
