@@ -53,19 +53,9 @@ var requestKeys = []string{"type", "names", "pairs"}
 // Nothing of b or p is kept.
 func ParseRequest(p *fastjson.Parser, b []byte, maxNameBytes, maxItems int) (Request, error) {
 	var r Request
-	v, err := p.ParseBytes(b)
+	o, err := parseObject(p, b, "a client message", "a client message is a JSON object", requestKeys)
 	if err != nil {
-		return r, badRequest("not JSON: %v", err)
-	}
-	o, err := v.Object()
-	if err != nil {
-		return r, badRequest("a client message is a JSON object, not %s", v.Type())
-	}
-	if err := jsonstrict.CheckEscapes(b); err != nil {
-		return r, badRequest("%v", err)
-	}
-	if err := jsonstrict.CheckKeys(o, "a client message", requestKeys...); err != nil {
-		return r, badRequest("%v", err)
+		return r, err
 	}
 	if o.Len() == 0 {
 		return r, nil
@@ -98,24 +88,34 @@ var listKeys = []string{"names", "pairs"}
 // kept.
 func ParseLists(p *fastjson.Parser, b []byte, maxNameBytes, maxItems int) (Request, error) {
 	var r Request
-	v, err := p.ParseBytes(b)
+	o, err := parseObject(p, b, "the lists", `the lists are a JSON object {"names":[...],"pairs":[...]}`, listKeys)
 	if err != nil {
-		return r, badRequest("not JSON: %v", err)
-	}
-	o, err := v.Object()
-	if err != nil {
-		return r, badRequest(`the lists are a JSON object {"names":[...],"pairs":[...]}, not %s`, v.Type())
-	}
-	if err := jsonstrict.CheckEscapes(b); err != nil {
-		return r, badRequest("%v", err)
-	}
-	if err := jsonstrict.CheckKeys(o, "the lists", listKeys...); err != nil {
-		return r, badRequest("%v", err)
+		return r, err
 	}
 	if err := parseLists(o, &r, maxNameBytes, maxItems); err != nil {
 		return Request{}, err
 	}
 	return r, nil
+}
+
+// parseObject parses b with p into a JSON object (what it must be: wantObject) with
+// only the keys keys, each once, and RFC 8259 escapes (what names it in messages).
+func parseObject(p *fastjson.Parser, b []byte, what, wantObject string, keys []string) (*fastjson.Object, error) {
+	v, err := p.ParseBytes(b)
+	if err != nil {
+		return nil, badRequest("not JSON: %v", err)
+	}
+	o, err := v.Object()
+	if err != nil {
+		return nil, badRequest("%s, not %s", wantObject, v.Type())
+	}
+	if err := jsonstrict.CheckEscapes(b); err != nil {
+		return nil, badRequest("%v", err)
+	}
+	if err := jsonstrict.CheckKeys(o, what, keys...); err != nil {
+		return nil, badRequest("%v", err)
+	}
+	return o, nil
 }
 
 // parseLists reads the optional "names" and "pairs" of o into r; with neither, r.Names is
