@@ -188,9 +188,10 @@ func (s *session) answerLocal(id []byte, m live.Message) error {
 }
 
 // Deliver implements live.Sink: each message its own wslink message — the answer to the
-// call being applied (subscribed, unsubscribed), sent as any reply; a publication on its
-// kind's topic, with the pid, sent without waiting (a client that does not read is
-// closed when the outbound queue is full, and its subscribers with it). In 1.x the
+// call being applied (subscribed, unsubscribed) as its result, the others published on
+// their kind's topic with the pid — all sent at once without waiting for the client, as
+// the notifier asks: a client that does not read is closed when the outbound queue is
+// full, and its subscribers with it. In 1.x the
 // messages go out under sendMu, between other messages' attachments and their message:
 // a publication may wait there for a reply that waits for room in the queue (at most
 // limits.write_timeout). A closed message ends the subscriber (the project was deleted),
@@ -214,13 +215,12 @@ func (w *watch) Deliver(msgs []live.Message) error {
 		}
 	}()
 	buf, js := (*bp)[:0], (*jp)[:0]
-	answer, closed := false, false
+	closed := false
 	for i := range msgs {
 		m := &msgs[i]
 		base := s.start(e, buf)
 		switch m.Kind {
 		case live.KindSubscribed, live.KindUnsubscribed:
-			answer = true
 			e.BeginResult(w.answer)
 			js = live.AppendJSON(js[:0], m)
 		default:
@@ -249,13 +249,5 @@ func (w *watch) Deliver(msgs []live.Message) error {
 		s.sendMu.Lock()
 		defer s.sendMu.Unlock()
 	}
-	if !answer {
-		return s.peer.SendAll(op, sc.payloads)
-	}
-	for _, p := range sc.payloads {
-		if err := s.peer.SendWait(op, p); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.peer.SendAll(op, sc.payloads)
 }
