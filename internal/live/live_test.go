@@ -90,8 +90,11 @@ func TestChangesCoalesced(t *testing.T) {
 		if d[i].Version <= d[i-1].Version {
 			t.Fatalf("versions out of order: %d after %d", d[i].Version, d[i-1].Version)
 		}
-		// The hub's clock is read before delivery: allow the scheduler a little.
-		if gap := at[i].Sub(at[i-1]); gap < interval-5*time.Millisecond {
+		// The hub's clock is read before delivery and the sink's at receipt: a loaded
+		// machine's scheduler may delay one delivery by several milliseconds, and bring
+		// it closer to the next; the count of messages below bounds the rate over the
+		// whole burst.
+		if gap := at[i].Sub(at[i-1]); gap < interval/2 {
 			t.Fatalf("two data messages %v apart; the interval is %v", gap, interval)
 		}
 	}
