@@ -18,7 +18,9 @@ import (
 // that it never sees the model (one processor: the hub runs only when this goroutine
 // waits). The last state then has the same $project value as the learn's, which was
 // sent: nothing more is sent for it (docs/subscribe.md 4, a change that leaves a value
-// as it was), and the last $project message keeps the learn's version.
+// as it was), and the last $project message keeps the learn's version. So the test asks
+// what holds on every schedule: the last $project value is the last state's, and each
+// value is the state of its version.
 func TestModelsLogProject(t *testing.T) {
 	t.Run("burst", func(t *testing.T) { modelsLogProject(t, false) })
 	t.Run("model unseen", func(t *testing.T) {
