@@ -112,9 +112,41 @@ type Limits struct {
 	// does not read its replies is disconnected past it.
 	OutboundQueueBytes int64 `mapstructure:"outbound_queue_bytes"`
 	// MaxUnverifiedBytes bounds, over all connections, the bytes of request bodies and first
-	// WebSocket messages held before their signature can be checked; past it such a request
-	// is refused (REST 503, WebSocket close 1013) instead of read.
+	// WebSocket messages received and held before their signature can be checked; past it
+	// such a request is refused (REST 503, WebSocket close 1013) instead of read. Bytes are
+	// charged as they arrive, never as a header claims them; the memory holding them may
+	// be up to twice as much (buffers double as they fill). At least
+	// MaxUnverifiedBytesPerAddress.
 	MaxUnverifiedBytes int64 `mapstructure:"max_unverified_bytes"`
+	// MaxUnverifiedBytesPerAddress bounds the unverified bytes of the connections of one
+	// source address (an IPv6 address by its /64), so that one stranger cannot take all of
+	// MaxUnverifiedBytes; past it, REST 503 and WebSocket close 1013. At least
+	// MaxUnverifiedBytesPerConnection. Its default is DefaultMaxUnverifiedBytesPerAddress
+	// or MaxUnverifiedBytesPerConnection, whichever is larger. Behind a reverse proxy
+	// every client has the proxy's address: raise it to MaxUnverifiedBytes there.
+	MaxUnverifiedBytesPerAddress int64 `mapstructure:"max_unverified_bytes_per_address"`
+	// MaxUnverifiedBytesPerConnection bounds the unverified bytes of one connection: the
+	// largest REST body, and the largest first message of a WebSocket session (REST 400,
+	// WebSocket close 1009). Its default is MaxMessageBytes: lower it to accept only small
+	// requests from those not yet verified.
+	MaxUnverifiedBytesPerConnection int64 `mapstructure:"max_unverified_bytes_per_connection"`
+	// AuthTimeout is how long a connection may stay unauthenticated: a WebSocket connection
+	// whose first verified message is not whole within AuthTimeout of its upgrade is closed
+	// (1008), a REST connection that has carried no verified request within AuthTimeout of
+	// its acceptance is closed, and a REST body (unverified until it is whole) must arrive
+	// within AuthTimeout. It bounds how long strangers hold places under
+	// MaxUnauthenticatedConnections and bytes under MaxUnverifiedBytes.
+	AuthTimeout time.Duration `mapstructure:"auth_timeout"`
+	// MaxInflightBytes bounds, over all customers, the bytes of authenticated messages held
+	// from their first byte until their reply: WebSocket messages being received or
+	// reassembled from fragments and being handled, REST bodies once verified. Past it a
+	// WebSocket connection is closed with 1013 and a REST request answered 503. At least
+	// MaxInflightBytesPerCustomer.
+	MaxInflightBytes int64 `mapstructure:"max_inflight_bytes"`
+	// MaxInflightBytesPerCustomer bounds the same bytes for one customer, so that one
+	// customer cannot take all of MaxInflightBytes. At least MaxMessageBytes; its default
+	// is DefaultMaxInflightBytesPerCustomer or MaxMessageBytes, whichever is larger.
+	MaxInflightBytesPerCustomer int64 `mapstructure:"max_inflight_bytes_per_customer"`
 	// MaxProjects is the most projects one customer may have.
 	MaxProjects int `mapstructure:"max_projects"`
 	// MaxModels is the most models one project may hold.
@@ -180,13 +212,18 @@ const (
 	DefaultWriteTimeout                  = 10 * time.Second
 	DefaultOutboundQueueBytes            = 4 << 20
 	DefaultMaxUnverifiedBytes            = 256 << 20
-	DefaultMaxProjects                   = 10_000
-	DefaultMaxModels                     = 1_000
-	DefaultMaxAttributes                 = 4096
-	DefaultMaxPartitions                 = 4096
-	DefaultMaxProjectBytes               = 1 << 30
-	DefaultMaxNameBytes                  = 256
-	DefaultMaxCustomerBytes              = 4 << 30
+	// DefaultMaxUnverifiedBytesPerAddress is a quarter of DefaultMaxUnverifiedBytes.
+	DefaultMaxUnverifiedBytesPerAddress = 64 << 20
+	DefaultAuthTimeout                  = 10 * time.Second
+	DefaultMaxInflightBytes             = 1 << 30
+	DefaultMaxInflightBytesPerCustomer  = 256 << 20
+	DefaultMaxProjects                  = 10_000
+	DefaultMaxModels                    = 1_000
+	DefaultMaxAttributes                = 4096
+	DefaultMaxPartitions                = 4096
+	DefaultMaxProjectBytes              = 1 << 30
+	DefaultMaxNameBytes                 = 256
+	DefaultMaxCustomerBytes             = 4 << 30
 	// DefaultMaxExploreWork holds one pca on 512 inputs (about 2·10⁸ units) and little more.
 	DefaultMaxExploreWork = 1 << 28
 	DefaultLogLevel       = "info"

@@ -53,6 +53,13 @@ func (c *Config) ApplyDefaults() {
 	setNumber(&l.WriteTimeout, DefaultWriteTimeout)
 	setNumber(&l.OutboundQueueBytes, DefaultOutboundQueueBytes)
 	setNumber(&l.MaxUnverifiedBytes, DefaultMaxUnverifiedBytes)
+	// The per-connection bound defaults to the largest message; the per-address one makes
+	// room for at least one such message.
+	setNumber(&l.MaxUnverifiedBytesPerConnection, l.MaxMessageBytes)
+	setNumber(&l.MaxUnverifiedBytesPerAddress, max(DefaultMaxUnverifiedBytesPerAddress, l.MaxUnverifiedBytesPerConnection))
+	setNumber(&l.AuthTimeout, DefaultAuthTimeout)
+	setNumber(&l.MaxInflightBytesPerCustomer, max(DefaultMaxInflightBytesPerCustomer, l.MaxMessageBytes))
+	setNumber(&l.MaxInflightBytes, max(DefaultMaxInflightBytes, l.MaxInflightBytesPerCustomer))
 	setNumber(&l.MaxProjects, DefaultMaxProjects)
 	setNumber(&l.MaxModels, DefaultMaxModels)
 	setNumber(&l.MaxAttributes, DefaultMaxAttributes)

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -76,6 +77,35 @@ limits: {max_name_bytes: 1024, max_customer_bytes: "8GiB", max_unauthenticated_c
 	l := c.Limits
 	if l.MaxNameBytes != 1024 || l.MaxCustomerBytes != 8<<30 || l.MaxExploreWork != 1000000 || l.MaxUnauthenticatedConnections != 100 {
 		t.Fatalf("limits %+v", l)
+	}
+}
+
+// TestByteBudgetsLoad: the unverified and in-flight byte budgets and auth_timeout load from
+// the file and the environment; the defaults of the per-connection, per-address and
+// per-customer budgets follow a larger limits.max_message_bytes, so that one message of
+// the largest size always fits.
+func TestByteBudgetsLoad(t *testing.T) {
+	t.Setenv("SYMSCORE_LIMITS_AUTH_TIMEOUT", "3s")
+	c := mustLoad(t, LoadOptions{File: writeFile(t, `
+limits: {max_unverified_bytes_per_address: "8MiB", max_unverified_bytes_per_connection: "1MiB", max_inflight_bytes: "2GiB", max_inflight_bytes_per_customer: "512MiB"}
+`)})
+	l := c.Limits
+	if l.AuthTimeout != 3*time.Second || l.MaxUnverifiedBytesPerAddress != 8<<20 || l.MaxUnverifiedBytesPerConnection != 1<<20 ||
+		l.MaxInflightBytes != 2<<30 || l.MaxInflightBytesPerCustomer != 512<<20 {
+		t.Fatalf("limits %+v", l)
+	}
+	c = mustLoad(t, LoadOptions{File: writeFile(t, `
+limits: {max_frame_bytes: "100MiB", max_message_bytes: "300MiB", max_unverified_bytes: "1GiB"}
+`)})
+	l = c.Limits
+	if l.MaxUnverifiedBytesPerConnection != 300<<20 || l.MaxUnverifiedBytesPerAddress != 300<<20 ||
+		l.MaxInflightBytesPerCustomer != 300<<20 || l.MaxInflightBytes != DefaultMaxInflightBytes {
+		t.Fatalf("defaults do not follow max_message_bytes: %+v", l)
+	}
+	c = mustLoad(t, LoadOptions{})
+	if l := c.Limits; l.MaxUnverifiedBytesPerConnection != DefaultMaxMessageBytes || l.MaxUnverifiedBytesPerAddress != DefaultMaxUnverifiedBytesPerAddress ||
+		l.MaxInflightBytesPerCustomer != DefaultMaxInflightBytesPerCustomer {
+		t.Fatalf("defaults %+v", l)
 	}
 }
 
