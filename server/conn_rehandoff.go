@@ -57,8 +57,13 @@ func (l *mainListener) handBackUpgrade(w http.ResponseWriter, r *http.Request) b
 		return true
 	}
 	// From here the WebSocket side accounts for the connection under
-	// limits.max_connections (it closes the socket and decrements on its own).
+	// limits.max_connections and, until its session authenticates,
+	// max_unauthenticated_connections (it closes the socket and gives both back on its
+	// own). An authenticated REST connection becomes an unauthenticated WebSocket one.
 	hc.closed.Store(true)
+	if !hc.freed.CompareAndSwap(false, true) {
+		l.unauth.Add(1)
+	}
 	head := make([]byte, 0, 512+brw.Reader.Buffered())
 	head = append(head, "GET "...)
 	head = append(head, r.RequestURI...)

@@ -29,7 +29,9 @@ const (
 // request line: WebSocket upgrades to the WebSocket server (package wsconn), everything
 // else to the REST server (through an in-memory listener, handoff.go). It is the
 // wsconn.Tracker of the WebSocket connections: it counts every connection under
-// limits.max_connections and stops them at shutdown.
+// limits.max_connections, and under limits.max_unauthenticated_connections until it has
+// authenticated (a WebSocket session that verified a message, a REST connection that
+// carried a verified request), and stops them at shutdown.
 type mainListener struct {
 	ln               net.Listener
 	ws               *wsconn.Server // set once by serveMain, before the first Accept
@@ -37,13 +39,16 @@ type mainListener struct {
 	restLn           *memListener
 	wrap             func(net.Conn) net.Conn // nil: none
 	maxConns         int64
+	maxUnauth        int64
 	handshakeTimeout time.Duration
+	authTimeout      time.Duration // limits.auth_timeout, for REST connections
 	log              *slog.Logger
 	spawn            func(func())
 	openGauge        prometheus.Gauge
-	refused          struct{ connections, handshakeTimeout prometheus.Counter }
+	refused          struct{ connections, unauthenticated, handshakeTimeout prometheus.Counter }
 
 	open     atomic.Int64 // client connections in any phase (handshake, WebSocket, REST)
+	unauth   atomic.Int64 // those of them not authenticated yet
 	stopping atomic.Bool
 	stop     chan struct{} // closed when shutdown begins
 
@@ -63,6 +68,7 @@ func newMainListener(ln net.Listener, m *metrics.Set, log *slog.Logger, spawn fu
 		restLn:    newMemListener(ln.Addr()),
 	}
 	l.refused.connections = m.Refusal(metrics.LimitMaxConnections)
+	l.refused.unauthenticated = m.Refusal(metrics.LimitUnauthenticatedConnections)
 	l.refused.handshakeTimeout = m.Refusal(metrics.LimitHandshakeTimeout)
 	return l
 }
@@ -93,25 +99,40 @@ func (l *mainListener) acceptLoop() {
 			continue
 		}
 		delay = 0
-		n := l.open.Add(1)
-		if n > l.maxConns+overLimitSlack {
-			l.open.Add(-1)
-			l.refused.connections.Inc()
+		// Every connection starts unauthenticated. Past a limit it is still read and
+		// answered 503, up to overLimitSlack of them; beyond, it is closed unanswered.
+		n, u := l.open.Add(1), l.unauth.Add(1)
+		over := wsconn.NotOver
+		switch {
+		case n > l.maxConns+overLimitSlack || u > l.maxUnauth+overLimitSlack:
+			l.Release(false)
+			if n > l.maxConns {
+				l.refused.connections.Inc()
+			} else {
+				l.refused.unauthenticated.Inc()
+			}
 			nc.Close()
 			continue
+		case n > l.maxConns:
+			over = wsconn.OverConnections
+		case u > l.maxUnauth:
+			over = wsconn.OverUnauthenticated
 		}
-		l.spawn(func() { l.serveConn(nc, n > l.maxConns) })
+		l.spawn(func() { l.serveConn(nc, over) })
 	}
 }
 
 // serveConn reads the request line of a new connection and routes it. over: the connection
-// was accepted past limits.max_connections and is to be answered 503.
-func (l *mainListener) serveConn(nc net.Conn, over bool) {
+// was accepted past a limit and is to be answered 503.
+func (l *mainListener) serveConn(nc net.Conn, over wsconn.Over) {
 	if l.wrap != nil {
 		nc = l.wrap(nc)
 	}
-	if over {
+	switch over {
+	case wsconn.OverConnections:
 		l.refused.connections.Inc()
+	case wsconn.OverUnauthenticated:
+		l.refused.unauthenticated.Inc()
 	}
 	r := &wsconn.Reader{}
 	r.Init(nc)
@@ -124,7 +145,7 @@ func (l *mainListener) serveConn(nc net.Conn, over bool) {
 		}
 		r.ReleaseAll()
 		nc.Close()
-		l.Release()
+		l.Release(false)
 	case err == nil && wsconn.IsUpgradeLine(line):
 		l.ws.Serve(nc, r, over) // owns the connection from here
 	default:
@@ -163,9 +184,18 @@ func (l *mainListener) Unregister(c *wsconn.Conn) {
 // Stopping implements wsconn.Tracker.
 func (l *mainListener) Stopping() bool { return l.stopping.Load() }
 
+// Authenticated implements wsconn.Tracker: a connection's place under
+// limits.max_unauthenticated_connections is free.
+func (l *mainListener) Authenticated() { l.unauth.Add(-1) }
+
 // Release implements wsconn.Tracker: a connection's place under limits.max_connections is
-// free.
-func (l *mainListener) Release() { l.open.Add(-1) }
+// free, and under limits.max_unauthenticated_connections unless it had authenticated.
+func (l *mainListener) Release(authenticated bool) {
+	l.open.Add(-1)
+	if !authenticated {
+		l.unauth.Add(-1)
+	}
+}
 
 // stopAll starts stopping every WebSocket connection: each finishes the message in hand,
 // sends its reply and closes with 1001. Idempotent; it does not wait.

@@ -13,8 +13,8 @@ import (
 
 // The wiring: what the server is made of, and nothing else. Each transport is an adapter
 // over the operations (package ops); the WebSocket ones run on the connection layer
-// (package wsconn), REST on net/http. Both share one limiter of requests in flight and one
-// budget of unverified bytes.
+// (package wsconn), REST on net/http. Both share one limiter of requests in flight, the
+// bounds of unverified bytes and the budgets of in-flight bytes (the service's).
 
 // inflightWait is how long a request waits for a slot when the server is at
 // limits.max_inflight before it is refused.
@@ -26,6 +26,7 @@ func (s *Server) openService() (*ops.Service, error) {
 	return ops.Open(ops.Options{
 		Config: s.cfg, Log: s.log, Metrics: s.metrics, Now: h.Now, FS: h.FS,
 		Spawn: s.goroutine, BeforeBuild: h.BeforeBuild, BuildsStopped: h.BuildsStopped,
+		BeforeExplore: h.BeforeExplore, ComputeSlots: h.ComputeSlots,
 	})
 }
 
@@ -38,12 +39,15 @@ func (s *Server) serveMain(ln net.Listener) {
 		inflight = admit.NewLimiter(cfg.Limits.MaxInflight, inflightWait)
 	}
 	if unverified == nil {
-		unverified = admit.NewBudget(cfg.Limits.MaxUnverifiedBytes)
+		lim := cfg.Limits
+		unverified = admit.NewUnverified(lim.MaxUnverifiedBytes, lim.MaxUnverifiedBytesPerAddress, lim.MaxUnverifiedBytesPerConnection)
 	}
 	l := newMainListener(ln, s.metrics, s.log, s.goroutine)
 	l.wrap = h.WrapConn
 	l.maxConns = int64(cfg.Limits.MaxConnections)
+	l.maxUnauth = int64(cfg.Limits.MaxUnauthenticatedConnections)
 	l.handshakeTimeout = cfg.Limits.HandshakeTimeout
+	l.authTimeout = cfg.Limits.AuthTimeout
 
 	endpoints := wsapi.Endpoints(wsapi.Options{Service: svc, Metrics: s.metrics, SignedFramesOnly: cfg.Auth.SignedFramesOnly})
 	if cfg.Testing.EchoEndpoint {
@@ -60,14 +64,15 @@ func (s *Server) serveMain(ln net.Listener) {
 			WriteTimeout:       cfg.Limits.WriteTimeout,
 			HandshakeTimeout:   cfg.Limits.HandshakeTimeout,
 			OutboundQueueBytes: int(cfg.Limits.OutboundQueueBytes),
+			AuthTimeout:        cfg.Limits.AuthTimeout,
 		},
-		Inflight: inflight, Unverified: unverified, Tracker: l,
+		Inflight: inflight, Unverified: unverified, InflightBytes: svc.InflightBytes(), Tracker: l,
 		Metrics: s.metrics, Spawn: s.goroutine, Log: s.log,
 	}, endpoints)
 	rest := restapi.NewHandler(restapi.Options{
 		Service: svc, Metrics: s.metrics, Inflight: inflight, Unverified: unverified,
-		MaxBody: cfg.Limits.MaxMessageBytes, ReadTimeout: cfg.Limits.IdleTimeout,
-		WriteTimeout: cfg.Limits.WriteTimeout, Upgrade: l.handBackUpgrade, Log: s.log,
+		MaxBody: cfg.Limits.MaxMessageBytes, AuthTimeout: cfg.Limits.AuthTimeout,
+		WriteTimeout: cfg.Limits.WriteTimeout, Upgrade: l.handBackUpgrade, Verified: l.restVerified, Log: s.log,
 	})
 	l.rest = l.newRESTServer(rest, cfg.Limits.IdleTimeout)
 

@@ -35,7 +35,9 @@ func (s *Service) CheckModelID(modelID string) error {
 // parameters, a singular matrix) is the job's outcome (Job). The job reads the project's
 // statistics as they are when it runs and publishes the model into that same project: a
 // project deleted meanwhile refuses it ("cannot find project"), also when another of the
-// same id was created since. A customer has at most MaxRunningBuilds jobs running.
+// same id was created since. A customer has at most MaxRunningBuilds jobs running. A job
+// runs in a slot of the compute pool (compute.go), in its customer's turn; shutdown past
+// its deadline stops it (model.BuildContext).
 func (s *Service) Build(c Customer, pid, algo, modelID string, ctx model.MLContext) (string, error) {
 	if err := CheckAlgorithm(algo); err != nil {
 		return "", s.Refuse(err)
@@ -72,12 +74,18 @@ func (s *Service) runBuild(c Customer, p *model.Project, algo, modelID string, c
 	if s.before != nil {
 		s.before()
 	}
-	m, err := model.Build(p.Snapshot(), algo, modelID, ctx)
+	jobCtx := s.jobs.ctx
+	if err := s.acquireCompute(jobCtx, c, errBuildStopped); err != nil {
+		r := s.Refuse(err)
+		return r.Status, r.Msg
+	}
+	defer s.compute.Release()
+	m, err := model.BuildContext(jobCtx, p.Snapshot(), algo, modelID, ctx)
 	if err == nil {
 		err = s.publishModel(c, p, m)
 	}
 	if err != nil {
-		r := s.Refuse(err)
+		r := s.Refuse(stopped(err, errBuildStopped))
 		return r.Status, r.Msg
 	}
 	return protocol.StatusOK, "Job is finished"

@@ -150,6 +150,7 @@ var limitErrors = []struct {
 	{model.ErrCustomerTooLarge, metrics.LimitMaxCustomerBytes},
 	{model.ErrExploreTooCostly, metrics.LimitMaxExploreWork},
 	{errTooManyBuilds, metrics.LimitRunningBuilds},
+	{errQueuedWork, metrics.LimitQueuedWork},
 }
 
 // classify maps err through the refusal table; an error no row matches is internal.

@@ -9,6 +9,7 @@ import (
 	"github.com/symscore/symscore/auth"
 	"github.com/symscore/symscore/config"
 	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/metrics"
 	"github.com/symscore/symscore/protocol"
 	"github.com/symscore/symscore/store"
@@ -27,12 +28,18 @@ type Options struct {
 	// Spawn starts a goroutine its caller tracks (build jobs), so that shutdown can wait
 	// for it (nil: a plain go statement).
 	Spawn func(func())
-	// BeforeBuild, when set, runs in every build job before the model is built (tests
-	// hold builds with it).
+	// BeforeBuild, when set, runs in every build job before it waits for its compute slot
+	// (tests hold builds with it).
 	BeforeBuild func()
 	// BuildsStopped, when set, runs when Shutdown has refused new builds and begins
 	// waiting for the running ones.
 	BuildsStopped func()
+	// BeforeExplore, when set, runs in every exploration once it holds its compute slot
+	// (tests hold explorations with it).
+	BeforeExplore func()
+	// ComputeSlots is the size of the compute pool of builds and explorations (0:
+	// DefaultComputeSlots).
+	ComputeSlots int
 }
 
 // Service runs the operations. Open makes it (recovering the durable state); Close makes
@@ -47,6 +54,12 @@ type Service struct {
 	jobs    *jobTable
 	now     func() time.Time
 	before  func()
+
+	beforeExplore func()
+	// compute is the pool builds and explorations run in (compute.go).
+	compute *admit.Pool
+	// inflight is limits.max_inflight_bytes; each customer's budget is a child of it.
+	inflight *admit.Budget
 
 	// customers are the configured customers by id: a verified cid is looked up here
 	// without allocating, and a Customer carries the interned string.
@@ -80,9 +93,14 @@ func Open(o Options) (*Service, error) {
 	}
 	secrets := make(map[string][]string, len(cfg.Customers))
 	customers := make(map[string]Customer, len(cfg.Customers))
+	inflight := admit.NewBudget(cfg.Limits.MaxInflightBytes)
 	for _, c := range cfg.Customers {
 		secrets[c.ID] = c.Secrets
-		customers[c.ID] = Customer{id: c.ID}
+		customers[c.ID] = Customer{id: c.ID, inflight: inflight.Child(cfg.Limits.MaxInflightBytesPerCustomer)}
+	}
+	slots := o.ComputeSlots
+	if slots <= 0 {
+		slots = DefaultComputeSlots()
 	}
 	keys, err := auth.NewKeyStore(secrets)
 	if err != nil {
@@ -109,6 +127,9 @@ func Open(o Options) (*Service, error) {
 		jobs:          newJobTable(now, spawn, o.BuildsStopped),
 		now:           now,
 		before:        o.BeforeBuild,
+		beforeExplore: o.BeforeExplore,
+		compute:       admit.NewPool(slots, MaxQueuedWork),
+		inflight:      inflight,
 		customers:     customers,
 		legacyFraming: cfg.Auth.LegacyFraming,
 		maxNameBytes:  cfg.Limits.MaxNameBytes,
@@ -142,6 +163,10 @@ func newReplayCache(a config.Auth, keys *auth.KeyStore, seen []store.Seen, now f
 	}
 	return c
 }
+
+// InflightBytes is the budget of authenticated message bytes in flight over all customers
+// (limits.max_inflight_bytes); every customer's InflightBytes is a child of it.
+func (s *Service) InflightBytes() *admit.Budget { return s.inflight }
 
 // Shutdown refuses new builds and waits for the running ones (or ctx), so that a build in
 // progress reaches the store before it closes. Call it before Close.

@@ -50,12 +50,19 @@ type Conn struct {
 	msg      *[]byte   // message being read: MaxServerHeader bytes, then the payload; nil between messages
 	msgOp    ws.OpCode // opcode of the message being read; 0 between messages
 	text     wsframe.UTF8Validator
-	skip     int64     // unread payload bytes of the frame at hand (for lingering)
-	charged  int64     // bytes of limits.max_unverified_bytes the message holds
-	deadline time.Time // the read deadline set last (armReadDeadline)
-	// unverifiedBy is when an unverified message being read must be whole; zero otherwise.
-	unverifiedBy time.Time
-	waiter       admit.Waiter // the max_inflight wait's timer
+	skip     int64        // unread payload bytes of the frame at hand (for lingering)
+	deadline time.Time    // the read deadline set last (armReadDeadline)
+	waiter   admit.Waiter // the max_inflight wait's timer
+
+	// What the message being read holds: until the session is trusted, unverified bytes
+	// (hold); after, bytes of an in-flight budget (budget, charged). Both are given back
+	// by releaseMessage.
+	hold    admit.Hold
+	budget  *admit.Budget // nil: the message is unverified
+	charged int64         // bytes charged to budget
+
+	authed bool      // the session has authenticated (Tracker.Authenticated was called)
+	authBy time.Time // until authed: when the connection must have authenticated
 }
 
 // Errors of Peer.Send.
@@ -96,6 +103,9 @@ func (c *Conn) serve() {
 		return
 	}
 	c.session = c.route.ep.NewSession(c)
+	c.authBy = time.Now().Add(c.srv.d.Limits.AuthTimeout)
+	c.hold.Init(c.srv.d.Unverified, c.info.RemoteAddr)
+	c.noteTrust()
 	for {
 		// Between messages: an idle connection holds no buffer.
 		c.r.release()
@@ -120,6 +130,7 @@ func (c *Conn) handle(op ws.OpCode, payload []byte) connEnd {
 	reply := (*rb)[headroom:headroom]
 
 	out, replyOp, closeCode, end := c.callSession(op, payload, reply)
+	c.noteTrust()
 	if end.kind != endNone {
 		return end
 	}
@@ -153,6 +164,18 @@ func (c *Conn) callSession(op ws.OpCode, payload, reply []byte) (out []byte, rep
 	defer in.Release()
 	out, replyOp, closeCode = c.session.HandleMessage(op, payload, reply)
 	return out, replyOp, closeCode, endGoOn
+}
+
+// noteTrust tells the tracker when the session first reports Trusted: the connection no
+// longer counts as unauthenticated, and its auth_timeout no longer applies.
+func (c *Conn) noteTrust() {
+	if c.authed {
+		return
+	}
+	if ok, _ := c.session.Trusted(); ok {
+		c.authed = true
+		c.srv.d.Tracker.Authenticated()
+	}
 }
 
 // sendMessage sends out as one frame: in place when out starts at payload or at reply (whose
@@ -247,17 +270,19 @@ func (c *Conn) finish() {
 	c.releaseMessage()
 	c.r.ReleaseAll()
 	c.srv.d.Tracker.Unregister(c)
-	c.srv.d.Tracker.Release()
+	c.srv.d.Tracker.Release(c.authed)
 }
 
-// releaseMessage gives the message buffer back to the pool, and its charge to
-// limits.max_unverified_bytes.
+// releaseMessage gives the message buffer back to the pool, and what it held of
+// limits.max_unverified_bytes or of an in-flight budget.
 func (c *Conn) releaseMessage() {
 	bufpool.Put(c.msg)
 	c.msg, c.msgOp = nil, 0
-	c.srv.d.Unverified.Release(c.charged)
-	c.charged = 0
-	c.unverifiedBy = time.Time{}
+	c.hold.Release()
+	if c.budget != nil {
+		c.budget.Release(c.charged)
+		c.budget, c.charged = nil, 0
+	}
 }
 
 // Interrupt starts stopping the connection for shutdown: a reader blocked in a read

@@ -30,6 +30,7 @@ type tracker struct {
 	conns    map[*Conn]bool
 	stopping atomic.Bool
 	open     atomic.Int64
+	unauth   atomic.Int64 // connections accepted and not yet authenticated
 }
 
 func (tr *tracker) Register(c *Conn) bool {
@@ -44,13 +45,20 @@ func (tr *tracker) Register(c *Conn) bool {
 
 func (tr *tracker) Unregister(c *Conn) { tr.mu.Lock(); delete(tr.conns, c); tr.mu.Unlock() }
 func (tr *tracker) Stopping() bool     { return tr.stopping.Load() }
-func (tr *tracker) Release()           { tr.open.Add(-1) }
+func (tr *tracker) Authenticated()     { tr.unauth.Add(-1) }
+func (tr *tracker) Release(authed bool) {
+	tr.open.Add(-1)
+	if !authed {
+		tr.unauth.Add(-1)
+	}
+}
 
 // testLimits are the defaults of the configuration, with a short idle timeout.
 func testLimits() Limits {
 	return Limits{
 		MaxFrameBytes: 16 << 20, MaxMessageBytes: 64 << 20, IdleTimeout: 5 * time.Second,
 		WriteTimeout: 10 * time.Second, HandshakeTimeout: 5 * time.Second, OutboundQueueBytes: 4 << 20,
+		AuthTimeout: 5 * time.Second,
 	}
 }
 
@@ -68,8 +76,9 @@ func startHarness(t testing.TB, lim Limits, endpoints map[string]Endpoint, opts 
 		eps[p] = ep
 	}
 	h.srv = NewServer(Deps{
-		Limits: lim, Inflight: admit.NewLimiter(64, time.Second), Unverified: admit.NewBudget(256 << 20),
-		Tracker: h.tr, Metrics: h.metrics, Spawn: h.spawn, Log: slog.New(slog.DiscardHandler),
+		Limits: lim, Inflight: admit.NewLimiter(64, time.Second), Unverified: admit.NewUnverified(256<<20, 64<<20, 64<<20),
+		InflightBytes: admit.NewBudget(1 << 30),
+		Tracker:       h.tr, Metrics: h.metrics, Spawn: h.spawn, Log: slog.New(slog.DiscardHandler),
 	}, eps)
 	for _, o := range opts {
 		o(h)
@@ -91,6 +100,7 @@ func (h *harness) accept() {
 			return
 		}
 		h.tr.open.Add(1)
+		h.tr.unauth.Add(1)
 		if tc, ok := nc.(*net.TCPConn); ok && h.sndBuf > 0 {
 			tc.SetWriteBuffer(h.sndBuf)
 		}
@@ -101,10 +111,10 @@ func (h *harness) accept() {
 			if _, err := r.PeekLine(); err != nil {
 				r.ReleaseAll()
 				nc.Close()
-				h.tr.Release()
+				h.tr.Release(false)
 				return
 			}
-			h.srv.Serve(nc, r, false)
+			h.srv.Serve(nc, r, NotOver)
 		})
 	}
 }

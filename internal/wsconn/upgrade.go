@@ -23,7 +23,9 @@ var (
 	errNotFound = ws.RejectConnectionError(ws.RejectionStatus(http.StatusNotFound),
 		ws.RejectionReason("no WebSocket endpoint at this path"))
 	errTooManyConnections = ws.RejectConnectionError(ws.RejectionStatus(http.StatusServiceUnavailable),
-		ws.RejectionReason("too many connections"))
+		ws.RejectionReason(OverConnections.Reason()))
+	errTooManyUnauthenticated = ws.RejectConnectionError(ws.RejectionStatus(http.StatusServiceUnavailable),
+		ws.RejectionReason(OverUnauthenticated.Reason()))
 	errStopping = ws.RejectConnectionError(ws.RejectionStatus(http.StatusServiceUnavailable),
 		ws.RejectionReason("server shutting down"))
 	errHandshakeTooLarge = errors.New("wsconn: upgrade request head too large")
@@ -31,6 +33,27 @@ var (
 
 // response431 refuses an upgrade request whose head is over MaxHandshakeBytes.
 const response431 = "HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+
+// Over says whether, and past which limit, a connection was accepted that is to be
+// answered 503 instead of served.
+type Over uint8
+
+const (
+	NotOver             Over = iota
+	OverConnections          // past limits.max_connections
+	OverUnauthenticated      // past limits.max_unauthenticated_connections
+)
+
+// Reason is the text of the 503 answer.
+func (o Over) Reason() string {
+	switch o {
+	case OverConnections:
+		return "too many connections (limits.max_connections); retry later"
+	case OverUnauthenticated:
+		return "too many connections not yet authenticated (limits.max_unauthenticated_connections); retry later"
+	}
+	return ""
+}
 
 // IsUpgradeLine reports whether line, a request line, is a GET on a WebSocket endpoint
 // path: the listener gives such a connection to Serve, anything else to REST.
@@ -41,7 +64,7 @@ func IsUpgradeLine(line []byte) bool {
 // handshake is the state of one upgrade: what the Upgrader's hooks learn from the request.
 type handshake struct {
 	s     *Server
-	over  bool // accepted past limits.max_connections
+	over  Over // accepted past a limit: refused 503
 	route *route
 	query string
 	host  string
@@ -58,8 +81,10 @@ func (h *handshake) onRequest(uri []byte) error {
 		h.err = errNotFound
 	case h.s.d.Tracker.Stopping():
 		h.err = errStopping
-	case h.over:
+	case h.over == OverConnections:
 		h.err = errTooManyConnections
+	case h.over == OverUnauthenticated:
+		h.err = errTooManyUnauthenticated
 	default:
 		h.route = route
 		if len(query) > 0 {
@@ -76,7 +101,7 @@ func (h *handshake) onHost(host []byte) error {
 
 // Serve upgrades nc, whose first bytes were read into r (Init on nc), with gobwas'
 // zero-copy Upgrader, and serves the connection until it ends. over: the connection was
-// accepted past limits.max_connections and is to be refused 503. The caller has set nc's
+// accepted past a limit and is to be refused 503 (NotOver: served). The caller has set nc's
 // deadline for the handshake (Limits.HandshakeTimeout from the first byte read); Serve
 // clears it once upgraded. Serve owns nc: it closes it, and calls Tracker.Release once,
 // however the connection ends.
@@ -84,7 +109,7 @@ func (h *handshake) onHost(host []byte) error {
 // The Upgrader reads through a pooled buffer of its own that it drops on return; it is
 // given the request head and nothing past it (handshakeReader), so frames a client writes
 // right behind its request, before it has read the response, stay in r.
-func (s *Server) Serve(nc net.Conn, r *Reader, over bool) {
+func (s *Server) Serve(nc net.Conn, r *Reader, over Over) {
 	h := &handshake{s: s, over: over}
 	u := ws.Upgrader{OnRequest: h.onRequest, OnHost: h.onHost}
 	hr := &handshakeReader{r: r}
@@ -117,7 +142,7 @@ func (s *Server) refuseHandshake(nc net.Conn, r *Reader, hr *handshakeReader, er
 	}
 	r.ReleaseAll()
 	nc.Close()
-	s.d.Tracker.Release()
+	s.d.Tracker.Release(false)
 }
 
 // handshakeIO is what the Upgrader reads from and writes to.
