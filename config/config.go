@@ -100,6 +100,13 @@ type Limits struct {
 	// default is DefaultMaxUnauthenticatedConnections or half of MaxConnections, whichever
 	// is smaller.
 	MaxUnauthenticatedConnections int `mapstructure:"max_unauthenticated_connections"`
+	// MaxUnauthenticatedConnectionsPerAddress is the most unauthenticated connections from
+	// one source address (an IPv6 address by its /64), so that one stranger cannot hold
+	// every place of MaxUnauthenticatedConnections; at most that, and lowered to it at
+	// start. Its default is a sixteenth of MaxUnauthenticatedConnections (at least 1).
+	// Behind a reverse proxy every client has the proxy's address: raise it to
+	// MaxUnauthenticatedConnections there.
+	MaxUnauthenticatedConnectionsPerAddress int `mapstructure:"max_unauthenticated_connections_per_address"`
 	// MaxInflight is the most requests being processed at once, over all connections.
 	MaxInflight int `mapstructure:"max_inflight"`
 	// HandshakeTimeout bounds the WebSocket upgrade handshake.
@@ -206,6 +213,9 @@ const (
 	// DefaultMaxUnauthenticatedConnections is below the descriptors of a usual 20 000
 	// limit once the reserve is taken.
 	DefaultMaxUnauthenticatedConnections = 4096
+	// UnauthenticatedPerAddressShare: max_unauthenticated_connections_per_address defaults
+	// to max_unauthenticated_connections divided by it.
+	UnauthenticatedPerAddressShare = 16
 	DefaultMaxInflight                   = 4096
 	DefaultHandshakeTimeout              = 5 * time.Second
 	DefaultIdleTimeout                   = 5 * time.Minute

@@ -47,6 +47,7 @@ func (c *Config) ApplyDefaults() {
 	setNumber(&l.MaxConnections, DefaultMaxConnections)
 	// The default gives way to a smaller max_connections: at most half of it.
 	setNumber(&l.MaxUnauthenticatedConnections, min(DefaultMaxUnauthenticatedConnections, max(1, l.MaxConnections/2)))
+	setNumber(&l.MaxUnauthenticatedConnectionsPerAddress, max(1, l.MaxUnauthenticatedConnections/UnauthenticatedPerAddressShare))
 	setNumber(&l.MaxInflight, DefaultMaxInflight)
 	setNumber(&l.HandshakeTimeout, DefaultHandshakeTimeout)
 	setNumber(&l.IdleTimeout, DefaultIdleTimeout)

@@ -136,6 +136,7 @@ testing: {echo_endpoint: true}
 	want.Auth.AllowSHA1, want.Auth.SignedFramesOnly, want.Auth.ReplayCapacity = true, true, 10
 	want.Limits.MaxRows, want.Limits.MaxColumns, want.Limits.MaxConnections, want.Limits.MaxInflight = 5, 6, 7, 8
 	want.Limits.MaxUnauthenticatedConnections = 3 // its default gives way to half of max_connections
+	want.Limits.MaxUnauthenticatedConnectionsPerAddress = 1
 	want.Log = Log{Level: "debug", Format: "text"}
 	want.Testing.EchoEndpoint = true
 	if !reflect.DeepEqual(c, want) {

@@ -58,6 +58,11 @@ func (c *Config) Validate() error {
 		ps.add("limits.max_unauthenticated_connections", "must not exceed limits.max_connections (%d > %d)",
 			l.MaxUnauthenticatedConnections, l.MaxConnections)
 	}
+	positive(&ps, "limits.max_unauthenticated_connections_per_address", l.MaxUnauthenticatedConnectionsPerAddress)
+	if l.MaxUnauthenticatedConnectionsPerAddress > l.MaxUnauthenticatedConnections && l.MaxUnauthenticatedConnections > 0 {
+		ps.add("limits.max_unauthenticated_connections_per_address", "must not exceed limits.max_unauthenticated_connections (%d > %d)",
+			l.MaxUnauthenticatedConnectionsPerAddress, l.MaxUnauthenticatedConnections)
+	}
 	positive(&ps, "limits.max_inflight", l.MaxInflight)
 	positive(&ps, "limits.handshake_timeout", l.HandshakeTimeout)
 	positive(&ps, "limits.idle_timeout", l.IdleTimeout)

@@ -56,14 +56,10 @@ func (l *mainListener) handBackUpgrade(w http.ResponseWriter, r *http.Request) b
 		nc.Close()
 		return true
 	}
-	// From here the WebSocket side accounts for the connection under
-	// limits.max_connections and, until its session authenticates,
-	// max_unauthenticated_connections (it closes the socket and gives both back on its
-	// own). An authenticated REST connection becomes an unauthenticated WebSocket one.
-	hc.closed.Store(true)
-	if !hc.freed.CompareAndSwap(false, true) {
-		l.unauth.Add(1)
-	}
+	// From here the WebSocket side owns the connection's admission: it closes the socket
+	// and releases its places on its own. (A connection authenticated by a REST request
+	// keeps that; its WebSocket session must still verify its first message.)
+	hc.handedBack.Store(true)
 	head := make([]byte, 0, 512+brw.Reader.Buffered())
 	head = append(head, "GET "...)
 	head = append(head, r.RequestURI...)
@@ -80,7 +76,7 @@ func (l *mainListener) handBackUpgrade(w http.ResponseWriter, r *http.Request) b
 		rd := &wsconn.Reader{}
 		rd.Init(conn)
 		conn.SetDeadline(time.Now().Add(l.handshakeTimeout))
-		l.ws.Serve(conn, rd, hc.over)
+		l.ws.Serve(conn, rd, hc.adm)
 	})
 	return true
 }

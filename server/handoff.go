@@ -21,9 +21,9 @@ import (
 func (l *mainListener) newRESTServer(h http.Handler, idleTimeout time.Duration) *http.Server {
 	return &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if hc, ok := r.Context().Value(handoffKey{}).(*handoffConn); ok && hc.over != wsconn.NotOver {
+			if hc, ok := r.Context().Value(handoffKey{}).(*handoffConn); ok && hc.adm.over != wsconn.NotOver {
 				w.Header().Set("Connection", "close")
-				http.Error(w, hc.over.Reason(), http.StatusServiceUnavailable)
+				http.Error(w, hc.adm.over.Reason(), http.StatusServiceUnavailable)
 				return
 			}
 			h.ServeHTTP(w, r)
@@ -61,8 +61,8 @@ func (l *mainListener) serveREST() {
 }
 
 // handoffREST gives nc to the REST server.
-func (l *mainListener) handoffREST(nc net.Conn, r *wsconn.Reader, over wsconn.Over) {
-	hc := &handoffConn{Conn: nc, r: r, over: over, l: l, authBy: time.Now().Add(l.authTimeout)}
+func (l *mainListener) handoffREST(nc net.Conn, r *wsconn.Reader, a *admission) {
+	hc := &handoffConn{Conn: nc, r: r, adm: a, authBy: time.Now().Add(l.authTimeout)}
 	if !l.restLn.deliver(hc) {
 		hc.Close()
 	}
@@ -73,17 +73,14 @@ func (l *mainListener) handoffREST(nc net.Conn, r *wsconn.Reader, over wsconn.Ov
 // connection. Until one of its requests has verified, no read deadline net/http sets on it
 // reaches past limits.auth_timeout from its acceptance: a connection that never
 // authenticates is closed then (its request head, body or keep-alive wait times out).
-// Closing it releases its place under limits.max_connections (and
-// max_unauthenticated_connections, unless it authenticated).
+// Closing it releases its places under the connection limits (adm).
 type handoffConn struct {
 	net.Conn
-	r      *wsconn.Reader // nil once drained; used by the REST server's reading goroutine only
-	over   wsconn.Over
-	l      *mainListener
-	closed atomic.Bool
-	// freed is set once the connection's place under max_unauthenticated_connections is
-	// given back (it authenticated, or closed) or handed to the WebSocket side.
-	freed atomic.Bool
+	r   *wsconn.Reader // nil once drained; used by the REST server's reading goroutine only
+	adm *admission
+	// handedBack is set when the connection went back to the WebSocket side, which owns
+	// adm from then on.
+	handedBack atomic.Bool
 
 	mu           sync.Mutex // guards authed, readDeadline and the socket's read deadline
 	authed       bool
@@ -127,25 +124,21 @@ func (c *handoffConn) SetDeadline(t time.Time) error {
 }
 
 // authenticate lifts the authentication deadline (restoring the one net/http asked for)
-// and frees the connection's place under limits.max_unauthenticated_connections.
+// and frees the connection's places under the limits of unauthenticated connections.
 func (c *handoffConn) authenticate() {
 	c.mu.Lock()
-	if c.authed {
-		c.mu.Unlock()
-		return
+	if !c.authed {
+		c.authed = true
+		c.Conn.SetReadDeadline(c.readDeadline)
 	}
-	c.authed = true
-	c.Conn.SetReadDeadline(c.readDeadline)
 	c.mu.Unlock()
-	if c.freed.CompareAndSwap(false, true) {
-		c.l.Authenticated()
-	}
+	c.adm.Authenticated()
 }
 
 func (c *handoffConn) Close() error {
 	err := c.Conn.Close()
-	if c.closed.CompareAndSwap(false, true) {
-		c.l.Release(!c.freed.CompareAndSwap(false, true))
+	if !c.handedBack.Load() {
+		c.adm.Release() // idempotent
 	}
 	return err
 }

@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/metrics"
 	"github.com/symscore/symscore/internal/wsconn"
 )
@@ -39,18 +41,25 @@ type mainListener struct {
 	restLn           *memListener
 	wrap             func(net.Conn) net.Conn // nil: none
 	maxConns         int64
-	maxUnauth        int64
+	maxUnauth        int64 // limits.max_unauthenticated_connections
+	maxUnauthPerAddr int64 // limits.max_unauthenticated_connections_per_address
 	handshakeTimeout time.Duration
 	authTimeout      time.Duration // limits.auth_timeout, for REST connections
 	log              *slog.Logger
 	spawn            func(func())
 	openGauge        prometheus.Gauge
-	refused          struct{ connections, unauthenticated, handshakeTimeout prometheus.Counter }
+	refused          struct {
+		connections, unauthenticated, unauthenticatedAddress, handshakeTimeout prometheus.Counter
+	}
 
 	open     atomic.Int64 // client connections in any phase (handshake, WebSocket, REST)
-	unauth   atomic.Int64 // those of them not authenticated yet
+	over     atomic.Int64 // those of them accepted past a limit, being answered 503
 	stopping atomic.Bool
-	stop     chan struct{} // closed when shutdown begins
+
+	unauthMu     sync.Mutex // guards unauth, unauthByAddr
+	unauth       int64      // connections served and not authenticated yet
+	unauthByAddr map[netip.Prefix]int64
+	stop         chan struct{} // closed when shutdown begins
 
 	mu      sync.Mutex // guards conns, allDone
 	conns   map[*wsconn.Conn]struct{}
@@ -66,9 +75,12 @@ func newMainListener(ln net.Listener, m *metrics.Set, log *slog.Logger, spawn fu
 		stop:      make(chan struct{}),
 		conns:     make(map[*wsconn.Conn]struct{}),
 		restLn:    newMemListener(ln.Addr()),
+
+		unauthByAddr: make(map[netip.Prefix]int64),
 	}
 	l.refused.connections = m.Refusal(metrics.LimitMaxConnections)
 	l.refused.unauthenticated = m.Refusal(metrics.LimitUnauthenticatedConnections)
+	l.refused.unauthenticatedAddress = m.Refusal(metrics.LimitUnauthenticatedConnectionsPerAddress)
 	l.refused.handshakeTimeout = m.Refusal(metrics.LimitHandshakeTimeout)
 	return l
 }
@@ -99,40 +111,50 @@ func (l *mainListener) acceptLoop() {
 			continue
 		}
 		delay = 0
-		// Every connection starts unauthenticated. Past a limit it is still read and
-		// answered 503, up to overLimitSlack of them; beyond, it is closed unanswered.
-		n, u := l.open.Add(1), l.unauth.Add(1)
-		over := wsconn.NotOver
-		switch {
-		case n > l.maxConns+overLimitSlack || u > l.maxUnauth+overLimitSlack:
-			l.Release(false)
-			if n > l.maxConns {
-				l.refused.connections.Inc()
-			} else {
-				l.refused.unauthenticated.Inc()
-			}
+		a := l.admit(nc)
+		if a == nil {
 			nc.Close()
 			continue
-		case n > l.maxConns:
-			over = wsconn.OverConnections
-		case u > l.maxUnauth:
-			over = wsconn.OverUnauthenticated
 		}
-		l.spawn(func() { l.serveConn(nc, over) })
+		l.spawn(func() { l.serveConn(nc, a) })
 	}
 }
 
-// serveConn reads the request line of a new connection and routes it. over: the connection
-// was accepted past a limit and is to be answered 503.
-func (l *mainListener) serveConn(nc net.Conn, over wsconn.Over) {
-	if l.wrap != nil {
-		nc = l.wrap(nc)
+// admit gives a new connection its places under the limits (admission.go), or returns nil
+// when it is to be closed unanswered.
+func (l *mainListener) admit(nc net.Conn) *admission {
+	a := &admission{l: l}
+	if n := l.open.Add(1); n > l.maxConns {
+		a.over = wsconn.OverConnections
+	} else {
+		a.key = admit.AddressKey(nc.RemoteAddr().String())
+		a.over = l.addUnauth(a.key)
 	}
-	switch over {
+	switch a.over {
+	case wsconn.NotOver:
+		return a
 	case wsconn.OverConnections:
 		l.refused.connections.Inc()
 	case wsconn.OverUnauthenticated:
 		l.refused.unauthenticated.Inc()
+	case wsconn.OverUnauthenticatedAddress:
+		l.refused.unauthenticatedAddress.Inc()
+	}
+	// Past a limit a connection is still read and answered 503, up to overLimitSlack of
+	// them at once; beyond, it is closed unanswered.
+	if l.over.Add(1) > overLimitSlack {
+		l.over.Add(-1)
+		l.open.Add(-1)
+		return nil
+	}
+	return a
+}
+
+// serveConn reads the request line of a new connection and routes it. a is its places
+// under the limits; one accepted past a limit is answered 503.
+func (l *mainListener) serveConn(nc net.Conn, a *admission) {
+	if l.wrap != nil {
+		nc = l.wrap(nc)
 	}
 	r := &wsconn.Reader{}
 	r.Init(nc)
@@ -145,12 +167,12 @@ func (l *mainListener) serveConn(nc net.Conn, over wsconn.Over) {
 		}
 		r.ReleaseAll()
 		nc.Close()
-		l.Release(false)
+		a.Release()
 	case err == nil && wsconn.IsUpgradeLine(line):
-		l.ws.Serve(nc, r, over) // owns the connection from here
+		l.ws.Serve(nc, r, a) // owns the connection from here
 	default:
 		nc.SetDeadline(time.Time{})
-		l.handoffREST(nc, r, over)
+		l.handoffREST(nc, r, a)
 	}
 }
 
@@ -183,19 +205,6 @@ func (l *mainListener) Unregister(c *wsconn.Conn) {
 
 // Stopping implements wsconn.Tracker.
 func (l *mainListener) Stopping() bool { return l.stopping.Load() }
-
-// Authenticated implements wsconn.Tracker: a connection's place under
-// limits.max_unauthenticated_connections is free.
-func (l *mainListener) Authenticated() { l.unauth.Add(-1) }
-
-// Release implements wsconn.Tracker: a connection's place under limits.max_connections is
-// free, and under limits.max_unauthenticated_connections unless it had authenticated.
-func (l *mainListener) Release(authenticated bool) {
-	l.open.Add(-1)
-	if !authenticated {
-		l.unauth.Add(-1)
-	}
-}
 
 // stopAll starts stopping every WebSocket connection: each finishes the message in hand,
 // sends its reply and closes with 1001. Idempotent; it does not wait.

@@ -46,6 +46,7 @@ func (s *Server) serveMain(ln net.Listener) {
 	l.wrap = h.WrapConn
 	l.maxConns = int64(cfg.Limits.MaxConnections)
 	l.maxUnauth = int64(cfg.Limits.MaxUnauthenticatedConnections)
+	l.maxUnauthPerAddr = int64(cfg.Limits.MaxUnauthenticatedConnectionsPerAddress)
 	l.handshakeTimeout = cfg.Limits.HandshakeTimeout
 	l.authTimeout = cfg.Limits.AuthTimeout
 

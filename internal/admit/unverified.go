@@ -46,7 +46,7 @@ func (u *Unverified) Used() int64 { return u.total.Used() }
 func (u *Unverified) UsedBy(remoteAddr string) int64 {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	return u.addrs[addressKey(remoteAddr)]
+	return u.addrs[AddressKey(remoteAddr)]
 }
 
 // Addresses is the number of addresses holding unverified bytes now.
@@ -56,8 +56,11 @@ func (u *Unverified) Addresses() int {
 	return len(u.addrs)
 }
 
-// addressKey is the key remoteAddr ("ip:port") counts under.
-func addressKey(remoteAddr string) netip.Prefix {
+// AddressKey is the key a connection from remoteAddr ("ip:port") counts under in the
+// bounds per source address: the IPv4 address (an IPv4-mapped IPv6 one unmapped), or the
+// /64 of the IPv6 address; the zero Prefix when remoteAddr is not ip:port. It allocates
+// nothing.
+func AddressKey(remoteAddr string) netip.Prefix {
 	ap, err := netip.ParseAddrPort(remoteAddr)
 	if err != nil {
 		return netip.Prefix{}
@@ -83,7 +86,7 @@ type Hold struct {
 // Init binds h to u for a connection from remoteAddr ("ip:port"), releasing what h held.
 func (h *Hold) Init(u *Unverified, remoteAddr string) {
 	h.Release()
-	h.u, h.addr = u, addressKey(remoteAddr)
+	h.u, h.addr = u, AddressKey(remoteAddr)
 }
 
 // Held is the number of bytes h holds.

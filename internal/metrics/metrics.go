@@ -36,6 +36,9 @@ const (
 	// LimitUnauthenticatedConnections: a connection accepted past
 	// limits.max_unauthenticated_connections.
 	LimitUnauthenticatedConnections = "max_unauthenticated_connections"
+	// LimitUnauthenticatedConnectionsPerAddress: past
+	// limits.max_unauthenticated_connections_per_address.
+	LimitUnauthenticatedConnectionsPerAddress = "max_unauthenticated_connections_per_address"
 	// LimitAuthTimeout: a connection not authenticated within limits.auth_timeout, or a
 	// REST body not received within it.
 	LimitAuthTimeout = "auth_timeout"

@@ -31,6 +31,7 @@ type Conn struct {
 	srv     *Server
 	route   *route
 	nc      net.Conn
+	adm     Admission
 	info    Info
 	session Session
 	w       Writer
@@ -61,7 +62,7 @@ type Conn struct {
 	budget  *admit.Budget // nil: the message is unverified
 	charged int64         // bytes charged to budget
 
-	authed bool      // the session has authenticated (Tracker.Authenticated was called)
+	authed bool      // the session has authenticated (adm.Authenticated was called)
 	authBy time.Time // until authed: when the connection must have authenticated
 }
 
@@ -77,11 +78,12 @@ var (
 // header, written in place.
 const headroom = wsframe.MaxServerHeader
 
-func (s *Server) newConn(nc net.Conn, r *Reader, h *handshake) *Conn {
+func (s *Server) newConn(nc net.Conn, r *Reader, h *handshake, adm Admission) *Conn {
 	c := &Conn{
 		srv:   s,
 		route: h.route,
 		nc:    nc,
+		adm:   adm,
 		r:     r,
 		info: Info{
 			Path:       h.route.path,
@@ -166,7 +168,7 @@ func (c *Conn) callSession(op ws.OpCode, payload, reply []byte) (out []byte, rep
 	return out, replyOp, closeCode, endGoOn
 }
 
-// noteTrust tells the tracker when the session first reports Trusted: the connection no
+// noteTrust tells the admission when the session first reports Trusted: the connection no
 // longer counts as unauthenticated, and its auth_timeout no longer applies.
 func (c *Conn) noteTrust() {
 	if c.authed {
@@ -174,7 +176,7 @@ func (c *Conn) noteTrust() {
 	}
 	if ok, _ := c.session.Trusted(); ok {
 		c.authed = true
-		c.srv.d.Tracker.Authenticated()
+		c.adm.Authenticated()
 	}
 }
 
@@ -270,7 +272,7 @@ func (c *Conn) finish() {
 	c.releaseMessage()
 	c.r.ReleaseAll()
 	c.srv.d.Tracker.Unregister(c)
-	c.srv.d.Tracker.Release(c.authed)
+	c.adm.Release()
 }
 
 // releaseMessage gives the message buffer back to the pool, and what it held of

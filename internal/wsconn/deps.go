@@ -24,8 +24,8 @@ type Limits struct {
 	AuthTimeout time.Duration
 }
 
-// Tracker is what a Server tells the listener about its connections (for shutdown and
-// limits.max_connections). Its methods are safe for concurrent use.
+// Tracker is what a Server tells the listener about its connections (for shutdown). Its
+// methods are safe for concurrent use.
 type Tracker interface {
 	// Register adds an upgraded connection to the open set; false when the server is
 	// stopping (the connection is then closed with 1001 at once). A registered connection
@@ -35,13 +35,22 @@ type Tracker interface {
 	Unregister(c *Conn)
 	// Stopping reports whether shutdown has begun.
 	Stopping() bool
-	// Authenticated frees the connection's place under limits.max_unauthenticated_connections:
-	// called at most once per Serve, when its session first reports Trusted.
+}
+
+// Admission is a connection's places under the listener's limits of connections
+// (limits.max_connections, max_unauthenticated_connections and its per-address bound),
+// given by the listener that accepted it. Its methods are safe for concurrent use.
+type Admission interface {
+	// Over says whether the connection was accepted past a limit (it is answered 503
+	// and closed) or is to be served (NotOver).
+	Over() Over
+	// Authenticated frees the connection's places under the limits of unauthenticated
+	// connections: the Server calls it when its session first reports Trusted.
+	// Idempotent.
 	Authenticated()
-	// Release frees the connection's place under limits.max_connections, and under
-	// limits.max_unauthenticated_connections unless authenticated (Authenticated was
-	// called): called exactly once per Serve, whatever happened.
-	Release(authenticated bool)
+	// Release frees every place the connection holds: the Server calls it exactly once
+	// per Serve, whatever happened.
+	Release()
 }
 
 // Deps are everything a Server uses.

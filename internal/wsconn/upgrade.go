@@ -26,6 +26,8 @@ var (
 		ws.RejectionReason(OverConnections.Reason()))
 	errTooManyUnauthenticated = ws.RejectConnectionError(ws.RejectionStatus(http.StatusServiceUnavailable),
 		ws.RejectionReason(OverUnauthenticated.Reason()))
+	errTooManyFromAddress = ws.RejectConnectionError(ws.RejectionStatus(http.StatusServiceUnavailable),
+		ws.RejectionReason(OverUnauthenticatedAddress.Reason()))
 	errStopping = ws.RejectConnectionError(ws.RejectionStatus(http.StatusServiceUnavailable),
 		ws.RejectionReason("server shutting down"))
 	errHandshakeTooLarge = errors.New("wsconn: upgrade request head too large")
@@ -39,9 +41,10 @@ const response431 = "HTTP/1.1 431 Request Header Fields Too Large\r\nConnection:
 type Over uint8
 
 const (
-	NotOver             Over = iota
-	OverConnections          // past limits.max_connections
-	OverUnauthenticated      // past limits.max_unauthenticated_connections
+	NotOver                    Over = iota
+	OverConnections                 // past limits.max_connections
+	OverUnauthenticated             // past limits.max_unauthenticated_connections
+	OverUnauthenticatedAddress      // past limits.max_unauthenticated_connections_per_address
 )
 
 // Reason is the text of the 503 answer.
@@ -51,6 +54,8 @@ func (o Over) Reason() string {
 		return "too many connections (limits.max_connections); retry later"
 	case OverUnauthenticated:
 		return "too many connections not yet authenticated (limits.max_unauthenticated_connections); retry later"
+	case OverUnauthenticatedAddress:
+		return "too many connections not yet authenticated from this address (limits.max_unauthenticated_connections_per_address); retry later"
 	}
 	return ""
 }
@@ -85,6 +90,8 @@ func (h *handshake) onRequest(uri []byte) error {
 		h.err = errTooManyConnections
 	case h.over == OverUnauthenticated:
 		h.err = errTooManyUnauthenticated
+	case h.over == OverUnauthenticatedAddress:
+		h.err = errTooManyFromAddress
 	default:
 		h.route = route
 		if len(query) > 0 {
@@ -100,27 +107,28 @@ func (h *handshake) onHost(host []byte) error {
 }
 
 // Serve upgrades nc, whose first bytes were read into r (Init on nc), with gobwas'
-// zero-copy Upgrader, and serves the connection until it ends. over: the connection was
-// accepted past a limit and is to be refused 503 (NotOver: served). The caller has set nc's
-// deadline for the handshake (Limits.HandshakeTimeout from the first byte read); Serve
-// clears it once upgraded. Serve owns nc: it closes it, and calls Tracker.Release once,
-// however the connection ends.
+// zero-copy Upgrader, and serves the connection until it ends. adm is its places under the
+// connection limits: one accepted past a limit (adm.Over) is refused 503. The caller has
+// set nc's deadline for the handshake (Limits.HandshakeTimeout from the first byte read);
+// Serve clears it once upgraded. Serve owns nc and adm: it closes nc, and calls
+// adm.Release once, however the connection ends.
 //
 // The Upgrader reads through a pooled buffer of its own that it drops on return; it is
 // given the request head and nothing past it (handshakeReader), so frames a client writes
 // right behind its request, before it has read the response, stay in r.
-func (s *Server) Serve(nc net.Conn, r *Reader, over Over) {
-	h := &handshake{s: s, over: over}
+func (s *Server) Serve(nc net.Conn, r *Reader, adm Admission) {
+	h := &handshake{s: s, over: adm.Over()}
 	u := ws.Upgrader{OnRequest: h.onRequest, OnHost: h.onHost}
 	hr := &handshakeReader{r: r}
 	_, err := u.Upgrade(handshakeIO{hr, nc})
 	if err != nil {
 		s.refuseHandshake(nc, r, hr, err)
+		adm.Release()
 		return
 	}
 	s.d.Metrics.Handshake(http.StatusSwitchingProtocols)
 	nc.SetDeadline(time.Time{})
-	s.newConn(nc, r, h).serve()
+	s.newConn(nc, r, h, adm).serve()
 }
 
 // refuseHandshake ends a connection whose upgrade failed. The Upgrader has answered unless
@@ -142,7 +150,6 @@ func (s *Server) refuseHandshake(nc net.Conn, r *Reader, hr *handshakeReader, er
 	}
 	r.ReleaseAll()
 	nc.Close()
-	s.d.Tracker.Release(false)
 }
 
 // handshakeIO is what the Upgrader reads from and writes to.
