@@ -216,12 +216,12 @@ const (
 	// UnauthenticatedPerAddressShare: max_unauthenticated_connections_per_address defaults
 	// to max_unauthenticated_connections divided by it.
 	UnauthenticatedPerAddressShare = 16
-	DefaultMaxInflight                   = 4096
-	DefaultHandshakeTimeout              = 5 * time.Second
-	DefaultIdleTimeout                   = 5 * time.Minute
-	DefaultWriteTimeout                  = 10 * time.Second
-	DefaultOutboundQueueBytes            = 4 << 20
-	DefaultMaxUnverifiedBytes            = 256 << 20
+	DefaultMaxInflight             = 4096
+	DefaultHandshakeTimeout        = 5 * time.Second
+	DefaultIdleTimeout             = 5 * time.Minute
+	DefaultWriteTimeout            = 10 * time.Second
+	DefaultOutboundQueueBytes      = 4 << 20
+	DefaultMaxUnverifiedBytes      = 256 << 20
 	// DefaultMaxUnverifiedBytesPerAddress is a quarter of DefaultMaxUnverifiedBytes.
 	DefaultMaxUnverifiedBytesPerAddress = 64 << 20
 	DefaultAuthTimeout                  = 10 * time.Second

@@ -47,7 +47,9 @@ func TestValidateOneProblem(t *testing.T) {
 		{"max rows", func(c *Config) { c.Limits.MaxRows = -1 }, "limits.max_rows", "must be > 0"},
 		{"unauthenticated over connections", func(c *Config) { c.Limits.MaxUnauthenticatedConnections = c.Limits.MaxConnections + 1 },
 			"limits.max_unauthenticated_connections", "must not exceed limits.max_connections (100001 > 100000)"},
-		{"unauthenticated per address over unauthenticated", func(c *Config) { c.Limits.MaxUnauthenticatedConnectionsPerAddress = c.Limits.MaxUnauthenticatedConnections + 1 },
+		{"unauthenticated per address over unauthenticated", func(c *Config) {
+			c.Limits.MaxUnauthenticatedConnectionsPerAddress = c.Limits.MaxUnauthenticatedConnections + 1
+		},
 			"limits.max_unauthenticated_connections_per_address", "must not exceed limits.max_unauthenticated_connections (4097 > 4096)"},
 		{"unauthenticated negative", func(c *Config) { c.Limits.MaxUnauthenticatedConnections = -1 }, "limits.max_unauthenticated_connections", "must be > 0"},
 		{"name bytes negative", func(c *Config) { c.Limits.MaxNameBytes = -1 }, "limits.max_name_bytes", "must be > 0"},
