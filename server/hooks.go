@@ -30,8 +30,9 @@ type Hooks struct {
 	Unverified *admit.Unverified
 	// BeforeBuild runs in every build job before the model is built (to hold it).
 	BeforeBuild func()
-	// BeforeExplore runs in every exploration once it holds its compute slot (to hold it).
-	BeforeExplore func()
+	// BeforeExplore runs in every exploration once it holds its compute slot, with the
+	// customer's id (to hold it).
+	BeforeExplore func(cid string)
 	// ComputeSlots sets the size of the compute pool of builds and explorations (0: half
 	// the cores).
 	ComputeSlots int

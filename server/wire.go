@@ -4,6 +4,8 @@ import (
 	"net"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/ops"
 	"github.com/symscore/symscore/internal/restapi"
@@ -49,6 +51,10 @@ func (s *Server) serveMain(ln net.Listener) {
 	l.maxUnauthPerAddr = int64(cfg.Limits.MaxUnauthenticatedConnectionsPerAddress)
 	l.handshakeTimeout = cfg.Limits.HandshakeTimeout
 	l.authTimeout = cfg.Limits.AuthTimeout
+	s.metrics.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "symscore_unauthenticated_connections",
+		Help: "Client connections served and not authenticated yet (limits.max_unauthenticated_connections)."},
+		func() float64 { return float64(l.unauthenticated()) }))
 
 	endpoints := wsapi.Endpoints(wsapi.Options{Service: svc, Metrics: s.metrics, SignedFramesOnly: cfg.Auth.SignedFramesOnly})
 	if cfg.Testing.EchoEndpoint {

@@ -37,7 +37,7 @@ func (s *Service) Explore(ctx context.Context, c Customer, pid, metric string, c
 	}
 	defer s.compute.Release()
 	if s.beforeExplore != nil {
-		s.beforeExplore()
+		s.beforeExplore(c.id)
 	}
 	snap := p.Snapshot()
 	out := make([][]model.Stat, len(ctxs))

@@ -34,9 +34,9 @@ type Options struct {
 	// BuildsStopped, when set, runs when Shutdown has refused new builds and begins
 	// waiting for the running ones.
 	BuildsStopped func()
-	// BeforeExplore, when set, runs in every exploration once it holds its compute slot
-	// (tests hold explorations with it).
-	BeforeExplore func()
+	// BeforeExplore, when set, runs in every exploration once it holds its compute slot,
+	// with the customer's id (tests hold explorations with it).
+	BeforeExplore func(cid string)
 	// ComputeSlots is the size of the compute pool of builds and explorations (0:
 	// DefaultComputeSlots).
 	ComputeSlots int
@@ -55,7 +55,7 @@ type Service struct {
 	now     func() time.Time
 	before  func()
 
-	beforeExplore func()
+	beforeExplore func(cid string)
 	// compute is the pool builds and explorations run in (compute.go).
 	compute *admit.Pool
 	// inflight is limits.max_inflight_bytes; each customer's budget is a child of it.
