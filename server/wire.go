@@ -51,10 +51,19 @@ func (s *Server) serveMain(ln net.Listener) {
 	l.maxUnauthPerAddr = int64(cfg.Limits.MaxUnauthenticatedConnectionsPerAddress)
 	l.handshakeTimeout = cfg.Limits.HandshakeTimeout
 	l.authTimeout = cfg.Limits.AuthTimeout
-	s.metrics.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "symscore_unauthenticated_connections",
-		Help: "Client connections served and not authenticated yet (limits.max_unauthenticated_connections)."},
-		func() float64 { return float64(l.unauthenticated()) }))
+	gauge := func(name, help string, f func() float64) {
+		s.metrics.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
+	}
+	gauge("symscore_unauthenticated_connections", "Client connections served and not authenticated yet (limits.max_unauthenticated_connections).",
+		func() float64 { return float64(l.unauthenticated()) })
+	gauge("symscore_unverified_bytes", "Bytes received and held before their signature is checked (limits.max_unverified_bytes).",
+		func() float64 { return float64(unverified.Used()) })
+	gauge("symscore_inflight_bytes", "Bytes of authenticated messages being received or handled (limits.max_inflight_bytes).",
+		func() float64 { return float64(svc.InflightBytes().Used()) })
+	gauge("symscore_compute_busy", "Builds and explorations running in the compute pool.",
+		func() float64 { return float64(svc.ComputeBusy()) })
+	gauge("symscore_compute_waiting", "Builds and explorations waiting for a slot of the compute pool.",
+		func() float64 { return float64(svc.ComputeWaiting()) })
 
 	endpoints := wsapi.Endpoints(wsapi.Options{Service: svc, Metrics: s.metrics, SignedFramesOnly: cfg.Auth.SignedFramesOnly})
 	if cfg.Testing.EchoEndpoint {

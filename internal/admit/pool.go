@@ -119,6 +119,17 @@ func (p *Pool) Busy() int {
 	return p.busy
 }
 
+// Queued is the number of items waiting for a slot now, over all keys.
+func (p *Pool) Queued() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, q := range p.queues {
+		n += len(q)
+	}
+	return n
+}
+
 // Waiting is the number of items of key waiting for a slot now.
 func (p *Pool) Waiting(key string) int {
 	p.mu.Lock()

@@ -33,6 +33,9 @@ func TestPoolTurns(t *testing.T) {
 	}
 	wait("a", 3)
 	wait("b", 1)
+	if p.Queued() != 4 {
+		t.Fatalf("queued %d", p.Queued())
+	}
 	var got []string
 	for range 4 {
 		p.Release()

@@ -26,7 +26,7 @@ var (
 	errQueuedWork = protocol.Errorf(protocol.StatusServiceUnavailable,
 		"too many builds and explorations of this customer waiting for the server (%d); retry when one has finished", MaxQueuedWork)
 	// errClientGone answers work stopped because its request's context ended: its client
-	// has gone (nobody reads the answer; it is counted).
+	// has gone (nobody reads the answer; symscore_requests_total counts it).
 	errClientGone = protocol.Errorf(protocol.StatusServiceUnavailable, "stopped: the client has gone")
 	// errBuildStopped is the outcome of a build job cancelled by shutdown.
 	errBuildStopped = protocol.Errorf(protocol.StatusServiceUnavailable, "build stopped: the server is shutting down")
@@ -57,5 +57,5 @@ func stopped(err, gone error) error {
 // ComputeBusy is the number of compute slots taken now (tests, metrics).
 func (s *Service) ComputeBusy() int { return s.compute.Busy() }
 
-// ComputeWaiting is the number of items of customer cid waiting for a compute slot now.
-func (s *Service) ComputeWaiting(cid string) int { return s.compute.Waiting(cid) }
+// ComputeWaiting is the number of items waiting for a compute slot now.
+func (s *Service) ComputeWaiting() int { return s.compute.Queued() }
