@@ -48,9 +48,12 @@
 //	         that was built, not a rebuild on newer data
 //	unmodel  the model id
 //	import   the project (model.Project.MarshalBinary)
-//	seen     16-byte replay key and int64 date of an accepted signed change (empty customer
-//	         and project): RecordSeen; Open gives them back (Seen) so that a restarted
-//	         replay memory still refuses them, and the log keeps them for ReplayWindow
+//	seen     16-byte replay key and int64 date of an accepted signed message, then byte 1
+//	         for a read or 0 for a change (the customer's id in the head, no project):
+//	         RecordSeen; Open gives them back (Seen) so that a restarted replay memory still
+//	         refuses them, in their customer's share, and the log keeps them for
+//	         ReplayWindow. (Logs of earlier versions hold seen records of changes with no
+//	         customer and no last byte.)
 //
 // A snapshot file holds "SYMS", the customer id and the project id as strings, then the
 // project's encoding (model.Project.Checkpoint), whose Seq says which records it covers.

@@ -24,7 +24,7 @@ const (
 	kindModel   byte = 7
 	kindUnmodel byte = 8
 	kindImport  byte = 9
-	kindSeen    byte = 10 // an accepted signed change's replay key (no project)
+	kindSeen    byte = 10 // an accepted signed message's replay key (its customer, no project)
 )
 
 var kindNames = [...]string{kindCreate: "create", kindDelete: "delete", kindLearn: "learn",
@@ -67,11 +67,21 @@ func appendBytes(b []byte, s []byte) []byte {
 	return append(b, s...)
 }
 
-// appendSeen encodes a seen record: the replay key and date of an accepted signed change.
-func appendSeen(b []byte, key [16]byte, date time.Time) []byte {
-	b = appendRecordHead(b, kindSeen, "", "")
+// appendSeen encodes a seen record: the customer, replay key and date of an accepted
+// signed message and, with a customer, whether it was a read (1) or a change (0). (Logs
+// written before customers were recorded hold seen records of changes without a customer
+// and without that byte.)
+func appendSeen(b []byte, cid string, key [16]byte, date time.Time, read bool) []byte {
+	b = appendRecordHead(b, kindSeen, cid, "")
 	b = append(b, key[:]...)
-	return binary.LittleEndian.AppendUint64(b, uint64(date.UnixNano()))
+	b = binary.LittleEndian.AppendUint64(b, uint64(date.UnixNano()))
+	switch {
+	case cid == "":
+		return b
+	case read:
+		return append(b, 1)
+	}
+	return append(b, 0)
 }
 
 // appendCreate encodes a create record; parameters are written sorted by key.
@@ -149,6 +159,7 @@ type record struct {
 	modelID  string            // unmodel
 	seenKey  [16]byte          // seen
 	seenDate time.Time         // seen: the signed message's date
+	seenRead bool              // seen: a read's signature (not a change's)
 }
 
 // decodeRecord decodes a record payload. Frames are decoded into fb, whose buffers are
@@ -192,6 +203,15 @@ func decodeRecord(b []byte, fb *frameBuffer) (record, error) {
 			rec.seenKey[i] = r.byte()
 		}
 		rec.seenDate = time.Unix(0, int64(r.uint64())).UTC()
+		if rec.cid != "" { // (a record without a customer ends here)
+			switch r.byte() {
+			case 0:
+			case 1:
+				rec.seenRead = true
+			default:
+				r.fail()
+			}
+		}
 	default:
 		return rec, fmt.Errorf("%w: unknown kind %d", errRecord, rec.kind)
 	}

@@ -57,7 +57,9 @@ func TestDecodeRecordRefusals(t *testing.T) {
 		appendCreate(nil, "c1", "p", "partition", map[string]string{"partitionSplit": "k", "z": ""}),
 		appendString(appendRecordHead(nil, kindUnmodel, "c", "p"), "m1"),
 		append(appendRecordHead(nil, kindFreeze, "c", "p"), 1),
-		appendSeen(nil, [16]byte{1, 2, 3}, time.Unix(1700000000, 7)),
+		appendSeen(nil, "c1", [16]byte{1, 2, 3}, time.Unix(1700000000, 7), true),
+		appendSeen(nil, "c1", [16]byte{1, 2, 3}, time.Unix(1700000000, 7), false),
+		appendSeen(nil, "", [16]byte{1, 2, 3}, time.Unix(1700000000, 7), false), // as older logs hold them
 	}
 	var fb frameBuffer
 	for _, enc := range recs {
@@ -73,12 +75,18 @@ func TestDecodeRecordRefusals(t *testing.T) {
 			t.Fatal("a record with a trailing byte decoded")
 		}
 	}
-	rec, err := decodeRecord(appendSeen(nil, [16]byte{1, 2, 3}, time.Unix(1700000000, 7)), &fb)
-	if err != nil || rec.kind != kindSeen || rec.seenKey != [16]byte{1, 2, 3} || !rec.seenDate.Equal(time.Unix(1700000000, 7)) {
+	rec, err := decodeRecord(appendSeen(nil, "c1", [16]byte{1, 2, 3}, time.Unix(1700000000, 7), true), &fb)
+	if err != nil || rec.kind != kindSeen || rec.cid != "c1" || rec.seenKey != [16]byte{1, 2, 3} ||
+		!rec.seenDate.Equal(time.Unix(1700000000, 7)) || !rec.seenRead {
 		t.Fatalf("seen record decoded as %+v, %v", rec, err)
 	}
+	if rec, err := decodeRecord(appendSeen(nil, "", [16]byte{4}, time.Unix(1700000000, 7), false), &fb); err != nil || rec.cid != "" || rec.seenRead || rec.seenKey != [16]byte{4} {
+		t.Fatalf("seen record without a customer decoded as %+v, %v", rec, err)
+	}
+	seenBadFlag := appendSeen(nil, "c1", [16]byte{1}, time.Unix(1700000000, 7), true)
+	seenBadFlag[len(seenBadFlag)-1] = 2
 	for _, bad := range [][]byte{nil, {2, kindLearn}, {1, 99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-		append(appendRecordHead(nil, kindFreeze, "c", "p"), 2)} {
+		append(appendRecordHead(nil, kindFreeze, "c", "p"), 2), seenBadFlag} {
 		if _, err := decodeRecord(bad, &fb); err == nil {
 			t.Fatalf("%x decoded", bad)
 		}
@@ -90,7 +98,7 @@ func FuzzDecodeRecord(f *testing.F) {
 	f.Add(frameRecord(f, rows(0, 5), ""))
 	f.Add(frameRecord(f, rows(0, 5), "k"))
 	f.Add(appendCreate(nil, "c1", "p", "cpu", map[string]string{"a": "b"}))
-	f.Add(appendSeen(nil, [16]byte{9}, time.Unix(1700000000, 7)))
+	f.Add(appendSeen(nil, "c1", [16]byte{9}, time.Unix(1700000000, 7), true))
 	f.Add(appendBytes(appendRecordHead(nil, kindMerge, "c", "p"), []byte("SYMP")))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var fb frameBuffer

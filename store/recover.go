@@ -36,7 +36,7 @@ func (s *Store) recover() error {
 			return s.misfit(lsn, err)
 		}
 		if rec.kind == kindSeen {
-			s.seen = append(s.seen, Seen{Key: rec.seenKey, Date: rec.seenDate})
+			s.seen = append(s.seen, Seen{CID: rec.cid, Key: rec.seenKey, Date: rec.seenDate, Read: rec.seenRead})
 			return nil
 		}
 		key := [2]string{rec.cid, rec.pid}

@@ -155,29 +155,41 @@ type logMark struct {
 	lsn uint64
 }
 
-// Seen is an accepted signed change's replay key and date, kept by RecordSeen.
+// Seen is an accepted signed message's customer, replay key and date, and whether it was a
+// read, kept by RecordSeen. CID is empty in logs written before customers were recorded.
 type Seen struct {
+	CID  string
 	Key  [16]byte
 	Date time.Time
+	Read bool
 }
 
-// RecordSeen logs the replay key and date of a signed change the server accepted, so that
-// after a restart Seen gives it back to the replay memory. It does not wait: the change
-// that follows is logged after it and waited for, so when that change is durable, so is
-// this record. In memory it does nothing.
-func (s *Store) RecordSeen(key [16]byte, date time.Time) error {
+// RecordSeen logs the customer, replay key and date of a signed message the server
+// accepted (read: a read rather than a change), so that after a restart Seen gives it back
+// to the customer's share of the replay memory. It does not wait: a change that follows is
+// logged after it and waited for, so when that change is durable, so is this record (a
+// read's is durable with the next fsync). In memory it does nothing.
+func (s *Store) RecordSeen(cid string, key [16]byte, date time.Time, read bool) error {
 	if s.log == nil {
 		return nil
 	}
 	if s.closed.Load() {
 		return unavailable(wal.ErrClosed)
 	}
-	var buf [64]byte
-	if _, err := s.log.Enqueue(appendSeen(buf[:0], key, date)); err != nil {
+	// The log's checksum keeps a reference to the record (crc32's assembly), so a stack
+	// buffer would move to the heap at every call: the buffers are pooled.
+	bp := seenBufs.Get().(*[]byte)
+	*bp = appendSeen((*bp)[:0], cid, key, date, read)
+	_, err := s.log.Enqueue(*bp)
+	seenBufs.Put(bp)
+	if err != nil {
 		return unavailable(err)
 	}
 	return nil
 }
+
+// seenBufs are RecordSeen's record buffers (a seen record is at most about 170 bytes).
+var seenBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
 // Seen returns the seen records the log held at Open (the signatures accepted in the
 // last ReplayWindow before it), for the replay memory to remember.

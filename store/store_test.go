@@ -395,9 +395,9 @@ func TestPutModelIntoRecreatedProject(t *testing.T) {
 	}
 }
 
-// TestSeenSurvivesRestartAndWindow: the replay keys of accepted signed changes come back
-// after a crash (Seen), checkpoints keep them in the log for ReplayWindow, and truncate
-// them once that long has passed.
+// TestSeenSurvivesRestartAndWindow: the replay keys of accepted signed messages come back
+// after a crash (Seen) with their customer and kind, checkpoints keep them in the log for
+// ReplayWindow, and truncate them once that long has passed.
 func TestSeenSurvivesRestartAndWindow(t *testing.T) {
 	dir := t.TempDir()
 	var clock atomic.Int64
@@ -413,7 +413,7 @@ func TestSeenSurvivesRestartAndWindow(t *testing.T) {
 		var k [16]byte
 		k[0], k[1] = byte(i), byte(i>>8)
 		date := start.Add(time.Duration(i) * time.Millisecond)
-		must(t, s.RecordSeen(k, date))
+		must(t, s.RecordSeen([]string{"c1", "c2"}[i%2], k, date, i%3 == 0))
 		must(t, s.Learn("c1", "a", parse(t, rows(10*i, 10*i+10), "")))
 		keys[k] = date
 	}
@@ -427,8 +427,9 @@ func TestSeenSurvivesRestartAndWindow(t *testing.T) {
 		t.Fatalf("%d seen records after a crash, want %d", got, len(keys))
 	}
 	for _, sn := range s.Seen() {
-		if d, ok := keys[sn.Key]; !ok || !d.Equal(sn.Date) {
-			t.Fatalf("seen %x at %v, want %v", sn.Key, sn.Date, d)
+		i := int(sn.Key[0]) | int(sn.Key[1])<<8
+		if d, ok := keys[sn.Key]; !ok || !d.Equal(sn.Date) || sn.CID != []string{"c1", "c2"}[i%2] || sn.Read != (i%3 == 0) {
+			t.Fatalf("seen %+v, want date %v", sn, d)
 		}
 	}
 	clock.Add(int64(7 * time.Minute))

@@ -151,7 +151,8 @@ func Open(o Options) (*Service, error) {
 
 // newReplayCache makes the replay memory of signed messages, a share per customer of keys,
 // and fills it with the ones the store kept from before the restart (still inside their
-// window), so that nothing accepted before a restart is accepted again.
+// window), each in its customer's share, so that nothing accepted before a restart is
+// accepted again.
 func newReplayCache(a config.Auth, keys *auth.KeyStore, seen []store.Seen, now func() time.Time) *auth.ReplayCache {
 	c := auth.NewCustomerReplayCache(keys, a.ReplayCapacity, a.ClockSkewPast)
 	if now == nil {
@@ -159,7 +160,7 @@ func newReplayCache(a config.Auth, keys *auth.KeyStore, seen []store.Seen, now f
 	}
 	t := now()
 	for _, sn := range seen {
-		c.Remember(sn.Key, sn.Date, t) // a full cache refuses new changes anyway
+		c.RememberFor(sn.CID, sn.Key, sn.Date, sn.Read, t) // a full share refuses its customer's new ones anyway
 	}
 	return c
 }
