@@ -73,8 +73,12 @@ type Store struct {
 	// seen are the seen records recovered at Open (Seen).
 	seen []Seen
 
-	logged     atomic.Int64 // record bytes enqueued since the last checkpoint
-	noTruncate atomic.Bool  // a deleted project's snapshot could not be removed
+	logged atomic.Int64 // record bytes enqueued since the last checkpoint
+	// seenNoted counts the bytes of seen records enqueued since the last flushSeen; past
+	// seenFlushBytes, seenKick wakes the background loop to write them.
+	seenNoted  atomic.Int64
+	seenKick   chan struct{}
+	noTruncate atomic.Bool // a deleted project's snapshot could not be removed
 	kick       chan struct{}
 	stop       chan struct{}
 	stopped    chan struct{}
@@ -106,14 +110,15 @@ func Open(opts Options) (*Store, error) {
 		opts.Now = time.Now
 	}
 	s := &Store{
-		opts:    opts,
-		reg:     model.NewRegistry(),
-		fs:      opts.FS,
-		slog:    opts.Logger,
-		snapSeq: make(map[*model.Project]uint64),
-		kick:    make(chan struct{}, 1),
-		stop:    make(chan struct{}),
-		stopped: make(chan struct{}),
+		opts:     opts,
+		reg:      model.NewRegistry(),
+		fs:       opts.FS,
+		slog:     opts.Logger,
+		snapSeq:  make(map[*model.Project]uint64),
+		kick:     make(chan struct{}, 1),
+		seenKick: make(chan struct{}, 1),
+		stop:     make(chan struct{}),
+		stopped:  make(chan struct{}),
 	}
 	s.commits.New = func() any {
 		c := &pendingCommit{s: s}
@@ -180,12 +185,38 @@ func (s *Store) RecordSeen(cid string, key [16]byte, date time.Time, read bool) 
 	// buffer would move to the heap at every call: the buffers are pooled.
 	bp := seenBufs.Get().(*[]byte)
 	*bp = appendSeen((*bp)[:0], cid, key, date, read)
+	n := int64(len(*bp))
 	_, err := s.log.Enqueue(*bp)
 	seenBufs.Put(bp)
 	if err != nil {
 		return unavailable(err)
 	}
+	if s.seenNoted.Add(n) >= seenFlushBytes {
+		select {
+		case s.seenKick <- struct{}{}:
+		default:
+		}
+	}
 	return nil
+}
+
+// A seen record is written with the next change, which waits for it. Reads change nothing:
+// under reads alone their seen records would wait in memory. The background loop writes
+// them once seenFlushBytes are waiting, or every seenFlushInterval (flushSeen).
+const (
+	seenFlushBytes    = 1 << 20
+	seenFlushInterval = time.Second
+)
+
+// flushSeen writes (and, as the durability mode says, syncs) the seen records enqueued
+// since the last call, if any.
+func (s *Store) flushSeen() {
+	if s.seenNoted.Swap(0) == 0 || s.log.Err() != nil {
+		return
+	}
+	if err := s.log.Sync(); err != nil {
+		s.slog.Error("store: writing the signatures of accepted messages failed", "err", err)
+	}
 }
 
 // seenBufs are RecordSeen's record buffers (a seen record is at most about 170 bytes).

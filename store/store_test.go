@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/symscore/symscore/internal/testenv"
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/wal"
 	"github.com/symscore/symscore/wal/waltest"
@@ -446,4 +447,32 @@ func TestSeenSurvivesRestartAndWindow(t *testing.T) {
 	if got := len(s.Seen()); got >= len(keys) {
 		t.Fatalf("%d seen records after the window passed and the log was truncated", got)
 	}
+}
+
+// TestSeenOfReadsWritten: seen records of reads, which no change follows, do not wait in
+// memory: they are written once a megabyte of them waits, and within a second otherwise.
+func TestSeenOfReadsWritten(t *testing.T) {
+	dir := t.TempDir()
+	opts := durable(dir)
+	opts.SegmentBytes = 64 << 20
+	s := open(t, opts)
+	logBytes := func() int64 {
+		var n int64
+		for _, f := range segmentFiles(t, dir) {
+			fi, err := os.Stat(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += fi.Size()
+		}
+		return n
+	}
+	start := logBytes()
+	must(t, s.RecordSeen("c1", [16]byte{1}, time.Now(), true))
+	testenv.Eventually(t, "one read's seen record written", func() bool { return logBytes() > start })
+	start = logBytes()
+	for i := range 25000 { // about 1.5 MB of seen records
+		must(t, s.RecordSeen("c1", [16]byte{byte(i), byte(i >> 8)}, time.Now(), true))
+	}
+	testenv.Eventually(t, "a megabyte of seen records written", func() bool { return logBytes()-start >= seenFlushBytes })
 }
