@@ -18,6 +18,7 @@ func TestVerifyAllocs(t *testing.T) {
 	restGet := restInfoRequest()
 	for name, f := range map[string]func() error{
 		"VerifyWS predict":               func() error { return v.VerifyWS(pr) },
+		"VerifyWSAt predict":             func() error { return v.VerifyWSAt(pr, vecTime) },
 		"VerifyWS bare path, no newline": func() error { return v.VerifyWS(bare) },
 		"VerifyREST POST":                func() error { return v.VerifyREST(rest) },
 		"VerifyREST GET":                 func() error { return v.VerifyREST(restGet) },

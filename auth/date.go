@@ -17,16 +17,26 @@ var dateSeparators = [dateLen]byte{4: '-', 7: '-', 10: ' ', 13: ':', 16: ':'}
 // valid for its month and year, hour 0–23, minute 0–59, second 0–59. Errors wrap
 // ErrDateFormat. It does not allocate unless it fails.
 func ParseDate(b []byte) (time.Time, error) {
+	sec, nsec, err := parseDateUnix(b)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return time.Unix(sec, int64(nsec)).UTC(), nil
+}
+
+// parseDateUnix is ParseDate as Unix seconds and nanoseconds, computed with integers
+// (days from the civil date, proleptic Gregorian as time.Date counts them).
+func parseDateUnix(b []byte) (sec int64, nsec int, err error) {
 	if len(b) != dateLen && (len(b) < dateLen+2 || len(b) > maxDateLen) {
-		return time.Time{}, detail(ErrDateFormat, "%d bytes: %s", len(b), quote(b))
+		return 0, 0, detail(ErrDateFormat, "%d bytes: %s", len(b), quote(b))
 	}
 	for i := range dateLen {
 		if sep := dateSeparators[i]; sep != 0 {
 			if b[i] != sep {
-				return time.Time{}, detail(ErrDateFormat, "expected %q at byte %d: %s", sep, i, quote(b))
+				return 0, 0, detail(ErrDateFormat, "expected %q at byte %d: %s", sep, i, quote(b))
 			}
 		} else if b[i] < '0' || b[i] > '9' {
-			return time.Time{}, detail(ErrDateFormat, "expected a digit at byte %d: %s", i, quote(b))
+			return 0, 0, detail(ErrDateFormat, "expected a digit at byte %d: %s", i, quote(b))
 		}
 	}
 	year := num(b[0:4])
@@ -34,25 +44,40 @@ func ParseDate(b []byte) (time.Time, error) {
 	day := num(b[8:10])
 	hour := num(b[11:13])
 	minute := num(b[14:16])
-	sec := num(b[17:19])
-	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
-		return time.Time{}, detail(ErrDateFormat, "field out of range: %s", quote(b))
+	second := num(b[17:19])
+	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || second > 59 {
+		return 0, 0, detail(ErrDateFormat, "field out of range: %s", quote(b))
 	}
-	nsec := 0
 	if len(b) > dateLen {
 		if b[dateLen] != ';' {
-			return time.Time{}, detail(ErrDateFormat, "expected ';' at byte %d: %s", dateLen, quote(b))
+			return 0, 0, detail(ErrDateFormat, "expected ';' at byte %d: %s", dateLen, quote(b))
 		}
 		scale := 100_000_000
 		for i := dateLen + 1; i < len(b); i++ {
 			if b[i] < '0' || b[i] > '9' {
-				return time.Time{}, detail(ErrDateFormat, "expected a digit at byte %d: %s", i, quote(b))
+				return 0, 0, detail(ErrDateFormat, "expected a digit at byte %d: %s", i, quote(b))
 			}
 			nsec += int(b[i]-'0') * scale
 			scale /= 10
 		}
 	}
-	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC), nil
+	days := daysFromCivil(year, month, day)
+	return days*86400 + int64(hour*3600+minute*60+second), nsec, nil
+}
+
+// daysFromCivil returns the days from 1970-01-01 to year-month-day (year ≥ 0; Howard
+// Hinnant's algorithm, eras of 400 years starting in March).
+func daysFromCivil(year, month, day int) int64 {
+	if month <= 2 {
+		year--
+	}
+	era := (year + 400) / 400 // year ≥ −1: shift by one era to keep the division exact
+	era--
+	yoe := year - era*400                  // [0, 399]
+	mp := (month + 9) % 12                 // March = 0
+	doy := (153*mp+2)/5 + day - 1          // [0, 365]
+	doe := yoe*365 + yoe/4 - yoe/100 + doy // [0, 146096]
+	return int64(era)*146097 + int64(doe) - 719468
 }
 
 // num returns the value of ASCII decimal digits.

@@ -102,3 +102,48 @@ func FuzzParseDate(f *testing.F) {
 		}
 	})
 }
+
+// TestDaysFromCivil: the integer date arithmetic agrees with time.Date on every day of
+// every year a sym-date can hold.
+func TestDaysFromCivil(t *testing.T) {
+	step := 1
+	if testing.Short() || raceEnabled {
+		step = 7 // every year still, and every weekday offset over the years
+	}
+	for year := 0; year <= 9999; year++ {
+		for month := 1; month <= 12; month++ {
+			for day := 1 + year%step; day <= daysIn(month, year); day += step {
+				want := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC).Unix() / 86400 // midnight: exact
+				if got := daysFromCivil(year, month, day); got != want {
+					t.Fatalf("%04d-%02d-%02d: %d days, time.Date %d", year, month, day, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestCheckDateWindowAgainstTime: the integer window check accepts and refuses exactly as
+// time.Time's Sub does, around both edges and far away, for default and wide windows.
+func TestCheckDateWindowAgainstTime(t *testing.T) {
+	for _, opts := range []Options{{}, {ClockSkewPast: 200 * 365 * 24 * time.Hour, ClockSkewFuture: time.Nanosecond}} {
+		v := testVerifier(t, opts, nil)
+		for _, off := range []time.Duration{0, 1, -1, time.Second, -time.Second,
+			v.opts.ClockSkewPast, v.opts.ClockSkewPast + 1, v.opts.ClockSkewPast - 1,
+			-v.opts.ClockSkewFuture, -v.opts.ClockSkewFuture - 1, -v.opts.ClockSkewFuture + 1,
+			150 * 365 * 24 * time.Hour, -150 * 365 * 24 * time.Hour, 10000 * time.Hour} {
+			date := vecTime.Add(-off)
+			if date.Year() < 0 || date.Year() > 9999 {
+				continue
+			}
+			b := []byte(FormatDate(date))
+			want := off <= v.opts.ClockSkewPast && -off <= v.opts.ClockSkewFuture
+			got, err := v.checkDate(b, vecTime)
+			if (err == nil) != want || err != nil && !errors.Is(err, ErrDateWindow) {
+				t.Errorf("opts %+v, age %v: %v, want accepted %v", opts, off, err, want)
+			}
+			if err == nil && !got.Equal(date) {
+				t.Errorf("age %v: date %v, want %v", off, got, date)
+			}
+		}
+	}
+}

@@ -14,7 +14,12 @@
 // (recorded only once everything else passed): always for a change (the request's Change),
 // for a read too with Options.ReplayReads (auth.replay_predict), never for a subscription
 // (Subscribe). After warm-up a successful verification allocates nothing: each Verifier
-// keeps one HMAC per (secret, algorithm), created once and reset per message.
+// keeps one HMAC per (secret, algorithm), created once — crypto/hmac then holds the hash
+// states after the key's inner and outer pads and restores them on Reset — and reset per
+// message; the string to sign is streamed into it in three writes (the lines before the
+// payload, the payload in place, the lines after), never assembled; the signature is
+// decoded into the Verifier's array, the MD5 summed on the stack, both compared in constant
+// time. The date window is checked in integer seconds.
 //
 // Accepted strings to sign: for WebSocket, the service URL is the full URL
 // (scheme://Host/path, or Options.PublicURL + path behind a proxy) or the bare path, each

@@ -3,7 +3,9 @@ package auth
 import (
 	"bytes"
 	"errors"
+	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // FuzzVerifyWS checks, from the known-answer messages, that verification never panics,
@@ -96,4 +98,130 @@ func sameKeyList(a, b [][]byte) bool {
 		}
 	}
 	return true
+}
+
+// testCustomers are the secrets of testKeyStore, for the reference verifier.
+var testCustomers = map[string][]string{vecCID: {vecSecret}, "c2": {otherSecret}, "c3": {rotatedSecret, vecSecret}}
+
+// wsFuzzInput is a request built from fuzzed fields and signed by the reference.
+type wsFuzzInput struct {
+	dateOff     int32  // seconds from the vectors' date
+	rawDate     []byte // replaces the date when not empty
+	payload     []byte
+	cid         string
+	k0, k1      []byte
+	nkeys       uint8 // extra keys used: 0, 1 or 2 of k0, k1
+	host, path  string
+	form        uint8 // bit 0: bare path; bit 1: no final newline
+	secretIdx   uint8 // which of the customer's secrets signs
+	damageAt    uint16
+	damageField uint8 // 1–5: one byte of the payload, signature, date, MD5, first key; 6: the cid
+}
+
+// request returns the request in, signed by the reference, then damaged as in says.
+func (in *wsFuzzInput) request() *WSRequest {
+	date := []byte(FormatDate(vecTime.Add(time.Duration(in.dateOff) * time.Second)))
+	if len(in.rawDate) > 0 {
+		date = in.rawDate
+	}
+	keys := []string{string(in.k0), string(in.k1)}[:min(int(in.nkeys), 2)]
+	c := refWS{secret: vecSecret, cid: in.cid, date: string(date), payload: string(in.payload), keys: keys,
+		scheme: "ws", host: in.host, path: in.path, noFinalNL: in.form&2 != 0}
+	c.signedURL = "ws://" + in.host + in.path
+	if in.form&1 != 0 {
+		c.signedURL = in.path
+	}
+	if ss := testCustomers[in.cid]; len(ss) > 0 {
+		c.secret = ss[int(in.secretIdx)%len(ss)]
+	}
+	r := c.request()
+	damage := func(b []byte) []byte {
+		if len(b) == 0 {
+			return append(b, byte(in.damageAt))
+		}
+		b = bytes.Clone(b)
+		b[int(in.damageAt)%len(b)] ^= byte(in.damageAt>>8) | 1
+		return b
+	}
+	switch in.damageField % 8 {
+	case 1:
+		r.Payload = damage(r.Payload)
+	case 2:
+		r.Signature = damage(r.Signature)
+	case 3:
+		r.Date = damage(r.Date)
+	case 4:
+		r.MD5 = damage(r.MD5)
+	case 5:
+		if len(r.ExtraKeys) > 0 {
+			r.ExtraKeys[0] = damage(r.ExtraKeys[0])
+		}
+	case 6:
+		r.CID = []byte([]string{"c1", "c2", "c3", "c4"}[in.damageAt%4])
+	}
+	return r
+}
+
+// checkAgainstReference verifies in's request with v and with refVerifyWS, fails t if
+// they disagree, and returns the verdict.
+func checkAgainstReference(t *testing.T, v *Verifier, in *wsFuzzInput) error {
+	t.Helper()
+	r := in.request()
+	got, want := v.VerifyWS(r), refVerifyWS(testCustomers, vecTime, r)
+	if (got == nil) != (want == nil) || want != nil && !errors.Is(got, want) {
+		t.Fatalf("Verifier: %v; reference: %v (request %+v)", got, want, r)
+	}
+	return got
+}
+
+// FuzzVerifyWSReference: the Verifier (one reused HMAC per secret, the string to sign
+// streamed in parts, the form that verified last tried first) agrees with the plain
+// reference (refVerifyWS) on every request: requests signed by the reference for fuzzed
+// fields, in any accepted form and under any secret of the customer, then possibly
+// damaged in one byte of one field or sent under another customer id. Both must accept
+// or refuse alike, with the same sentinel.
+func FuzzVerifyWSReference(f *testing.F) {
+	f.Add(int32(0), []byte(nil), []byte(predictPayld), "c1", []byte("irisTest"), []byte("testLDA"), uint8(2), "charm:8080", "/symetry/ws/predict", uint8(0), uint8(0), uint16(0), uint8(0))
+	f.Add(int32(-299), []byte(nil), []byte(`{"a":1}`), "c3", []byte("k"), []byte(nil), uint8(1), "h", "/symetry/ws/learn", uint8(3), uint8(1), uint16(0), uint8(0))
+	f.Add(int32(0), []byte("2025-11-16 20:11:50"), []byte("{}"), "c2", []byte("a"), []byte("b"), uint8(2), "h:1", "/p", uint8(1), uint8(0), uint16(7), uint8(3))
+	v := testVerifier(f, Options{}, nil)
+	f.Fuzz(func(t *testing.T, dateOff int32, rawDate, payload []byte, cid string, k0, k1 []byte, nkeys uint8,
+		host, path string, form, secretIdx uint8, damageAt uint16, damageField uint8) {
+		checkAgainstReference(t, v, &wsFuzzInput{dateOff, rawDate, payload, cid, k0, k1, nkeys, host, path, form, secretIdx, damageAt, damageField})
+	})
+}
+
+// TestVerifyWSReference runs the comparison of FuzzVerifyWSReference on random inputs and
+// checks that they reach acceptance and every refusal the damage can cause, so that the
+// comparison is not vacuous.
+func TestVerifyWSReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(61, 62))
+	v := testVerifier(t, Options{}, nil)
+	seen := map[string]int{}
+	pick := func(s ...string) string { return s[r.IntN(len(s))] }
+	for range 3000 {
+		in := &wsFuzzInput{
+			dateOff: int32(r.IntN(500) - 350), payload: []byte(pick(predictPayld, `{"a":1}`, "{}\n\"x")),
+			cid: pick("c1", "c2", "c3", "c9"), k0: []byte(pick("irisTest", "k", "", "a\nb")), k1: []byte(pick("m", "é")),
+			nkeys: uint8(r.IntN(3)), host: pick("charm:8080", "h"), path: pick("/symetry/ws/predict", "/p\x01"),
+			form: uint8(r.IntN(4)), secretIdx: uint8(r.IntN(2)), damageAt: uint16(r.Uint32()), damageField: uint8(r.IntN(8)),
+		}
+		if r.IntN(20) == 0 {
+			in.rawDate = []byte(pick("2025-11-16 20:11:50", "2025-11-16T20:11:50", ""))
+		}
+		err := checkAgainstReference(t, v, in)
+		switch {
+		case err == nil:
+			seen["accepted"]++
+		default:
+			for _, s := range []error{ErrMalformedHeader, ErrDateFormat, ErrDateWindow, ErrMD5Mismatch, ErrUnknownCustomer, ErrBadSignature} {
+				if errors.Is(err, s) {
+					seen[s.Error()]++
+				}
+			}
+		}
+	}
+	if len(seen) != 7 {
+		t.Fatalf("outcomes reached: %v", seen)
+	}
 }

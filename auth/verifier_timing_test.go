@@ -2,7 +2,9 @@ package auth
 
 import (
 	"crypto/hmac"
+	"crypto/md5"
 	"crypto/sha256"
+	"encoding/base64"
 	"testing"
 )
 
@@ -14,8 +16,9 @@ func BenchmarkVerify(b *testing.B) {
 	pr := predictRequest(b)
 	rest := restBuildRequest()
 	for name, f := range map[string]func() error{
-		"ws_predict": func() error { return v.VerifyWS(pr) },
-		"rest_build": func() error { return v.VerifyREST(rest) },
+		"ws_predict":    func() error { return v.VerifyWS(pr) },
+		"ws_predict_at": func() error { return v.VerifyWSAt(pr, vecTime) },
+		"rest_build":    func() error { return v.VerifyREST(rest) },
 	} {
 		b.Run(name, func(b *testing.B) {
 			if err := f(); err != nil {
@@ -29,6 +32,19 @@ func BenchmarkVerify(b *testing.B) {
 			}
 		})
 	}
+	// The floor of a WebSocket verification: the MD5 of the payload (checked against
+	// Content-MD5) and one HMAC-SHA256 of the string to sign (the unit of the goals).
+	b.Run("baseline_md5_payload", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(pr.Payload)))
+		var sum [md5.Size]byte
+		for b.Loop() {
+			sum = md5.Sum(pr.Payload)
+		}
+		if base64.StdEncoding.EncodeToString(sum[:]) != string(pr.MD5) {
+			b.Fatal("wrong MD5")
+		}
+	})
 	b.Run("baseline_hmac_sha256", func(b *testing.B) {
 		c := predictRef()
 		sts := []byte(refWSStringToSign(refMD5(c.payload), c.secret, c.date, c.cid, c.payload, c.signedURL, c.keys, true))

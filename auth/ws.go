@@ -3,6 +3,7 @@ package auth
 import (
 	"crypto/hmac"
 	"hash"
+	"time"
 	"unicode/utf8"
 )
 
@@ -35,7 +36,12 @@ type WSRequest struct {
 // The accepted strings to sign differ in the service URL (the full URL, or the bare path)
 // and in the final newline after the last extra key (present or not). The form that
 // verified last is tried first, so a client costs one HMAC per message.
-func (v *Verifier) VerifyWS(r *WSRequest) error {
+func (v *Verifier) VerifyWS(r *WSRequest) error { return v.VerifyWSAt(r, v.opts.Now()) }
+
+// VerifyWSAt is VerifyWS with the date window checked at now instead of Options.Now: a
+// server that has already read the clock for the message (when it arrived) passes that
+// time and spares a clock read (about 50 ns on a virtual machine).
+func (v *Verifier) VerifyWSAt(r *WSRequest, now time.Time) error {
 	if len(r.Date) == 0 || len(r.MD5) == 0 || len(r.Signature) == 0 || len(r.CID) == 0 {
 		return detail(ErrMalformedHeader, "want four non-empty strings: date, MD5, signature, customer id")
 	}
@@ -47,7 +53,6 @@ func (v *Verifier) VerifyWS(r *WSRequest) error {
 			return detail(ErrMalformedHeader, "extra key %d is empty or holds a control character", i)
 		}
 	}
-	now := v.opts.Now()
 	date, err := v.checkDate(r.Date, now)
 	if err != nil {
 		return err

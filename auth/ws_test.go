@@ -270,3 +270,13 @@ func TestAppendStringToSignDebug(t *testing.T) {
 		t.Errorf("payload not cut at %d bytes", MaxDebugPayload)
 	}
 }
+
+// TestVerifyWSAt: the window is checked at the time given, not at Options.Now.
+func TestVerifyWSAt(t *testing.T) {
+	v := testVerifier(t, Options{Now: fixedClock(vecTime.Add(time.Hour))}, nil)
+	wantErr(t, v.VerifyWS(predictRef().request()), ErrDateWindow)
+	if err := v.VerifyWSAt(predictRef().request(), vecTime); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, v.VerifyWSAt(predictRef().request(), vecTime.Add(-time.Minute-time.Nanosecond)), ErrDateWindow)
+}

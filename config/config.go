@@ -162,6 +162,9 @@ type Limits struct {
 	MaxAttributes int `mapstructure:"max_attributes"`
 	// MaxPartitions is the most partitions one partition project may hold.
 	MaxPartitions int `mapstructure:"max_partitions"`
+	// MaxNewAttributesPerMessage is the most attributes one learn message may add to a
+	// project (T expansion included): a small message cannot make thousands of them.
+	MaxNewAttributesPerMessage int `mapstructure:"max_new_attributes_per_message"`
 	// MaxProjectBytes bounds the memory of one project: its statistics, about
 	// (1 + partitions) · 8·d(d+6) bytes for d attributes, plus its attribute names,
 	// partition values and models. Its snapshot is never larger.
@@ -231,6 +234,7 @@ const (
 	DefaultMaxModels                    = 1_000
 	DefaultMaxAttributes                = 4096
 	DefaultMaxPartitions                = 4096
+	DefaultMaxNewAttributes             = 1024
 	DefaultMaxProjectBytes              = 1 << 30
 	DefaultMaxNameBytes                 = 256
 	DefaultMaxCustomerBytes             = 4 << 30

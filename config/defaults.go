@@ -65,6 +65,7 @@ func (c *Config) ApplyDefaults() {
 	setNumber(&l.MaxModels, DefaultMaxModels)
 	setNumber(&l.MaxAttributes, DefaultMaxAttributes)
 	setNumber(&l.MaxPartitions, DefaultMaxPartitions)
+	setNumber(&l.MaxNewAttributesPerMessage, DefaultMaxNewAttributes)
 	setNumber(&l.MaxProjectBytes, DefaultMaxProjectBytes)
 	setNumber(&l.MaxNameBytes, DefaultMaxNameBytes)
 	setNumber(&l.MaxCustomerBytes, DefaultMaxCustomerBytes)

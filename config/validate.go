@@ -85,6 +85,7 @@ func (c *Config) Validate() error {
 	positive(&ps, "limits.max_models", l.MaxModels)
 	positive(&ps, "limits.max_attributes", l.MaxAttributes)
 	positive(&ps, "limits.max_partitions", l.MaxPartitions)
+	positive(&ps, "limits.max_new_attributes_per_message", l.MaxNewAttributesPerMessage)
 	positive(&ps, "limits.max_project_bytes", l.MaxProjectBytes)
 	positive(&ps, "limits.max_name_bytes", l.MaxNameBytes)
 	if l.MaxNameBytes > MaxNameBytesLimit {

@@ -67,8 +67,8 @@ func (b *Batch) Fill(r *Records, max int) error {
 
 // Place turns a refusal of this batch's rows into an error at their file position: a
 // *dataframe.Error naming a row (and a column) becomes an *Error at that line (and
-// field), one naming only a column (a refused name) an *Error at the header's field;
-// any other error names the batch's lines.
+// field), one naming a column but no row (its name) an *Error at the header's field; any
+// other error names the batch's lines.
 func (b *Batch) Place(err error) error {
 	var de *dataframe.Error
 	if errors.As(err, &de) && de.Row >= 0 && de.Row < b.Rows() {
@@ -78,9 +78,8 @@ func (b *Batch) Place(err error) error {
 		}
 		return &Error{Path: b.f.Path, Line: b.Lines[de.Row], Msg: msg}
 	}
-	if errors.As(err, &de) && de.Row < 0 && de.Column >= 0 && de.Column < len(b.Cells.Names) {
-		// A refused name (not tied to a row) is the header's cell.
-		return &Error{Path: b.f.Path, Line: 1, Field: de.Column + 1, Column: b.Cells.Names[de.Column], Msg: de.Msg}
+	if de != nil && de.Row < 0 && de.Column >= 0 && de.Column < len(b.f.Names) {
+		return b.f.cellError(b.f.Names, 1, de.Column, de.Msg)
 	}
 	if b.Rows() == 0 {
 		return &Error{Path: b.f.Path, Msg: err.Error()}

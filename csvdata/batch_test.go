@@ -53,6 +53,22 @@ func TestBatchPlacesRefusals(t *testing.T) {
 	}
 }
 
+// TestBatchPlacesHeaderRefusals: a name of the header that ParseCells refuses comes back
+// at the header's line and field.
+func TestBatchPlacesHeaderRefusals(t *testing.T) {
+	f := open(t, "x,b\x1c,y\n1,2,3\n")
+	b := f.NewBatch([]dataframe.Type{dataframe.TypeC, dataframe.TypeC, dataframe.TypeC})
+	if err := b.Fill(f.Records(f.Whole()), 10); err != nil {
+		t.Fatal(err)
+	}
+	var p dataframe.Parser
+	_, err := p.ParseCells(&b.Cells, dataframe.Options{})
+	var e *Error
+	if !errors.As(b.Place(err), &e) || e.Line != 1 || e.Field != 2 || e.Column != "b\x1c" {
+		t.Fatalf("header refusal placed as %v (%+v)", b.Place(err), e)
+	}
+}
+
 func TestTrimRowPrefix(t *testing.T) {
 	for in, want := range map[string]string{
 		`row 3, column "x": "abc" is not a number`:     `"abc" is not a number`,

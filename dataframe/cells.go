@@ -77,7 +77,7 @@ func (p *Parser) ParseCells(c *Cells, opts Options) (*Frame, error) {
 	hasPartition := p.beginRows(rows)
 	kept, skipped := 0, 0
 	for r := range rows {
-		entMark, tMark := len(p.names.ents), len(p.tBase)
+		entMark, tMark := p.rowStart()
 		err := p.cellRow(r, c.Data[r*n:(r+1)*n], &opts)
 		if err == nil {
 			kept++

@@ -72,6 +72,31 @@ func TestParseCellsMatchesParse(t *testing.T) {
 	}
 }
 
+// TestParseCellsReusedParserMatchesParse: one Parser reused for every table, and for JSON
+// messages in between, gives what a fresh Parse gives: nothing of one message (T values
+// resolved, rows dropped) leaks into the next.
+func TestParseCellsReusedParserMatchesParse(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	var reused Parser
+	for i := range 3000 {
+		c := randomCells(r)
+		opts := Options{Mode: Mode(r.IntN(2))}
+		var fresh Parser
+		want, wantErr := fresh.Parse(cellsJSON(c), opts)
+		var got *Frame
+		var err error
+		if i%3 == 0 {
+			got, err = reused.Parse(cellsJSON(c), opts)
+		} else {
+			got, err = reused.ParseCells(c, opts)
+		}
+		if d := diffOutcome(got, err, want, wantErr); d != "" {
+			t.Fatalf("message %d: the reused parser differs from a fresh one: %s\ncells %q %q %q eh %d, options %+v",
+				i, d, c.Names, c.Types, c.Data, c.ErrorHandling, opts)
+		}
+	}
+}
+
 func TestParseCellsRefusesBadShapes(t *testing.T) {
 	var p Parser
 	for _, tc := range []struct {

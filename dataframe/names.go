@@ -14,10 +14,11 @@ import (
 // expansions of a row that turns out bad. Not safe for concurrent use; 0 allocs after
 // warm-up.
 type nameTable struct {
-	seed  maphash.Seed
-	arena []byte
-	ents  []nameEnt
-	slots []int32 // 0 = empty, else entry index + 1
+	seed   maphash.Seed
+	arena  []byte
+	ents   []nameEnt
+	slots  []int32 // 0 = empty, else entry index + 1
+	hashed int     // bytes hashed so far: what tests check the cost of names with
 }
 
 type nameEnt struct {
@@ -52,6 +53,7 @@ func (t *nameTable) name(i int) []byte {
 // find returns the entry index of name b, or -1.
 func (t *nameTable) find(b []byte) int {
 	mask := len(t.slots) - 1
+	t.hashed += len(b)
 	for s := int(maphash.Bytes(t.seed, b)) & mask; ; s = (s + 1) & mask {
 		e := t.slots[s]
 		if e == 0 {

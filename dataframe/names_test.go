@@ -2,6 +2,7 @@ package dataframe
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -43,6 +44,45 @@ func TestAppendLowerTrimmed(t *testing.T) {
 	} {
 		if got := string(appendLowerTrimmed(nil, []byte(in))); got != want {
 			t.Errorf("appendLowerTrimmed(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestLongTNameCostsOncePerValue: a T column whose name is 1 MiB (Options.MaxNameBytes
+// raised past it, beyond what limits.max_name_bytes allows: the cost must not depend on
+// the name either way), over 3000 rows of 3 values, hashes and copies that name once per
+// value, never once per cell: what the name table hashes stays within a few times name ×
+// values, whatever the number of rows.
+func TestLongTNameCostsOncePerValue(t *testing.T) {
+	name := strings.Repeat("n", 1<<20)
+	var b strings.Builder
+	b.WriteString(`{"attributeNames":["x","` + name + `"],"attributeTypes":["C","T"],"data":[`)
+	for i := range 3000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `["%d","V%d"]`, i, i%3)
+	}
+	b.WriteString(`]}`)
+	for _, fast := range []bool{true, false} {
+		var p Parser
+		var f *Frame
+		var err error
+		if fast {
+			f, err = p.Parse([]byte(b.String()), Options{MaxNameBytes: 2 << 20})
+		} else {
+			f, err = p.parseReference([]byte(b.String()), Options{MaxNameBytes: 2 << 20})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Rows != 3000 || len(f.Names) != 4 || string(f.Names[3]) != name+"$v2" {
+			t.Fatalf("fast %v: %d rows, %d columns", fast, f.Rows, len(f.Names))
+		}
+		// The attribute names (twice: its entry, and the header check), then one name per
+		// value; the per-cell lookups hash only the value.
+		if limit := 8 * len(name); p.names.hashed > limit {
+			t.Fatalf("fast %v: %d bytes hashed for a %d-byte name (limit %d)", fast, p.names.hashed, len(name), limit)
 		}
 	}
 }

@@ -181,6 +181,44 @@ func parseSimpleDecimal(b []byte) (float64, bool) {
 	return f, true
 }
 
+// scanSimpleDecimal is parseSimpleDecimal of the string whose body starts at b[i], read
+// in the same pass that finds its closing quote: the value and the index of that quote,
+// or false if the body is not of parseSimpleDecimal's form (or the string is not closed).
+func scanSimpleDecimal(b []byte, i int) (x float64, end int, ok bool) {
+	neg := i < len(b) && b[i] == '-'
+	if neg {
+		i++
+	}
+	var mant uint64
+	nd, dot := 0, -1 // digits read; digits before the '.'
+	for ; i < len(b); i++ {
+		c := b[i]
+		if d := c - '0'; d <= 9 {
+			mant = mant*10 + uint64(d)
+			nd++
+			continue
+		}
+		if c == '"' {
+			break
+		}
+		if c != '.' || dot >= 0 || nd == 0 {
+			return 0, 0, false
+		}
+		dot = nd
+	}
+	if i >= len(b) || nd == 0 || nd > 15 || dot == nd {
+		return 0, 0, false
+	}
+	f := float64(mant) // exact: below 10^15
+	if dot >= 0 {
+		f /= pow10[nd-dot]
+	}
+	if neg {
+		f = -f
+	}
+	return f, i, true
+}
+
 // nonFiniteOrSyntax tells "NaN"/"Inf"/"Infinity" (any case, signed) from other garbage.
 func nonFiniteOrSyntax(b []byte) numStatus {
 	if b[0] == '+' || b[0] == '-' {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -140,5 +141,40 @@ func TestParseSimpleDecimal(t *testing.T) {
 		if f, ok := parseSimpleDecimal([]byte(s)); ok && math.Float64bits(f) != math.Float64bits(general(s)) {
 			t.Fatalf("parseSimpleDecimal(%q) = %v, general path %v", s, f, general(s))
 		}
+	}
+}
+
+// TestScanSimpleDecimal: reading a cell's body up to its closing quote gives what
+// parseSimpleDecimal gives for that body, bit for bit, and the quote's index; a body with a
+// quote-less end, a backslash or any other byte is left to the general path. (A body holds
+// no quote but after a backslash: the first quote ends the cell.)
+func TestScanSimpleDecimal(t *testing.T) {
+	check := func(body string) {
+		t.Helper()
+		cell := []byte(`"` + body + `",`)
+		x, end, ok := scanSimpleDecimal(cell, 1)
+		want, wantOK := parseSimpleDecimal([]byte(body))
+		if strings.ContainsAny(body, `"\`) {
+			wantOK = false
+		}
+		if ok != wantOK || ok && (math.Float64bits(x) != math.Float64bits(want) || end != len(body)+1) {
+			t.Fatalf("scanSimpleDecimal(%q) = %v, %d, %v; want %v, %v", body, x, end, ok, want, wantOK)
+		}
+		if _, _, ok := scanSimpleDecimal([]byte(`"`+body), 1); ok {
+			t.Fatalf("scanSimpleDecimal of the unterminated %q succeeded", body)
+		}
+	}
+	for _, s := range []string{"4.3", "0", "-0", "-0.0", "0.000", "00012", "1.5", "-12", "0.25", "999999999999999",
+		"99999999.9999999", "", "-", ".", "5.", ".5", "-.5", "+1", "1e5", " 1", "1 ", "1..2", "1.2.3",
+		"1234567890123456", "0.123456789012345", "--1", "1-", `1\"`, `1\u0030`, "NaN"} {
+		check(s)
+	}
+	r := rand.New(rand.NewPCG(10, 11))
+	for range 100000 {
+		s := strconv.FormatFloat(r.Float64()*math.Pow(10, float64(r.IntN(16))), 'f', r.IntN(12), 64)
+		if r.IntN(2) == 0 {
+			s = "-" + s
+		}
+		check(s)
 	}
 }

@@ -111,6 +111,7 @@ func (p *Parser) parseFast(b []byte, opts *Options) (f *Frame, err *Error, ok bo
 				read = true
 			case seen&seenNames != 0 && nameHit && p.hdr.sameOptions(opts):
 				p.names.truncate(len(p.cols))
+				p.forgetTValues()
 				if i, ok = p.readRows(b, i, opts, &rs); ok {
 					read, guessed = true, true
 				} else {
@@ -194,6 +195,7 @@ func (p *Parser) headerArray(b []byte, i int, cached []byte) (end int, hit, ok b
 func (p *Parser) useHeader(b []byte, nameAt, nameEnd, typeAt, typeEnd int, hit bool, opts *Options) bool {
 	if hit && p.hdr.sameOptions(opts) {
 		p.names.truncate(len(p.cols)) // forget the last Frame's T-derived names
+		p.forgetTValues()
 		return true
 	}
 	p.hdr.valid = false
@@ -316,7 +318,7 @@ func (p *Parser) readRow(b []byte, i, r int, opts *Options, rs *rowState) (int, 
 		return end, ok
 	}
 	stride := len(p.cols)
-	entMark, tMark := len(p.names.ents), len(p.tBase)
+	entMark, tMark := p.rowStart()
 	base := len(p.store)
 	p.store = slices.Grow(p.store, stride)[:base+stride]
 	vals := p.store[base:]
@@ -333,31 +335,31 @@ fast:
 		if i >= len(b) || b[i] != '"' {
 			break
 		}
-		j := i + 1
-		for j < len(b) && b[j] != '"' && b[j] != '\\' {
-			j++
-		}
-		if j >= len(b) || b[j] != '"' {
-			break
-		}
-		text := b[i+1 : j]
+		var j int // the cell's closing quote
 		switch kinds[n] {
-		case TypeB:
-			if len(text) != 1 || text[0]-'0' > 1 {
+		case TypeB: // exactly "0" or "1"
+			if j = i + 2; j >= len(b) || b[j] != '"' || b[i+1]-'0' > 1 {
 				break fast
 			}
-			vals[n] = float64(text[0] - '0')
+			vals[n] = float64(b[i+1] - '0')
 		case TypeC:
-			x, ok := parseSimpleDecimal(text)
+			x, end, ok := scanSimpleDecimal(b, i+1)
 			if !ok {
 				break fast
 			}
-			vals[n] = x
+			vals[n], j = x, end
 		default:
 			break fast
 		}
 		n++
-		if i = skipWS(b, j+1); i >= len(b) {
+		if i = j + 1; i >= len(b) {
+			return 0, false
+		}
+		if b[i] == ',' && i+1 < len(b) && b[i+1] == '"' { // the compact form: next cell
+			i++
+			continue
+		}
+		if i = skipWS(b, i); i >= len(b) {
 			return 0, false
 		}
 		switch b[i] {

@@ -23,15 +23,22 @@ type Parser struct {
 	fj    fastjson.Parser
 	frame Frame
 	names nameTable
+	// tvals: T values resolved to their columns in this message (tvalues.go); tvMark is
+	// its size when the current row began.
+	tvals  nameTable
+	tvMark int
 
-	cols  []srcCol
-	nCB   int       // C and B columns: the first nCB expanded columns
-	tBase []int     // per T-derived column: its source column
-	tEnt  []int     // per T-derived column: its name entry
-	store []float64 // kept rows, stride len(cols) (X/S slots unused)
-	kinds []Type    // per column: TypeC, TypeB, or 0 for the others (readRow's fast cells)
-	num   []byte    // raw text of a JSON number cell
-	parts []byte    // copies of the partition values
+	cols []srcCol
+	nCB  int // C and B columns: the first nCB expanded columns
+	// layoutCols: frame.SourceNames, SourceTypes and the first nCB Names, Kinds and Base
+	// are those of cols (the column names' entries stay put until beginColumns).
+	layoutCols bool
+	tBase      []int     // per T-derived column: its source column
+	tEnt       []int     // per T-derived column: its name entry
+	store      []float64 // kept rows, stride len(cols) (X/S slots unused)
+	kinds      []Type    // per column: TypeC, TypeB, or 0 for the others (readRow's fast cells)
+	num        []byte    // raw text of a JSON number cell
+	parts      []byte    // copies of the partition values
 
 	hdr   header    // the columns of the last header the fast path read
 	spans []strSpan // attributeNames then attributeTypes elements, while reading a header
@@ -155,8 +162,10 @@ func (p *Parser) beginColumns(n int, opts *Options) *Error {
 			Msg: "DataFrame has " + strconv.Itoa(n) + " columns; the limit is " + strconv.Itoa(opts.MaxColumns)}
 	}
 	p.names.reset(2 * n)
+	p.forgetTValues()
 	p.cols = p.cols[:0]
 	p.nCB = 0
+	p.layoutCols = false
 	return nil
 }
 

@@ -80,3 +80,33 @@ func BenchmarkParseStdlib(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseLongTName: 1000 rows of one C column and a T column of 3 values whose name
+// takes 8 bytes or 1 MiB (Options.MaxNameBytes raised past it). A cell's cost does not depend on its attribute's name (it is
+// resolved once per value and message); the 1 MiB name costs once per value.
+func BenchmarkParseLongTName(b *testing.B) {
+	for _, n := range []int{8, 1 << 20} {
+		name := strings.Repeat("n", n)
+		var sb strings.Builder
+		sb.WriteString(`{"attributeNames":["x","` + name + `"],"attributeTypes":["C","T"],"data":[`)
+		for i := range 1000 {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			sb.WriteString(`["` + strconv.Itoa(i) + `","v` + strconv.Itoa(i%3) + `"]`)
+		}
+		sb.WriteString(`]}`)
+		payload := []byte(sb.String())
+		b.Run("name="+strconv.Itoa(n), func(b *testing.B) {
+			var p Parser
+			b.ReportAllocs()
+			b.SetBytes(int64(len(payload)))
+			for b.Loop() {
+				f, err := p.Parse(payload, Options{MaxNameBytes: 2 << 20})
+				if err != nil || f.Rows != 1000 || len(f.Names) != 4 {
+					b.Fatalf("%v", err)
+				}
+			}
+		})
+	}
+}

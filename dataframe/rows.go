@@ -17,7 +17,7 @@ func (p *Parser) rows(rows []*fastjson.Value, opts *Options) (*Frame, error) {
 	hasPartition := p.beginRows(len(rows))
 	kept, skipped := 0, 0
 	for r, rv := range rows {
-		entMark, tMark := len(p.names.ents), len(p.tBase)
+		entMark, tMark := p.rowStart()
 		err := p.row(r, rv, opts)
 		if err == nil {
 			kept++
@@ -70,6 +70,7 @@ func (p *Parser) beginRows(n int) (hasPartition bool) {
 // value and the name entries and T-derived columns it created (those from entMark and
 // tMark on).
 func (p *Parser) dropRow(entMark, tMark, kept int, hasPartition bool) {
+	p.tvals.truncate(p.tvMark)
 	p.names.truncate(entMark)
 	p.tBase, p.tEnt = p.tBase[:tMark], p.tEnt[:tMark]
 	p.store = p.store[:kept*len(p.cols)]
@@ -214,11 +215,9 @@ func (p *Parser) category(r, c int, text []byte, present bool, opts *Options) (f
 		return 0, p.nameErr(r, c, "value "+quote(text)+" makes an attribute name that",
 			&ident.Error{Reason: "is more than " + strconv.Itoa(maxNameBytes(opts)) + " bytes long, the limit", Err: ErrNameTooLong})
 	}
-	start := len(nt.arena)
-	nt.arena = append(nt.arena, nt.name(col.ent)...)
-	nt.arena = append(nt.arena, '$')
-	nt.arena = appendLowerTrimmed(nt.arena, text)
-	ent, added := nt.addPending(start, int32(len(p.tBase)))
+	// A name refused below is dropped with its row (dropRow), or the message is refused:
+	// the T value's entry made by tColumn goes with it.
+	ent, added := p.tColumn(c, text)
 	if added {
 		if err := p.checkTName(r, c, text, nt.name(ent), opts); err != nil {
 			nt.truncate(ent)
@@ -282,17 +281,23 @@ func (p *Parser) layout(kept, skipped int, opts *Options) (*Frame, *Error) {
 				" columns; the limit is " + strconv.Itoa(opts.MaxCells) + " cells"}
 	}
 	f.Rows, f.Skipped = kept, skipped
-	f.Names, f.Kinds, f.Base = f.Names[:0], f.Kinds[:0], f.Base[:0]
-	f.SourceNames, f.SourceTypes = f.SourceNames[:0], f.SourceTypes[:0]
-	for c := range p.cols {
-		col := &p.cols[c]
-		f.SourceNames = append(f.SourceNames, p.names.name(col.ent))
-		f.SourceTypes = append(f.SourceTypes, col.typ)
-		if col.out >= 0 {
-			f.Names = append(f.Names, p.names.name(col.ent))
-			f.Kinds = append(f.Kinds, col.typ)
-			f.Base = append(f.Base, -1)
+	if p.layoutCols {
+		// The same columns as the last Frame (a remembered header): keep their part.
+		f.Names, f.Kinds, f.Base = f.Names[:p.nCB], f.Kinds[:p.nCB], f.Base[:p.nCB]
+	} else {
+		f.Names, f.Kinds, f.Base = f.Names[:0], f.Kinds[:0], f.Base[:0]
+		f.SourceNames, f.SourceTypes = f.SourceNames[:0], f.SourceTypes[:0]
+		for c := range p.cols {
+			col := &p.cols[c]
+			f.SourceNames = append(f.SourceNames, p.names.name(col.ent))
+			f.SourceTypes = append(f.SourceTypes, col.typ)
+			if col.out >= 0 {
+				f.Names = append(f.Names, p.names.name(col.ent))
+				f.Kinds = append(f.Kinds, col.typ)
+				f.Base = append(f.Base, -1)
+			}
 		}
+		p.layoutCols = true
 	}
 	for t := range nT {
 		f.Names = append(f.Names, p.names.name(p.tEnt[t]))

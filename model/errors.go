@@ -26,6 +26,9 @@ var (
 	ErrExploreTooCostly  = errors.New("exploration too costly")
 	// ErrNameTooLong is ident.ErrTooLong: an id or name past Limits.MaxNameBytes.
 	ErrNameTooLong = ident.ErrTooLong
+	// ErrTooManyNewAttributes is wrapped by the refusal of a message that adds more
+	// attributes than Limits.MaxNewAttributes.
+	ErrTooManyNewAttributes = errors.New("too many new attributes in one message")
 )
 
 // NotFoundError is the refusal of a request that names a project, or a model of a

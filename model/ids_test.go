@@ -32,7 +32,7 @@ func TestProjectIDRule(t *testing.T) {
 		if !errors.As(err, &me) || !strings.HasPrefix(me.Msg, "project id ") || !strings.Contains(me.Msg, tc.reason) {
 			t.Errorf("create %q: %v, want %q", tc.id, err, tc.reason)
 		}
-		if _, err := r.ImportWith("c", tc.id, nil, nil); err == nil || !strings.Contains(err.Error(), tc.reason) {
+		if _, err := r.Import("c", tc.id, nil); err == nil || !strings.Contains(err.Error(), tc.reason) {
 			t.Errorf("import as %q: %v, want %q", tc.id, err, tc.reason)
 		}
 	}
@@ -115,7 +115,7 @@ func TestImportFollowsTheNameRule(t *testing.T) {
 	} {
 		data := hostileProject(t, tc.name)
 		r := NewRegistry()
-		_, err := r.ImportWith("c", "imported", data, nil)
+		_, err := r.Import("c", "imported", data)
 		if err == nil || !strings.Contains(err.Error(), "cannot import project \"imported\": attribute") || !strings.Contains(err.Error(), tc.reason) {
 			t.Errorf("import of a project with attribute %q: %v", tc.name, err)
 		}
@@ -123,7 +123,7 @@ func TestImportFollowsTheNameRule(t *testing.T) {
 			t.Fatal("the refused import was registered")
 		}
 		r.SetLimits(Limits{LegacyNames: true})
-		if _, err := r.ImportWith("c", "imported", data, nil); err != nil {
+		if _, err := r.Import("c", "imported", data); err != nil {
 			t.Errorf("recovery of a project with attribute %q: %v", tc.name, err)
 		}
 	}
@@ -150,7 +150,7 @@ func TestNotFoundNamesTheIDs(t *testing.T) {
 		{get(r, "c1", "a\nb"), `cannot find project "a\nb"`, ErrProjectNotFound},
 		{findModel(p, "m1"), `cannot find model "m1" in project "iris"`, ErrModelNotFound},
 		{findModel(p, long), `cannot find model "` + long[:40] + `"... in project "iris"`, ErrModelNotFound},
-		{p.DeleteModelWith("m2", nil), `cannot find model "m2" in project "iris"`, ErrModelNotFound},
+		{p.ApplyUnmodel("m2", Stamp{}), `cannot find model "m2" in project "iris"`, ErrModelNotFound},
 		{r.Delete("c1", "gone"), `cannot find project "gone"`, ErrProjectNotFound},
 		{r.Merge("c1", "iris", "other"), `cannot find project "other"`, ErrProjectNotFound},
 	} {

@@ -2,50 +2,61 @@ package model
 
 import "time"
 
-// Commit journals a change of a project before it is applied: the durability layer writes
-// the change to its log and returns the record's sequence number (its LSN), or an error
-// that cancels the change. A project calls it under its write lock, after every check of
-// the change has passed and before anything is applied, so that:
+// Stamp is what the durability layer gives a change once its record is in the log: the
+// record's sequence number and the time stamped on it when it was appended. The store
+// applies changes in sequence order with the Apply methods (ApplyRows, ApplyDelta,
+// ApplyFreeze, ApplyMerge, ApplyModel, ApplyUnmodel, Registry.ApplyCreate, ApplyImport,
+// ApplyDelete), the same for a change just logged and for a record replayed, so that the
+// same log gives the same state bit for bit:
 //
-//   - the order of commits is the order in which changes are applied to the project (a
-//     replay in sequence order rebuilds the same state, bit for bit);
-//   - a refused change is never journaled, and a change whose commit fails is not applied.
+//   - an Apply method depends only on the project's state, its arguments and the Stamp
+//     (never on the clock, the registry's current limits or map iteration order), and either
+//     applies the whole change or refuses it (an error) and changes nothing;
+//   - a project keeps the Seq of the last change applied to it (Seq) and encodes it with its
+//     state (MarshalBinary, Checkpoint), so a snapshot says which records it covers;
+//   - At is the time of the change: the creationDate of a create, the lastModificationDate
+//     after a learn, forget or merge (which never goes back: a record stamped earlier than
+//     the last change leaves the date as it is). A replay restores the original dates.
 //
-// The project keeps the sequence number of its last committed change (Seq) and encodes it
-// with its state (MarshalBinary, Checkpoint), so a snapshot says which records it covers.
-// Commit also returns the time of the change (the project's lastModificationDate after a
-// learn, forget or merge; its creationDate after a create), so that a replay restores the
-// original dates; a zero time means now.
-//
-// Commit must be quick and must not wait for the record to be durable (that would hold
-// the project's lock across an fsync): the caller waits after the change returns. It must
-// not call the project. A nil Commit journals nothing.
-type Commit func() (seq uint64, at time.Time, err error)
+// The zero Stamp applies an unjournaled change at the current time (Seq unchanged).
+type Stamp struct {
+	Seq uint64
+	At  time.Time
+}
 
-// commitLocked refuses changes to a retired project and runs commit; it returns the time
-// of the change (UTC). Caller holds mu for writing.
-func (p *Project) commitLocked(commit Commit) (time.Time, error) {
-	if p.retired {
-		return time.Time{}, p.errNotFound()
+// stampLocked records st's sequence number and returns the time of the change (UTC).
+// Caller holds mu for writing, once every check has passed.
+func (p *Project) stampLocked(st Stamp) time.Time {
+	if st.Seq != 0 {
+		p.seq = st.Seq
 	}
-	var at time.Time
-	if commit != nil {
-		seq, t, err := commit()
-		if err != nil {
-			return time.Time{}, err
-		}
-		p.seq, at = seq, t
-	}
+	at := st.At
 	if at.IsZero() {
 		at = p.now()
 	}
-	return at.UTC(), nil
+	return at.UTC()
 }
 
-// Seq is the sequence number of the last change committed to the project (0 if none was
-// journaled). Read it with the state it belongs to from Checkpoint.
+// touchLocked sets the last modification date to at unless it is later already. Caller
+// holds mu for writing.
+func (p *Project) touchLocked(at time.Time) {
+	if at.After(p.modified) {
+		p.modified = at
+	}
+}
+
+// Seq is the sequence number of the last change applied to the project with a Stamp (0 if
+// none). Read it with the state it belongs to from Checkpoint.
 func (p *Project) Seq() uint64 {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	return p.seq
+}
+
+// Created is the project's creation date (UTC): with its id, it names this incarnation of
+// the project (a project deleted and created again under the same id has another date).
+func (p *Project) Created() time.Time {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.created
 }

@@ -9,67 +9,55 @@ import (
 	"github.com/symscore/symscore/dataframe"
 )
 
-// journal is a Commit source that records what was committed.
-type journal struct {
-	next  uint64
-	calls int
-	fail  error     // returned instead of a sequence number when set
-	at    time.Time // the time of every change; zero means now
-}
-
-func (j *journal) commit() (uint64, time.Time, error) {
-	j.calls++
-	if j.fail != nil {
-		return 0, time.Time{}, j.fail
-	}
-	j.next++
-	return j.next, j.at, nil
-}
-
 const twoRows = `{"attributeNames":["x","y"],"attributeTypes":["C","B"],"data":[["1.5","0"],["2","1"]]}`
 
-// TestCommitOnlyValidChanges: every accepted change commits exactly once and records the
-// sequence number; refused changes never commit; a failing commit applies nothing.
-func TestCommitOnlyValidChanges(t *testing.T) {
-	p := newTestProject(t, "", nil)
-	j := &journal{}
-	f := frame(t, twoRows, dataframe.Options{})
-	if err := p.LearnWith(f, j.commit); err != nil {
+// rowsOf is the Rows of a frame parsed from payload.
+func rowsOf(t testing.TB, payload string, opts dataframe.Options) *Rows {
+	t.Helper()
+	var r Rows
+	if err := r.SetFrame(frame(t, payload, opts)); err != nil {
 		t.Fatal(err)
 	}
-	if j.calls != 1 || p.Seq() != 1 {
-		t.Fatalf("after learn: %d commits, seq %d", j.calls, p.Seq())
+	return &r
+}
+
+// TestApplyStampsOnlyValidChanges: every applied change records its sequence number;
+// refused changes change nothing, Seq included.
+func TestApplyStampsOnlyValidChanges(t *testing.T) {
+	p := newTestProject(t, "", nil)
+	if err := p.ApplyRows(rowsOf(t, twoRows, dataframe.Options{}), 1, Limits{}, Stamp{Seq: 1}); err != nil {
+		t.Fatal(err)
 	}
-	// Refused: forgetting more rows than learned, a bad B value, a frozen project.
-	three := frame(t, `{"attributeNames":["x"],"attributeTypes":["C"],"data":[["1"],["2"],["3"]]}`, dataframe.Options{})
-	unchanged(t, p, func() error { return p.ForgetWith(three, j.commit) })
-	bad := &dataframe.Frame{Names: [][]byte{[]byte("y")}, Kinds: []dataframe.Type{dataframe.TypeB}, Base: []int{-1}, Rows: 1, Vals: []float64{2}}
-	unchanged(t, p, func() error { return p.LearnWith(bad, j.commit) })
-	if j.calls != 1 {
-		t.Fatalf("refused changes committed: %d commits", j.calls)
+	if p.Seq() != 1 {
+		t.Fatalf("after learn: seq %d", p.Seq())
 	}
-	// A failing commit: nothing applied, the error is returned as is.
-	boom := errors.New("log failed")
-	j.fail = boom
-	if err := unchanged(t, p, func() error { return p.LearnWith(f, j.commit) }); !errors.Is(err, boom) {
-		t.Fatalf("learn with a failing commit: %v", err)
+	// Refused: forgetting more rows than learned, a new attribute past the limits, a frozen
+	// project, a column named twice.
+	three := rowsOf(t, `{"attributeNames":["x"],"attributeTypes":["C"],"data":[["1"],["2"],["3"]]}`, dataframe.Options{})
+	unchanged(t, p, func() error { return p.ApplyRows(three, -1, Limits{}, Stamp{Seq: 2}) })
+	wide := rowsOf(t, `{"attributeNames":["a","b"],"attributeTypes":["C","C"],"data":[["1","2"]]}`, dataframe.Options{})
+	if err := unchanged(t, p, func() error { return p.ApplyRows(wide, 1, Limits{MaxNewAttributes: 1}, Stamp{Seq: 3}) }); !errors.Is(err, ErrTooManyNewAttributes) {
+		t.Fatalf("two new attributes past a limit of one: %v", err)
 	}
-	if err := unchanged(t, p, func() error { return p.SetFrozenWith(true, j.commit) }); !errors.Is(err, boom) {
-		t.Fatalf("freeze with a failing commit: %v", err)
+	twice := &Rows{n: 1, cbNames: [][]byte{[]byte("x"), []byte("x")}, cbKinds: []dataframe.Type{dataframe.TypeC, dataframe.TypeC},
+		vals: []float64{1, 2}, off: []int32{0, 0}}
+	if err := unchanged(t, p, func() error { return p.ApplyRows(twice, 1, Limits{}, Stamp{Seq: 4}) }); err == nil {
+		t.Fatal("a column named twice was learned")
 	}
-	j.fail = nil
-	if err := p.SetFrozenWith(true, j.commit); err != nil || !p.Frozen() || p.Seq() != 2 {
+	if err := p.ApplyFreeze(true, Stamp{Seq: 5}); err != nil || !p.Frozen() || p.Seq() != 5 {
 		t.Fatalf("freeze: %v, frozen %v, seq %d", err, p.Frozen(), p.Seq())
 	}
-	calls := j.calls
-	if err := unchanged(t, p, func() error { return p.LearnWith(f, j.commit) }); !errors.Is(err, ErrFrozen) || j.calls != calls {
-		t.Fatalf("learn into a frozen project: %v (%d commits)", err, j.calls-calls)
+	if err := unchanged(t, p, func() error { return p.ApplyRows(rowsOf(t, twoRows, dataframe.Options{}), 1, Limits{}, Stamp{Seq: 6}) }); !errors.Is(err, ErrFrozen) {
+		t.Fatalf("learn into a frozen project: %v", err)
+	}
+	if err := p.CheckRows(rowsOf(t, twoRows, dataframe.Options{}), 1, Limits{}, nil); !errors.Is(err, ErrFrozen) {
+		t.Fatalf("CheckRows of a frozen project: %v", err)
 	}
 }
 
-// TestCommitModels: publishing and deleting models commits; deleting a missing model does
-// not; the encoding carries models and Seq together.
-func TestCommitModels(t *testing.T) {
+// TestApplyModels: publishing and deleting models records the sequence number; deleting
+// a missing model changes nothing; the encoding carries models and Seq together.
+func TestApplyModels(t *testing.T) {
 	p := newTestProject(t, "", nil)
 	learn(t, p, twoRows)
 	learn(t, p, `{"attributeNames":["x","y"],"attributeTypes":["C","B"],"data":[["3","1"],["0.5","0"]]}`)
@@ -77,9 +65,8 @@ func TestCommitModels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	j := &journal{next: 41}
-	if err := p.PutModelWith(m, j.commit); err != nil || p.Seq() != 42 {
-		t.Fatalf("PutModelWith: %v, seq %d", err, p.Seq())
+	if err := p.ApplyModel(m, Limits{}, Stamp{Seq: 42}); err != nil || p.Seq() != 42 {
+		t.Fatalf("ApplyModel: %v, seq %d", err, p.Seq())
 	}
 	data, seq, err := p.Checkpoint()
 	if err != nil || seq != 42 {
@@ -92,11 +79,24 @@ func TestCommitModels(t *testing.T) {
 	if q.Seq() != 42 || len(q.Models()) != 1 || !bytes.Equal(stateBytes(t, q), data) {
 		t.Fatalf("decoded: seq %d, %d models, same bytes %v", q.Seq(), len(q.Models()), bytes.Equal(stateBytes(t, q), data))
 	}
-	if err := p.DeleteModelWith("nope", j.commit); !errors.Is(err, ErrModelNotFound) || j.calls != 1 {
-		t.Fatalf("delete of a missing model: %v, %d commits", err, j.calls)
+	if err := p.ApplyUnmodel("nope", Stamp{Seq: 43}); !errors.Is(err, ErrModelNotFound) || p.Seq() != 42 {
+		t.Fatalf("delete of a missing model: %v, seq %d", err, p.Seq())
 	}
-	if err := p.DeleteModelWith("m1", j.commit); err != nil || len(p.Models()) != 0 || p.Seq() != 43 {
-		t.Fatalf("DeleteModelWith: %v, %d models, seq %d", err, len(p.Models()), p.Seq())
+	if err := p.CheckUnmodel("m1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.ApplyUnmodel("m1", Stamp{Seq: 43}); err != nil || len(p.Models()) != 0 || p.Seq() != 43 {
+		t.Fatalf("ApplyUnmodel: %v, %d models, seq %d", err, len(p.Models()), p.Seq())
+	}
+	if err := p.ApplyModel(m, Limits{MaxModels: 1}, Stamp{Seq: 44}); err != nil {
+		t.Fatal(err)
+	}
+	m2, _ := Build(p.Snapshot(), "mlr", "m2", MLContext{InputNames: []string{"y"}, TargetNames: []string{"x"}})
+	if err := p.CheckModel(m2, Limits{MaxModels: 1}, nil); !errors.Is(err, ErrTooManyModels) {
+		t.Fatalf("CheckModel past the limit: %v", err)
+	}
+	if err := p.ApplyModel(m2, Limits{MaxModels: 1}, Stamp{Seq: 45}); !errors.Is(err, ErrTooManyModels) || p.Seq() != 44 {
+		t.Fatalf("ApplyModel past the limit: %v, seq %d", err, p.Seq())
 	}
 }
 
@@ -151,24 +151,33 @@ func TestRegistryDeleteRetires(t *testing.T) {
 	r := NewRegistry()
 	p, _ := r.Create("c1", "p", "", nil)
 	learn(t, p, twoRows)
-	j := &journal{}
-	if err := r.DeleteWith("c1", "p", j.commit); err != nil || j.calls != 1 {
-		t.Fatalf("DeleteWith: %v, %d commits", err, j.calls)
+	if err := r.ApplyDelete("c1", "p", Stamp{Seq: 7}); err != nil {
+		t.Fatalf("ApplyDelete: %v", err)
 	}
-	f := frame(t, twoRows, dataframe.Options{})
+	rows := rowsOf(t, twoRows, dataframe.Options{})
+	var d Delta
+	d.Reset(false)
+	if err := d.AddRows(rows); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := Build(p.Snapshot(), "mlr", "m", MLContext{InputNames: []string{"y"}, TargetNames: []string{"x"}})
 	for name, change := range map[string]func() error{
-		"learn":  func() error { return p.LearnWith(f, j.commit) },
-		"forget": func() error { return p.ForgetWith(f, j.commit) },
-		"freeze": func() error { return p.SetFrozenWith(true, j.commit) },
-		"merge":  func() error { return p.MergeStateWith(p.StateBinary(), j.commit) },
-		"model":  func() error { return p.DeleteModelWith("m", j.commit) },
+		"learn":        func() error { return p.ApplyRows(rows, 1, Limits{}, Stamp{Seq: 8}) },
+		"forget":       func() error { return p.ApplyRows(rows, -1, Limits{}, Stamp{Seq: 8}) },
+		"learn delta":  func() error { return p.ApplyDelta(&d, 1, Limits{}, Stamp{Seq: 8}) },
+		"forget delta": func() error { return p.ApplyDelta(&d, -1, Limits{}, Stamp{Seq: 8}) },
+		"freeze":       func() error { return p.ApplyFreeze(true, Stamp{Seq: 8}) },
+		"merge":        func() error { return p.ApplyMerge(p.StateBinary(), Limits{}, Stamp{Seq: 8}) },
+		"model":        func() error { return p.ApplyModel(m, Limits{}, Stamp{Seq: 8}) },
+		"unmodel":      func() error { return p.ApplyUnmodel("m", Stamp{Seq: 8}) },
+		"check":        func() error { return p.CheckRows(rows, 1, Limits{}, nil) },
 	} {
 		if err := change(); !errors.Is(err, ErrProjectNotFound) {
 			t.Errorf("%s on a deleted project: %v", name, err)
 		}
 	}
-	if j.calls != 1 {
-		t.Fatalf("a deleted project committed %d changes", j.calls-1)
+	if p.Seq() != 7 {
+		t.Fatalf("a deleted project applied a change: seq %d", p.Seq())
 	}
 	if p.Rows() != 2 {
 		t.Fatal("a deleted project is no longer readable")
@@ -182,27 +191,45 @@ func TestRegistryDeleteRetires(t *testing.T) {
 	}
 }
 
-// TestRegistryCommitFailures: a failing commit leaves the registry as it was.
-func TestRegistryCommitFailures(t *testing.T) {
+// TestCheckNewProject: an existing id and the customer's project limit, counting the
+// projects reserved by creates not yet applied, are refused; ApplyCreate leaves the limit to
+// that check.
+func TestCheckNewProject(t *testing.T) {
 	r := NewRegistry()
-	boom := errors.New("log failed")
-	fail := func() (uint64, time.Time, error) { return 0, time.Time{}, boom }
-	if _, err := r.CreateWith("c1", "p", "", nil, fail); !errors.Is(err, boom) || len(r.List("c1")) != 0 {
-		t.Fatalf("create with a failing commit: %v, %v", err, r.List("c1"))
-	}
-	p, _ := r.Create("c1", "p", "", nil)
-	if err := r.DeleteWith("c1", "p", fail); !errors.Is(err, boom) {
+	r.SetLimits(Limits{MaxProjects: 2})
+	if _, err := r.Create("c1", "a", "", nil); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := r.Get("c1", "p"); err != nil || got != p {
-		t.Fatal("a delete whose commit failed removed the project")
+	if err := r.CheckNewProject("c1", "a", 0); !errors.Is(err, ErrProjectExists) {
+		t.Fatalf("existing id: %v", err)
 	}
-	learn(t, p, twoRows)
-	if err := p.LearnWith(frame(t, twoRows, dataframe.Options{}), nil); err != nil {
-		t.Fatal("a delete whose commit failed retired the project")
+	if err := r.CheckNewProject("c1", "b", 0); err != nil {
+		t.Fatalf("second project: %v", err)
 	}
-	if _, err := r.ImportWith("c1", "q", stateBytes(t, p), fail); !errors.Is(err, boom) || len(r.List("c1")) != 1 {
-		t.Fatalf("import with a failing commit: %v, %v", err, r.List("c1"))
+	if err := r.CheckNewProject("c1", "b", 1); !errors.Is(err, ErrTooManyProjects) {
+		t.Fatalf("second project with one reserved: %v", err)
+	}
+	if err := r.CheckNewProject("", "b", 0); err == nil {
+		t.Fatal("empty customer id accepted")
+	}
+	for _, pid := range []string{"b", "c"} {
+		if _, err := r.ApplyCreate("c1", pid, "", nil, Stamp{Seq: 3}); err != nil {
+			t.Fatalf("ApplyCreate %s: %v", pid, err)
+		}
+	}
+	if _, err := r.ApplyCreate("c1", "c", "", nil, Stamp{Seq: 4}); !errors.Is(err, ErrProjectExists) {
+		t.Fatalf("ApplyCreate of an existing id: %v", err)
+	}
+	// Ids are judged when a create is admitted (NewProject), under the rules of the day;
+	// the application of a logged create takes the id it holds, as older rules accepted it.
+	if _, err := r.NewProject("my project", "", nil); err == nil {
+		t.Fatal("an id with a space admitted")
+	}
+	if _, err := r.ApplyCreate("c1", "my project", "", nil, Stamp{Seq: 5}); err != nil {
+		t.Fatalf("ApplyCreate of an id older rules accepted: %v", err)
+	}
+	if _, err := r.ApplyCreate("c1", "d", "partition", nil, Stamp{}); err == nil {
+		t.Fatal("a partition project without partitionSplit created")
 	}
 }
 
@@ -213,23 +240,26 @@ func TestRegistryImport(t *testing.T) {
 	p, _ := r.Create("c1", "src", "partition", map[string]string{"partitionSplit": "g"})
 	learn(t, p, `{"attributeNames":["x","g"],"attributeTypes":["C","T"],"data":[["1","a"],["2","b"],["4","a"]]}`)
 	data := stateBytes(t, p)
-	q, err := r.ImportWith("c2", "copy", data, nil)
+	q, err := r.ApplyImport("c2", "copy", data, Limits{}, Stamp{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if q.ID() != "copy" || !bytes.Equal(statsBytes(q), statsBytes(p)) || q.Type() != TypePartition {
 		t.Fatalf("imported project differs: id %q", q.ID())
 	}
-	if _, err := r.ImportWith("c2", "copy", data, nil); !errors.Is(err, ErrProjectExists) {
+	if _, err := r.ApplyImport("c2", "copy", data, Limits{}, Stamp{}); !errors.Is(err, ErrProjectExists) {
 		t.Fatalf("import over an existing project: %v", err)
 	}
 	for i := 0; i < len(data); i += 7 {
-		if _, err := r.ImportWith("c2", "cut", data[:i], nil); err == nil {
+		if _, err := r.ApplyImport("c2", "cut", data[:i], Limits{}, Stamp{}); err == nil {
 			t.Fatalf("import of %d of %d bytes succeeded", i, len(data))
 		}
 	}
-	if _, err := r.ImportWith("c2", "a/b", data, nil); err == nil {
-		t.Fatal("import under an invalid id succeeded")
+	if _, err := DecodeImport("a/b", data, Limits{}); err == nil {
+		t.Fatal("import under an invalid id admitted")
+	}
+	if _, err := r.ApplyImport("c2", "old id", data, Limits{}, Stamp{}); err != nil {
+		t.Fatalf("ApplyImport under an id older rules accepted: %v", err)
 	}
 }
 
@@ -245,28 +275,30 @@ func TestMergeStateEqualsMerge(t *testing.T) {
 	if err := r.Merge("c1", "a", "b"); err != nil {
 		t.Fatal(err)
 	}
-	j := &journal{}
-	if err := c.MergeStateWith(b.StateBinary(), j.commit); err != nil || j.calls != 1 {
-		t.Fatalf("MergeStateWith: %v", err)
+	if err := c.ApplyMerge(b.StateBinary(), Limits{}, Stamp{Seq: 9}); err != nil || c.Seq() != 9 {
+		t.Fatalf("ApplyMerge: %v", err)
 	}
 	if !bytes.Equal(statsBytes(a), statsBytes(c)) {
-		t.Fatal("MergeStateWith differs from Merge")
+		t.Fatal("ApplyMerge differs from Merge")
 	}
 	if err := r.Merge("c1", "a", "a"); err == nil {
 		t.Fatal("a project merged into itself")
 	}
-	if err := c.MergeStateWith([]byte("garbage"), j.commit); err == nil || j.calls != 1 {
+	if err := c.CheckMerge([]byte("garbage"), Limits{}, nil); err == nil {
+		t.Fatal("CheckMerge of garbage accepted")
+	}
+	if err := c.ApplyMerge([]byte("garbage"), Limits{}, Stamp{Seq: 10}); err == nil || c.Seq() != 9 {
 		t.Fatalf("merge of garbage: %v", err)
 	}
 }
 
-// TestCommitTimes: the time a commit returns becomes the creation date of a created project
-// and the modification date of learn, forget and merge, so a replay restores the dates.
-func TestCommitTimes(t *testing.T) {
+// TestStampTimes: a stamp's time becomes the creation date of a created project and the
+// modification date of learn, forget and merge, so a replay restores the dates; an older
+// stamp never moves the modification date back.
+func TestStampTimes(t *testing.T) {
 	r := NewRegistry()
 	at := time.Date(2024, 2, 29, 12, 0, 0, 0, time.FixedZone("x", 3600))
-	j := &journal{at: at}
-	p, err := r.CreateWith("c1", "p", "", nil, j.commit)
+	p, err := r.ApplyCreate("c1", "p", "", nil, Stamp{Seq: 1, At: at})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,18 +306,27 @@ func TestCommitTimes(t *testing.T) {
 	if !info.CreationDate.Equal(at) || !info.LastModificationDate.Equal(at) || info.CreationDate.Location() != time.UTC {
 		t.Fatalf("created %v, modified %v, want %v in UTC", info.CreationDate, info.LastModificationDate, at)
 	}
-	j.at = at.Add(time.Hour)
-	if err := p.LearnWith(frame(t, twoRows, dataframe.Options{}), j.commit); err != nil {
+	if !p.Created().Equal(at) {
+		t.Fatalf("Created %v", p.Created())
+	}
+	later := at.Add(time.Hour)
+	if err := p.ApplyRows(rowsOf(t, twoRows, dataframe.Options{}), 1, Limits{}, Stamp{Seq: 2, At: later}); err != nil {
 		t.Fatal(err)
 	}
-	if info := p.Info(); !info.LastModificationDate.Equal(j.at) || !info.CreationDate.Equal(at) {
+	if info := p.Info(); !info.LastModificationDate.Equal(later) || !info.CreationDate.Equal(at) {
 		t.Fatalf("after learn: created %v, modified %v", info.CreationDate, info.LastModificationDate)
 	}
-	j.at = at.Add(2 * time.Hour)
-	if err := p.MergeStateWith(p.StateBinary(), j.commit); err != nil {
+	if err := p.ApplyRows(rowsOf(t, twoRows, dataframe.Options{}), 1, Limits{}, Stamp{Seq: 3, At: at}); err != nil {
 		t.Fatal(err)
 	}
-	if info := p.Info(); !info.LastModificationDate.Equal(j.at) {
+	if info := p.Info(); !info.LastModificationDate.Equal(later) || p.Seq() != 3 {
+		t.Fatalf("an older stamp moved the date to %v", info.LastModificationDate)
+	}
+	latest := at.Add(2 * time.Hour)
+	if err := p.ApplyMerge(p.StateBinary(), Limits{}, Stamp{Seq: 4, At: latest}); err != nil {
+		t.Fatal(err)
+	}
+	if info := p.Info(); !info.LastModificationDate.Equal(latest) {
 		t.Fatalf("after merge: modified %v", info.LastModificationDate)
 	}
 }
@@ -325,7 +366,7 @@ func TestProjectAndModelCounts(t *testing.T) {
 	}
 	part, _ := NewProject("x", "partition", map[string]string{"partitionSplit": "g"})
 	learn(t, part, `{"attributeNames":["v","g"],"attributeTypes":["C","S"],"data":[["1","a"],["2","b"]]}`)
-	if _, err := r.ImportWith("c2", "x", stateBytes(t, part), nil); !errors.Is(err, ErrTooManyPartitions) {
+	if _, err := r.ApplyImport("c2", "x", stateBytes(t, part), r.Limits(), Stamp{}); !errors.Is(err, ErrTooManyPartitions) {
 		t.Fatalf("import past the partition limit: %v", err)
 	}
 }

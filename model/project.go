@@ -22,9 +22,10 @@ const (
 // concurrent use: learn, forget and merge are applied atomically under the project's write
 // lock; Snapshot copies a consistent state under the read lock.
 //
-// Lock order: Registry.mu before mu before modelsMu. Changes of models (PutModelWith,
-// DeleteModelWith) and encodings (MarshalBinary, Checkpoint) hold mu and then modelsMu, so
+// Lock order: Registry.mu before mu before modelsMu or resMu. Changes of models (ApplyModel,
+// ApplyUnmodel) and encodings (MarshalBinary, Checkpoint) hold mu and then modelsMu, so
 // that models, statistics and Seq are consistent; readers of models take modelsMu alone.
+// Reservations (project_budget.go) hold mu, for reading at least, and then resMu.
 // No method holds the locks of two projects (Merge copies the source, releases it, then
 // locks the target).
 type Project struct {
@@ -48,31 +49,36 @@ type Project struct {
 	partKeys []string // sorted keys of parts; replaced, never modified in place
 	frozen   bool
 	modified time.Time
-	seq      uint64 // sequence number of the last journaled change (see Commit)
+	seq      uint64 // sequence number of the last change applied with a Stamp
 	retired  bool   // deleted from its registry: every change is refused
 	sc       learnScratch
 	// nameBytes and modelBytes are the footprint's terms of the attribute names,
 	// partition values and models (project_size.go).
 	nameBytes, modelBytes int64
-	growth                int64 // of the learn or forget being checked (checkGrowth)
 
 	modelsMu sync.RWMutex // guards models
 	models   map[string]*Model
+
+	// resMu guards charged and pend (project_budget.go); taken inside mu.
+	resMu   sync.Mutex
+	charged int64   // what p holds on its customer's account: its ceiling
+	pend    pending // what the changes admitted and not yet applied may add
 }
 
 // NewProject makes an empty project. typ is "cpu" ("" means cpu) or "partition", whose
 // params["partitionSplit"] names the partition column. Other params are ignored. The
 // project has the default Limits until a Registry adopts it.
 func NewProject(pid, typ string, params map[string]string) (*Project, error) {
-	return newProject(pid, typ, params, newLimits(Limits{}))
+	return newProject(pid, typ, params, Limits{})
 }
 
 // newProject is NewProject under the limits lim, which judge the id and the partition
-// column's name.
-func newProject(pid, typ string, params map[string]string, lim *limits) (*Project, error) {
-	legacy := lim.legacyNames.Load()
+// column's name (not at all with lim.LegacyNames: the application of a logged create).
+func newProject(pid, typ string, params map[string]string, lim Limits) (*Project, error) {
+	lim = lim.Resolved()
+	legacy := lim.LegacyNames
 	if !legacy {
-		if err := CheckProjectID(pid, lim.nameBytes()); err != nil {
+		if err := CheckProjectID(pid, lim.MaxNameBytes); err != nil {
 			return nil, err
 		}
 	}
@@ -87,8 +93,8 @@ func newProject(pid, typ string, params map[string]string, lim *limits) (*Projec
 		if col == "" {
 			return nil, errorf(`a partition project needs the parameter "partitionSplit", the partition column`)
 		}
-		if err := ident.CheckName(col, lim.nameBytes()); err != nil && !legacy {
-			return nil, identError("partitionSplit "+quote(col), err)
+		if err := lim.checkName(col, "partitionSplit"); err != nil {
+			return nil, err
 		}
 		p.partitionColumn = col
 	default:
@@ -146,16 +152,17 @@ func (p *Project) Type() string { return p.typ }
 func (p *Project) PartitionColumn() string { return p.partitionColumn }
 
 // SetFrozen refuses (true) or allows (false) learn, forget and merge into the project.
-func (p *Project) SetFrozen(frozen bool) { p.SetFrozenWith(frozen, nil) }
+func (p *Project) SetFrozen(frozen bool) { p.ApplyFreeze(frozen, Stamp{}) }
 
-// SetFrozenWith is SetFrozen journaled by commit (see Commit). Errors: ErrProjectNotFound
-// for a deleted project, or commit's error (nothing changed).
-func (p *Project) SetFrozenWith(frozen bool, commit Commit) error {
+// ApplyFreeze is SetFrozen as the change stamped st (see Stamp). Errors:
+// ErrProjectNotFound (a *NotFoundError) for a deleted project (nothing changed).
+func (p *Project) ApplyFreeze(frozen bool, st Stamp) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if _, err := p.commitLocked(commit); err != nil {
-		return err
+	if p.retired {
+		return p.errNotFound()
 	}
+	p.stampLocked(st)
 	p.frozen = frozen
 	return nil
 }
@@ -213,22 +220,26 @@ func (p *Project) partition(v []byte) *summary {
 	return s
 }
 
-// dropEmptyPartitions deletes partitions whose rows were all forgotten, giving their
-// memory back to the customer. Caller holds mu.
+// dropEmptyPartitions deletes partitions whose rows were all forgotten (the change's
+// recharge gives their memory back to the customer). Caller holds mu.
 func (p *Project) dropEmptyPartitions() {
-	before := p.footprint()
-	keys := p.partKeys[:0:0]
-	for _, k := range p.partKeys {
-		if p.parts[k].n == 0 {
-			delete(p.parts, k)
-			p.nameBytes -= partitionBytes(k)
+	var keys []string // the new partKeys, made only if a partition goes
+	for i, k := range p.partKeys {
+		if p.parts[k].n != 0 {
+			if keys != nil {
+				keys = append(keys, k)
+			}
 			continue
 		}
-		keys = append(keys, k)
+		if keys == nil {
+			keys = append(make([]string, 0, len(p.partKeys)-1), p.partKeys[:i]...)
+		}
+		delete(p.parts, k)
+		p.nameBytes -= partitionBytes(k)
+		p.partitionDropped(k)
 	}
-	if len(keys) != len(p.partKeys) {
+	if keys != nil {
 		p.partKeys = keys
-		p.shrunk(before)
 	}
 }
 

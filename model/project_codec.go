@@ -42,7 +42,7 @@ func (p *Project) MarshalBinary() ([]byte, error) {
 }
 
 // Checkpoint is MarshalBinary that also returns Seq, read under the same lock: the
-// encoding contains exactly the changes committed up to seq.
+// encoding contains exactly the changes applied up to seq.
 func (p *Project) Checkpoint() (data []byte, seq uint64, err error) {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
@@ -61,7 +61,7 @@ func (p *Project) Checkpoint() (data []byte, seq uint64, err error) {
 }
 
 // StateBinary encodes the project's statistics without its models, in the encoding of
-// MarshalBinary: what MergeStateWith folds into another project.
+// MarshalBinary: what ApplyMerge folds into another project.
 func (p *Project) StateBinary() []byte {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
@@ -317,17 +317,22 @@ func (r *codecReader) summary(s *summary) {
 	for i := range s.s2 {
 		s.s2[i] = dd{math.Float64frombits(r.uint64()), math.Float64frombits(r.uint64())}
 	}
-	// What learn can produce: shifts within ±MaxMagnitude, |S1| ≤ n·2·MaxMagnitude and
-	// |S2| ≤ n·(2·MaxMagnitude)², all finite; anything else was not written by MarshalBinary
-	// (and would let later learning overflow).
-	if n > maxRows {
-		r.fail("summary (row count)")
-		return
+	if why := s.outOfRange(); why != "" {
+		r.fail("summary (" + why + ")")
+	}
+}
+
+// outOfRange says what learn cannot produce in s, or "": shifts within ±MaxMagnitude,
+// |S1| ≤ n·2·MaxMagnitude and |S2| ≤ n·(2·MaxMagnitude)², all finite, n ≤ maxRows. Anything
+// else was not written by an encoder (and would let later learning overflow).
+func (s *summary) outOfRange() string {
+	n := s.n
+	if n > maxRows || n < 0 {
+		return "row count"
 	}
 	for _, v := range s.k {
 		if !(math.Abs(v) <= MaxMagnitude) {
-			r.fail("summary (shift out of range)")
-			return
+			return "shift out of range"
 		}
 	}
 	bound1 := float64(n) * 2 * MaxMagnitude * (1 + 1e-9)
@@ -339,9 +344,9 @@ func (r *codecReader) summary(s *summary) {
 		}
 		for _, v := range xs {
 			if !(math.Abs(v.hi) <= bound) || !(math.Abs(v.lo) <= bound) {
-				r.fail("summary (sum out of range)")
-				return
+				return "sum out of range"
 			}
 		}
 	}
+	return ""
 }

@@ -101,7 +101,7 @@ func TestExtremeValuesStayFinite(t *testing.T) {
 	q := newTestProject(t, "", nil)
 	learn(t, q, `{"attributeNames":["x","y"],"attributeTypes":["C","C"],"data":[["-1e100","-1e100"]]}`)
 	learn(t, q, big)
-	if err := p.MergeStateWith(q.StateBinary(), nil); err != nil {
+	if err := p.ApplyMerge(q.StateBinary(), Limits{}, Stamp{}); err != nil {
 		t.Fatal(err)
 	}
 	s := p.Snapshot()

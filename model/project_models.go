@@ -2,52 +2,81 @@ package model
 
 import "sort"
 
-// PutModel publishes m under its id, replacing a model of the same id (see PutModelWith
-// for the errors).
-func (p *Project) PutModel(m *Model) error { return p.PutModelWith(m, nil) }
+// PutModel publishes m under its id, replacing a model of the same id, under the
+// registry's limits: CheckModel (with a Reservation), then ApplyModel, unjournaled.
+func (p *Project) PutModel(m *Model) error {
+	lim := p.lim.get()
+	var res Reservation
+	if err := p.CheckModel(m, lim, &res); err != nil {
+		return err
+	}
+	defer res.Release()
+	return p.ApplyModel(m, lim, Stamp{})
+}
 
-// PutModelWith is PutModel journaled by commit (see Commit). It holds the statistics lock
-// for writing while it commits and publishes, so the model and the sequence number change
-// together. The model's bytes count in the project's (Limits.MaxStateBytes) and its
-// customer's (Limits.MaxCustomerBytes). Errors: ErrProjectNotFound for a deleted project;
-// an *Error for a model id package ident refuses, or wrapping ErrTooManyModels for a new
-// model past Limits.MaxModels, ErrStateTooLarge or ErrCustomerTooLarge; or commit's error
-// (nothing published).
-func (p *Project) PutModelWith(m *Model, commit Commit) error {
+// ApplyModel is PutModel under the limits lim, as the change stamped st (see Stamp). It
+// holds the statistics lock for writing while it publishes, so the model and the sequence
+// number change together. The model's bytes count in the project's (lim.MaxStateBytes)
+// and its customer's. Errors: ErrProjectNotFound for a deleted project, an *Error wrapping
+// ErrTooManyModels for a new model past lim.MaxModels or ErrStateTooLarge (nothing
+// published). It judges neither the model id nor the customer's budget (CheckModel does).
+func (p *Project) ApplyModel(m *Model, lim Limits, st Stamp) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.retired {
-		return p.errNotFound()
-	}
-	if !p.lim.legacyNames.Load() {
-		if err := CheckModelID(m.ID(), p.lim.nameBytes()); err != nil {
-			return err
-		}
-	}
-	old, replaces := p.Model(m.ID())
-	next := p.footprint()
-	next.models += m.size
-	if replaces {
-		next.models -= old.size
-	} else if limit := p.lim.maxModels.Load(); int64(len(p.models)) >= limit {
-		return wrapf(ErrTooManyModels, "the project has %d models; the limit is %d", len(p.models), limit)
-	}
-	growth, err := p.checkFootprint(next)
+	next, err := p.checkModelLocked(m, lim.Resolved())
 	if err != nil {
 		return err
 	}
-	before := p.footprint()
-	if _, err := p.commitGrowLocked(commit, max(growth, 0)); err != nil {
-		return err
-	}
+	p.stampLocked(st)
 	p.modelsMu.Lock()
 	p.models[m.ID()] = m
 	p.modelsMu.Unlock()
 	p.modelBytes = next.models
-	if growth < 0 {
-		p.shrunk(before)
-	}
+	p.rechargeLocked()
 	return nil
+}
+
+// CheckModel is ApplyModel's refusal as seen now, changing nothing, and a refusal of a
+// model id package ident refuses under lim (unless lim.LegacyNames). With res not nil, a
+// model that passes is also admitted to its customer's byte budget (see Reservation): res
+// holds it until res.Release; past the budget it is refused (an *Error wrapping
+// ErrCustomerTooLarge). A model replacing another of its id is charged what it adds to it.
+func (p *Project) CheckModel(m *Model, lim Limits, res *Reservation) error {
+	lim = lim.Resolved()
+	if !lim.LegacyNames {
+		if err := CheckModelID(m.ID(), lim.MaxNameBytes); err != nil {
+			return err
+		}
+	}
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if _, err := p.checkModelLocked(m, lim); err != nil || res == nil {
+		return err
+	}
+	res.reset()
+	res.setModel(m.ID(), m.size)
+	return p.reserveLocked(res, lim.MaxCustomerBytes, false)
+}
+
+// checkModelLocked checks the publication of m under lim (resolved) and returns the
+// project's footprint with it. Caller holds mu.
+func (p *Project) checkModelLocked(m *Model, lim Limits) (footprint, error) {
+	next := p.footprint()
+	if p.retired {
+		return next, p.errNotFound()
+	}
+	next.models += m.size
+	if old, replaces := p.Model(m.ID()); replaces {
+		next.models -= old.size
+	} else if limit := lim.MaxModels; len(p.models) >= limit {
+		return next, wrapf(ErrTooManyModels, "the project has %d models; the limit is %d", len(p.models), limit)
+	}
+	if next.bytes() > p.footprint().bytes() {
+		if err := lim.check(next); err != nil {
+			return next, err
+		}
+	}
+	return next, nil
 }
 
 // Model returns the model called id.
@@ -69,32 +98,40 @@ func (p *Project) FindModel(id string) (*Model, error) {
 }
 
 // DeleteModel removes the model called id and reports whether it existed.
-func (p *Project) DeleteModel(id string) bool { return p.DeleteModelWith(id, nil) == nil }
+func (p *Project) DeleteModel(id string) bool { return p.ApplyUnmodel(id, Stamp{}) == nil }
 
-// DeleteModelWith is DeleteModel journaled by commit (see Commit), which runs only if the
-// model exists; its bytes go back to the customer. Errors: ErrModelNotFound (a
-// *NotFoundError naming the model), ErrProjectNotFound for a deleted project, or commit's
-// error (nothing deleted).
-func (p *Project) DeleteModelWith(id string, commit Commit) error {
+// ApplyUnmodel removes the model called id as the change stamped st (see Stamp); its bytes
+// go back to the customer. Errors: ErrModelNotFound (a *NotFoundError naming the model),
+// ErrProjectNotFound for a deleted project (nothing changed).
+func (p *Project) ApplyUnmodel(id string, st Stamp) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.retired {
-		return p.errNotFound()
-	}
-	m, err := p.FindModel(id)
-	if err != nil {
+	if err := p.checkUnmodelLocked(id); err != nil {
 		return err
 	}
-	if _, err := p.commitLocked(commit); err != nil {
-		return err
-	}
-	before := p.footprint()
+	p.stampLocked(st)
 	p.modelsMu.Lock()
+	m := p.models[id]
 	delete(p.models, id)
 	p.modelsMu.Unlock()
 	p.modelBytes -= m.size
-	p.shrunk(before)
+	p.rechargeLocked()
 	return nil
+}
+
+// CheckUnmodel is ApplyUnmodel's refusal as seen now, changing nothing.
+func (p *Project) CheckUnmodel(id string) error {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.checkUnmodelLocked(id)
+}
+
+func (p *Project) checkUnmodelLocked(id string) error {
+	if p.retired {
+		return p.errNotFound()
+	}
+	_, err := p.FindModel(id)
+	return err
 }
 
 // Models returns the project's models sorted by id.

@@ -1,11 +1,6 @@
 package model
 
-import (
-	"sync/atomic"
-	"time"
-
-	"github.com/symscore/symscore/dataframe"
-)
+import "sync/atomic"
 
 // What a project is charged for (Limits.MaxStateBytes, and its customer's
 // Limits.MaxCustomerBytes): about the memory it holds, and never less than its encoding
@@ -79,72 +74,10 @@ func (p *Project) Bytes() int64 {
 	return p.footprint().bytes()
 }
 
-// checkFootprint refuses a change that would leave p with footprint next past its
-// limits, and returns the growth to charge its customer (commitGrowLocked). Caller holds
-// mu.
-func (p *Project) checkFootprint(next footprint) (growth int64, err error) {
-	if err := p.lim.check(next); err != nil {
-		return 0, err
-	}
-	return next.bytes() - p.footprint().bytes(), nil
-}
-
-// checkGrowth refuses a learn that would take p past its limits with the frame columns
-// sc.newCols as new attributes and, with parts, the partition values sc.newParts, and
-// keeps its growth in p.growth for commitGrowLocked. Caller holds mu.
-func (p *Project) checkGrowth(f *dataframe.Frame, parts bool) error {
-	sc := &p.sc
-	next := p.footprint()
-	next.d += len(sc.newCols)
-	for _, c := range sc.newCols {
-		base := 0
-		if b := f.Base[c]; b >= 0 && b < len(f.SourceNames) {
-			base = len(f.SourceNames[b])
-		}
-		next.names += attributeBytes(len(f.Names[c]), base)
-	}
-	if parts {
-		next.parts += len(sc.newParts)
-		for k := range sc.newParts {
-			next.names += partitionBytes(k)
-		}
-	}
-	growth, err := p.checkFootprint(next)
-	p.growth = growth
-	return err
-}
-
-// commitGrowLocked is commitLocked for a change that grows p by growth bytes: it charges
-// them to the customer's account first, refusing the change (an *Error wrapping
-// ErrCustomerTooLarge) when they do not fit Limits.MaxCustomerBytes, and gives them back
-// if the commit fails. The change must then grow p by exactly growth. Caller holds mu.
-func (p *Project) commitGrowLocked(commit Commit, growth int64) (time.Time, error) {
-	if p.retired {
-		return time.Time{}, p.errNotFound()
-	}
-	if growth > 0 {
-		if used, max, ok := p.acct.reserve(growth, p.lim.maxCustomerBytes.Load()); !ok {
-			return time.Time{}, wrapf(ErrCustomerTooLarge, "the customer's projects would take %d bytes; the limit is %d", used+growth, max)
-		}
-	}
-	at, err := p.commitLocked(commit)
-	if err != nil && growth > 0 {
-		p.acct.release(growth)
-	}
-	return at, err
-}
-
-// shrunk gives back to the customer what p no longer holds since its footprint was
-// before. Caller holds mu.
-func (p *Project) shrunk(before footprint) {
-	if d := before.bytes() - p.footprint().bytes(); d > 0 {
-		p.acct.release(d)
-	}
-}
-
-// account is the memory a customer's projects are charged for (Limits.MaxCustomerBytes).
-// A project outside a registry has none (nil): nothing is charged. Safe for concurrent
-// use.
+// account is the memory a customer's projects are charged for (Limits.MaxCustomerBytes):
+// the sum of their charges (project_budget.go) and of the reservations of the creates and
+// imports admitted and not yet applied. A project outside a registry has none (nil):
+// nothing is charged. Safe for concurrent use.
 type account struct {
 	used atomic.Int64
 }
@@ -166,9 +99,10 @@ func (a *account) reserve(n, max int64) (used, limit int64, ok bool) {
 	}
 }
 
-// release gives back n bytes.
-func (a *account) release(n int64) {
-	if a != nil {
-		a.used.Add(-n)
+// add charges n bytes (n < 0: gives −n back) whatever the limit: what a change applied
+// grew or shrank a project by.
+func (a *account) add(n int64) {
+	if a != nil && n != 0 {
+		a.used.Add(n)
 	}
 }

@@ -139,7 +139,7 @@ func TestFootprintFollowsEveryChange(t *testing.T) {
 		case "import":
 			pr, p := pick()
 			pid := fmt.Sprintf("i%d", step)
-			q, err := r.ImportWith(pr.cid, pid, stateBytes(t, p), nil)
+			q, err := r.Import(pr.cid, pid, stateBytes(t, p))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -247,7 +247,7 @@ func TestCustomerBudget(t *testing.T) {
 		"learn": func() error { return last.Learn(frame(t, wide("y", 40), dataframe.Options{})) },
 		"merge": func() error { return r.Merge("a", last.ID(), ps[0].ID()) },
 		"import": func() error {
-			_, err := r.ImportWith("a", "copy", stateBytes(t, ps[0]), nil)
+			_, err := r.Import("a", "copy", stateBytes(t, ps[0]))
 			return err
 		},
 	} {

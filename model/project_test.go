@@ -61,6 +61,9 @@ func TestProjectNewAttributesCountAsZero(t *testing.T) {
 	checkMoments(t, s.Total, rows, 1e-14)
 }
 
+// TestProjectForgetRestoresStateBitForBit: forgetting a frame that was learned restores
+// the statistics bit for bit; forgetting the same rows otherwise grouped restores them to
+// 1e-12 of each moment's scale; forgetting every row resets them.
 func TestProjectForgetRestoresStateBitForBit(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
 	for trial := range 20 {
@@ -75,15 +78,31 @@ func TestProjectForgetRestoresStateBitForBit(t *testing.T) {
 				}
 				return rows
 			}
-			base, extra := gen(40+trial), gen(25)
+			base, extra := gen(40+trial), gen(25+60*trial)
 			learn(t, p, dfJSON(names, "CCBTT", base))
-			want := statsBytes(p)
+			want, wantSnap := statsBytes(p), p.Snapshot()
 			learn(t, p, dfJSON(names, "CCBTT", extra))
+			forget(t, p, dfJSON(names, "CCBTT", extra))
+			if !bytes.Equal(statsBytes(p), want) {
+				t.Fatalf("%s trial %d: forget(learn(x)) did not restore the statistics", typ, trial)
+			}
+			// The same rows forgotten in other messages, in another order: the blocks differ,
+			// so the sums are restored within the blocked accumulation's bound.
+			learn(t, p, dfJSON(names, "CCBTT", extra))
+			histTotal, histParts := p.total.clone(), map[string]*summary{}
+			for k, ps := range p.parts {
+				histParts[k] = ps.clone()
+			}
 			r.Shuffle(len(extra), func(i, j int) { extra[i], extra[j] = extra[j], extra[i] })
 			forget(t, p, dfJSON(names, "CCBTT", extra[:10]))
 			forget(t, p, dfJSON(names, "CCBTT", extra[10:]))
-			if !bytes.Equal(statsBytes(p), want) {
-				t.Fatalf("%s trial %d: forget(learn(x)) did not restore the statistics", typ, trial)
+			got := p.Snapshot()
+			closeMoments(t, got.Total, wantSnap.Total, histTotal, 4, 1e-12)
+			if len(got.Partitions) != len(wantSnap.Partitions) {
+				t.Fatalf("%s trial %d: %d partitions, want %d", typ, trial, len(got.Partitions), len(wantSnap.Partitions))
+			}
+			for i := range got.Partitions {
+				closeMoments(t, got.Partitions[i].Moments, wantSnap.Partitions[i].Moments, histParts[got.Partitions[i].Value], 4, 1e-12)
 			}
 			// Forgetting everything resets to the empty state.
 			forget(t, p, dfJSON(names, "CCBTT", base))
@@ -278,6 +297,36 @@ func TestProjectZeroRowFrame(t *testing.T) {
 	learn(t, p, `{"attributeNames":["x","y"],"attributeTypes":["C","C"],"data":[["bad","1"]],"errorHandling":1}`)
 	if !bytes.Equal(before, stateBytes(t, p)) {
 		t.Fatal("an empty frame changed the project")
+	}
+}
+
+// closeMoments checks got against want (same n) within tol of the blocked accumulation's
+// error scale (summary_block.go): every row of hist, a summary of the rows learned since
+// the state was empty, added or subtracted at most reps times. With H_ii = reps·S2_ii and
+// N = reps·n of hist, and n the rows held, a mean may be off by tol·max(|μ|, √(N·H_ii)/n)
+// and M_ij by tol·(1 + 2√(N/n))·√(H_ii·H_jj): the bound grows with the rows ever added, not
+// with those held (a column whose non-zero rows were all forgotten keeps covariances of
+// that order).
+func closeMoments(t *testing.T, got, want Moments, hist *summary, reps, tol float64) {
+	t.Helper()
+	d := want.Dim()
+	if got.N != want.N || got.Dim() != d || hist.dim() != d {
+		t.Fatalf("n %d, d %d; want %d, %d", got.N, got.Dim(), want.N, d)
+	}
+	n, nh := float64(want.N), reps*float64(hist.n)
+	h := make([]float64, d)
+	for i := range h {
+		h[i] = math.Sqrt(reps * hist.s2[packedIndex(i, i)].float())
+	}
+	for i := range d {
+		if e := math.Abs(got.Mean[i] - want.Mean[i]); e > tol*math.Max(math.Abs(want.Mean[i]), math.Sqrt(nh)*h[i]/n) {
+			t.Fatalf("mean[%d] = %v, want %v", i, got.Mean[i], want.Mean[i])
+		}
+		for j := range d {
+			if e := math.Abs(got.At(i, j) - want.At(i, j)); e > tol*(1+2*math.Sqrt(nh/n))*h[i]*h[j] {
+				t.Fatalf("M[%d,%d] = %v, want %v", i, j, got.At(i, j), want.At(i, j))
+			}
+		}
 	}
 }
 

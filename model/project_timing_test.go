@@ -123,7 +123,7 @@ func BenchmarkMerge(b *testing.B) {
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := dst.mergeFrom(state, nil); err != nil {
+				if err := dst.mergeFrom(state, Limits{}, Stamp{}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -8,11 +8,12 @@ package model
 //	s2  Σ (x − k)(x − k)ᵀ, double-double, packed upper triangle, column-major:
 //	    entry (i, j), i ≤ j, at j(j+1)/2 + i — a new attribute only appends a column
 //
-// Learn adds and forget subtracts the identical terms t_i = x_i − k_i and
-// float64(t_i·t_j) into canonical double-doubles, so forgetting what was learned restores
-// the state bit for bit whenever the sums are representable (always within 2^-104
-// relative otherwise). Zero terms are skipped: B and T-derived attributes have k = 0, so
-// a sparse one-hot row costs only its non-zero pairs.
+// Rows enter only through addRows (summary_block.go), which accumulates blocks of rows
+// in float64 around the shift and folds each block into the canonical double-doubles,
+// within the error bound written there; forgetting the rows of a learn in the same order
+// subtracts exactly what it added, so it restores the state bit for bit whenever the sums
+// are representable. B and T-derived attributes have k = 0, so their sums are exact
+// counts, and sparse one-hot rows add only their non-zero pairs.
 //
 // A summary is not safe for concurrent use: its project's lock guards it.
 type summary struct {
@@ -65,55 +66,10 @@ func (s *summary) clone() *summary {
 	}
 }
 
-// rowScratch holds the buffers of one update: the non-zero deviations and their indexes.
+// rowScratch is the scratch of accumulateRows for spreading a message's rows over
+// partitions; reused under the lock of the project (or by the Delta) that owns it.
 type rowScratch struct {
-	t  []float64
-	nz []int32
-}
-
-// add learns (sign = 1) or forgets (sign = −1) the row x, given in project order with
-// len(x) = s.dim(). shifted[i] says whether attribute i takes its shift from the first row
-// (C attributes). Forgetting from n = 0 is the caller's error; n reaching 0 is reset by
-// the caller (after the whole message).
-func (s *summary) add(x []float64, shifted []bool, sign float64, sc *rowScratch) {
-	d := len(s.k)
-	x, shifted = x[:d], shifted[:d]
-	if s.n == 0 && sign > 0 {
-		for i, c := range shifted {
-			if c {
-				s.k[i] = x[i]
-			}
-		}
-	}
-	if cap(sc.t) < d {
-		sc.t = make([]float64, d)
-		sc.nz = make([]int32, d)
-	}
-	t, nz := sc.t[:d], sc.nz[:0]
-	for i, xi := range x {
-		if ti := xi - s.k[i]; ti != 0 {
-			t[len(nz)] = ti
-			nz = append(nz, int32(i))
-		}
-	}
-	s1 := s.s1
-	for a, i := range nz {
-		s1[i].addFloat(sign * t[a])
-	}
-	s2 := s.s2
-	for b, j := range nz {
-		tj := sign * t[b]
-		col := s2[packedIndex(0, int(j)) : packedIndex(0, int(j))+int(j)+1]
-		for a, i := range nz[:b+1] {
-			// Inlined dd.addFloat: twoSum, then fastTwoSum renormalisation.
-			term := float64(t[a] * tj)
-			e := &col[i]
-			hi := e.hi + term
-			bb := hi - e.hi
-			lo := (e.hi - (hi - bb)) + (term - bb) + e.lo
-			e.hi = hi + lo
-			e.lo = lo - (e.hi - hi)
-		}
-	}
-	s.n += int64(sign)
+	partOf  []*summary // partition of each row
+	order   []int      // the rows grouped by partition, in message order within each
+	touched []*summary // the partitions the message touches, in order of first row
 }

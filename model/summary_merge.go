@@ -1,18 +1,30 @@
 package model
 
-// merge adds the rows summarized by b to s. Both must have the same dimension. b's sums
-// are re-based to s's shift in double-double arithmetic (docs/statistics.md section 1):
+// mergeScratch holds the buffers of one merge, so that a merge allocates nothing once
+// they have grown.
+type mergeScratch struct {
+	delta, s1b []dd
+}
+
+// merge adds the rows summarized by b to s (mergeSigned with a scratch of its own).
+func (s *summary) merge(b *summary) { s.mergeSigned(b, 1, new(mergeScratch)) }
+
+// mergeSigned adds (sign 1) or subtracts (sign −1) the rows summarized by b to s. Both must
+// have the same dimension. b's sums are re-based to s's shift in double-double arithmetic
+// (docs/statistics.md section 1):
 //
 //	Δ   = k_b − k_s (exact as a double-double)
 //	S1' = S1_b + n_b·Δ
 //	S2' = S2_b + Δ·S1_bᵀ + S1_b·Δᵀ + n_b·ΔΔᵀ
 //
-// then added to s. If s is empty it becomes a copy of b (shift included).
-func (s *summary) merge(b *summary) {
+// then added to (subtracted from) s. Adding to an empty s makes it a copy of b (shift
+// included). Subtracting more rows than s holds is the caller's error; a count reaching 0
+// is reset by the caller.
+func (s *summary) mergeSigned(b *summary, sign int, sc *mergeScratch) {
 	if b.n == 0 {
 		return
 	}
-	if s.n == 0 {
+	if s.n == 0 && sign > 0 {
 		s.n = b.n
 		copy(s.k, b.k)
 		copy(s.s1, b.s1)
@@ -21,8 +33,7 @@ func (s *summary) merge(b *summary) {
 	}
 	d := s.dim()
 	nb := float64(b.n)
-	delta := make([]dd, d)
-	s1b := make([]dd, d) // S1_b re-based
+	delta, s1b := growDD(&sc.delta, d), growDD(&sc.s1b, d) // s1b: S1_b re-based
 	for i := range d {
 		delta[i] = ddFromDiff(b.k[i], s.k[i])
 		s1b[i] = ddAdd(b.s1[i], ddMulFloat(delta[i], nb))
@@ -36,27 +47,67 @@ func (s *summary) merge(b *summary) {
 				v = ddAdd(v, ddMul(delta[i], s1b[j]))
 				v = ddAdd(v, ddMul(b.s1[i], delta[j]))
 			}
+			if sign < 0 {
+				v = ddNeg(v)
+			}
 			s.s2[base+i] = ddAdd(s.s2[base+i], v)
 		}
 	}
 	for i := range d {
-		s.s1[i] = ddAdd(s.s1[i], s1b[i])
+		v := s1b[i]
+		if sign < 0 {
+			v = ddNeg(v)
+		}
+		s.s1[i] = ddAdd(s.s1[i], v)
 	}
-	s.n += b.n
+	if sign < 0 {
+		s.n -= b.n
+	} else {
+		s.n += b.n
+	}
+}
+
+// growDD returns *buf resized to n, reallocated only when too small.
+func growDD(buf *[]dd, n int) []dd {
+	if cap(*buf) < n {
+		*buf = make([]dd, n)
+	}
+	return (*buf)[:n]
 }
 
 // permuted returns b laid out in a space of d attributes, attribute i of b going to
 // to[i]. Attributes b does not have are 0 in its rows (k = 0, sums 0).
 func (b *summary) permuted(d int, to []int) *summary {
-	out := newSummary(d)
+	out := new(summary)
+	b.permutedInto(out, d, to)
+	return out
+}
+
+// permutedInto is permuted into out, whose buffers are reused. An attribute of b with
+// to[i] < 0 is left out: the caller knows it is 0 in every row (k = 0, sums 0).
+func (b *summary) permutedInto(out *summary, d int, to []int) {
 	out.n = b.n
+	out.k = growFloats(out.k, d)
+	clear(out.k)
+	out.s1 = growDD(&out.s1, d)
+	clear(out.s1)
+	out.s2 = growDD(&out.s2, packedLen(d))
+	clear(out.s2)
 	for i, ti := range to {
-		out.k[ti] = b.k[i]
-		out.s1[ti] = b.s1[i]
+		if ti >= 0 {
+			out.k[ti] = b.k[i]
+			out.s1[ti] = b.s1[i]
+		}
 	}
 	for j, tj := range to {
+		if tj < 0 {
+			continue
+		}
 		for i := 0; i <= j; i++ {
 			ti := to[i]
+			if ti < 0 {
+				continue
+			}
 			a, c := ti, tj
 			if a > c {
 				a, c = c, a
@@ -64,5 +115,4 @@ func (b *summary) permuted(d int, to []int) *summary {
 			out.s2[packedIndex(a, c)] = b.s2[packedIndex(i, j)]
 		}
 	}
-	return out
 }

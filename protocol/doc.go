@@ -49,9 +49,11 @@
 // # Lifetimes and concurrency
 //
 // A Parser belongs to one connection (one goroutine). Parse returns a *Message owned by the
-// Parser: its Header and Payload alias the input, its header strings and ExtraKeys alias the
-// Parser's buffers. All of it is valid until the next Parse on that Parser or until the
-// input buffer is reused. After warm-up, Parse allocates nothing for a well-formed message.
+// Parser: its Header and Payload alias the input; its header strings and ExtraKeys alias
+// the input too when the header's strings are plain ASCII (the one-pass scanner reads those
+// headers), the Parser's buffers otherwise (fastjson unescapes them). All of it is valid
+// until the next Parse on that Parser or until the input buffer is reused. After warm-up,
+// Parse allocates nothing for a well-formed message.
 //
 // # Replies
 //

@@ -19,16 +19,29 @@ import (
 // bad escape, or a string holding a control character once unescaped (it would make the
 // string to sign ambiguous) is refused.
 //
-// fastjson extracts the values. It is lenient about string escapes and does not say where
-// an error is, so the strict scanner (scanValue) checks the header first when it holds an
-// escape or does not end with '}', and locates the error when fastjson refuses it. Raw
-// control characters and invalid UTF-8, which fastjson lets through, are refused by
-// headerString.
+// The header clients send — those keys, plain ASCII strings — is read in one pass by
+// parseHeaderFast, its strings aliasing msg; any other header goes to parseHeaderJSON,
+// the reference, which accepts every header parseHeaderFast does, with the same strings
+// (header_fast_test.go checks it on generated headers and by fuzzing).
 func (p *Parser) parseHeader(msg []byte, hoff, hend int) error {
 	h := msg[hoff:hend]
 	if h[0] != '{' {
 		return badRequest(msg, hoff, "header is not a JSON object")
 	}
+	if p.parseHeaderFast(h) {
+		return nil
+	}
+	return p.parseHeaderJSON(msg, hoff, hend)
+}
+
+// parseHeaderJSON is parseHeader by fastjson, for a header h = msg[hoff:hend] that starts
+// with '{'. fastjson extracts the values, unescaped into the Parser's buffers. It is
+// lenient about string escapes and does not say where an error is, so the strict scanner
+// (scanValue) checks the header first when it holds an escape or does not end with '}',
+// and locates the error when fastjson refuses it. Raw control characters and invalid
+// UTF-8, which fastjson lets through, are refused by headerString.
+func (p *Parser) parseHeaderJSON(msg []byte, hoff, hend int) error {
+	h := msg[hoff:hend]
 	if h[len(h)-1] != '}' || bytes.IndexByte(h, '\\') >= 0 {
 		if err := scanHeader(msg, hoff, hend); err != nil {
 			return err

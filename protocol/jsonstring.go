@@ -2,7 +2,6 @@ package protocol
 
 import (
 	"math"
-	"strconv"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -78,22 +77,24 @@ func AppendJSONStringBytes(dst []byte, b []byte) []byte {
 	return AppendJSONString(dst, unsafe.String(unsafe.SliceData(b), len(b)))
 }
 
-// AppendFloat appends f as a JSON number (strconv 'g' format, shortest representation
-// that round-trips) and returns the result. NaN and ±Inf are written as null.
+// AppendFloat appends f as a JSON number, exactly as strconv.AppendFloat(dst, f, 'g', -1,
+// 64) writes it (the shortest representation that round-trips; appendShortest), and
+// returns the result. NaN and ±Inf are written as null.
 func AppendFloat(dst []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return append(dst, "null"...)
 	}
-	return strconv.AppendFloat(dst, f, 'g', -1, 64)
+	return appendShortest(dst, f)
 }
 
 // AppendFloatString appends f as a JSON string holding the number, e.g. "0.29", the way
-// KSVSMap values are written. NaN and ±Inf are written as null (no quotes).
+// KSVSMap values are written (the digits of AppendFloat). NaN and ±Inf are written as null
+// (no quotes).
 func AppendFloatString(dst []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return append(dst, "null"...)
 	}
 	dst = append(dst, '"')
-	dst = strconv.AppendFloat(dst, f, 'g', -1, 64)
+	dst = appendShortest(dst, f)
 	return append(dst, '"')
 }

@@ -40,7 +40,8 @@ const DefaultMaxHeaderBytes = 64 << 10
 const maxLengthDigits = 9
 
 // Message is one parsed message. It is borrowed: every slice aliases the input buffer
-// (Header, Payload) or memory owned by the Parser (the header strings, ExtraKeys), and is
+// (Header, Payload; the header strings and ExtraKeys when they are plain ASCII) or memory
+// owned by the Parser (escaped header strings, the ExtraKeys array), and is
 // valid until the next call to Parse on the same Parser or until the input buffer is reused,
 // whichever comes first. Copy what must live longer.
 type Message struct {

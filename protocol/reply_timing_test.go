@@ -112,3 +112,28 @@ func BenchmarkReplyKSVSMapStdlib(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAppendFloat: one predict value formatted, next to the baseline strconv
+// (the same bytes).
+func BenchmarkAppendFloat(b *testing.B) {
+	for _, v := range []float64{0.2929126883636288, -3.840891864408894, 1, 123.25} {
+		want := strconv.AppendFloat(nil, v, 'g', -1, 64)
+		b.Run("protocol/"+string(want), func(b *testing.B) {
+			buf := make([]byte, 0, 32)
+			b.ReportAllocs()
+			for b.Loop() {
+				buf = AppendFloat(buf[:0], v)
+			}
+			if string(buf) != string(want) {
+				b.Fatalf("wrote %s, want %s", buf, want)
+			}
+		})
+		b.Run("baseline_strconv/"+string(want), func(b *testing.B) {
+			buf := make([]byte, 0, 32)
+			b.ReportAllocs()
+			for b.Loop() {
+				buf = strconv.AppendFloat(buf[:0], v, 'g', -1, 64)
+			}
+		})
+	}
+}

@@ -24,6 +24,9 @@ func TestWSEchoManyMessages(t *testing.T) {
 	cfg := testkit.Config()
 	cfg.Limits.MaxMessageBytes = maxMsg
 	cfg.Limits.MaxFrameBytes = maxMsg
+	// The client reads 16 MiB echoes under the race detector on a busy machine: the server's
+	// bound on one write (10 s by default) is not what this test is about.
+	cfg.Limits.WriteTimeout = 5 * time.Minute
 	s := start(t, cfg, nil)
 	c := s.DialWS(wsconn.EchoPath)
 	c.NC.SetDeadline(time.Now().Add(5 * time.Minute)) // hundreds of MiB under the race detector

@@ -1,38 +1,74 @@
 package store
 
-import (
-	"github.com/symscore/symscore/dataframe"
-	"github.com/symscore/symscore/model"
-)
+import "github.com/symscore/symscore/model"
 
-// Every change below returns the model's refusal as is (model.ErrProjectNotFound,
-// model.ErrFrozen, *model.Error, ...), or an error wrapping ErrUnavailable when it could not
-// be made durable; it returns nil once the change is durable as Options.Mode promises.
+// Every change below is prepared (checked as the state is now, its record encoded; nothing
+// changes), appended to the log, applied once durable, in log order, and answered with the
+// result of that application: nil, the model's refusal as is (model.ErrProjectNotFound,
+// model.ErrFrozen, *model.Error, ...; nothing changed), or an error wrapping ErrUnavailable
+// when the record could not be made durable (nothing applied). A refusal known before the
+// record is logged leaves no record.
 
 // Create makes project pid of customer cid (see model.Registry.Create).
 func (s *Store) Create(cid, pid, typ string, params map[string]string) error {
-	return s.change(
-		func(b []byte) []byte { return appendCreate(b, cid, pid, typ, params) },
-		func(c model.Commit) error { _, err := s.reg.CreateWith(cid, pid, typ, params, c); return err })
+	c := s.getChange()
+	defer s.putChange(c)
+	s.enter(c, cid, pid, gateExclusive)
+	if _, err := s.reg.NewProject(pid, typ, params); err != nil {
+		s.leave(c, gateExclusive)
+		return err
+	}
+	if err := s.reserve(cid, pid); err != nil {
+		s.leave(c, gateExclusive)
+		return err
+	}
+	defer s.unreserve(cid)
+	if err := s.reg.ReserveProject(cid, pid, typ, params, &c.res); err != nil {
+		s.leave(c, gateExclusive)
+		return err
+	}
+	c.rec = appendCreate(c.rec, cid, pid, typ, params)
+	return s.submit(c, gateExclusive)
+}
+
+// reserve checks that customer cid may have project pid as one more project, counting the
+// creates and imports logged but not applied, and counts this one among them.
+func (s *Store) reserve(cid, pid string) error {
+	s.resMu.Lock()
+	defer s.resMu.Unlock()
+	if err := s.reg.CheckNewProject(cid, pid, s.reserved[cid]); err != nil {
+		return err
+	}
+	s.reserved[cid]++
+	return nil
+}
+
+func (s *Store) unreserve(cid string) {
+	s.resMu.Lock()
+	defer s.resMu.Unlock()
+	if s.reserved[cid]--; s.reserved[cid] <= 0 {
+		delete(s.reserved, cid)
+	}
 }
 
 // Delete removes project pid of customer cid and its models. Its snapshot file is removed
 // before Delete returns, under fileMu, so no checkpoint can truncate the log past the
 // delete record while the file still exists.
 func (s *Store) Delete(cid, pid string) error {
-	if s.log == nil {
-		return s.reg.Delete(cid, pid)
+	if s.durable {
+		s.fileMu.Lock()
+		defer s.fileMu.Unlock()
 	}
-	s.fileMu.Lock()
-	defer s.fileMu.Unlock()
+	c := s.getChange()
+	defer s.putChange(c)
+	s.enter(c, cid, pid, gateExclusive)
 	p, err := s.reg.Get(cid, pid)
 	if err != nil {
+		s.leave(c, gateExclusive)
 		return err
 	}
-	err = s.change(
-		func(b []byte) []byte { return appendRecordHead(b, kindDelete, cid, pid) },
-		func(c model.Commit) error { return s.reg.DeleteWith(cid, pid, c) })
-	if err != nil {
+	c.rec = appendProjectHead(c.rec, kindDelete, cid, pid, p.Created())
+	if err := s.submit(c, gateExclusive); err != nil || !s.durable {
 		return err
 	}
 	if _, ok := s.snapSeq[p]; ok {
@@ -47,79 +83,62 @@ func (s *Store) Delete(cid, pid string) error {
 	return nil
 }
 
-// Learn adds the frame's rows to the project (see model.Project.Learn).
-func (s *Store) Learn(cid, pid string, f *dataframe.Frame) error {
-	return s.applyFrame(kindLearn, cid, pid, f)
-}
-
-// Forget removes the frame's rows from the project (see model.Project.Forget).
-func (s *Store) Forget(cid, pid string, f *dataframe.Frame) error {
-	return s.applyFrame(kindForget, cid, pid, f)
-}
-
-// applyFrame is Learn and Forget without closures: the hot path allocates nothing here.
-func (s *Store) applyFrame(kind byte, cid, pid string, f *dataframe.Frame) error {
-	p, err := s.reg.Get(cid, pid)
-	if err != nil {
-		return err
-	}
-	if s.log == nil {
-		if kind == kindLearn {
-			return p.Learn(f)
-		}
-		return p.Forget(f)
-	}
-	c := s.getCommit()
-	defer s.putCommit(c)
-	c.rec = appendFrame(c.rec, kind, cid, pid, f)
-	if kind == kindLearn {
-		err = p.LearnWith(f, c.fn)
-	} else {
-		err = p.ForgetWith(f, c.fn)
-	}
-	return c.finish(err)
-}
-
 // SetFrozen refuses (true) or allows (false) learn, forget and merge into the project.
 func (s *Store) SetFrozen(cid, pid string, frozen bool) error {
+	c := s.getChange()
+	defer s.putChange(c)
+	s.enter(c, cid, pid, gateShared)
 	p, err := s.reg.Get(cid, pid)
 	if err != nil {
+		s.leave(c, gateShared)
 		return err
 	}
-	return s.change(
-		func(b []byte) []byte {
-			b = appendRecordHead(b, kindFreeze, cid, pid)
-			if frozen {
-				return append(b, 1)
-			}
-			return append(b, 0)
-		},
-		func(c model.Commit) error { return p.SetFrozenWith(frozen, c) })
+	c.rec = appendProjectHead(c.rec, kindFreeze, cid, pid, p.Created())
+	if frozen {
+		c.rec = append(c.rec, 1)
+	} else {
+		c.rec = append(c.rec, 0)
+	}
+	return s.submit(c, gateShared)
 }
 
 // Merge folds the statistics of customer cid's project otherPid into its project pid (see
 // model.Registry.Merge). The record holds the other project's statistics as they were
 // read, so a replay does not depend on the other project.
 func (s *Store) Merge(cid, pid, otherPid string) error {
-	p, err := s.reg.Get(cid, pid)
+	c := s.getChange()
+	defer s.putChange(c)
+	s.enter(c, cid, pid, gateShared)
+	err := func() error {
+		p, err := s.reg.Get(cid, pid)
+		if err != nil {
+			return err
+		}
+		o, err := s.reg.Get(cid, otherPid)
+		if err != nil {
+			return err
+		}
+		if p == o {
+			return &model.Error{Msg: "cannot merge a project into itself"}
+		}
+		state := o.StateBinary()
+		lim := s.reg.Limits()
+		if err := p.CheckMerge(state, lim, &c.res); err != nil {
+			return err
+		}
+		c.rec = appendProjectHead(c.rec, kindMerge, cid, pid, p.Created())
+		c.rec = appendBytes(appendLimits(c.rec, lim), state)
+		return nil
+	}()
 	if err != nil {
+		s.leave(c, gateShared)
 		return err
 	}
-	o, err := s.reg.Get(cid, otherPid)
-	if err != nil {
-		return err
-	}
-	if p == o {
-		return &model.Error{Msg: "cannot merge a project into itself"}
-	}
-	state := o.StateBinary()
-	return s.change(
-		func(b []byte) []byte { return appendBytes(appendRecordHead(b, kindMerge, cid, pid), state) },
-		func(c model.Commit) error { return p.MergeStateWith(state, c) })
+	return s.submit(c, gateShared)
 }
 
 // PutModel publishes m in the project, replacing a model of the same id. The record holds
-// the fitted model.
+// the fitted model: every replay installs the model that was built, decoded from it.
 func (s *Store) PutModel(cid, pid string, m *model.Model) error {
 	p, err := s.reg.Get(cid, pid)
 	if err != nil {
@@ -133,27 +152,48 @@ func (s *Store) PutModel(cid, pid string, m *model.Model) error {
 // model (model.ErrProjectNotFound) even if another of the same id was created since.
 func (s *Store) PutModelInto(cid string, p *model.Project, m *model.Model) error {
 	pid := p.ID()
-	var blob []byte
-	var err error
-	if s.log != nil {
-		if blob, err = m.MarshalBinary(); err != nil {
+	c := s.getChange()
+	defer s.putChange(c)
+	s.enter(c, cid, pid, gateShared)
+	err := func() error {
+		if cur, err := s.reg.Get(cid, pid); err != nil || cur != p {
+			return &model.NotFoundError{Project: pid}
+		}
+		lim := s.reg.Limits()
+		if err := p.CheckModel(m, lim, &c.res); err != nil {
 			return err
 		}
+		blob, err := m.MarshalBinary()
+		if err != nil {
+			return err
+		}
+		c.rec = appendProjectHead(c.rec, kindModel, cid, pid, p.Created())
+		c.rec = appendBytes(appendLimits(c.rec, lim), blob)
+		return nil
+	}()
+	if err != nil {
+		s.leave(c, gateShared)
+		return err
 	}
-	return s.change(
-		func(b []byte) []byte { return appendBytes(appendRecordHead(b, kindModel, cid, pid), blob) },
-		func(c model.Commit) error { return p.PutModelWith(m, c) })
+	return s.submit(c, gateShared)
 }
 
 // DeleteModel removes model modelID from the project (model.ErrModelNotFound if absent).
 func (s *Store) DeleteModel(cid, pid, modelID string) error {
+	c := s.getChange()
+	defer s.putChange(c)
+	s.enter(c, cid, pid, gateShared)
 	p, err := s.reg.Get(cid, pid)
+	if err == nil {
+		err = p.CheckUnmodel(modelID)
+	}
 	if err != nil {
+		s.leave(c, gateShared)
 		return err
 	}
-	return s.change(
-		func(b []byte) []byte { return appendString(appendRecordHead(b, kindUnmodel, cid, pid), modelID) },
-		func(c model.Commit) error { return p.DeleteModelWith(modelID, c) })
+	c.rec = appendProjectHead(c.rec, kindUnmodel, cid, pid, p.Created())
+	c.rec = appendString(c.rec, modelID)
+	return s.submit(c, gateShared)
 }
 
 // Export returns the project's state and models in the snapshot encoding
@@ -167,9 +207,28 @@ func (s *Store) Export(cid, pid string) ([]byte, error) {
 }
 
 // Import makes project pid of customer cid from data written by Export
-// (model.ErrProjectExists if it exists; *model.Error if data does not decode).
+// (model.ErrProjectExists if it exists; *model.Error if data does not decode or holds more
+// than the limits allow).
 func (s *Store) Import(cid, pid string, data []byte) error {
-	return s.change(
-		func(b []byte) []byte { return appendBytes(appendRecordHead(b, kindImport, cid, pid), data) },
-		func(c model.Commit) error { _, err := s.reg.ImportWith(cid, pid, data, c); return err })
+	c := s.getChange()
+	defer s.putChange(c)
+	s.enter(c, cid, pid, gateExclusive)
+	lim := s.reg.Limits()
+	p, err := model.DecodeImport(pid, data, lim)
+	if err != nil {
+		s.leave(c, gateExclusive)
+		return err
+	}
+	if err := s.reserve(cid, pid); err != nil {
+		s.leave(c, gateExclusive)
+		return err
+	}
+	defer s.unreserve(cid)
+	if err := s.reg.ReserveImport(cid, p, &c.res); err != nil {
+		s.leave(c, gateExclusive)
+		return err
+	}
+	c.rec = appendRecordHead(c.rec, kindImport, cid, pid)
+	c.rec = appendBytes(appendLimits(c.rec, lim), data)
+	return s.submit(c, gateExclusive)
 }

@@ -12,7 +12,7 @@ import (
 // calls it; Close calls it once more. Learners are not blocked (each project is read-locked
 // while it is encoded); deletes wait for it. In memory it does nothing.
 func (s *Store) Checkpoint() error {
-	if s.log == nil {
+	if !s.durable {
 		return nil
 	}
 	s.fileMu.Lock()
@@ -45,10 +45,13 @@ func (s *Store) Checkpoint() error {
 	if s.noTruncate.Load() {
 		return errors.Join(errs...)
 	}
-	// Records below cut are in every live project's snapshot. Read the end of the log
-	// before looking at the projects: a change made after this point has a higher LSN.
-	cut := s.log.NextLSN()
-	cut = min(cut, s.markCut(cut))
+	// Records below cut are in every live project's snapshot, or changed nothing. A record
+	// goes from the log (appended, not delivered) to its lane's queue (delivered, not
+	// applied) to its project's state (Seq): look in that order, so that none is missed on
+	// its way. Undelivered is read first: a change appended after it has a higher LSN.
+	cut := s.log.Undelivered()
+	cut = min(cut, s.laneFloor())
+	cut = min(cut, s.markCut(s.log.NextSeq()))
 	for _, lp := range s.liveProjects() {
 		prev, known := s.snapSeq[lp.p]
 		switch {

@@ -8,28 +8,35 @@ import (
 	"sort"
 	"time"
 
-	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/model"
 )
 
-// Record kinds (see the package documentation for their layout).
+// Record formats and kinds (see the package documentation for their layout).
 const (
-	recordFormat = 1
+	// recordFormat1 records were written before changes were applied after the log: learn
+	// and forget hold the expanded frame; no record holds limits or the project's creation
+	// date. They are still read (replayed under model.Unlimited).
+	recordFormat1 = 1
+	recordFormat  = 2
 
-	kindCreate  byte = 1
-	kindDelete  byte = 2
-	kindLearn   byte = 3
-	kindForget  byte = 4
-	kindFreeze  byte = 5
-	kindMerge   byte = 6
-	kindModel   byte = 7
-	kindUnmodel byte = 8
-	kindImport  byte = 9
-	kindSeen    byte = 10 // an accepted signed message's replay key (its customer, no project)
+	kindCreate      byte = 1
+	kindDelete      byte = 2
+	kindLearn       byte = 3 // the message's rows (model.Rows)
+	kindForget      byte = 4
+	kindFreeze      byte = 5
+	kindMerge       byte = 6
+	kindModel       byte = 7
+	kindUnmodel     byte = 8
+	kindImport      byte = 9
+	kindSeen        byte = 10 // an accepted signed message's replay key (its customer, no project)
+	kindLearnDelta  byte = 11 // the message's summary delta (model.Delta)
+	kindForgetDelta byte = 12
 )
 
 var kindNames = [...]string{kindCreate: "create", kindDelete: "delete", kindLearn: "learn",
 	kindForget: "forget", kindFreeze: "freeze", kindMerge: "merge", kindModel: "model",
-	kindUnmodel: "unmodel", kindImport: "import", kindSeen: "seen"}
+	kindUnmodel: "unmodel", kindImport: "import", kindSeen: "seen",
+	kindLearnDelta: "learn delta", kindForgetDelta: "forget delta"}
 
 func kindName(k byte) string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
@@ -38,10 +45,29 @@ func kindName(k byte) string {
 	return fmt.Sprintf("kind %d", k)
 }
 
+// projectKind reports whether records of kind k change an existing project and hold its
+// creation date (format 2).
+func projectKind(k byte) bool {
+	switch k {
+	case kindCreate, kindImport, kindSeen:
+		return false
+	}
+	return true
+}
+
+// limitedKind reports whether records of kind k hold the limits they were accepted under.
+func limitedKind(k byte) bool {
+	switch k {
+	case kindLearn, kindForget, kindLearnDelta, kindForgetDelta, kindMerge, kindModel, kindImport:
+		return true
+	}
+	return false
+}
+
 var errRecord = errors.New("malformed record")
 
 // recordTimeOffset is where a record holds the time of its change (Unix nanoseconds,
-// little-endian), written by the commit under the project's lock (setRecordTime).
+// little-endian), stamped just before it is appended (setRecordTime).
 const recordTimeOffset = 2
 
 // appendRecordHead starts a record of kind for project pid of customer cid, with a zero
@@ -50,6 +76,24 @@ func appendRecordHead(b []byte, kind byte, cid, pid string) []byte {
 	b = append(b, recordFormat, kind, 0, 0, 0, 0, 0, 0, 0, 0)
 	b = appendString(b, cid)
 	return appendString(b, pid)
+}
+
+// appendProjectHead starts a record of a change of the project of creation date created.
+func appendProjectHead(b []byte, kind byte, cid, pid string, created time.Time) []byte {
+	b = appendRecordHead(b, kind, cid, pid)
+	return binary.LittleEndian.AppendUint64(b, uint64(created.UnixNano()))
+}
+
+// appendLimits appends lim (resolved): uvarint count (5), then MaxAttributes,
+// MaxPartitions, MaxStateBytes, MaxModels, MaxNewAttributes as uvarints.
+func appendLimits(b []byte, lim model.Limits) []byte {
+	lim = lim.Resolved()
+	b = binary.AppendUvarint(b, 5)
+	for _, v := range [5]int64{int64(lim.MaxAttributes), int64(lim.MaxPartitions), lim.MaxStateBytes,
+		int64(lim.MaxModels), int64(lim.MaxNewAttributes)} {
+		b = binary.AppendUvarint(b, uint64(v))
+	}
+	return b
 }
 
 // setRecordTime writes the time of the change into a record made by appendRecordHead.
@@ -101,79 +145,69 @@ func appendCreate(b []byte, cid, pid, typ string, params map[string]string) []by
 	return b
 }
 
-// appendFrame encodes a learn or forget record holding the frame's kept rows, the columns
-// as the project sees them (name, kind, base name of T-derived columns) and the partition
-// values. It allocates only when b must grow.
-func appendFrame(b []byte, kind byte, cid, pid string, f *dataframe.Frame) []byte {
-	b = appendRecordHead(b, kind, cid, pid)
-	b = binary.AppendUvarint(b, uint64(len(f.Names)))
-	for c, name := range f.Names {
-		b = appendBytes(b, name)
-		b = append(b, byte(f.Kinds[c]))
-		var base []byte
-		if i := f.Base[c]; i >= 0 && i < len(f.SourceNames) {
-			base = f.SourceNames[i]
-		}
-		b = appendBytes(b, base)
-	}
-	b = binary.AppendUvarint(b, uint64(f.Rows))
-	hasPart := f.Partition != nil
-	if hasPart {
-		b = append(b, 1)
-	} else {
-		b = append(b, 0)
-	}
-	vals := f.Vals[:f.Rows*len(f.Names)]
-	b = growBy(b, 8*len(vals))
-	for _, v := range vals {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
-	}
-	if hasPart {
-		for _, v := range f.Partition[:f.Rows] {
-			b = appendBytes(b, v)
-		}
-	}
-	return b
-}
-
-// growBy makes room for n more bytes in one step.
-func growBy(b []byte, n int) []byte {
-	if cap(b)-len(b) >= n {
-		return b
-	}
-	nb := make([]byte, len(b), 2*cap(b)+n)
-	copy(nb, b)
-	return nb
-}
-
-// record is a decoded record. Its byte slices alias the payload it was decoded from.
+// record is a decoded record. Its byte slices alias the payload it was decoded from;
+// rows and delta point into the decoder.
 type record struct {
+	format   byte
 	kind     byte
 	at       time.Time // time of the change
-	cid, pid string
+	cid, pid []byte
+	created  int64             // the project's creation date, Unix nanoseconds (format 2)
+	lim      model.Limits      // the limits the change was accepted under
 	typ      string            // create
 	params   map[string]string // create
-	frame    *dataframe.Frame  // learn, forget
+	rows     *model.Rows       // learn, forget
+	delta    *model.Delta      // learn delta, forget delta
 	frozen   bool              // freeze
-	blob     []byte            // merge (state), model (model), import (project)
+	blob     []byte            // merge (state), import (project)
+	model    *model.Model      // model
 	modelID  string            // unmodel
 	seenKey  [16]byte          // seen
 	seenDate time.Time         // seen: the signed message's date
 	seenRead bool              // seen: a read's signature (not a change's)
 }
 
-// decodeRecord decodes a record payload. Frames are decoded into fb, whose buffers are
-// reused from call to call.
-func decodeRecord(b []byte, fb *frameBuffer) (record, error) {
+// sign is +1 for the learn kinds, −1 for the forget kinds.
+func (r *record) sign() int {
+	if r.kind == kindForget || r.kind == kindForgetDelta {
+		return -1
+	}
+	return 1
+}
+
+// decoder holds the buffers records are decoded into, reused from record to record. Not
+// safe for concurrent use.
+type decoder struct {
+	rows  model.Rows
+	delta model.Delta
+	fb    frameBuffer // format 1 frames
+}
+
+// decodeRecord decodes a record payload, its rows, delta and model included, into dec.
+func decodeRecord(b []byte, dec *decoder) (record, error) {
 	r := reader{b: b}
 	var rec record
-	if f := r.byte(); f != recordFormat {
-		return rec, fmt.Errorf("%w: format %d", errRecord, f)
+	rec.format = r.byte()
+	if rec.format != recordFormat && rec.format != recordFormat1 {
+		return rec, fmt.Errorf("%w: format %d", errRecord, rec.format)
 	}
 	rec.kind = r.byte()
 	rec.at = time.Unix(0, int64(r.uint64())).UTC()
-	rec.cid = string(r.bytes())
-	rec.pid = string(r.bytes())
+	rec.cid = r.bytes()
+	rec.pid = r.bytes()
+	if rec.format == recordFormat1 {
+		rec.lim = model.Unlimited
+		if rec.kind == kindLearnDelta || rec.kind == kindForgetDelta {
+			return rec, fmt.Errorf("%w: %s in format 1", errRecord, kindName(rec.kind))
+		}
+	} else {
+		if projectKind(rec.kind) {
+			rec.created = int64(r.uint64())
+		}
+		if limitedKind(rec.kind) {
+			rec.lim = r.limits()
+		}
+	}
 	switch rec.kind {
 	case kindCreate:
 		rec.typ = string(r.bytes())
@@ -185,7 +219,25 @@ func decodeRecord(b []byte, fb *frameBuffer) (record, error) {
 		}
 	case kindDelete:
 	case kindLearn, kindForget:
-		rec.frame = fb.decode(&r)
+		var err error
+		if rec.format == recordFormat1 {
+			if f := dec.fb.decode(&r); r.err == nil {
+				err = dec.rows.SetFrame(f)
+			}
+		} else if data := r.rest(); r.err == nil {
+			err = dec.rows.UnmarshalBinary(data)
+		}
+		if err != nil {
+			return rec, fmt.Errorf("%w: %s record: %v", errRecord, kindName(rec.kind), err)
+		}
+		rec.rows = &dec.rows
+	case kindLearnDelta, kindForgetDelta:
+		if data := r.rest(); r.err == nil {
+			if err := dec.delta.Decode(data, rec.lim); err != nil {
+				return rec, fmt.Errorf("%w: %s record: %v", errRecord, kindName(rec.kind), err)
+			}
+		}
+		rec.delta = &dec.delta
 	case kindFreeze:
 		switch r.byte() {
 		case 0:
@@ -194,8 +246,16 @@ func decodeRecord(b []byte, fb *frameBuffer) (record, error) {
 		default:
 			r.fail()
 		}
-	case kindMerge, kindModel, kindImport:
+	case kindMerge, kindImport:
 		rec.blob = r.bytes()
+	case kindModel:
+		if blob := r.bytes(); r.err == nil {
+			m, err := model.UnmarshalModel(blob)
+			if err != nil {
+				return rec, fmt.Errorf("%w: model record: %v", errRecord, err)
+			}
+			rec.model = m
+		}
 	case kindUnmodel:
 		rec.modelID = string(r.bytes())
 	case kindSeen:
@@ -203,7 +263,7 @@ func decodeRecord(b []byte, fb *frameBuffer) (record, error) {
 			rec.seenKey[i] = r.byte()
 		}
 		rec.seenDate = time.Unix(0, int64(r.uint64())).UTC()
-		if rec.cid != "" { // (a record without a customer ends here)
+		if len(rec.cid) > 0 { // (a record without a customer ends here)
 			switch r.byte() {
 			case 0:
 			case 1:
@@ -224,69 +284,40 @@ func decodeRecord(b []byte, fb *frameBuffer) (record, error) {
 	return rec, nil
 }
 
-// frameBuffer holds a decoded frame and its buffers, reused across records.
-type frameBuffer struct {
-	f     dataframe.Frame
-	bases map[string]int
-}
-
-func (fb *frameBuffer) decode(r *reader) *dataframe.Frame {
-	f := &fb.f
-	cols := r.count(3)
-	f.Names, f.Kinds, f.Base = f.Names[:0], f.Kinds[:0], f.Base[:0]
-	f.SourceNames, f.SourceTypes = f.SourceNames[:0], f.SourceTypes[:0]
-	if fb.bases == nil {
-		fb.bases = make(map[string]int)
+// limits reads a limits block (appendLimits). Fields a record does not hold (an older
+// writer's) are unlimited; more fields than this reader knows are refused.
+func (r *reader) limits() model.Limits {
+	n := r.uvarint()
+	if n > 5 {
+		r.fail()
+		return model.Limits{}
 	}
-	clear(fb.bases)
-	for range cols {
-		name := r.bytes()
-		kind := dataframe.Type(r.byte())
-		base := r.bytes()
-		if kind != dataframe.TypeC && kind != dataframe.TypeB {
+	var v [5]int64
+	for i := range v {
+		v[i] = -1
+	}
+	for i := range n {
+		x := r.uvarint()
+		if x == 0 || x > math.MaxInt64 {
 			r.fail()
 		}
-		bi := -1
-		if len(base) > 0 {
-			i, ok := fb.bases[string(base)]
-			if !ok {
-				i = len(f.SourceNames)
-				fb.bases[string(base)] = i
-				f.SourceNames = append(f.SourceNames, base)
-				f.SourceTypes = append(f.SourceTypes, dataframe.TypeT)
-			}
-			bi = i
+		v[i] = int64(x)
+	}
+	field := func(i int, unlimited int64) int64 {
+		if v[i] < 0 {
+			return unlimited
 		}
-		f.Names = append(f.Names, name)
-		f.Kinds = append(f.Kinds, kind)
-		f.Base = append(f.Base, bi)
+		return v[i]
 	}
-	rows := r.count(1)
-	hasPart := r.byte()
-	n := rows * cols
-	if r.err != nil || hasPart > 1 || uint64(n) > uint64(len(r.b))/8 || (cols == 0 && rows > 0) {
-		r.fail()
-		return f
+	u := model.Unlimited
+	return model.Limits{
+		MaxAttributes:    int(min(field(0, int64(u.MaxAttributes)), math.MaxInt32)),
+		MaxPartitions:    int(min(field(1, int64(u.MaxPartitions)), math.MaxInt32)),
+		MaxStateBytes:    field(2, u.MaxStateBytes),
+		MaxModels:        int(min(field(3, int64(u.MaxModels)), math.MaxInt32)),
+		MaxNewAttributes: int(min(field(4, int64(u.MaxNewAttributes)), math.MaxInt32)),
+		MaxProjects:      u.MaxProjects,
 	}
-	if cap(f.Vals) < n {
-		f.Vals = make([]float64, n)
-	}
-	f.Vals = f.Vals[:n]
-	for i := range f.Vals {
-		f.Vals[i] = math.Float64frombits(binary.LittleEndian.Uint64(r.b[8*i:]))
-	}
-	r.b = r.b[8*n:]
-	f.Rows, f.Skipped, f.ErrorHandling = rows, 0, 0
-	f.SkippedRows = f.SkippedRows[:0]
-	f.Partition = f.Partition[:0]
-	if hasPart == 1 {
-		for range rows {
-			f.Partition = append(f.Partition, r.bytes())
-		}
-	} else {
-		f.Partition = nil
-	}
-	return f
 }
 
 // reader decodes; the first error sticks and later reads return zero values.
@@ -350,5 +381,15 @@ func (r *reader) bytes() []byte {
 	}
 	v := r.b[:n:n]
 	r.b = r.b[n:]
+	return v
+}
+
+// rest returns what is left of the input.
+func (r *reader) rest() []byte {
+	if r.err != nil {
+		return nil
+	}
+	v := r.b
+	r.b = nil
 	return v
 }

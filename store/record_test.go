@@ -2,131 +2,195 @@ package store
 
 import (
 	"bytes"
-	"math"
+	"encoding/binary"
+	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/model"
+	"github.com/symscore/symscore/wal"
 )
 
-// frameRecord encodes the frame of payload as a learn record.
-func frameRecord(t testing.TB, payload, partitionColumn string) []byte {
-	t.Helper()
-	b := appendFrame(nil, kindLearn, "c1", "p", parse(t, payload, partitionColumn))
-	setRecordTime(b, time.Unix(1700000000, 5))
+// encodeRecord is the reference encoder of a decoded record (format 2): what the store's
+// changes write, piece by piece.
+func encodeRecord(rec *record) []byte {
+	if rec.kind == kindSeen {
+		return appendSeen(nil, string(rec.cid), rec.seenKey, rec.seenDate, rec.seenRead)
+	}
+	cid, pid := string(rec.cid), string(rec.pid)
+	var b []byte
+	if rec.kind == kindCreate {
+		b = appendCreate(nil, cid, pid, rec.typ, rec.params)
+		setRecordTime(b, rec.at)
+		return b
+	}
+	if projectKind(rec.kind) {
+		b = appendProjectHead(nil, rec.kind, cid, pid, time.Unix(0, rec.created))
+	} else {
+		b = appendRecordHead(nil, rec.kind, cid, pid)
+	}
+	setRecordTime(b, rec.at)
+	if limitedKind(rec.kind) {
+		b = appendLimits(b, rec.lim)
+	}
+	switch rec.kind {
+	case kindLearn, kindForget:
+		b = rec.rows.AppendBinary(b)
+	case kindLearnDelta, kindForgetDelta:
+		b = rec.delta.AppendBinary(b)
+	case kindFreeze:
+		if rec.frozen {
+			b = append(b, 1)
+		} else {
+			b = append(b, 0)
+		}
+	case kindMerge, kindImport:
+		b = appendBytes(b, rec.blob)
+	case kindModel:
+		blob, err := rec.model.MarshalBinary()
+		if err != nil {
+			panic(err)
+		}
+		b = appendBytes(b, blob)
+	case kindUnmodel:
+		b = appendString(b, rec.modelID)
+	}
 	return b
 }
 
-// TestFrameRecordRoundTrip: a decoded frame record re-encodes to the same bytes and holds
-// the frame the project saw (names, kinds, T bases, values bit for bit, partitions).
-func TestFrameRecordRoundTrip(t *testing.T) {
-	for _, c := range []struct{ payload, part string }{
-		{rows(0, 25), ""},
-		{rows(3, 9), "k"},
-		{`{"attributeNames":["x","g"],"attributeTypes":["C","S"],"data":[["-0","u"],["5e-324","v"],["1.7976931348623157e308","u"]]}`, "g"},
-		{`{"attributeNames":["x"],"attributeTypes":["C"],"data":[["bad"]],"errorHandling":1}`, ""}, // no row kept
-	} {
-		enc := frameRecord(t, c.payload, c.part)
-		var fb frameBuffer
-		rec, err := decodeRecord(enc, &fb)
+// realRecords are the records a store writes for history (every kind, rows and deltas),
+// read back from its log.
+func realRecords(t testing.TB) [][]byte {
+	t.Helper()
+	dir := t.TempDir()
+	s := open(t, durable(dir))
+	history(t, s)
+	must(t, s.RecordSeen("c1", [16]byte{7}, time.Unix(1700000000, 0), false))
+	must(t, s.RecordSeen("c2", [16]byte{8}, time.Unix(1700000000, 0), true))
+	must(t, s.Learn("c1", "a", parse(t, rows(0, 3), "")))
+	must(t, s.Learn("c1", "a", parse(t, rows(0, 60), "")))
+	must(t, s.Forget("c1", "a", parse(t, rows(0, 60), "")))
+	crash(t, s)
+	w, err := wal.Open(filepath.Join(dir, "wal"), wal.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	var out [][]byte
+	if err := w.Replay(0, func(_ uint64, rec []byte) error {
+		out = append(out, bytes.Clone(rec))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestRecordsRoundTrip: every record of a real log decodes and re-encodes to the same
+// bytes; every kind is there, learn and forget both as rows and as deltas.
+func TestRecordsRoundTrip(t *testing.T) {
+	kinds := map[byte]int{}
+	for _, enc := range realRecords(t) {
+		var dec decoder
+		rec, err := decodeRecord(enc, &dec)
 		if err != nil {
-			t.Fatalf("%s: %v", c.payload, err)
+			t.Fatal(err)
 		}
-		if rec.kind != kindLearn || rec.cid != "c1" || rec.pid != "p" || !rec.at.Equal(time.Unix(1700000000, 5)) {
-			t.Fatalf("head %+v", rec)
+		kinds[rec.kind]++
+		if again := encodeRecord(&rec); !bytes.Equal(again, enc) {
+			t.Fatalf("%s record: re-encoding differs\n%x\n%x", kindName(rec.kind), again, enc)
 		}
-		again := appendFrame(nil, kindLearn, "c1", "p", rec.frame)
-		setRecordTime(again, rec.at)
-		if !bytes.Equal(again, enc) {
-			t.Fatalf("%s: re-encoding differs", c.payload)
-		}
-		want := parse(t, c.payload, c.part)
-		for i, v := range want.Vals {
-			if math.Float64bits(v) != math.Float64bits(rec.frame.Vals[i]) {
-				t.Fatalf("value %d: %v, want %v", i, rec.frame.Vals[i], v)
-			}
+	}
+	for k := kindCreate; k <= kindForgetDelta; k++ {
+		if kinds[k] == 0 {
+			t.Errorf("no %s record in the log", kindName(k))
 		}
 	}
 }
 
-// TestDecodeRecordRefusals: every truncation of a record (seen records included), and bytes
-// that are not one, are refused without a panic; a seen record decodes to its key and date.
+// TestDecodeRecordRefusals: every truncation of a real record, a trailing byte, and bytes
+// that are not a record are refused without a panic.
 func TestDecodeRecordRefusals(t *testing.T) {
-	recs := [][]byte{
-		frameRecord(t, rows(0, 4), "k"),
-		appendCreate(nil, "c1", "p", "partition", map[string]string{"partitionSplit": "k", "z": ""}),
-		appendString(appendRecordHead(nil, kindUnmodel, "c", "p"), "m1"),
-		append(appendRecordHead(nil, kindFreeze, "c", "p"), 1),
-		appendSeen(nil, "c1", [16]byte{1, 2, 3}, time.Unix(1700000000, 7), true),
-		appendSeen(nil, "c1", [16]byte{1, 2, 3}, time.Unix(1700000000, 7), false),
-		appendSeen(nil, "", [16]byte{1, 2, 3}, time.Unix(1700000000, 7), false), // as older logs hold them
-	}
-	var fb frameBuffer
-	for _, enc := range recs {
-		if _, err := decodeRecord(enc, &fb); err != nil {
-			t.Fatalf("whole record refused: %v", err)
-		}
+	var dec decoder
+	for _, enc := range realRecords(t) {
 		for i := range len(enc) {
-			if _, err := decodeRecord(enc[:i], &fb); err == nil {
-				t.Fatalf("a record cut at %d of %d bytes decoded", i, len(enc))
+			if _, err := decodeRecord(enc[:i], &dec); err == nil {
+				t.Fatalf("a record cut at %d of %d bytes decoded: %x", i, len(enc), enc)
 			}
 		}
-		if _, err := decodeRecord(append(append([]byte(nil), enc...), 0), &fb); err == nil {
-			t.Fatal("a record with a trailing byte decoded")
+		if _, err := decodeRecord(append(bytes.Clone(enc), 0), &dec); err == nil {
+			t.Fatalf("a record with a trailing byte decoded: %x", enc)
 		}
 	}
-	rec, err := decodeRecord(appendSeen(nil, "c1", [16]byte{1, 2, 3}, time.Unix(1700000000, 7), true), &fb)
-	if err != nil || rec.kind != kindSeen || rec.cid != "c1" || rec.seenKey != [16]byte{1, 2, 3} ||
+	rec, err := decodeRecord(appendSeen(nil, "c1", [16]byte{1, 2, 3}, time.Unix(1700000000, 7), true), &dec)
+	if err != nil || rec.kind != kindSeen || string(rec.cid) != "c1" || rec.seenKey != [16]byte{1, 2, 3} ||
 		!rec.seenDate.Equal(time.Unix(1700000000, 7)) || !rec.seenRead {
 		t.Fatalf("seen record decoded as %+v, %v", rec, err)
 	}
-	if rec, err := decodeRecord(appendSeen(nil, "", [16]byte{4}, time.Unix(1700000000, 7), false), &fb); err != nil || rec.cid != "" || rec.seenRead || rec.seenKey != [16]byte{4} {
+	// As logs of earlier versions hold them: no customer, no kind byte.
+	old := appendSeen(nil, "", [16]byte{4}, time.Unix(1700000000, 7), false)
+	if rec, err := decodeRecord(old, &dec); err != nil || len(rec.cid) != 0 || rec.seenRead || rec.seenKey != [16]byte{4} {
 		t.Fatalf("seen record without a customer decoded as %+v, %v", rec, err)
 	}
-	seenBadFlag := appendSeen(nil, "c1", [16]byte{1}, time.Unix(1700000000, 7), true)
-	seenBadFlag[len(seenBadFlag)-1] = 2
-	for _, bad := range [][]byte{nil, {2, kindLearn}, {1, 99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-		append(appendRecordHead(nil, kindFreeze, "c", "p"), 2), seenBadFlag} {
-		if _, err := decodeRecord(bad, &fb); err == nil {
-			t.Fatalf("%x decoded", bad)
+	for i := range len(old) {
+		if _, err := decodeRecord(old[:i], &dec); err == nil {
+			t.Fatalf("a seen record without a customer cut at %d of %d bytes decoded", i, len(old))
+		}
+	}
+	seenBadKind := appendSeen(nil, "c1", [16]byte{1}, time.Unix(1700000000, 7), true)
+	seenBadKind[len(seenBadKind)-1] = 2
+	head := appendProjectHead(nil, kindLearn, "c", "p", time.Unix(5, 0))
+	for name, bad := range map[string][]byte{
+		"empty":          nil,
+		"format 3":       {3, kindLearn},
+		"unknown kind":   {2, 99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		"frozen 2":       append(appendProjectHead(nil, kindFreeze, "c", "p", time.Unix(5, 0)), 2),
+		"six limits":     binary.AppendUvarint(head, 6),
+		"a zero limit":   append(binary.AppendUvarint(head, 1), 0),
+		"delta format 1": {1, kindLearnDelta, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		"seen kind 2":    seenBadKind,
+	} {
+		if _, err := decodeRecord(bad, &dec); err == nil {
+			t.Fatalf("%s: %x decoded", name, bad)
 		}
 	}
 }
 
-// FuzzDecodeRecord: decoding never panics, and a decoded frame record re-encodes stably.
+// TestRecordLimits: a record keeps the limits of its change; fields an older writer did
+// not write are unlimited.
+func TestRecordLimits(t *testing.T) {
+	lim := model.Limits{MaxAttributes: 7, MaxPartitions: 8, MaxStateBytes: 9, MaxModels: 10, MaxNewAttributes: 11}
+	r := reader{b: appendLimits(nil, lim)}
+	if got := r.limits(); r.err != nil || got.MaxAttributes != 7 || got.MaxPartitions != 8 || got.MaxStateBytes != 9 ||
+		got.MaxModels != 10 || got.MaxNewAttributes != 11 {
+		t.Fatalf("limits %+v, %v", got, r.err)
+	}
+	r = reader{b: []byte{2, 3, 4}}
+	if got := r.limits(); r.err != nil || got.MaxAttributes != 3 || got.MaxPartitions != 4 ||
+		got.MaxNewAttributes != model.Unlimited.MaxNewAttributes {
+		t.Fatalf("two fields: %+v, %v", got, r.err)
+	}
+}
+
+// FuzzDecodeRecord: decoding never panics; a decoded record re-encodes (reference
+// encoder) to bytes that decode and re-encode to themselves.
 func FuzzDecodeRecord(f *testing.F) {
-	f.Add(frameRecord(f, rows(0, 5), ""))
-	f.Add(frameRecord(f, rows(0, 5), "k"))
-	f.Add(appendCreate(nil, "c1", "p", "cpu", map[string]string{"a": "b"}))
-	f.Add(appendSeen(nil, "c1", [16]byte{9}, time.Unix(1700000000, 7), true))
-	f.Add(appendBytes(appendRecordHead(nil, kindMerge, "c", "p"), []byte("SYMP")))
+	for _, enc := range realRecords(f) {
+		f.Add(enc)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var fb frameBuffer
-		rec, err := decodeRecord(b, &fb)
-		if err != nil || (rec.kind != kindLearn && rec.kind != kindForget) {
+		var dec decoder
+		rec, err := decodeRecord(b, &dec)
+		if err != nil || rec.format == recordFormat1 {
 			return
 		}
-		f := rec.frame
-		if len(f.Vals) != f.Rows*len(f.Names) || len(f.Kinds) != len(f.Names) {
-			t.Fatalf("inconsistent frame: %d values, %d rows, %d names", len(f.Vals), f.Rows, len(f.Names))
-		}
-		for _, k := range f.Kinds {
-			if k != dataframe.TypeC && k != dataframe.TypeB {
-				t.Fatalf("kind %v", k)
-			}
-		}
-		// Decode → encode → decode → encode is stable (the input itself may use
-		// non-minimal varints, so it is not compared).
-		again := appendFrame(nil, rec.kind, rec.cid, rec.pid, f)
-		setRecordTime(again, rec.at)
-		var fb2 frameBuffer
-		rec2, err := decodeRecord(again, &fb2)
+		again := encodeRecord(&rec)
+		var dec2 decoder
+		rec2, err := decodeRecord(again, &dec2)
 		if err != nil {
 			t.Fatalf("re-encoded record refused: %v", err)
 		}
-		third := appendFrame(nil, rec2.kind, rec2.cid, rec2.pid, rec2.frame)
-		setRecordTime(third, rec2.at)
-		if !bytes.Equal(again, third) {
+		if third := encodeRecord(&rec2); !bytes.Equal(again, third) {
 			t.Fatalf("re-encoding is not stable:\n%x\n%x", again, third)
 		}
 	})

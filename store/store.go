@@ -3,7 +3,6 @@ package store
 import (
 	"errors"
 	"log/slog"
-	"math"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -49,18 +48,24 @@ type Options struct {
 	Now func() time.Time
 	// FS is the file system; nil means wal.OSFS.
 	FS wal.FS
+	// Log is where records go instead of the write-ahead log of Dir (snapshots stay in
+	// Dir; without Dir there are none and Open replays the whole Log). nil means the
+	// write-ahead log, or memory without Dir. See the package documentation for the
+	// contract a Log meets.
+	Log Log
 	// Logger receives recovery and checkpoint events; nil discards them.
 	Logger *slog.Logger
 }
 
 // Store holds every project and makes changes durable. See the package documentation.
 type Store struct {
-	opts Options
-	reg  *model.Registry
-	log  *wal.Log // nil in memory
-	fs   wal.FS
-	slog *slog.Logger
-	snap string // snapshot directory
+	opts    Options
+	reg     *model.Registry
+	log     Log  // the WAL with a data directory, memory without
+	durable bool // a data directory
+	fs      wal.FS
+	slog    *slog.Logger
+	snap    string // snapshot directory
 
 	fileMu sync.Mutex // guards snapSeq and the snapshot files; see the lock order
 	// snapSeq is, per project, the Seq of its newest durable snapshot file.
@@ -73,8 +78,16 @@ type Store struct {
 	// seen are the seen records recovered at Open (Seen).
 	seen []Seen
 
-	logged atomic.Int64 // record bytes enqueued since the last checkpoint
-	// seenNoted counts the bytes of seen records enqueued since the last flushSeen; past
+	lanesMu sync.Mutex // guards lanes and every lane's refs
+	lanes   map[laneKey]*lane
+
+	resMu    sync.Mutex     // guards reserved
+	reserved map[string]int // per customer: creates and imports logged, not yet applied
+
+	lastStamp atomic.Int64 // the time of the last change stamped (Unix nanoseconds)
+
+	logged atomic.Int64 // record bytes appended since the last checkpoint
+	// seenNoted counts the bytes of seen records noted since the last flushSeen; past
 	// seenFlushBytes, seenKick wakes the background loop to write them.
 	seenNoted  atomic.Int64
 	seenKick   chan struct{}
@@ -84,7 +97,8 @@ type Store struct {
 	stopped    chan struct{}
 	closed     atomic.Bool
 
-	commits sync.Pool // *pendingCommit
+	changes  sync.Pool // *change
+	decoders sync.Pool // *decoder
 }
 
 // Open opens the store, recovering it from Options.Dir (see the package documentation),
@@ -115,41 +129,50 @@ func Open(opts Options) (*Store, error) {
 		fs:       opts.FS,
 		slog:     opts.Logger,
 		snapSeq:  make(map[*model.Project]uint64),
+		lanes:    make(map[laneKey]*lane),
+		reserved: make(map[string]int),
 		kick:     make(chan struct{}, 1),
 		seenKick: make(chan struct{}, 1),
 		stop:     make(chan struct{}),
 		stopped:  make(chan struct{}),
 	}
-	s.commits.New = func() any {
-		c := &pendingCommit{s: s}
-		c.fn = c.commit
-		return c
+	s.changes.New = func() any { return new(change) }
+	s.decoders.New = func() any { return new(decoder) }
+	s.durable = opts.Dir != ""
+	switch {
+	case opts.Log != nil:
+		s.log = opts.Log
+	case s.durable:
+		l, err := wal.Open(filepath.Join(opts.Dir, "wal"), wal.Options{
+			Mode: opts.Mode, Interval: opts.Interval, SegmentBytes: opts.SegmentBytes,
+			FS: opts.FS, Repair: opts.Repair, Logger: opts.Logger,
+		})
+		if err != nil {
+			return nil, err
+		}
+		s.log = newWALLog(l)
+	default:
+		s.log = &memLog{}
 	}
-	if opts.Dir == "" {
-		s.reg.SetLimits(opts.Limits)
+	if s.durable {
+		s.snap = filepath.Join(opts.Dir, "snapshots")
+	}
+	// Recovery replays what was acknowledged under whatever limits held then: each record
+	// holds its own (records of format 1, none: they are replayed unlimited).
+	s.reg.SetLimits(model.Unlimited)
+	if err := s.recover(); err != nil {
+		s.log.Close()
+		return nil, err
+	}
+	s.log.Start(s.deliver)
+	s.reg.SetLimits(opts.Limits)
+	if !s.durable {
 		close(s.stopped)
 		return s, nil
 	}
-	// Recovery replays what was acknowledged under whatever limits held then.
-	s.reg.SetLimits(model.Limits{MaxAttributes: math.MaxInt32, MaxPartitions: math.MaxInt32, MaxStateBytes: math.MaxInt64,
-		MaxProjects: math.MaxInt32, MaxModels: math.MaxInt32, MaxCustomerBytes: math.MaxInt64, LegacyNames: true})
-	s.snap = filepath.Join(opts.Dir, "snapshots")
-	l, err := wal.Open(filepath.Join(opts.Dir, "wal"), wal.Options{
-		Mode: opts.Mode, Interval: opts.Interval, SegmentBytes: opts.SegmentBytes,
-		FS: opts.FS, Repair: opts.Repair, Logger: opts.Logger,
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.log = l
-	if err := s.recover(); err != nil {
-		l.Close()
-		return nil, err
-	}
-	s.reg.SetLimits(opts.Limits)
 	// What the log holds now may have been written just before a crash: nothing of it is
 	// known to be older than ReplayWindow until that long from now.
-	s.marks = []logMark{{at: opts.Now(), lsn: l.NextLSN()}}
+	s.marks = []logMark{{at: opts.Now(), lsn: s.log.NextSeq()}}
 	go s.runCheckpoints()
 	return s, nil
 }
@@ -175,7 +198,7 @@ type Seen struct {
 // logged after it and waited for, so when that change is durable, so is this record (a
 // read's is durable with the next fsync). In memory it does nothing.
 func (s *Store) RecordSeen(cid string, key [16]byte, date time.Time, read bool) error {
-	if s.log == nil {
+	if !s.durable {
 		return nil
 	}
 	if s.closed.Load() {
@@ -186,7 +209,7 @@ func (s *Store) RecordSeen(cid string, key [16]byte, date time.Time, read bool) 
 	bp := seenBufs.Get().(*[]byte)
 	*bp = appendSeen((*bp)[:0], cid, key, date, read)
 	n := int64(len(*bp))
-	_, err := s.log.Enqueue(*bp)
+	err := s.log.Note(*bp)
 	seenBufs.Put(bp)
 	if err != nil {
 		return unavailable(err)
@@ -232,8 +255,8 @@ func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
-	if s.log == nil {
-		return nil
+	if !s.durable {
+		return s.log.Close()
 	}
 	close(s.stop)
 	<-s.stopped
@@ -251,9 +274,6 @@ func (s *Store) Close() error {
 
 // Err returns the sticky durability failure (wrapping ErrUnavailable), or nil.
 func (s *Store) Err() error {
-	if s.log == nil {
-		return nil
-	}
 	if err := s.log.Err(); err != nil {
 		return unavailable(err)
 	}
@@ -261,7 +281,7 @@ func (s *Store) Err() error {
 }
 
 // Durable reports whether the store has a data directory.
-func (s *Store) Durable() bool { return s.log != nil }
+func (s *Store) Durable() bool { return s.durable }
 
 // Project returns customer cid's project pid, or model.ErrProjectNotFound. Read it freely
 // (Snapshot, Info, Model); change it only through the Store.

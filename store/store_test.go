@@ -20,7 +20,7 @@ import (
 )
 
 // history makes one of every kind of change in s, leaving projects of two customers.
-func history(t *testing.T, s *Store) {
+func history(t testing.TB, s *Store) {
 	t.Helper()
 	must(t, s.Create("c1", "a", "cpu", nil))
 	must(t, s.Create("c1", "b", "partition", map[string]string{"partitionSplit": "k"}))
@@ -99,6 +99,7 @@ func crash(t testing.TB, s *Store) {
 func TestCheckpointTruncatesAndRecovers(t *testing.T) {
 	dir := t.TempDir()
 	opts := durable(dir)
+	opts.SegmentBytes = 2 << 10
 	s := open(t, opts)
 	history(t, s)
 	for i := range 30 {
@@ -251,6 +252,7 @@ func TestFsyncFailure(t *testing.T) {
 func TestRecoveryRefusesMisfits(t *testing.T) {
 	dir := t.TempDir()
 	opts := durable(dir)
+	opts.SegmentBytes = 2 << 10
 	s := open(t, opts)
 	must(t, s.Create("c1", "a", "", nil))
 	for i := range 20 { // several segments
@@ -347,7 +349,7 @@ func TestRefusalsAreNotLogged(t *testing.T) {
 	s := open(t, durable(dir))
 	must(t, s.Create("c1", "a", "", nil))
 	must(t, s.Learn("c1", "a", parse(t, rows(0, 3), "")))
-	next := s.log.NextLSN()
+	next := s.log.NextSeq()
 	before := dump(t, s, "c1")
 	for name, err := range map[string]error{
 		"create existing":  s.Create("c1", "a", "", nil),
@@ -367,8 +369,8 @@ func TestRefusalsAreNotLogged(t *testing.T) {
 		}
 	}
 	must(t, s.Learn("c1", "a", parse(t, `{"attributeNames":["x"],"attributeTypes":["C"],"data":[["bad"]],"errorHandling":1}`, "")))
-	if s.log.NextLSN() != next {
-		t.Fatalf("refused changes were logged: next LSN %d → %d", next, s.log.NextLSN())
+	if s.log.NextSeq() != next {
+		t.Fatalf("refused changes were logged: next LSN %d → %d", next, s.log.NextSeq())
 	}
 	if dump(t, s, "c1") != before {
 		t.Fatal("refused changes changed the state")
@@ -405,6 +407,7 @@ func TestSeenSurvivesRestartAndWindow(t *testing.T) {
 	start := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 	clock.Store(start.UnixNano())
 	opts := durable(dir)
+	opts.SegmentBytes = 2 << 10
 	opts.ReplayWindow = 6 * time.Minute
 	opts.Now = func() time.Time { return time.Unix(0, clock.Load()).UTC() }
 	s := open(t, opts)

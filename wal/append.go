@@ -1,7 +1,9 @@
 package wal
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -120,11 +122,26 @@ func (l *Log) flushLocked() {
 }
 
 // writeBatch writes buf, whose first record has LSN first, to the active segment,
-// starting a new segment first when there is none or the active one is full. Flush role.
+// starting a new segment first when the active one is full. When the new segment cannot be
+// made, nothing of the batch having been written (open, header, fsync of the new file or
+// of the directory failed, the new file removed), the batch goes into the active segment,
+// which grows past SegmentBytes, and the next batch tries again: a shortage of file
+// descriptors or inodes does not stop the log. Flush role.
 func (l *Log) writeBatch(buf []byte, first uint64) error {
-	if l.active == nil || l.activeSize >= l.opts.SegmentBytes {
+	if l.activeSize >= l.opts.SegmentBytes {
 		if err := l.roll(first); err != nil {
-			return err
+			var re *rollError
+			if !errors.As(err, &re) {
+				return err
+			}
+			if !l.rollFailing {
+				l.log.Warn("wal: cannot start a new segment; appending to the active one and trying again with the next write",
+					"dir", l.dir, "err", re.err)
+			}
+			l.rollFailing = true
+		} else if l.rollFailing {
+			l.rollFailing = false
+			l.log.Info("wal: started a new segment again", "dir", l.dir)
 		}
 	}
 	if _, err := l.active.Write(buf); err != nil {
@@ -134,9 +151,18 @@ func (l *Log) writeBatch(buf []byte, first uint64) error {
 	return nil
 }
 
+// rollError is a failure to start a new segment that left nothing behind: the log goes on
+// in the active segment.
+type rollError struct{ err error }
+
+func (e *rollError) Error() string { return e.err.Error() }
+func (e *rollError) Unwrap() error { return e.err }
+
 // roll closes the active segment (fsyncing it first in ModeInterval) and makes a new
 // segment whose first record is first the active one. Outside ModeNone the new file and its
-// directory entry are durable before any record goes in. Flush role.
+// directory entry are durable before any record goes in. A *rollError means the active
+// segment is still the active one and can take the batch; any other error is a failure of
+// data already written (the fsync of the active segment). Flush role.
 func (l *Log) roll(first uint64) error {
 	old := l.active
 	if old != nil && l.opts.Mode == ModeInterval {
@@ -144,24 +170,9 @@ func (l *Log) roll(first uint64) error {
 			return fmt.Errorf("cannot fsync wal segment: %w", err)
 		}
 	}
-	path := filepath.Join(l.dir, segmentName(first))
-	f, err := l.fs.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o600)
+	f, path, err := l.createSegment(first)
 	if err != nil {
-		return fmt.Errorf("cannot create wal segment: %w", err)
-	}
-	if _, err := f.Write(appendSegmentHeader(nil, first)); err != nil {
-		f.Close()
-		return fmt.Errorf("cannot write wal segment header %q: %w", path, err)
-	}
-	if l.opts.Mode != ModeNone {
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return fmt.Errorf("cannot fsync wal segment %q: %w", path, err)
-		}
-		if err := l.fs.SyncDir(l.dir); err != nil {
-			f.Close()
-			return fmt.Errorf("cannot fsync wal directory %q: %w", l.dir, err)
-		}
+		return err
 	}
 
 	l.mu.Lock()
@@ -182,6 +193,53 @@ func (l *Log) roll(first uint64) error {
 		}
 	}
 	return nil
+}
+
+// createSegment makes the segment file whose first record is first, its header written
+// and (outside ModeNone) durable with its directory entry. On failure the file is removed
+// and the error is a *rollError, unless the removal itself failed: a segment file the log
+// does not account for would make the next Replay fail.
+func (l *Log) createSegment(first uint64) (File, string, error) {
+	path := filepath.Join(l.dir, segmentName(first))
+	f, err := l.fs.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, "", l.abandonSegment(path, fmt.Errorf("cannot create wal segment %q: %w", path, err), errors.Is(err, fs.ErrExist))
+	}
+	fail := func(err error) (File, string, error) {
+		f.Close()
+		return nil, "", l.abandonSegment(path, err, false)
+	}
+	if _, err := f.Write(appendSegmentHeader(nil, first)); err != nil {
+		return fail(fmt.Errorf("cannot write wal segment header %q: %w", path, err))
+	}
+	if l.opts.Mode != ModeNone {
+		if err := f.Sync(); err != nil {
+			return fail(fmt.Errorf("cannot fsync wal segment %q: %w", path, err))
+		}
+		if err := l.fs.SyncDir(l.dir); err != nil {
+			return fail(fmt.Errorf("cannot fsync wal directory %q: %w", l.dir, err))
+		}
+	}
+	return f, path, nil
+}
+
+// abandonSegment removes what a failed createSegment may have left at path (unless the
+// file was there before: exists) and returns cause as a *rollError, or a plain error if
+// the file could not be removed durably.
+func (l *Log) abandonSegment(path string, cause error, exists bool) error {
+	if exists {
+		return cause // not ours to remove; the log cannot account for it
+	}
+	switch err := l.fs.Remove(path); {
+	case errors.Is(err, fs.ErrNotExist):
+		return &rollError{cause} // nothing was created
+	case err != nil:
+		return fmt.Errorf("%w; cannot remove it: %w", cause, err)
+	}
+	if err := l.fs.SyncDir(l.dir); err != nil {
+		return fmt.Errorf("%w; cannot fsync the removal: %w", cause, err)
+	}
+	return &rollError{cause}
 }
 
 // failLocked puts the log in the failed state. The page cache of a file whose write or

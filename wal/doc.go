@@ -20,7 +20,9 @@
 // The log is a directory of segment files named after the LSN of their first record, 20
 // decimal digits, so that names sort like LSNs: 00000000000000000001.wal. The active (last)
 // segment is closed and a new one started when it holds SegmentBytes or more, so a segment
-// may exceed SegmentBytes by one write batch. All integers are little-endian.
+// may exceed SegmentBytes by one write batch (or more while a new segment cannot be made,
+// see Failures). Replay continues in the last segment, or makes one when there is none.
+// All integers are little-endian.
 //
 //	segment:  header record record ... record
 //
@@ -72,7 +74,16 @@
 //
 // A write or fsync error puts the log in a failed state: the Append that hit it and every
 // later Append (and Sync) return an error wrapping ErrFailed and the cause. Records already
-// acknowledged are not touched; nothing is retried. After a failed fsync the kernel may have
+// acknowledged are not touched; nothing is retried.
+//
+// Starting a new segment is the exception: when the file cannot be made (open fails with
+// EMFILE, ENFILE, ENOSPC..., or its header, the header's fsync or the directory's fsync
+// fails) nothing of the batch has been written yet. The new file is removed (durably), the
+// batch goes into the active segment, which grows past SegmentBytes, and the next batch
+// tries again; a warning is logged when this starts and a line when a segment is made
+// again. A shortage of file descriptors therefore delays segment rotation and stops
+// nobody. Only when the half-made file cannot be removed durably does the log fail (a
+// segment it does not account for would make the next Replay fail). After a failed fsync the kernel may have
 // dropped the dirty pages and marked them clean, so a retried fsync can report success for
 // data that never reached the disk; PostgreSQL learned this in 2018 ("fsyncgate") and since
 // then stops and recovers from its log instead, as symscore does: the server answers

@@ -2,7 +2,11 @@ package wal_test
 
 import (
 	"errors"
+	"io/fs"
+	"os"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -40,8 +44,7 @@ func TestFailures(t *testing.T) {
 		{"short write ENOSPC", wal.ModeAlways, waltest.Fault{Op: waltest.OpWrite, Keep: 20, Err: syscall.ENOSPC}},
 		{"write error none", wal.ModeNone, waltest.Fault{Op: waltest.OpWrite, Err: syscall.EIO}},
 		{"short write ENOSPC interval", wal.ModeInterval, waltest.Fault{Op: waltest.OpWrite, Keep: 100, Err: syscall.ENOSPC}},
-		{"segment create error", wal.ModeAlways, waltest.Fault{Op: waltest.OpOpen, Path: ".wal", Err: syscall.ENOSPC}},
-		{"directory fsync error", wal.ModeAlways, waltest.Fault{Op: waltest.OpSyncDir, Err: syscall.EIO}},
+		{"fsync of the full segment, interval", wal.ModeInterval, waltest.Fault{Op: waltest.OpSync, Err: syscall.EIO}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -151,4 +154,128 @@ func TestIntervalSyncs(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRecords(t, replayAll(t, dir), 1, 10)
+}
+
+// TestSegmentCreationFailureIsRetried: when a new segment cannot be made (nothing of it
+// written: open, header write, fsync of the file or of the directory fails), the batch goes
+// into the active segment and the log goes on; the next batches try again, and once the
+// fault is gone the log rolls. No half-made segment file is left. A restart replays every
+// acknowledged record.
+func TestSegmentCreationFailureIsRetried(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		mode  wal.Mode
+		fault waltest.Fault
+	}{
+		{"open EMFILE", wal.ModeAlways, waltest.Fault{Op: waltest.OpOpen, Path: ".wal", Err: syscall.EMFILE}},
+		{"open ENOSPC interval", wal.ModeInterval, waltest.Fault{Op: waltest.OpOpen, Path: ".wal", Err: syscall.ENOSPC}},
+		{"open ENFILE none", wal.ModeNone, waltest.Fault{Op: waltest.OpOpen, Path: ".wal", Err: syscall.ENFILE}},
+		// Once: the removal of the new file is made durable by the next directory fsync.
+		{"directory fsync", wal.ModeAlways, waltest.Fault{Op: waltest.OpSyncDir, Err: syscall.EIO, Nth: 1}},
+		{"header write", wal.ModeAlways, waltest.Fault{Op: waltest.OpWrite}},
+		{"new file fsync", wal.ModeAlways, waltest.Fault{Op: waltest.OpSync}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			ffs := waltest.New(nil)
+			nsf := &newSegmentFaults{FS: ffs, op: c.fault.Op}
+			l, _ := open(t, dir, wal.Options{Mode: c.mode, FS: nsf, SegmentBytes: 4 << 10})
+			appendN(t, l, 1, 20) // several segments
+			before := len(segments(t, dir))
+			if c.fault.Op == waltest.OpWrite || c.fault.Op == waltest.OpSync {
+				nsf.on.Store(true)
+			} else {
+				f := c.fault
+				f.Repeat = f.Nth == 0
+				ffs.Inject(f)
+			}
+			appendN(t, l, 21, 60) // well past a segment's worth: rolls are due and fail
+			if err := l.Err(); err != nil {
+				t.Fatalf("the log failed: %v", err)
+			}
+			if n := len(segments(t, dir)); n != before && c.fault.Nth == 0 {
+				t.Fatalf("%d segments, %d before the fault: a roll succeeded or left a file", n, before)
+			}
+			if c.fault.Op == waltest.OpWrite || c.fault.Op == waltest.OpSync {
+				if nsf.hits.Load() < 2 {
+					t.Fatalf("the fault hit %d new segments", nsf.hits.Load())
+				}
+			}
+			ffs.Clear()
+			nsf.on.Store(false)
+			appendN(t, l, 81, 5)
+			if n := len(segments(t, dir)); n <= before {
+				t.Fatalf("no new segment once the fault was gone (%d segments)", n)
+			}
+			if err := l.Close(); err != nil {
+				t.Fatal(err)
+			}
+			checkRecords(t, replayAll(t, dir), 1, 85)
+		})
+	}
+}
+
+// TestSegmentRemovalFailureIsFatal: a new segment that failed and cannot be removed durably
+// would be a segment the log does not account for: the log fails (sticky), and a restart
+// replays every acknowledged record.
+func TestSegmentRemovalFailureIsFatal(t *testing.T) {
+	dir := t.TempDir()
+	ffs := waltest.New(nil)
+	l, _ := open(t, dir, wal.Options{FS: ffs, SegmentBytes: 4 << 10})
+	appendN(t, l, 1, 20)
+	ffs.Inject(waltest.Fault{Op: waltest.OpSyncDir, Err: syscall.EIO, Repeat: true})
+	var err error
+	acked := uint64(20)
+	for id := uint64(21); id < 100 && err == nil; id++ {
+		if _, err = l.Append(payload(id)); err == nil {
+			acked = id
+		}
+	}
+	if !errors.Is(err, wal.ErrFailed) || !errors.Is(err, syscall.EIO) {
+		t.Fatalf("got %v, want ErrFailed wrapping EIO", err)
+	}
+	checkSticky(t, l, syscall.EIO)
+	l.Close()
+	recs := replayAll(t, dir)
+	if uint64(len(recs)) < acked {
+		t.Fatalf("%d records after restart, %d acknowledged", len(recs), acked)
+	}
+	checkRecords(t, recs, 1, uint64(len(recs)))
+}
+
+// newSegmentFaults fails, while on, the first write (op OpWrite) or every fsync (OpSync)
+// of each segment file it creates: the header of a new segment.
+type newSegmentFaults struct {
+	wal.FS
+	op   waltest.Op
+	on   atomic.Bool
+	hits atomic.Int64
+}
+
+func (f *newSegmentFaults) OpenFile(name string, flag int, perm fs.FileMode) (wal.File, error) {
+	h, err := f.FS.OpenFile(name, flag, perm)
+	if err != nil || flag&os.O_CREATE == 0 || !strings.HasSuffix(name, ".wal") || !f.on.Load() {
+		return h, err
+	}
+	f.hits.Add(1)
+	return &failingFile{File: h, op: f.op}, nil
+}
+
+type failingFile struct {
+	wal.File
+	op waltest.Op
+}
+
+func (ff *failingFile) Write(p []byte) (int, error) {
+	if ff.op == waltest.OpWrite {
+		return 0, syscall.ENOSPC
+	}
+	return ff.File.Write(p)
+}
+
+func (ff *failingFile) Sync() error {
+	if ff.op == waltest.OpSync {
+		return syscall.EIO
+	}
+	return ff.File.Sync()
 }

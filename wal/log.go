@@ -66,7 +66,8 @@ type Options struct {
 	// Interval is the fsync period in ModeInterval; 0 means DefaultInterval.
 	Interval time.Duration
 	// SegmentBytes is the size at which the active segment is closed and a new one started;
-	// 0 means DefaultSegmentBytes. A segment may exceed it by one write batch.
+	// 0 means DefaultSegmentBytes. A segment may exceed it by one write batch, or by more
+	// while no new segment can be made (see the package documentation, Failures).
 	SegmentBytes int64
 	// FS is the file system; nil means OSFS.
 	FS FS
@@ -109,9 +110,10 @@ type Log struct {
 	spare    []byte // the other batch buffer
 	flushing bool   // someone holds the flush role: the only one doing segment file I/O
 	syncing  bool   // the interval syncer is fsyncing active outside mu
-	active   File   // active segment open for append; nil until the first write (written by the flush role)
+	active   File   // active segment open for append (Replay makes one); written by the flush role
 
-	activeSize int64 // flush role: bytes in the active segment
+	activeSize  int64 // flush role: bytes in the active segment
+	rollFailing bool  // flush role: the last attempt to start a new segment failed
 
 	stopSyncer chan struct{} // closed by Close to stop the interval syncer
 	syncerDone chan struct{} // closed when the syncer has returned

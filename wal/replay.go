@@ -168,8 +168,9 @@ func (l *Log) truncateSegment(seg segment, off int64) error {
 }
 
 // startAppending makes the log ready for Append after a successful Replay. If the last
-// retained segment was read, appends continue in it at goodEnd; otherwise the next write
-// starts a new segment.
+// retained segment was read, appends continue in it at goodEnd; otherwise a new segment is
+// made now, so that there is always an active segment to fall back on when a later one
+// cannot be made (see writeBatch).
 func (l *Log) startAppending(segs []segment, lastRead bool, goodEnd int64, next uint64) error {
 	var active File
 	if lastRead && len(segs) > 0 {
@@ -178,6 +179,13 @@ func (l *Log) startAppending(segs []segment, lastRead bool, goodEnd int64, next 
 			return fmt.Errorf("cannot open wal segment for append: %w", err)
 		}
 		active = f
+	} else {
+		f, path, err := l.createSegment(next)
+		if err != nil {
+			return err
+		}
+		active, goodEnd = f, segmentHeaderSize
+		segs = append(segs, segment{first: next, path: path})
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -17,6 +17,7 @@ import (
 	"github.com/symscore/symscore/client"
 	"github.com/symscore/symscore/dataframe"
 	"github.com/symscore/symscore/model"
+	"github.com/symscore/symscore/store"
 )
 
 // interopPython finds a Python 3 that imports websockets: $PYTHON, python3, /usr/bin/python3.
@@ -101,8 +102,13 @@ func expectedExampleLines(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	header, rows := recs[0], recs[1:]
-	p, err := model.NewProject("p", "", nil)
+	// Learned through a store, as the server learns them: each frame logged (and applied)
+	// as its rows or its summary delta, whichever is smaller.
+	st, err := store.Open(store.Options{})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Create("c", "p", "", nil); err != nil {
 		t.Fatal(err)
 	}
 	types := []string{"C", "C", "C", "C", "T", "B", "B", "B"}
@@ -112,9 +118,13 @@ func expectedExampleLines(t *testing.T, path string) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := p.Learn(fr); err != nil {
+		if err := st.Learn("c", "p", fr); err != nil {
 			t.Fatal(err)
 		}
+	}
+	p, err := st.Project("c", "p")
+	if err != nil {
+		t.Fatal(err)
 	}
 	m, err := model.Build(p.Snapshot(), "lda", "lda1", model.MLContext{
 		TargetNames: []string{"Iris_virginica"},

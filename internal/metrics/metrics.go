@@ -60,6 +60,8 @@ const (
 	LimitMaxProjects   = "max_projects"
 	LimitMaxModels     = "max_models"
 	LimitMaxNameBytes  = "max_name_bytes"
+	// LimitMaxNewAttributes is limits.max_new_attributes_per_message.
+	LimitMaxNewAttributes = "max_new_attributes_per_message"
 	// LimitMaxCustomerBytes and LimitMaxExploreWork are limits.max_customer_bytes and
 	// limits.max_explore_work.
 	LimitMaxCustomerBytes = "max_customer_bytes"

@@ -146,6 +146,7 @@ var limitErrors = []struct {
 	{model.ErrStateTooLarge, metrics.LimitMaxProjectMem},
 	{model.ErrTooManyProjects, metrics.LimitMaxProjects},
 	{model.ErrTooManyModels, metrics.LimitMaxModels},
+	{model.ErrTooManyNewAttributes, metrics.LimitMaxNewAttributes},
 	{model.ErrNameTooLong, metrics.LimitMaxNameBytes}, // also dataframe's: the same sentinel
 	{model.ErrCustomerTooLarge, metrics.LimitMaxCustomerBytes},
 	{model.ErrExploreTooCostly, metrics.LimitMaxExploreWork},

@@ -137,8 +137,8 @@ func Open(o Options) (*Service, error) {
 	lim := dataframe.Options{
 		MaxRows:    cfg.Limits.MaxRows,
 		MaxColumns: cfg.Limits.MaxColumns,
-		// Every cell takes at least 4 bytes of JSON ("1",): no message within the limit
-		// has more, and T expansion cannot make it more than that either.
+		// Every cell takes at least 4 bytes of JSON ("1",), but T expansion multiplies rows
+		// by distinct values: this bounds the expanded matrix (8 bytes a cell), not the message.
 		MaxCells:     int(cfg.Limits.MaxMessageBytes / 4),
 		MaxNameBytes: cfg.Limits.MaxNameBytes,
 	}

@@ -31,12 +31,12 @@ func openStore(cfg config.Config, log *slog.Logger, fsys wal.FS) (*store.Store, 
 		// The log keeps accepted signatures as long as a replay of them could come.
 		ReplayWindow: cfg.Auth.ClockSkewPast + cfg.Auth.ClockSkewFuture,
 		Limits: model.Limits{
-			MaxAttributes: cfg.Limits.MaxAttributes,
-			MaxPartitions: cfg.Limits.MaxPartitions,
-			MaxStateBytes: cfg.Limits.MaxProjectBytes,
-			MaxProjects:   cfg.Limits.MaxProjects,
-			MaxModels:     cfg.Limits.MaxModels,
-
+			MaxAttributes:    cfg.Limits.MaxAttributes,
+			MaxPartitions:    cfg.Limits.MaxPartitions,
+			MaxStateBytes:    cfg.Limits.MaxProjectBytes,
+			MaxProjects:      cfg.Limits.MaxProjects,
+			MaxModels:        cfg.Limits.MaxModels,
+			MaxNewAttributes: cfg.Limits.MaxNewAttributesPerMessage,
 			MaxNameBytes:     cfg.Limits.MaxNameBytes,
 			MaxCustomerBytes: cfg.Limits.MaxCustomerBytes,
 			MaxExploreWork:   cfg.Limits.MaxExploreWork,

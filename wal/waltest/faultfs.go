@@ -111,6 +111,13 @@ func (f *FaultFS) Inject(ft Fault) {
 	f.faults = append(f.faults, &faultState{Fault: ft})
 }
 
+// Clear removes every fault injected so far.
+func (f *FaultFS) Clear() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.faults = nil
+}
+
 // Calls returns how many calls of op were made.
 func (f *FaultFS) Calls(op Op) int {
 	f.mu.Lock()
