@@ -95,6 +95,28 @@ func (b *Bystander) Check() {
 	b.predicted(b.predict.Expect("OK"))
 }
 
+// Predict predicts on the session opened before the attack and over REST (for attacks
+// that stop every change, such as a failed disk: reads must go on).
+func (b *Bystander) Predict() {
+	b.T.Helper()
+	b.predict.Bare(b.ds.PredictJSON(1, 2))
+	b.predicted(b.predict.Expect("OK"))
+	rc := b.REST()
+	r := rc.Do(http.MethodPost, "/projects/"+b.PID+"/predict/m", "", []byte(b.ds.PredictJSON(3, 4))).Expect(b.T, http.StatusOK, "OK")
+	if got := r.KSVS(b.T); len(got) != 1 {
+		b.T.Fatalf("bystander's REST prediction: %v", got)
+	}
+	rc.HC.CloseIdleConnections()
+}
+
+// LearnRefused sends a learn on the session opened before the attack and checks that it is
+// refused with status (nothing acknowledged).
+func (b *Bystander) LearnRefused(status string) {
+	b.T.Helper()
+	b.learn.Bare(b.rows())
+	b.learn.Expect(status)
+}
+
 // CheckNew learns and predicts over new WebSocket connections and REST, and checks that
 // the project holds every row acknowledged.
 func (b *Bystander) CheckNew() {
