@@ -192,7 +192,9 @@ type Log struct {
 // Testing holds test-only switches, all off by default.
 type Testing struct {
 	// EchoEndpoint serves /symetry/ws/echo (unsigned; echoes every message) through the same
-	// connection loop as the real endpoints, for conformance suites.
+	// connection loop as the real endpoints, for conformance suites. Its connections count
+	// as authenticated from their upgrade (limits.auth_timeout does not close them): never
+	// on where strangers can connect.
 	EchoEndpoint bool `mapstructure:"echo_endpoint"`
 }
 
