@@ -30,6 +30,8 @@ func TestValidateOneProblem(t *testing.T) {
 		{"public url scheme", func(c *Config) { c.PublicURL = "https://x.example" }, "public_url", "ws:// or wss://"},
 		{"public url path", func(c *Config) { c.PublicURL = "wss://x.example/api" }, "public_url", "scheme and a host only"},
 		{"public url no host", func(c *Config) { c.PublicURL = "wss:///" }, "public_url", "has no host"},
+		{"tls cert without key", func(c *Config) { c.TLS.CertFile = "cert.pem" }, "tls.key_file", "must be set with tls.cert_file"},
+		{"tls key without cert", func(c *Config) { c.TLS.KeyFile = "key.pem" }, "tls.cert_file", "must be set with tls.key_file"},
 		{"unverified budget below an address's", func(c *Config) { c.Limits.MaxUnverifiedBytes = 32 << 20 },
 			"limits.max_unverified_bytes", "must be at least limits.max_unverified_bytes_per_address (32MiB < 64MiB)"},
 		{"address budget below a connection's", func(c *Config) { c.Limits.MaxUnverifiedBytesPerAddress = 1 << 20 },

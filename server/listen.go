@@ -40,6 +40,7 @@ type mainListener struct {
 	rest             *http.Server
 	restLn           *memListener
 	wrap             func(net.Conn) net.Conn // nil: none
+	tls              bool                    // ln is a TLS listener
 	maxConns         int64
 	maxUnauth        int64 // limits.max_unauthenticated_connections
 	maxUnauthPerAddr int64 // limits.max_unauthenticated_connections_per_address
@@ -164,6 +165,9 @@ func (l *mainListener) serveConn(nc net.Conn, a *admission) {
 	case err != nil && !errors.Is(err, wsconn.ErrLineTooLong):
 		if isTimeout(err) {
 			l.refused.handshakeTimeout.Inc()
+		}
+		if l.tls {
+			answerPlainHTTP(err)
 		}
 		r.ReleaseAll()
 		nc.Close()

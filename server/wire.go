@@ -32,9 +32,10 @@ func (s *Server) openService() (*ops.Service, error) {
 	})
 }
 
-// serveMain runs the main listener until it is closed: WebSocket endpoints, the REST
-// control plane, and the closers that stop them (and the build jobs) at shutdown.
-func (s *Server) serveMain(ln net.Listener) {
+// wireMain builds the main listener's WebSocket endpoints, REST control plane and gauges.
+// Start calls it before the server reports ready, so that every metric series exists by
+// then.
+func (s *Server) wireMain(ln net.Listener) *mainListener {
 	cfg, h, svc := s.cfg, s.hooks, s.svc
 	inflight, unverified := h.Inflight, h.Unverified
 	if inflight == nil {
@@ -46,6 +47,7 @@ func (s *Server) serveMain(ln net.Listener) {
 	}
 	l := newMainListener(ln, s.metrics, s.log, s.goroutine)
 	l.wrap = h.WrapConn
+	l.tls = cfg.TLS.Enabled()
 	l.maxConns = int64(cfg.Limits.MaxConnections)
 	l.maxUnauth = int64(cfg.Limits.MaxUnauthenticatedConnections)
 	l.maxUnauthPerAddr = int64(cfg.Limits.MaxUnauthenticatedConnectionsPerAddress)
@@ -83,15 +85,22 @@ func (s *Server) serveMain(ln net.Listener) {
 			AuthTimeout:        cfg.Limits.AuthTimeout,
 		},
 		Inflight: inflight, Unverified: unverified, InflightBytes: svc.InflightBytes(), Tracker: l,
-		Metrics: s.metrics, Spawn: s.goroutine, Log: s.log,
+		Metrics: s.metrics, Spawn: s.goroutine, Log: s.log, TLS: l.tls,
 	}, endpoints)
 	rest := restapi.NewHandler(restapi.Options{
 		Service: svc, Metrics: s.metrics, Inflight: inflight, Unverified: unverified,
 		MaxBody: cfg.Limits.MaxMessageBytes, AuthTimeout: cfg.Limits.AuthTimeout,
-		WriteTimeout: cfg.Limits.WriteTimeout, Upgrade: l.handBackUpgrade, Verified: l.restVerified, Log: s.log,
+		WriteTimeout: cfg.Limits.WriteTimeout, Upgrade: l.handBackUpgrade, Verified: l.restVerified,
+		Log: s.log, TLS: l.tls,
 	})
 	l.rest = l.newRESTServer(rest, cfg.Limits.IdleTimeout)
+	return l
+}
 
+// serveMain runs the main listener l (wireMain's) until it is closed, with the closers that
+// stop it (and the build jobs) at shutdown.
+func (s *Server) serveMain(l *mainListener) {
+	svc := s.svc
 	// Closers run in this order: new builds are refused and running ones finish (their
 	// models reach the store before it closes), then connections are stopped.
 	s.onShutdown(svc.Shutdown)

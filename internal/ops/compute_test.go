@@ -28,7 +28,7 @@ func TestBuildStoppedByShutdown(t *testing.T) {
 		t.Fatalf("exploration of a gone client: %+v", r)
 	}
 	s.jobs.cancel()
-	id, err := s.Build(c1, "p", "mlr", "m", model.MLContext{InputNames: []string{"x"}, TargetNames: []string{"y"}})
+	id, err := s.Build(c1, &BuildArgs{PID: "p", Algo: "mlr", ModelID: "m", Context: model.MLContext{InputNames: []string{"x"}, TargetNames: []string{"y"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

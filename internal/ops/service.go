@@ -54,6 +54,7 @@ type Service struct {
 	jobs    *jobTable
 	now     func() time.Time
 	before  func()
+	authLog authLogLimiter // bounds the authentication failure log
 
 	beforeExplore func(cid string)
 	// compute is the pool builds and explorations run in (compute.go).

@@ -25,6 +25,8 @@ type session struct {
 	keys   []string     // bound extraKeys: [pid] or [pid, modelId]; nil until bound
 	plan   model.Plan   // predict: the last message's plan, reused while its model and columns stay
 	kc     reply.KeyCache
+	// changes are the learns or forgets not yet logged: the log has them in totals.
+	changes ops.SessionChanges
 }
 
 // Messages refused before authentication (a bare frame where a signed one is required).
@@ -40,12 +42,20 @@ var (
 // HandleMessage implements wsconn.Session: decode, call the operation, encode.
 func (s *session) HandleMessage(op ws.OpCode, payload, out []byte) ([]byte, ws.OpCode, ws.StatusCode) {
 	start := time.Now()
-	out, st, closeCode := s.handle(op, payload, out)
-	s.e.m.Done(st, time.Since(start))
+	out, st, closeCode := s.handle(op, payload, out, start)
+	took := time.Since(start)
+	s.e.m.Done(st, took)
+	if svc := s.e.svc; svc.DebugEnabled() {
+		var pid string
+		if s.keys != nil {
+			pid = s.keys[0]
+		}
+		svc.LogRequest(ops.Caller{Remote: s.info.RemoteAddr, Endpoint: s.e.label, CID: s.cust.ID()}, pid, st, took)
+	}
 	return out, ws.OpText, closeCode
 }
 
-func (s *session) handle(op ws.OpCode, payload, out []byte) ([]byte, protocol.Status, ws.StatusCode) {
+func (s *session) handle(op ws.OpCode, payload, out []byte, now time.Time) ([]byte, protocol.Status, ws.StatusCode) {
 	svc := s.e.svc
 	if op != ws.OpText {
 		return s.refuse(out, svc.Refuse(errBinary))
@@ -55,17 +65,17 @@ func (s *session) handle(op ws.OpCode, payload, out []byte) ([]byte, protocol.St
 	msg, err := sc.ParseMessage(payload)
 	if err != nil {
 		// The header cannot be read: authentication fails.
-		return s.refuse(out, svc.RefuseAuth(ops.ReasonMalformed, err))
+		return s.refuseAuth(out, svc.RefuseAuth(ops.ReasonMalformed, err), nil)
 	}
 	if msg.Form == protocol.FormSession {
 		switch {
 		case !s.authed:
-			return s.refuse(out, svc.RefuseAuth(ops.ReasonMalformed, errUnsignedFirst))
+			return s.refuseAuth(out, svc.RefuseAuth(ops.ReasonMalformed, errUnsignedFirst), nil)
 		case s.e.signedOnly:
-			return s.refuse(out, svc.RefuseAuth(ops.ReasonMalformed, errUnsignedFrame))
+			return s.refuseAuth(out, svc.RefuseAuth(ops.ReasonMalformed, errUnsignedFrame), nil)
 		}
 	} else if r := s.verify(sc, msg); r != nil {
-		return s.refuse(out, r)
+		return s.refuseAuth(out, r, msg.CID)
 	}
 	if s.keys == nil {
 		return s.refuse(out, svc.Refuse(s.e.keysErr))
@@ -82,12 +92,14 @@ func (s *session) handle(op ws.OpCode, payload, out []byte) ([]byte, protocol.St
 		if err != nil {
 			return s.refuse(out, svc.Refuse(err))
 		}
+		svc.CountSessionChange(&s.changes, s.cust, "forget", s.keys[0], res.Applied, now)
 		return reply.AppendLearn(out, res), protocol.StatusOK, 0
 	default:
 		res, err := svc.Learn(sc, s.cust, s.keys[0], msg.Payload)
 		if err != nil {
 			return s.refuse(out, svc.Refuse(err))
 		}
+		svc.CountSessionChange(&s.changes, s.cust, "learn", s.keys[0], res.Applied, now)
 		return reply.AppendLearn(out, res), protocol.StatusOK, 0
 	}
 }
@@ -139,6 +151,19 @@ func sameKeys(bound []string, keys [][]byte) bool {
 	return true
 }
 
+// refuseAuth is refuse for a refusal that may be authentication's: logged (ops.LogRefusal)
+// with the customer the message named (cid, from the message; nil: the session's).
+func (s *session) refuseAuth(out []byte, r *ops.Refusal, cid []byte) ([]byte, protocol.Status, ws.StatusCode) {
+	if r.Reason != "" {
+		name := s.cust.ID()
+		if cid != nil {
+			name = string(cid)
+		}
+		s.e.svc.LogRefusal(r, ops.Caller{Remote: s.info.RemoteAddr, Endpoint: s.e.label, CID: name})
+	}
+	return s.refuse(out, r)
+}
+
 // refuse appends r's reply; an authentication failure closes the connection with 1008.
 func (s *session) refuse(out []byte, r *ops.Refusal) ([]byte, protocol.Status, ws.StatusCode) {
 	var closeCode ws.StatusCode
@@ -161,5 +186,11 @@ func (s *session) Refuse(_ ws.OpCode, _, out []byte) ([]byte, ws.OpCode, ws.Stat
 // its messages count against the bound customer's in-flight bytes.
 func (s *session) Trusted() (bool, *admit.Budget) { return s.authed, s.cust.InflightBytes() }
 
-// Close implements wsconn.Session.
-func (s *session) Close() {}
+// Close implements wsconn.Session: the learns or forgets not yet logged are.
+func (s *session) Close() {
+	what := "learn"
+	if s.e.kind == forget {
+		what = "forget"
+	}
+	s.e.svc.FlushSessionChanges(&s.changes, what, time.Now())
+}
