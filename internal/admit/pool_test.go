@@ -20,6 +20,7 @@ func TestPoolTurns(t *testing.T) {
 	order := make(chan string, 10)
 	wait := func(key string, n int) {
 		for range n {
+			want := p.Waiting(key) + 1 // counted before the waiter can queue
 			go func() {
 				if err := p.Acquire(ctx, key); err != nil {
 					t.Error(err)
@@ -27,7 +28,6 @@ func TestPoolTurns(t *testing.T) {
 				}
 				order <- key
 			}()
-			want := p.Waiting(key) + 1
 			testenv.Eventually(t, "the waiter to queue", func() bool { return p.Waiting(key) == want })
 		}
 	}
