@@ -52,6 +52,8 @@ type Service struct {
 	authOpt auth.Options
 	metrics *opsMetrics
 	jobs    *jobTable
+	// builds stop the jobs of a deleted project (build_stop.go).
+	builds  buildStops
 	now     func() time.Time
 	before  func()
 	authLog authLogLimiter // bounds the authentication failure log
