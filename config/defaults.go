@@ -49,6 +49,7 @@ func (c *Config) ApplyDefaults() {
 	setNumber(&l.MaxUnauthenticatedConnections, min(DefaultMaxUnauthenticatedConnections, max(1, l.MaxConnections/2)))
 	setNumber(&l.MaxUnauthenticatedConnectionsPerAddress, max(1, l.MaxUnauthenticatedConnections/UnauthenticatedPerAddressShare))
 	setNumber(&l.MaxInflight, DefaultMaxInflight)
+	setNumber(&l.RPCInflight, DefaultRPCInflight)
 	setNumber(&l.HandshakeTimeout, DefaultHandshakeTimeout)
 	setNumber(&l.IdleTimeout, DefaultIdleTimeout)
 	setNumber(&l.WriteTimeout, DefaultWriteTimeout)
@@ -70,9 +71,20 @@ func (c *Config) ApplyDefaults() {
 	setNumber(&l.MaxNameBytes, DefaultMaxNameBytes)
 	setNumber(&l.MaxCustomerBytes, DefaultMaxCustomerBytes)
 	setNumber(&l.MaxExploreWork, DefaultMaxExploreWork)
+	setNumber(&l.MaxSubscriptions, DefaultMaxSubscriptions)
+	setNumber(&c.Subscribe.Interval, DefaultSubscribeInterval)
+	setNumber(&l.MaxUploadBytes, DefaultMaxUploadBytes)
+	setNumber(&l.MaxUploads, DefaultMaxUploads)
+	setNumber(&l.MaxUploadDiskBytes, DefaultMaxUploadDiskBytes)
+	setNumber(&c.Uploads.TTL, DefaultUploadTTL)
 
 	setString(&c.Log.Level, DefaultLogLevel)
 	setString(&c.Log.Format, DefaultLogFormat)
+
+	setString(&c.Cluster.Stream, DefaultClusterStream)
+	setNumber(&c.Cluster.Replicas, DefaultClusterReplicas)
+	setString(&c.Cluster.EmbeddedListen, DefaultClusterEmbeddedListen)
+	setNumber(&c.Cluster.Timeout, DefaultClusterTimeout)
 }
 
 func setString(p *string, def string) {

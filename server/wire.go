@@ -9,6 +9,7 @@ import (
 	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/ops"
 	"github.com/symscore/symscore/internal/restapi"
+	"github.com/symscore/symscore/internal/rpcapi"
 	"github.com/symscore/symscore/internal/wsapi"
 	"github.com/symscore/symscore/internal/wsconn"
 )
@@ -32,10 +33,11 @@ func (s *Server) openService() (*ops.Service, error) {
 	})
 }
 
-// wireMain builds the main listener's WebSocket endpoints, REST control plane and gauges.
-// Start calls it before the server reports ready, so that every metric series exists by
-// then.
-func (s *Server) wireMain(ln net.Listener) *mainListener {
+// newMain makes the main listener's servers — WebSocket endpoints, the REST control plane
+// (their metrics' series included) — and registers the closers that stop them (and the
+// jobs) at shutdown; serve runs it until it is closed. Start calls newMain before it
+// says the server is ready, so that nothing of it is missing then.
+func (s *Server) newMain(ln net.Listener) (serve func()) {
 	cfg, h, svc := s.cfg, s.hooks, s.svc
 	inflight, unverified := h.Inflight, h.Unverified
 	if inflight == nil {
@@ -68,6 +70,11 @@ func (s *Server) wireMain(ln net.Listener) *mainListener {
 		func() float64 { return float64(svc.ComputeWaiting()) })
 
 	endpoints := wsapi.Endpoints(wsapi.Options{Service: svc, Metrics: s.metrics, SignedFramesOnly: cfg.Auth.SignedFramesOnly})
+	endpoints[rpcapi.Path] = rpcapi.NewEndpoint(rpcapi.Options{
+		Service: svc, Metrics: s.metrics, Inflight: inflight, Unverified: unverified.Total(),
+		MaxMessageBytes: cfg.Limits.MaxMessageBytes, MaxChunkBytes: cfg.Limits.MaxFrameBytes,
+		RPCInflight: cfg.Limits.RPCInflight, Log: s.log,
+	})
 	if cfg.Testing.EchoEndpoint {
 		endpoints[wsconn.EchoPath] = wsconn.Echo{}
 	}
@@ -93,18 +100,14 @@ func (s *Server) wireMain(ln net.Listener) *mainListener {
 		WriteTimeout: cfg.Limits.WriteTimeout, Upgrade: l.handBackUpgrade, Verified: l.restVerified,
 		Log: s.log, TLS: l.tls,
 	})
-	l.rest = l.newRESTServer(rest, cfg.Limits.IdleTimeout)
-	return l
-}
+	l.rest = l.newRESTServer(withDashboard(rest), cfg.Limits.IdleTimeout)
 
-// serveMain runs the main listener l (wireMain's) until it is closed, with the closers that
-// stop it (and the build jobs) at shutdown.
-func (s *Server) serveMain(l *mainListener) {
-	svc := s.svc
 	// Closers run in this order: new builds are refused and running ones finish (their
 	// models reach the store before it closes), then connections are stopped.
 	s.onShutdown(svc.Shutdown)
 	s.onShutdown(l.shutdown)
-	s.goroutine(l.serveREST)
-	l.acceptLoop()
+	return func() {
+		s.goroutine(l.serveREST)
+		l.acceptLoop()
+	}
 }

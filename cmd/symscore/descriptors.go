@@ -25,7 +25,7 @@ func fitDescriptors(cfg *config.Config, log *slog.Logger) error {
 		"max_unverified_bytes_per_address", l.MaxUnverifiedBytesPerAddress, "max_inflight_bytes", l.MaxInflightBytes,
 		"max_inflight_bytes_per_customer", l.MaxInflightBytesPerCustomer,
 		"max_name_bytes", l.MaxNameBytes, "max_project_bytes", l.MaxProjectBytes, "max_customer_bytes", l.MaxCustomerBytes,
-		"max_explore_work", l.MaxExploreWork,
+		"max_explore_work", l.MaxExploreWork, "max_subscriptions", l.MaxSubscriptions, "subscribe_interval", cfg.Subscribe.Interval,
 		"replay_capacity_per_customer", cfg.Auth.ReplayCapacity/max(1, len(cfg.Customers)), "replay_predict", cfg.Auth.ReplayPredict)
 	return nil
 }

@@ -39,6 +39,11 @@ func NewUnverified(total, perAddress, perConnection int64) *Unverified {
 		addrs: make(map[netip.Prefix]int64)}
 }
 
+// Total is the bound over all connections (limits.max_unverified_bytes) alone, for bytes
+// that are bounded per connection otherwise (the wslink chunks reassembled before a
+// hello, at most rpcapi.MaxHelloBytes a connection).
+func (u *Unverified) Total() *Budget { return u.total }
+
 // Used is the number of unverified bytes held now, over all connections.
 func (u *Unverified) Used() int64 { return u.total.Used() }
 
