@@ -3,7 +3,6 @@ package auth
 import (
 	"errors"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -26,10 +25,14 @@ type replayKey [16]byte
 // leaves when its date is older than the window (the date check then refuses the message
 // anyway).
 //
-// Signatures given back after a restart (Remember) carry no customer: they sit in a pool
-// of their own, of the whole capacity, consulted by every check until they expire. If
-// even that pool is full, every check is refused until the newest signature it could not
-// keep has expired: nothing accepted before the restart can be accepted again.
+// Signatures given back after a restart with their customer (RememberFor) go back to that
+// customer's share, changes and reads apart: a customer whose share overflows then has its
+// own checks of that kind refused until the newest signature left out has expired, never
+// another's. Signatures without a customer (Remember; logs written before customers were
+// recorded) sit in a pool of their own, of the whole capacity, consulted by every check
+// until they expire; if even that pool is full, every check is refused until the newest
+// signature it could not keep has expired. Either way, nothing accepted before the
+// restart can be accepted again.
 type ReplayCache struct {
 	window time.Duration
 	ks     *KeyStore // the customers that have shares; nil: one share for everyone
@@ -39,8 +42,7 @@ type ReplayCache struct {
 	shares   map[string]*replayShare
 	everyone *replayShare // NewReplayCache: the one share
 
-	restored    *replayPool  // Remember's
-	closedUntil atomic.Int64 // Unix ns: up to then every check is refused (Remember overflowed)
+	restored *replayPool // Remember's; its closedUntil refuses every check (it overflowed)
 }
 
 // replayShare is one customer's memory: changes and reads apart.
@@ -112,17 +114,43 @@ func (c *ReplayCache) Remember(key [16]byte, date, now time.Time) error {
 	if !exp.After(now) {
 		return nil
 	}
-	err := c.restored.check(replayKey(key), exp.UnixNano(), now.UnixNano())
+	return remember(c.restored, key, exp, now)
+}
+
+// RememberFor is Remember for a message of customer cid, a read or a change (as
+// Verifier.Accepted gave them when it was accepted): the signature goes back to the
+// customer's share, so that a restart keeps refusing replays per customer. When that pool
+// of the share is full, it reports ErrReplayFull and the customer's checks of that kind
+// are refused until this signature has expired. A cid the cache has no share for (a
+// customer no longer configured) is ignored; an empty cid is Remember.
+func (c *ReplayCache) RememberFor(cid string, key [16]byte, date time.Time, read bool, now time.Time) error {
+	if cid == "" {
+		return c.Remember(key, date, now)
+	}
+	exp := date.Add(c.window)
+	if !exp.After(now) {
+		return nil
+	}
+	sh := shareOf(c, cid)
+	if sh == nil {
+		return nil
+	}
+	pool := sh.changes
+	if read {
+		pool = sh.reads
+	}
+	return remember(pool, key, exp, now)
+}
+
+// remember records key, expiring at exp, in pool; when it does not fit, the pool refuses
+// every check until exp.
+func remember(pool *replayPool, key [16]byte, exp, now time.Time) error {
+	err := pool.check(replayKey(key), exp.UnixNano(), now.UnixNano())
 	switch {
 	case errors.Is(err, ErrReplay):
 		return nil // already there
 	case errors.Is(err, ErrReplayFull):
-		for {
-			until := c.closedUntil.Load()
-			if until >= exp.UnixNano() || c.closedUntil.CompareAndSwap(until, exp.UnixNano()) {
-				break
-			}
-		}
+		pool.closeUntil(exp.UnixNano())
 	}
 	return err
 }
@@ -138,7 +166,7 @@ func replayCheck[T bytestring](c *ReplayCache, cid T, key replayKey, date, now t
 		return ErrReplayFull
 	}
 	nowNS := now.UnixNano()
-	if nowNS <= c.closedUntil.Load() {
+	if nowNS <= c.restored.closedUntil.Load() {
 		return ErrReplayFull
 	}
 	if c.restored.live.Load() > 0 && c.restored.contains(&key, nowNS) {
@@ -151,6 +179,9 @@ func replayCheck[T bytestring](c *ReplayCache, cid T, key replayKey, date, now t
 	pool := sh.changes
 	if read {
 		pool = sh.reads
+	}
+	if nowNS <= pool.closedUntil.Load() {
+		return ErrReplayFull
 	}
 	return pool.check(key, date.Add(c.window).UnixNano(), nowNS)
 }

@@ -18,6 +18,19 @@ const (
 type replayPool struct {
 	shards []replayShard
 	live   atomic.Int64 // entries held, expired ones not yet dropped included
+	// closedUntil (Unix ns): up to then every check of this pool is refused, because a
+	// signature given back after a restart did not fit (ReplayCache.RememberFor).
+	closedUntil atomic.Int64
+}
+
+// closeUntil refuses every check of p up to exp (Unix ns), or later if already so.
+func (p *replayPool) closeUntil(exp int64) {
+	for {
+		until := p.closedUntil.Load()
+		if until >= exp || p.closedUntil.CompareAndSwap(until, exp) {
+			return
+		}
+	}
 }
 
 // replayShard is one independently locked part of a replayPool.

@@ -205,3 +205,59 @@ func TestVerifyCustomerReplayAllocs(t *testing.T) {
 		t.Errorf("%v allocs per pair of verifications, want 0", allocs)
 	}
 }
+
+// keyOf is the replay key a verifier records for r.
+func keyOf(t *testing.T, v *Verifier, r *WSRequest) [16]byte {
+	t.Helper()
+	sig, _, err := v.decodeSignature(r.Signature)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var key [16]byte
+	copy(key[:], sig)
+	return key
+}
+
+// TestReplayRememberedPerCustomer: signatures given back after a restart with their
+// customer go back to that customer's share, reads and changes apart: replays of them are
+// refused, and when a customer's share overflows only that customer's checks of that kind
+// are refused, until the newest signature left out has expired; a customer no longer
+// configured is ignored.
+func TestReplayRememberedPerCustomer(t *testing.T) {
+	ks := testKeyStore(t) // three customers: a share of 2 each
+	now := vecTime
+	rc := NewCustomerReplayCache(ks, 6, DefaultClockSkewPast)
+	v := NewVerifier(ks, Options{Now: func() time.Time { return now }, ReplayReads: true}, rc)
+	learn := signedLearn(t, "c2", otherSecret, vecTime, 1)
+	predict := signedPredict(t, "c2", otherSecret, vecTime, 1)
+	if err := rc.RememberFor("c2", keyOf(t, v, learn), vecTime, false, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.RememberFor("c2", keyOf(t, v, predict), vecTime, true, now); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, v.VerifyWS(learn), ErrReplay)
+	wantErr(t, v.VerifyWS(predict), ErrReplay)
+	if err := rc.RememberFor("gone", [16]byte{1}, vecTime, false, now); err != nil {
+		t.Fatalf("a customer no longer configured: %v", err)
+	}
+	// c2's change pool (2) overflows: its changes are refused, its reads and every other
+	// customer's messages are not.
+	if err := rc.RememberFor("c2", [16]byte{2}, vecTime, false, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.RememberFor("c2", [16]byte{3}, vecTime.Add(30*time.Second), false, now); !errors.Is(err, ErrReplayFull) {
+		t.Fatalf("overflowing RememberFor: %v", err)
+	}
+	wantErr(t, v.VerifyWS(signedLearn(t, "c2", otherSecret, vecTime, 2)), ErrReplayFull)
+	if err := v.VerifyWS(signedPredict(t, "c2", otherSecret, vecTime, 2)); err != nil {
+		t.Fatalf("c2's read: %v", err)
+	}
+	if err := v.VerifyWS(signedLearn(t, vecCID, vecSecret, vecTime, 2)); err != nil {
+		t.Fatalf("another customer's change: %v", err)
+	}
+	now = vecTime.Add(DefaultClockSkewPast + 30*time.Second + time.Nanosecond)
+	if err := v.VerifyWS(signedLearn(t, "c2", otherSecret, now, 3)); err != nil {
+		t.Fatalf("after the left-out signature expired: %v", err)
+	}
+}

@@ -174,13 +174,13 @@ func TestReplayRefusedOnEveryNode(t *testing.T) {
 	a := openNode(t, testOptions(bus.URL(), "a"))
 	b := openNode(t, testOptions(bus.URL(), "b"))
 	key := [16]byte{0xde, 0xad}
-	must(t, a.st.RecordSeen(key, time.Now()))
+	must(t, a.st.RecordSeen("c1", key, time.Now(), false))
 	for _, n := range []node{b, a} {
-		if err := n.st.RecordSeen(key, time.Now()); !errors.Is(err, store.ErrReplayed) {
+		if err := n.st.RecordSeen("c1", key, time.Now(), false); !errors.Is(err, store.ErrReplayed) {
 			t.Fatalf("replay through %s: %v", n.NodeID(), err)
 		}
 	}
-	must(t, b.st.RecordSeen([16]byte{0xbe, 0xef}, time.Now()))
+	must(t, b.st.RecordSeen("c1", [16]byte{0xbe, 0xef}, time.Now(), false))
 }
 
 // TestBusDownRefusesChangesAndResumes: with the NATS server stopped, changes are refused

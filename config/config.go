@@ -124,6 +124,13 @@ type Limits struct {
 	// default is DefaultMaxUnauthenticatedConnections or half of MaxConnections, whichever
 	// is smaller.
 	MaxUnauthenticatedConnections int `mapstructure:"max_unauthenticated_connections"`
+	// MaxUnauthenticatedConnectionsPerAddress is the most unauthenticated connections from
+	// one source address (an IPv6 address by its /64), so that one stranger cannot hold
+	// every place of MaxUnauthenticatedConnections; at most that, and lowered to it at
+	// start. Its default is a sixteenth of MaxUnauthenticatedConnections (at least 1).
+	// Behind a reverse proxy every client has the proxy's address: raise it to
+	// MaxUnauthenticatedConnections there.
+	MaxUnauthenticatedConnectionsPerAddress int `mapstructure:"max_unauthenticated_connections_per_address"`
 	// MaxInflight is the most requests being processed at once, over all connections.
 	MaxInflight int `mapstructure:"max_inflight"`
 	// RPCInflight is the most calls of one /symetry/ws/rpc connection running or waiting
@@ -139,9 +146,41 @@ type Limits struct {
 	// does not read its replies is disconnected past it.
 	OutboundQueueBytes int64 `mapstructure:"outbound_queue_bytes"`
 	// MaxUnverifiedBytes bounds, over all connections, the bytes of request bodies and first
-	// WebSocket messages held before their signature can be checked; past it such a request
-	// is refused (REST 503, WebSocket close 1013) instead of read.
+	// WebSocket messages received and held before their signature can be checked; past it
+	// such a request is refused (REST 503, WebSocket close 1013) instead of read. Bytes are
+	// charged as they arrive, never as a header claims them; the memory holding them may
+	// be up to twice as much (buffers double as they fill). At least
+	// MaxUnverifiedBytesPerAddress.
 	MaxUnverifiedBytes int64 `mapstructure:"max_unverified_bytes"`
+	// MaxUnverifiedBytesPerAddress bounds the unverified bytes of the connections of one
+	// source address (an IPv6 address by its /64), so that one stranger cannot take all of
+	// MaxUnverifiedBytes; past it, REST 503 and WebSocket close 1013. At least
+	// MaxUnverifiedBytesPerConnection. Its default is DefaultMaxUnverifiedBytesPerAddress
+	// or MaxUnverifiedBytesPerConnection, whichever is larger. Behind a reverse proxy
+	// every client has the proxy's address: raise it to MaxUnverifiedBytes there.
+	MaxUnverifiedBytesPerAddress int64 `mapstructure:"max_unverified_bytes_per_address"`
+	// MaxUnverifiedBytesPerConnection bounds the unverified bytes of one connection: the
+	// largest REST body, and the largest first message of a WebSocket session (REST 400,
+	// WebSocket close 1009). Its default is MaxMessageBytes: lower it to accept only small
+	// requests from those not yet verified.
+	MaxUnverifiedBytesPerConnection int64 `mapstructure:"max_unverified_bytes_per_connection"`
+	// AuthTimeout is how long a connection may stay unauthenticated: a WebSocket connection
+	// whose first verified message is not whole within AuthTimeout of its upgrade is closed
+	// (1008), a REST connection that has carried no verified request within AuthTimeout of
+	// its acceptance is closed, and a REST body (unverified until it is whole) must arrive
+	// within AuthTimeout. It bounds how long strangers hold places under
+	// MaxUnauthenticatedConnections and bytes under MaxUnverifiedBytes.
+	AuthTimeout time.Duration `mapstructure:"auth_timeout"`
+	// MaxInflightBytes bounds, over all customers, the bytes of authenticated messages held
+	// from their first byte until their reply: WebSocket messages being received or
+	// reassembled from fragments and being handled, REST bodies once verified. Past it a
+	// WebSocket connection is closed with 1013 and a REST request answered 503. At least
+	// MaxInflightBytesPerCustomer.
+	MaxInflightBytes int64 `mapstructure:"max_inflight_bytes"`
+	// MaxInflightBytesPerCustomer bounds the same bytes for one customer, so that one
+	// customer cannot take all of MaxInflightBytes. At least MaxMessageBytes; its default
+	// is DefaultMaxInflightBytesPerCustomer or MaxMessageBytes, whichever is larger.
+	MaxInflightBytesPerCustomer int64 `mapstructure:"max_inflight_bytes_per_customer"`
 	// MaxProjects is the most projects one customer may have.
 	MaxProjects int `mapstructure:"max_projects"`
 	// MaxModels is the most models one project may hold.
@@ -239,7 +278,9 @@ func (c Cluster) Enabled() bool { return c.NATSURL != "" || c.EmbeddedNATS }
 // Testing holds test-only switches, all off by default.
 type Testing struct {
 	// EchoEndpoint serves /symetry/ws/echo (unsigned; echoes every message) through the same
-	// connection loop as the real endpoints, for conformance suites.
+	// connection loop as the real endpoints, for conformance suites. Its connections count
+	// as authenticated from their upgrade (limits.auth_timeout does not close them): never
+	// on where strangers can connect.
 	EchoEndpoint bool `mapstructure:"echo_endpoint"`
 }
 
@@ -263,21 +304,29 @@ const (
 	// DefaultMaxUnauthenticatedConnections is below the descriptors of a usual 20 000
 	// limit once the reserve is taken.
 	DefaultMaxUnauthenticatedConnections = 4096
-	DefaultMaxInflight                   = 4096
-	DefaultRPCInflight                   = 64
-	DefaultHandshakeTimeout              = 5 * time.Second
-	DefaultIdleTimeout                   = 5 * time.Minute
-	DefaultWriteTimeout                  = 10 * time.Second
-	DefaultOutboundQueueBytes            = 4 << 20
-	DefaultMaxUnverifiedBytes            = 256 << 20
-	DefaultMaxProjects                   = 10_000
-	DefaultMaxModels                     = 1_000
-	DefaultMaxAttributes                 = 4096
-	DefaultMaxPartitions                 = 4096
-	DefaultMaxNewAttributes              = 1024
-	DefaultMaxProjectBytes               = 1 << 30
-	DefaultMaxNameBytes                  = 256
-	DefaultMaxCustomerBytes              = 4 << 30
+	// UnauthenticatedPerAddressShare: max_unauthenticated_connections_per_address defaults
+	// to max_unauthenticated_connections divided by it.
+	UnauthenticatedPerAddressShare = 16
+	DefaultMaxInflight             = 4096
+	DefaultRPCInflight             = 64
+	DefaultHandshakeTimeout        = 5 * time.Second
+	DefaultIdleTimeout             = 5 * time.Minute
+	DefaultWriteTimeout            = 10 * time.Second
+	DefaultOutboundQueueBytes      = 4 << 20
+	DefaultMaxUnverifiedBytes      = 256 << 20
+	// DefaultMaxUnverifiedBytesPerAddress is a quarter of DefaultMaxUnverifiedBytes.
+	DefaultMaxUnverifiedBytesPerAddress = 64 << 20
+	DefaultAuthTimeout                  = 10 * time.Second
+	DefaultMaxInflightBytes             = 1 << 30
+	DefaultMaxInflightBytesPerCustomer  = 256 << 20
+	DefaultMaxProjects                  = 10_000
+	DefaultMaxModels                    = 1_000
+	DefaultMaxAttributes                = 4096
+	DefaultMaxPartitions                = 4096
+	DefaultMaxNewAttributes             = 1024
+	DefaultMaxProjectBytes              = 1 << 30
+	DefaultMaxNameBytes                 = 256
+	DefaultMaxCustomerBytes             = 4 << 30
 	// DefaultMaxExploreWork holds one pca on 512 inputs (about 2·10⁸ units) and little more.
 	DefaultMaxExploreWork    = 1 << 28
 	DefaultMaxSubscriptions  = 10_000

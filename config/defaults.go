@@ -47,6 +47,7 @@ func (c *Config) ApplyDefaults() {
 	setNumber(&l.MaxConnections, DefaultMaxConnections)
 	// The default gives way to a smaller max_connections: at most half of it.
 	setNumber(&l.MaxUnauthenticatedConnections, min(DefaultMaxUnauthenticatedConnections, max(1, l.MaxConnections/2)))
+	setNumber(&l.MaxUnauthenticatedConnectionsPerAddress, max(1, l.MaxUnauthenticatedConnections/UnauthenticatedPerAddressShare))
 	setNumber(&l.MaxInflight, DefaultMaxInflight)
 	setNumber(&l.RPCInflight, DefaultRPCInflight)
 	setNumber(&l.HandshakeTimeout, DefaultHandshakeTimeout)
@@ -54,6 +55,13 @@ func (c *Config) ApplyDefaults() {
 	setNumber(&l.WriteTimeout, DefaultWriteTimeout)
 	setNumber(&l.OutboundQueueBytes, DefaultOutboundQueueBytes)
 	setNumber(&l.MaxUnverifiedBytes, DefaultMaxUnverifiedBytes)
+	// The per-connection bound defaults to the largest message; the per-address one makes
+	// room for at least one such message.
+	setNumber(&l.MaxUnverifiedBytesPerConnection, l.MaxMessageBytes)
+	setNumber(&l.MaxUnverifiedBytesPerAddress, max(DefaultMaxUnverifiedBytesPerAddress, l.MaxUnverifiedBytesPerConnection))
+	setNumber(&l.AuthTimeout, DefaultAuthTimeout)
+	setNumber(&l.MaxInflightBytesPerCustomer, max(DefaultMaxInflightBytesPerCustomer, l.MaxMessageBytes))
+	setNumber(&l.MaxInflightBytes, max(DefaultMaxInflightBytes, l.MaxInflightBytesPerCustomer))
 	setNumber(&l.MaxProjects, DefaultMaxProjects)
 	setNumber(&l.MaxModels, DefaultMaxModels)
 	setNumber(&l.MaxAttributes, DefaultMaxAttributes)

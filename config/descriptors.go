@@ -35,8 +35,9 @@ type Descriptors struct {
 // FitDescriptors raises the process's soft limit of open files to its hard limit (Linux;
 // elsewhere it does nothing and reports Limit 0), then fits the connection limits to it:
 // MaxConnections to at most Limit − DescriptorReserve, MaxUnauthenticatedConnections to at
-// most half of the effective MaxConnections, so that a flood of idle connections leaves
-// the log, snapshots and uploads their descriptors and strangers never hold every place.
+// most half of the effective MaxConnections and MaxUnauthenticatedConnectionsPerAddress to
+// at most that, so that a flood of idle connections leaves the log, snapshots and uploads
+// their descriptors and strangers never hold every place.
 // It fails when the limit leaves room for fewer than MinConnections connections. Call it
 // once at start, on a validated configuration, and log what it reports.
 func (l *Limits) FitDescriptors() (Descriptors, error) {
@@ -67,6 +68,11 @@ func (l *Limits) fitDescriptors(limit uint64) ([]string, error) {
 		lowered = append(lowered, fmt.Sprintf("limits.max_unauthenticated_connections lowered from %d to %d, half of limits.max_connections",
 			l.MaxUnauthenticatedConnections, half))
 		l.MaxUnauthenticatedConnections = half
+	}
+	if l.MaxUnauthenticatedConnectionsPerAddress > l.MaxUnauthenticatedConnections {
+		lowered = append(lowered, fmt.Sprintf("limits.max_unauthenticated_connections_per_address lowered from %d to %d, limits.max_unauthenticated_connections",
+			l.MaxUnauthenticatedConnectionsPerAddress, l.MaxUnauthenticatedConnections))
+		l.MaxUnauthenticatedConnectionsPerAddress = l.MaxUnauthenticatedConnections
 	}
 	return lowered, nil
 }

@@ -44,7 +44,13 @@ func TestFitDescriptors(t *testing.T) {
 			}
 		})
 	}
-	l := Limits{MaxConnections: 100000, MaxUnauthenticatedConnections: 4096}
+	l := Limits{MaxConnections: 1000, MaxUnauthenticatedConnections: 300, MaxUnauthenticatedConnectionsPerAddress: 200}
+	lowered, err := l.fitDescriptors(DescriptorReserve + 100)
+	if err != nil || l.MaxUnauthenticatedConnections != 50 || l.MaxUnauthenticatedConnectionsPerAddress != 50 || len(lowered) != 3 ||
+		!strings.Contains(lowered[2], "max_unauthenticated_connections_per_address lowered from 200 to 50") {
+		t.Fatalf("per-address limit not fitted: %+v %q %v", l, lowered, err)
+	}
+	l = Limits{MaxConnections: 100000, MaxUnauthenticatedConnections: 4096}
 	if _, err := l.fitDescriptors(DescriptorReserve + MinConnections - 1); err == nil ||
 		!strings.Contains(err.Error(), "the process may open 527 files (ulimit -n); symscore needs at least 528") {
 		t.Fatalf("too few descriptors: %v", err)

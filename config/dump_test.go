@@ -45,6 +45,8 @@ func TestAppendYAMLLoadsBack(t *testing.T) {
 	}
 	c.Auth.AllowSHA1, c.Auth.LegacyFraming = true, false
 	c.Limits.MaxFrameBytes, c.Limits.MaxMessageBytes, c.Limits.MaxUnverifiedBytes = 1000, 3<<30, 7<<30
+	c.Limits.MaxInflightBytesPerCustomer, c.Limits.MaxInflightBytes = 3<<30, 8<<30
+	c.Limits.AuthTimeout = 2500e6
 	c.Log = Log{Level: "debug", Format: "text"}
 	c.Testing.EchoEndpoint = true
 	out := c.AppendYAML(nil)

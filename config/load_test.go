@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -79,6 +80,35 @@ limits: {max_name_bytes: 1024, max_customer_bytes: "8GiB", max_unauthenticated_c
 	}
 }
 
+// TestByteBudgetsLoad: the unverified and in-flight byte budgets and auth_timeout load from
+// the file and the environment; the defaults of the per-connection, per-address and
+// per-customer budgets follow a larger limits.max_message_bytes, so that one message of
+// the largest size always fits.
+func TestByteBudgetsLoad(t *testing.T) {
+	t.Setenv("SYMSCORE_LIMITS_AUTH_TIMEOUT", "3s")
+	c := mustLoad(t, LoadOptions{File: writeFile(t, `
+limits: {max_unverified_bytes_per_address: "8MiB", max_unverified_bytes_per_connection: "1MiB", max_inflight_bytes: "2GiB", max_inflight_bytes_per_customer: "512MiB"}
+`)})
+	l := c.Limits
+	if l.AuthTimeout != 3*time.Second || l.MaxUnverifiedBytesPerAddress != 8<<20 || l.MaxUnverifiedBytesPerConnection != 1<<20 ||
+		l.MaxInflightBytes != 2<<30 || l.MaxInflightBytesPerCustomer != 512<<20 {
+		t.Fatalf("limits %+v", l)
+	}
+	c = mustLoad(t, LoadOptions{File: writeFile(t, `
+limits: {max_frame_bytes: "100MiB", max_message_bytes: "300MiB", max_unverified_bytes: "1GiB"}
+`)})
+	l = c.Limits
+	if l.MaxUnverifiedBytesPerConnection != 300<<20 || l.MaxUnverifiedBytesPerAddress != 300<<20 ||
+		l.MaxInflightBytesPerCustomer != 300<<20 || l.MaxInflightBytes != DefaultMaxInflightBytes {
+		t.Fatalf("defaults do not follow max_message_bytes: %+v", l)
+	}
+	c = mustLoad(t, LoadOptions{})
+	if l := c.Limits; l.MaxUnverifiedBytesPerConnection != DefaultMaxMessageBytes || l.MaxUnverifiedBytesPerAddress != DefaultMaxUnverifiedBytesPerAddress ||
+		l.MaxInflightBytesPerCustomer != DefaultMaxInflightBytesPerCustomer {
+		t.Fatalf("defaults %+v", l)
+	}
+}
+
 func TestFileValues(t *testing.T) {
 	c := mustLoad(t, LoadOptions{File: writeFile(t, `
 listen: "0.0.0.0:8443"
@@ -106,6 +136,7 @@ testing: {echo_endpoint: true}
 	want.Auth.AllowSHA1, want.Auth.SignedFramesOnly, want.Auth.ReplayCapacity = true, true, 10
 	want.Limits.MaxRows, want.Limits.MaxColumns, want.Limits.MaxConnections, want.Limits.MaxInflight = 5, 6, 7, 8
 	want.Limits.MaxUnauthenticatedConnections = 3 // its default gives way to half of max_connections
+	want.Limits.MaxUnauthenticatedConnectionsPerAddress = 1
 	want.Log = Log{Level: "debug", Format: "text"}
 	want.Testing.EchoEndpoint = true
 	if !reflect.DeepEqual(c, want) {

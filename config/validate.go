@@ -64,6 +64,11 @@ func (c *Config) Validate() error {
 		ps.add("limits.max_unauthenticated_connections", "must not exceed limits.max_connections (%d > %d)",
 			l.MaxUnauthenticatedConnections, l.MaxConnections)
 	}
+	positive(&ps, "limits.max_unauthenticated_connections_per_address", l.MaxUnauthenticatedConnectionsPerAddress)
+	if l.MaxUnauthenticatedConnectionsPerAddress > l.MaxUnauthenticatedConnections && l.MaxUnauthenticatedConnections > 0 {
+		ps.add("limits.max_unauthenticated_connections_per_address", "must not exceed limits.max_unauthenticated_connections (%d > %d)",
+			l.MaxUnauthenticatedConnectionsPerAddress, l.MaxUnauthenticatedConnections)
+	}
 	positive(&ps, "limits.max_inflight", l.MaxInflight)
 	positive(&ps, "limits.rpc_inflight", l.RPCInflight)
 	positive(&ps, "limits.handshake_timeout", l.HandshakeTimeout)
@@ -71,12 +76,18 @@ func (c *Config) Validate() error {
 	positive(&ps, "limits.write_timeout", l.WriteTimeout)
 	positive(&ps, "limits.outbound_queue_bytes", l.OutboundQueueBytes)
 	positive(&ps, "limits.max_unverified_bytes", l.MaxUnverifiedBytes)
-	if l.MaxUnverifiedBytes > 0 && l.MaxMessageBytes > 0 && l.MaxUnverifiedBytes < 2*l.MaxMessageBytes {
-		// A message's buffer may be up to twice its bytes; below this one first message or
-		// body of the largest size could never be read, only refused with "retry".
-		ps.add("limits.max_unverified_bytes", "must be at least twice limits.max_message_bytes (%s < 2 × %s)",
-			FormatSize(l.MaxUnverifiedBytes), FormatSize(l.MaxMessageBytes))
-	}
+	positive(&ps, "limits.max_unverified_bytes_per_address", l.MaxUnverifiedBytesPerAddress)
+	positive(&ps, "limits.max_unverified_bytes_per_connection", l.MaxUnverifiedBytesPerConnection)
+	// Below these, the largest request the per-connection bound allows could never be read
+	// from one address, only refused with "retry".
+	atLeast(&ps, "limits.max_unverified_bytes", l.MaxUnverifiedBytes, "limits.max_unverified_bytes_per_address", l.MaxUnverifiedBytesPerAddress)
+	atLeast(&ps, "limits.max_unverified_bytes_per_address", l.MaxUnverifiedBytesPerAddress, "limits.max_unverified_bytes_per_connection", l.MaxUnverifiedBytesPerConnection)
+	positive(&ps, "limits.auth_timeout", l.AuthTimeout)
+	positive(&ps, "limits.max_inflight_bytes", l.MaxInflightBytes)
+	positive(&ps, "limits.max_inflight_bytes_per_customer", l.MaxInflightBytesPerCustomer)
+	// Below these, a message of the largest size could never be read.
+	atLeast(&ps, "limits.max_inflight_bytes", l.MaxInflightBytes, "limits.max_inflight_bytes_per_customer", l.MaxInflightBytesPerCustomer)
+	atLeast(&ps, "limits.max_inflight_bytes_per_customer", l.MaxInflightBytesPerCustomer, "limits.max_message_bytes", l.MaxMessageBytes)
 	positive(&ps, "limits.max_projects", l.MaxProjects)
 	positive(&ps, "limits.max_models", l.MaxModels)
 	positive(&ps, "limits.max_attributes", l.MaxAttributes)
@@ -118,6 +129,14 @@ func (c *Config) Validate() error {
 	}
 	ps.checkCluster(c.Cluster)
 	return ps.err()
+}
+
+// atLeast adds a problem under key when v, a size, is below the size floor of floorKey
+// (both positive; a negative one has its own problem).
+func atLeast(ps *problems, key string, v int64, floorKey string, floor int64) {
+	if v > 0 && floor > 0 && v < floor {
+		ps.add(key, "must be at least %s (%s < %s)", floorKey, FormatSize(v), FormatSize(floor))
+	}
 }
 
 // positive adds a problem when v is not above zero. Zero fields hold their default once

@@ -40,7 +40,10 @@ func (b *builder) coordinateDescent(m *Model) error {
 	}
 	l1 := b.p.lambda * b.p.eta
 	l2 := b.p.lambda * (1 - b.p.eta)
-	coef, sweeps, change, ok := cdSolve(g, c, d, l1, l2)
+	coef, sweeps, change, ok := cdSolve(g, c, d, l1, l2, func() bool { return b.stopped() != nil })
+	if err := b.stopped(); err != nil {
+		return err
+	}
 	if !ok {
 		return errorf("cannot build %s: coordinate descent did not converge in %d sweeps (last relative change %.2g)", b.algo, sweeps, change)
 	}
@@ -58,12 +61,16 @@ func init() {
 }
 
 // cdSolve minimizes ½wᵀGw − cᵀw + l1‖w‖₁ + ½l2‖w‖². It returns w, the sweeps done, the
-// last relative change and whether it converged.
-func cdSolve(g, c []float64, d int, l1, l2 float64) (w []float64, sweeps int, change float64, ok bool) {
+// last relative change and whether it converged. It gives up (not converged) when stop
+// reports true, asked before every sweep (O(d²) each).
+func cdSolve(g, c []float64, d int, l1, l2 float64, stop func() bool) (w []float64, sweeps int, change float64, ok bool) {
 	w = make([]float64, d)
 	q := make([]float64, d) // G w
 	fresh := true           // q was just recomputed
 	for sweeps = 1; sweeps <= cdMaxSweeps; sweeps++ {
+		if stop() {
+			return w, sweeps, change, false
+		}
 		var maxDelta, maxW float64
 		for j := 0; j < d; j++ {
 			gjj := g[j*d+j]

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -16,6 +17,14 @@ import (
 // bad attribute, wrong target, too few rows, singular matrix with its reciprocal condition
 // number); nothing is half-built. The snapshot is only read.
 func Build(s *Snapshot, algo, modelID string, ctx MLContext) (*Model, error) {
+	return BuildContext(context.Background(), s, algo, modelID, ctx)
+}
+
+// BuildContext is Build that stops when ctx ends, returning an error that wraps ctx's
+// (not an *Error). It looks at ctx before every matrix factorization (an O(d³) step of at
+// most a few seconds at the largest d), at every sweep of coordinate descent (lasso,
+// elasticnet) and once the fit is done.
+func BuildContext(cx context.Context, s *Snapshot, algo, modelID string, ctx MLContext) (*Model, error) {
 	start := time.Now()
 	a := algorithms[algo]
 	if a == nil {
@@ -32,12 +41,15 @@ func Build(s *Snapshot, algo, modelID string, ctx MLContext) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{s: s, algo: algo, r: r, p: p}
+	b := &builder{s: s, algo: algo, r: r, p: p, cx: cx}
 	if err := b.checkCommon(); err != nil {
 		return nil, err
 	}
 	m := b.newModel(modelID)
 	if err := a.build(b, m); err != nil {
+		return nil, err
+	}
+	if err := b.stopped(); err != nil {
 		return nil, err
 	}
 	if !m.finite() {
@@ -65,6 +77,18 @@ type builder struct {
 	algo string
 	r    resolved
 	p    buildParams
+	cx   context.Context // nil: never stops (explorations)
+}
+
+// stopped returns an error wrapping the build context's when it has ended, else nil.
+func (b *builder) stopped() error {
+	if b.cx == nil {
+		return nil
+	}
+	if err := b.cx.Err(); err != nil {
+		return fmt.Errorf("build of %s stopped: %w", b.algo, err)
+	}
+	return nil
 }
 
 func (b *builder) checkCommon() error {
@@ -226,6 +250,9 @@ func (b *builder) oneTarget() (int, error) {
 // factor factors a d×d matrix over the inputs and turns a refusal into an *Error naming the
 // matrix, the attribute at fault, and a likely cause.
 func (b *builder) factor(a []float64, what string) (*spd, error) {
+	if err := b.stopped(); err != nil {
+		return nil, err
+	}
 	f, err := factorSPD(a, len(b.r.inputs), b.p.rcondTol)
 	if err == nil {
 		return f, nil

@@ -23,7 +23,7 @@ import (
 func TestUnverifiedBytesBudget(t *testing.T) {
 	cfg := testkit.Config()
 	cfg.Limits.MaxUnverifiedBytes = 256 << 10
-	budget := admit.NewBudget(cfg.Limits.MaxUnverifiedBytes)
+	budget := admit.NewUnverified(cfg.Limits.MaxUnverifiedBytes, 64<<20, 64<<20) // one address may take all of it
 	s := start(t, cfg, &server.Hooks{Unverified: budget})
 	rest1(s).Create("p")
 	big := `{"attributeNames":["x"],"attributeTypes":["C"],"data":[` + strings.Repeat(`["1"],`, 100000) + `["1"]]}` // ~600 KB
@@ -60,12 +60,12 @@ func TestUnverifiedBytesBudget(t *testing.T) {
 }
 
 // TestUnverifiedMessageDeadline: the first, unverified message of a session must be whole
-// within limits.idle_timeout of its first frame, pings between its fragments or not; its
-// share of the budget is then released.
+// within limits.auth_timeout of the upgrade, pings between its fragments or not; the
+// connection is closed with 1008 and its share of the budget released.
 func TestUnverifiedMessageDeadline(t *testing.T) {
 	cfg := testkit.Config()
-	cfg.Limits.IdleTimeout = 400 * time.Millisecond
-	budget := admit.NewBudget(256 << 20)
+	cfg.Limits.AuthTimeout = 400 * time.Millisecond
+	budget := admit.NewUnverified(256<<20, 64<<20, 64<<20)
 	s := start(t, cfg, &server.Hooks{Unverified: budget})
 	c := s.Sym("/symetry/ws/learn", "c1", testenv.Secret1)
 	c.Send(rawws.Frame{Op: ws.OpText, Fin: false, Payload: []byte(strings.Repeat("x", 100<<10))})

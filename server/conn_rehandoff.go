@@ -56,9 +56,10 @@ func (l *mainListener) handBackUpgrade(w http.ResponseWriter, r *http.Request) b
 		nc.Close()
 		return true
 	}
-	// From here the WebSocket side accounts for the connection under
-	// limits.max_connections (it closes the socket and decrements on its own).
-	hc.closed.Store(true)
+	// From here the WebSocket side owns the connection's admission: it closes the socket
+	// and releases its places on its own. (A connection authenticated by a REST request
+	// keeps that; its WebSocket session must still verify its first message.)
+	hc.handedBack.Store(true)
 	head := make([]byte, 0, 512+brw.Reader.Buffered())
 	head = append(head, "GET "...)
 	head = append(head, r.RequestURI...)
@@ -75,7 +76,7 @@ func (l *mainListener) handBackUpgrade(w http.ResponseWriter, r *http.Request) b
 		rd := &wsconn.Reader{}
 		rd.Init(conn)
 		conn.SetDeadline(time.Now().Add(l.handshakeTimeout))
-		l.ws.Serve(conn, rd, hc.over)
+		l.ws.Serve(conn, rd, hc.adm)
 	})
 	return true
 }

@@ -21,9 +21,9 @@ import (
 func (l *mainListener) newRESTServer(h http.Handler, idleTimeout time.Duration) *http.Server {
 	return &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Context().Value(overLimitKey{}) != nil {
+			if hc, ok := r.Context().Value(handoffKey{}).(*handoffConn); ok && hc.adm.over != wsconn.NotOver {
 				w.Header().Set("Connection", "close")
-				http.Error(w, "too many connections", http.StatusServiceUnavailable)
+				http.Error(w, hc.adm.over.Reason(), http.StatusServiceUnavailable)
 				return
 			}
 			h.ServeHTTP(w, r)
@@ -32,8 +32,8 @@ func (l *mainListener) newRESTServer(h http.Handler, idleTimeout time.Duration) 
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    wsconn.MaxHandshakeBytes,
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
-			if hc, ok := c.(*handoffConn); ok && hc.over {
-				return context.WithValue(ctx, overLimitKey{}, true)
+			if hc, ok := c.(*handoffConn); ok {
+				return context.WithValue(ctx, handoffKey{}, hc)
 			}
 			return ctx
 		},
@@ -41,9 +41,16 @@ func (l *mainListener) newRESTServer(h http.Handler, idleTimeout time.Duration) 
 	}
 }
 
-// overLimitKey marks, in a request's context, a connection accepted past
-// limits.max_connections: its requests are answered 503.
-type overLimitKey struct{}
+// handoffKey holds, in a request's context, its connection (*handoffConn): one accepted
+// past a limit has its requests answered 503; a verified request authenticates it.
+type handoffKey struct{}
+
+// restVerified is the REST handler's Verified: the request's connection has authenticated.
+func (l *mainListener) restVerified(r *http.Request) {
+	if hc, ok := r.Context().Value(handoffKey{}).(*handoffConn); ok {
+		hc.authenticate()
+	}
+}
 
 // serveREST runs the REST server until shutdown.
 func (l *mainListener) serveREST() {
@@ -54,8 +61,8 @@ func (l *mainListener) serveREST() {
 }
 
 // handoffREST gives nc to the REST server.
-func (l *mainListener) handoffREST(nc net.Conn, r *wsconn.Reader, over bool) {
-	hc := &handoffConn{Conn: nc, r: r, over: over, l: l}
+func (l *mainListener) handoffREST(nc net.Conn, r *wsconn.Reader, a *admission) {
+	hc := &handoffConn{Conn: nc, r: r, adm: a, authBy: time.Now().Add(l.authTimeout)}
 	if !l.restLn.deliver(hc) {
 		hc.Close()
 	}
@@ -63,13 +70,22 @@ func (l *mainListener) handoffREST(nc net.Conn, r *wsconn.Reader, over bool) {
 
 // handoffConn is a connection handed to the REST server: its reads return the bytes the
 // main listener buffered first (then its buffer goes back to the pool), then read the
-// connection. Closing it releases its place under limits.max_connections.
+// connection. Until one of its requests has verified, no read deadline net/http sets on it
+// reaches past limits.auth_timeout from its acceptance: a connection that never
+// authenticates is closed then (its request head, body or keep-alive wait times out).
+// Closing it releases its places under the connection limits (adm).
 type handoffConn struct {
 	net.Conn
-	r      *wsconn.Reader // nil once drained; used by the REST server's reading goroutine only
-	over   bool
-	l      *mainListener
-	closed atomic.Bool
+	r   *wsconn.Reader // nil once drained; used by the REST server's reading goroutine only
+	adm *admission
+	// handedBack is set when the connection went back to the WebSocket side, which owns
+	// adm from then on.
+	handedBack atomic.Bool
+
+	mu           sync.Mutex // guards authed, readDeadline and the socket's read deadline
+	authed       bool
+	authBy       time.Time // until authed: the latest read deadline
+	readDeadline time.Time // the read deadline net/http asked for last
 }
 
 func (c *handoffConn) Read(p []byte) (int, error) {
@@ -87,10 +103,42 @@ func (c *handoffConn) Read(p []byte) (int, error) {
 	return c.Conn.Read(p)
 }
 
+// SetReadDeadline sets the read deadline net/http asks for, no later than the
+// authentication deadline while the connection has not authenticated.
+func (c *handoffConn) SetReadDeadline(t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.readDeadline = t
+	if !c.authed && (t.IsZero() || t.After(c.authBy)) {
+		t = c.authBy
+	}
+	return c.Conn.SetReadDeadline(t)
+}
+
+// SetDeadline sets both deadlines, the read one as SetReadDeadline does.
+func (c *handoffConn) SetDeadline(t time.Time) error {
+	if err := c.Conn.SetWriteDeadline(t); err != nil {
+		return err
+	}
+	return c.SetReadDeadline(t)
+}
+
+// authenticate lifts the authentication deadline (restoring the one net/http asked for)
+// and frees the connection's places under the limits of unauthenticated connections.
+func (c *handoffConn) authenticate() {
+	c.mu.Lock()
+	if !c.authed {
+		c.authed = true
+		c.Conn.SetReadDeadline(c.readDeadline)
+	}
+	c.mu.Unlock()
+	c.adm.Authenticated()
+}
+
 func (c *handoffConn) Close() error {
 	err := c.Conn.Close()
-	if c.closed.CompareAndSwap(false, true) {
-		c.l.Release()
+	if !c.handedBack.Load() {
+		c.adm.Release() // idempotent
 	}
 	return err
 }

@@ -23,13 +23,19 @@ type Hooks struct {
 	WrapConn func(net.Conn) net.Conn
 	// Endpoints are served besides the configured WebSocket endpoints.
 	Endpoints map[string]wsconn.Endpoint
-	// Inflight and Unverified replace the limiter of requests in flight and the budget of
+	// Inflight and Unverified replace the limiter of requests in flight and the bounds of
 	// unverified bytes the configuration would make (a test takes slots or reads the
-	// budget through them).
+	// budgets through them).
 	Inflight   *admit.Limiter
-	Unverified *admit.Budget
+	Unverified *admit.Unverified
 	// BeforeBuild runs in every build job before the model is built (to hold it).
 	BeforeBuild func()
+	// BeforeExplore runs in every exploration once it holds its compute slot, with the
+	// customer's id (to hold it).
+	BeforeExplore func(cid string)
+	// ComputeSlots sets the size of the compute pool of builds and explorations (0: half
+	// the cores).
+	ComputeSlots int
 	// BuildsStopped runs when Shutdown has refused new builds and begins waiting for the
 	// running ones.
 	BuildsStopped func()

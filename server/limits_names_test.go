@@ -9,15 +9,18 @@ import (
 	"github.com/symscore/symscore/internal/testkit"
 )
 
-// TestHardeningLimitsFromConfig: limits.max_name_bytes, max_customer_bytes and
-// max_explore_work apply, their refusals name them and each is counted under its key;
-// missing projects and models are named.
+// TestHardeningLimitsFromConfig (issue 13 items 7 and 11; the attacks of items 5 and 6 are
+// in attack_names_test.go): limits.max_name_bytes, max_customer_bytes and
+// max_explore_work apply, their refusals say the limit and each is counted under its key;
+// missing projects and models are named. Another customer is served throughout and loses
+// nothing.
 func TestHardeningLimitsFromConfig(t *testing.T) {
 	cfg := testkit.Config()
 	cfg.Limits.MaxNameBytes = 16
 	cfg.Limits.MaxCustomerBytes = 64 << 10
 	cfg.Limits.MaxExploreWork = 50_000
 	s := start(t, cfg, nil)
+	b := testkit.NewBystander(t, s.Addr(), testenv.CID2, testenv.Secret2)
 	rc := s.REST("c1", testenv.Secret1)
 	rc.Do(http.MethodPost, "/projects", "pid="+strings.Repeat("p", 17), nil).Expect(t, http.StatusBadRequest, "is 17 bytes long; the limit is 16")
 	rc.Do(http.MethodPost, "/projects", "pid=a", nil).Expect(t, http.StatusCreated, "CREATED")
@@ -29,6 +32,7 @@ func TestHardeningLimitsFromConfig(t *testing.T) {
 	ctxs := strings.Repeat(`{"inputAttributes":["0","1"]},`, 19) + `{"inputAttributes":["0","1"]}`
 	rc.Do(http.MethodPost, "/projects/a/explore", "metric=uni", []byte(`{"values":[`+ctxs+`]}`)).
 		Expect(t, http.StatusBadRequest, "units of work")
+	b.Check()
 	for i := 0; ; i++ {
 		r := rc.Do(http.MethodPost, "/projects", "pid=p"+strings.Repeat("x", i%10)+string(rune('a'+i/10)), nil)
 		if r.Code != http.StatusCreated {
@@ -44,6 +48,13 @@ func TestHardeningLimitsFromConfig(t *testing.T) {
 	}
 	rc.Do(http.MethodGet, "/projects/nope/info", "", nil).Expect(t, http.StatusBadRequest, `cannot find project "nope"`)
 	rc.Do(http.MethodGet, "/projects/a/models/m1", "", nil).Expect(t, http.StatusBadRequest, `cannot find model "m1" in project "a"`)
+	p := s.Sym("/symetry/ws/predict", "c1", testenv.Secret1)
+	p.Signed(`{"attributeNames":["x"],"attributeTypes":["C"],"data":[["1"]]}`, "a", "nope")
+	if e := p.Expect("BAD_REQUEST"); !strings.Contains(e.StatusString, `cannot find model "nope" in project "a"`) {
+		t.Fatalf("WebSocket predict of an unknown model: %q", e.StatusString)
+	}
+	b.Check()
+	b.CheckNew()
 }
 
 // TestReplayedReadRefused: with auth.replay_predict a REST read sent again with the same

@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/metrics"
 	"github.com/symscore/symscore/internal/wsconn"
 )
@@ -29,7 +31,9 @@ const (
 // request line: WebSocket upgrades to the WebSocket server (package wsconn), everything
 // else to the REST server (through an in-memory listener, handoff.go). It is the
 // wsconn.Tracker of the WebSocket connections: it counts every connection under
-// limits.max_connections and stops them at shutdown.
+// limits.max_connections, and under limits.max_unauthenticated_connections until it has
+// authenticated (a WebSocket session that verified a message, a REST connection that
+// carried a verified request), and stops them at shutdown.
 type mainListener struct {
 	ln               net.Listener
 	ws               *wsconn.Server // set once by newMain, before the first Accept
@@ -38,15 +42,25 @@ type mainListener struct {
 	wrap             func(net.Conn) net.Conn // nil: none
 	tls              bool                    // ln is a TLS listener
 	maxConns         int64
+	maxUnauth        int64 // limits.max_unauthenticated_connections
+	maxUnauthPerAddr int64 // limits.max_unauthenticated_connections_per_address
 	handshakeTimeout time.Duration
+	authTimeout      time.Duration // limits.auth_timeout, for REST connections
 	log              *slog.Logger
 	spawn            func(func())
 	openGauge        prometheus.Gauge
-	refused          struct{ connections, handshakeTimeout prometheus.Counter }
+	refused          struct {
+		connections, unauthenticated, unauthenticatedAddress, handshakeTimeout prometheus.Counter
+	}
 
 	open     atomic.Int64 // client connections in any phase (handshake, WebSocket, REST)
+	over     atomic.Int64 // those of them accepted past a limit, being answered 503
 	stopping atomic.Bool
-	stop     chan struct{} // closed when shutdown begins
+
+	unauthMu     sync.Mutex // guards unauth, unauthByAddr
+	unauth       int64      // connections served and not authenticated yet
+	unauthByAddr map[netip.Prefix]int64
+	stop         chan struct{} // closed when shutdown begins
 
 	mu      sync.Mutex // guards conns, allDone
 	conns   map[*wsconn.Conn]struct{}
@@ -62,8 +76,12 @@ func newMainListener(ln net.Listener, m *metrics.Set, log *slog.Logger, spawn fu
 		stop:      make(chan struct{}),
 		conns:     make(map[*wsconn.Conn]struct{}),
 		restLn:    newMemListener(ln.Addr()),
+
+		unauthByAddr: make(map[netip.Prefix]int64),
 	}
 	l.refused.connections = m.Refusal(metrics.LimitMaxConnections)
+	l.refused.unauthenticated = m.Refusal(metrics.LimitUnauthenticatedConnections)
+	l.refused.unauthenticatedAddress = m.Refusal(metrics.LimitUnauthenticatedConnectionsPerAddress)
 	l.refused.handshakeTimeout = m.Refusal(metrics.LimitHandshakeTimeout)
 	return l
 }
@@ -94,25 +112,50 @@ func (l *mainListener) acceptLoop() {
 			continue
 		}
 		delay = 0
-		n := l.open.Add(1)
-		if n > l.maxConns+overLimitSlack {
-			l.open.Add(-1)
-			l.refused.connections.Inc()
+		a := l.admit(nc)
+		if a == nil {
 			nc.Close()
 			continue
 		}
-		l.spawn(func() { l.serveConn(nc, n > l.maxConns) })
+		l.spawn(func() { l.serveConn(nc, a) })
 	}
 }
 
-// serveConn reads the request line of a new connection and routes it. over: the connection
-// was accepted past limits.max_connections and is to be answered 503.
-func (l *mainListener) serveConn(nc net.Conn, over bool) {
+// admit gives a new connection its places under the limits (admission.go), or returns nil
+// when it is to be closed unanswered.
+func (l *mainListener) admit(nc net.Conn) *admission {
+	a := &admission{l: l}
+	if n := l.open.Add(1); n > l.maxConns {
+		a.over = wsconn.OverConnections
+	} else {
+		a.key = admit.AddressKey(nc.RemoteAddr().String())
+		a.over = l.addUnauth(a.key)
+	}
+	switch a.over {
+	case wsconn.NotOver:
+		return a
+	case wsconn.OverConnections:
+		l.refused.connections.Inc()
+	case wsconn.OverUnauthenticated:
+		l.refused.unauthenticated.Inc()
+	case wsconn.OverUnauthenticatedAddress:
+		l.refused.unauthenticatedAddress.Inc()
+	}
+	// Past a limit a connection is still read and answered 503, up to overLimitSlack of
+	// them at once; beyond, it is closed unanswered.
+	if l.over.Add(1) > overLimitSlack {
+		l.over.Add(-1)
+		l.open.Add(-1)
+		return nil
+	}
+	return a
+}
+
+// serveConn reads the request line of a new connection and routes it. a is its places
+// under the limits; one accepted past a limit is answered 503.
+func (l *mainListener) serveConn(nc net.Conn, a *admission) {
 	if l.wrap != nil {
 		nc = l.wrap(nc)
-	}
-	if over {
-		l.refused.connections.Inc()
 	}
 	r := &wsconn.Reader{}
 	r.Init(nc)
@@ -128,12 +171,12 @@ func (l *mainListener) serveConn(nc net.Conn, over bool) {
 		}
 		r.ReleaseAll()
 		nc.Close()
-		l.Release()
+		a.Release()
 	case err == nil && wsconn.IsUpgradeLine(line):
-		l.ws.Serve(nc, r, over) // owns the connection from here
+		l.ws.Serve(nc, r, a) // owns the connection from here
 	default:
 		nc.SetDeadline(time.Time{})
-		l.handoffREST(nc, r, over)
+		l.handoffREST(nc, r, a)
 	}
 }
 
@@ -166,10 +209,6 @@ func (l *mainListener) Unregister(c *wsconn.Conn) {
 
 // Stopping implements wsconn.Tracker.
 func (l *mainListener) Stopping() bool { return l.stopping.Load() }
-
-// Release implements wsconn.Tracker: a connection's place under limits.max_connections is
-// free.
-func (l *mainListener) Release() { l.open.Add(-1) }
 
 // stopAll starts stopping every WebSocket connection: each finishes the message in hand,
 // sends its reply and closes with 1001. Idempotent; it does not wait.

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,4 +100,43 @@ func TestRESTReplayedChangesRefused(t *testing.T) {
 	h := rc.Sign(http.MethodGet, path, "", nil)
 	rc.Send(http.MethodGet, path, "", nil, h).Expect(t, http.StatusOK, "OK")
 	rc.Send(http.MethodGet, path, "", nil, h).Expect(t, http.StatusOK, "OK")
+}
+
+// TestReplayedReadsRefusedAcrossRestart: with auth.replay_predict, signed reads accepted
+// before a restart — a WebSocket predict, a REST list — are logged with their customer
+// and refused after it; the customer's new reads, and another customer's, are served.
+func TestReplayedReadsRefusedAcrossRestart(t *testing.T) {
+	cfg := testkit.Config()
+	cfg.DataDir = t.TempDir()
+	cfg.Auth.ReplayPredict = true
+	s := start(t, cfg, nil)
+	ds := testkit.NewDataset(43, 30, 2)
+	a := rest1(s)
+	a.Create("p")
+	a.Learn("p", []byte(ds.FrameJSON(0, 30)))
+	a.BuildModel("p", "lda", "m", testkit.MLContextJSON(ds.InputNames(), []string{"t"}))
+	c := s.Sym("/symetry/ws/predict", testenv.CID1, testenv.Secret1)
+	predict := c.Signer.AppendWSMessage(nil, c.URL, []string{"p", "m"}, []byte(ds.PredictJSON(0, 1)))
+	c.SendMessage(ws.OpText, predict)
+	c.Expect("OK")
+	list := a.Path("/projects/list")
+	h := a.Sign(http.MethodGet, list, "", nil)
+	a.Send(http.MethodGet, list, "", nil, h).Expect(t, http.StatusOK, "OK")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	must(t, s.Shutdown(ctx))
+
+	s2 := start(t, cfg, nil)
+	c2 := s2.Sym("/symetry/ws/predict", testenv.CID1, testenv.Secret1)
+	c2.SendMessage(ws.OpText, predict)
+	if e := c2.Expect("CONFLICT"); !strings.Contains(e.StatusString, "replayed request") {
+		t.Fatalf("a predict replayed after a restart: %q", e.StatusString)
+	}
+	a2 := rest1(s2)
+	a2.Send(http.MethodGet, list, "", nil, h).Expect(t, http.StatusConflict, "replayed request")
+	a2.Do(http.MethodGet, "/projects/list", "", nil).Expect(t, http.StatusOK, "OK")
+	c3 := s2.Sym("/symetry/ws/predict", testenv.CID1, testenv.Secret1)
+	c3.Signed(ds.PredictJSON(1, 2), "p", "m")
+	c3.Expect("OK")
+	s2.REST(testenv.CID2, testenv.Secret2).Do(http.MethodGet, "/projects/list", "", nil).Expect(t, http.StatusOK, "OK")
 }

@@ -88,12 +88,28 @@ func TestRESTBadInput(t *testing.T) {
 		{"delete project: unknown", "DELETE", "/projects/nope", "", nil, 400, "cannot find project"},
 		{"freeze: unknown", "GET", "/projects/nope/freeze", "", nil, 400, "cannot find project"},
 		{"export: unknown", "GET", "/projects/nope/export", "", nil, 400, "cannot find project"},
+		// Hostile identifiers and JSON (issue 13 item 9): one rule for every id and name,
+		// one strictness for every JSON object.
+		{"create: pid with U+202E", "POST", "/projects", "pid=a%E2%80%AEb", nil, 400, "project id"},
+		{"create: pid with a newline", "POST", "/projects", "pid=a%0Ab", nil, 400, "project id"},
+		{"build: modelid with NUL", "POST", "/projects/iris/build", "algo=lda&modelid=m%00", []byte(ctxLDA), 400, "model id"},
+		{"build: modelid with a newline", "POST", "/projects/iris/build", "algo=lda&modelid=m%0A", []byte(ctxLDA), 400, "model id"},
+		{"build: modelid with U+202E", "POST", "/projects/iris/build", "algo=lda&modelid=m%E2%80%AE", []byte(ctxLDA), 400, "model id"},
+		{"learn: attribute name with NUL", "POST", "/projects/iris/learn", "", []byte(`{"attributeNames":["a\u0000"],"attributeTypes":["C"],"data":[["1"]]}`), 400, "attribute name"},
+		{"learn: attribute name with a newline", "POST", "/projects/iris/learn", "", []byte(`{"attributeNames":["a\nb"],"attributeTypes":["C"],"data":[["1"]]}`), 400, "attribute name"},
+		{"learn: lone surrogate", "POST", "/projects/iris/learn", "", []byte(`{"attributeNames":["a\ud800"],"attributeTypes":["C"],"data":[["1"]]}`), 400, "surrogate"},
+		{"learn: key twice", "POST", "/projects/iris/learn", "", []byte(`{"attributeNames":["a"],"attributeTypes":["C"],"data":[["1"]],"data":[["2"]]}`), 400, "twice"},
+		{"learn: unknown key", "POST", "/projects/iris/learn", "", []byte(`{"attributeNames":["a"],"attributeTypes":["C"],"data":[["1"]],"rows":1}`), 400, "rows"},
+		{"learn: no rows", "POST", "/projects/iris/learn", "", []byte(`{"attributeNames":["a"],"attributeTypes":["C"],"data":[]}`), 400, "no row"},
+		{"build: MLContext key twice", "POST", "/projects/iris/build", "algo=lda&modelid=m", []byte(`{"inputAttributes":["0"],"inputAttributes":["1"],"targets":["4"]}`), 400, "twice"},
+		{"build: MLContext unknown key", "POST", "/projects/iris/build", "algo=lda&modelid=m", []byte(`{"inputs":["0"],"targets":["4"]}`), 400, "inputs"},
 		{"no route", "GET", "/projects/iris/summary", "", nil, 404, "no endpoint"},
 		{"no route: trailing slash", "GET", "/projects/list/", "", nil, 404, "no endpoint"},
 		{"no route: empty segment", "GET", "/projects//info", "", nil, 404, "no endpoint"},
 		{"wrong method", "DELETE", "/projects/iris/info", "", nil, 405, "not allowed"},
 		{"wrong method: list", "POST", "/projects/list", "", nil, 405, "not allowed"},
 	}
+	b := testkit.NewBystander(t, s.Addr(), testenv.CID2, testenv.Secret2)
 	before := rest1(s).Export("iris")
 	list := c.Do(http.MethodGet, "/projects/list", "", nil).StrList(t)
 	for _, tc := range tests {
@@ -109,6 +125,16 @@ func TestRESTBadInput(t *testing.T) {
 				t.Fatalf("projects %v, want %v", got, list)
 			}
 		})
+	}
+	// Another customer was served throughout and lost nothing.
+	b.Check()
+	b.CheckNew()
+	// Numeric JSON cells are accepted (read from their JSON text), null is an empty cell.
+	c.Do(http.MethodPost, "/projects", "pid=num", nil).Expect(t, http.StatusCreated, "")
+	c.Do(http.MethodPost, "/projects/num/learn", "", []byte(`{"attributeNames":["a","b"],"attributeTypes":["C","C"],"data":[[1.5,"2"],[-3e2,4]]}`)).Expect(t, http.StatusOK, "")
+	c.Do(http.MethodPost, "/projects/num/learn", "", []byte(`{"attributeNames":["a","b"],"attributeTypes":["C","C"],"data":[[1,null]]}`)).Expect(t, http.StatusBadRequest, "row 0")
+	if p := rest1(s).Project("num"); p.Rows() != 2 {
+		t.Fatalf("numeric cells: %d rows, want 2", p.Rows())
 	}
 	r := c.Do(http.MethodPost, "/projects/list", "", nil)
 	if allow := r.Header.Get("Allow"); allow != "GET, DELETE" { // DELETE deletes project "list"

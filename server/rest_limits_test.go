@@ -31,11 +31,11 @@ func TestRESTInflightLimit(t *testing.T) {
 	c.Do(http.MethodGet, "/projects/list", "", nil).Expect(t, http.StatusOK, "OK")
 }
 
-// TestRESTBodyTimeout: a body that does not arrive within limits.idle_timeout is refused
-// with 400, counted, and the connection closed.
+// TestRESTBodyTimeout: a body (unverified until whole) that does not arrive within
+// limits.auth_timeout is refused with 400, counted, and the connection closed.
 func TestRESTBodyTimeout(t *testing.T) {
 	cfg := testkit.Config()
-	cfg.Limits.IdleTimeout = 200 * time.Millisecond
+	cfg.Limits.AuthTimeout = 200 * time.Millisecond
 	s := start(t, cfg, nil)
 	c := s.Dial()
 	// Signed headers (checked before any of the body is read), then a body that stalls.
@@ -55,9 +55,9 @@ func TestRESTBodyTimeout(t *testing.T) {
 	r.Raw, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	testkit.CheckEnvelope(t, "slow body", r)
-	r.Expect(t, http.StatusBadRequest, "limits.idle_timeout")
-	if got := s.Metric("symscore_refusals_total", "limit=idle_timeout"); got != 1 {
-		t.Errorf("idle_timeout refusals %v, want 1", got)
+	r.Expect(t, http.StatusBadRequest, "limits.auth_timeout")
+	if got := s.Metric("symscore_refusals_total", "limit=auth_timeout"); got != 1 {
+		t.Errorf("auth_timeout refusals %v, want 1", got)
 	}
 	c.ExpectEOF()
 }

@@ -4,6 +4,8 @@ import (
 	"net"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/ops"
 	"github.com/symscore/symscore/internal/restapi"
@@ -14,8 +16,8 @@ import (
 
 // The wiring: what the server is made of, and nothing else. Each transport is an adapter
 // over the operations (package ops); the WebSocket ones run on the connection layer
-// (package wsconn), REST on net/http. Both share one limiter of requests in flight and one
-// budget of unverified bytes.
+// (package wsconn), REST on net/http. Both share one limiter of requests in flight, the
+// bounds of unverified bytes and the budgets of in-flight bytes (the service's).
 
 // inflightWait is how long a request waits for a slot when the server is at
 // limits.max_inflight before it is refused.
@@ -27,6 +29,7 @@ func (s *Server) openService() (*ops.Service, error) {
 	return ops.Open(ops.Options{
 		Config: s.cfg, Log: s.log, Metrics: s.metrics, Now: h.Now, FS: h.FS,
 		Spawn: s.goroutine, BeforeBuild: h.BeforeBuild, BuildsStopped: h.BuildsStopped,
+		BeforeExplore: h.BeforeExplore, ComputeSlots: h.ComputeSlots,
 	})
 }
 
@@ -41,17 +44,34 @@ func (s *Server) newMain(ln net.Listener) (serve func()) {
 		inflight = admit.NewLimiter(cfg.Limits.MaxInflight, inflightWait)
 	}
 	if unverified == nil {
-		unverified = admit.NewBudget(cfg.Limits.MaxUnverifiedBytes)
+		lim := cfg.Limits
+		unverified = admit.NewUnverified(lim.MaxUnverifiedBytes, lim.MaxUnverifiedBytesPerAddress, lim.MaxUnverifiedBytesPerConnection)
 	}
 	l := newMainListener(ln, s.metrics, s.log, s.goroutine)
 	l.wrap = h.WrapConn
 	l.tls = cfg.TLS.Enabled()
 	l.maxConns = int64(cfg.Limits.MaxConnections)
+	l.maxUnauth = int64(cfg.Limits.MaxUnauthenticatedConnections)
+	l.maxUnauthPerAddr = int64(cfg.Limits.MaxUnauthenticatedConnectionsPerAddress)
 	l.handshakeTimeout = cfg.Limits.HandshakeTimeout
+	l.authTimeout = cfg.Limits.AuthTimeout
+	gauge := func(name, help string, f func() float64) {
+		s.metrics.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
+	}
+	gauge("symscore_unauthenticated_connections", "Client connections served and not authenticated yet (limits.max_unauthenticated_connections).",
+		func() float64 { return float64(l.unauthenticated()) })
+	gauge("symscore_unverified_bytes", "Bytes received and held before their signature is checked (limits.max_unverified_bytes).",
+		func() float64 { return float64(unverified.Used()) })
+	gauge("symscore_inflight_bytes", "Bytes of authenticated messages being received or handled (limits.max_inflight_bytes).",
+		func() float64 { return float64(svc.InflightBytes().Used()) })
+	gauge("symscore_compute_busy", "Builds and explorations running in the compute pool.",
+		func() float64 { return float64(svc.ComputeBusy()) })
+	gauge("symscore_compute_waiting", "Builds and explorations waiting for a slot of the compute pool.",
+		func() float64 { return float64(svc.ComputeWaiting()) })
 
 	endpoints := wsapi.Endpoints(wsapi.Options{Service: svc, Metrics: s.metrics, SignedFramesOnly: cfg.Auth.SignedFramesOnly})
 	endpoints[rpcapi.Path] = rpcapi.NewEndpoint(rpcapi.Options{
-		Service: svc, Metrics: s.metrics, Inflight: inflight, Unverified: unverified,
+		Service: svc, Metrics: s.metrics, Inflight: inflight, Unverified: unverified.Total(),
 		MaxMessageBytes: cfg.Limits.MaxMessageBytes, MaxChunkBytes: cfg.Limits.MaxFrameBytes,
 		RPCInflight: cfg.Limits.RPCInflight, Log: s.log,
 	})
@@ -69,14 +89,16 @@ func (s *Server) newMain(ln net.Listener) (serve func()) {
 			WriteTimeout:       cfg.Limits.WriteTimeout,
 			HandshakeTimeout:   cfg.Limits.HandshakeTimeout,
 			OutboundQueueBytes: int(cfg.Limits.OutboundQueueBytes),
+			AuthTimeout:        cfg.Limits.AuthTimeout,
 		},
-		Inflight: inflight, Unverified: unverified, Tracker: l,
+		Inflight: inflight, Unverified: unverified, InflightBytes: svc.InflightBytes(), Tracker: l,
 		Metrics: s.metrics, Spawn: s.goroutine, Log: s.log, TLS: l.tls,
 	}, endpoints)
 	rest := restapi.NewHandler(restapi.Options{
 		Service: svc, Metrics: s.metrics, Inflight: inflight, Unverified: unverified,
-		MaxBody: cfg.Limits.MaxMessageBytes, ReadTimeout: cfg.Limits.IdleTimeout,
-		WriteTimeout: cfg.Limits.WriteTimeout, Upgrade: l.handBackUpgrade, Log: s.log, TLS: l.tls,
+		MaxBody: cfg.Limits.MaxMessageBytes, AuthTimeout: cfg.Limits.AuthTimeout,
+		WriteTimeout: cfg.Limits.WriteTimeout, Upgrade: l.handBackUpgrade, Verified: l.restVerified,
+		Log: s.log, TLS: l.tls,
 	})
 	l.rest = l.newRESTServer(withDashboard(rest), cfg.Limits.IdleTimeout)
 

@@ -323,6 +323,7 @@ func TestWSUpgradeRefusals(t *testing.T) {
 	t.Run("max connections", func(t *testing.T) {
 		cfg := testkit.Config()
 		cfg.Limits.MaxConnections = 2
+		cfg.Limits.MaxUnauthenticatedConnections, cfg.Limits.MaxUnauthenticatedConnectionsPerAddress = 2, 2
 		s := start(t, cfg, nil)
 		c1 := s.DialWS(wsconn.EchoPath)
 		s.DialWS(wsconn.EchoPath)

@@ -97,7 +97,8 @@ func (s *Store) liveProjects() []liveProject {
 }
 
 // runCheckpoints is the background loop: a checkpoint every CheckpointInterval, or when
-// CheckpointBytes of records were logged since the last one.
+// CheckpointBytes of records were logged since the last one; and the seen records that
+// wait for a write, every seenFlushInterval or when seenFlushBytes of them wait.
 func (s *Store) runCheckpoints() {
 	defer close(s.stopped)
 	var tick <-chan time.Time
@@ -106,10 +107,18 @@ func (s *Store) runCheckpoints() {
 		defer t.Stop()
 		tick = t.C
 	}
+	flush := time.NewTicker(seenFlushInterval)
+	defer flush.Stop()
 	for {
 		select {
 		case <-s.stop:
 			return
+		case <-flush.C:
+			s.flushSeen()
+			continue
+		case <-s.seenKick:
+			s.flushSeen()
+			continue
 		case <-tick:
 		case <-s.kick:
 		}

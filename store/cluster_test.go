@@ -122,21 +122,21 @@ func TestRecordSeenThroughALog(t *testing.T) {
 	l := &replayLog{busLog: (&bus{}).member(), seen: map[[16]byte]bool{}}
 	s := open(t, Options{Log: l})
 	key := [16]byte{1, 2, 3}
-	must(t, s.RecordSeen(key, time.Now()))
-	err := s.RecordSeen(key, time.Now())
+	must(t, s.RecordSeen("c1", key, time.Now(), false))
+	err := s.RecordSeen("c1", key, time.Now(), false)
 	if !errors.Is(err, ErrReplayed) || errors.Is(err, ErrUnavailable) {
 		t.Fatalf("a replay: %v", err)
 	}
 	l.fail = errors.New("bus down")
-	if err := s.RecordSeen([16]byte{9}, time.Now()); !errors.Is(err, ErrUnavailable) {
+	if err := s.RecordSeen("c1", [16]byte{9}, time.Now(), false); !errors.Is(err, ErrUnavailable) {
 		t.Fatalf("a failing log: %v", err)
 	}
 	if l.n != 3 {
 		t.Fatalf("%d notes, want 3", l.n)
 	}
 	mem := open(t, Options{})
-	must(t, mem.RecordSeen(key, time.Now()))
-	must(t, mem.RecordSeen(key, time.Now()))
+	must(t, mem.RecordSeen("c1", key, time.Now(), false))
+	must(t, mem.RecordSeen("c1", key, time.Now(), false))
 }
 
 // TestChangesDatedAfterOthers: a change made after a record from another node whose clock
@@ -179,11 +179,11 @@ func TestRecordProjectAndSeenKey(t *testing.T) {
 		t.Fatal("a delete record has a seen key")
 	}
 	key := [16]byte{7, 6, 5}
-	seen := appendSeen(nil, key, time.Now())
+	seen := appendSeen(nil, "c1", key, time.Now(), true)
 	if got, ok := SeenKey(seen); !ok || got != key {
 		t.Fatalf("SeenKey = %x, %v", got, ok)
 	}
-	if cid, pid, ok := RecordProject(seen); !ok || len(cid)+len(pid) != 0 {
+	if cid, pid, ok := RecordProject(seen); !ok || string(cid) != "c1" || len(pid) != 0 {
 		t.Fatalf("a seen record is about %q, %q (%v)", cid, pid, ok)
 	}
 	for _, bad := range [][]byte{nil, {9}, rec[:5], rec[:len(rec)-12]} {
@@ -228,7 +228,8 @@ func FuzzRecordProject(f *testing.F) {
 	for _, enc := range realRecords(f) {
 		f.Add(enc)
 	}
-	f.Add(appendSeen(nil, [16]byte{1, 2}, time.Unix(1, 2)))
+	f.Add(appendSeen(nil, "c1", [16]byte{1, 2}, time.Unix(1, 2), true))
+	f.Add(appendSeen(nil, "", [16]byte{1, 2}, time.Unix(1, 2), false))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		cid, pid, ok := RecordProject(b)
 		key, seen := SeenKey(b)

@@ -155,11 +155,14 @@
 //	                 build without replace: refused alike on every node of a cluster)
 //	 8 unmodel       the model id
 //	 9 import        the project (model.Project.MarshalBinary)
-//	10 seen          16-byte replay key and int64 date of an accepted signed change (empty
-//	                 customer and project, no incarnation): RecordSeen; Open gives them back
-//	                 (Seen) so that a restarted replay memory still refuses them, and the log
-//	                 keeps them for ReplayWindow. A Log given in Options.Log gets them too,
-//	                 and may refuse one it already holds (ErrReplayed: a cluster's replay)
+//	10 seen          16-byte replay key and int64 date of an accepted signed message, then
+//	                 byte 1 for a read or 0 for a change (the customer's id in the head, no
+//	                 project, no incarnation): RecordSeen; Open gives them back (Seen) so
+//	                 that a restarted replay memory still refuses them, in their customer's
+//	                 share, and the log keeps them for ReplayWindow. (Logs of earlier
+//	                 versions hold seen records of changes with no customer and no last byte.)
+//	                 A Log given in Options.Log gets them too, and may refuse one it already
+//	                 holds (ErrReplayed: a cluster's replay)
 //
 // A learn or forget is logged as its rows or as its summary delta, whichever encoding is
 // smaller: a frame of more than about d/2 rows (d its columns) is summarised, unless the

@@ -28,7 +28,7 @@ const (
 	kindModel        byte = 7
 	kindUnmodel      byte = 8
 	kindImport       byte = 9
-	kindSeen         byte = 10 // an accepted signed change's replay key (no project)
+	kindSeen         byte = 10 // an accepted signed message's replay key (its customer, no project)
 	kindLearnDelta   byte = 11 // the message's summary delta (model.Delta)
 	kindForgetDelta  byte = 12
 	kindLearnUpload  byte = 13 // an uploaded file's summary delta, with the upload's id
@@ -125,11 +125,21 @@ func appendBytes(b []byte, s []byte) []byte {
 	return append(b, s...)
 }
 
-// appendSeen encodes a seen record: the replay key and date of an accepted signed change.
-func appendSeen(b []byte, key [16]byte, date time.Time) []byte {
-	b = appendRecordHead(b, kindSeen, "", "")
+// appendSeen encodes a seen record: the customer, replay key and date of an accepted
+// signed message and, with a customer, whether it was a read (1) or a change (0). (Logs
+// written before customers were recorded hold seen records of changes without a customer
+// and without that byte.)
+func appendSeen(b []byte, cid string, key [16]byte, date time.Time, read bool) []byte {
+	b = appendRecordHead(b, kindSeen, cid, "")
 	b = append(b, key[:]...)
-	return binary.LittleEndian.AppendUint64(b, uint64(date.UnixNano()))
+	b = binary.LittleEndian.AppendUint64(b, uint64(date.UnixNano()))
+	switch {
+	case cid == "":
+		return b
+	case read:
+		return append(b, 1)
+	}
+	return append(b, 0)
 }
 
 // appendCreate encodes a create record; parameters are written sorted by key.
@@ -169,6 +179,7 @@ type record struct {
 	modelID  string            // unmodel
 	seenKey  [16]byte          // seen
 	seenDate time.Time         // seen: the signed message's date
+	seenRead bool              // seen: a read's signature (not a change's)
 }
 
 // sign is +1 for the learn kinds, −1 for the forget kinds.
@@ -270,6 +281,15 @@ func decodeRecord(b []byte, dec *decoder) (record, error) {
 			rec.seenKey[i] = r.byte()
 		}
 		rec.seenDate = time.Unix(0, int64(r.uint64())).UTC()
+		if len(rec.cid) > 0 { // (a record without a customer ends here)
+			switch r.byte() {
+			case 0:
+			case 1:
+				rec.seenRead = true
+			default:
+				r.fail()
+			}
+		}
 	default:
 		return rec, fmt.Errorf("%w: unknown kind %d", errRecord, rec.kind)
 	}
@@ -392,8 +412,9 @@ func (r *reader) rest() []byte {
 	return v
 }
 
-// RecordProject returns the customer and project ids a record payload is about (both empty
-// for a seen record), for a Log that files records by project (a cluster's subjects).
+// RecordProject returns the customer and project ids a record payload is about (no project
+// for a seen record, which names its customer), for a Log that files records by project (a
+// cluster's subjects).
 // They alias rec. ok is false when rec does not begin as a record does.
 func RecordProject(rec []byte) (cid, pid []byte, ok bool) {
 	r := reader{b: rec}

@@ -15,7 +15,7 @@ import (
 // changes write, piece by piece.
 func encodeRecord(rec *record) []byte {
 	if rec.kind == kindSeen {
-		return appendSeen(nil, rec.seenKey, rec.seenDate)
+		return appendSeen(nil, string(rec.cid), rec.seenKey, rec.seenDate, rec.seenRead)
 	}
 	cid, pid := string(rec.cid), string(rec.pid)
 	var b []byte
@@ -68,7 +68,8 @@ func realRecords(t testing.TB) [][]byte {
 	dir := t.TempDir()
 	s := open(t, durable(dir))
 	history(t, s)
-	must(t, s.RecordSeen([16]byte{7}, time.Unix(1700000000, 0)))
+	must(t, s.RecordSeen("c1", [16]byte{7}, time.Unix(1700000000, 0), false))
+	must(t, s.RecordSeen("c2", [16]byte{8}, time.Unix(1700000000, 0), true))
 	must(t, s.Learn("c1", "a", parse(t, rows(0, 3), "")))
 	must(t, s.Learn("c1", "a", parse(t, rows(0, 60), "")))
 	must(t, s.Forget("c1", "a", parse(t, rows(0, 60), "")))
@@ -128,10 +129,23 @@ func TestDecodeRecordRefusals(t *testing.T) {
 			t.Fatalf("a record with a trailing byte decoded: %x", enc)
 		}
 	}
-	rec, err := decodeRecord(appendSeen(nil, [16]byte{1, 2, 3}, time.Unix(1700000000, 7)), &dec)
-	if err != nil || rec.kind != kindSeen || rec.seenKey != [16]byte{1, 2, 3} || !rec.seenDate.Equal(time.Unix(1700000000, 7)) {
+	rec, err := decodeRecord(appendSeen(nil, "c1", [16]byte{1, 2, 3}, time.Unix(1700000000, 7), true), &dec)
+	if err != nil || rec.kind != kindSeen || string(rec.cid) != "c1" || rec.seenKey != [16]byte{1, 2, 3} ||
+		!rec.seenDate.Equal(time.Unix(1700000000, 7)) || !rec.seenRead {
 		t.Fatalf("seen record decoded as %+v, %v", rec, err)
 	}
+	// As logs of earlier versions hold them: no customer, no kind byte.
+	old := appendSeen(nil, "", [16]byte{4}, time.Unix(1700000000, 7), false)
+	if rec, err := decodeRecord(old, &dec); err != nil || len(rec.cid) != 0 || rec.seenRead || rec.seenKey != [16]byte{4} {
+		t.Fatalf("seen record without a customer decoded as %+v, %v", rec, err)
+	}
+	for i := range len(old) {
+		if _, err := decodeRecord(old[:i], &dec); err == nil {
+			t.Fatalf("a seen record without a customer cut at %d of %d bytes decoded", i, len(old))
+		}
+	}
+	seenBadKind := appendSeen(nil, "c1", [16]byte{1}, time.Unix(1700000000, 7), true)
+	seenBadKind[len(seenBadKind)-1] = 2
 	head := appendProjectHead(nil, kindLearn, "c", "p", time.Unix(5, 0))
 	for name, bad := range map[string][]byte{
 		"empty":          nil,
@@ -141,6 +155,7 @@ func TestDecodeRecordRefusals(t *testing.T) {
 		"six limits":     binary.AppendUvarint(head, 6),
 		"a zero limit":   append(binary.AppendUvarint(head, 1), 0),
 		"delta format 1": {1, kindLearnDelta, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		"seen kind 2":    seenBadKind,
 	} {
 		if _, err := decodeRecord(bad, &dec); err == nil {
 			t.Fatalf("%s: %x decoded", name, bad)

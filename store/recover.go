@@ -48,7 +48,7 @@ func (s *Store) recover() error {
 		}
 		s.seeStamp(rec.at.UnixNano())
 		if rec.kind == kindSeen {
-			s.seen = append(s.seen, Seen{Key: rec.seenKey, Date: rec.seenDate})
+			s.seen = append(s.seen, Seen{CID: string(rec.cid), Key: rec.seenKey, Date: rec.seenDate, Read: rec.seenRead})
 			return nil
 		}
 		cid, pid := string(rec.cid), string(rec.pid)

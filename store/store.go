@@ -99,8 +99,12 @@ type Store struct {
 	// (the end of recovery before the first one): Stats reports its age.
 	checkpointed atomic.Int64
 
-	logged     atomic.Int64 // record bytes appended since the last checkpoint
-	noTruncate atomic.Bool  // a deleted project's snapshot could not be removed
+	logged atomic.Int64 // record bytes appended since the last checkpoint
+	// seenNoted counts the bytes of seen records noted since the last flushSeen; past
+	// seenFlushBytes, seenKick wakes the background loop to write them.
+	seenNoted  atomic.Int64
+	seenKick   chan struct{}
+	noTruncate atomic.Bool // a deleted project's snapshot could not be removed
 	kick       chan struct{}
 	stop       chan struct{}
 	stopped    chan struct{}
@@ -143,6 +147,7 @@ func Open(opts Options) (*Store, error) {
 		uploads:  make(map[string]*uploadHold),
 		holding:  make(map[laneKey]int),
 		kick:     make(chan struct{}, 1),
+		seenKick: make(chan struct{}, 1),
 		stop:     make(chan struct{}),
 		stopped:  make(chan struct{}),
 	}
@@ -194,36 +199,74 @@ type logMark struct {
 	lsn uint64
 }
 
-// Seen is an accepted signed change's replay key and date, kept by RecordSeen.
+// Seen is an accepted signed message's customer, replay key and date, and whether it was a
+// read, kept by RecordSeen. CID is empty in logs written before customers were recorded.
 type Seen struct {
+	CID  string
 	Key  [16]byte
 	Date time.Time
+	Read bool
 }
 
-// RecordSeen logs the replay key and date of a signed change the server accepted, so that
-// after a restart Seen gives it back to the replay memory. It does not wait: the change
-// that follows is logged after it and waited for, so when that change is durable, so is
-// this record. In memory it does nothing.
+// RecordSeen logs the customer, replay key and date of a signed message the server
+// accepted (read: a read rather than a change), so that after a restart Seen gives it back
+// to the customer's share of the replay memory. It does not wait: a change that follows is
+// logged after it and waited for, so when that change is durable, so is this record (a
+// read's is durable with the next fsync). In memory it does nothing.
 //
 // A Log that refuses replays itself (a cluster log: the record's message id in the bus's
 // duplicate window) gets the record too, and may refuse it with an error wrapping
 // ErrReplayed, returned as is: the signature was accepted before, here or on another node.
-func (s *Store) RecordSeen(key [16]byte, date time.Time) error {
+func (s *Store) RecordSeen(cid string, key [16]byte, date time.Time, read bool) error {
 	if !s.durable && s.opts.Log == nil {
 		return nil
 	}
 	if s.closed.Load() {
 		return unavailable(wal.ErrClosed)
 	}
-	var buf [64]byte
-	if err := s.log.Note(appendSeen(buf[:0], key, date)); err != nil {
+	// The log's checksum keeps a reference to the record (crc32's assembly), so a stack
+	// buffer would move to the heap at every call: the buffers are pooled.
+	bp := seenBufs.Get().(*[]byte)
+	*bp = appendSeen((*bp)[:0], cid, key, date, read)
+	n := int64(len(*bp))
+	err := s.log.Note(*bp)
+	seenBufs.Put(bp)
+	if err != nil {
 		if errors.Is(err, ErrReplayed) {
 			return err
 		}
 		return unavailable(err)
 	}
+	if s.seenNoted.Add(n) >= seenFlushBytes {
+		select {
+		case s.seenKick <- struct{}{}:
+		default:
+		}
+	}
 	return nil
 }
+
+// A seen record is written with the next change, which waits for it. Reads change nothing:
+// under reads alone their seen records would wait in memory. The background loop writes
+// them once seenFlushBytes are waiting, or every seenFlushInterval (flushSeen).
+const (
+	seenFlushBytes    = 1 << 20
+	seenFlushInterval = time.Second
+)
+
+// flushSeen writes (and, as the durability mode says, syncs) the seen records enqueued
+// since the last call, if any.
+func (s *Store) flushSeen() {
+	if s.seenNoted.Swap(0) == 0 || s.log.Err() != nil {
+		return
+	}
+	if err := s.log.Sync(); err != nil {
+		s.slog.Error("store: writing the signatures of accepted messages failed", "err", err)
+	}
+}
+
+// seenBufs are RecordSeen's record buffers (a seen record is at most about 170 bytes).
+var seenBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
 // Seen returns the seen records the log held at Open (the signatures accepted in the
 // last ReplayWindow before it), for the replay memory to remember.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/symscore/symscore/internal/testenv"
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/wal"
 	"github.com/symscore/symscore/wal/waltest"
@@ -398,9 +399,9 @@ func TestPutModelIntoRecreatedProject(t *testing.T) {
 	}
 }
 
-// TestSeenSurvivesRestartAndWindow: the replay keys of accepted signed changes come back
-// after a crash (Seen), checkpoints keep them in the log for ReplayWindow, and truncate
-// them once that long has passed.
+// TestSeenSurvivesRestartAndWindow: the replay keys of accepted signed messages come back
+// after a crash (Seen) with their customer and kind, checkpoints keep them in the log for
+// ReplayWindow, and truncate them once that long has passed.
 func TestSeenSurvivesRestartAndWindow(t *testing.T) {
 	dir := t.TempDir()
 	var clock atomic.Int64
@@ -417,7 +418,7 @@ func TestSeenSurvivesRestartAndWindow(t *testing.T) {
 		var k [16]byte
 		k[0], k[1] = byte(i), byte(i>>8)
 		date := start.Add(time.Duration(i) * time.Millisecond)
-		must(t, s.RecordSeen(k, date))
+		must(t, s.RecordSeen([]string{"c1", "c2"}[i%2], k, date, i%3 == 0))
 		must(t, s.Learn("c1", "a", parse(t, rows(10*i, 10*i+10), "")))
 		keys[k] = date
 	}
@@ -431,8 +432,9 @@ func TestSeenSurvivesRestartAndWindow(t *testing.T) {
 		t.Fatalf("%d seen records after a crash, want %d", got, len(keys))
 	}
 	for _, sn := range s.Seen() {
-		if d, ok := keys[sn.Key]; !ok || !d.Equal(sn.Date) {
-			t.Fatalf("seen %x at %v, want %v", sn.Key, sn.Date, d)
+		i := int(sn.Key[0]) | int(sn.Key[1])<<8
+		if d, ok := keys[sn.Key]; !ok || !d.Equal(sn.Date) || sn.CID != []string{"c1", "c2"}[i%2] || sn.Read != (i%3 == 0) {
+			t.Fatalf("seen %+v, want date %v", sn, d)
 		}
 	}
 	clock.Add(int64(7 * time.Minute))
@@ -449,6 +451,34 @@ func TestSeenSurvivesRestartAndWindow(t *testing.T) {
 	if got := len(s.Seen()); got >= len(keys) {
 		t.Fatalf("%d seen records after the window passed and the log was truncated", got)
 	}
+}
+
+// TestSeenOfReadsWritten: seen records of reads, which no change follows, do not wait in
+// memory: they are written once a megabyte of them waits, and within a second otherwise.
+func TestSeenOfReadsWritten(t *testing.T) {
+	dir := t.TempDir()
+	opts := durable(dir)
+	opts.SegmentBytes = 64 << 20
+	s := open(t, opts)
+	logBytes := func() int64 {
+		var n int64
+		for _, f := range segmentFiles(t, dir) {
+			fi, err := os.Stat(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += fi.Size()
+		}
+		return n
+	}
+	start := logBytes()
+	must(t, s.RecordSeen("c1", [16]byte{1}, time.Now(), true))
+	testenv.Eventually(t, "one read's seen record written", func() bool { return logBytes() > start })
+	start = logBytes()
+	for i := range 25000 { // about 1.5 MB of seen records
+		must(t, s.RecordSeen("c1", [16]byte{byte(i), byte(i >> 8)}, time.Now(), true))
+	}
+	testenv.Eventually(t, "a megabyte of seen records written", func() bool { return logBytes()-start >= seenFlushBytes })
 }
 
 // TestVersionSurvivesRecovery: a project's version (its count of applied changes) is

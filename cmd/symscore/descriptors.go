@@ -21,6 +21,9 @@ func fitDescriptors(cfg *config.Config, log *slog.Logger) error {
 	log.Info("effective limits",
 		"open_files", d.Limit, "open_files_before", d.Was, "descriptor_reserve", config.DescriptorReserve,
 		"max_connections", l.MaxConnections, "max_unauthenticated_connections", l.MaxUnauthenticatedConnections,
+		"max_unauthenticated_connections_per_address", l.MaxUnauthenticatedConnectionsPerAddress, "auth_timeout", l.AuthTimeout.String(),
+		"max_unverified_bytes_per_address", l.MaxUnverifiedBytesPerAddress, "max_inflight_bytes", l.MaxInflightBytes,
+		"max_inflight_bytes_per_customer", l.MaxInflightBytesPerCustomer,
 		"max_name_bytes", l.MaxNameBytes, "max_project_bytes", l.MaxProjectBytes, "max_customer_bytes", l.MaxCustomerBytes,
 		"max_explore_work", l.MaxExploreWork, "max_subscriptions", l.MaxSubscriptions, "subscribe_interval", cfg.Subscribe.Interval,
 		"replay_capacity_per_customer", cfg.Auth.ReplayCapacity/max(1, len(cfg.Customers)), "replay_predict", cfg.Auth.ReplayPredict)

@@ -97,7 +97,13 @@ type process struct {
 
 func startServe(t *testing.T, args ...string) *process {
 	t.Helper()
-	p := &process{cmd: command(t, append([]string{"serve"}, args...)...),
+	return startProcess(t, command(t, append([]string{"serve"}, args...)...))
+}
+
+// startProcess starts cmd (a symscore serve, possibly under a wrapper) as startServe does.
+func startProcess(t *testing.T, cmd *exec.Cmd) *process {
+	t.Helper()
+	p := &process{cmd: cmd,
 		logs: make(chan map[string]any, 100), raw: make(chan string, 10000), done: make(chan error, 1)}
 	p.cmd.Stdout = &p.stdout
 	stderr, err := p.cmd.StderrPipe()

@@ -29,8 +29,26 @@ const (
 	LimitHandshakeBytes   = "handshake_bytes"
 	LimitUnverifiedBytes  = "max_unverified_bytes"
 	LimitWriteTimeout     = "write_timeout"
-	// LimitIdleTimeout: a REST body not received within limits.idle_timeout.
-	LimitIdleTimeout = "idle_timeout"
+	// LimitUnverifiedBytesPerAddress and LimitUnverifiedBytesPerConnection are
+	// limits.max_unverified_bytes_per_address and _per_connection.
+	LimitUnverifiedBytesPerAddress    = "max_unverified_bytes_per_address"
+	LimitUnverifiedBytesPerConnection = "max_unverified_bytes_per_connection"
+	// LimitUnauthenticatedConnections: a connection accepted past
+	// limits.max_unauthenticated_connections.
+	LimitUnauthenticatedConnections = "max_unauthenticated_connections"
+	// LimitUnauthenticatedConnectionsPerAddress: past
+	// limits.max_unauthenticated_connections_per_address.
+	LimitUnauthenticatedConnectionsPerAddress = "max_unauthenticated_connections_per_address"
+	// LimitAuthTimeout: a connection not authenticated within limits.auth_timeout, or a
+	// REST body not received within it.
+	LimitAuthTimeout = "auth_timeout"
+	// LimitInflightBytes and LimitInflightBytesPerCustomer are limits.max_inflight_bytes
+	// and limits.max_inflight_bytes_per_customer.
+	LimitInflightBytes            = "max_inflight_bytes"
+	LimitInflightBytesPerCustomer = "max_inflight_bytes_per_customer"
+	// LimitQueuedWork: a build or exploration refused because its customer has the most
+	// work waiting for the compute pool (a constant, ops.MaxQueuedWork).
+	LimitQueuedWork = "max_queued_work"
 	// LimitRunningBuilds: a build refused because its customer has the most builds
 	// running (a constant, not a configuration key).
 	LimitRunningBuilds = "max_running_builds"

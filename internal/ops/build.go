@@ -49,8 +49,10 @@ type BuildArgs struct {
 // parameters, a singular matrix) is the job's outcome (Job). The job reads the project's
 // statistics as they are when it runs and publishes the model into that same project: a
 // project deleted meanwhile refuses it ("cannot find project"), also when another of the
-// same id was created since. A customer has at most MaxRunningBuilds jobs running. a is
-// only read, and not kept.
+// same id was created since. A customer has at most MaxRunningBuilds jobs running. A job
+// runs in a slot of the compute pool (compute.go), in its customer's turn; shutdown past
+// its deadline stops it (model.BuildContext), and so does deleting the project (with the
+// same refusal as publishing into it would get). a is only read, and not kept.
 func (s *Service) Build(c Customer, a *BuildArgs) (string, error) {
 	if err := CheckAlgorithm(a.Algo); err != nil {
 		return "", s.Refuse(err)
@@ -66,12 +68,22 @@ func (s *Service) Build(c Customer, a *BuildArgs) (string, error) {
 		return "", s.Refuse(errModelExists(a.PID, a.ModelID))
 	}
 	algo, modelID, replace, mc := a.Algo, a.ModelID, a.Replace, a.Context
+	// The job's context ends at shutdown past its deadline (the job table's) or when p is
+	// deleted (build_stop.go).
+	jobCtx, cancel := context.WithCancelCause(s.jobs.ctx)
+	stop := s.builds.add(p, cancel)
 	// Project and model ids hold no '/' (package ident): the key names one model.
 	id, err := s.jobs.start(c.id, a.PID+"/"+a.ModelID, func() (protocol.Status, string) {
-		st, msg := s.runBuild(c, p, algo, modelID, replace, mc)
+		defer cancel(nil)
+		defer s.builds.remove(p, stop)
+		st, msg := s.runBuild(jobCtx, c, p, algo, modelID, replace, mc)
 		s.metrics.buildDone(algo, st == protocol.StatusOK)
 		return st, msg
 	})
+	if err != nil {
+		s.builds.remove(p, stop)
+		cancel(nil)
+	}
 	if errors.Is(err, errBuildRunning) {
 		err = protocol.Errorf(protocol.StatusConflict, "model %s of project %s is being built; wait for that build's job",
 			QuoteInput(a.ModelID), QuoteInput(a.PID))
@@ -93,7 +105,7 @@ func errModelExists(pid, modelID string) error {
 // a model of that id published meanwhile refuses this one). It returns the job's outcome:
 // OK, or the refusal's status and message. A panic is logged with its stack and reported
 // as an internal error: one bad build must not stop the server.
-func (s *Service) runBuild(c Customer, p *model.Project, algo, modelID string, replace bool, ctx model.MLContext) (st protocol.Status, msg string) {
+func (s *Service) runBuild(jobCtx context.Context, c Customer, p *model.Project, algo, modelID string, replace bool, ctx model.MLContext) (st protocol.Status, msg string) {
 	defer func() {
 		if v := recover(); v != nil {
 			s.log.Error("build panicked", "cid", c.id, "pid", p.ID(), "model", modelID, "algo", algo,
@@ -104,8 +116,16 @@ func (s *Service) runBuild(c Customer, p *model.Project, algo, modelID string, r
 	if s.before != nil {
 		s.before()
 	}
+	if err := s.acquireCompute(jobCtx, c, errBuildStopped); err != nil {
+		if jobCtx.Err() != nil {
+			err = jobStopped(jobCtx)
+		}
+		r := s.Refuse(err)
+		return r.Status, r.Msg
+	}
+	defer s.compute.Release()
 	start := time.Now()
-	m, err := model.Build(p.Snapshot(), algo, modelID, ctx)
+	m, err := model.BuildContext(jobCtx, p.Snapshot(), algo, modelID, ctx)
 	switch {
 	case err != nil:
 	case replace:
@@ -114,7 +134,7 @@ func (s *Service) runBuild(c Customer, p *model.Project, algo, modelID string, r
 		err = s.addModel(c, p, m)
 	}
 	if err != nil {
-		r := s.Refuse(err)
+		r := s.Refuse(stopped(err, jobStopped(jobCtx)))
 		s.log.Warn("build failed", "cid", c.id, "pid", p.ID(), "model", modelID, "algo", algo,
 			"status", r.Status.String(), "reason", r.Msg)
 		return r.Status, r.Msg

@@ -44,6 +44,6 @@
 //
 // Every call into package store is in store.go, so that changes of the store's API land in
 // one file. Service is safe for concurrent use; it holds no lock of its own besides the
-// job table's (jobs.go) and the authentication log's limiter (log.go), neither held while
-// calling the store or the other.
+// job table's (jobs.go), the build stops' (build_stop.go) and the authentication log's
+// limiter (log.go), none held while calling the store or another.
 package ops

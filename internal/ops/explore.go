@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -15,7 +16,12 @@ const MaxExploreContexts = 64
 // snapshot of project pid: one list of statistics per context, in order. A refused
 // context refuses the whole exploration, its message prefixed by its position
 // ("values[2]: ...").
-func (s *Service) Explore(c Customer, pid, metric string, ctxs []model.MLContext) ([][]model.Stat, error) {
+//
+// It runs in a slot of the compute pool (compute.go), waiting for the customer's turn. ctx
+// is the request's: when it ends (the client has gone), the exploration stops — while
+// waiting, or before its next MLContext (each costs at most limits.max_explore_work) — and
+// is refused with SERVICE_UNAVAILABLE.
+func (s *Service) Explore(ctx context.Context, c Customer, pid, metric string, ctxs []model.MLContext) ([][]model.Stat, error) {
 	switch {
 	case len(ctxs) == 0:
 		return nil, s.Refuse(protocol.Errorf(protocol.StatusBadRequest, "an exploration needs at least one MLContext"))
@@ -26,10 +32,20 @@ func (s *Service) Explore(c Customer, pid, metric string, ctxs []model.MLContext
 	if err != nil {
 		return nil, err
 	}
+	if err := s.acquireCompute(ctx, c, errClientGone); err != nil {
+		return nil, err
+	}
+	defer s.compute.Release()
+	if s.beforeExplore != nil {
+		s.beforeExplore(c.id)
+	}
 	snap := p.Snapshot()
 	out := make([][]model.Stat, len(ctxs))
-	for i, ctx := range ctxs {
-		if out[i], err = model.Explore(snap, metric, ctx); err != nil {
+	for i, mc := range ctxs {
+		if ctx.Err() != nil {
+			return nil, s.Refuse(errClientGone)
+		}
+		if out[i], err = model.Explore(snap, metric, mc); err != nil {
 			return nil, s.Refuse(AtPosition(i, err))
 		}
 	}

@@ -47,6 +47,11 @@ type jobTable struct {
 	// onBoardErr reports a job state the jobs bucket did not take (logged).
 	onBoardErr func(error)
 
+	// ctx is the context of every job: cancelled when shutdown's deadline passes with
+	// jobs still running, so that they stop (model.BuildContext) instead of outliving it.
+	ctx    context.Context
+	cancel context.CancelFunc
+
 	mu      sync.Mutex // guards byCID, stopped
 	byCID   map[string]*customerJobs
 	stopped bool
@@ -95,7 +100,8 @@ type jobOutcome struct {
 }
 
 func newJobTable(now func() time.Time, run func(func()), stopped func()) *jobTable {
-	return &jobTable{now: now, run: run, onStop: stopped, byCID: make(map[string]*customerJobs)}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &jobTable{now: now, run: run, onStop: stopped, ctx: ctx, cancel: cancel, byCID: make(map[string]*customerJobs)}
 }
 
 // start runs fn as a job of customer cid in a tracked goroutine and returns its id.
@@ -238,8 +244,9 @@ func (t *jobTable) lookup(cid, id string) (st JobState, finished <-chan struct{}
 	return JobState{Done: true, Status: j.st, Msg: j.msg, Rows: j.rows}, j.finishedCh, true
 }
 
-// shutdown refuses new builds and waits for the running ones (or ctx), so that a build in
-// progress reaches the store before it closes. A closer of Server.Shutdown.
+// shutdown refuses new builds and waits for the running ones, so that a build in progress
+// reaches the store before it closes. When ctx ends first, the running jobs are cancelled
+// (they stop at their next check) and its error returned. A closer of Server.Shutdown.
 func (t *jobTable) shutdown(ctx context.Context) error {
 	t.mu.Lock()
 	t.stopped = true
@@ -253,7 +260,8 @@ func (t *jobTable) shutdown(ctx context.Context) error {
 	case <-done:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("build jobs still running: %w", ctx.Err())
+		t.cancel()
+		return fmt.Errorf("build jobs still running, cancelled: %w", ctx.Err())
 	}
 }
 

@@ -195,3 +195,31 @@ func TestJobTableShutdown(t *testing.T) {
 		t.Fatalf("job state %v after shutdown waited for it", st)
 	}
 }
+
+// TestJobTableShutdownCancelsJobs: when shutdown's context ends with jobs running, their
+// context is cancelled so that they stop (a build checks it, model.BuildContext); until
+// then it is not.
+func TestJobTableShutdownCancelsJobs(t *testing.T) {
+	jt, _ := newTestJobTable(t)
+	started := make(chan struct{})
+	id, err := jt.start("c1", "p/m", func() (protocol.Status, string) {
+		close(started)
+		<-jt.ctx.Done()
+		return protocol.StatusServiceUnavailable, "stopped"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	if jt.ctx.Err() != nil {
+		t.Fatal("the jobs' context ended before shutdown")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if err := jt.shutdown(ctx); err == nil {
+		t.Fatal("shutdown past its deadline returned no error")
+	}
+	if st, msg := waitJob(t, jt, "c1", id); st != protocol.StatusServiceUnavailable || msg != "stopped" {
+		t.Fatalf("job %v %q", st, msg)
+	}
+}

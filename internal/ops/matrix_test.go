@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"context"
 	"encoding/binary"
 	"math"
 	"strconv"
@@ -218,11 +219,11 @@ func TestLearnBinaryLikeLearn(t *testing.T) {
 			ctx = append(ctx, model.MLContext{InputNames: []string{a, b}})
 		}
 	}
-	got, err := s.Explore(c1, "bin", "bi", ctx)
+	got, err := s.Explore(context.Background(), c1, "bin", "bi", ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := s.Explore(c1, "json", "bi", ctx)
+	want, err := s.Explore(context.Background(), c1, "json", "bi", ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

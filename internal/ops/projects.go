@@ -25,11 +25,16 @@ func (s *Service) Delete(c Customer, pid string) error {
 		return s.Refuse(err)
 	}
 	var rows int64
-	if p, err := s.project(c, pid); err == nil {
+	p, err := s.project(c, pid)
+	if err == nil {
 		rows = p.Rows()
 	}
 	if err := s.deleteProject(c, pid); err != nil {
 		return s.Refuse(err)
+	}
+	if p != nil {
+		// Its build jobs could only be refused now: stop them (build_stop.go).
+		s.builds.stop(p, &model.NotFoundError{Project: pid})
 	}
 	s.LogChange(c, pid, "delete", rows)
 	return nil

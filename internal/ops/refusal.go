@@ -183,6 +183,7 @@ var limitErrors = []struct {
 	{model.ErrCustomerTooLarge, metrics.LimitMaxCustomerBytes},
 	{model.ErrExploreTooCostly, metrics.LimitMaxExploreWork},
 	{errTooManyBuilds, metrics.LimitRunningBuilds},
+	{errQueuedWork, metrics.LimitQueuedWork},
 	{live.ErrTooManySubscriptions, metrics.LimitMaxSubscriptions},
 	{upload.ErrTooLarge, metrics.LimitMaxUploadBytes},
 	{upload.ErrTooMany, metrics.LimitMaxUploads},

@@ -62,8 +62,9 @@ func (s *Service) Release(sc *Scratch) {
 func (sc *Scratch) ParseMessage(b []byte) (*protocol.Message, error) { return sc.msgs.Parse(b) }
 
 // VerifyWS checks a framed WebSocket message's signature (date window, MD5, HMAC, and the
-// replay memory when req.Change) and returns the customer it acts for. An accepted
-// change's signature is logged with it, so that a restart still refuses its replay.
+// replay memory when req.Change, or for reads with auth.replay_predict) and returns the
+// customer it acts for. An accepted signature is logged (accepted), so that a restart
+// still refuses its replay.
 // Errors are *Refusal: AuthFailed for a failed authentication, a replay's CONFLICT or a
 // full replay memory's SERVICE_UNAVAILABLE otherwise; a bad signature carries the string
 // to sign for debugging.
@@ -75,12 +76,12 @@ func (sc *Scratch) VerifyWS(req *auth.WSRequest) (Customer, error) {
 		}
 		return Customer{}, r
 	}
-	if err := sc.accepted(req.Change); err != nil {
-		return Customer{}, err
-	}
 	c, ok := sc.svc.customers[string(req.CID)] // no allocation: a map index by converted key
 	if !ok {
 		return Customer{}, sc.svc.refuseVerify(auth.ErrUnknownCustomer)
+	}
+	if err := sc.accepted(c, req.Change); err != nil {
+		return Customer{}, err
 	}
 	return c, nil
 }
@@ -104,27 +105,33 @@ func (sc *Scratch) VerifyREST(req *auth.RESTRequest) (Customer, error) {
 		}
 		return Customer{}, r
 	}
-	if err := sc.accepted(req.Change); err != nil {
-		return Customer{}, err
-	}
 	c, ok := sc.svc.customers[req.CID]
 	if !ok {
 		return Customer{}, sc.svc.refuseVerify(auth.ErrUnknownCustomer)
 	}
+	if err := sc.accepted(c, req.Change); err != nil {
+		return Customer{}, err
+	}
 	return c, nil
 }
 
-// accepted finishes a verification that passed: the signature of a change is logged with
-// the change, so that a restart still refuses its replay. When the log cannot take it, the
-// request is refused (SERVICE_UNAVAILABLE): nothing is acknowledged that a restart would
-// forget the signature of. (The customers are looked up after it among the configured
-// ones, which the key store was made from: a verified customer is always there.)
-func (sc *Scratch) accepted(change bool) error {
-	if !change {
-		return nil
-	}
-	if err := sc.svc.recordSeen(sc.ver.Accepted()); err != nil {
-		return sc.svc.Refuse(err)
+// accepted finishes a verification of customer c that passed: the signature of a change
+// is logged with the change, and with auth.replay_predict that of a read on its own, with
+// the customer, so that a restart still refuses their replays in the customer's share.
+// When the log cannot take a change's, the request is refused (SERVICE_UNAVAILABLE):
+// nothing is acknowledged that a restart would forget the signature of. A read's is kept
+// when the log can take it (a failed log refuses every change until a restart; reads go
+// on, and those answered meanwhile are remembered in memory only).
+func (sc *Scratch) accepted(c Customer, change bool) error {
+	switch {
+	case change:
+		key, date := sc.ver.Accepted()
+		if err := sc.svc.recordSeen(c.id, key, date, false); err != nil {
+			return sc.svc.Refuse(err)
+		}
+	case sc.svc.authOpt.ReplayReads:
+		key, date := sc.ver.Accepted()
+		sc.svc.recordSeen(c.id, key, date, true) // best effort: see above
 	}
 	return nil
 }

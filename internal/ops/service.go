@@ -12,6 +12,7 @@ import (
 	"github.com/symscore/symscore/cluster"
 	"github.com/symscore/symscore/config"
 	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/live"
 	"github.com/symscore/symscore/internal/metrics"
 	"github.com/symscore/symscore/internal/upload"
@@ -32,12 +33,18 @@ type Options struct {
 	// Spawn starts a goroutine its caller tracks (build jobs), so that shutdown can wait
 	// for it (nil: a plain go statement).
 	Spawn func(func())
-	// BeforeBuild, when set, runs in every build job before the model is built (tests
-	// hold builds with it).
+	// BeforeBuild, when set, runs in every build job before it waits for its compute slot
+	// (tests hold builds with it).
 	BeforeBuild func()
 	// BuildsStopped, when set, runs when Shutdown has refused new builds and begins
 	// waiting for the running ones.
 	BuildsStopped func()
+	// BeforeExplore, when set, runs in every exploration once it holds its compute slot,
+	// with the customer's id (tests hold explorations with it).
+	BeforeExplore func(cid string)
+	// ComputeSlots is the size of the compute pool of builds and explorations (0:
+	// DefaultComputeSlots).
+	ComputeSlots int
 }
 
 // Service runs the operations. Open makes it (recovering the durable state); Close makes
@@ -53,16 +60,24 @@ type Service struct {
 	authOpt   auth.Options
 	metrics   *opsMetrics
 	jobs      *jobTable
-	live      *live.Notifier // live subscriptions (subscribe.go)
-	now       func() time.Time
-	before    func()
-	authLog   authLogLimiter // bounds the authentication failure log
-	uploads   *upload.Manager
+	// builds stop the build jobs of a deleted project (build_stop.go).
+	builds  buildStops
+	live    *live.Notifier // live subscriptions (subscribe.go)
+	now     func() time.Time
+	before  func()
+	authLog authLogLimiter // bounds the authentication failure log
+	uploads *upload.Manager
 	// jobsCtx ends when Shutdown begins: finalize jobs stop reading.
 	jobsCtx         context.Context
 	stopJobs        context.CancelFunc
 	maxAttributes   int   // limits.max_attributes: inference allows a quarter as T values
 	maxProjectBytes int64 // limits.max_project_bytes: bounds an upload's summaries
+
+	beforeExplore func(cid string)
+	// compute is the pool builds and explorations run in (compute.go).
+	compute *admit.Pool
+	// inflight is limits.max_inflight_bytes; each customer's budget is a child of it.
+	inflight *admit.Budget
 
 	// customers are the configured customers by id: a verified cid is looked up here
 	// without allocating, and a Customer carries the interned string.
@@ -97,9 +112,14 @@ func Open(o Options) (*Service, error) {
 	}
 	secrets := make(map[string][]string, len(cfg.Customers))
 	customers := make(map[string]Customer, len(cfg.Customers))
+	inflight := admit.NewBudget(cfg.Limits.MaxInflightBytes)
 	for _, c := range cfg.Customers {
 		secrets[c.ID] = c.Secrets
-		customers[c.ID] = Customer{id: c.ID}
+		customers[c.ID] = Customer{id: c.ID, inflight: inflight.Child(cfg.Limits.MaxInflightBytesPerCustomer)}
+	}
+	slots := o.ComputeSlots
+	if slots <= 0 {
+		slots = DefaultComputeSlots()
 	}
 	keys, err := auth.NewKeyStore(secrets)
 	if err != nil {
@@ -143,6 +163,9 @@ func Open(o Options) (*Service, error) {
 		}),
 		now:           now,
 		before:        o.BeforeBuild,
+		beforeExplore: o.BeforeExplore,
+		compute:       admit.NewPool(slots, MaxQueuedWork),
+		inflight:      inflight,
 		customers:     customers,
 		legacyFraming: cfg.Auth.LegacyFraming,
 		maxNameBytes:  cfg.Limits.MaxNameBytes,
@@ -181,7 +204,8 @@ func Open(o Options) (*Service, error) {
 
 // newReplayCache makes the replay memory of signed messages, a share per customer of keys,
 // and fills it with the ones the store kept from before the restart (still inside their
-// window), so that nothing accepted before a restart is accepted again.
+// window), each in its customer's share, so that nothing accepted before a restart is
+// accepted again.
 func newReplayCache(a config.Auth, keys *auth.KeyStore, seen []store.Seen, now func() time.Time) *auth.ReplayCache {
 	c := auth.NewCustomerReplayCache(keys, a.ReplayCapacity, a.ClockSkewPast)
 	if now == nil {
@@ -189,15 +213,19 @@ func newReplayCache(a config.Auth, keys *auth.KeyStore, seen []store.Seen, now f
 	}
 	t := now()
 	for _, sn := range seen {
-		c.Remember(sn.Key, sn.Date, t) // a full cache refuses new changes anyway
+		c.RememberFor(sn.CID, sn.Key, sn.Date, sn.Read, t) // a full share refuses its customer's new ones anyway
 	}
 	return c
 }
 
+// InflightBytes is the budget of authenticated message bytes in flight over all customers
+// (limits.max_inflight_bytes); every customer's InflightBytes is a child of it.
+func (s *Service) InflightBytes() *admit.Budget { return s.inflight }
+
 // Shutdown refuses new jobs, stops the finalize jobs that are still reading their file
 // (their uploads can be finalized again) and waits for the running jobs (or ctx), so that
 // a build in progress, or a finalize logging its change, reaches the store before it
-// closes. Call it before Close.
+// closes; past ctx's end the running builds are stopped. Call it before Close.
 func (s *Service) Shutdown(ctx context.Context) error {
 	s.stopJobs()
 	return s.jobs.shutdown(ctx)

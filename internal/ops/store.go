@@ -58,17 +58,17 @@ func openStore(cfg config.Config, log *slog.Logger, fsys wal.FS, node *cluster.N
 	return st, nil
 }
 
-// seenSignatures are the signatures of changes the log kept from before the restart.
+// seenSignatures are the signatures of messages the log kept from before the restart.
 func seenSignatures(st *store.Store) []store.Seen { return st.Seen() }
 
 func closeStore(st *store.Store) error { return st.Close() }
 
 func storeErr(st *store.Store) error { return st.Err() }
 
-// recordSeen keeps an accepted signature with the change that follows, so that a restart
-// still refuses its replay.
-func (s *Service) recordSeen(key [16]byte, date time.Time) error {
-	return s.store.RecordSeen(key, date)
+// recordSeen keeps an accepted signature of customer cid (with the change that follows,
+// or on its own for a read), so that a restart still refuses its replay.
+func (s *Service) recordSeen(cid string, key [16]byte, date time.Time, read bool) error {
+	return s.store.RecordSeen(cid, key, date, read)
 }
 
 func (s *Service) project(c Customer, pid string) (*model.Project, error) {

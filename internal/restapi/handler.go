@@ -26,16 +26,20 @@ import (
 type Options struct {
 	Service    *ops.Service
 	Metrics    *metrics.Set
-	Inflight   *admit.Limiter // shared with the WebSocket endpoints
-	Unverified *admit.Budget  // shared with the WebSocket endpoints
-	// MaxBody is limits.max_message_bytes; ReadTimeout (limits.idle_timeout) bounds
-	// receiving a whole body, WriteTimeout (limits.write_timeout) writing a reply.
+	Inflight   *admit.Limiter    // shared with the WebSocket endpoints
+	Unverified *admit.Unverified // shared with the WebSocket endpoints
+	// MaxBody is limits.max_message_bytes; AuthTimeout (limits.auth_timeout) bounds
+	// receiving a whole body (unverified until whole), WriteTimeout (limits.write_timeout)
+	// writing a reply.
 	MaxBody                   int64
-	ReadTimeout, WriteTimeout time.Duration
+	AuthTimeout, WriteTimeout time.Duration
 	// Upgrade, when set, is offered every request first: it takes over a WebSocket upgrade
 	// sent on a connection that carried REST requests before, and reports whether it did.
 	Upgrade func(w http.ResponseWriter, r *http.Request) bool
-	Log     *slog.Logger
+	// Verified, when set, is told of every request whose signature verified (the listener
+	// counts its connection as authenticated from then on).
+	Verified func(r *http.Request)
+	Log      *slog.Logger
 	// TLS says the requests come through TLS (the scheme of the signed request is https).
 	TLS bool
 }
@@ -45,7 +49,11 @@ type Handler struct {
 	o       Options
 	svc     *ops.Service
 	m       [numRESTOps]*metrics.Endpoint
-	refused struct{ body, read, inflight, unverified prometheus.Counter }
+	refused struct {
+		body, authTimeout, inflight                         prometheus.Counter
+		unverified, unverifiedAddress, unverifiedConnection prometheus.Counter
+		inflightBytes, inflightBytesCustomer                prometheus.Counter
+	}
 }
 
 // NewHandler makes the handler.
@@ -58,9 +66,13 @@ func NewHandler(o Options) *Handler {
 		h.m[op] = o.Metrics.Endpoint("rest_"+name, restOp(op).statuses()...)
 	}
 	h.refused.body = o.Metrics.Refusal(metrics.LimitMaxMessageBytes)
-	h.refused.read = o.Metrics.Refusal(metrics.LimitIdleTimeout)
+	h.refused.authTimeout = o.Metrics.Refusal(metrics.LimitAuthTimeout)
 	h.refused.inflight = o.Metrics.Refusal(metrics.LimitMaxInflight)
 	h.refused.unverified = o.Metrics.Refusal(metrics.LimitUnverifiedBytes)
+	h.refused.unverifiedAddress = o.Metrics.Refusal(metrics.LimitUnverifiedBytesPerAddress)
+	h.refused.unverifiedConnection = o.Metrics.Refusal(metrics.LimitUnverifiedBytesPerConnection)
+	h.refused.inflightBytes = o.Metrics.Refusal(metrics.LimitInflightBytes)
+	h.refused.inflightBytesCustomer = o.Metrics.Refusal(metrics.LimitInflightBytesPerCustomer)
 	return h
 }
 
@@ -78,9 +90,12 @@ type call struct {
 	outBuf  *[]byte      // pooled
 	out     []byte       // the reply envelope
 	code    int          // HTTP code when it is not the status' (404, 405); 0 otherwise
-	charged int64        // bytes of limits.max_unverified_bytes the body holds until verified
+	hold    admit.Hold   // the body's unverified bytes, until verified
 	refused *ops.Refusal // the refusal answered, if any (for the log)
 	tls     bool         // the request came through TLS
+
+	held      *admit.Budget // the customer's in-flight bytes the verified body holds
+	heldBytes int64
 }
 
 // aLongTimeAgo is a deadline in the past: it ends a read at once.
@@ -96,6 +111,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.body, c.out = (*c.bodyBuf)[:0], (*c.outBuf)[:0]
 	st := h.serve(c)
 	c.write(st, h.o.WriteTimeout)
+	if c.held != nil {
+		c.held.Release(c.heldBytes)
+	}
 	took := time.Since(start)
 	h.m[c.m.op].Done(st, took)
 	if c.refused != nil && c.refused.Reason != "" {
@@ -126,9 +144,10 @@ func (h *Handler) serve(c *call) protocol.Status {
 		return c.noRoute()
 	}
 	// Nothing of the body is read before the headers alone could be checked; the body then
-	// counts against limits.max_unverified_bytes until its signature is checked. The
-	// in-flight slot is taken once the body is in: a client that stalls its body holds no
-	// slot (the budget and the idle timeout bound it).
+	// counts against limits.max_unverified_bytes (and its per-address and per-connection
+	// bounds) until its signature is checked, then against the customer's in-flight bytes
+	// until the reply. The in-flight slot is taken once the body is in: a client that
+	// stalls its body holds no slot (the budgets and limits.auth_timeout bound it).
 	c.sc = h.svc.Scratch()
 	defer h.svc.Release(c.sc)
 	req := c.request()
@@ -136,8 +155,9 @@ func (h *Handler) serve(c *call) protocol.Status {
 		c.dropBody()
 		return c.refuse(h.svc.Refuse(err))
 	}
+	c.hold.Init(h.o.Unverified, c.r.RemoteAddr)
+	defer c.hold.Release()
 	st, ok := h.readBody(c)
-	defer func() { h.o.Unverified.Release(c.charged) }()
 	if !ok {
 		return st
 	}
@@ -149,8 +169,13 @@ func (h *Handler) serve(c *call) protocol.Status {
 	if r := h.verify(c); r != nil {
 		return c.refuse(r)
 	}
-	h.o.Unverified.Release(c.charged)
-	c.charged = 0
+	if h.o.Verified != nil {
+		h.o.Verified(c.r)
+	}
+	c.hold.Release()
+	if st, ok := h.holdBody(c); !ok {
+		return st
+	}
 	q, err := url.ParseQuery(c.r.URL.RawQuery)
 	if err != nil {
 		return c.failf(protocol.StatusBadRequest, "query %s is not a valid URL query", ops.QuoteInput(c.r.URL.RawQuery))
@@ -162,9 +187,11 @@ func (h *Handler) serve(c *call) protocol.Status {
 // readChunk is the first body buffer's size; it doubles as bytes arrive.
 const readChunk = 4 << 10
 
-// readBody reads the whole body into c.body: at most MaxBody bytes, within ReadTimeout.
-// A refused body ends the connection: nothing more is read from it (net/http would
-// otherwise try to drain the rest of the body after the reply).
+// readBody reads the whole body into c.body: at most MaxBody bytes and the
+// per-connection bound of unverified bytes, within AuthTimeout, every byte charged to
+// the unverified bounds as it arrives. A refused body ends the connection: nothing more
+// is read from it (net/http would otherwise try to drain the rest of the body after the
+// reply).
 func (h *Handler) readBody(c *call) (protocol.Status, bool) {
 	r := c.r
 	rc := http.NewResponseController(c.w)
@@ -182,8 +209,8 @@ func (h *Handler) readBody(c *call) (protocol.Status, bool) {
 	}
 	// The buffer grows only as bytes arrive (at most doubling what is in hand): a client
 	// announcing a large body and sending nothing costs no more than what it sent, and the
-	// bytes charged to limits.max_unverified_bytes are at least half of what is allocated.
-	rc.SetReadDeadline(time.Now().Add(h.o.ReadTimeout))
+	// bytes charged are at least half of what is allocated.
+	rc.SetReadDeadline(time.Now().Add(h.o.AuthTimeout))
 	body := http.MaxBytesReader(c.w, r.Body, maxBody)
 	for {
 		if len(c.body) == cap(c.body) {
@@ -193,10 +220,15 @@ func (h *Handler) readBody(c *call) (protocol.Status, bool) {
 		}
 		n, err := body.Read(c.body[len(c.body):cap(c.body)])
 		c.body = c.body[:len(c.body)+n]
-		if !h.o.Unverified.Charge(int64(n)) {
+		switch cerr := c.hold.Charge(int64(n)); cerr {
+		case nil:
+		case admit.ErrUnverifiedConnection:
+			return refuse(h.refused.unverifiedConnection, protocol.StatusBadRequest, "request body is larger than limits.max_unverified_bytes_per_connection, the most accepted before a signature is checked")
+		case admit.ErrUnverifiedAddress:
+			return refuse(h.refused.unverifiedAddress, protocol.StatusServiceUnavailable, "server busy: too many unverified request bytes from this address (limits.max_unverified_bytes_per_address); retry")
+		default:
 			return refuse(h.refused.unverified, protocol.StatusServiceUnavailable, "server busy: too many unverified request bytes in flight (limits.max_unverified_bytes); retry")
 		}
-		c.charged += int64(n)
 		if err == nil {
 			continue
 		}
@@ -208,11 +240,31 @@ func (h *Handler) readBody(c *call) (protocol.Status, bool) {
 		case errors.As(err, &tooLarge):
 			return refuse(h.refused.body, protocol.StatusBadRequest, "request body is larger than limits.max_message_bytes (%d)", maxBody)
 		case isTimeout(err):
-			return refuse(h.refused.read, protocol.StatusBadRequest, "request body not received within limits.idle_timeout (%v)", h.o.ReadTimeout)
+			return refuse(h.refused.authTimeout, protocol.StatusBadRequest, "request body not received within limits.auth_timeout (%v)", h.o.AuthTimeout)
 		default:
 			return refuse(nil, protocol.StatusBadRequest, "cannot read the request body")
 		}
 	}
+}
+
+// holdBody charges a verified body to its customer's in-flight bytes until the reply is
+// written (ServeHTTP releases them), or refuses it with 503.
+func (h *Handler) holdBody(c *call) (protocol.Status, bool) {
+	b := c.cust.InflightBytes()
+	if b == nil {
+		return 0, true
+	}
+	n := int64(len(c.body))
+	switch by := b.Take(n); {
+	case by == nil:
+		c.held, c.heldBytes = b, n
+		return 0, true
+	case by == b:
+		h.refused.inflightBytesCustomer.Inc()
+		return c.failf(protocol.StatusServiceUnavailable, "server busy: this customer's message bytes in flight are over limits.max_inflight_bytes_per_customer; retry"), false
+	}
+	h.refused.inflightBytes.Inc()
+	return c.failf(protocol.StatusServiceUnavailable, "server busy: too many message bytes in flight (limits.max_inflight_bytes); retry"), false
 }
 
 // verify checks Customer-ID and the signature, and sets c.cust; it returns the refusal of

@@ -218,7 +218,7 @@ func (h *Handler) explore(c *call) protocol.Status {
 	if err != nil {
 		return c.refuse(h.svc.Refuse(err))
 	}
-	results, err := h.svc.Explore(c.cust, c.param(0), metric, ctxs)
+	results, err := h.svc.Explore(c.r.Context(), c.cust, c.param(0), metric, ctxs)
 	if err != nil {
 		return c.refuse(h.svc.Refuse(err))
 	}

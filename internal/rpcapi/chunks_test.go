@@ -126,7 +126,7 @@ func TestFramingViolations(t *testing.T) {
 // size of limits.max_unverified_bytes; when the budget has no room the connection is
 // closed with 1013; the charge is given back when the connection ends.
 func TestUnverifiedChunksCharged(t *testing.T) {
-	budget := admit.NewBudget(100 << 10)
+	budget := admit.NewUnverified(100<<10, 100<<10, 100<<10)
 	s := start(t, nil, server.WithHooks(server.Hooks{Unverified: budget}))
 	c := wslinkc.Dial(t, s.Addr(), 2)
 	c.Raw.NC.Write(rawws.AppendFrame(nil, rawws.Frame{Op: ws.OpBinary, Fin: true, Payload: chunk(1, 0, 60<<10, []byte("ab"))}))

@@ -31,7 +31,9 @@ type Options struct {
 	// other transports; a call takes a slot while it works.
 	Inflight *admit.Limiter
 	// Unverified is the budget of bytes held before authentication
-	// (limits.max_unverified_bytes): messages reassembled before a hello count against it.
+	// (limits.max_unverified_bytes, admit.Unverified.Total): messages reassembled before a
+	// hello count against it. After the hello they count against the customer's in-flight
+	// bytes (limits.max_inflight_bytes_per_customer and max_inflight_bytes).
 	Unverified *admit.Budget
 	// MaxMessageBytes bounds a message (limits.max_message_bytes): one reassembled from
 	// chunks, the chunks being reassembled together, a 1.x message's attachments.

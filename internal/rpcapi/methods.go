@@ -345,7 +345,7 @@ func runModelDelete(w *work) error {
 }
 
 func runExplore(w *work) error {
-	res, err := w.svc().Explore(w.c.cust, w.c.pid, w.c.metric, w.c.ctxs)
+	res, err := w.svc().Explore(w.s.ctx, w.c.cust, w.c.pid, w.c.metric, w.c.ctxs) // stops when the connection ends
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gobwas/ws"
 
+	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/bufpool"
 	"github.com/symscore/symscore/internal/live"
 	"github.com/symscore/symscore/internal/ops"
@@ -75,8 +76,9 @@ func (s *session) Refuse(op ws.OpCode, payload, reply []byte) ([]byte, ws.OpCode
 	return s.frame(op, payload, reply, true)
 }
 
-// Trusted implements wsconn.Session: a hello has verified.
-func (s *session) Trusted() bool { return s.authed }
+// Trusted implements wsconn.Session: a hello has verified; its messages count against
+// the customer's in-flight bytes.
+func (s *session) Trusted() (bool, *admit.Budget) { return s.authed, s.cust.InflightBytes() }
 
 // TakeReply implements wsconn.ReplyGiver.
 func (s *session) TakeReply() *[]byte {
@@ -112,9 +114,11 @@ func (s *session) frame(op ws.OpCode, payload, reply []byte, busy bool) ([]byte,
 		if err != nil {
 			return nil, 0, ws.StatusInvalidFramePayloadData
 		}
-		var budget wslink.Budget
+		var budget wslink.Budget // nil: nothing charged
 		if !s.authed {
 			budget = s.e.o.Unverified
+		} else if b := s.cust.InflightBytes(); b != nil {
+			budget = b
 		}
 		msg, owned, err := s.reasm.Add(h, body, budget)
 		switch {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -34,11 +35,22 @@ type RESTClient struct {
 // NewREST is a client of the server at addr for customer cid.
 func NewREST(t testing.TB, addr, cid, secret string) *RESTClient {
 	t.Helper()
+	return NewRESTFrom(t, addr, "", cid, secret)
+}
+
+// NewRESTFrom is NewREST connecting from the local IP address local ("": any; see
+// rawws.DialFrom).
+func NewRESTFrom(t testing.TB, addr, local, cid, secret string) *RESTClient {
+	t.Helper()
 	sg, err := auth.NewSigner(cid, secret, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tr := &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 4}
+	if local != "" {
+		d := &net.Dialer{Timeout: 5 * time.Second, LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}
+		tr.DialContext = d.DialContext
+	}
 	t.Cleanup(tr.CloseIdleConnections)
 	return &RESTClient{T: t, Addr: addr, CID: cid, Signer: sg, HC: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
 }

@@ -24,11 +24,17 @@ type SymClient struct {
 // DialSym opens a connection to addr upgraded on path that signs for customer cid.
 func DialSym(t testing.TB, addr, path, cid, secret string) *SymClient {
 	t.Helper()
+	return DialSymFrom(t, addr, "", path, cid, secret)
+}
+
+// DialSymFrom is DialSym from the local IP address local (see rawws.DialFrom).
+func DialSymFrom(t testing.TB, addr, local, path, cid, secret string) *SymClient {
+	t.Helper()
 	signer, err := auth.NewSigner(cid, secret, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &SymClient{Client: rawws.DialWS(t, addr, path), Signer: signer, URL: "ws://" + SymHost + path}
+	return &SymClient{Client: rawws.DialWSFrom(t, addr, local, path), Signer: signer, URL: "ws://" + SymHost + path}
 }
 
 // Signed sends payload as a framed, signed message with extraKeys.

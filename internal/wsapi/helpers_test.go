@@ -7,6 +7,7 @@ import (
 	"github.com/gobwas/ws"
 
 	"github.com/symscore/symscore/auth"
+	"github.com/symscore/symscore/config"
 	"github.com/symscore/symscore/internal/metrics"
 	"github.com/symscore/symscore/internal/ops"
 	"github.com/symscore/symscore/internal/testenv"
@@ -16,12 +17,15 @@ import (
 )
 
 // openService opens the operations on a new data directory, with durability as given
-// ("" for the default, always), customers c1 and c2.
-func openService(tb testing.TB, durability string) *ops.Service {
+// ("" for the default, always), customers c1 and c2, and the changes of config.
+func openService(tb testing.TB, durability string, config ...func(*config.Config)) *ops.Service {
 	tb.Helper()
 	cfg := testkit.Config()
 	cfg.DataDir = tb.TempDir()
 	cfg.Durability = durability
+	for _, f := range config {
+		f(&cfg)
+	}
 	cfg.ApplyDefaults()
 	svc, err := ops.Open(ops.Options{Config: cfg, Metrics: metrics.New()})
 	if err != nil {
@@ -102,9 +106,9 @@ type inProcess struct {
 
 // newInProcess opens a service with durability and, unless algo is empty, builds m1 with
 // algo on 500 generated rows.
-func newInProcess(tb testing.TB, algo, durability string) *inProcess {
+func newInProcess(tb testing.TB, algo, durability string, config ...func(*config.Config)) *inProcess {
 	tb.Helper()
-	svc := openService(tb, durability)
+	svc := openService(tb, durability, config...)
 	eps := Endpoints(Options{Service: svc, Metrics: metrics.New()})
 	signer, err := auth.NewSigner(testenv.CID1, testenv.Secret1, nil)
 	if err != nil {

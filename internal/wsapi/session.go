@@ -6,6 +6,7 @@ import (
 
 	"github.com/gobwas/ws"
 
+	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/ops"
 	"github.com/symscore/symscore/internal/reply"
 	"github.com/symscore/symscore/internal/wsconn"
@@ -137,8 +138,9 @@ func (s *session) Refuse(_ ws.OpCode, _, out []byte) ([]byte, ws.OpCode, ws.Stat
 	return reply.AppendStatus(out, protocol.StatusServiceUnavailable, busyMsg), ws.OpText, 0
 }
 
-// Trusted implements wsconn.Session: a framed message has verified on this connection.
-func (s *session) Trusted() bool { return s.b.authed }
+// Trusted implements wsconn.Session: a framed message has verified on this connection;
+// its messages count against the bound customer's in-flight bytes.
+func (s *session) Trusted() (bool, *admit.Budget) { return s.b.authed, s.b.cust.InflightBytes() }
 
 // Close implements wsconn.Session: the learns or forgets not yet logged are; an upload
 // session's queue of replies closes (its sender ends).

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gobwas/ws"
 
+	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/bufpool"
 	"github.com/symscore/symscore/internal/live"
 	"github.com/symscore/symscore/internal/metrics"
@@ -158,8 +159,11 @@ func (s *subscribeSession) Refuse(_ ws.OpCode, _, out []byte) ([]byte, ws.OpCode
 	return appendError(out, protocol.StatusServiceUnavailable, busySubscribe, nil), ws.OpText, 0
 }
 
-// Trusted implements wsconn.Session: a framed message has verified on this connection.
-func (s *subscribeSession) Trusted() bool { return s.b.authed }
+// Trusted implements wsconn.Session: a framed message has verified on this connection;
+// its messages count against the bound customer's in-flight bytes.
+func (s *subscribeSession) Trusted() (bool, *admit.Budget) {
+	return s.b.authed, s.b.cust.InflightBytes()
+}
 
 // Close implements wsconn.Session: the subscriber ends with the connection.
 func (s *subscribeSession) Close() {

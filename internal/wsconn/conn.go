@@ -31,6 +31,7 @@ type Conn struct {
 	srv     *Server
 	route   *route
 	nc      net.Conn
+	adm     Admission
 	info    Info
 	session Session
 	w       Writer
@@ -50,12 +51,19 @@ type Conn struct {
 	msg      *[]byte   // message being read: MaxServerHeader bytes, then the payload; nil between messages
 	msgOp    ws.OpCode // opcode of the message being read; 0 between messages
 	text     wsframe.UTF8Validator
-	skip     int64     // unread payload bytes of the frame at hand (for lingering)
-	charged  int64     // bytes of limits.max_unverified_bytes the message holds
-	deadline time.Time // the read deadline set last (armReadDeadline)
-	// unverifiedBy is when an unverified message being read must be whole; zero otherwise.
-	unverifiedBy time.Time
-	waiter       admit.Waiter // the max_inflight wait's timer
+	skip     int64        // unread payload bytes of the frame at hand (for lingering)
+	deadline time.Time    // the read deadline set last (armReadDeadline)
+	waiter   admit.Waiter // the max_inflight wait's timer
+
+	// What the message being read holds: until the session is trusted, unverified bytes
+	// (hold); after, bytes of an in-flight budget (budget, charged). Both are given back
+	// by releaseMessage.
+	hold    admit.Hold
+	budget  *admit.Budget // nil: the message is unverified
+	charged int64         // bytes charged to budget
+
+	authed bool      // the session has authenticated (adm.Authenticated was called)
+	authBy time.Time // until authed: when the connection must have authenticated
 }
 
 // Errors of Peer.Send.
@@ -70,11 +78,12 @@ var (
 // header, written in place.
 const headroom = wsframe.MaxServerHeader
 
-func (s *Server) newConn(nc net.Conn, r *Reader, h *handshake) *Conn {
+func (s *Server) newConn(nc net.Conn, r *Reader, h *handshake, adm Admission) *Conn {
 	c := &Conn{
 		srv:   s,
 		route: h.route,
 		nc:    nc,
+		adm:   adm,
 		r:     r,
 		info: Info{
 			Path:       h.route.path,
@@ -104,6 +113,9 @@ func (c *Conn) serve() {
 		return
 	}
 	c.session = c.route.ep.NewSession(c)
+	c.authBy = time.Now().Add(c.srv.d.Limits.AuthTimeout)
+	c.hold.Init(c.srv.d.Unverified, c.info.RemoteAddr)
+	c.noteTrust()
 	for {
 		// Between messages: an idle connection holds no buffer.
 		c.r.release()
@@ -128,6 +140,7 @@ func (c *Conn) handle(op ws.OpCode, payload []byte) connEnd {
 	reply := (*rb)[headroom:headroom]
 
 	out, replyOp, closeCode, end := c.callSession(op, payload, reply)
+	c.noteTrust()
 	var given *[]byte // a buffer the session handed over with its reply
 	if rg, ok := c.session.(ReplyGiver); ok {
 		given = rg.TakeReply()
@@ -170,6 +183,18 @@ func (c *Conn) callSession(op ws.OpCode, payload, reply []byte) (out []byte, rep
 	defer in.Release()
 	out, replyOp, closeCode = c.session.HandleMessage(op, payload, reply)
 	return out, replyOp, closeCode, endGoOn
+}
+
+// noteTrust tells the admission when the session first reports Trusted: the connection no
+// longer counts as unauthenticated, and its auth_timeout no longer applies.
+func (c *Conn) noteTrust() {
+	if c.authed {
+		return
+	}
+	if ok, _ := c.session.Trusted(); ok {
+		c.authed = true
+		c.adm.Authenticated()
+	}
 }
 
 // sendMessage sends out as one frame: in place when out starts at payload or at reply (whose
@@ -264,17 +289,19 @@ func (c *Conn) finish() {
 	c.releaseMessage()
 	c.r.ReleaseAll()
 	c.srv.d.Tracker.Unregister(c)
-	c.srv.d.Tracker.Release()
+	c.adm.Release()
 }
 
-// releaseMessage gives the message buffer back to the pool, and its charge to
-// limits.max_unverified_bytes.
+// releaseMessage gives the message buffer back to the pool, and what it held of
+// limits.max_unverified_bytes or of an in-flight budget.
 func (c *Conn) releaseMessage() {
 	bufpool.Put(c.msg)
 	c.msg, c.msgOp = nil, 0
-	c.srv.d.Unverified.Release(c.charged)
-	c.charged = 0
-	c.unverifiedBy = time.Time{}
+	c.hold.Release()
+	if c.budget != nil {
+		c.budget.Release(c.charged)
+		c.budget, c.charged = nil, 0
+	}
 }
 
 // Interrupt starts stopping the connection for shutdown: a reader blocked in a read

@@ -19,10 +19,13 @@ type Limits struct {
 	WriteTimeout       time.Duration // bound on one write of the outbound queue
 	HandshakeTimeout   time.Duration // bound on the upgrade
 	OutboundQueueBytes int           // bytes queued for a client before it is closed as slow
+	// AuthTimeout: a connection whose session has not authenticated this long after its
+	// upgrade is closed (1008), whatever it is sending.
+	AuthTimeout time.Duration
 }
 
-// Tracker is what a Server tells the listener about its connections (for shutdown and
-// limits.max_connections). Its methods are safe for concurrent use.
+// Tracker is what a Server tells the listener about its connections (for shutdown). Its
+// methods are safe for concurrent use.
 type Tracker interface {
 	// Register adds an upgraded connection to the open set; false when the server is
 	// stopping (the connection is then closed with 1001 at once). A registered connection
@@ -32,8 +35,21 @@ type Tracker interface {
 	Unregister(c *Conn)
 	// Stopping reports whether shutdown has begun.
 	Stopping() bool
-	// Release frees the connection's place under limits.max_connections: called exactly
-	// once per Serve, whatever happened.
+}
+
+// Admission is a connection's places under the listener's limits of connections
+// (limits.max_connections, max_unauthenticated_connections and its per-address bound),
+// given by the listener that accepted it. Its methods are safe for concurrent use.
+type Admission interface {
+	// Over says whether the connection was accepted past a limit (it is answered 503
+	// and closed) or is to be served (NotOver).
+	Over() Over
+	// Authenticated frees the connection's places under the limits of unauthenticated
+	// connections: the Server calls it when its session first reports Trusted.
+	// Idempotent.
+	Authenticated()
+	// Release frees every place the connection holds: the Server calls it exactly once
+	// per Serve, whatever happened.
 	Release()
 }
 
@@ -43,12 +59,17 @@ type Deps struct {
 	// Inflight is the limiter of requests in flight (limits.max_inflight), shared with the
 	// other transports: each message is handled within a slot.
 	Inflight *admit.Limiter
-	// Unverified is the budget of bytes held before their signature can be checked
-	// (limits.max_unverified_bytes), shared with REST: a session's messages count against
-	// it until the session is Trusted.
-	Unverified *admit.Budget
-	Tracker    Tracker
-	Metrics    *metrics.Set
+	// Unverified bounds the bytes held before their signature can be checked
+	// (limits.max_unverified_bytes, per address and per connection), shared with REST: a
+	// session's messages count against it, as they arrive, until the session is Trusted.
+	Unverified *admit.Unverified
+	// InflightBytes is the budget of authenticated message bytes in flight
+	// (limits.max_inflight_bytes), shared with REST: a Trusted session's messages count
+	// against the budget its session names (a child of this one) or, if none, this one,
+	// from their first byte until their reply is sent. Required.
+	InflightBytes *admit.Budget
+	Tracker       Tracker
+	Metrics       *metrics.Set
 	// Spawn starts a goroutine the server's shutdown waits for (flushers, Peer.Go).
 	Spawn func(func())
 	Log   *slog.Logger
@@ -59,7 +80,9 @@ type Deps struct {
 
 // refusals are the Metrics.Refusal counters a Server counts, resolved once.
 type refusals struct {
-	frame, message, inflight, outbound, handshakeTimeout, handshakeBytes, unverified, writeTimeout prometheus.Counter
+	frame, message, inflight, outbound, handshakeTimeout, handshakeBytes, writeTimeout prometheus.Counter
+	unverified, unverifiedAddress, unverifiedConnection, authTimeout                   prometheus.Counter
+	inflightBytes, inflightBytesCustomer                                               prometheus.Counter
 }
 
 func newRefusals(m *metrics.Set) refusals {
@@ -70,8 +93,14 @@ func newRefusals(m *metrics.Set) refusals {
 		outbound:         m.Refusal(metrics.LimitOutboundQueue),
 		handshakeTimeout: m.Refusal(metrics.LimitHandshakeTimeout),
 		handshakeBytes:   m.Refusal(metrics.LimitHandshakeBytes),
-		unverified:       m.Refusal(metrics.LimitUnverifiedBytes),
 		writeTimeout:     m.Refusal(metrics.LimitWriteTimeout),
+
+		unverified:            m.Refusal(metrics.LimitUnverifiedBytes),
+		unverifiedAddress:     m.Refusal(metrics.LimitUnverifiedBytesPerAddress),
+		unverifiedConnection:  m.Refusal(metrics.LimitUnverifiedBytesPerConnection),
+		authTimeout:           m.Refusal(metrics.LimitAuthTimeout),
+		inflightBytes:         m.Refusal(metrics.LimitInflightBytes),
+		inflightBytesCustomer: m.Refusal(metrics.LimitInflightBytesPerCustomer),
 	}
 }
 

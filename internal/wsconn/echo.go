@@ -3,6 +3,7 @@ package wsconn
 import (
 	"github.com/gobwas/ws"
 
+	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/wsframe"
 )
 
@@ -30,8 +31,9 @@ func (echoSession) Refuse(ws.OpCode, []byte, []byte) ([]byte, ws.OpCode, ws.Stat
 	return nil, 0, wsframe.StatusTryAgainLater
 }
 
-// Trusted is false: echo needs no signature, so its messages always count against
-// limits.max_unverified_bytes.
-func (echoSession) Trusted() bool { return false }
+// Trusted is true: echo, a switch for tests and latency floors, trusts everyone (its
+// connections are never closed for want of authentication); its messages count against
+// limits.max_inflight_bytes.
+func (echoSession) Trusted() (bool, *admit.Budget) { return true, nil }
 
 func (echoSession) Close() {}

@@ -1,6 +1,10 @@
 package wsconn
 
-import "github.com/gobwas/ws"
+import (
+	"github.com/gobwas/ws"
+
+	"github.com/symscore/symscore/internal/admit"
+)
 
 // Endpoint serves one WebSocket path. It must be safe for concurrent use: NewSession runs
 // on the goroutine of each new connection.
@@ -44,10 +48,13 @@ type Session interface {
 	// results are those of HandleMessage (e.g. a SERVICE_UNAVAILABLE reply).
 	Refuse(op ws.OpCode, payload, reply []byte) (out []byte, replyOp ws.OpCode, closeCode ws.StatusCode)
 
-	// Trusted reports whether the connection has authenticated: until it has, the message
-	// being read counts against limits.max_unverified_bytes and must be whole within
-	// limits.idle_timeout of its first frame.
-	Trusted() bool
+	// Trusted reports whether the connection has authenticated and, when it has, the
+	// budget its messages count against from their first byte until their reply (its
+	// customer's share of limits.max_inflight_bytes; nil: Deps.InflightBytes itself).
+	// Until it has, the message being read counts against limits.max_unverified_bytes
+	// (and its per-address and per-connection bounds), and the connection is closed
+	// unless it authenticates within limits.auth_timeout of its upgrade.
+	Trusted() (bool, *admit.Budget)
 
 	// Close is called once, when the connection is done, after the last HandleMessage or
 	// Refuse has returned. Messages pushed after it are refused (ErrClosed).

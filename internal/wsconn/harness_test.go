@@ -30,6 +30,8 @@ type tracker struct {
 	conns    map[*Conn]bool
 	stopping atomic.Bool
 	open     atomic.Int64
+	unauth   atomic.Int64 // connections accepted and not yet authenticated
+	t        testing.TB
 }
 
 func (tr *tracker) Register(c *Conn) bool {
@@ -44,13 +46,42 @@ func (tr *tracker) Register(c *Conn) bool {
 
 func (tr *tracker) Unregister(c *Conn) { tr.mu.Lock(); delete(tr.conns, c); tr.mu.Unlock() }
 func (tr *tracker) Stopping() bool     { return tr.stopping.Load() }
-func (tr *tracker) Release()           { tr.open.Add(-1) }
+
+// admission is a connection's Admission in the harness: counted in its tracker.
+type admission struct {
+	tr               *tracker
+	authed, released atomic.Bool
+}
+
+func newAdmission(tr *tracker) *admission {
+	tr.open.Add(1)
+	tr.unauth.Add(1)
+	return &admission{tr: tr}
+}
+
+func (a *admission) Over() Over { return NotOver }
+
+func (a *admission) Authenticated() {
+	if !a.authed.Swap(true) {
+		a.tr.unauth.Add(-1)
+	}
+}
+
+func (a *admission) Release() {
+	if a.released.Swap(true) {
+		a.tr.t.Error("Admission.Release called twice")
+		return
+	}
+	a.Authenticated()
+	a.tr.open.Add(-1)
+}
 
 // testLimits are the defaults of the configuration, with a short idle timeout.
 func testLimits() Limits {
 	return Limits{
 		MaxFrameBytes: 16 << 20, MaxMessageBytes: 64 << 20, IdleTimeout: 5 * time.Second,
 		WriteTimeout: 10 * time.Second, HandshakeTimeout: 5 * time.Second, OutboundQueueBytes: 4 << 20,
+		AuthTimeout: 5 * time.Second,
 	}
 }
 
@@ -62,14 +93,15 @@ func startHarness(t testing.TB, lim Limits, endpoints map[string]Endpoint, opts 
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, ln: ln, metrics: metrics.New(), tr: &tracker{conns: map[*Conn]bool{}}}
+	h := &harness{t: t, ln: ln, metrics: metrics.New(), tr: &tracker{conns: map[*Conn]bool{}, t: t}}
 	eps := map[string]Endpoint{EchoPath: Echo{}}
 	for p, ep := range endpoints {
 		eps[p] = ep
 	}
 	h.srv = NewServer(Deps{
-		Limits: lim, Inflight: admit.NewLimiter(64, time.Second), Unverified: admit.NewBudget(256 << 20),
-		Tracker: h.tr, Metrics: h.metrics, Spawn: h.spawn, Log: slog.New(slog.DiscardHandler),
+		Limits: lim, Inflight: admit.NewLimiter(64, time.Second), Unverified: admit.NewUnverified(256<<20, 64<<20, 64<<20),
+		InflightBytes: admit.NewBudget(1 << 30),
+		Tracker:       h.tr, Metrics: h.metrics, Spawn: h.spawn, Log: slog.New(slog.DiscardHandler),
 	}, eps)
 	for _, o := range opts {
 		o(h)
@@ -90,7 +122,7 @@ func (h *harness) accept() {
 		if err != nil {
 			return
 		}
-		h.tr.open.Add(1)
+		adm := newAdmission(h.tr)
 		if tc, ok := nc.(*net.TCPConn); ok && h.sndBuf > 0 {
 			tc.SetWriteBuffer(h.sndBuf)
 		}
@@ -101,10 +133,10 @@ func (h *harness) accept() {
 			if _, err := r.PeekLine(); err != nil {
 				r.ReleaseAll()
 				nc.Close()
-				h.tr.Release()
+				adm.Release()
 				return
 			}
-			h.srv.Serve(nc, r, false)
+			h.srv.Serve(nc, r, adm)
 		})
 	}
 }

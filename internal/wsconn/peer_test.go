@@ -10,6 +10,7 @@ import (
 
 	"github.com/gobwas/ws"
 
+	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/testenv"
 	"github.com/symscore/symscore/internal/testkit/rawws"
 )
@@ -87,8 +88,8 @@ func (s *pusherSession) HandleMessage(op ws.OpCode, payload, reply []byte) ([]by
 func (s *pusherSession) Refuse(ws.OpCode, []byte, []byte) ([]byte, ws.OpCode, ws.StatusCode) {
 	return nil, 0, 0
 }
-func (s *pusherSession) Trusted() bool { return true }
-func (s *pusherSession) Close()        {}
+func (s *pusherSession) Trusted() (bool, *admit.Budget) { return true, nil }
+func (s *pusherSession) Close()                         {}
 
 // TestPeerSend: messages a session pushes from another goroutine, text and binary, arrive
 // whole and in the order pushed, interleaved with the replies of the reader goroutine.

@@ -8,13 +8,15 @@ import (
 
 	"github.com/gobwas/ws"
 
+	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/bufpool"
 	"github.com/symscore/symscore/internal/wsframe"
 )
 
-// firstChunk is the most payload bytes buffered for a data frame before any of them have
-// arrived; past it, the message buffer grows only as bytes arrive (at most doubling what is
-// in hand), so a header that claims a large frame costs nothing until its bytes come.
+// firstChunk is the most payload bytes buffered for a data frame of a trusted session
+// before any of them have arrived (readBufBytes for a message not yet verified); past it,
+// the message buffer grows only as bytes arrive (at most doubling what is in hand), so a
+// header that claims a large frame costs nothing more until its bytes come.
 const firstChunk = 64 << 10
 
 // readMessage reads frames until a data message is complete, answering control frames on
@@ -60,9 +62,10 @@ func (c *Conn) readMessage() (ws.OpCode, []byte, connEnd) {
 // deadline after raising their flag, so a read started now fails at once either way; a
 // deadline not moved keeps theirs).
 //
-// A message that cannot be verified before it is whole (the first message of a session)
-// must arrive within limits.idle_timeout of its first frame: pings between its fragments do
-// not extend that, so it cannot hold its share of limits.max_unverified_bytes forever.
+// Until the session has authenticated, the deadline is at most limits.auth_timeout after
+// the upgrade, whatever arrives meanwhile (frames, pings between the fragments of a first
+// message): a stranger cannot hold its place under limits.max_unauthenticated_connections,
+// nor its share of limits.max_unverified_bytes, longer than that.
 func (c *Conn) armReadDeadline() connEnd {
 	now := time.Now()
 	idle := c.srv.d.Limits.IdleTimeout
@@ -70,8 +73,8 @@ func (c *Conn) armReadDeadline() connEnd {
 	if c.deadline.Sub(now) < idle-idle/16 {
 		c.deadline, set = now.Add(idle), true
 	}
-	if !c.unverifiedBy.IsZero() && c.deadline.After(c.unverifiedBy) {
-		c.deadline, set = c.unverifiedBy, true
+	if !c.authed && c.deadline.After(c.authBy) {
+		c.deadline, set = c.authBy, true
 	}
 	if set {
 		c.nc.SetReadDeadline(c.deadline)
@@ -95,6 +98,9 @@ func (c *Conn) readFailed(err error) connEnd {
 		return protocolError("frame length with its most significant bit set")
 	case isTimeout(err) && c.srv.d.Tracker.Stopping():
 		return fail(ws.StatusGoingAway, "server shutting down")
+	case isTimeout(err) && !c.authed && !time.Now().Before(c.authBy):
+		c.srv.refused.authTimeout.Inc()
+		return fail(ws.StatusPolicyViolation, "not authenticated within limits.auth_timeout")
 	case isTimeout(err):
 		return fail(ws.StatusGoingAway, "idle timeout")
 	}
@@ -169,61 +175,89 @@ func (c *Conn) readControl(h ws.Header) connEnd {
 }
 
 // readData reads a data frame's payload into the message, unmasking it and checking text as
-// it arrives.
+// it arrives. Every byte is charged as it arrives (charge), never as the header claims it;
+// the buffer grows only when full, at most doubling what is in hand and never past the
+// frame, so it holds at most about twice what was received, and a header claiming a large
+// frame costs its first chunk: readBufBytes for a message not yet verified, firstChunk
+// for one of a trusted session.
 func (c *Conn) readData(h ws.Header) connEnd {
 	if h.OpCode != ws.OpContinuation {
 		c.msgOp = h.OpCode
 		c.text.Reset()
-		c.msg = bufpool.Get(headroom + int(min(h.Length, firstChunk)))
-		*c.msg = (*c.msg)[:headroom]
-		if end := c.chargeMessage(); end.kind != endNone {
-			return end
+		first := int64(readBufBytes)
+		if trusted, b := c.session.Trusted(); trusted {
+			if b == nil {
+				b = c.srv.d.InflightBytes
+			}
+			c.budget, first = b, firstChunk
 		}
+		c.msg = bufpool.Get(headroom + int(min(h.Length, first)))
+		*c.msg = (*c.msg)[:headroom]
 	}
 	text := c.msgOp == ws.OpText
 	for off := int64(0); off < h.Length; {
 		have := len(*c.msg)
-		want := min(h.Length-off, max(int64(have), firstChunk))
-		c.msg = bufpool.Grow(c.msg, have+int(want))
-		if end := c.chargeMessage(); end.kind != endNone {
-			return end
+		if have == cap(*c.msg) {
+			grow := min(h.Length-off, int64(max(have-headroom, readBufBytes)))
+			c.msg = bufpool.Grow(c.msg, have+int(grow))
 		}
-		n := int(min(h.Length-off, int64(cap(*c.msg)-have)))
-		chunk := (*c.msg)[have : have+n]
-		if _, err := io.ReadFull(c.r, chunk); err != nil {
+		room := min(h.Length-off, int64(cap(*c.msg)-have))
+		chunk := (*c.msg)[have : have+int(room)]
+		n, err := c.r.Read(chunk)
+		if n > 0 {
+			if end := c.charge(int64(n)); end.kind != endNone {
+				return end
+			}
+			chunk = chunk[:n]
+			ws.Cipher(chunk, h.Mask, int(off))
+			*c.msg = (*c.msg)[:have+n]
+			off += int64(n)
+			c.skip = h.Length - off
+			if text && !c.text.Feed(chunk) {
+				return fail(ws.StatusInvalidFramePayloadData, "text message is not valid UTF-8")
+			}
+		}
+		if err != nil {
 			return c.readFailed(err)
-		}
-		ws.Cipher(chunk, h.Mask, int(off))
-		*c.msg = (*c.msg)[:have+n]
-		off += int64(n)
-		c.skip = h.Length - off
-		if text && !c.text.Feed(chunk) {
-			return fail(ws.StatusInvalidFramePayloadData, "text message is not valid UTF-8")
 		}
 	}
 	c.skip = 0
 	return endGoOn
 }
 
-// chargeMessage counts the message buffer against limits.max_unverified_bytes while the
-// session has not authenticated (its first message cannot be verified before it is read
-// whole); past the budget the connection is closed with 1013 (Try Again Later) instead.
+// charge counts n bytes just received of the message: against the in-flight budget of a
+// trusted session's message (limits.max_inflight_bytes and the customer's share), else
+// against the unverified bounds (limits.max_unverified_bytes, per address and per
+// connection). Past a bound the connection is closed: 1009 for a first message over the
+// per-connection bound (it can never be read), 1013 (Try Again Later) for the others.
 // releaseMessage gives the charge back (before the close frame is sent, when it ends the
 // connection).
-func (c *Conn) chargeMessage() connEnd {
-	if c.session.Trusted() {
+func (c *Conn) charge(n int64) connEnd {
+	if c.budget != nil {
+		by := c.budget.Take(n)
+		switch {
+		case by == nil:
+			c.charged += n
+			return endGoOn
+		case by == c.srv.d.InflightBytes:
+			c.srv.refused.inflightBytes.Inc()
+			return fail(wsframe.StatusTryAgainLater, "server busy: too many message bytes in flight (limits.max_inflight_bytes)")
+		}
+		c.srv.refused.inflightBytesCustomer.Inc()
+		return fail(wsframe.StatusTryAgainLater, "server busy: this customer's message bytes in flight are over limits.max_inflight_bytes_per_customer")
+	}
+	switch err := c.hold.Charge(n); err {
+	case nil:
 		return endGoOn
+	case admit.ErrUnverifiedConnection:
+		c.srv.refused.unverifiedConnection.Inc()
+		return fail(ws.StatusMessageTooBig, "first message over limits.max_unverified_bytes_per_connection: send a small signed message first")
+	case admit.ErrUnverifiedAddress:
+		c.srv.refused.unverifiedAddress.Inc()
+		return fail(wsframe.StatusTryAgainLater, "server busy: too many unverified bytes from this address (limits.max_unverified_bytes_per_address)")
 	}
-	if c.unverifiedBy.IsZero() {
-		c.unverifiedBy = time.Now().Add(c.srv.d.Limits.IdleTimeout)
-	}
-	grow := int64(cap(*c.msg)) - c.charged
-	if !c.srv.d.Unverified.Charge(grow) {
-		c.srv.refused.unverified.Inc()
-		return fail(wsframe.StatusTryAgainLater, "server busy: too many unverified bytes in flight")
-	}
-	c.charged += grow
-	return endGoOn
+	c.srv.refused.unverified.Inc()
+	return fail(wsframe.StatusTryAgainLater, "server busy: too many unverified bytes in flight (limits.max_unverified_bytes)")
 }
 
 func isTimeout(err error) bool {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gobwas/ws"
 
+	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/bufpool"
 	"github.com/symscore/symscore/internal/testkit/rawws"
 )
@@ -57,8 +58,8 @@ func (s *waiterSession) TakeReply() *[]byte {
 func (s *waiterSession) Refuse(ws.OpCode, []byte, []byte) ([]byte, ws.OpCode, ws.StatusCode) {
 	return nil, 0, 0
 }
-func (s *waiterSession) Trusted() bool { return true }
-func (s *waiterSession) Close()        {}
+func (s *waiterSession) Trusted() (bool, *admit.Budget) { return true, nil }
+func (s *waiterSession) Close()                         {}
 
 // TestSendWaitLargerThanTheQueue: a message pushed with SendWait, 128 times the outbound
 // queue and more than the sockets hold, arrives whole; nothing is refused (Send would

@@ -23,7 +23,11 @@ var (
 	errNotFound = ws.RejectConnectionError(ws.RejectionStatus(http.StatusNotFound),
 		ws.RejectionReason("no WebSocket endpoint at this path"))
 	errTooManyConnections = ws.RejectConnectionError(ws.RejectionStatus(http.StatusServiceUnavailable),
-		ws.RejectionReason("too many connections"))
+		ws.RejectionReason(OverConnections.Reason()))
+	errTooManyUnauthenticated = ws.RejectConnectionError(ws.RejectionStatus(http.StatusServiceUnavailable),
+		ws.RejectionReason(OverUnauthenticated.Reason()))
+	errTooManyFromAddress = ws.RejectConnectionError(ws.RejectionStatus(http.StatusServiceUnavailable),
+		ws.RejectionReason(OverUnauthenticatedAddress.Reason()))
 	errStopping = ws.RejectConnectionError(ws.RejectionStatus(http.StatusServiceUnavailable),
 		ws.RejectionReason("server shutting down"))
 	errHandshakeTooLarge = errors.New("wsconn: upgrade request head too large")
@@ -31,6 +35,30 @@ var (
 
 // response431 refuses an upgrade request whose head is over MaxHandshakeBytes.
 const response431 = "HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+
+// Over says whether, and past which limit, a connection was accepted that is to be
+// answered 503 instead of served.
+type Over uint8
+
+const (
+	NotOver                    Over = iota
+	OverConnections                 // past limits.max_connections
+	OverUnauthenticated             // past limits.max_unauthenticated_connections
+	OverUnauthenticatedAddress      // past limits.max_unauthenticated_connections_per_address
+)
+
+// Reason is the text of the 503 answer.
+func (o Over) Reason() string {
+	switch o {
+	case OverConnections:
+		return "too many connections (limits.max_connections); retry later"
+	case OverUnauthenticated:
+		return "too many connections not yet authenticated (limits.max_unauthenticated_connections); retry later"
+	case OverUnauthenticatedAddress:
+		return "too many connections not yet authenticated from this address (limits.max_unauthenticated_connections_per_address); retry later"
+	}
+	return ""
+}
 
 // IsUpgradeLine reports whether line, a request line, is a GET on a WebSocket endpoint
 // path: the listener gives such a connection to Serve, anything else to REST.
@@ -41,7 +69,7 @@ func IsUpgradeLine(line []byte) bool {
 // handshake is the state of one upgrade: what the Upgrader's hooks learn from the request.
 type handshake struct {
 	s     *Server
-	over  bool // accepted past limits.max_connections
+	over  Over // accepted past a limit: refused 503
 	route *route
 	query string
 	host  string
@@ -58,8 +86,12 @@ func (h *handshake) onRequest(uri []byte) error {
 		h.err = errNotFound
 	case h.s.d.Tracker.Stopping():
 		h.err = errStopping
-	case h.over:
+	case h.over == OverConnections:
 		h.err = errTooManyConnections
+	case h.over == OverUnauthenticated:
+		h.err = errTooManyUnauthenticated
+	case h.over == OverUnauthenticatedAddress:
+		h.err = errTooManyFromAddress
 	default:
 		h.route = route
 		if len(query) > 0 {
@@ -75,27 +107,28 @@ func (h *handshake) onHost(host []byte) error {
 }
 
 // Serve upgrades nc, whose first bytes were read into r (Init on nc), with gobwas'
-// zero-copy Upgrader, and serves the connection until it ends. over: the connection was
-// accepted past limits.max_connections and is to be refused 503. The caller has set nc's
-// deadline for the handshake (Limits.HandshakeTimeout from the first byte read); Serve
-// clears it once upgraded. Serve owns nc: it closes it, and calls Tracker.Release once,
-// however the connection ends.
+// zero-copy Upgrader, and serves the connection until it ends. adm is its places under the
+// connection limits: one accepted past a limit (adm.Over) is refused 503. The caller has
+// set nc's deadline for the handshake (Limits.HandshakeTimeout from the first byte read);
+// Serve clears it once upgraded. Serve owns nc and adm: it closes nc, and calls
+// adm.Release once, however the connection ends.
 //
 // The Upgrader reads through a pooled buffer of its own that it drops on return; it is
 // given the request head and nothing past it (handshakeReader), so frames a client writes
 // right behind its request, before it has read the response, stay in r.
-func (s *Server) Serve(nc net.Conn, r *Reader, over bool) {
-	h := &handshake{s: s, over: over}
+func (s *Server) Serve(nc net.Conn, r *Reader, adm Admission) {
+	h := &handshake{s: s, over: adm.Over()}
 	u := ws.Upgrader{OnRequest: h.onRequest, OnHost: h.onHost}
 	hr := &handshakeReader{r: r}
 	_, err := u.Upgrade(handshakeIO{hr, nc})
 	if err != nil {
 		s.refuseHandshake(nc, r, hr, err)
+		adm.Release()
 		return
 	}
 	s.d.Metrics.Handshake(http.StatusSwitchingProtocols)
 	nc.SetDeadline(time.Time{})
-	s.newConn(nc, r, h).serve()
+	s.newConn(nc, r, h, adm).serve()
 }
 
 // refuseHandshake ends a connection whose upgrade failed. The Upgrader has answered unless
@@ -117,7 +150,6 @@ func (s *Server) refuseHandshake(nc net.Conn, r *Reader, hr *handshakeReader, er
 	}
 	r.ReleaseAll()
 	nc.Close()
-	s.d.Tracker.Release()
 }
 
 // handshakeIO is what the Upgrader reads from and writes to.

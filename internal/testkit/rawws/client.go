@@ -39,7 +39,19 @@ type Client struct {
 // must be done within 30 s.
 func Dial(t testing.TB, addr string) *Client {
 	t.Helper()
-	nc, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	return DialFrom(t, addr, "")
+}
+
+// DialFrom is Dial from the local IP address local ("": any). On Linux every address of
+// 127.0.0.0/8 is a loopback address: tests play clients on other hosts with 127.0.0.2,
+// 127.0.0.3...
+func DialFrom(t testing.TB, addr, local string) *Client {
+	t.Helper()
+	d := net.Dialer{Timeout: 5 * time.Second}
+	if local != "" {
+		d.LocalAddr = &net.TCPAddr{IP: net.ParseIP(local)}
+	}
+	nc, err := d.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +63,13 @@ func Dial(t testing.TB, addr string) *Client {
 // DialWS opens a connection and upgrades it on path, failing the test unless it gets 101.
 func DialWS(t testing.TB, addr, path string) *Client {
 	t.Helper()
-	c := Dial(t, addr)
+	return DialWSFrom(t, addr, "", path)
+}
+
+// DialWSFrom is DialWS from the local IP address local (see DialFrom).
+func DialWSFrom(t testing.TB, addr, local, path string) *Client {
+	t.Helper()
+	c := DialFrom(t, addr, local)
 	c.WriteRaw([]byte(UpgradeRequest(path)))
 	if resp := c.ReadResponse(); resp.StatusCode != http.StatusSwitchingProtocols {
 		t.Fatalf("upgrade %s: status %d, want 101", path, resp.StatusCode)
