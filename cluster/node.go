@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -33,6 +34,17 @@ type Options struct {
 	EmbeddedListen string
 	// DataDir holds the embedded server's JetStream data (DataDir/nats).
 	DataDir string
+	// Dir is the node's own directory: the store's snapshots and the resume point that
+	// says where they leave the stream. "" keeps none: the node starts from the newest
+	// snapshot on the bus (or the stream's first record) every time.
+	Dir string
+	// SnapshotInterval and SnapshotRecords make the snapshot leader (Run) publish a full
+	// snapshot when the newest one is that old, or that many records behind the stream's
+	// last, whichever comes first; 0 disables that trigger. SnapshotsKept snapshots are
+	// kept in the object store (0 means 2), and the stream is purged below the oldest.
+	SnapshotInterval time.Duration
+	SnapshotRecords  uint64
+	SnapshotsKept    int
 	// EmbeddedSync is when the embedded server fsyncs what it stores: 0 every message
 	// before acknowledging it, > 0 at most that long after, < 0 NATS' default (2 minutes).
 	EmbeddedSync time.Duration
@@ -58,6 +70,12 @@ type Node struct {
 	js   jetstream.JetStream
 	log  *Log
 	jobs *Jobs
+	snaps *snapshotStore
+	nodes *heartbeats
+	lock  jetstream.KeyValue
+
+	stop    chan struct{}  // closed by Close: Run's goroutines end
+	running sync.WaitGroup // Run's goroutines
 
 	closing atomic.Bool // Close has begun: a disconnection is not news
 }
@@ -67,6 +85,9 @@ type Node struct {
 func Open(o Options) (*Node, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.SnapshotsKept <= 0 {
+		o.SnapshotsKept = DefaultSnapshotsKept
 	}
 	if o.NodeID == "" {
 		host, err := os.Hostname()
@@ -104,7 +125,21 @@ func Open(o Options) (*Node, error) {
 		n.Close()
 		return nil, err
 	}
+	if n.snaps, err = openSnapshots(ctx, js, &o); err != nil {
+		n.Close()
+		return nil, err
+	}
+	if n.nodes, err = openHeartbeats(ctx, js, &o); err != nil {
+		n.Close()
+		return nil, err
+	}
+	if n.lock, err = openLock(ctx, js, &o); err != nil {
+		n.Close()
+		return nil, err
+	}
 	n.log = newLog(js, n.nc, &o, m)
+	n.stop = make(chan struct{})
+	n.running.Go(n.beat)
 	return n, nil
 }
 
@@ -239,7 +274,13 @@ func (n *Node) NodeID() string { return n.opts.NodeID }
 
 // Close closes the log (if the store has not), the connection and the embedded server.
 func (n *Node) Close() error {
-	n.closing.Store(true)
+	if n.closing.Swap(true) {
+		return nil
+	}
+	if n.stop != nil {
+		close(n.stop)
+		n.running.Wait()
+	}
 	if n.log != nil {
 		n.log.Close()
 	}

@@ -55,6 +55,12 @@ func (s *Store) FullSnapshot() (data []byte, covered uint64, err error) {
 	return b, covered, nil
 }
 
+// EmptyFullSnapshot is the full snapshot of no project, covering sequence 1: a store
+// given it removes its snapshot files and replays its log from the first record.
+func EmptyFullSnapshot() []byte {
+	return append([]byte(fullSnapshotMagic), fullSnapshotVersion, 1, 0)
+}
+
 // fullProject is one project of a decoded full snapshot.
 type fullProject struct {
 	cid, pid string

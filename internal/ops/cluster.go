@@ -3,6 +3,7 @@ package ops
 import (
 	"fmt"
 	"log/slog"
+	"path/filepath"
 
 	"github.com/symscore/symscore/cluster"
 	"github.com/symscore/symscore/config"
@@ -28,6 +29,12 @@ func openCluster(cfg config.Config, log *slog.Logger, m *metrics.Set) (*cluster.
 		JobRetention:    JobRetention,
 		Timeout:         cc.Timeout,
 		Logger:          log,
+		Dir:             clusterDir(cfg),
+		// A snapshot's every record (summary deltas of its project) is in the state it
+		// encodes: records, not rows, are what a joining node saves.
+		SnapshotInterval: cc.SnapshotInterval,
+		SnapshotRecords:  uint64(max(cc.SnapshotRecords, 0)),
+		SnapshotsKept:    cc.SnapshotsKept,
 	}
 	if user, password, ok := config.SplitNATSCredentials(cc.Credentials); ok {
 		o.User, o.Password = user, password
@@ -57,13 +64,37 @@ func openCluster(cfg config.Config, log *slog.Logger, m *metrics.Set) (*cluster.
 	return n, nil
 }
 
+// clusterDir is a cluster node's own directory: its snapshots and resume point, apart
+// from a single node's (data_dir/cluster/<stream>).
+func clusterDir(cfg config.Config) string {
+	if cfg.DataDir == "" {
+		return ""
+	}
+	return filepath.Join(cfg.DataDir, "cluster", cfg.Cluster.Stream)
+}
+
 // clusterStoreOptions makes opts those of a cluster node: its log is the stream, learn and
-// forget records are summary deltas, and there is no local directory (the node replays
-// the stream at every start).
-func clusterStoreOptions(opts *store.Options, n *cluster.Node) {
-	opts.Dir = ""
+// forget records are summary deltas, its snapshots are in its own directory and cover the
+// stream up to its resume point, or it starts from the bus's newest full snapshot
+// (Node.Bootstrap). Seen records are the bus's business: checkpoints keep none.
+func clusterStoreOptions(opts *store.Options, n *cluster.Node, cfg config.Config) error {
+	opts.Dir = clusterDir(cfg)
 	opts.Log = n.Log()
 	opts.DeltaRecords = true
+	opts.ReplayWindow = -1
+	snap, err := n.Bootstrap()
+	if err != nil {
+		return err
+	}
+	opts.Snapshot = snap
+	return nil
+}
+
+// runCluster makes the node a candidate for snapshot leader, snapshotting st.
+func runCluster(n *cluster.Node, st *store.Store) {
+	if n != nil {
+		n.Run(st)
+	}
 }
 
 func closeCluster(n *cluster.Node) error {

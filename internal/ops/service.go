@@ -102,6 +102,7 @@ func Open(o Options) (*Service, error) {
 		closeCluster(node)
 		return nil, err
 	}
+	runCluster(node, st)
 	s := &Service{
 		log:    log,
 		store:  st,
