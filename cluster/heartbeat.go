@@ -40,7 +40,12 @@ type Heartbeat struct {
 	// joined the bus.
 	At      time.Time `json:"at"`
 	Started time.Time `json:"started"`
+	// Stopped is the last heartbeat of a node closed cleanly.
+	Stopped bool `json:"stopped,omitempty"`
 }
+
+// live reports whether the node of hb counts as running at now.
+func (hb Heartbeat) live(now time.Time) bool { return !hb.Stopped && now.Sub(hb.At) < liveFor }
 
 type heartbeats struct {
 	kv jetstream.KeyValue
@@ -97,22 +102,29 @@ func (h *heartbeats) all(ctx context.Context) ([]Heartbeat, error) {
 	return out, nil
 }
 
-// beat writes this node's heartbeat every HeartbeatEvery until Close.
+// beat writes this node's heartbeat every HeartbeatEvery until Close, then a last one
+// that says it stopped.
 func (n *Node) beat() {
 	started := time.Now().UTC()
 	t := time.NewTicker(HeartbeatEvery)
 	defer t.Stop()
-	for {
-		if n.nc.IsConnected() {
-			ctx, cancel := context.WithTimeout(context.Background(), n.opts.Timeout)
-			err := n.nodes.put(ctx, Heartbeat{Node: n.opts.NodeID, Applied: n.log.next.Load() - min(n.log.next.Load(), 1), At: time.Now().UTC(), Started: started})
-			cancel()
-			if err != nil && !n.closing.Load() {
-				n.opts.Logger.Debug("cluster: cannot write the heartbeat", "err", err)
-			}
+	put := func(stopped bool) {
+		if !n.nc.IsConnected() {
+			return
 		}
+		next := n.log.next.Load()
+		hb := Heartbeat{Node: n.opts.NodeID, Applied: next - min(next, 1), At: time.Now().UTC(), Started: started, Stopped: stopped}
+		ctx, cancel := context.WithTimeout(context.Background(), min(n.opts.Timeout, 2*time.Second))
+		defer cancel()
+		if err := n.nodes.put(ctx, hb); err != nil && !stopped {
+			n.opts.Logger.Debug("cluster: cannot write the heartbeat", "err", err)
+		}
+	}
+	for {
+		put(false)
 		select {
 		case <-n.stop:
+			put(true)
 			return
 		case <-t.C:
 		}

@@ -19,10 +19,13 @@ import (
 // lockTTL) publish two snapshots and purge twice, each purge safe on its own: the lock
 // saves work, correctness does not rest on it.
 const (
-	lockKey     = "snapshots"
-	lockTTL     = 10 * time.Second
-	leaderEvery = time.Second
+	lockKey = "snapshots"
+	lockTTL = 10 * time.Second
 )
+
+// leaderEvery is how often the leader renews the lock and looks whether a snapshot is
+// due (tests shorten it).
+var leaderEvery = time.Second
 
 // LeaderBucket is the name of the snapshot leader's lock bucket of a stream.
 func LeaderBucket(stream string) string { return stream + "_LEADER" }
@@ -227,7 +230,7 @@ func (l *leader) purge(ctx context.Context, st jetstream.StreamState, now time.T
 		return err
 	}
 	for _, hb := range hbs {
-		if now.Sub(hb.At) < liveFor {
+		if hb.live(now) {
 			floor = min(floor, hb.Applied+1)
 		}
 	}
