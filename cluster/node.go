@@ -64,12 +64,12 @@ type Options struct {
 // Node is a connection to the bus: the stream's Log for the store, the jobs bucket, and
 // the embedded NATS server when there is one. Open connects; Close closes everything.
 type Node struct {
-	opts Options
-	srv  *server.Server // the embedded server, or nil
-	nc   *nats.Conn
-	js   jetstream.JetStream
-	log  *Log
-	jobs *Jobs
+	opts  Options
+	srv   *server.Server // the embedded server, or nil
+	nc    *nats.Conn
+	js    jetstream.JetStream
+	log   *Log
+	jobs  *Jobs
 	snaps *snapshotStore
 	nodes *heartbeats
 	lock  jetstream.KeyValue
