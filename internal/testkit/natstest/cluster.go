@@ -182,3 +182,14 @@ func RunMember(spec MemberSpec) error {
 	srv.WaitForShutdown()
 	return nil
 }
+
+// Healthy reports whether every member runs and is current with JetStream's streams (as
+// its /healthz says): shutting one down then leaves a quorum of every replicated stream.
+func (c *Cluster) Healthy() bool {
+	for _, m := range c.Servers {
+		if m.srv == nil || m.srv.Healthz(nil).Status != "ok" {
+			return false
+		}
+	}
+	return true
+}
