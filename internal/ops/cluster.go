@@ -18,20 +18,35 @@ import (
 
 // openCluster connects to the bus of cfg.Cluster, or returns nil for a single node.
 func openCluster(cfg config.Config, log *slog.Logger, m *metrics.Set) (*cluster.Node, error) {
-	cc := cfg.Cluster
-	if !cc.Enabled() {
+	if !cfg.Cluster.Enabled() {
 		return nil, nil
 	}
+	o := clusterOptions(cfg, log)
+	if m != nil {
+		cm := m.ClusterMetrics()
+		o.Metrics = &cluster.Metrics{AppliedSeq: cm.AppliedSeq, Lag: cm.Lag, Applied: cm.Applied, Publish: cm.Publish, Connected: cm.Connected}
+	}
+	if len(cfg.Customers) == 0 {
+		log.Warn("cluster: no customers configured; the development customer's secret is this node's own, so other nodes will not verify its requests")
+	}
+	n, err := cluster.Open(o)
+	if err != nil {
+		return nil, fmt.Errorf("cannot join the cluster: %w", err)
+	}
+	return n, nil
+}
+
+// clusterOptions are the bus options of cfg.Cluster.
+func clusterOptions(cfg config.Config, log *slog.Logger) cluster.Options {
+	cc := cfg.Cluster
 	o := cluster.Options{
 		URL: cc.NATSURL, NodeID: cc.NodeID, Stream: cc.Stream, Replicas: cc.Replicas,
 		Embedded: cc.EmbeddedNATS, EmbeddedListen: cc.EmbeddedListen, DataDir: cfg.DataDir,
-		DuplicateWindow: cfg.Auth.ClockSkewPast + cfg.Auth.ClockSkewFuture,
-		JobRetention:    JobRetention,
-		Timeout:         cc.Timeout,
-		Logger:          log,
-		Dir:             clusterDir(cfg),
-		// A snapshot's every record (summary deltas of its project) is in the state it
-		// encodes: records, not rows, are what a joining node saves.
+		DuplicateWindow:  cfg.Auth.ClockSkewPast + cfg.Auth.ClockSkewFuture,
+		JobRetention:     JobRetention,
+		Timeout:          cc.Timeout,
+		Logger:           log,
+		Dir:              clusterDir(cfg),
 		SnapshotInterval: cc.SnapshotInterval,
 		SnapshotRecords:  uint64(max(cc.SnapshotRecords, 0)),
 		SnapshotsKept:    cc.SnapshotsKept,
@@ -50,18 +65,25 @@ func openCluster(cfg config.Config, log *slog.Logger, m *metrics.Set) (*cluster.
 	default:
 		o.EmbeddedSync = -1
 	}
-	if m != nil {
-		cm := m.ClusterMetrics()
-		o.Metrics = &cluster.Metrics{AppliedSeq: cm.AppliedSeq, Lag: cm.Lag, Applied: cm.Applied, Publish: cm.Publish, Connected: cm.Connected}
+	return o
+}
+
+// ClusterStatus is what the bus knows of a cluster (cluster.Status).
+type ClusterStatus = cluster.Status
+
+// ReadClusterStatus reads the status of the cluster of cfg from its bus (`symscore
+// cluster status`): nodes, stream, snapshots. A node with the embedded server is reached
+// at cluster.embedded_listen.
+func ReadClusterStatus(cfg config.Config) (*ClusterStatus, error) {
+	cc := cfg.Cluster
+	if !cc.Enabled() {
+		return nil, fmt.Errorf("not a cluster node: cluster.nats_url is empty and cluster.embedded_nats off")
 	}
-	if len(cfg.Customers) == 0 {
-		log.Warn("cluster: no customers configured; the development customer's secret is this node's own, so other nodes will not verify its requests")
+	o := clusterOptions(cfg, nil)
+	if cc.EmbeddedNATS {
+		o.URL = "nats://" + cc.EmbeddedListen
 	}
-	n, err := cluster.Open(o)
-	if err != nil {
-		return nil, fmt.Errorf("cannot join the cluster: %w", err)
-	}
-	return n, nil
+	return cluster.ReadStatus(o)
 }
 
 // clusterDir is a cluster node's own directory: its snapshots and resume point, apart
