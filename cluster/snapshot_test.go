@@ -175,4 +175,20 @@ func TestSnapshotsBoundTheStream(t *testing.T) {
 	if got := state(t, b.st, "c1"); got != want {
 		t.Fatal("a node restarted after its records were purged holds another state")
 	}
+
+	// The status: three live nodes that have applied the last record, the stream, the
+	// leader (a, the only candidate while b and c were away) and the snapshots.
+	stopNode(c)
+	var st *Status
+	testenv.Eventually(t, "the status to show every node", func() bool {
+		var err error
+		st, err = ReadStatus(testOptions(bus.URL(), ""))
+		must(t, err)
+		return len(st.Nodes) == 3 && st.Nodes[0].Live && st.Nodes[1].Live && st.Nodes[2].Stopped &&
+			st.Nodes[0].Lag == 0 && st.Nodes[1].Lag == 0
+	})
+	if st.Nodes[0].Node != "a" || st.Nodes[0].Applied != st.Stream.LastSeq || st.Stream.FirstSeq < final.FirstSeq ||
+		st.Leader != "a" || len(st.Snapshots) == 0 || st.Snapshots[0].Node != "a" || st.Stream.Messages == 0 {
+		t.Fatalf("status %+v", st)
+	}
 }
