@@ -115,25 +115,7 @@ func Open(o Options) (*Node, error) {
 		return nil, err
 	}
 	n.js = js
-	ctx, cancel := context.WithTimeout(context.Background(), o.Timeout)
-	defer cancel()
-	if err := n.ensureStream(ctx); err != nil {
-		n.Close()
-		return nil, err
-	}
-	if n.jobs, err = openJobs(ctx, js, &o); err != nil {
-		n.Close()
-		return nil, err
-	}
-	if n.snaps, err = openSnapshots(ctx, js, &o); err != nil {
-		n.Close()
-		return nil, err
-	}
-	if n.nodes, err = openHeartbeats(ctx, js, &o); err != nil {
-		n.Close()
-		return nil, err
-	}
-	if n.lock, err = openLock(ctx, js, &o); err != nil {
+	if err := n.ensureAll(); err != nil {
 		n.Close()
 		return nil, err
 	}
@@ -142,6 +124,39 @@ func Open(o Options) (*Node, error) {
 	n.running.Go(n.beat)
 	return n, nil
 }
+
+// ensureAll makes or checks the stream and the buckets. A JetStream cluster just formed,
+// or electing leaders after a server's loss, may not answer within Options.Timeout: each
+// step is tried again (for setupAttempts × Options.Timeout in all).
+func (n *Node) ensureAll() error {
+	js, o := n.js, &n.opts
+	steps := []func(ctx context.Context) error{
+		n.ensureStream,
+		func(ctx context.Context) (err error) { n.jobs, err = openJobs(ctx, js, o); return err },
+		func(ctx context.Context) (err error) { n.snaps, err = openSnapshots(ctx, js, o); return err },
+		func(ctx context.Context) (err error) { n.nodes, err = openHeartbeats(ctx, js, o); return err },
+		func(ctx context.Context) (err error) { n.lock, err = openLock(ctx, js, o); return err },
+	}
+	for _, step := range steps {
+		var err error
+		for range setupAttempts {
+			ctx, cancel := context.WithTimeout(context.Background(), o.Timeout)
+			err = step(ctx)
+			cancel()
+			if err == nil || errors.Is(err, jetstream.ErrJetStreamNotEnabled) || errors.Is(err, nats.ErrAuthorization) {
+				break
+			}
+			o.Logger.Warn("cluster: the bus is not ready yet", "err", err)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setupAttempts is how many times ensureAll tries each step.
+const setupAttempts = 5
 
 // connect dials the bus, retrying until Options.Timeout, with reconnection for ever after.
 func (n *Node) connect(m *Metrics) error {
