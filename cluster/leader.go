@@ -101,9 +101,14 @@ type mark struct {
 	last uint64
 }
 
+// ctx bounds one request of the leader's to the bus: Options.Timeout, or until Close.
 func (l *leader) ctx() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), max(l.n.opts.Timeout, 30*time.Second))
+	return context.WithTimeout(l.n.stopCtx, l.n.opts.Timeout)
 }
+
+// publishTimeout bounds putting a snapshot in the object store at the least (a large
+// snapshot is many chunks).
+const publishTimeout = 30 * time.Second
 
 // lead takes or keeps the lock; false when another node holds it.
 func (l *leader) lead() bool {
@@ -161,7 +166,9 @@ func (l *leader) step() error {
 		}
 	}
 	if l.due(st.LastSeq, now) {
-		ev, err := l.publish(ctx)
+		pctx, pcancel := context.WithTimeout(l.n.stopCtx, max(l.n.opts.Timeout, publishTimeout))
+		ev, err := l.publish(pctx)
+		pcancel()
 		if err != nil {
 			return err
 		}

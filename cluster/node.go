@@ -74,7 +74,9 @@ type Node struct {
 	nodes *heartbeats
 	lock  jetstream.KeyValue
 
-	stop    chan struct{}  // closed by Close: Run's goroutines end
+	stop    chan struct{}   // closed by Close: Run's goroutines end
+	stopCtx context.Context // canceled by Close: what Run's goroutines wait for on the bus
+	cancel  context.CancelFunc
 	running sync.WaitGroup // Run's goroutines
 
 	closing atomic.Bool // Close has begun: a disconnection is not news
@@ -121,6 +123,7 @@ func Open(o Options) (*Node, error) {
 	}
 	n.log = newLog(js, n.nc, &o, m)
 	n.stop = make(chan struct{})
+	n.stopCtx, n.cancel = context.WithCancel(context.Background())
 	n.running.Go(n.beat)
 	return n, nil
 }
@@ -294,6 +297,7 @@ func (n *Node) Close() error {
 	}
 	if n.stop != nil {
 		close(n.stop)
+		n.cancel()
 		n.running.Wait()
 	}
 	if n.log != nil {

@@ -44,10 +44,29 @@ type NodeStatus struct {
 	Live bool          `json:"live"`
 }
 
+// statusTimeout bounds ReadStatus at the least.
+const statusTimeout = 5 * time.Second
+
 // ReadStatus connects to the bus of o (never starting an embedded server: a node that
 // runs one is asked through its listen address), reads the status and disconnects. It
-// creates nothing on the bus.
+// creates nothing on the bus. A NATS server just started answers no JetStream request
+// until it has caught up with the others: ReadStatus tries statusAttempts connections
+// (each to a server picked at random among o.URL's).
 func ReadStatus(o Options) (*Status, error) {
+	var err error
+	for range statusAttempts {
+		var st *Status
+		if st, err = readStatus(o); err == nil {
+			return st, nil
+		}
+	}
+	return nil, err
+}
+
+// statusAttempts is how many connections ReadStatus tries.
+const statusAttempts = 3
+
+func readStatus(o Options) (*Status, error) {
 	o.Embedded = false
 	if o.NodeID == "" {
 		o.NodeID = "status"
@@ -66,7 +85,7 @@ func ReadStatus(o Options) (*Status, error) {
 		return nil, err
 	}
 	n.js = js
-	ctx, cancel := context.WithTimeout(context.Background(), o.Timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), max(o.Timeout, statusTimeout))
 	defer cancel()
 	s, err := js.Stream(ctx, o.Stream)
 	if err != nil {
@@ -92,7 +111,7 @@ func ReadStatus(o Options) (*Status, error) {
 			st.Nodes = append(st.Nodes, ns)
 		}
 	} else if !errors.Is(err, jetstream.ErrBucketNotFound) {
-		return nil, err
+		return nil, fmt.Errorf("cluster: cannot read the heartbeats: %w", err)
 	}
 	if kv, err := js.KeyValue(ctx, LeaderBucket(o.Stream)); err == nil {
 		if e, err := kv.Get(ctx, lockKey); err == nil {
@@ -104,7 +123,7 @@ func ReadStatus(o Options) (*Status, error) {
 			return nil, err
 		}
 	} else if !errors.Is(err, jetstream.ErrStreamNotFound) && !errors.Is(err, jetstream.ErrBucketNotFound) {
-		return nil, err
+		return nil, fmt.Errorf("cluster: cannot read the snapshots: %w", err)
 	}
 	return st, nil
 }

@@ -85,3 +85,15 @@ func readyWithin(admin string, d time.Duration) bool {
 	}
 	return false
 }
+
+// healthy reports whether the server answers its /healthz with 200: running, and current
+// with JetStream's streams.
+func (c *natsChild) healthy() bool {
+	hc := http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := hc.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", c.spec.HTTPPort))
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}

@@ -224,9 +224,7 @@ cluster:
 	}
 	exportAll := func(r *testkit.RESTClient) map[string]string {
 		out := map[string]string{}
-		var pids []string
-		r.Do(http.MethodGet, "/projects", "", nil).Expect(t, http.StatusOK, "OK").Value(t, "values", &pids)
-		for _, pid := range pids {
+		for _, pid := range r.Do(http.MethodGet, "/projects/list", "", nil).Expect(t, http.StatusOK, "OK").StrList(t) {
 			out[pid] = string(r.Export(pid))
 		}
 		return out
@@ -261,6 +259,14 @@ cluster:
 	}
 
 	// A node started empty loads the newest snapshot and holds the same.
+	testenv.Eventually(t, "every NATS server to be current", func() bool {
+		for _, c := range nats {
+			if !c.healthy() {
+				return false
+			}
+		}
+		return true
+	})
 	status := commandOutput(t, "cluster", "status", "--config", nodes[0].cfg)
 	joiner := &faultNode{id: "joiner", listen: freeLoopback(t), admin: freeLoopback(t)}
 	joiner.cfg = nodeConfig(joiner.id, joiner.listen, joiner.admin, t.TempDir())
@@ -279,8 +285,12 @@ cluster:
 		tally.builds.Load(), tally.buildsAcked.Load(), modelsChecked, len(projects), faults.nodes, faults.nats, loaded["covered"], status)
 	for _, n := range append(nodes, joiner) {
 		n.p.cmd.Process.Signal(syscall.SIGTERM)
-		if code, stderr := n.p.wait(t, 30*time.Second); code != 0 {
+		code, stderr := n.p.wait(t, 30*time.Second)
+		if code != 0 {
 			t.Fatalf("node %s: exit %d\n%s", n.id, code, stderr)
+		}
+		if os.Getenv("SYMSCORE_FAULT_VERBOSE") != "" {
+			t.Logf("node %s's log since its last start:\n%s", n.id, stderr)
 		}
 	}
 }

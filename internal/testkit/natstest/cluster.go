@@ -35,6 +35,7 @@ type MemberSpec struct {
 	Dir        string   `json:"dir"`
 	Port       int      `json:"port"`
 	RoutePort  int      `json:"route_port"`
+	HTTPPort   int      `json:"http_port"` // the monitoring port (/healthz); 0: none
 	Routes     []string `json:"routes"` // every member's route URL
 	SyncAlways bool     `json:"sync_always"`
 }
@@ -50,7 +51,7 @@ func (s MemberSpec) Options() *server.Options {
 		ServerName: s.Name, Host: "127.0.0.1", Port: s.Port, JetStream: true, StoreDir: s.Dir,
 		NoSigs: true, NoLog: true, MaxPayload: 8 << 20, SyncAlways: s.SyncAlways,
 		Cluster: server.ClusterOpts{Name: "symscore-test", Host: "127.0.0.1", Port: s.RoutePort},
-		Routes:  routes,
+		Routes:  routes, HTTPHost: "127.0.0.1", HTTPPort: s.HTTPPort,
 	}
 }
 
@@ -77,7 +78,7 @@ func FreePorts(t testing.TB, n int) []int {
 // directories.
 func ClusterSpecs(t testing.TB, n int) []MemberSpec {
 	t.Helper()
-	ports := FreePorts(t, 2*n)
+	ports := FreePorts(t, 3*n)
 	var routes []string
 	for i := range n {
 		routes = append(routes, "nats://127.0.0.1:"+strconv.Itoa(ports[n+i]))
@@ -85,7 +86,7 @@ func ClusterSpecs(t testing.TB, n int) []MemberSpec {
 	var specs []MemberSpec
 	for i := range n {
 		specs = append(specs, MemberSpec{Name: fmt.Sprintf("nats-%d", i), Dir: t.TempDir(),
-			Port: ports[i], RoutePort: ports[n+i], Routes: routes})
+			Port: ports[i], RoutePort: ports[n+i], HTTPPort: ports[2*n+i], Routes: routes})
 	}
 	return specs
 }
