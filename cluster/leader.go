@@ -106,9 +106,11 @@ func (l *leader) ctx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(l.n.stopCtx, l.n.opts.Timeout)
 }
 
-// publishTimeout bounds putting a snapshot in the object store at the least (a large
-// snapshot is many chunks).
-const publishTimeout = 30 * time.Second
+// publishRate is the slowest rate at which a snapshot is expected to reach the object
+// store: putting one is given Options.Timeout plus its size at that rate. (While it is
+// put the lock is not renewed: a put that takes longer than lockTTL hands the leadership
+// over, which does no harm.)
+const publishRate = 10 << 20 // bytes per second
 
 // lead takes or keeps the lock; false when another node holds it.
 func (l *leader) lead() bool {
@@ -166,9 +168,7 @@ func (l *leader) step() error {
 		}
 	}
 	if l.due(st.LastSeq, now) {
-		pctx, pcancel := context.WithTimeout(l.n.stopCtx, max(l.n.opts.Timeout, publishTimeout))
-		ev, err := l.publish(pctx)
-		pcancel()
+		ev, err := l.publish()
 		if err != nil {
 			return err
 		}
@@ -194,7 +194,7 @@ func (l *leader) due(last uint64, now time.Time) bool {
 
 // publish encodes and publishes a snapshot; nil when it would cover no more than the
 // newest one.
-func (l *leader) publish(ctx context.Context) (*SnapshotEvent, error) {
+func (l *leader) publish() (*SnapshotEvent, error) {
 	start := time.Now()
 	data, covered, err := l.src.FullSnapshot()
 	if err != nil {
@@ -204,6 +204,8 @@ func (l *leader) publish(ctx context.Context) (*SnapshotEvent, error) {
 		return nil, nil
 	}
 	encoded := time.Now()
+	ctx, cancel := context.WithTimeout(l.n.stopCtx, l.n.opts.Timeout+time.Duration(len(data)/publishRate+1)*time.Second)
+	defer cancel()
 	si, err := l.n.snaps.put(ctx, data, covered, l.n.opts.NodeID)
 	if err != nil {
 		return nil, err

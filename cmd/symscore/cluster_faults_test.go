@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -230,7 +231,7 @@ cluster:
 		return out
 	}
 	var want map[string]string
-	testenv.Eventually(t, "every node to hold the same projects", func() bool {
+	same := func() bool {
 		want = exportAll(rests[0])
 		for _, r := range rests[1:] {
 			if fmt.Sprint(exportAll(r)) != fmt.Sprint(want) {
@@ -238,7 +239,20 @@ cluster:
 			}
 		}
 		return true
-	})
+	}
+	for deadline := time.Now().Add(60 * time.Second); !same(); time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			for i, r := range rests {
+				var b strings.Builder
+				for pid, st := range exportAll(r) {
+					p, _ := model.UnmarshalProject([]byte(st))
+					fmt.Fprintf(&b, " %s:%d/%d", pid, p.Snapshot().Total.N, p.Seq())
+				}
+				t.Logf("node %s (readyz %d):%s", nodes[i].id, readyzOf(nodes[i].admin), b.String())
+			}
+			t.Fatal("the nodes do not hold the same projects 60 s after the faults")
+		}
+	}
 	unknownApplied, modelsChecked := 0, 0
 	for _, fp := range projects {
 		state, ok := want[fp.pid]
