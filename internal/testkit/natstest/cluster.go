@@ -36,7 +36,7 @@ type MemberSpec struct {
 	Port       int      `json:"port"`
 	RoutePort  int      `json:"route_port"`
 	HTTPPort   int      `json:"http_port"` // the monitoring port (/healthz); 0: none
-	Routes     []string `json:"routes"` // every member's route URL
+	Routes     []string `json:"routes"`    // every member's route URL
 	SyncAlways bool     `json:"sync_always"`
 }
 
