@@ -282,6 +282,20 @@ cluster:
 		return true
 	})
 	status := commandOutput(t, "cluster", "status", "--config", nodes[0].cfg)
+	var js struct {
+		Stream struct {
+			Replicas int    `json:"replicas"`
+			LastSeq  uint64 `json:"last_seq"`
+		} `json:"stream"`
+		Nodes []struct {
+			Node string `json:"node"`
+			Live bool   `json:"live"`
+		} `json:"nodes"`
+	}
+	if err := json.Unmarshal([]byte(commandOutput(t, "cluster", "status", "--json", "--config", nodes[0].cfg)), &js); err != nil ||
+		js.Stream.Replicas != 3 || js.Stream.LastSeq == 0 || len(js.Nodes) != 3 {
+		t.Fatalf("cluster status --json: %v %+v", err, js)
+	}
 	joiner := &faultNode{id: "joiner", listen: freeLoopback(t), admin: freeLoopback(t)}
 	joiner.cfg = nodeConfig(joiner.id, joiner.listen, joiner.admin, t.TempDir())
 	start(joiner)
