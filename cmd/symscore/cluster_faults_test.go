@@ -58,7 +58,7 @@ type faultProject struct {
 	pid     string
 	acked   []crashMessage
 	unknown []crashMessage // sent, no acknowledgement: applied once or never
-	models  []string      // built, acknowledged
+	models  []string       // built, acknowledged
 }
 
 // faultTally counts what the clients did.
