@@ -61,9 +61,10 @@ type SnapshotEvent struct {
 // Run makes this node a candidate for snapshot leader, publishing src's snapshots when it
 // leads, until Close. Call it once, after the store has opened (caught up).
 func (n *Node) Run(src Snapshotter) {
+	every := leaderEvery // read here: tests change it between nodes
 	n.running.Go(func() {
 		l := &leader{n: n, src: src}
-		t := time.NewTicker(leaderEvery)
+		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			select {
