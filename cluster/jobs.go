@@ -34,6 +34,11 @@ type JobRecord struct {
 	Msg    string `json:"msg,omitempty"`
 	// Node is the node that runs the job.
 	Node string `json:"node"`
+	// Applied and Skipped are a finished upload finalize's rows (HasRows set); a build has
+	// none.
+	HasRows bool  `json:"hasRows,omitempty"`
+	Applied int64 `json:"applied,omitempty"`
+	Skipped int64 `json:"skipped,omitempty"`
 }
 
 // JobsBucket is the name of the jobs bucket of a stream.

@@ -30,6 +30,10 @@ type Config struct {
 	Auth Auth `mapstructure:"auth"`
 	// Limits bound everything a client controls.
 	Limits Limits `mapstructure:"limits"`
+	// Subscribe configures live subscriptions (/symetry/ws/subscribe).
+	Subscribe Subscribe `mapstructure:"subscribe"`
+	// Uploads configures bulk uploads (docs/uploads.md).
+	Uploads Uploads `mapstructure:"uploads"`
 	// Log controls logging.
 	Log Log `mapstructure:"log"`
 	// Cluster makes the server a node of a cluster that shares every project through NATS
@@ -122,6 +126,9 @@ type Limits struct {
 	MaxUnauthenticatedConnections int `mapstructure:"max_unauthenticated_connections"`
 	// MaxInflight is the most requests being processed at once, over all connections.
 	MaxInflight int `mapstructure:"max_inflight"`
+	// RPCInflight is the most calls of one /symetry/ws/rpc connection running or waiting
+	// for their project at once; the connection is not read further until one finishes.
+	RPCInflight int `mapstructure:"rpc_inflight"`
 	// HandshakeTimeout bounds the WebSocket upgrade handshake.
 	HandshakeTimeout time.Duration `mapstructure:"handshake_timeout"`
 	// IdleTimeout closes a connection that sent nothing for this long.
@@ -160,6 +167,31 @@ type Limits struct {
 	// MLContexts' costs (README: pca on d inputs costs d³, ...), counted before any of it
 	// is done.
 	MaxExploreWork int64 `mapstructure:"max_explore_work"`
+	// MaxSubscriptions is the most live subscriptions of one connection (names, pairs and
+	// topics; "*" counts as one).
+	MaxSubscriptions int `mapstructure:"max_subscriptions"`
+	// MaxUploadBytes is the largest file one upload may announce.
+	MaxUploadBytes int64 `mapstructure:"max_upload_bytes"`
+	// MaxUploads is the most unfinished uploads (receiving, finalizing or failed: holding a
+	// file) one customer may have at once.
+	MaxUploads int `mapstructure:"max_uploads"`
+	// MaxUploadDiskBytes bounds the disk the files of unfinished uploads take together
+	// under data_dir/uploads: an upload reserves its size when it is announced.
+	MaxUploadDiskBytes int64 `mapstructure:"max_upload_disk_bytes"`
+}
+
+// Uploads configures bulk uploads.
+type Uploads struct {
+	// TTL is how long an unfinished upload is kept without a chunk before it expires and
+	// its file is removed; a done or expired upload is forgotten TTL after it ended.
+	TTL time.Duration `mapstructure:"ttl"`
+}
+
+// Subscribe configures live subscriptions.
+type Subscribe struct {
+	// Interval is the least time between two data messages of one subscription: after a
+	// change its new value is sent within Interval, intermediate states are skipped.
+	Interval time.Duration `mapstructure:"interval"`
 }
 
 // Log configures log/slog output.
@@ -241,6 +273,7 @@ const (
 	// limit once the reserve is taken.
 	DefaultMaxUnauthenticatedConnections = 4096
 	DefaultMaxInflight                   = 4096
+	DefaultRPCInflight                   = 64
 	DefaultHandshakeTimeout              = 5 * time.Second
 	DefaultIdleTimeout                   = 5 * time.Minute
 	DefaultWriteTimeout                  = 10 * time.Second
@@ -255,9 +288,19 @@ const (
 	DefaultMaxNameBytes                  = 256
 	DefaultMaxCustomerBytes              = 4 << 30
 	// DefaultMaxExploreWork holds one pca on 512 inputs (about 2·10⁸ units) and little more.
-	DefaultMaxExploreWork = 1 << 28
-	DefaultLogLevel       = "info"
-	DefaultLogFormat      = "json"
+	DefaultMaxExploreWork    = 1 << 28
+	DefaultMaxSubscriptions  = 10_000
+	DefaultSubscribeInterval = 50 * time.Millisecond
+	// MinSubscribeInterval bounds subscribe.interval from below: shorter, a project
+	// with subscribers would be read after nearly every change.
+	MinSubscribeInterval = time.Millisecond
+	// Bulk uploads.
+	DefaultMaxUploadBytes     = 64 << 30
+	DefaultMaxUploads         = 16
+	DefaultMaxUploadDiskBytes = 256 << 30
+	DefaultUploadTTL          = 24 * time.Hour
+	DefaultLogLevel           = "info"
+	DefaultLogFormat          = "json"
 
 	DefaultClusterStream         = "SYMSCORE"
 	DefaultClusterReplicas       = 1

@@ -27,12 +27,13 @@ func (p *Project) ApplyModel(m *Model, lim Limits, st Stamp) error {
 	if err != nil {
 		return err
 	}
-	p.stampLocked(st)
+	at := p.stampLocked(st)
 	p.modelsMu.Lock()
 	p.models[m.ID()] = m
 	p.modelsMu.Unlock()
 	p.modelBytes = next.models
 	p.rechargeLocked()
+	p.appliedLocked(Change{Op: OpModelBuilt, At: at, ModelID: m.ID(), ModelType: m.Algo()})
 	return nil
 }
 
@@ -109,13 +110,14 @@ func (p *Project) ApplyUnmodel(id string, st Stamp) error {
 	if err := p.checkUnmodelLocked(id); err != nil {
 		return err
 	}
-	p.stampLocked(st)
+	at := p.stampLocked(st)
 	p.modelsMu.Lock()
 	m := p.models[id]
 	delete(p.models, id)
 	p.modelsMu.Unlock()
 	p.modelBytes -= m.size
 	p.rechargeLocked()
+	p.appliedLocked(Change{Op: OpModelDeleted, At: at, ModelID: m.ID(), ModelType: m.Algo()})
 	return nil
 }
 

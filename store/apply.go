@@ -47,7 +47,7 @@ func (s *Store) apply(seq uint64, rec *record, cid, pid string) error {
 		return s.reg.ApplyDelete(cid, pid, st)
 	case kindLearn, kindForget:
 		return p.ApplyRows(rec.rows, rec.sign(), rec.lim, st)
-	case kindLearnDelta, kindForgetDelta:
+	case kindLearnDelta, kindForgetDelta, kindLearnUpload, kindForgetUpload:
 		return p.ApplyDelta(rec.delta, rec.sign(), rec.lim, st)
 	case kindFreeze:
 		return p.ApplyFreeze(rec.frozen, st)

@@ -5,8 +5,8 @@
 // # The change flow
 //
 // Every change goes through the Store: Create, Delete, Learn, Forget, LearnDelta,
-// ForgetDelta, SetFrozen, Merge, PutModel, DeleteModel, Import. Each, whatever its kind,
-// goes
+// ForgetDelta, LearnUpload, ForgetUpload, SetFrozen, Merge, PutModel, DeleteModel, Import.
+// Each, whatever its kind, goes
 //
 //	prepare → append to the log → durable → apply in log order → answer
 //
@@ -114,6 +114,16 @@
 //	<Dir>/snapshots/*.snap one file per project: its state, models and Seq (the last record
 //	                       it includes), written atomically by wal.WriteFileAtomic
 //
+// # Uploads
+//
+// LearnUpload and ForgetUpload learn a whole file (package internal/upload) as one change,
+// logged as an upload record (13, 14), and hold the upload until Settle: until then the
+// project's snapshots stop before its record, so that the record stays in the log and a
+// recovery replays it. Uploads says, for each held upload, whether its change is in the
+// state (applied), was refused, or could not be made durable; so the caller can write the
+// outcome into the upload's own files after the change, crash in between, and still learn
+// the truth at the next start. Recovery holds every upload whose record it replays.
+//
 // # Records
 //
 // A record payload starts with a format byte (2), a kind, the time of the change (int64
@@ -121,9 +131,9 @@
 // creation and modification dates; no two changes of one process share a time), the
 // customer id and the project id (uvarint length + bytes). A record of a change of an
 // existing project (every kind but create, import and seen) then holds the project's
-// creation date (int64 Unix nanoseconds): its incarnation. Learn, forget, their delta kinds,
-// merge, model and import then hold the limits the change was accepted under: uvarint
-// count (5), then MaxAttributes, MaxPartitions, MaxStateBytes (a project's bytes: its
+// creation date (int64 Unix nanoseconds): its incarnation. Learn, forget, their delta and
+// upload kinds, merge, model and import then hold the limits the change was accepted
+// under: uvarint count (5), then MaxAttributes, MaxPartitions, MaxStateBytes (a project's bytes: its
 // statistics, names, partition values and models), MaxModels, MaxNewAttributes as
 // uvarints (model.Limits; fields a record lacks are unlimited). Then the kind's data:
 //
@@ -135,6 +145,8 @@
 //	11 learn delta   the summary delta of the message's rows (model.Delta encoding): counts,
 //	12 forget delta  shifts, double-double sums and co-moments, per partition too, and the
 //	                 columns' extremes; zeros cost nothing (T attributes' co-moments)
+//	13 learn upload  an uploaded file's change: the upload's id (uvarint length + bytes),
+//	14 forget upload then the summary delta of its rows, applied as 11 and 12 are
 //	 5 freeze        byte 1 (freeze) or 0 (unfreeze)
 //	 6 merge         the other project's statistics (model.Project.StateBinary)
 //	 7 model         the fitted model (model.Model.MarshalBinary): a recovered model is the
@@ -207,4 +219,5 @@
 // applyMu (and releasing a change's byte reservation model.Project's locks, after it is
 // applied). resMu (project reservations) → model.Registry. A Log delivers under its own
 // locks: Deliver takes a lane's mu and, for a record from elsewhere, its applyMu.
+// uploadsMu (held uploads) is a leaf.
 package store

@@ -19,25 +19,28 @@ const (
 	recordFormat1 = 1
 	recordFormat  = 2
 
-	kindCreate      byte = 1
-	kindDelete      byte = 2
-	kindLearn       byte = 3 // the message's rows (model.Rows)
-	kindForget      byte = 4
-	kindFreeze      byte = 5
-	kindMerge       byte = 6
-	kindModel       byte = 7
-	kindUnmodel     byte = 8
-	kindImport      byte = 9
-	kindSeen        byte = 10 // an accepted signed change's replay key (no project)
-	kindLearnDelta  byte = 11 // the message's summary delta (model.Delta)
-	kindForgetDelta byte = 12
-	kindModelNew    byte = 15 // a model, refused if the project has one of its id
+	kindCreate       byte = 1
+	kindDelete       byte = 2
+	kindLearn        byte = 3 // the message's rows (model.Rows)
+	kindForget       byte = 4
+	kindFreeze       byte = 5
+	kindMerge        byte = 6
+	kindModel        byte = 7
+	kindUnmodel      byte = 8
+	kindImport       byte = 9
+	kindSeen         byte = 10 // an accepted signed change's replay key (no project)
+	kindLearnDelta   byte = 11 // the message's summary delta (model.Delta)
+	kindForgetDelta  byte = 12
+	kindLearnUpload  byte = 13 // an uploaded file's summary delta, with the upload's id
+	kindForgetUpload byte = 14
+	kindModelNew     byte = 15 // a model, refused if the project has one of its id
 )
 
 var kindNames = [...]string{kindCreate: "create", kindDelete: "delete", kindLearn: "learn",
 	kindForget: "forget", kindFreeze: "freeze", kindMerge: "merge", kindModel: "model",
 	kindUnmodel: "unmodel", kindImport: "import", kindSeen: "seen",
-	kindLearnDelta: "learn delta", kindForgetDelta: "forget delta", kindModelNew: "new model"}
+	kindLearnDelta: "learn delta", kindForgetDelta: "forget delta",
+	kindLearnUpload: "learn upload", kindForgetUpload: "forget upload", kindModelNew: "new model"}
 
 func kindName(k byte) string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
@@ -59,7 +62,17 @@ func projectKind(k byte) bool {
 // limitedKind reports whether records of kind k hold the limits they were accepted under.
 func limitedKind(k byte) bool {
 	switch k {
-	case kindLearn, kindForget, kindLearnDelta, kindForgetDelta, kindMerge, kindModel, kindModelNew, kindImport:
+	case kindLearn, kindForget, kindLearnDelta, kindForgetDelta, kindLearnUpload, kindForgetUpload,
+		kindMerge, kindModel, kindModelNew, kindImport:
+		return true
+	}
+	return false
+}
+
+// deltaKind reports whether records of kind k hold a summary delta.
+func deltaKind(k byte) bool {
+	switch k {
+	case kindLearnDelta, kindForgetDelta, kindLearnUpload, kindForgetUpload:
 		return true
 	}
 	return false
@@ -148,7 +161,8 @@ type record struct {
 	typ      string            // create
 	params   map[string]string // create
 	rows     *model.Rows       // learn, forget
-	delta    *model.Delta      // learn delta, forget delta
+	delta    *model.Delta      // learn delta, forget delta, learn upload, forget upload
+	upload   []byte            // learn upload, forget upload: the upload's id
 	frozen   bool              // freeze
 	blob     []byte            // merge (state), import (project)
 	model    *model.Model      // model
@@ -159,7 +173,7 @@ type record struct {
 
 // sign is +1 for the learn kinds, −1 for the forget kinds.
 func (r *record) sign() int {
-	if r.kind == kindForget || r.kind == kindForgetDelta {
+	if r.kind == kindForget || r.kind == kindForgetDelta || r.kind == kindForgetUpload {
 		return -1
 	}
 	return 1
@@ -187,7 +201,7 @@ func decodeRecord(b []byte, dec *decoder) (record, error) {
 	rec.pid = r.bytes()
 	if rec.format == recordFormat1 {
 		rec.lim = model.Unlimited
-		if rec.kind == kindLearnDelta || rec.kind == kindForgetDelta {
+		if deltaKind(rec.kind) {
 			return rec, fmt.Errorf("%w: %s in format 1", errRecord, kindName(rec.kind))
 		}
 	} else {
@@ -221,7 +235,10 @@ func decodeRecord(b []byte, dec *decoder) (record, error) {
 			return rec, fmt.Errorf("%w: %s record: %v", errRecord, kindName(rec.kind), err)
 		}
 		rec.rows = &dec.rows
-	case kindLearnDelta, kindForgetDelta:
+	case kindLearnDelta, kindForgetDelta, kindLearnUpload, kindForgetUpload:
+		if rec.kind == kindLearnUpload || rec.kind == kindForgetUpload {
+			rec.upload = r.bytes()
+		}
 		if data := r.rest(); r.err == nil {
 			if err := dec.delta.Decode(data, rec.lim); err != nil {
 				return rec, fmt.Errorf("%w: %s record: %v", errRecord, kindName(rec.kind), err)

@@ -70,13 +70,19 @@ func (s *Store) recover() error {
 			} else if _, ok := orphans[key]; !ok {
 				orphans[key] = lsn
 			}
+			if rec.upload != nil {
+				s.replayedUpload(string(rec.upload), laneKey{cid, pid}, getErr)
+			}
 			skipped++
 			return nil
 		case getErr == nil && p.Seq() >= lsn:
-			skipped++ // in the project's snapshot
+			skipped++ // in the project's snapshot (so settled before it was written)
 			return nil
 		}
 		err = s.apply(lsn, &rec, cid, pid)
+		if rec.upload != nil {
+			s.replayedUpload(string(rec.upload), laneKey{cid, pid}, err)
+		}
 		switch {
 		case err != nil:
 			// Refused when it was logged too: application is deterministic.

@@ -94,6 +94,10 @@ type Store struct {
 	resMu    sync.Mutex     // guards reserved
 	reserved map[string]int // per customer: creates and imports logged, not yet applied
 
+	uploadsMu sync.Mutex             // guards uploads and holding
+	uploads   map[string]*uploadHold // held uploads by id (uploads.go)
+	holding   map[laneKey]int        // per project: the uploads it holds
+
 	lastStamp atomic.Int64 // the time of the last change stamped (Unix nanoseconds)
 
 	// checkpointed is when the last checkpoint that succeeded ended, in Unix nanoseconds
@@ -141,6 +145,8 @@ func Open(opts Options) (*Store, error) {
 		snapSeq:  make(map[*model.Project]uint64),
 		lanes:    make(map[laneKey]*lane),
 		reserved: make(map[string]int),
+		uploads:  make(map[string]*uploadHold),
+		holding:  make(map[laneKey]int),
 		kick:     make(chan struct{}, 1),
 		stop:     make(chan struct{}),
 		stopped:  make(chan struct{}),

@@ -123,12 +123,31 @@ func (s *Service) runBuild(c Customer, p *model.Project, algo, modelID string, r
 	return protocol.StatusOK, "Job is finished"
 }
 
-// JobState is the state of a build job: running (Status ACCEPTED, "Job still running"),
-// finished (OK, "Job is finished"), or failed with the build's refusal.
+// JobState is the state of a job: running (Status ACCEPTED, "Job still running"),
+// finished (OK, "Job is finished"), or failed with the build's or finalize's refusal.
 type JobState struct {
 	Done   bool
 	Status protocol.Status
 	Msg    string
+	// Progress is a running finalize's progress (nil for a build).
+	Progress *JobProgress
+	// Rows are a finished finalize's rows applied and skipped (nil for a build).
+	Rows *JobRows
+}
+
+// JobProgress is how far a finalize job got: the bytes of the file read and the rows
+// summarised by its learning pass, and the fraction of its whole work done (the type
+// inference's pass, when the types are inferred, counts as much as the learning one), 0
+// to 1; Phase is "inferring", "learning" or "applying".
+type JobProgress struct {
+	Bytes, Rows int64
+	Fraction    float64
+	Phase       string
+}
+
+// JobRows are the rows a finished finalize applied and skipped (errorHandling 1).
+type JobRows struct {
+	Applied, Skipped int64
 }
 
 // errNoJob is the refusal of a job id that is unknown, expired or another customer's.

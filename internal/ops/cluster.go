@@ -135,6 +135,9 @@ func (b jobBoard) put(cid, id string, st JobState) error {
 	if st.Done {
 		rec.Status, rec.Msg = st.Status.String(), st.Msg
 	}
+	if st.Rows != nil {
+		rec.HasRows, rec.Applied, rec.Skipped = true, st.Rows.Applied, st.Rows.Skipped
+	}
 	return b.jobs.Put(cid, id, rec)
 }
 
@@ -151,5 +154,9 @@ func (b jobBoard) get(cid, id string) (JobState, bool, error) {
 	if !ok {
 		return JobState{}, false, fmt.Errorf("job %s: unknown status %q in the jobs bucket", id, rec.Status)
 	}
-	return JobState{Done: true, Status: st, Msg: rec.Msg}, true, nil
+	out := JobState{Done: true, Status: st, Msg: rec.Msg}
+	if rec.HasRows {
+		out.Rows = &JobRows{Applied: rec.Applied, Skipped: rec.Skipped}
+	}
+	return out, true, nil
 }

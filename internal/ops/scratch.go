@@ -3,6 +3,8 @@ package ops
 import (
 	"errors"
 
+	"github.com/valyala/fastjson"
+
 	"github.com/symscore/symscore/auth"
 	"github.com/symscore/symscore/dataframe"
 	"github.com/symscore/symscore/model"
@@ -19,11 +21,14 @@ type Scratch struct {
 	msgs protocol.Parser
 	df   dataframe.Parser
 	ver  *auth.Verifier
+	json fastjson.Parser // subscription messages
 
-	plan  model.Plan  // the plan of a Predict that brings none
-	outs  []float64   // predictions, rows × outputs
-	at    []int       // DataFrame row → scored row, or -1 when skipped
-	preds Predictions // the result of the last Predict
+	plan   model.Plan  // the plan of a Predict that brings none
+	outs   []float64   // predictions, rows × outputs
+	at     []int       // DataFrame row → scored row, or -1 when skipped
+	row    []float64   // one matrix row being scored (PredictMatrix)
+	preds  Predictions // the result of the last Predict
+	matrix Matrix      // the result of the last PredictMatrix
 }
 
 func (s *Service) newScratch() *Scratch {
@@ -46,7 +51,7 @@ func (s *Service) Release(sc *Scratch) {
 	if cap(sc.outs) > maxKeptOutputs {
 		sc.outs, sc.at = nil, nil
 	}
-	sc.preds = Predictions{}
+	sc.preds, sc.matrix = Predictions{}, Matrix{}
 	s.scratch.Put(sc)
 }
 

@@ -131,3 +131,21 @@ func (s *Service) importProject(c Customer, pid string, data []byte) error {
 }
 
 func (s *Service) storeStats() (store.Stats, error) { return s.store.Stats() }
+
+// applyUpload logs and applies the change of upload id: the rows d summarises learned
+// into project pid, or forgotten.
+func (s *Service) applyUpload(c Customer, pid, id string, d *model.Delta, forget bool) error {
+	if forget {
+		return s.store.ForgetUpload(c.id, pid, id, d)
+	}
+	return s.store.LearnUpload(c.id, pid, id, d)
+}
+
+// heldUploads are the uploads whose change the store holds with its outcome.
+func (s *Service) heldUploads() []store.UploadOutcome { return s.store.Uploads() }
+
+// settleUpload lets the store forget upload id's outcome, written down in the upload.
+func (s *Service) settleUpload(id string) { s.store.Settle(id) }
+
+// syncStore makes every change logged so far durable.
+func (s *Service) syncStore() error { return s.store.Sync() }
