@@ -26,7 +26,7 @@ CLIENT_PACKAGES := maven junit5 libsurefire-java libmaven-compiler-plugin-java l
 PYTHON ?= $(shell for py in python3 /usr/bin/python3; do $$py -c 'import websockets' 2>/dev/null && { command -v $$py; break; }; done)
 export PYTHON
 
-.PHONY: ui-vendor ui-vendor-check help build run demo cluster-demo test client-deps js-deps clients-unit fmt-check vet go-test allocs arch bench loadtest fuzz-smoke lint tidy-check vulncheck clean
+.PHONY: ui-vendor ui-vendor-check help build run demo cluster-demo cluster-faults test client-deps js-deps clients-unit fmt-check vet go-test allocs arch bench loadtest fuzz-smoke lint tidy-check vulncheck clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 14
@@ -42,6 +42,11 @@ demo: build ## throwaway server on free ports: learn iris, build lda/mlda/mlr, p
 
 cluster-demo: build ## two nodes on free ports, the first running the bus (embedded NATS): learn and build on one, predict on both
 	scripts/cluster-demo.sh
+
+FAULT_DURATION ?= 5m
+FAULT_SEED ?= 1
+cluster-faults: ## the cluster fault test for FAULT_DURATION (default 5m) from FAULT_SEED: 3 symscore and 3 NATS processes, kill -9 at random
+	SYMSCORE_FAULT_DURATION=$(FAULT_DURATION) SYMSCORE_FAULT_SEED=$(FAULT_SEED) go test ./cmd/symscore/ -run '^TestClusterFaults$$' -count=1 -v -timeout 0
 
 test: client-deps js-deps fmt-check vet tidy-check lint go-test allocs $(INTEROP_TARGETS) ## what CI runs: format, vet, tidy, staticcheck, race tests, zero-allocation tests, client tests, fuzz smoke, govulncheck
 	$(MAKE) --no-print-directory fuzz-smoke FUZZTIME=$(CI_FUZZTIME)

@@ -31,8 +31,9 @@
 //
 // # Catching up and failures
 //
-// Log.Replay (the store's recovery) reads the stream from its first record up to its last
-// one as of the start: a node answers nothing until it holds the state of that moment,
+// Log.Replay (the store's recovery) reads the stream from its first record, or its resume
+// point or the sequence the snapshot it started from covers, up to its last one as of the
+// start: a node answers nothing until it holds the state of that moment,
 // and the server's /readyz says 503 meanwhile. Err reports the bus unreachable (changes
 // are then refused with store.ErrUnavailable, predictions go on from the node's state) or
 // a lasting failure: a gap in the stream's sequence numbers (records deleted from the
@@ -41,9 +42,35 @@
 // A record larger than the NATS servers' max_payload cannot be published: Append refuses it
 // with store.ErrRecordTooLarge. The embedded server takes 64 MiB.
 //
+// # Checkpoints, snapshots, joining
+//
+// With Options.Dir the node's store keeps its snapshots there (store.Options.Dir, the
+// store's own checkpoints), and Log.TruncateBefore, which the store calls after writing
+// them, records the resume point: the stream sequence below which they hold every record
+// (the file "resume", written atomically with the stream's name and creation date).
+// Before the store opens, Node.Bootstrap decides where the node starts: at its resume
+// point if the stream still holds it, else from the newest full snapshot of the object
+// store "<stream>_SNAPSHOTS" (store.FullSnapshot's encoding, one object per snapshot named
+// by the sequence it covers), which the store installs in place of its own snapshots.
+//
+// Node.Run makes the node a candidate for snapshot leader: the node holding the key
+// "snapshots" of the key-value bucket "<stream>_LEADER" (entries live 10 s, renewed every
+// second) publishes a full snapshot every Options.SnapshotInterval or SnapshotRecords,
+// keeps SnapshotsKept of them and purges the stream below the oldest, but never below the
+// next record of a live node (the heartbeats of "<stream>_NODES", written every second by
+// every node) nor below records younger than the duplicate window (a NATS server rebuilds
+// its duplicate table from them). ReadStatus reads all of it for `symscore cluster
+// status`.
+//
+// Node.Open makes or checks the stream and the buckets with Options.Replicas replicas,
+// trying each a few times while a new JetStream cluster elects its leaders.
+//
 // # Locks
 //
 // Log.mu guards the table of changes waiting for their record; it is never held while
 // delivering or publishing. The consumer goroutine delivers one record at a time and
-// takes the store's locks (store/doc.go) inside Deliver.
+// takes the store's locks (store/doc.go) inside Deliver. Run's leader and the heartbeat
+// goroutine hold no lock of this package; the leader takes the store's (FullSnapshot reads
+// each project under its read lock). Close ends them (Node.stop, Node.stopCtx) before it
+// closes the connection.
 package cluster

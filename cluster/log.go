@@ -33,6 +33,9 @@ var (
 	ErrClosed = errors.New("cluster: closed")
 	// ErrGap: records are missing from the stream; the node applies nothing more.
 	ErrGap = errors.New("cluster: records are missing from the stream")
+	// ErrPurged: the stream no longer holds the records a node needs to resume (a snapshot
+	// covers them: Node.Bootstrap loads it).
+	ErrPurged = errors.New("cluster: the records this node needs were purged from the stream")
 )
 
 // Log is the store.Log of a cluster node: the JetStream stream of changes. See the package
@@ -47,6 +50,12 @@ type Log struct {
 	timeout time.Duration
 	log     *slog.Logger
 	m       *Metrics
+	dir     string // the node's directory (Options.Dir); "" keeps no resume point
+
+	// resume is the resume point: records below it are in the local snapshots (0: none).
+	// Bootstrap sets it; TruncateBefore raises it, writing it to dir first.
+	resume  atomic.Uint64
+	created time.Time // the stream's creation date, read by Replay
 
 	counter atomic.Uint64 // the last local change's number
 
@@ -79,17 +88,18 @@ func newLog(js jetstream.JetStream, nc *nats.Conn, o *Options, m *Metrics) *Log 
 	return &Log{
 		js: js, nc: nc, stream: o.Stream, prefix: prefix, seen: seenSubject(prefix),
 		origin:  o.NodeID + "." + hex.EncodeToString(id[:]) + "-",
-		timeout: o.Timeout, log: o.Logger, m: m,
+		timeout: o.Timeout, log: o.Logger, m: m, dir: o.Dir,
 		pending: make(map[uint64]*pending),
 	}
 }
 
-// Replay delivers to fn every record from sequence from (0: the first) up to the stream's
-// last as of the call: a node's catching up before it serves. Seen records are skipped.
-// It fails when the stream no longer holds record from (purged), when records are missing,
-// or when the bus stops answering for Options.Timeout.
+// Replay delivers to fn every record from sequence from (0: the first), or from the
+// resume point when that is later, up to the stream's last as of the call: a node's
+// catching up before it serves. Seen records are skipped. It fails when the stream no
+// longer holds record from (ErrPurged), when records are missing, or when the bus stops
+// answering for Options.Timeout.
 func (l *Log) Replay(from uint64, fn func(seq uint64, rec []byte) error) error {
-	from = max(from, 1)
+	from = max(from, l.resume.Load(), 1)
 	ctx, cancel := context.WithTimeout(context.Background(), l.timeout)
 	info, err := l.js.Stream(ctx, l.stream)
 	var si *jetstream.StreamInfo
@@ -101,8 +111,9 @@ func (l *Log) Replay(from uint64, fn func(seq uint64, rec []byte) error) error {
 		return fmt.Errorf("cluster: cannot read stream %s: %w", l.stream, err)
 	}
 	last := si.State.LastSeq
+	l.created = si.Created
 	if last >= from && si.State.FirstSeq > from {
-		return fmt.Errorf("cluster: stream %s begins at record %d; this node needs every record from %d (records were purged)", l.stream, si.State.FirstSeq, from)
+		return fmt.Errorf("%w: stream %s begins at record %d; this node needs every record from %d", ErrPurged, l.stream, si.State.FirstSeq, from)
 	}
 	cons, err := l.js.OrderedConsumer(context.Background(), l.stream, jetstream.OrderedConsumerConfig{
 		DeliverPolicy: jetstream.DeliverByStartSequencePolicy,
@@ -352,9 +363,20 @@ func (l *Log) Note(rec []byte) error {
 // Sync does nothing: what JetStream acknowledged is as durable as the stream makes it.
 func (l *Log) Sync() error { return nil }
 
-// TruncateBefore does nothing yet: the stream keeps every record (a node without local
-// snapshots replays it from the first).
-func (l *Log) TruncateBefore(uint64) error { return nil }
+// TruncateBefore records seq as the node's resume point (the store's snapshots hold every
+// record below it), durably in Options.Dir, when it is later than the one recorded: the
+// next start replays the stream from there. The stream itself is purged by the snapshot
+// leader only (Node.Run). Without Options.Dir it does nothing.
+func (l *Log) TruncateBefore(seq uint64) error {
+	if l.dir == "" || seq <= l.resume.Load() {
+		return nil
+	}
+	if err := writeResume(l.dir, resumePoint{Stream: l.stream, Created: l.created, Next: seq}); err != nil {
+		return fmt.Errorf("cluster: cannot write the resume point: %w", err)
+	}
+	l.resume.Store(seq)
+	return nil
+}
 
 // NextSeq is the sequence after the last record delivered.
 func (l *Log) NextSeq() uint64 { return max(l.next.Load(), 1) }

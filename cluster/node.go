@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -33,6 +34,17 @@ type Options struct {
 	EmbeddedListen string
 	// DataDir holds the embedded server's JetStream data (DataDir/nats).
 	DataDir string
+	// Dir is the node's own directory: the store's snapshots and the resume point that
+	// says where they leave the stream. "" keeps none: the node starts from the newest
+	// snapshot on the bus (or the stream's first record) every time.
+	Dir string
+	// SnapshotInterval and SnapshotRecords make the snapshot leader (Run) publish a full
+	// snapshot when the newest one is that old, or that many records behind the stream's
+	// last, whichever comes first; 0 disables that trigger. SnapshotsKept snapshots are
+	// kept in the object store (0 means 2), and the stream is purged below the oldest.
+	SnapshotInterval time.Duration
+	SnapshotRecords  uint64
+	SnapshotsKept    int
 	// EmbeddedSync is when the embedded server fsyncs what it stores: 0 every message
 	// before acknowledging it, > 0 at most that long after, < 0 NATS' default (2 minutes).
 	EmbeddedSync time.Duration
@@ -52,12 +64,20 @@ type Options struct {
 // Node is a connection to the bus: the stream's Log for the store, the jobs bucket, and
 // the embedded NATS server when there is one. Open connects; Close closes everything.
 type Node struct {
-	opts Options
-	srv  *server.Server // the embedded server, or nil
-	nc   *nats.Conn
-	js   jetstream.JetStream
-	log  *Log
-	jobs *Jobs
+	opts  Options
+	srv   *server.Server // the embedded server, or nil
+	nc    *nats.Conn
+	js    jetstream.JetStream
+	log   *Log
+	jobs  *Jobs
+	snaps *snapshotStore
+	nodes *heartbeats
+	lock  jetstream.KeyValue
+
+	stop    chan struct{}   // closed by Close: Run's goroutines end
+	stopCtx context.Context // canceled by Close: what Run's goroutines wait for on the bus
+	cancel  context.CancelFunc
+	running sync.WaitGroup // Run's goroutines
 
 	closing atomic.Bool // Close has begun: a disconnection is not news
 }
@@ -67,6 +87,9 @@ type Node struct {
 func Open(o Options) (*Node, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.SnapshotsKept <= 0 {
+		o.SnapshotsKept = DefaultSnapshotsKept
 	}
 	if o.NodeID == "" {
 		host, err := os.Hostname()
@@ -94,19 +117,49 @@ func Open(o Options) (*Node, error) {
 		return nil, err
 	}
 	n.js = js
-	ctx, cancel := context.WithTimeout(context.Background(), o.Timeout)
-	defer cancel()
-	if err := n.ensureStream(ctx); err != nil {
-		n.Close()
-		return nil, err
-	}
-	if n.jobs, err = openJobs(ctx, js, &o); err != nil {
+	if err := n.ensureAll(); err != nil {
 		n.Close()
 		return nil, err
 	}
 	n.log = newLog(js, n.nc, &o, m)
+	n.stop = make(chan struct{})
+	n.stopCtx, n.cancel = context.WithCancel(context.Background())
+	n.running.Go(n.beat)
 	return n, nil
 }
+
+// ensureAll makes or checks the stream and the buckets. A JetStream cluster just formed,
+// or electing leaders after a server's loss, may not answer within Options.Timeout: each
+// step is tried again (for setupAttempts × Options.Timeout in all).
+func (n *Node) ensureAll() error {
+	js, o := n.js, &n.opts
+	steps := []func(ctx context.Context) error{
+		n.ensureStream,
+		func(ctx context.Context) (err error) { n.jobs, err = openJobs(ctx, js, o); return err },
+		func(ctx context.Context) (err error) { n.snaps, err = openSnapshots(ctx, js, o); return err },
+		func(ctx context.Context) (err error) { n.nodes, err = openHeartbeats(ctx, js, o); return err },
+		func(ctx context.Context) (err error) { n.lock, err = openLock(ctx, js, o); return err },
+	}
+	for _, step := range steps {
+		var err error
+		for range setupAttempts {
+			ctx, cancel := context.WithTimeout(context.Background(), o.Timeout)
+			err = step(ctx)
+			cancel()
+			if err == nil || errors.Is(err, jetstream.ErrJetStreamNotEnabled) || errors.Is(err, nats.ErrAuthorization) {
+				break
+			}
+			o.Logger.Warn("cluster: the bus is not ready yet", "err", err)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setupAttempts is how many times ensureAll tries each step.
+const setupAttempts = 5
 
 // connect dials the bus, retrying until Options.Timeout, with reconnection for ever after.
 func (n *Node) connect(m *Metrics) error {
@@ -239,7 +292,14 @@ func (n *Node) NodeID() string { return n.opts.NodeID }
 
 // Close closes the log (if the store has not), the connection and the embedded server.
 func (n *Node) Close() error {
-	n.closing.Store(true)
+	if n.closing.Swap(true) {
+		return nil
+	}
+	if n.stop != nil {
+		close(n.stop)
+		n.cancel()
+		n.running.Wait()
+	}
 	if n.log != nil {
 		n.log.Close()
 	}

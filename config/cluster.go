@@ -51,7 +51,16 @@ func (ps *problems) checkCluster(c Cluster) {
 		}
 	}
 	positive(ps, "cluster.timeout", c.Timeout)
+	positive(ps, "cluster.snapshot_interval", c.SnapshotInterval)
+	positive(ps, "cluster.snapshot_records", c.SnapshotRecords)
+	if c.SnapshotsKept < 1 || c.SnapshotsKept > maxSnapshotsKept {
+		ps.add("cluster.snapshots_kept", "must be from 1 to %d, not %d", maxSnapshotsKept, c.SnapshotsKept)
+	}
 }
+
+// maxSnapshotsKept bounds cluster.snapshots_kept: each is a full copy of the state on
+// every NATS server of the bus.
+const maxSnapshotsKept = 100
 
 // checkNATSURL checks a comma-separated list of NATS server URLs.
 func (ps *problems) checkNATSURL(list string) {

@@ -270,6 +270,15 @@ type Cluster struct {
 	// Timeout bounds every wait on the bus: a change's publish acknowledgement and its
 	// application, a job record, the first connection at start.
 	Timeout time.Duration `mapstructure:"timeout"`
+	// SnapshotInterval and SnapshotRecords: the snapshot leader (one node, elected on the
+	// bus) publishes a full snapshot to the bus's object store when the newest one is
+	// SnapshotInterval old or SnapshotRecords records behind the stream, whichever first.
+	SnapshotInterval time.Duration `mapstructure:"snapshot_interval"`
+	SnapshotRecords  int64         `mapstructure:"snapshot_records"`
+	// SnapshotsKept is how many full snapshots the object store keeps; the stream is
+	// purged below the oldest of them (and never of what a live node has yet to apply, nor
+	// of what is younger than the replay window).
+	SnapshotsKept int `mapstructure:"snapshots_kept"`
 }
 
 // Enabled reports whether the server is a cluster node: a bus is configured or embedded.
@@ -346,4 +355,7 @@ const (
 	DefaultClusterReplicas       = 1
 	DefaultClusterEmbeddedListen = "127.0.0.1:4222"
 	DefaultClusterTimeout        = 5 * time.Second
+	DefaultSnapshotInterval      = 10 * time.Minute
+	DefaultSnapshotRecords       = 1_000_000
+	DefaultSnapshotsKept         = 2
 )

@@ -85,6 +85,9 @@ func (c *Config) ApplyDefaults() {
 	setNumber(&c.Cluster.Replicas, DefaultClusterReplicas)
 	setString(&c.Cluster.EmbeddedListen, DefaultClusterEmbeddedListen)
 	setNumber(&c.Cluster.Timeout, DefaultClusterTimeout)
+	setNumber(&c.Cluster.SnapshotInterval, DefaultSnapshotInterval)
+	setNumber(&c.Cluster.SnapshotRecords, DefaultSnapshotRecords)
+	setNumber(&c.Cluster.SnapshotsKept, DefaultSnapshotsKept)
 }
 
 func setString(p *string, def string) {

@@ -181,6 +181,12 @@
 // A snapshot file holds "SYMS", the customer id and the project id as strings, then the
 // project's encoding (model.Project.Checkpoint), whose Seq says which records it covers.
 //
+// A full snapshot (FullSnapshot; a cluster publishes them for joining nodes) is every
+// project in one piece with the log sequence it covers: "SYMF", a version, that sequence,
+// then each project's ids and encoding (fullsnapshot.go). A store opened with one
+// (Options.Snapshot) replaces its snapshot files with its projects and replays the log from
+// that sequence; records a project already holds are skipped as with snapshot files.
+//
 // # Checkpoints
 //
 // A background checkpoint, every Options.CheckpointInterval or after
@@ -202,9 +208,10 @@
 // the log is cut (package wal); corruption in the middle, a record that does not decode, or
 // a record that does not fit the state (a change of a project that does not exist and is
 // never deleted: its snapshot is missing) stops Open with an error naming the record,
-// unless Options.Repair. Without a data directory (Options.Log alone: a cluster's stream,
-// read from its first record) there are no snapshots to miss: such a change was logged
-// after another node deleted its project, and is refused again.
+// unless Options.Repair. On a Log given in Options.Log (a cluster's stream, with or without
+// snapshot files) such a change was logged after another node deleted its project, or its
+// project was deleted before the snapshots' resume point, and is refused again as it was
+// live.
 //
 // # Concurrency
 //

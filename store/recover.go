@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/symscore/symscore/model"
 )
 
 // recover loads the snapshots, then replays the log (see the package documentation). It
@@ -12,7 +14,13 @@ import (
 func (s *Store) recover() error {
 	start := time.Now()
 	var snaps []snapshotFile
-	if s.durable {
+	from := uint64(0)
+	if s.opts.Snapshot != nil {
+		var err error
+		if from, snaps, err = s.startFrom(s.opts.Snapshot); err != nil {
+			return err
+		}
+	} else if s.durable {
 		var err error
 		if snaps, err = s.readSnapshots(); err != nil {
 			return err
@@ -29,14 +37,15 @@ func (s *Store) recover() error {
 	var dec decoder
 	replayed, skipped, refused := 0, 0, 0
 	// The log may begin before the creation of a project that was deleted since, whose
-	// snapshot is gone: its records are skipped, and must be followed by its delete. Without
-	// snapshots (a Log without Dir: a cluster's stream, replayed from its first record) a
-	// change of a project that does not exist is no sign of a missing snapshot: it was
-	// logged after the project's delete by another node, and is refused as it was live.
+	// snapshot is gone: its records are skipped, and must be followed by its delete. On a
+	// cluster's stream (Options.Log) a change of a project that does not exist is no sign
+	// of a missing snapshot: it was logged after the project's delete by another node (or
+	// its project was deleted before the snapshots' resume point), and is refused as it was
+	// live.
 	orphans := make(map[[2]string]uint64) // (cid, pid) → first orphan record
-	err := s.log.Replay(0, func(lsn uint64, payload []byte) error {
+	err := s.log.Replay(from, func(lsn uint64, payload []byte) error {
 		rec, err := decodeRecord(payload, &dec)
-		if err != nil && !s.durable {
+		if err != nil && s.opts.Log != nil {
 			// A stream's record that does not decode was skipped by every node applying it
 			// live (applyPayload): skip it the same way.
 			refused++
@@ -55,7 +64,7 @@ func (s *Store) recover() error {
 		key := [2]string{cid, pid}
 		p, getErr := s.reg.Get(cid, pid)
 		switch {
-		case getErr != nil && projectKind(rec.kind) && s.durable:
+		case getErr != nil && projectKind(rec.kind) && s.durable && s.opts.Log == nil:
 			if rec.kind == kindDelete {
 				delete(orphans, key)
 			} else if _, ok := orphans[key]; !ok {
@@ -120,4 +129,31 @@ func (s *Store) misfit(lsn uint64, err error) error {
 	}
 	s.slog.Error("store: repair: skipping a record that does not fit the recovered state", "lsn", lsn, "err", err)
 	return nil
+}
+
+// startFrom takes a full snapshot as the state to recover from: with a data directory it
+// replaces the snapshot files, which are then read as at any start. It returns the
+// sequence the log is replayed from.
+func (s *Store) startFrom(data []byte) (uint64, []snapshotFile, error) {
+	if s.durable {
+		covered, err := InstallFullSnapshot(s.opts, data)
+		if err != nil {
+			return 0, nil, err
+		}
+		snaps, err := s.readSnapshots()
+		return covered, snaps, err
+	}
+	covered, projects, err := decodeFullSnapshot(data)
+	if err != nil {
+		return 0, nil, err
+	}
+	snaps := make([]snapshotFile, 0, len(projects))
+	for _, fp := range projects {
+		p, err := model.UnmarshalProject(fp.enc)
+		if err != nil {
+			return 0, nil, err
+		}
+		snaps = append(snaps, snapshotFile{path: "(full snapshot)", cid: fp.cid, pid: fp.pid, project: p})
+	}
+	return covered, snaps, nil
 }

@@ -58,6 +58,11 @@ type Options struct {
 	// cluster log, which every node applies, so that each applies a merge of O(d²) instead
 	// of the rows.
 	DeltaRecords bool
+	// Snapshot is a full snapshot (FullSnapshot, made by another node of a cluster) to
+	// start from instead of the snapshot files: with Dir it replaces them all
+	// (InstallFullSnapshot), and the log is replayed from the sequence it covers. nil: the
+	// snapshot files of Dir, and the log from its start (or its own resume point).
+	Snapshot []byte
 	// Logger receives recovery and checkpoint events; nil discards them.
 	Logger *slog.Logger
 }

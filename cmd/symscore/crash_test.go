@@ -150,6 +150,22 @@ func settle(t *testing.T, dataDir string, ledger *crashLedger) {
 // subset to the acknowledged ones.
 func settleTotal(t *testing.T, mo model.Moments, ledger *crashLedger) {
 	t.Helper()
+	if len(ledger.inflight) > 16 {
+		t.Fatalf("%d messages in flight", len(ledger.inflight))
+	}
+	pick, ok := appliedSubset(mo, ledger.acked, ledger.inflight)
+	if !ok {
+		t.Fatalf("the recovered project (n %v) is not the %d acknowledged messages plus whole messages of the %d in flight",
+			mo.N, len(ledger.acked), len(ledger.inflight))
+	}
+	ledger.acked = append(ledger.acked, pick...)
+	ledger.inflight = nil
+}
+
+// appliedSubset finds which of the unsure messages mo holds besides the acknowledged ones:
+// mo's Σ1, Σx and Σx² of its first attribute (x = the message's id) must be those of acked
+// and the subset, each message whole. ok is false when no subset fits.
+func appliedSubset(mo model.Moments, acked, unsure []crashMessage) (pick []crashMessage, ok bool) {
 	var got [3]float64 // Σ1, Σx, Σx² of the learned-minus-forgotten rows
 	got[0] = float64(mo.N)
 	if mo.N > 0 {
@@ -169,28 +185,20 @@ func settleTotal(t *testing.T, mo model.Moments, ledger *crashLedger) {
 		}
 		return v
 	}
-	base := sums(ledger.acked)
-	fl := ledger.inflight
-	if len(fl) > 16 {
-		t.Fatalf("%d messages in flight", len(fl))
-	}
-	for mask := 0; mask < 1<<len(fl); mask++ {
-		var pick []crashMessage
-		for i, m := range fl {
+	base := sums(acked)
+	for mask := 0; mask < 1<<len(unsure); mask++ {
+		pick = pick[:0]
+		for i, m := range unsure {
 			if mask&(1<<i) != 0 {
 				pick = append(pick, m)
 			}
 		}
 		add := sums(pick)
-		want := [3]float64{base[0] + add[0], base[1] + add[1], base[2] + add[2]}
-		if got[0] == want[0] && near(got[1], want[1]) && near(got[2], want[2]) {
-			ledger.acked = append(ledger.acked, pick...)
-			ledger.inflight = nil
-			return
+		if got[0] == base[0]+add[0] && near(got[1], base[1]+add[1]) && near(got[2], base[2]+add[2]) {
+			return pick, true
 		}
 	}
-	t.Fatalf("the recovered project (n %v, Σx %v, Σx² %v) is not the %d acknowledged messages (n %v, Σx %v, Σx² %v) plus whole messages of the %d in flight",
-		got[0], got[1], got[2], len(ledger.acked), base[0], base[1], base[2], len(fl))
+	return nil, false
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }

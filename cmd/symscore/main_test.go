@@ -34,6 +34,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	if spec := os.Getenv(natsMemberEnv); spec != "" {
+		os.Exit(runNATSMember(spec)) // this process is a NATS server of a fault test
+	}
 	dir, err := os.MkdirTemp("", "symscore-cmd-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -140,6 +140,7 @@ func Open(o Options) (*Service, error) {
 		closeCluster(node)
 		return nil, fmt.Errorf("cannot open the uploads in data_dir %q: %w", cfg.DataDir, err)
 	}
+	runCluster(node, st)
 	s := &Service{
 		log:    log,
 		store:  st,

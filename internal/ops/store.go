@@ -46,7 +46,9 @@ func openStore(cfg config.Config, log *slog.Logger, fsys wal.FS, node *cluster.N
 		},
 	}
 	if node != nil {
-		clusterStoreOptions(&opts, node)
+		if err := clusterStoreOptions(&opts, node, cfg); err != nil {
+			return nil, fmt.Errorf("cannot catch up with the cluster's stream: %w", err)
+		}
 	}
 	st, err := store.Open(opts)
 	switch {

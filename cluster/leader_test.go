@@ -1,0 +1,158 @@
+package cluster
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/symscore/symscore/internal/testenv"
+	"github.com/symscore/symscore/internal/testkit"
+	"github.com/symscore/symscore/internal/testkit/natstest"
+)
+
+// TestPurgeSparesLiveNodes: the leader publishes snapshots but purges nothing a live node
+// has yet to apply: a node that says (heartbeat) it has applied record 1 holds the stream
+// whole; once its heartbeat says it stopped, the stream is purged below the oldest
+// snapshot kept.
+func TestPurgeSparesLiveNodes(t *testing.T) {
+	defer func(d time.Duration) { leaderEvery = d }(leaderEvery)
+	leaderEvery = 100 * time.Millisecond
+	bus := natstest.Start(t)
+	o := testOptions(bus.URL(), "a")
+	o.SnapshotRecords, o.DuplicateWindow = 10, 100*time.Millisecond
+	a := startNode(t, o, t.TempDir())
+	slow := Heartbeat{Node: "slow", Applied: 1, Started: time.Now()}
+	beat := func() {
+		slow.At = time.Now()
+		must(t, a.nodes.put(context.Background(), slow))
+	}
+	beat()
+	ds := testkit.NewDataset(2, 200, 2)
+	must(t, a.st.Create("c1", "p", "", nil))
+	// Two batches of 50 learns, each followed by a snapshot of everything.
+	var kept []SnapshotInfo
+	for batch := range 2 {
+		for i := range 50 {
+			must(t, learn(t, a.st, "p", ds, 50*batch+i, 50*batch+i+1))
+		}
+		last := streamStateOf(t, a).LastSeq
+		testenv.Eventually(t, "a snapshot of the batch", func() bool {
+			beat()
+			var err error
+			kept, err = a.snaps.list(context.Background())
+			return err == nil && len(kept) > 0 && kept[0].Covered == last+1
+		})
+	}
+	if len(kept) != 2 || kept[1].Covered < 50 {
+		t.Fatalf("snapshots %+v", kept)
+	}
+	beat()
+	if first := streamStateOf(t, a).FirstSeq; first > 2 {
+		t.Fatalf("the stream was purged below %d while a live node had applied record 1 only", first)
+	}
+	slow.Stopped = true
+	beat()
+	testenv.Eventually(t, "the purge below the oldest snapshot kept", func() bool {
+		return streamStateOf(t, a).FirstSeq == kept[1].Covered
+	})
+}
+
+// TestLeadershipHandsOver: the leader's clean stop gives the lock up, and the other node
+// leads and publishes at once.
+func TestLeadershipHandsOver(t *testing.T) {
+	defer func(d time.Duration) { leaderEvery = d }(leaderEvery)
+	leaderEvery = 100 * time.Millisecond
+	bus := natstest.Start(t)
+	o := testOptions(bus.URL(), "a")
+	o.SnapshotRecords = 5
+	a := startNode(t, o, t.TempDir())
+	leaderOf := func() string {
+		st, err := ReadStatus(testOptions(bus.URL(), ""))
+		must(t, err)
+		return st.Leader
+	}
+	testenv.Eventually(t, "a to lead", func() bool { return leaderOf() == "a" })
+	o.NodeID = "b"
+	b := startNode(t, o, t.TempDir())
+	stopNode(a)
+	testenv.Eventually(t, "b to lead", func() bool { return leaderOf() == "b" })
+	ds := testkit.NewDataset(2, 200, 2)
+	must(t, b.st.Create("c1", "p", "", nil))
+	for i := range 10 {
+		must(t, learn(t, b.st, "p", ds, i, i+1))
+	}
+	testenv.Eventually(t, "b's snapshot", func() bool {
+		snaps, err := b.snaps.list(context.Background())
+		return err == nil && len(snaps) > 0 && snaps[0].Node == "b"
+	})
+}
+
+// TestBootstrapDistrustsItsResumePoint: a resume point that does not read, or that names
+// another incarnation of the stream, is not followed: the node starts from the bus's
+// snapshot, its own snapshot files replaced.
+func TestBootstrapDistrustsItsResumePoint(t *testing.T) {
+	defer func(d time.Duration) { leaderEvery = d }(leaderEvery)
+	leaderEvery = 100 * time.Millisecond
+	bus := natstest.Start(t)
+	o := testOptions(bus.URL(), "a")
+	o.SnapshotRecords = 5
+	a := startNode(t, o, t.TempDir())
+	ds := testkit.NewDataset(2, 200, 2)
+	must(t, a.st.Create("c1", "p", "", nil))
+	for i := range 10 {
+		must(t, learn(t, a.st, "p", ds, i, i+1))
+	}
+	testenv.Eventually(t, "a snapshot", func() bool {
+		snaps, err := a.snaps.list(context.Background())
+		return err == nil && len(snaps) > 0
+	})
+	want := state(t, a.st, "c1")
+	for name, damage := range map[string]func(dir string){
+		"corrupt": func(dir string) {
+			must(t, os.WriteFile(filepath.Join(dir, resumeFile), []byte("junk"), 0o600))
+		},
+		"another stream": func(dir string) {
+			r, ok, err := readResume(dir)
+			if !ok || err != nil {
+				t.Fatalf("resume point: %v %v", ok, err)
+			}
+			r.Created = r.Created.Add(-time.Hour)
+			must(t, writeResume(dir, r))
+		},
+	} {
+		dir := t.TempDir()
+		b := startNode(t, testOptions(bus.URL(), "b"), dir)
+		stopNode(b)
+		damage(dir)
+		// A stale snapshot file of a project that is not on the bus.
+		must(t, os.WriteFile(filepath.Join(dir, "snapshots", "stale.snap"), []byte("x"), 0o600))
+		b = startNode(t, testOptions(bus.URL(), "b"), dir)
+		if got := state(t, b.st, "c1"); got != want {
+			t.Fatalf("%s: the node holds another state", name)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "snapshots", "stale.snap")); err == nil {
+			t.Fatalf("%s: a stale snapshot file survived", name)
+		}
+		stopNode(b)
+	}
+}
+
+// FuzzSnapshotName: a snapshot's name gives back the sequence it was made from, and no
+// other name is taken for a snapshot's unless it is one's.
+func FuzzSnapshotName(f *testing.F) {
+	f.Add("snapshot-00000000000000000042", uint64(42))
+	f.Add("snapshot-", uint64(1))
+	f.Add("snapshot-0000000000000000004x", uint64(0))
+	f.Fuzz(func(t *testing.T, name string, seq uint64) {
+		if seq > 0 {
+			if got, ok := parseSnapshotName(snapshotName(seq)); !ok || got != seq {
+				t.Fatalf("%d: %d %v", seq, got, ok)
+			}
+		}
+		if got, ok := parseSnapshotName(name); ok && snapshotName(got) != name {
+			t.Fatalf("%q taken for the snapshot at %d", name, got)
+		}
+	})
+}
