@@ -16,13 +16,13 @@ const numStatuses = int(protocol.StatusServiceUnavailable) + 1
 // are resolved once: Done allocates nothing.
 type Endpoint struct {
 	requests [numStatuses]prometheus.Counter
-	latency  prometheus.Observer
+	latency  *Latency
 }
 
 // Endpoint resolves the metrics of endpoint name (the label of symscore_requests_total and
 // symscore_request_duration_seconds).
 func (s *Set) Endpoint(name string) *Endpoint {
-	e := &Endpoint{latency: s.latency.WithLabelValues(name)}
+	e := &Endpoint{latency: s.latency.with(name)}
 	for st := range numStatuses {
 		e.requests[st] = s.requests.WithLabelValues(name, protocol.Status(st).String())
 	}
@@ -34,5 +34,5 @@ func (e *Endpoint) Done(st protocol.Status, took time.Duration) {
 	if int(st) < numStatuses {
 		e.requests[st].Inc()
 	}
-	e.latency.Observe(took.Seconds())
+	e.latency.Observe(took)
 }
