@@ -63,12 +63,14 @@ func (c *Conn) readMessage() (ws.OpCode, []byte, connEnd) {
 // A message that cannot be verified before it is whole (the first message of a session)
 // must arrive within limits.idle_timeout of its first frame: pings between its fragments do
 // not extend that, so it cannot hold its share of limits.max_unverified_bytes forever.
+//
+// The deadline carries a monotonic clock reading, so that time.Until reads only the
+// monotonic clock: one clock read per frame, the wall clock only when the deadline moves.
 func (c *Conn) armReadDeadline() connEnd {
-	now := time.Now()
 	idle := c.srv.d.Limits.IdleTimeout
 	set := false
-	if c.deadline.Sub(now) < idle-idle/16 {
-		c.deadline, set = now.Add(idle), true
+	if time.Until(c.deadline) < idle-idle/16 {
+		c.deadline, set = time.Now().Add(idle), true
 	}
 	if !c.unverifiedBy.IsZero() && c.deadline.After(c.unverifiedBy) {
 		c.deadline, set = c.unverifiedBy, true
