@@ -2,6 +2,7 @@ package ops
 
 import (
 	"errors"
+	"time"
 
 	"github.com/symscore/symscore/auth"
 	"github.com/symscore/symscore/dataframe"
@@ -63,7 +64,18 @@ func (sc *Scratch) ParseMessage(b []byte) (*protocol.Message, error) { return sc
 // full replay memory's SERVICE_UNAVAILABLE otherwise; a bad signature carries the string
 // to sign for debugging.
 func (sc *Scratch) VerifyWS(req *auth.WSRequest) (Customer, error) {
-	if err := sc.ver.VerifyWS(req); err != nil {
+	return sc.VerifyWSAt(req, sc.svc.now())
+}
+
+// VerifyWSAt is VerifyWS with the date window checked at arrived, a reading of time.Now
+// the caller made when the message arrived (a transport that times its requests reads the
+// clock anyway): the verification reads no clock of its own. A service given Options.Now
+// checks at that clock's time instead.
+func (sc *Scratch) VerifyWSAt(req *auth.WSRequest, arrived time.Time) (Customer, error) {
+	if sc.svc.clock {
+		arrived = sc.svc.now()
+	}
+	if err := sc.ver.VerifyWSAt(req, arrived); err != nil {
 		r := sc.svc.refuseVerify(err)
 		if errors.Is(err, auth.ErrBadSignature) {
 			r.StringToSign = sc.ver.AppendStringToSignDebug(nil, req)

@@ -46,6 +46,7 @@ type Service struct {
 	metrics *opsMetrics
 	jobs    *jobTable
 	now     func() time.Time
+	clock   bool // now is Options.Now, not time.Now
 	before  func()
 
 	// customers are the configured customers by id: a verified cid is looked up here
@@ -108,6 +109,7 @@ func Open(o Options) (*Service, error) {
 		metrics:       newOpsMetrics(o.Metrics),
 		jobs:          newJobTable(now, spawn, o.BuildsStopped),
 		now:           now,
+		clock:         o.Now != nil,
 		before:        o.BeforeBuild,
 		customers:     customers,
 		legacyFraming: cfg.Auth.LegacyFraming,

@@ -36,15 +36,17 @@ var (
 		"messages are text frames; a binary frame is not a SymetryML message")
 )
 
-// HandleMessage implements wsconn.Session: decode, call the operation, encode.
+// HandleMessage implements wsconn.Session: decode, call the operation, encode. The clock
+// is read once when the message arrives, for its latency and its signature's date window,
+// and once more (monotonic only) when the reply is ready.
 func (s *session) HandleMessage(op ws.OpCode, payload, out []byte) ([]byte, ws.OpCode, ws.StatusCode) {
 	start := time.Now()
-	out, st, closeCode := s.handle(op, payload, out)
+	out, st, closeCode := s.handle(op, payload, out, start)
 	s.e.m.Done(st, time.Since(start))
 	return out, ws.OpText, closeCode
 }
 
-func (s *session) handle(op ws.OpCode, payload, out []byte) ([]byte, protocol.Status, ws.StatusCode) {
+func (s *session) handle(op ws.OpCode, payload, out []byte, arrived time.Time) ([]byte, protocol.Status, ws.StatusCode) {
 	svc := s.e.svc
 	if op != ws.OpText {
 		return s.refuse(out, svc.Refuse(errBinary))
@@ -63,7 +65,7 @@ func (s *session) handle(op ws.OpCode, payload, out []byte) ([]byte, protocol.St
 		case s.e.signedOnly:
 			return s.refuse(out, svc.RefuseAuth(ops.ReasonMalformed, errUnsignedFrame))
 		}
-	} else if r := s.verify(sc, msg); r != nil {
+	} else if r := s.verify(sc, msg, arrived); r != nil {
 		return s.refuse(out, r)
 	}
 	if s.keys == nil {
@@ -93,14 +95,14 @@ func (s *session) handle(op ws.OpCode, payload, out []byte) ([]byte, protocol.St
 
 // verify checks a framed message's signature and binds the session; it returns the
 // refusal of a message that does not verify (an authentication failure unbinds).
-func (s *session) verify(sc *ops.Scratch, msg *protocol.Message) *ops.Refusal {
+func (s *session) verify(sc *ops.Scratch, msg *protocol.Message, arrived time.Time) *ops.Refusal {
 	req := auth.WSRequest{
 		Date: msg.Date, MD5: msg.MD5, Signature: msg.Signature, CID: msg.CID,
 		Payload: msg.Payload, ExtraKeys: msg.ExtraKeys,
 		Scheme: s.info.Scheme, Host: s.info.Host, Path: s.info.Path,
 		Change: s.e.checkReplay,
 	}
-	c, err := sc.VerifyWS(&req)
+	c, err := sc.VerifyWSAt(&req, arrived)
 	if err != nil {
 		r := s.e.svc.Refuse(err)
 		if r.AuthFailed {
