@@ -374,6 +374,7 @@ func (r *Registry) ApplyDelete(cid, pid string, st Stamp) error {
 	p.mu.Lock()
 	p.stampLocked(st)
 	p.retired = true
+	p.look.retired()
 	p.rechargeLocked() // a retired project's ceiling is 0
 	p.mu.Unlock()
 	delete(ps, pid)
