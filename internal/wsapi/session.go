@@ -23,6 +23,7 @@ type session struct {
 	cust   ops.Customer // bound customer
 	keys   []string     // bound extraKeys: [pid] or [pid, modelId]; nil until bound
 	plan   model.Plan   // predict: the last message's plan, reused while its model and columns stay
+	ref    ops.ModelRef // predict: the last message's model, reused while it stands
 	kc     reply.KeyCache
 }
 
@@ -73,7 +74,7 @@ func (s *session) handle(op ws.OpCode, payload, out []byte, arrived time.Time) (
 	}
 	switch s.e.kind {
 	case predict:
-		preds, err := svc.Predict(sc, s.cust, &ops.PredictArgs{PID: s.keys[0], ModelID: s.keys[1], Frame: msg.Payload, Plan: &s.plan})
+		preds, err := svc.Predict(sc, s.cust, &ops.PredictArgs{PID: s.keys[0], ModelID: s.keys[1], Frame: msg.Payload, Plan: &s.plan, Ref: &s.ref})
 		if err != nil {
 			return s.refuse(out, svc.Refuse(err))
 		}
