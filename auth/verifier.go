@@ -69,6 +69,7 @@ type Verifier struct {
 
 	lastWSForm   form // the string-to-sign form that verified last: tried first
 	lastRESTForm form
+	dates        dateMemo // the seconds of the last sym-date parsed
 
 	buf    []byte                         // scratch: parts of a string to sign
 	sig    [maxSignatureText / 4 * 3]byte // the decoded signature
@@ -120,7 +121,7 @@ func NewVerifier(ks *KeyStore, opts Options, replay *ReplayCache) *Verifier {
 // checkDate parses a sym-date and checks it against the window at now, in integer
 // seconds and nanoseconds (time.Time's Sub only to explain a refusal).
 func (v *Verifier) checkDate(b []byte, now time.Time) (time.Time, error) {
-	sec, nsec, err := parseDateUnix(b)
+	sec, nsec, err := v.dates.parse(b)
 	if err != nil {
 		return time.Time{}, err
 	}
