@@ -131,3 +131,38 @@ func TestPlanAllocs(t *testing.T) {
 		t.Fatalf("%v allocations per prepared row", n)
 	}
 }
+
+// TestPlanLayouts: one Plan kept across frames of two parsers (a session whose messages
+// take whichever pooled parser is free), their headers alternating, some with a T
+// attribute, scores every frame as a fresh Plan does.
+func TestPlanLayouts(t *testing.T) {
+	m := planModel(t)
+	payloads := []string{
+		`{"attributeNames":["x","z","k$a","k$b"],"attributeTypes":["C","C","B","B"],"data":[["1","2","1","0"]]}`,
+		`{"attributeNames":["z","x","k$a","k$b"],"attributeTypes":["C","C","B","B"],"data":[["1","2","1","0"]]}`,
+		`{"attributeNames":["x","z","k"],"attributeTypes":["C","C","T"],"data":[["1","2","b"]]}`,
+		`{"attributeNames":["x","z","k$b","k$a"],"attributeTypes":["C","C","B","B"],"data":[["1","2","1","0"]]}`,
+	}
+	var parsers [2]dataframe.Parser
+	var kept Plan
+	out, want := make([]float64, 1), make([]float64, 1)
+	for i := range 40 {
+		payload := payloads[(i*7/3)%len(payloads)]
+		f, err := parsers[i%3%2].Parse([]byte(payload), dataframe.Options{Mode: dataframe.ModePredict})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept.Prepare(m, f)
+		if err := kept.Score(f, 0, false, out); err != nil {
+			t.Fatal(err)
+		}
+		var fresh Plan
+		fresh.Prepare(m, f)
+		if err := fresh.Score(f, 0, false, want); err != nil {
+			t.Fatal(err)
+		}
+		if out[0] != want[0] {
+			t.Fatalf("message %d (%s): %v, a fresh plan %v", i, payload, out[0], want[0])
+		}
+	}
+}
