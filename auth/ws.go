@@ -57,7 +57,7 @@ func (v *Verifier) VerifyWSAt(r *WSRequest, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	secrets := v.ks.lookup(r.CID)
+	secrets := v.secretsOf(r.CID)
 	if secrets == nil {
 		return ErrUnknownCustomer
 	}
