@@ -55,3 +55,19 @@ func FuzzDecodeSig256(f *testing.F) {
 	f.Add([]byte("5+38zLMsXJlRj56cwn4S07vmdPkSArnYRhm/MldCWn\n="))
 	f.Fuzz(func(t *testing.T, text []byte) { checkSig256(t, text) })
 }
+
+// TestSecretsOfRemembers: the secrets remembered for the last customer id are those of
+// the key store, whichever customers come in turn, unknown ones included (never
+// remembered), and whatever the caller does with its id's bytes afterwards.
+func TestSecretsOfRemembers(t *testing.T) {
+	v := testVerifier(t, Options{}, nil)
+	ks := v.ks
+	buf := make([]byte, 0, 8) // the caller's buffer, reused from message to message
+	for _, cid := range []string{vecCID, vecCID, "c2", "nobody", "c2", "c3", "", vecCID, "c", "c33", "c3"} {
+		buf = append(buf[:0], cid...)
+		got := v.secretsOf(buf)
+		if want := ks.lookupString(cid); len(got) != len(want) || len(got) > 0 && &got[0] != &want[0] {
+			t.Fatalf("%q: %d secrets, want %d", cid, len(got), len(want))
+		}
+	}
+}
