@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/symscore/symscore/auth"
+	"github.com/symscore/symscore/internal/testenv"
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
 )
@@ -119,4 +121,31 @@ func TestPredictModelRef(t *testing.T) {
 	setup(c1, "q")
 	_, err = predict(c1, "q", "other")
 	refused("another project id", err, model.ErrModelNotFound)
+}
+
+// TestVerifyWSCustomersInTurn: one scratch verifying the messages of customers in turn
+// names each message's own customer.
+func TestVerifyWSCustomersInTurn(t *testing.T) {
+	s, _ := open(t, testConfig(t), nil)
+	sc := s.Scratch()
+	defer s.Release(sc)
+	signers := map[Customer]*auth.Signer{}
+	for c, secret := range map[Customer]string{c1: testenv.Secret1, c2: testenv.Secret2} {
+		sg, err := auth.NewSigner(c.ID(), secret, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signers[c] = sg
+	}
+	for i, c := range []Customer{c1, c1, c2, c1, c2, c2} {
+		msg, err := sc.ParseMessage(signers[c].AppendWSMessage(nil, "ws://h/symetry/ws/predict", []string{"p", "m"}, []byte(`{}`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := sc.VerifyWS(&auth.WSRequest{Date: msg.Date, MD5: msg.MD5, Signature: msg.Signature, CID: msg.CID,
+			Payload: msg.Payload, ExtraKeys: msg.ExtraKeys, Scheme: "ws", Host: "h", Path: "/symetry/ws/predict"})
+		if err != nil || got != c {
+			t.Fatalf("message %d of %s: customer %q, %v", i, c.ID(), got.ID(), err)
+		}
+	}
 }
