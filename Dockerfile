@@ -1,13 +1,18 @@
-# symscore server image: docker build -t symscore . && docker run -p 8080:8080 -v symscore-data:/var/lib/symscore symscore
+# symscore server image: docker build --build-arg SYMSCORE_REVISION=$(git rev-parse HEAD) -t symscore . && docker run -p 8080:8080 -v symscore-data:/var/lib/symscore symscore
 # Configure with SYMSCORE_* variables or a file mounted at /etc/symscore/symscore.yaml
 # (docs/packaging.md). Data (write-ahead log, snapshots) lives in the volume.
 
 FROM golang:1.26-bookworm AS build
+# The build context has no .git: the revision that symscore version and symscore_build_info
+# report comes from --build-arg SYMSCORE_REVISION=$(git rev-parse HEAD) ("unknown" without).
+ARG SYMSCORE_REVISION=
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -buildvcs=false -o /out/symscore ./cmd/symscore \
+RUN CGO_ENABLED=0 go build -trimpath -buildvcs=false \
+    -ldflags "-X github.com/symscore/symscore/buildinfo.stampedRevision=${SYMSCORE_REVISION}" \
+    -o /out/symscore ./cmd/symscore \
  && mkdir -p /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot

@@ -24,14 +24,31 @@ type Info struct {
 	GoVersion string
 }
 
+// stampedRevision is the revision given at link time, for builds the toolchain cannot
+// stamp (no .git in a Docker build context, -buildvcs=false):
+//
+//	go build -ldflags "-X github.com/symscore/symscore/buildinfo.stampedRevision=$(git rev-parse HEAD)"
+//
+// Read reports it when the toolchain stamped none.
+var stampedRevision string
+
 // Read returns the running binary's build information. Without any (a binary built
-// without module support) it returns Version "unknown" and the Go version.
+// without module support) it returns Version "unknown" and the Go version. The revision is
+// the toolchain's (vcs.revision), else the one given at link time (stampedRevision).
 func Read() Info {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return Info{Version: "unknown", GoVersion: runtime.Version()}
+		return withStamp(Info{Version: "unknown", GoVersion: runtime.Version()}, stampedRevision)
 	}
-	return fromBuildInfo(bi)
+	return withStamp(fromBuildInfo(bi), stampedRevision)
+}
+
+// withStamp sets i's revision to stamp when the toolchain stamped none.
+func withStamp(i Info, stamp string) Info {
+	if i.Revision == "" {
+		i.Revision = stamp
+	}
+	return i
 }
 
 func fromBuildInfo(bi *debug.BuildInfo) Info {

@@ -24,6 +24,20 @@ func TestFromBuildInfo(t *testing.T) {
 	}
 }
 
+// TestStampedRevision: a revision given at link time stands in for one the toolchain did
+// not stamp, and never replaces one it did.
+func TestStampedRevision(t *testing.T) {
+	if got := withStamp(Info{Version: "(devel)"}, "feed42").Revision; got != "feed42" {
+		t.Errorf("no VCS stamp: revision %q, want the link-time one", got)
+	}
+	if got := withStamp(Info{Revision: "abc123"}, "feed42").Revision; got != "abc123" {
+		t.Errorf("with a VCS stamp: revision %q, want the toolchain's", got)
+	}
+	if got := withStamp(Info{}, "").Revision; got != "" {
+		t.Errorf("neither: %q", got)
+	}
+}
+
 func TestReadKnowsTheToolchain(t *testing.T) {
 	if i := Read(); i.GoVersion != runtime.Version() || i.Version == "" {
 		t.Errorf("Read() = %+v", i)

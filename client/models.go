@@ -16,12 +16,30 @@ type Job struct {
 	Location string // the job's path, from the Location header
 }
 
+// BuildOption changes how a build is asked for (Replace).
+type BuildOption func(*buildOptions)
+
+type buildOptions struct{ replace bool }
+
+// Replace lets a build replace a model of the same id. Without it the server refuses to
+// build a model id the project has (a *StatusError with status CONFLICT).
+func Replace() BuildOption { return func(o *buildOptions) { o.replace = true } }
+
 // StartBuild asks for model modelID of project pid with algorithm algo ("lda", "mlda",
 // "mqda", "bayes", "mlr", "ridge", "lasso", "elasticnet"; docs/statistics.md 3) on the
 // attributes of mc, and returns the job without waiting for it. A nil Job with a nil error
-// means the server built the model at once.
-func (c *Client) StartBuild(ctx context.Context, pid, algo, modelID string, mc MLContext) (*Job, error) {
-	r, err := c.Call(ctx, "POST", "/projects/"+Escape(pid)+"/build", query("algo", algo, "modelid", modelID), mc.AppendJSON(nil))
+// means the server built the model at once. A model id the project has is refused
+// (CONFLICT) unless opts hold Replace.
+func (c *Client) StartBuild(ctx context.Context, pid, algo, modelID string, mc MLContext, opts ...BuildOption) (*Job, error) {
+	var o buildOptions
+	for _, f := range opts {
+		f(&o)
+	}
+	q := query("algo", algo, "modelid", modelID)
+	if o.replace {
+		q += "&replace=true"
+	}
+	r, err := c.Call(ctx, "POST", "/projects/"+Escape(pid)+"/build", q, mc.AppendJSON(nil))
 	if err != nil {
 		return nil, err
 	}
@@ -75,8 +93,8 @@ func (c *Client) WaitJob(ctx context.Context, job *Job) error {
 
 // Build builds a model (StartBuild) and waits for its job (WaitJob). Bound it with ctx:
 // it waits as long as ctx allows.
-func (c *Client) Build(ctx context.Context, pid, algo, modelID string, mc MLContext) error {
-	job, err := c.StartBuild(ctx, pid, algo, modelID, mc)
+func (c *Client) Build(ctx context.Context, pid, algo, modelID string, mc MLContext, opts ...BuildOption) error {
+	job, err := c.StartBuild(ctx, pid, algo, modelID, mc, opts...)
 	if err != nil || job == nil {
 		return err
 	}

@@ -258,6 +258,35 @@ func TestBuildRefusals(t *testing.T) {
 	}
 }
 
+// TestBuildReplace: a build of a model id the project has is refused with CONFLICT, and
+// with client.Replace it replaces the model.
+func TestBuildReplace(t *testing.T) {
+	ts := startServer(t, nil, nil)
+	c := newClient(t, ts, secret1)
+	requireREST(t, c)
+	ctx := ctxT(t)
+	if err := c.CreateProject(ctx, "iris", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	learnIris(t, c, "iris")
+	in := []string{"sepal_length", "sepal_width", "petal_length", "petal_width"}
+	if err := c.Build(ctx, "iris", "lda", "m", client.MLContext{Inputs: in, Targets: []string{"Iris_setosa"}}); err != nil {
+		t.Fatal(err)
+	}
+	mlr := client.MLContext{Inputs: in[:3], Targets: []string{"petal_width"}}
+	err := c.Build(ctx, "iris", "mlr", "m", mlr)
+	expectStatus(t, err, "CONFLICT", 409, "replace=true")
+	if mi, err := c.ModelInfo(ctx, "iris", "m"); err != nil || mi.ModelType != "lda" {
+		t.Fatalf("model after the refused rebuild: %+v %v", mi.ModelType, err)
+	}
+	if err := c.Build(ctx, "iris", "mlr", "m", mlr, client.Replace()); err != nil {
+		t.Fatal(err)
+	}
+	if mi, err := c.ModelInfo(ctx, "iris", "m"); err != nil || mi.ModelType != "mlr" {
+		t.Fatalf("model after the rebuild with Replace: %+v %v", mi.ModelType, err)
+	}
+}
+
 func TestRESTBadCredentials(t *testing.T) {
 	ts := startServer(t, nil, nil)
 	requireREST(t, newClient(t, ts, secret1))

@@ -117,7 +117,8 @@ func (c *Client) OpenSession(ctx context.Context, path string, extraKeys ...stri
 	u := scheme + "://" + c.host + c.basePath + path
 	var refused *StatusError
 	d := ws.Dialer{
-		Timeout: c.timeout,
+		Timeout:   c.timeout,
+		TLSConfig: c.tlsConfig,
 		OnStatusError: func(status int, _ []byte, resp io.Reader) {
 			refused = refusedUpgrade(status, resp)
 		},

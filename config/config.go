@@ -13,6 +13,9 @@ type Config struct {
 	// "wss://api.example.com". When set, it replaces scheme and Host in the service URL of
 	// WebSocket signatures. Empty: rebuilt from the request.
 	PublicURL string `mapstructure:"public_url"`
+	// TLS serves the main listener over TLS (https://, wss://). The admin listener stays
+	// plain.
+	TLS TLS `mapstructure:"tls"`
 	// DataDir holds the write-ahead log, snapshots and the development customer file.
 	DataDir string `mapstructure:"data_dir"`
 	// Durability is when a learn or forget is acknowledged: "always" (after fsync, group
@@ -39,6 +42,19 @@ type Config struct {
 	// damage.
 	Repair bool `mapstructure:"-"`
 }
+
+// TLS names the certificate of the main listener.
+type TLS struct {
+	// CertFile is a PEM file of the certificate, followed by its intermediates; KeyFile a
+	// PEM file of its private key. Both or neither: empty serves plain TCP (http://, ws://).
+	// serve reads them at start, and again on SIGHUP without dropping a connection (a pair
+	// that does not load then is logged and the one in use kept).
+	CertFile string `mapstructure:"cert_file"`
+	KeyFile  string `mapstructure:"key_file"`
+}
+
+// Enabled reports whether the main listener serves TLS.
+func (t TLS) Enabled() bool { return t.CertFile != "" }
 
 // Customer is one customer id with its active secrets.
 type Customer struct {

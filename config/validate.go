@@ -28,6 +28,12 @@ func (c *Config) Validate() error {
 		ps.add("admin_listen", "must differ from listen (%q)", c.Listen)
 	}
 	ps.checkPublicURL(c.PublicURL)
+	switch {
+	case c.TLS.CertFile != "" && c.TLS.KeyFile == "":
+		ps.add("tls.key_file", "must be set with tls.cert_file (the certificate's private key)")
+	case c.TLS.CertFile == "" && c.TLS.KeyFile != "":
+		ps.add("tls.cert_file", "must be set with tls.key_file (the certificate of that key)")
+	}
 	if c.DataDir == "" {
 		ps.add("data_dir", "must not be empty")
 	}

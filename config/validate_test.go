@@ -30,6 +30,8 @@ func TestValidateOneProblem(t *testing.T) {
 		{"public url scheme", func(c *Config) { c.PublicURL = "https://x.example" }, "public_url", "ws:// or wss://"},
 		{"public url path", func(c *Config) { c.PublicURL = "wss://x.example/api" }, "public_url", "scheme and a host only"},
 		{"public url no host", func(c *Config) { c.PublicURL = "wss:///" }, "public_url", "has no host"},
+		{"tls cert without key", func(c *Config) { c.TLS.CertFile = "cert.pem" }, "tls.key_file", "must be set with tls.cert_file"},
+		{"tls key without cert", func(c *Config) { c.TLS.KeyFile = "key.pem" }, "tls.cert_file", "must be set with tls.key_file"},
 		{"unverified budget below two messages", func(c *Config) { c.Limits.MaxUnverifiedBytes = 100 << 20 }, "limits.max_unverified_bytes", "at least twice limits.max_message_bytes"},
 		{"durability", func(c *Config) { c.Durability = "sometimes" }, "durability", "must be always, interval or none"},
 		{"durability interval", func(c *Config) { c.DurabilityInterval = -1 }, "durability_interval", "must be > 0"},

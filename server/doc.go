@@ -26,6 +26,14 @@
 // (conn_rehandoff.go). The main listener counts every connection under
 // limits.max_connections; past it, requests are answered 503, and past a slack, closed.
 //
+// # TLS
+//
+// With tls.cert_file and tls.key_file the main listener is a TLS listener (tls.go): the
+// handshake happens on the first read of a connection, within limits.handshake_timeout,
+// and the request line is read from the decrypted stream as before. The certificate is a
+// pair swapped whole by ReloadTLS (GetCertificate), so a reload reaches new handshakes and
+// leaves connections up alone. The admin listener stays plain.
+//
 // # Lock order
 //
 // Server.mu, then mainListener.mu; neither is held while calling into another package.

@@ -36,6 +36,7 @@ type mainListener struct {
 	rest             *http.Server
 	restLn           *memListener
 	wrap             func(net.Conn) net.Conn // nil: none
+	tls              bool                    // ln is a TLS listener
 	maxConns         int64
 	handshakeTimeout time.Duration
 	log              *slog.Logger
@@ -121,6 +122,9 @@ func (l *mainListener) serveConn(nc net.Conn, over bool) {
 	case err != nil && !errors.Is(err, wsconn.ErrLineTooLong):
 		if isTimeout(err) {
 			l.refused.handshakeTimeout.Inc()
+		}
+		if l.tls {
+			answerPlainHTTP(err)
 		}
 		r.ReleaseAll()
 		nc.Close()

@@ -50,8 +50,19 @@ func TestRESTBuildFailure(t *testing.T) {
 	if got := s.Metric("symscore_builds_total", "algo=mlr,result=ok"); got != 1 {
 		t.Errorf("mlr builds ok %v, want 1", got)
 	}
-	// A rebuild under the same id replaces the model.
-	c.Build("p", "ridge", "m", `{"inputAttributeNames":["x"],"targetAttributeNames":["z"],"extraParameters":{"alpha":"2"}}`).Expect(t, http.StatusOK, "Job is finished")
+	// A rebuild under the same id replaces the model, with replace=true only.
+	ridge := `{"inputAttributeNames":["x"],"targetAttributeNames":["z"],"extraParameters":{"alpha":"2"}}`
+	c.Do(http.MethodPost, "/projects/p/build", "algo=ridge&modelid=m", []byte(ridge)).
+		Expect(t, http.StatusConflict, `model "m" of project "p" exists; build with replace=true to replace it`)
+	c.Do(http.MethodPost, "/projects/p/build", "algo=ridge&modelid=m&replace=yes", []byte(ridge)).
+		Expect(t, http.StatusBadRequest, `replace must be true or false, not "yes"`)
+	if got := projectInfo(c, "p").ModelTypeList; len(got) != 1 || got[0] != "mlr" {
+		t.Fatalf("models after refused rebuilds %v", got)
+	}
+	if got := s.Metric("symscore_requests_total", "endpoint=rest_build,status=CONFLICT"); got != 1 {
+		t.Errorf("rest_build CONFLICT %v, want 1", got)
+	}
+	c.Rebuild("p", "ridge", "m", ridge).Expect(t, http.StatusOK, "Job is finished")
 	if got := projectInfo(c, "p").ModelTypeList; len(got) != 1 || got[0] != "ridge" {
 		t.Fatalf("models after rebuild %v", got)
 	}

@@ -34,8 +34,9 @@ type Server struct {
 	ready    atomic.Bool
 	stopping atomic.Bool
 
-	mu       sync.Mutex // guards started, mainLn, adminLn, adminSrv, closers
+	mu       sync.Mutex // guards started, mainLn, adminLn, adminSrv, closers, certs
 	started  bool
+	certs    *certStore // the main listener's certificate; nil without TLS
 	mainLn   net.Listener
 	adminLn  net.Listener
 	adminSrv *http.Server
@@ -68,6 +69,21 @@ func New(cfg config.Config, log *slog.Logger, opts ...Option) (*Server, error) {
 			}
 			return 0
 		}))
+	// The state gauges: 0 until recovery is done. (Uploads, when they come, add the disk
+	// their files take here: metrics.State.UploadDiskBytes.)
+	s.metrics.SetState(func() metrics.State {
+		s.mu.Lock()
+		svc, certs := s.svc, s.certs
+		s.mu.Unlock()
+		var st metrics.State
+		if svc != nil {
+			st = svc.State()
+		}
+		if certs != nil {
+			st.TLSCertNotAfter = certs.notAfter()
+		}
+		return st
+	})
 	return s, nil
 }
 
@@ -75,7 +91,8 @@ func New(cfg config.Config, log *slog.Logger, opts ...Option) (*Server, error) {
 // takes traffic (Ready reports true). It does not block. The admin listener comes first so
 // that /healthz answers, and /readyz says 503, during whatever must finish before traffic.
 // It logs "symscore started" with the actual addresses (attributes listen and
-// admin_listen), which matter with port 0. It fails if the server was started or shut
+// admin_listen), which matter with port 0, and whether the main listener serves TLS
+// (attribute tls; then tls.cert_file and tls.key_file must load, or Start fails). It fails if the server was started or shut
 // down before; when it fails it closes what it opened.
 func (s *Server) Start() error {
 	s.mu.Lock()
@@ -113,19 +130,31 @@ func (s *Server) Start() error {
 		return err
 	}
 
+	var certs *certStore
+	if s.cfg.TLS.Enabled() {
+		if certs, err = newCertStore(s.cfg.TLS.CertFile, s.cfg.TLS.KeyFile); err != nil {
+			adminSrv.Close()
+			svc.Close()
+			return err
+		}
+	}
 	mainLn, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {
 		adminSrv.Close()
 		svc.Close()
 		return fmt.Errorf("cannot listen on listen %q: %w", s.cfg.Listen, err)
 	}
-	if err := s.publish(func() { s.mainLn = mainLn }); err != nil {
+	if certs != nil {
+		mainLn = tlsListener(mainLn, certs)
+	}
+	if err := s.publish(func() { s.mainLn, s.certs = mainLn, certs }); err != nil {
 		mainLn.Close()
 		return err
 	}
 	s.goroutine(func() { s.serveMain(mainLn) })
 	s.ready.Store(true)
-	s.log.Info("symscore started", "listen", mainLn.Addr().String(), "admin_listen", adminLn.Addr().String())
+	s.log.Info("symscore started", "listen", mainLn.Addr().String(), "admin_listen", adminLn.Addr().String(),
+		"tls", certs != nil)
 	return nil
 }
 

@@ -42,6 +42,7 @@ func (s *Server) serveMain(ln net.Listener) {
 	}
 	l := newMainListener(ln, s.metrics, s.log, s.goroutine)
 	l.wrap = h.WrapConn
+	l.tls = cfg.TLS.Enabled()
 	l.maxConns = int64(cfg.Limits.MaxConnections)
 	l.handshakeTimeout = cfg.Limits.HandshakeTimeout
 
@@ -62,12 +63,12 @@ func (s *Server) serveMain(ln net.Listener) {
 			OutboundQueueBytes: int(cfg.Limits.OutboundQueueBytes),
 		},
 		Inflight: inflight, Unverified: unverified, Tracker: l,
-		Metrics: s.metrics, Spawn: s.goroutine, Log: s.log,
+		Metrics: s.metrics, Spawn: s.goroutine, Log: s.log, TLS: l.tls,
 	}, endpoints)
 	rest := restapi.NewHandler(restapi.Options{
 		Service: svc, Metrics: s.metrics, Inflight: inflight, Unverified: unverified,
 		MaxBody: cfg.Limits.MaxMessageBytes, ReadTimeout: cfg.Limits.IdleTimeout,
-		WriteTimeout: cfg.Limits.WriteTimeout, Upgrade: l.handBackUpgrade, Log: s.log,
+		WriteTimeout: cfg.Limits.WriteTimeout, Upgrade: l.handBackUpgrade, Log: s.log, TLS: l.tls,
 	})
 	l.rest = l.newRESTServer(rest, cfg.Limits.IdleTimeout)
 

@@ -65,7 +65,11 @@ func (s *Store) Checkpoint() error {
 		errs = append(errs, err)
 	}
 	s.slog.Debug("store: checkpoint", "snapshots", written, "truncated_before", cut, "took", time.Since(start))
-	return errors.Join(errs...)
+	err := errors.Join(errs...)
+	if err == nil {
+		s.checkpointed.Store(time.Now().UnixNano())
+	}
+	return err
 }
 
 type liveProject struct {

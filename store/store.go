@@ -86,6 +86,10 @@ type Store struct {
 
 	lastStamp atomic.Int64 // the time of the last change stamped (Unix nanoseconds)
 
+	// checkpointed is when the last checkpoint that succeeded ended, in Unix nanoseconds
+	// (the end of recovery before the first one): Stats reports its age.
+	checkpointed atomic.Int64
+
 	logged     atomic.Int64 // record bytes appended since the last checkpoint
 	noTruncate atomic.Bool  // a deleted project's snapshot could not be removed
 	kick       chan struct{}
@@ -168,6 +172,7 @@ func Open(opts Options) (*Store, error) {
 	// What the log holds now may have been written just before a crash: nothing of it is
 	// known to be older than ReplayWindow until that long from now.
 	s.marks = []logMark{{at: opts.Now(), lsn: s.log.NextSeq()}}
+	s.checkpointed.Store(time.Now().UnixNano())
 	go s.runCheckpoints()
 	return s, nil
 }

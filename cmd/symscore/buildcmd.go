@@ -18,14 +18,16 @@ func newBuildCmd() *cobra.Command {
 	var project, algo, modelID, target string
 	var inputs, params []string
 	var wait time.Duration
+	var replace bool
 	var conn *connFlags
 	cmd := &cobra.Command{
-		Use:   "build --project P --algo A --model M --inputs a,b --target t [--param k=v]",
+		Use:   "build --project P --algo A --model M --inputs a,b --target t [--param k=v] [--replace]",
 		Short: "Build a model from a project's statistics and wait for it",
 		Long: `build asks the server for model M of project P with algorithm A (lda, mlda, mqda, bayes,
 mlr, ridge, lasso, elasticnet) on the named input attributes and target, waits for the
 build job (at most --wait) and describes the model. Parameters are passed as given, e.g.
---param alpha=1.0 for ridge, --param lambda=0.1 --param eta=0.5 for elasticnet.`,
+--param alpha=1.0 for ridge, --param lambda=0.1 --param eta=0.5 for elasticnet. A model id
+the project has already is refused unless --replace is given.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			switch {
@@ -51,7 +53,15 @@ build job (at most --wait) and describes the model. Parameters are passed as giv
 			ctx, cancel := context.WithTimeout(cmd.Context(), wait)
 			defer cancel()
 			start := time.Now()
-			if err := c.Build(ctx, project, algo, modelID, mc); err != nil {
+			var opts []client.BuildOption
+			if replace {
+				opts = append(opts, client.Replace())
+			}
+			if err := c.Build(ctx, project, algo, modelID, mc, opts...); err != nil {
+				var se *client.StatusError
+				if !replace && errors.As(err, &se) && se.Status == client.StatusConflict && strings.Contains(se.Message, "replace=true") {
+					return fmt.Errorf("build %s of project %s: model %s exists: give --replace to rebuild it", modelID, project, modelID)
+				}
 				return fmt.Errorf("build %s of project %s: %w", modelID, project, err)
 			}
 			took := time.Since(start)
@@ -72,6 +82,7 @@ build job (at most --wait) and describes the model. Parameters are passed as giv
 	fs.StringVar(&target, "target", "", "target attribute name (a T column's name for mlda)")
 	fs.StringArrayVar(&params, "param", nil, "build parameter KEY=VALUE (repeatable)")
 	fs.DurationVar(&wait, "wait", 5*time.Minute, "how long to wait for the build job")
+	fs.BoolVar(&replace, "replace", false, "replace a model of the same id (without it, an existing model id is refused)")
 	conn = addConnFlags(fs)
 	return cmd
 }

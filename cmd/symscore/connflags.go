@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,8 +27,8 @@ const defaultURL = "http://127.0.0.1:8080"
 // connFlags are the flags every client command takes: where the server is and who is
 // asking.
 type connFlags struct {
-	url, cid, secret, dataDir string
-	timeout                   time.Duration
+	url, cid, secret, dataDir, caFile string
+	timeout                           time.Duration
 }
 
 // addConnFlags defines the connection flags on fs.
@@ -36,6 +38,7 @@ func addConnFlags(fs *pflag.FlagSet) *connFlags {
 	fs.StringVar(&f.cid, "cid", "", "customer id (default $SYMSCORE_CID, else the development customer of --data-dir)")
 	fs.StringVar(&f.secret, "secret", "", "the customer's Base64 secret (default $SYMSCORE_SECRET)")
 	fs.StringVar(&f.dataDir, "data-dir", "", "where serve keeps the development customer (default $SYMSCORE_DATA_DIR, else ./var)")
+	fs.StringVar(&f.caFile, "ca-file", "", "PEM file of the certificate authority to trust for an https:// or wss:// server, instead of the system's (default $SYMSCORE_CA_FILE)")
 	fs.DurationVar(&f.timeout, "timeout", client.DefaultTimeout, "bound on each request and on the wait for each reply")
 	return f
 }
@@ -88,7 +91,16 @@ func connectionHint(err error) string {
 	}
 	var dns *net.DNSError
 	var op *net.OpError
+	var unknownCA x509.UnknownAuthorityError
+	var badHost x509.HostnameError
+	var notTLS tls.RecordHeaderError
 	switch {
+	case errors.As(err, &unknownCA):
+		return fmt.Sprintf("\nhint: the certificate of %s is not signed by an authority this system trusts: give its authority's certificate with --ca-file (or SYMSCORE_CA_FILE)", dialedURL)
+	case errors.As(err, &badHost):
+		return fmt.Sprintf("\nhint: the certificate of %s is not for that host: dial it by a name the certificate holds", dialedURL)
+	case errors.As(err, &notTLS) || strings.Contains(fmt.Sprint(err), "server gave HTTP response to HTTPS client"):
+		return fmt.Sprintf("\nhint: %s does not speak TLS: use http:// (or ws://) for a server without tls.cert_file", dialedURL)
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return fmt.Sprintf("\nhint: nothing listens at %s: is `symscore serve` running there? (give --url or SYMSCORE_URL for another server)", dialedURL)
 	case errors.As(err, &dns):
@@ -96,7 +108,7 @@ func connectionHint(err error) string {
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &op) && op.Timeout():
 		return fmt.Sprintf("\nhint: %s did not answer in time: is `symscore serve` running there and reachable? (--timeout raises the bound)", dialedURL)
 	case errors.Is(err, syscall.ECONNRESET) || errors.As(err, &op):
-		return fmt.Sprintf("\nhint: the connection to %s failed: is it a symscore server (http:// rather than https://)?", dialedURL)
+		return fmt.Sprintf("\nhint: the connection to %s failed: is it a symscore server, and does it serve TLS (https://) or not (http://)?", dialedURL)
 	}
 	return ""
 }
@@ -111,7 +123,15 @@ func (f *connFlags) client() (*client.Client, error) {
 	if f.timeout <= 0 {
 		return nil, usageError{fmt.Errorf("--timeout must be > 0, not %v", f.timeout)}
 	}
-	c, err := client.New(url, cid, secret, client.WithTimeout(f.timeout))
+	opts := []client.Option{client.WithTimeout(f.timeout)}
+	if ca := firstNonEmpty(f.caFile, os.Getenv("SYMSCORE_CA_FILE")); ca != "" {
+		cfg, err := client.LoadCAFile(ca)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--ca-file: %w", err)}
+		}
+		opts = append(opts, client.WithTLSConfig(cfg))
+	}
+	c, err := client.New(url, cid, secret, opts...)
 	if err != nil {
 		return nil, usageError{err}
 	}

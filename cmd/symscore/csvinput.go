@@ -166,12 +166,12 @@ func parseTypes(spec string, header []string) ([]dataframe.Type, error) {
 // columnTypes decides the column types of a file for a command on a project: --types
 // when given, else the project's types for the columns it knows and inference for the
 // others, showing progress as "checked" bytes.
-func columnTypes(ctx context.Context, in *csvInput, spec string, info projectAttrs, maxCategories int, stderr io.Writer, quiet bool) ([]dataframe.Type, error) {
+func columnTypes(ctx context.Context, in *csvInput, spec string, info projectAttrs, maxCategories int, stderr io.Writer, quiet bool, clk *progressClock) ([]dataframe.Type, error) {
 	if spec != "" {
 		return parseTypes(spec, in.Names)
 	}
 	known := projectTypes(in.Names, info.names, info.types)
-	prog := newProgressUnit(stderr, "checked", true, in.Size(), quiet)
+	prog := newProgressUnit(stderr, "checked", true, in.Size(), quiet, clk)
 	defer prog.finish()
 	return inferTypes(ctx, in, known, maxCategories, prog)
 }

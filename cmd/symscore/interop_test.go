@@ -16,6 +16,7 @@ import (
 
 	"github.com/symscore/symscore/client"
 	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/internal/testkit"
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/store"
 )
@@ -37,7 +38,10 @@ func interopPython() (string, bool) {
 // same steps with the Go client, against a live symscore: each creates a project, learns
 // iris over WebSocket (25 rows per message), builds lda over REST and predicts four rows
 // over WebSocket. All three print the same lines, and those lines are the predictions of
-// the same model built in process from the same rows, to the last digit.
+// the same model built in process from the same rows, to the last digit. They do it twice:
+// over http:// and ws://, and over https:// and wss:// with a certificate of a private
+// authority, made for the test, that each client trusts through SYMSCORE_CA_FILE (the
+// Java client's SSLContext, the Python client's ssl context, the Go client's tls.Config).
 func TestClientExamplesAgainstServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the Java and Python clients")
@@ -45,7 +49,20 @@ func TestClientExamplesAgainstServer(t *testing.T) {
 	root, _ := filepath.Abs("../..")
 	iris := filepath.Join(root, "clients", "testdata", "iris.csv")
 	want := expectedExampleLines(t, iris)
+	t.Run("plain", func(t *testing.T) { runClientExamples(t, root, iris, want, nil) })
+	t.Run("tls", func(t *testing.T) {
+		files := testkit.NewCA(t, "symscore test CA").WriteTLSFiles(t, t.TempDir(), "symscore test server")
+		runClientExamples(t, root, iris, want, &files)
+	})
+}
 
+// runClientExamples starts a server (over TLS with tlsFiles when not nil) and runs the
+// three clients' examples against it.
+func runClientExamples(t *testing.T, root, iris, want string, tlsFiles *testkit.TLSFiles) {
+	tlsKeys := ""
+	if tlsFiles != nil {
+		tlsKeys = fmt.Sprintf("tls:\n  cert_file: %q\n  key_file: %q\n", tlsFiles.Cert, tlsFiles.Key)
+	}
 	p := startServe(t, "--config", writeConfig(t, fmt.Sprintf(`
 listen: "127.0.0.1:0"
 admin_listen: "127.0.0.1:0"
@@ -53,10 +70,25 @@ data_dir: %q
 customers:
   - id: c1
     secrets: [%q]
-`, t.TempDir(), crashSecret)))
-	addr := p.waitLog(t, "symscore started", 30*time.Second)["listen"].(string)
-	env := append(os.Environ(), "SYMSCORE_URL=http://"+addr, "SYMSCORE_CID=c1",
-		"SYMSCORE_SECRET="+crashSecret, "SYMSCORE_IRIS="+iris)
+%s`, t.TempDir(), crashSecret, tlsKeys)))
+	started := p.waitLog(t, "symscore started", 30*time.Second)
+	addr := started["listen"].(string)
+	url := "http://" + addr
+	env := append(os.Environ(), "SYMSCORE_CID=c1", "SYMSCORE_SECRET="+crashSecret, "SYMSCORE_IRIS="+iris)
+	var goOpts []client.Option
+	if tlsFiles != nil {
+		if started["tls"] != true {
+			t.Fatalf("symscore started without TLS: %v", started)
+		}
+		url = "https://" + addr
+		env = append(env, "SYMSCORE_CA_FILE="+tlsFiles.CA)
+		cfg, err := client.LoadCAFile(tlsFiles.CA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		goOpts = append(goOpts, client.WithTLSConfig(cfg))
+	}
+	env = append(env, "SYMSCORE_URL="+url)
 
 	run := func(t *testing.T, name string, cmd *exec.Cmd) {
 		var stdout, stderr bytes.Buffer
@@ -69,7 +101,7 @@ customers:
 		}
 	}
 	t.Run("go", func(t *testing.T) {
-		if got := goClientExample(t, "http://"+addr, iris); got != want {
+		if got := goClientExample(t, url, iris, goOpts...); got != want {
 			t.Fatalf("Go client printed:\n%s\nwant (model built in process):\n%s", got, want)
 		}
 	})
@@ -183,7 +215,7 @@ func dataFrameJSON(names, types []string, rows [][]string) string {
 
 // goClientExample does what the Java and Python examples do, with package client, and
 // formats the predictions as they print them.
-func goClientExample(t *testing.T, url, iris string) string {
+func goClientExample(t *testing.T, url, iris string, opts ...client.Option) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -197,7 +229,7 @@ func goClientExample(t *testing.T, url, iris string) string {
 		t.Fatal(err)
 	}
 	header, rows := recs[0], recs[1:]
-	c, err := client.New(url, "c1", crashSecret)
+	c, err := client.New(url, "c1", crashSecret, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

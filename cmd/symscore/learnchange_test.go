@@ -33,7 +33,7 @@ func TestLearnCatchesAFileChangedAfterTheCheck(t *testing.T) {
 	}
 	defer in.Close()
 	fr := &framer{f: in.File, types: []dataframe.Type{dataframe.TypeC}, rows: 2, size: in.currentSize}
-	if rows, frames, err := fr.validate(ctx, dataframe.ModeLearn, "", newProgress(nil, "", 0, true)); rows != 6 || frames != 3 || err != nil {
+	if rows, frames, err := fr.validate(ctx, dataframe.ModeLearn, "", newProgress(nil, "", 0, true, nil)); rows != 6 || frames != 3 || err != nil {
 		t.Fatalf("validate: %d rows, %d frames, %v", rows, frames, err)
 	}
 	for _, tc := range []struct {
@@ -48,7 +48,7 @@ func TestLearnCatchesAFileChangedAfterTheCheck(t *testing.T) {
 				t.Fatal(err)
 			}
 			opts := loadOptions{project: "p", window: 1}
-			acked, rows, failure := sendFrames(ctx, c, fr, opts, false, nil, newProgress(nil, "", 0, true))
+			acked, rows, failure := sendFrames(ctx, c, fr, opts, false, nil, newProgress(nil, "", 0, true, nil))
 			if failure == nil || failure.Error() != tc.want {
 				t.Fatalf("failure %v, want %q", failure, tc.want)
 			}

@@ -130,7 +130,8 @@ func runLoad(ctx context.Context, cmd *cobra.Command, conn *connFlags, opts load
 		return fmt.Errorf("%s: project %s: %w", v.name, opts.project, err)
 	}
 	stderr := cmd.ErrOrStderr()
-	types, err := columnTypes(ctx, in, opts.types, projectAttrs{before.AttributeNames, before.AttributeTypes}, opts.maxCategories, stderr, opts.quiet)
+	clk := &progressClock{start: start, last: start}
+	types, err := columnTypes(ctx, in, opts.types, projectAttrs{before.AttributeNames, before.AttributeTypes}, opts.maxCategories, stderr, opts.quiet, clk)
 	if err != nil {
 		var ue usageError
 		if errors.As(err, &ue) || errors.Is(err, errInterrupted) {
@@ -139,13 +140,13 @@ func runLoad(ctx context.Context, cmd *cobra.Command, conn *connFlags, opts load
 		return nothing(err)
 	}
 	fr := &framer{f: in.File, types: types, rows: opts.frameRows, size: in.currentSize}
-	check := newProgressUnit(stderr, "checked", true, in.Size(), opts.quiet)
+	check := newProgressUnit(stderr, "checked", true, in.Size(), opts.quiet, clk)
 	rows, frames, err := fr.validate(ctx, dataframe.ModeLearn, before.PartitionColumn, check)
 	check.finish()
 	if err != nil {
 		return nothing(err)
 	}
-	prog := newProgress(stderr, v.past, rows, opts.quiet)
+	prog := newProgress(stderr, v.past, rows, opts.quiet, clk)
 	acked, _, failure := sendFrames(ctx, c, fr, opts, forget, nil, prog)
 	prog.finish()
 	wasInterrupted := ctx.Err() != nil
@@ -262,7 +263,7 @@ func undoLoad(c *client.Client, fr *framer, opts loadOptions, forget bool, acked
 		return fmt.Errorf("%s: nothing was %s: %w", v.name, v.past, failure)
 	}
 	// A fresh context: an interrupt must not stop the undo.
-	_, undone, err := sendFrames(context.Background(), c, fr, opts, !forget, acked, newProgress(io.Discard, "", 0, true))
+	_, undone, err := sendFrames(context.Background(), c, fr, opts, !forget, acked, newProgress(io.Discard, "", 0, true, nil))
 	if err != nil {
 		return fmt.Errorf("%s failed: %w; undoing the %s applied before failed too (%v): the project holds part of the file",
 			v.name, failure, plural(applied, "message"), err)

@@ -77,6 +77,7 @@ digits (it holds the whole output in memory).`,
 }
 
 func runPredict(ctx context.Context, cmd *cobra.Command, conn *connFlags, opts predictOptions, path string) error {
+	clk := newProgressClock()
 	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	c, err := conn.client()
 	if err != nil {
@@ -115,7 +116,7 @@ func runPredict(ctx context.Context, cmd *cobra.Command, conn *connFlags, opts p
 		return missingInputsError(in.Path, opts, im.absent, in.Names, types, info.AttributeNames)
 	}
 	fr := &framer{f: in.File, types: types, rows: opts.frameRows}
-	check := newProgressUnit(stderr, "checked", true, in.Size(), opts.quiet)
+	check := newProgressUnit(stderr, "checked", true, in.Size(), opts.quiet, clk)
 	rows, _, err := fr.validate(ctx, dataframe.ModePredict, "", check)
 	check.finish()
 	if err != nil {
@@ -129,7 +130,7 @@ func runPredict(ctx context.Context, cmd *cobra.Command, conn *connFlags, opts p
 		}
 		defer s.Close()
 	}
-	prog := newProgress(stderr, "scored", rows, opts.quiet)
+	prog := newProgress(stderr, "scored", rows, opts.quiet, clk)
 	type scored struct {
 		p     *client.Pending
 		recs  [][]string

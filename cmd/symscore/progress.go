@@ -8,38 +8,57 @@ import (
 	"time"
 )
 
-// progress reports work done out of a total on stderr: a bar redrawn in place at most
-// every 100ms when stderr is a terminal, else a plain line after the first second and
-// then every few seconds. Work is counted in rows or in bytes (the check pass, before the
-// rows are counted). It is used from one goroutine.
+// progressClock is shared by the progress phases of one command (inference, the check
+// pass, sending): the first line comes a second after the command started, not after the
+// phase did, then a line every few seconds whichever phase runs. Used from one goroutine.
+type progressClock struct {
+	start time.Time // the command's start
+	last  time.Time // the last line drawn by any phase; start before the first
+	lines int       // lines drawn by every phase
+}
+
+// newProgressClock starts the clock of a command's progress now.
+func newProgressClock() *progressClock {
+	now := time.Now()
+	return &progressClock{start: now, last: now}
+}
+
+// progress reports the work of one phase done out of a total on stderr: a bar redrawn in
+// place at most every 100ms when stderr is a terminal, else a plain line after the
+// command's first second and then every few seconds (its progressClock). Work is counted
+// in rows or in bytes (the check pass, before the rows are counted); the rate is the
+// phase's. It is used from one goroutine.
 type progress struct {
 	w        io.Writer
 	verb     string // "checked", "learned", "forgot", "scored"
 	bytes    bool   // the unit is bytes, not rows
 	total    int64
 	tty      bool
-	first    time.Duration // the first line of a non-terminal
+	first    time.Duration // the first line, from the command's start
 	every    time.Duration
-	start    time.Time
-	last     time.Time
+	clk      *progressClock
+	start    time.Time // the phase's start, for its rate
 	done     int64
 	drawn    int64 // done at the last draw
-	lines    int
+	lines    int   // lines this phase drew
 	disabled bool
 }
 
-func newProgress(w io.Writer, verb string, total int, quiet bool) *progress {
-	return newProgressUnit(w, verb, false, int64(total), quiet)
+func newProgress(w io.Writer, verb string, total int, quiet bool, clk *progressClock) *progress {
+	return newProgressUnit(w, verb, false, int64(total), quiet, clk)
 }
 
-// newProgressUnit is newProgress counting bytes when bytes is set.
-func newProgressUnit(w io.Writer, verb string, bytes bool, total int64, quiet bool) *progress {
-	p := &progress{w: w, verb: verb, bytes: bytes, total: total, tty: isTerminal(w), start: time.Now(), disabled: quiet}
+// newProgressUnit is newProgress counting bytes when bytes is set. clk is the command's
+// clock; nil starts one now.
+func newProgressUnit(w io.Writer, verb string, bytes bool, total int64, quiet bool, clk *progressClock) *progress {
+	if clk == nil {
+		clk = newProgressClock()
+	}
+	p := &progress{w: w, verb: verb, bytes: bytes, total: total, tty: isTerminal(w), clk: clk, start: time.Now(), disabled: quiet}
 	p.first, p.every = time.Second, 2*time.Second
 	if p.tty {
 		p.first, p.every = 100*time.Millisecond, 100*time.Millisecond
 	}
-	p.last = p.start
 	return p
 }
 
@@ -56,26 +75,28 @@ func isTerminal(w io.Writer) bool {
 // add counts n more units done and redraws when it is time.
 func (p *progress) add(n int) { p.set(p.done + int64(n)) }
 
-// set says how many units are done and redraws when it is time.
+// set says how many units are done and redraws when it is time: the command's first
+// line once its first second has passed, a later one every few seconds.
 func (p *progress) set(done int64) {
 	p.done = done
 	if p.disabled {
 		return
 	}
 	now := time.Now()
-	wait := p.every
-	if p.lines == 0 {
-		wait = p.first
-	}
-	if now.Sub(p.last) < wait && !(p.lines == 0 && now.Sub(p.start) >= p.first) {
+	if p.clk.lines == 0 {
+		if now.Sub(p.clk.start) < p.first {
+			return
+		}
+	} else if now.Sub(p.clk.last) < p.every {
 		return
 	}
-	p.last = now
 	p.draw(now)
 }
 
 func (p *progress) draw(now time.Time) {
 	p.lines++
+	p.clk.lines++
+	p.clk.last = now
 	p.drawn = p.done
 	rate := perSecond(p.done, now.Sub(p.start))
 	pct := 100.0

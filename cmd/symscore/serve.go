@@ -41,7 +41,9 @@ overriding the one before. With no customers configured, a development customer 
 in data_dir on first start and its secret printed once.
 
 On SIGINT or SIGTERM it stops accepting, finishes in-flight work and exits 0; it exits 1
-if that takes longer than --shutdown-timeout. A second signal kills it at once.`,
+if that takes longer than --shutdown-timeout. A second signal kills it at once. On SIGHUP
+it reads the TLS certificate and key files again (tls.cert_file, tls.key_file) and uses
+them for new connections, without dropping one.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return serve(cmd.Context(), opts, cmd, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -96,6 +98,11 @@ func serve(ctx context.Context, opts serveOptions, cmd *cobra.Command, stdout, s
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	// SIGHUP too, from before the start: it must not end the process (its default).
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
 	srv, err := server.New(cfg, log)
 	if err != nil {
 		return err
@@ -104,10 +111,33 @@ func serve(ctx context.Context, opts serveOptions, cmd *cobra.Command, stdout, s
 		shutdown(srv, opts.shutdownTimeout, log)
 		return err
 	}
+	reloadOnHangup(sigCtx, hup, srv, cfg.TLS.Enabled(), log)
 	<-sigCtx.Done()
 	stop() // a second signal now kills the process
-	log.Info("shutting down", "timeout", opts.shutdownTimeout.String())
+	log.Info("shutting down", "timeout", opts.shutdownTimeout)
 	return shutdown(srv, opts.shutdownTimeout, log)
+}
+
+// reloadOnHangup reloads the main listener's certificate on every SIGHUP until ctx ends
+// (certificate rotation without a restart): the outcome is logged, and a pair that does not
+// load leaves the one in use. Without TLS a SIGHUP is logged and ignored.
+func reloadOnHangup(ctx context.Context, hup <-chan os.Signal, srv *server.Server, tls bool, log *slog.Logger) {
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+			}
+			if !tls {
+				log.Info("SIGHUP: nothing to reload (no tls.cert_file)")
+				continue
+			}
+			if err := srv.ReloadTLS(); err != nil {
+				log.Error("SIGHUP: the TLS certificate was not reloaded; the one in use stays", "err", err)
+			}
+		}
+	}()
 }
 
 func shutdown(srv *server.Server, timeout time.Duration, log *slog.Logger) error {

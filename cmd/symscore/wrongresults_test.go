@@ -111,4 +111,18 @@ func TestWrongResultsAreRefused(t *testing.T) {
 		t.Errorf("empty cells: exit %d\nstderr %s", r.code, r.stderr)
 	}
 	ds.unchanged(t, "iris", before)
+
+	// Rebuilding an existing model id: refused unless --replace; a model id with a space
+	// is refused as a project id would be.
+	ds.fails(t, 1, []string{"build", "-p", "iris", "--algo", "mlr", "--model", "m1",
+		"--inputs", "sepal_length,sepal_width", "--target", "petal_length"},
+		"build m1 of project iris: model m1 exists: give --replace to rebuild it")
+	ds.fails(t, 1, []string{"build", "-p", "iris", "--algo", "mlr", "--model", "m 2",
+		"--inputs", "sepal_length,sepal_width", "--target", "petal_length"},
+		`model id "m 2" holds a space`)
+	ds.unchanged(t, "iris", before)
+	if out := ds.ok(t, "build", "-p", "iris", "--algo", "mlr", "--model", "m1", "--replace",
+		"--inputs", "sepal_length,sepal_width", "--target", "petal_length"); !strings.HasPrefix(out, "built model m1 (mlr)") {
+		t.Errorf("build --replace: %q", out)
+	}
 }

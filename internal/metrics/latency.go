@@ -9,11 +9,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// latencyBuckets reach from 5 µs to 10 s: WebSocket predictions take microseconds.
-var latencyBuckets = prometheus.ExponentialBucketsRange(5e-6, 10, 22)
-
 // numLatencyBuckets is len(latencyBuckets).
-const numLatencyBuckets = 22
+const numLatencyBuckets = 20
 
 // latencyBounds are latencyBuckets in nanoseconds: bucket i holds a duration d of at most
 // latencyBounds[i], exactly the durations whose d.Seconds() is at most latencyBuckets[i].
@@ -46,7 +43,7 @@ func latencyTables() (bounds [numLatencyBuckets]int64, start [65]uint8) {
 }
 
 // latencyBucket is the bucket of d: the first whose bound d does not exceed, or
-// numLatencyBuckets (+Inf). The bounds grow by about 2 from one to the next, so that from
+// numLatencyBuckets (+Inf). The bounds grow by 2 to 2.5 from one to the next, so that from
 // the first bucket that can hold d's bit length, at most two steps remain.
 func latencyBucket(d time.Duration) int {
 	if d <= 0 {

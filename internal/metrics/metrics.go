@@ -8,13 +8,13 @@
 package metrics
 
 import (
-	"runtime"
-	"runtime/debug"
 	"strconv"
 
 	"github.com/gobwas/ws"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/symscore/symscore/buildinfo"
 )
 
 // Names of the limits in symscore_refusals_total: the configuration key without
@@ -50,6 +50,14 @@ const (
 	LimitMaxExploreWork   = "max_explore_work"
 )
 
+// latencyBuckets are round bounds from 5 µs to 10 s, 1-2.5-5 per decade: WebSocket
+// predictions take microseconds, builds and large learns seconds.
+var latencyBuckets = []float64{
+	5e-6, 10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 500e-6,
+	1e-3, 2.5e-3, 5e-3, 10e-3, 25e-3, 50e-3, 100e-3, 250e-3, 500e-3,
+	1, 2.5, 5, 10,
+}
+
 // Set is one server's metrics.
 type Set struct {
 	registry *prometheus.Registry
@@ -67,6 +75,8 @@ type Set struct {
 	wsFrames, wsMessages, wsSent *prometheus.CounterVec // by endpoint path
 	wsCloses                     *prometheus.CounterVec // by status code
 	wsHandshakes                 *prometheus.CounterVec // by HTTP status
+
+	state *stateCollector // the state gauges (SetState)
 }
 
 // New makes a Set in a registry of its own.
@@ -97,9 +107,10 @@ func New() *Set {
 			"Close frames the server sent or tried to send, by status code (\"none\" for an empty close frame).", "code"),
 		wsHandshakes: counters("symscore_ws_handshakes_total",
 			"WebSocket upgrade requests answered, by HTTP status (101 when upgraded).", "status"),
+		state: newStateCollector(),
 	}
-	reg.MustRegister(s.OpenConnections, s.refusals, buildInfo(), s.requests, s.latency, s.rows,
-		s.authFailures, s.builds, s.wsFrames, s.wsMessages, s.wsSent, s.wsCloses, s.wsHandshakes)
+	reg.MustRegister(s.OpenConnections, s.refusals, buildInfo(buildinfo.Read()), s.requests, s.latency, s.rows,
+		s.authFailures, s.builds, s.wsFrames, s.wsMessages, s.wsSent, s.wsCloses, s.wsHandshakes, s.state)
 	return s
 }
 
@@ -156,16 +167,21 @@ func (s *Set) Route(path string) *Route {
 	}
 }
 
-// buildInfo is a constant 1 labelled with the module version and the Go version.
-func buildInfo() prometheus.Collector {
-	version := "(unknown)"
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		version = bi.Main.Version
+// buildInfo is a constant 1 labelled with what package buildinfo says of the binary, as
+// `symscore version` prints it: the module version, the VCS revision ("unknown" when the
+// toolchain stamped none, e.g. built with -buildvcs=false; "-modified" appended for a work
+// tree with changes) and the Go version.
+func buildInfo(bi buildinfo.Info) prometheus.Collector {
+	revision := bi.Revision
+	if revision == "" {
+		revision = "unknown"
+	} else if bi.Modified {
+		revision += "-modified"
 	}
 	g := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "symscore_build_info",
-		Help:        "Always 1; labels say which build is running.",
-		ConstLabels: prometheus.Labels{"version": version, "go_version": runtime.Version()},
+		Help:        "Always 1; labels say which build is running (as symscore version).",
+		ConstLabels: prometheus.Labels{"version": bi.Version, "revision": revision, "go_version": bi.GoVersion},
 	})
 	g.Set(1)
 	return g

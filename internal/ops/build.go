@@ -2,9 +2,11 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
@@ -29,57 +31,95 @@ func (s *Service) CheckModelID(modelID string) error {
 	return nil
 }
 
-// Build starts a job that builds model modelID with algo on project pid, from ctx, and
-// returns the job's id (128 random bits). What can be checked without building is refused
-// at once: the algorithm, the model id, the project; everything else (attributes,
+// BuildArgs name a build.
+type BuildArgs struct {
+	PID, Algo, ModelID string
+	// Context names the inputs, targets and parameters (model.ParseMLContext).
+	Context model.MLContext
+	// Replace lets the build replace a model of the same id. Without it, a model id the
+	// project has already is refused (CONFLICT) before anything is built.
+	Replace bool
+}
+
+// Build starts a job that builds model a.ModelID with a.Algo on project a.PID and returns
+// the job's id (128 random bits). What can be checked without building is refused at once:
+// the algorithm, the model id, the project, a model of that id when !a.Replace (CONFLICT),
+// a build of that model already running (CONFLICT); everything else (attributes,
 // parameters, a singular matrix) is the job's outcome (Job). The job reads the project's
 // statistics as they are when it runs and publishes the model into that same project: a
 // project deleted meanwhile refuses it ("cannot find project"), also when another of the
-// same id was created since. A customer has at most MaxRunningBuilds jobs running.
-func (s *Service) Build(c Customer, pid, algo, modelID string, ctx model.MLContext) (string, error) {
-	if err := CheckAlgorithm(algo); err != nil {
+// same id was created since. A customer has at most MaxRunningBuilds jobs running. a is
+// only read, and not kept.
+func (s *Service) Build(c Customer, a *BuildArgs) (string, error) {
+	if err := CheckAlgorithm(a.Algo); err != nil {
 		return "", s.Refuse(err)
 	}
-	if err := s.CheckModelID(modelID); err != nil {
+	if err := s.CheckModelID(a.ModelID); err != nil {
 		return "", err
 	}
-	p, err := s.findProject(c, pid)
+	p, err := s.findProject(c, a.PID)
 	if err != nil {
 		return "", err
 	}
-	id, err := s.jobs.start(c.id, func() (protocol.Status, string) {
-		st, msg := s.runBuild(c, p, algo, modelID, ctx)
+	if _, exists := p.Model(a.ModelID); exists && !a.Replace {
+		return "", s.Refuse(errModelExists(a.PID, a.ModelID))
+	}
+	algo, modelID, replace, mc := a.Algo, a.ModelID, a.Replace, a.Context
+	// Project and model ids hold no '/' (package ident): the key names one model.
+	id, err := s.jobs.start(c.id, a.PID+"/"+a.ModelID, func() (protocol.Status, string) {
+		st, msg := s.runBuild(c, p, algo, modelID, replace, mc)
 		s.metrics.buildDone(algo, st == protocol.StatusOK)
 		return st, msg
 	})
+	if errors.Is(err, errBuildRunning) {
+		err = protocol.Errorf(protocol.StatusConflict, "model %s of project %s is being built; wait for that build's job",
+			QuoteInput(a.ModelID), QuoteInput(a.PID))
+	}
 	if err != nil {
 		return "", s.Refuse(err)
 	}
 	return id, nil
 }
 
+// errModelExists is the refusal of a build of a model id the project has, without replace.
+func errModelExists(pid, modelID string) error {
+	return protocol.Errorf(protocol.StatusConflict, "model %s of project %s exists; build with replace=true to replace it",
+		QuoteInput(modelID), QuoteInput(pid))
+}
+
 // runBuild is one build job on project p: model.Build on its statistics as they are now,
-// then the model published into p (replacing one of the same id). It returns the job's
-// outcome: OK, or the refusal's status and message. A panic is logged with its stack and
-// reported as an internal error: one bad build must not stop the server.
-func (s *Service) runBuild(c Customer, p *model.Project, algo, modelID string, ctx model.MLContext) (st protocol.Status, msg string) {
+// then the model published into p (replacing one of the same id when replace; without it,
+// a model of that id published meanwhile refuses this one). It returns the job's outcome:
+// OK, or the refusal's status and message. A panic is logged with its stack and reported
+// as an internal error: one bad build must not stop the server.
+func (s *Service) runBuild(c Customer, p *model.Project, algo, modelID string, replace bool, ctx model.MLContext) (st protocol.Status, msg string) {
 	defer func() {
 		if v := recover(); v != nil {
-			s.log.Error("build panicked", "algo", algo, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			s.log.Error("build panicked", "cid", c.id, "pid", p.ID(), "model", modelID, "algo", algo,
+				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 			st, msg = protocol.StatusInternalServerError, "internal error"
 		}
 	}()
 	if s.before != nil {
 		s.before()
 	}
+	start := time.Now()
 	m, err := model.Build(p.Snapshot(), algo, modelID, ctx)
+	if err == nil && !replace {
+		if _, exists := p.Model(modelID); exists {
+			err = errModelExists(p.ID(), modelID)
+		}
+	}
 	if err == nil {
 		err = s.publishModel(c, p, m)
 	}
 	if err != nil {
 		r := s.Refuse(err)
+		s.log.Warn("build failed", "cid", c.id, "pid", p.ID(), "model", modelID, "algo", algo,
+			"status", r.Status.String(), "reason", r.Msg)
 		return r.Status, r.Msg
 	}
+	s.LogChange(c, p.ID(), "build", m.Rows(), "model", modelID, "algo", algo, "replace", replace, "took", time.Since(start))
 	return protocol.StatusOK, "Job is finished"
 }
 

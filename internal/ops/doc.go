@@ -22,6 +22,15 @@
 // authentication reason, and logs internal errors, which reach the client as "internal
 // error" only. A refused operation changed nothing.
 //
+// # Logs
+//
+// log.go says what is logged: authentication failures at warn (LogRefusal, which a
+// transport calls with the caller it knows: remote address, endpoint, customer named;
+// rate-limited), every change of a project or a model at info (the operations log their
+// own; transports log REST learns and a WebSocket session's learns in totals), failed
+// builds at warn, and a line per request at debug (LogRequest, behind DebugEnabled so that
+// a request allocates nothing for it otherwise).
+//
 // # Scratch and lifetimes
 //
 // The per-request scratch — message and DataFrame parsers, the verifier, prediction
@@ -34,5 +43,6 @@
 //
 // Every call into package store is in store.go, so that changes of the store's API land in
 // one file. Service is safe for concurrent use; it holds no lock of its own besides the
-// job table's (jobs.go), which is never held while calling the store.
+// job table's (jobs.go) and the authentication log's limiter (log.go), neither held while
+// calling the store or the other.
 package ops

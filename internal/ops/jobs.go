@@ -3,6 +3,7 @@ package ops
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -27,6 +28,9 @@ var (
 	errTooManyBuilds = protocol.Errorf(protocol.StatusServiceUnavailable,
 		"too many builds running for this customer (%d); retry when one has finished", MaxRunningBuilds)
 	errBuildsStopped = protocol.Errorf(protocol.StatusServiceUnavailable, "the server is shutting down: no new builds")
+	// errBuildRunning is the refusal of a build of a model whose build is running: the
+	// second could only replace the first, or be refused when the first is published.
+	errBuildRunning = errors.New("ops: a build of this model is running")
 )
 
 // jobTable holds the build jobs of every customer. A job id is 128 random bits
@@ -49,6 +53,9 @@ type customerJobs struct {
 	jobs     map[string]*buildJob
 	finished []*buildJob // in finishing order, oldest first
 	running  int
+	// building holds the keys of the running jobs (a project and model id, see start):
+	// one job per model at a time.
+	building map[string]struct{}
 }
 
 // buildJob is one job's outcome; every field but finishedCh is guarded by jobTable.mu.
@@ -66,8 +73,10 @@ func newJobTable(now func() time.Time, run func(func()), stopped func()) *jobTab
 }
 
 // start runs fn as a job of customer cid in a tracked goroutine and returns its id.
-// fn returns the job's outcome. Refusals: errTooManyBuilds, errBuildsStopped.
-func (t *jobTable) start(cid string, fn func() (protocol.Status, string)) (string, error) {
+// fn returns the job's outcome. key names what the job builds: while it runs, another job
+// of cid with the same key is refused. Refusals: errTooManyBuilds, errBuildsStopped,
+// errBuildRunning.
+func (t *jobTable) start(cid, key string, fn func() (protocol.Status, string)) (string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.stopped {
@@ -75,12 +84,15 @@ func (t *jobTable) start(cid string, fn func() (protocol.Status, string)) (strin
 	}
 	cj := t.byCID[cid]
 	if cj == nil {
-		cj = &customerJobs{jobs: make(map[string]*buildJob)}
+		cj = &customerJobs{jobs: make(map[string]*buildJob), building: make(map[string]struct{})}
 		t.byCID[cid] = cj
 	}
 	t.expireLocked(cj)
 	if cj.running >= MaxRunningBuilds {
 		return "", errTooManyBuilds
+	}
+	if _, busy := cj.building[key]; busy {
+		return "", errBuildRunning
 	}
 	j := &buildJob{id: rand.Text(), finishedCh: make(chan struct{})}
 	for cj.jobs[j.id] != nil { // 2⁻¹²⁸; cheap to rule out
@@ -88,21 +100,23 @@ func (t *jobTable) start(cid string, fn func() (protocol.Status, string)) (strin
 	}
 	cj.jobs[j.id] = j
 	cj.running++
+	cj.building[key] = struct{}{}
 	t.running.Add(1)
 	t.run(func() {
 		defer t.running.Done()
 		st, msg := fn()
-		t.finish(cj, j, st, msg)
+		t.finish(cj, j, key, st, msg)
 	})
 	return j.id, nil
 }
 
-func (t *jobTable) finish(cj *customerJobs, j *buildJob, st protocol.Status, msg string) {
+func (t *jobTable) finish(cj *customerJobs, j *buildJob, key string, st protocol.Status, msg string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	j.done, j.st, j.msg, j.finished = true, st, msg, t.now()
 	close(j.finishedCh)
 	cj.running--
+	delete(cj.building, key)
 	cj.finished = append(cj.finished, j)
 	t.expireLocked(cj)
 }

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -52,11 +53,11 @@ func waitJob(t *testing.T, jt *jobTable, cid, id string) (protocol.Status, strin
 func TestJobTableStates(t *testing.T) {
 	jt, _ := newTestJobTable(t)
 	release := make(chan struct{})
-	running, err := jt.start("c1", func() (protocol.Status, string) { <-release; return protocol.StatusOK, "Job is finished" })
+	running, err := jt.start("c1", "p/a", func() (protocol.Status, string) { <-release; return protocol.StatusOK, "Job is finished" })
 	if err != nil {
 		t.Fatal(err)
 	}
-	failed, err := jt.start("c1", func() (protocol.Status, string) { return protocol.StatusBadRequest, "singular" })
+	failed, err := jt.start("c1", "p/b", func() (protocol.Status, string) { return protocol.StatusBadRequest, "singular" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,15 +86,15 @@ func TestJobTableRunningLimit(t *testing.T) {
 	release := make(chan struct{})
 	hold := func() (protocol.Status, string) { <-release; return protocol.StatusOK, "" }
 	for i := range MaxRunningBuilds {
-		if _, err := jt.start("c1", hold); err != nil {
+		if _, err := jt.start("c1", fmt.Sprintf("p/m%d", i), hold); err != nil {
 			t.Fatalf("job %d: %v", i, err)
 		}
 	}
-	if _, err := jt.start("c1", hold); err != errTooManyBuilds {
+	if _, err := jt.start("c1", "p/more", hold); err != errTooManyBuilds {
 		t.Fatalf("job past the limit: %v", err)
 	}
 	// The limit is per customer.
-	other, err := jt.start("c2", func() (protocol.Status, string) { return protocol.StatusOK, "" })
+	other, err := jt.start("c2", "p/m0", func() (protocol.Status, string) { return protocol.StatusOK, "" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,9 +105,38 @@ func TestJobTableRunningLimit(t *testing.T) {
 		defer jt.mu.Unlock()
 		return jt.byCID["c1"].running == 0
 	})
-	if _, err := jt.start("c1", hold); err != nil {
+	if _, err := jt.start("c1", "p/m0", hold); err != nil {
 		t.Fatalf("job after the others finished: %v", err)
 	}
+}
+
+// TestJobTableOneJobPerKey: while a job of a key runs, another of the same key and customer
+// is refused; other keys and customers are not, and the key is free once the job is done.
+func TestJobTableOneJobPerKey(t *testing.T) {
+	jt, _ := newTestJobTable(t)
+	release := make(chan struct{})
+	hold := func() (protocol.Status, string) { <-release; return protocol.StatusBadRequest, "singular" }
+	first, err := jt.start("c1", "p/m", hold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := jt.start("c1", "p/m", hold); err != errBuildRunning {
+		t.Fatalf("second job of p/m: %v, want errBuildRunning", err)
+	}
+	for _, k := range []struct{ cid, key string }{{"c1", "p/m2"}, {"c1", "q/m"}, {"c2", "p/m"}} {
+		id, err := jt.start(k.cid, k.key, func() (protocol.Status, string) { return protocol.StatusOK, "" })
+		if err != nil {
+			t.Fatalf("job %s of %s: %v", k.key, k.cid, err)
+		}
+		waitJob(t, jt, k.cid, id)
+	}
+	close(release)
+	waitJob(t, jt, "c1", first) // a failed job frees its key too
+	id, err := jt.start("c1", "p/m", func() (protocol.Status, string) { return protocol.StatusOK, "" })
+	if err != nil {
+		t.Fatalf("job of p/m after the first finished: %v", err)
+	}
+	waitJob(t, jt, "c1", id)
 }
 
 func TestJobTableRetention(t *testing.T) {
@@ -114,7 +144,7 @@ func TestJobTableRetention(t *testing.T) {
 	ok := func() (protocol.Status, string) { return protocol.StatusOK, "" }
 	var ids []string
 	for range maxFinishedJobs + 10 {
-		id, err := jt.start("c1", ok)
+		id, err := jt.start("c1", "p/m", ok)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +175,7 @@ func TestJobTableRetention(t *testing.T) {
 func TestJobTableShutdown(t *testing.T) {
 	jt, _ := newTestJobTable(t)
 	release := make(chan struct{})
-	id, err := jt.start("c1", func() (protocol.Status, string) { <-release; return protocol.StatusOK, "" })
+	id, err := jt.start("c1", "p/m", func() (protocol.Status, string) { <-release; return protocol.StatusOK, "" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +184,7 @@ func TestJobTableShutdown(t *testing.T) {
 	if err := jt.shutdown(ctx); err == nil {
 		t.Fatal("shutdown returned while a job was running")
 	}
-	if _, err := jt.start("c1", func() (protocol.Status, string) { return protocol.StatusOK, "" }); err != errBuildsStopped {
+	if _, err := jt.start("c1", "p/n", func() (protocol.Status, string) { return protocol.StatusOK, "" }); err != errBuildsStopped {
 		t.Fatalf("start after shutdown: %v", err)
 	}
 	close(release)

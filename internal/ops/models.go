@@ -23,5 +23,6 @@ func (s *Service) DeleteModel(c Customer, pid, modelID string) error {
 	if err := s.deleteModel(c, pid, modelID); err != nil {
 		return s.Refuse(err)
 	}
+	s.LogChange(c, pid, "delete model", s.rowsOf(c, pid), "model", modelID)
 	return nil
 }

@@ -110,7 +110,7 @@ func TestPredictions(t *testing.T) {
 	if _, err := s.Learn(sc, c1, "p", []byte(`{"attributeNames":["x","y"],"attributeTypes":["C","C"],"data":[["1","2"],["2","4.5"],["3","5.5"],["4","8"]]}`)); err != nil {
 		t.Fatal(err)
 	}
-	id, err := s.Build(c1, "p", "mlr", "m", model.MLContext{InputNames: []string{"x"}, TargetNames: []string{"y"}})
+	id, err := s.Build(c1, &BuildArgs{PID: "p", Algo: "mlr", ModelID: "m", Context: model.MLContext{InputNames: []string{"x"}, TargetNames: []string{"y"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestBuildAfterShutdownDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := s.Build(c1, "p", "mlr", "m", model.MLContext{InputNames: []string{"x"}, TargetNames: []string{"y"}})
+	id, err := s.Build(c1, &BuildArgs{PID: "p", Algo: "mlr", ModelID: "m", Context: model.MLContext{InputNames: []string{"x"}, TargetNames: []string{"y"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestBuildAfterShutdownDeadline(t *testing.T) {
 	if err := s.Shutdown(ctx); err == nil {
 		t.Fatal("Shutdown past its deadline with a build running returned nil")
 	}
-	if _, err := s.Build(c1, "p", "mlr", "m2", model.MLContext{}); refusalOf(t, err).Status != protocol.StatusServiceUnavailable {
+	if _, err := s.Build(c1, &BuildArgs{PID: "p", Algo: "mlr", ModelID: "m2"}); refusalOf(t, err).Status != protocol.StatusServiceUnavailable {
 		t.Fatalf("a build after shutdown: %v", err)
 	}
 	if err := s.Close(); err != nil {

@@ -30,7 +30,8 @@ func TestPredictModelRef(t *testing.T) {
 	}
 	build := func(c Customer, pid, algo, id string) {
 		t.Helper()
-		job, err := s.Build(c, pid, algo, id, model.MLContext{InputNames: []string{"x"}, TargetNames: []string{"y"}})
+		job, err := s.Build(c, &BuildArgs{PID: pid, Algo: algo, ModelID: id, Replace: true,
+			Context: model.MLContext{InputNames: []string{"x"}, TargetNames: []string{"y"}}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,10 @@ func (s *Service) Create(c Customer, pid, typ string, params map[string]string) 
 	if err := s.createProject(c, pid, typ, params); err != nil {
 		return s.Refuse(err)
 	}
+	if typ == "" {
+		typ = "cpu"
+	}
+	s.LogChange(c, pid, "create", 0, "type", typ)
 	return nil
 }
 
@@ -20,9 +24,14 @@ func (s *Service) Delete(c Customer, pid string) error {
 	if err := check(c); err != nil {
 		return s.Refuse(err)
 	}
+	var rows int64
+	if p, err := s.project(c, pid); err == nil {
+		rows = p.Rows()
+	}
 	if err := s.deleteProject(c, pid); err != nil {
 		return s.Refuse(err)
 	}
+	s.LogChange(c, pid, "delete", rows)
 	return nil
 }
 
@@ -51,6 +60,7 @@ func (s *Service) Merge(c Customer, pid, other string) error {
 	if err := s.mergeProjects(c, pid, other); err != nil {
 		return s.Refuse(err)
 	}
+	s.LogChange(c, pid, "merge", s.rowsOf(c, pid), "from", other)
 	return nil
 }
 
@@ -63,6 +73,11 @@ func (s *Service) SetFrozen(c Customer, pid string, frozen bool) error {
 	if err := s.setFrozen(c, pid, frozen); err != nil {
 		return s.Refuse(err)
 	}
+	what := "unfreeze"
+	if frozen {
+		what = "freeze"
+	}
+	s.LogChange(c, pid, what, s.rowsOf(c, pid))
 	return nil
 }
 
@@ -89,7 +104,17 @@ func (s *Service) Import(c Customer, pid string, data []byte) error {
 	if err := s.importProject(c, pid, data); err != nil {
 		return s.Refuse(err)
 	}
+	s.LogChange(c, pid, "import", s.rowsOf(c, pid), "bytes", len(data))
 	return nil
+}
+
+// rowsOf is the rows of the customer's project pid now, for the log (0 when it is gone).
+func (s *Service) rowsOf(c Customer, pid string) int64 {
+	p, err := s.project(c, pid)
+	if err != nil {
+		return 0
+	}
+	return p.Rows()
 }
 
 // findProject is the customer's project pid, or its refusal.

@@ -96,7 +96,7 @@ func TestNoCustomerRefused(t *testing.T) {
 	errs = append(errs, err)
 	_, err = s.Predict(sc, none, &PredictArgs{PID: "p", ModelID: "m"})
 	errs = append(errs, err)
-	_, err = s.Build(none, "p", "mlr", "m", model.MLContext{})
+	_, err = s.Build(none, &BuildArgs{PID: "p", Algo: "mlr", ModelID: "m"})
 	errs = append(errs, err)
 	for i, err := range errs {
 		var r *Refusal

@@ -48,6 +48,7 @@ type Service struct {
 	now     func() time.Time
 	clock   bool // now is Options.Now, not time.Now
 	before  func()
+	authLog authLogLimiter // bounds the authentication failure log
 
 	// customers are the configured customers by id: a verified cid is looked up here
 	// without allocating, and a Customer carries the interned string.

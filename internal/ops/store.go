@@ -106,3 +106,5 @@ func (s *Service) exportProject(c Customer, pid string) ([]byte, error) {
 func (s *Service) importProject(c Customer, pid string, data []byte) error {
 	return s.store.Import(c.id, pid, data)
 }
+
+func (s *Service) storeStats() (store.Stats, error) { return s.store.Stats() }

@@ -36,6 +36,8 @@ type Options struct {
 	// sent on a connection that carried REST requests before, and reports whether it did.
 	Upgrade func(w http.ResponseWriter, r *http.Request) bool
 	Log     *slog.Logger
+	// TLS says the requests come through TLS (the scheme of the signed request is https).
+	TLS bool
 }
 
 // Handler serves the REST control plane.
@@ -53,7 +55,7 @@ func NewHandler(o Options) *Handler {
 	}
 	h := &Handler{o: o, svc: o.Service}
 	for op, name := range restOpNames {
-		h.m[op] = o.Metrics.Endpoint("rest_" + name)
+		h.m[op] = o.Metrics.Endpoint("rest_"+name, restOp(op).statuses()...)
 	}
 	h.refused.body = o.Metrics.Refusal(metrics.LimitMaxMessageBytes)
 	h.refused.read = o.Metrics.Refusal(metrics.LimitIdleTimeout)
@@ -71,12 +73,14 @@ type call struct {
 	query   url.Values
 	cust    ops.Customer
 	sc      *ops.Scratch
-	bodyBuf *[]byte // pooled
-	body    []byte  // the request body as received
-	outBuf  *[]byte // pooled
-	out     []byte  // the reply envelope
-	code    int     // HTTP code when it is not the status' (404, 405); 0 otherwise
-	charged int64   // bytes of limits.max_unverified_bytes the body holds until verified
+	bodyBuf *[]byte      // pooled
+	body    []byte       // the request body as received
+	outBuf  *[]byte      // pooled
+	out     []byte       // the reply envelope
+	code    int          // HTTP code when it is not the status' (404, 405); 0 otherwise
+	charged int64        // bytes of limits.max_unverified_bytes the body holds until verified
+	refused *ops.Refusal // the refusal answered, if any (for the log)
+	tls     bool         // the request came through TLS
 }
 
 // aLongTimeAgo is a deadline in the past: it ends a read at once.
@@ -87,12 +91,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start := time.Now()
-	c := &call{w: w, r: r, rawPath: RequestPath(r), bodyBuf: bufpool.Get(readChunk), outBuf: bufpool.Get(readChunk)}
+	c := &call{w: w, r: r, rawPath: RequestPath(r), bodyBuf: bufpool.Get(readChunk), outBuf: bufpool.Get(readChunk), tls: h.o.TLS}
 	c.m = matchREST(r.Method, c.rawPath)
 	c.body, c.out = (*c.bodyBuf)[:0], (*c.outBuf)[:0]
 	st := h.serve(c)
 	c.write(st, h.o.WriteTimeout)
-	h.m[c.m.op].Done(st, time.Since(start))
+	took := time.Since(start)
+	h.m[c.m.op].Done(st, took)
+	if c.refused != nil && c.refused.Reason != "" {
+		h.svc.LogRefusal(c.refused, c.caller())
+	}
+	if h.svc.DebugEnabled() {
+		h.svc.LogRequest(c.caller(), c.pid(), st, took)
+	}
 	*c.bodyBuf, *c.outBuf = c.body[:0], c.out[:0]
 	putSmall(c.bodyBuf)
 	putSmall(c.outBuf)
@@ -233,10 +244,14 @@ func (c *call) dropBody() {
 // request is the signed request c carries (its body not yet set).
 func (c *call) request() auth.RESTRequest {
 	hd := c.r.Header
+	scheme := "http"
+	if c.tls {
+		scheme = "https"
+	}
 	return auth.RESTRequest{
 		Method: c.r.Method, Date: hd.Get("sym-date"), MD5: hd.Get("Content-MD5"),
 		Signature: hd.Get("Authorization"), CID: c.m.cid,
-		Path: c.rawPath, RawQuery: c.r.URL.RawQuery, Scheme: "http", Host: c.r.Host,
+		Path: c.rawPath, RawQuery: c.r.URL.RawQuery, Scheme: scheme, Host: c.r.Host,
 		Change: c.m.op.changes(),
 	}
 }
@@ -266,8 +281,26 @@ func (c *call) noRoute() protocol.Status {
 
 // refuse answers r.
 func (c *call) refuse(r *ops.Refusal) protocol.Status {
+	c.refused = r
 	c.out = reply.AppendRefusal(c.out[:0], r)
 	return r.Status
+}
+
+// caller names the request's sender for the log: the customer of its path, verified or
+// not.
+func (c *call) caller() ops.Caller {
+	return ops.Caller{Remote: c.r.RemoteAddr, Endpoint: "rest_" + restOpNames[c.m.op], CID: c.m.cid}
+}
+
+// pid is the project the request names, for the log ("" for a list, a job, no route).
+func (c *call) pid() string {
+	switch c.m.op {
+	case opCreate:
+		return c.r.URL.Query().Get("pid")
+	case opList, opJob, opNoRoute:
+		return ""
+	}
+	return c.param(0)
 }
 
 // failf answers st with a formatted message, which must quote client input only through

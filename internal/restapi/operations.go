@@ -37,14 +37,15 @@ func (h *Handler) dispatch(c *call) protocol.Status {
 	case opDelete:
 		return c.done(svc, svc.Delete(cust, c.param(0)))
 	case opLearn, opForget:
-		change := svc.Learn
+		change, what := svc.Learn, "learn"
 		if c.m.op == opForget {
-			change = svc.Forget
+			change, what = svc.Forget, "forget"
 		}
 		res, err := change(c.sc, cust, c.param(0), c.body)
 		if err != nil {
 			return c.refuse(svc.Refuse(err))
 		}
+		svc.LogChange(cust, c.param(0), what, int64(res.Applied))
 		c.out = reply.AppendLearn(c.out[:0], res)
 		return protocol.StatusOK
 	case opBuild:
@@ -159,11 +160,12 @@ func parseStringMap(body []byte) (map[string]string, error) {
 	return params, nil
 }
 
-// build starts a build job: POST /projects/{pid}/build?algo=&modelid=, body an MLContext.
-// What can be checked without building is refused at once (400): algo known, modelid
-// present (at most model.MaxModelIDBytes, UTF-8), the MLContext parses, the project
-// exists. Then the reply is 202 with Location and sym-job-id; GET /jobs/{id} reports the
-// outcome.
+// build starts a build job: POST /projects/{pid}/build?algo=&modelid=[&replace=true], body
+// an MLContext. What can be checked without building is refused at once: algo known,
+// modelid present and a valid id, replace true or false, the MLContext parses, the project
+// exists (400); a model of that id exists and replace is not true, or a build of it is
+// running (409). Then the reply is 202 with Location and sym-job-id; GET /jobs/{id}
+// reports the outcome.
 func (h *Handler) build(c *call) protocol.Status {
 	algo, modelID := c.query.Get("algo"), c.query.Get("modelid")
 	if algo == "" {
@@ -178,11 +180,15 @@ func (h *Handler) build(c *call) protocol.Status {
 	if err := h.svc.CheckModelID(modelID); err != nil {
 		return c.refuse(h.svc.Refuse(err))
 	}
+	replace, ok := c.boolQuery("replace")
+	if !ok {
+		return c.failf(protocol.StatusBadRequest, "replace must be true or false, not %s", ops.QuoteInput(c.query.Get("replace")))
+	}
 	ctx, err := model.ParseMLContext(c.body)
 	if err != nil {
 		return c.refuse(h.svc.Refuse(err))
 	}
-	id, err := h.svc.Build(c.cust, c.param(0), algo, modelID, ctx)
+	id, err := h.svc.Build(c.cust, &ops.BuildArgs{PID: c.param(0), Algo: algo, ModelID: modelID, Context: ctx, Replace: replace})
 	if err != nil {
 		return c.refuse(h.svc.Refuse(err))
 	}
@@ -193,15 +199,23 @@ func (h *Handler) build(c *call) protocol.Status {
 	return protocol.StatusAccepted
 }
 
+// boolQuery reads query parameter name: absent or "false" is false, "true" is true; ok is
+// false for anything else.
+func (c *call) boolQuery(name string) (v, ok bool) {
+	switch c.query.Get(name) {
+	case "", "false":
+		return false, true
+	case "true":
+		return true, true
+	}
+	return false, false
+}
+
 // predict answers POST /projects/{pid}/predict/{modelId}[?impute=true], body a DataFrame.
 func (h *Handler) predict(c *call) protocol.Status {
-	var impute bool
-	switch v := c.query.Get("impute"); v {
-	case "", "false":
-	case "true":
-		impute = true
-	default:
-		return c.failf(protocol.StatusBadRequest, "impute must be true or false, not %s", ops.QuoteInput(v))
+	impute, ok := c.boolQuery("impute")
+	if !ok {
+		return c.failf(protocol.StatusBadRequest, "impute must be true or false, not %s", ops.QuoteInput(c.query.Get("impute")))
 	}
 	preds, err := h.svc.Predict(c.sc, c.cust, &ops.PredictArgs{PID: c.param(0), ModelID: c.param(1), Frame: c.body, Impute: impute})
 	if err != nil {

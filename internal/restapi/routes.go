@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/symscore/symscore/protocol"
 )
 
 // restPrefix starts every REST path: /symetry/rest/{cid}/...
@@ -43,6 +45,28 @@ func (op restOp) changes() bool {
 		return false
 	}
 	return true
+}
+
+// statuses are the wire statuses op can answer (INTERNAL_SERVER_ERROR aside, which gets
+// its series if it ever occurs): its success, and for every signed operation a refusal of
+// the request (BAD_REQUEST), of its signature (UNAUTHORIZED), of a replay or a conflict
+// (CONFLICT), of a limit or of durability (SERVICE_UNAVAILABLE). A job answers the
+// status of its build.
+func (op restOp) statuses() []protocol.Status {
+	if op == opNoRoute {
+		return []protocol.Status{protocol.StatusBadRequest}
+	}
+	refusals := []protocol.Status{protocol.StatusBadRequest, protocol.StatusUnauthorized,
+		protocol.StatusConflict, protocol.StatusServiceUnavailable}
+	switch op {
+	case opCreate, opImport:
+		return append(refusals, protocol.StatusCreated)
+	case opBuild:
+		return append(refusals, protocol.StatusAccepted)
+	case opJob:
+		return append(refusals, protocol.StatusOK, protocol.StatusAccepted)
+	}
+	return append(refusals, protocol.StatusOK)
 }
 
 var restOpNames = [numRESTOps]string{

@@ -199,7 +199,18 @@ func (c *RESTClient) AwaitJob(location string) *Reply {
 // Build submits a build, checks the 202 and its headers, and returns the finished job.
 func (c *RESTClient) Build(pid, algo, modelID, ctx string) *Reply {
 	c.T.Helper()
-	r := c.Do(http.MethodPost, "/projects/"+url.PathEscape(pid)+"/build", "algo="+url.QueryEscape(algo)+"&modelid="+url.QueryEscape(modelID), []byte(ctx))
+	return c.build(pid, algo, modelID, "", ctx)
+}
+
+// Rebuild is Build with replace=true: it replaces a model of the same id.
+func (c *RESTClient) Rebuild(pid, algo, modelID, ctx string) *Reply {
+	c.T.Helper()
+	return c.build(pid, algo, modelID, "&replace=true", ctx)
+}
+
+func (c *RESTClient) build(pid, algo, modelID, more, ctx string) *Reply {
+	c.T.Helper()
+	r := c.Do(http.MethodPost, "/projects/"+url.PathEscape(pid)+"/build", "algo="+url.QueryEscape(algo)+"&modelid="+url.QueryEscape(modelID)+more, []byte(ctx))
 	r.Expect(c.T, http.StatusAccepted, "ACCEPTED")
 	id := r.Header.Get("sym-job-id")
 	if loc := r.Header.Get("Location"); id == "" || loc != c.Path("/jobs/"+id) {

@@ -35,6 +35,7 @@ type Options struct {
 // endpoint serves one of the three paths. Safe for concurrent use: its fields are set once.
 type endpoint struct {
 	kind        kind
+	label       string // the metric label: "ws_learn", "ws_forget", "ws_predict"
 	svc         *ops.Service
 	signedOnly  bool
 	m           *metrics.Endpoint
@@ -47,7 +48,11 @@ type endpoint struct {
 func Endpoints(o Options) map[string]wsconn.Endpoint {
 	changeHelp := `extraKeys must be [projectId] on /symetry/ws/learn and /symetry/ws/forget (once per connection; empty later)`
 	mk := func(k kind, label string, keys int, help string) *endpoint {
-		return &endpoint{kind: k, svc: o.Service, signedOnly: o.SignedFramesOnly, m: o.Metrics.Endpoint(label),
+		// What a message can be answered: OK, a refusal of its content, of its signature,
+		// of a replay or a frozen project, of a limit or of durability.
+		m := o.Metrics.Endpoint(label, protocol.StatusOK, protocol.StatusBadRequest, protocol.StatusUnauthorized,
+			protocol.StatusConflict, protocol.StatusServiceUnavailable)
+		return &endpoint{kind: k, label: label, svc: o.Service, signedOnly: o.SignedFramesOnly, m: m,
 			wantKeys: keys, keysErr: protocol.Errorf(protocol.StatusBadRequest, "%s", help), checkReplay: k != predict}
 	}
 	return map[string]wsconn.Endpoint{

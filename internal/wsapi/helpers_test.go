@@ -89,7 +89,7 @@ func newInProcess(tb testing.TB, algo, durability string) *inProcess {
 	if algo == "mlda" {
 		target = "k"
 	}
-	id, err := svc.Build(c, "p", algo, "m1", model.MLContext{InputNames: ip.ds.InputNames(), TargetNames: []string{target}})
+	id, err := svc.Build(c, &ops.BuildArgs{PID: "p", Algo: algo, ModelID: "m1", Context: model.MLContext{InputNames: ip.ds.InputNames(), TargetNames: []string{target}}})
 	if err != nil {
 		tb.Fatal(err)
 	}

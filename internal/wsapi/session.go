@@ -25,6 +25,8 @@ type session struct {
 	plan   model.Plan   // predict: the last message's plan, reused while its model and columns stay
 	ref    ops.ModelRef // predict: the last message's model, reused while it stands
 	kc     reply.KeyCache
+	// changes are the learns or forgets not yet logged: the log has them in totals.
+	changes ops.SessionChanges
 }
 
 // Messages refused before authentication (a bare frame where a signed one is required).
@@ -43,11 +45,19 @@ var (
 func (s *session) HandleMessage(op ws.OpCode, payload, out []byte) ([]byte, ws.OpCode, ws.StatusCode) {
 	start := time.Now()
 	out, st, closeCode := s.handle(op, payload, out, start)
-	s.e.m.Done(st, time.Since(start))
+	took := time.Since(start)
+	s.e.m.Done(st, took)
+	if svc := s.e.svc; svc.DebugEnabled() {
+		var pid string
+		if s.keys != nil {
+			pid = s.keys[0]
+		}
+		svc.LogRequest(ops.Caller{Remote: s.info.RemoteAddr, Endpoint: s.e.label, CID: s.cust.ID()}, pid, st, took)
+	}
 	return out, ws.OpText, closeCode
 }
 
-func (s *session) handle(op ws.OpCode, payload, out []byte, arrived time.Time) ([]byte, protocol.Status, ws.StatusCode) {
+func (s *session) handle(op ws.OpCode, payload, out []byte, now time.Time) ([]byte, protocol.Status, ws.StatusCode) {
 	svc := s.e.svc
 	if op != ws.OpText {
 		return s.refuse(out, svc.Refuse(errBinary))
@@ -57,17 +67,17 @@ func (s *session) handle(op ws.OpCode, payload, out []byte, arrived time.Time) (
 	msg, err := sc.ParseMessage(payload)
 	if err != nil {
 		// The header cannot be read: authentication fails.
-		return s.refuse(out, svc.RefuseAuth(ops.ReasonMalformed, err))
+		return s.refuseAuth(out, svc.RefuseAuth(ops.ReasonMalformed, err), nil)
 	}
 	if msg.Form == protocol.FormSession {
 		switch {
 		case !s.authed:
-			return s.refuse(out, svc.RefuseAuth(ops.ReasonMalformed, errUnsignedFirst))
+			return s.refuseAuth(out, svc.RefuseAuth(ops.ReasonMalformed, errUnsignedFirst), nil)
 		case s.e.signedOnly:
-			return s.refuse(out, svc.RefuseAuth(ops.ReasonMalformed, errUnsignedFrame))
+			return s.refuseAuth(out, svc.RefuseAuth(ops.ReasonMalformed, errUnsignedFrame), nil)
 		}
-	} else if r := s.verify(sc, msg, arrived); r != nil {
-		return s.refuse(out, r)
+	} else if r := s.verify(sc, msg, now); r != nil {
+		return s.refuseAuth(out, r, msg.CID)
 	}
 	if s.keys == nil {
 		return s.refuse(out, svc.Refuse(s.e.keysErr))
@@ -84,12 +94,14 @@ func (s *session) handle(op ws.OpCode, payload, out []byte, arrived time.Time) (
 		if err != nil {
 			return s.refuse(out, svc.Refuse(err))
 		}
+		svc.CountSessionChange(&s.changes, s.cust, "forget", s.keys[0], res.Applied, now)
 		return reply.AppendLearn(out, res), protocol.StatusOK, 0
 	default:
 		res, err := svc.Learn(sc, s.cust, s.keys[0], msg.Payload)
 		if err != nil {
 			return s.refuse(out, svc.Refuse(err))
 		}
+		svc.CountSessionChange(&s.changes, s.cust, "learn", s.keys[0], res.Applied, now)
 		return reply.AppendLearn(out, res), protocol.StatusOK, 0
 	}
 }
@@ -141,6 +153,19 @@ func sameKeys(bound []string, keys [][]byte) bool {
 	return true
 }
 
+// refuseAuth is refuse for a refusal that may be authentication's: logged (ops.LogRefusal)
+// with the customer the message named (cid, from the message; nil: the session's).
+func (s *session) refuseAuth(out []byte, r *ops.Refusal, cid []byte) ([]byte, protocol.Status, ws.StatusCode) {
+	if r.Reason != "" {
+		name := s.cust.ID()
+		if cid != nil {
+			name = string(cid)
+		}
+		s.e.svc.LogRefusal(r, ops.Caller{Remote: s.info.RemoteAddr, Endpoint: s.e.label, CID: name})
+	}
+	return s.refuse(out, r)
+}
+
 // refuse appends r's reply; an authentication failure closes the connection with 1008.
 func (s *session) refuse(out []byte, r *ops.Refusal) ([]byte, protocol.Status, ws.StatusCode) {
 	var closeCode ws.StatusCode
@@ -162,5 +187,11 @@ func (s *session) Refuse(_ ws.OpCode, _, out []byte) ([]byte, ws.OpCode, ws.Stat
 // Trusted implements wsconn.Session: a framed message has verified on this connection.
 func (s *session) Trusted() bool { return s.authed }
 
-// Close implements wsconn.Session.
-func (s *session) Close() {}
+// Close implements wsconn.Session: the learns or forgets not yet logged are.
+func (s *session) Close() {
+	what := "learn"
+	if s.e.kind == forget {
+		what = "forget"
+	}
+	s.e.svc.FlushSessionChanges(&s.changes, what, time.Now())
+}

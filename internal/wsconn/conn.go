@@ -80,12 +80,20 @@ func (s *Server) newConn(nc net.Conn, r *Reader, h *handshake) *Conn {
 			Path:       h.route.path,
 			RawQuery:   h.query,
 			Host:       h.host,
-			Scheme:     "ws",
+			Scheme:     s.scheme(),
 			RemoteAddr: nc.RemoteAddr().String(),
 		},
 	}
 	c.w.init(nc, s.d.Limits.OutboundQueueBytes, s.d.Limits.WriteTimeout, s.d.Spawn)
 	return c
+}
+
+// scheme is the scheme of the service URL sessions see: "wss" through TLS, else "ws".
+func (s *Server) scheme() string {
+	if s.d.TLS {
+		return "wss"
+	}
+	return "ws"
 }
 
 // serve runs the connection until it ends, then releases everything it holds.

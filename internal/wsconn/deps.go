@@ -52,6 +52,9 @@ type Deps struct {
 	// Spawn starts a goroutine the server's shutdown waits for (flushers, Peer.Go).
 	Spawn func(func())
 	Log   *slog.Logger
+	// TLS says the connections come through TLS: sessions see the scheme "wss" (the
+	// service URL of signatures), not "ws".
+	TLS bool
 }
 
 // refusals are the Metrics.Refusal counters a Server counts, resolved once.

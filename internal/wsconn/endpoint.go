@@ -82,7 +82,7 @@ type Info struct {
 	RawQuery string
 	// Host is the Host header as the client sent it, e.g. "charm:8080".
 	Host string
-	// Scheme is "ws" ("wss" on a TLS listener; the main listener has none yet).
+	// Scheme is "ws", or "wss" on a TLS listener (Deps.TLS).
 	Scheme string
 	// RemoteAddr is the client's address, host:port.
 	RemoteAddr string

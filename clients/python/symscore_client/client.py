@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import ssl
 import time
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Generator, Iterable, List, Mapping, Optional
 import urllib.error
@@ -56,11 +57,17 @@ class Client:
 
     ``session_frames=True``: WebSocket sessions sign only their first message and send later
     ones bare (faster; refused by servers that require every frame signed).
+
+    TLS: an ``https://`` URL makes REST calls over HTTPS and sessions over ``wss://``, with
+    ``ssl_context`` (default: ``ssl.create_default_context()``, the system's authorities), or
+    with ``ca_file``, the PEM file of a private authority to trust instead (as
+    ``curl --cacert`` does).
     """
 
     def __init__(self, url: str, cid: str, secret: str, session_frames: bool = False, timeout: float = 30.0,
                  job_timeout: float = 300.0, clock_ns: Optional[Callable[[], int]] = None,
-                 max_reply_bytes: int = 64 << 20) -> None:
+                 max_reply_bytes: int = 64 << 20, ssl_context: Optional[ssl.SSLContext] = None,
+                 ca_file: Optional[str] = None) -> None:
         u = urllib.parse.urlsplit(url)
         scheme = u.scheme.lower()
         if scheme not in ("http", "https"):
@@ -78,8 +85,16 @@ class Client:
         self._timeout = timeout
         self._job_timeout = job_timeout
         self._max_reply = max_reply_bytes
+        if ca_file:
+            if ssl_context is not None:
+                raise ValueError("give ssl_context or ca_file, not both")
+            ssl_context = ssl.create_default_context(cafile=ca_file)
+        self._ssl: Optional[ssl.SSLContext] = ssl_context if scheme == "https" else None
         # No proxies from the environment: requests go where the URL says.
-        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        handlers: List[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({})]
+        if self._ssl is not None:
+            handlers.append(urllib.request.HTTPSHandler(context=self._ssl))
+        self._opener = urllib.request.build_opener(*handlers)
 
     @classmethod
     def from_environment(cls, env: Optional[Mapping[str, str]] = None, **kwargs: Any) -> "Client":
@@ -88,6 +103,8 @@ class Client:
         from .credentials import credentials_from_environment
 
         c = credentials_from_environment(env)
+        if c.ca_file and "ssl_context" not in kwargs and "ca_file" not in kwargs:
+            kwargs["ca_file"] = c.ca_file
         return cls(c.url, c.cid, c.secret, **kwargs)
 
     # ---- WebSocket ----
@@ -101,7 +118,7 @@ class Client:
             from .session import Session  # needs websockets; REST alone does not
 
             return Session.connect(url, self.signer, url, extra_keys, self._session_frames,
-                                   self._timeout, self._max_reply)
+                                   self._timeout, self._max_reply, self._ssl)
 
         return SessionOpener(connect)
 
@@ -155,9 +172,15 @@ class Client:
 
     # ---- REST: models ----
 
-    def build(self, pid: str, algo: str, model_id: str, ctx: MLContext) -> Reply:
-        """Builds a model and waits for the job; a failed build raises its status and reason."""
+    def build(self, pid: str, algo: str, model_id: str, ctx: MLContext, replace: bool = False) -> Reply:
+        """Builds a model and waits for the job; a failed build raises its status and reason.
+
+        A model id the project has already is refused (CONFLICT, 409) unless ``replace``,
+        which replaces that model (``replace=true``).
+        """
         q = "algo=%s&modelid=%s" % (enc(algo), enc(model_id))
+        if replace:
+            q += "&replace=true"
         r = self.call("POST", "/projects/%s/build" % enc(pid), q, ctx.to_json())
         if r.http_code != 202:
             return r  # built synchronously

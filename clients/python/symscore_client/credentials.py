@@ -11,14 +11,16 @@ DEV_CUSTOMER_FILE = "dev-customer.json"
 
 
 class Credentials(NamedTuple):
-    """The server's base URL, the customer id and its Base64 secret."""
+    """The server's base URL, the customer id and its Base64 secret, and the PEM file of the
+    certificate authority to trust for an https:// server (None: the system's)."""
 
     url: str
     cid: str
     secret: str
+    ca_file: Optional[str] = None
 
     def __repr__(self) -> str:
-        return "Credentials(url=%r, cid=%r, secret='****')" % (self.url, self.cid)
+        return "Credentials(url=%r, cid=%r, secret='****', ca_file=%r)" % (self.url, self.cid, self.ca_file)
 
 
 def credentials_from_environment(env: Optional[Mapping[str, str]] = None) -> Credentials:
@@ -27,14 +29,17 @@ def credentials_from_environment(env: Optional[Mapping[str, str]] = None) -> Cre
     The URL is ``SYMSCORE_URL`` (default ``http://127.0.0.1:8080``); the customer is
     ``SYMSCORE_CID`` and ``SYMSCORE_SECRET``, else the development customer file that
     ``symscore serve`` writes in its data directory (``SYMSCORE_DATA_DIR``, default ``./var``):
-    ``dev-customer.json``, ``{"id": "dev", "secret": "..."}``. Raises ValueError when only one of
-    the customer id and the secret is given, or when neither is and the file cannot be read.
+    ``dev-customer.json``, ``{"id": "dev", "secret": "..."}``. ``SYMSCORE_CA_FILE`` names the PEM
+    file of the authority to trust for an https:// server whose certificate a private authority
+    signed. Raises ValueError when only one of the customer id and the secret is given, or when
+    neither is and the file cannot be read.
     """
     env = os.environ if env is None else env
     url = env.get("SYMSCORE_URL") or DEFAULT_URL
+    ca_file = env.get("SYMSCORE_CA_FILE") or None
     cid, secret = env.get("SYMSCORE_CID") or "", env.get("SYMSCORE_SECRET") or ""
     if cid and secret:
-        return Credentials(url, cid, secret)
+        return Credentials(url, cid, secret, ca_file)
     if cid or secret:
         raise ValueError("SYMSCORE_CID and SYMSCORE_SECRET go together: give both, or neither to use "
                          "the development customer")
@@ -51,5 +56,5 @@ def credentials_from_environment(env: Optional[Mapping[str, str]] = None) -> Cre
         d = None
     if isinstance(d, dict) and isinstance(d.get("id"), str) and isinstance(d.get("secret"), str) \
             and d["id"] and d["secret"]:
-        return Credentials(url, d["id"], d["secret"])
+        return Credentials(url, d["id"], d["secret"], ca_file)
     raise ValueError('development customer file %s is not {"id":...,"secret":...}' % path)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from typing import Any, Deque, Iterable, Optional, Union
+import ssl
+from typing import Any, Deque, Dict, Iterable, Optional, Union
 
 import websockets
 
@@ -51,11 +52,16 @@ class Session:
 
     @classmethod
     async def connect(cls, dial_url: str, signer: Signer, service_url: str, extra_keys: Iterable[str],
-                      session_frames: bool = False, timeout: float = 30.0, max_size: int = 64 << 20) -> "Session":
-        """Connects to ``dial_url``; ``service_url`` is what the signatures cover."""
+                      session_frames: bool = False, timeout: float = 30.0, max_size: int = 64 << 20,
+                      ssl_context: Optional[ssl.SSLContext] = None) -> "Session":
+        """Connects to ``dial_url``; ``service_url`` is what the signatures cover. A ``wss://``
+        URL uses ``ssl_context`` (default: the system's authorities)."""
+        kwargs: Dict[str, Any] = {}
+        if ssl_context is not None and dial_url.startswith("wss://"):
+            kwargs["ssl"] = ssl_context
         try:
             ws = await asyncio.wait_for(
-                websockets.connect(dial_url, compression=None, max_size=max_size), timeout)  # type: ignore[attr-defined]
+                websockets.connect(dial_url, compression=None, max_size=max_size, **kwargs), timeout)  # type: ignore[attr-defined]
         except asyncio.TimeoutError:
             raise SymscoreError("cannot connect to %s: timed out" % dial_url) from None
         except (OSError, websockets.exceptions.WebSocketException) as e:  # type: ignore[attr-defined]

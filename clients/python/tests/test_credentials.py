@@ -1,6 +1,7 @@
 """Tests of credentials_from_environment: the environment, then the development customer file."""
 
 import os
+import ssl
 import tempfile
 import unittest
 
@@ -18,6 +19,22 @@ class CredentialsTest(unittest.TestCase):
         self.assertNotIn("QUJD", repr(c))
         with self.assertRaisesRegex(ValueError, "go together"):
             credentials_from_environment({"SYMSCORE_CID": "c1"})
+
+    def test_ca_file(self):
+        env = {"SYMSCORE_CID": "c1", "SYMSCORE_SECRET": "QUJD", "SYMSCORE_URL": "https://h:1"}
+        self.assertIsNone(credentials_from_environment(env).ca_file)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "ca.pem")
+            with open(path, "w") as f:
+                f.write("not a certificate\n")
+            env["SYMSCORE_CA_FILE"] = path
+            self.assertEqual(credentials_from_environment(env).ca_file, path)
+            with self.assertRaises(ssl.SSLError):  # the file is read when the client is made
+                Client.from_environment(env)
+            with self.assertRaises(FileNotFoundError):
+                Client("https://h:1", "c1", "QUJD", ca_file=os.path.join(d, "none.pem"))
+            with self.assertRaisesRegex(ValueError, "not both"):
+                Client("https://h:1", "c1", "QUJD", ca_file=path, ssl_context=ssl.create_default_context())
 
     def test_development_customer_file(self):
         with tempfile.TemporaryDirectory() as d:

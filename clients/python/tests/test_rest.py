@@ -23,6 +23,9 @@ def _routes(state, method, route, query):
     if route == "GET /projects/p1/info":
         return 200, '{"statusCode":"OK","statusString":"OK","values":{"smlInfo":{"pid":"p1","rows":150}}}', {}
     if route == "POST /projects/p1/build":
+        if "modelid=taken" in query and "replace=true" not in query:
+            return 409, ('{"statusCode":"CONFLICT","statusString":"model \\"taken\\" of project \\"p1\\" exists; '
+                         'build with replace=true to replace it","values":{}}'), {}
         job = "8" if "modelid=bad" in query else "7"
         return 202, '{"statusCode":"ACCEPTED","statusString":"ACCEPTED","values":{}}', {
             "Location": "/symetry/rest/c1/jobs/" + job, "sym-job-id": job}
@@ -130,6 +133,17 @@ class RestTest(unittest.TestCase):
         self.assertEqual(3, self.srv.state["polls"])
         post = self.srv.state["seen"][-4]
         self.assertEqual(("POST", "algo=lda&modelid=m1", ctx.to_json()), (post[0], post[2], post[3]))
+
+    def test_build_existing_id_conflict_then_replace(self):
+        ctx = MLContext(target_names=["Iris_virginica"], input_names=["a", "b"])
+        with self.assertRaises(SymscoreError) as cm:
+            self.c.build("p1", "lda", "taken", ctx)
+        self.assertEqual(("CONFLICT", 409), (cm.exception.status, cm.exception.http_code))
+        self.assertIn("replace=true", cm.exception.status_string)
+        self.srv.state["polls"] = 0
+        r = self.c.build("p1", "lda", "taken", ctx, replace=True)
+        self.assertEqual("Job is finished", r.status_string)
+        self.assertEqual("algo=lda&modelid=taken&replace=true", self.srv.state["seen"][-4][2])
 
     def test_failed_build(self):
         with self.assertRaises(SymscoreError) as cm:

@@ -12,13 +12,21 @@ import java.util.Map;
  * {@code SYMSCORE_URL} (default {@code http://127.0.0.1:8080}); the customer from
  * {@code SYMSCORE_CID} and {@code SYMSCORE_SECRET}, else from the development customer file
  * that {@code symscore serve} writes in its data directory ({@code SYMSCORE_DATA_DIR}, default
- * {@code ./var}): {@code dev-customer.json}, {@code {"id":"dev","secret":"..."}}.
+ * {@code ./var}): {@code dev-customer.json}, {@code {"id":"dev","secret":"..."}}. For an https://
+ * server whose certificate a private authority signed, {@code SYMSCORE_CA_FILE} names the PEM
+ * file of that authority's certificate.
  *
  * @param url    the server's base URL
  * @param cid    the customer id
  * @param secret the customer's Base64 secret
+ * @param caFile the PEM file of the certificate authority to trust instead of the JDK's, or null
  */
-public record Credentials(String url, String cid, String secret) {
+public record Credentials(String url, String cid, String secret, String caFile) {
+    /** Credentials trusting the JDK's certificate authorities. */
+    public Credentials(String url, String cid, String secret) {
+        this(url, cid, secret, null);
+    }
+
     /** The server the symscore command talks to by default. */
     public static final String DEFAULT_URL = "http://127.0.0.1:8080";
     /** The development customer file's name in the data directory. */
@@ -38,8 +46,9 @@ public record Credentials(String url, String cid, String secret) {
         String url = nonEmpty(env.get("SYMSCORE_URL"), DEFAULT_URL);
         String cid = nonEmpty(env.get("SYMSCORE_CID"), null);
         String secret = nonEmpty(env.get("SYMSCORE_SECRET"), null);
+        String caFile = nonEmpty(env.get("SYMSCORE_CA_FILE"), null);
         if (cid != null && secret != null) {
-            return new Credentials(url, cid, secret);
+            return new Credentials(url, cid, secret, caFile);
         }
         if (cid != null || secret != null) {
             throw new IllegalArgumentException("SYMSCORE_CID and SYMSCORE_SECRET go together: give both, or neither to use the development customer");
@@ -60,14 +69,21 @@ public record Credentials(String url, String cid, String secret) {
         }
         if (v instanceof Map<?, ?> m && m.get("id") instanceof String id && m.get("secret") instanceof String s
                 && !id.isEmpty() && !s.isEmpty()) {
-            return new Credentials(url, id, s);
+            return new Credentials(url, id, s, caFile);
         }
         throw new IOException("development customer file " + file + " is not {\"id\":...,\"secret\":...}");
     }
 
-    /** A client builder for these credentials. */
+    /**
+     * A client builder for these credentials, trusting {@link #caFile} when set (see
+     * {@link SymscoreClient.Builder#caFile}).
+     */
     public SymscoreClient.Builder builder() {
-        return SymscoreClient.builder(url, cid, secret);
+        SymscoreClient.Builder b = SymscoreClient.builder(url, cid, secret);
+        if (caFile != null) {
+            b.caFile(Path.of(caFile));
+        }
+        return b;
     }
 
     private static String nonEmpty(String s, String def) {
@@ -76,6 +92,6 @@ public record Credentials(String url, String cid, String secret) {
 
     @Override
     public String toString() {
-        return "Credentials[url=" + url + ", cid=" + cid + ", secret=****]";
+        return "Credentials[url=" + url + ", cid=" + cid + ", secret=****" + (caFile == null ? "" : ", caFile=" + caFile) + "]";
     }
 }

@@ -33,6 +33,14 @@ import java.util.concurrent.TimeoutException;
  * are the bare payload. Signed learn and forget messages carry strictly increasing dates, so the
  * server never takes one for a replay.
  *
+ * <p>Liveness: while replies are due, a connection that stays silent for a second is probed with
+ * a ping, and one that stays silent for the request timeout (or whose ping cannot be sent) is
+ * taken as lost: every pending reply fails and the connection is aborted. Any frame from the
+ * server (a reply, a pong) counts as a sign of life. This does not rely on the JDK reporting
+ * a dropped connection: JDK 17's WebSocket can miss an end of input that arrives while a
+ * received message is being handed to the listener, leaving the session open and its replies
+ * pending forever.
+ *
  * <p>Replies sent in several WebSocket fragments are reassembled; a reply longer than the
  * client's limit fails the session. Safe for concurrent use: concurrent senders are ordered by
  * an internal lock. The futures complete on the HTTP client's executor: do not block there
@@ -64,12 +72,18 @@ public final class Session implements AutoCloseable {
     private volatile WebSocket ws;
 
     private final Object lock = new Object();
-    // lock guards pending, sendChain, framedSent, failure, closing.
+    // lock guards pending, sendChain, framedSent, failure, closing, lastHeard, watching, probed.
     private final ArrayDeque<CompletableFuture<Reply>> pending = new ArrayDeque<>();
     private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
     private boolean framedSent;
     private SymscoreException failure;
     private boolean closing;
+    // lastHeard is when the server last sent a frame, or when a reply last became due after
+    // none was (System.nanoTime); watching: a liveness check is scheduled; probed: a ping was
+    // sent since lastHeard.
+    private long lastHeard;
+    private boolean watching;
+    private boolean probed;
 
     private Session(Signer signer, String serviceURL, List<String> extraKeys, boolean sessionFrames,
                     Duration timeout) {
@@ -144,7 +158,15 @@ public final class Session implements AutoCloseable {
                     ? payload
                     : signer.frame(payload, serviceURL, extraKeys);
             framedSent = true;
+            if (pending.isEmpty()) {
+                lastHeard = System.nanoTime();
+                probed = false;
+            }
             pending.addLast(f);
+            if (!watching) {
+                watching = true;
+                scheduleCheck();
+            }
             WebSocket w = ws;
             sendChain = sendChain.thenCompose(v -> w.sendText(msg, true));
             sendChain.whenComplete((v, e) -> {
@@ -262,6 +284,69 @@ public final class Session implements AutoCloseable {
     /** How long replies to earlier messages may still arrive after a send failed. */
     private static final long SEND_FAILURE_GRACE_MILLIS = 2000;
 
+    /** Silence, with replies due, after which the connection is probed with a ping. */
+    private static final long PROBE_AFTER_MILLIS = 1000;
+    /** How often the liveness check runs while replies are due. */
+    private static final long CHECK_EVERY_MILLIS = 250;
+
+    /** Schedules the next liveness check; called with lock held. */
+    private void scheduleCheck() {
+        CompletableFuture.delayedExecutor(CHECK_EVERY_MILLIS, TimeUnit.MILLISECONDS).execute(this::checkLiveness);
+    }
+
+    /** Notes a frame from the server: the connection is alive. */
+    private void heard() {
+        synchronized (lock) {
+            lastHeard = System.nanoTime();
+            probed = false;
+        }
+    }
+
+    /**
+     * The liveness check (see the class comment): runs every CHECK_EVERY_MILLIS while replies
+     * are due, probes a silent connection with a ping, and fails the session when the
+     * connection stayed silent for the request timeout or the ping could not be sent.
+     */
+    private void checkLiveness() {
+        long silentNanos;
+        boolean probe = false;
+        synchronized (lock) {
+            if (pending.isEmpty() || failure != null) {
+                watching = false;
+                return;
+            }
+            silentNanos = System.nanoTime() - lastHeard;
+            if (silentNanos < timeout.toNanos()) {
+                if (!probed && silentNanos >= TimeUnit.MILLISECONDS.toNanos(PROBE_AFTER_MILLIS)) {
+                    probed = true;
+                    probe = true;
+                }
+                scheduleCheck();
+            } else {
+                watching = false;
+            }
+        }
+        WebSocket w = ws;
+        if (silentNanos >= timeout.toNanos()) {
+            lost(new SymscoreException("connection lost: nothing received from the server for " + timeout
+                    + " while replies were due", 0, -1, null), w);
+            return;
+        }
+        if (probe) {
+            w.sendPing(ByteBuffer.allocate(0)).whenComplete((v, e) -> {
+                if (e != null) {
+                    lost(new SymscoreException("connection lost: cannot send a ping: " + unwrap(e), 0, -1, unwrap(e)), w);
+                }
+            });
+        }
+    }
+
+    /** Fails the session and every pending reply with e, and aborts the connection. */
+    private void lost(SymscoreException e, WebSocket w) {
+        fail(e);
+        w.abort();
+    }
+
     /** Marks the session failed and fails every reply still pending. */
     private void fail(SymscoreException e) {
         List<CompletableFuture<Reply>> drained;
@@ -317,6 +402,7 @@ public final class Session implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            heard();
             if (buf.length() + data.length() > maxReplyChars) {
                 buf.setLength(0);
                 fail(new SymscoreException("reply longer than " + maxReplyChars + " characters", 0, -1, null));
@@ -330,6 +416,20 @@ public final class Session implements AutoCloseable {
                 buf.setLength(0);
                 deliver(text);
             }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            heard();
+            webSocket.request(1);
+            return null; // the JDK answers with a pong
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+            heard();
+            webSocket.request(1);
             return null;
         }
 

@@ -1,18 +1,30 @@
 package io.symscore.client;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A symscore client for one customer: the REST control plane (signed requests, docs/protocol.md 2)
@@ -54,10 +66,43 @@ public final class SymscoreClient {
         this.jobTimeout = b.jobTimeout;
         this.sessionFrames = b.sessionFrames;
         this.maxReplyChars = b.maxReplyChars;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder hb = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(b.connectTimeout)
-                .build();
+                .connectTimeout(b.connectTimeout);
+        if (b.sslContext != null) {
+            hb.sslContext(b.sslContext);
+        }
+        this.http = hb.build();
+    }
+
+    /**
+     * An SSL context that trusts the certificates of the PEM file {@code caFile}, and only them
+     * (as {@code curl --cacert} does): for a server whose certificate a private authority signed.
+     * Throws IOException when the file cannot be read, IllegalArgumentException when it holds
+     * no certificate.
+     */
+    public static SSLContext trustingCA(Path caFile) throws IOException {
+        try (InputStream in = Files.newInputStream(caFile)) {
+            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            if (certs.isEmpty()) {
+                throw new IllegalArgumentException("CA file " + caFile + " holds no PEM certificate");
+            }
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            int i = 0;
+            for (Certificate c : certs) {
+                ks.setCertificateEntry("ca" + i++, c);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException("CA file " + caFile + " holds no PEM certificate: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make an SSL context: " + e, e);
+        }
     }
 
     /** A builder for a client of {@code url} (e.g. {@code http://127.0.0.1:8080}). */
@@ -143,9 +188,19 @@ public final class SymscoreClient {
     /**
      * Builds model {@code modelId} with {@code algo} and waits for the build job to finish.
      * Returns the finished job's reply; a failed build is thrown with its status and reason.
+     * A model id the project has already is refused (status 409, CONFLICT): see
+     * {@link #build(String, String, String, MLContext, boolean)} to replace it.
      */
     public Reply build(String pid, String algo, String modelId, MLContext ctx) {
-        String q = "algo=" + enc(algo) + "&modelid=" + enc(modelId);
+        return build(pid, algo, modelId, ctx, false);
+    }
+
+    /**
+     * {@link #build(String, String, String, MLContext)}, replacing a model of the same id when
+     * {@code replace} ({@code replace=true}).
+     */
+    public Reply build(String pid, String algo, String modelId, MLContext ctx, boolean replace) {
+        String q = "algo=" + enc(algo) + "&modelid=" + enc(modelId) + (replace ? "&replace=true" : "");
         Reply r = call("POST", "/projects/" + enc(pid) + "/build", q, ctx.toJson());
         if (r.httpCode() != 202) {
             return r; // built synchronously
@@ -305,6 +360,7 @@ public final class SymscoreClient {
         private Duration jobTimeout = Duration.ofMinutes(5);
         private LongSupplier clock = Signer::systemNanos;
         private int maxReplyChars = 64 << 20;
+        private SSLContext sslContext;
 
         private Builder(String url, String cid, String secret) {
             this.url = url;
@@ -343,6 +399,30 @@ public final class SymscoreClient {
         /** Clock for message dates, nanoseconds since the Unix epoch (default: system clock). */
         public Builder clock(LongSupplier nanos) {
             this.clock = nanos;
+            return this;
+        }
+
+        /**
+         * The SSL context of https:// and wss:// connections, e.g. one that trusts a private
+         * authority ({@link SymscoreClient#trustingCA}). Default: the JDK's, which trusts its
+         * own roots.
+         */
+        public Builder sslContext(SSLContext ctx) {
+            this.sslContext = ctx;
+            return this;
+        }
+
+        /**
+         * Trusts the certificates of the PEM file {@code caFile}, and only them, for https:// and
+         * wss:// ({@link SymscoreClient#trustingCA}). Throws UncheckedIOException when it cannot
+         * be read, IllegalArgumentException when it holds no certificate.
+         */
+        public Builder caFile(Path caFile) {
+            try {
+                this.sslContext = trustingCA(caFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the CA file " + caFile + ": " + e.getMessage(), e);
+            }
             return this;
         }
 

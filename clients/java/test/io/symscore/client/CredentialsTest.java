@@ -23,6 +23,19 @@ public final class CredentialsTest {
             Check.eq("default url", Credentials.DEFAULT_URL, Credentials.from(Map.of("SYMSCORE_CID", "c1", "SYMSCORE_SECRET", "s")).url());
             Check.ok("toString masks the secret", !c.toString().contains("=s,") && c.toString().contains("****"));
             Check.raises("cid alone", IllegalArgumentException.class, () -> Credentials.from(Map.of("SYMSCORE_CID", "c1")));
+            Check.eq("no CA file", null, c.caFile());
+        });
+        Check.group("CA file", () -> {
+            Path dir = Files.createTempDirectory("symscore-ca");
+            Path notPem = dir.resolve("ca.pem");
+            Files.writeString(notPem, "not a certificate\n");
+            Credentials c = Credentials.from(Map.of("SYMSCORE_CID", "c1", "SYMSCORE_SECRET", "s", "SYMSCORE_CA_FILE", notPem.toString()));
+            Check.eq("caFile", notPem.toString(), c.caFile());
+            Check.raises("a file without a certificate", IllegalArgumentException.class, c::builder);
+            Check.raises("a missing file", java.io.UncheckedIOException.class,
+                    () -> SymscoreClient.builder("https://h:1", "c1", "s").caFile(dir.resolve("none.pem")));
+            Files.delete(notPem);
+            Files.delete(dir);
         });
         Check.group("development customer file", () -> {
             Path dir = Files.createTempDirectory("symscore-cred");

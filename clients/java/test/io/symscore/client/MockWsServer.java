@@ -40,8 +40,17 @@ final class MockWsServer implements AutoCloseable {
 
     /** Split replies into fragments of this many bytes (0: one frame). */
     volatile int fragmentBytes;
-    /** Drop the TCP connection without a close frame when this many messages arrived (0: never). */
+    /**
+     * Drop the connection without a close frame when this many messages arrived, unanswered
+     * (0: never): the client's input ends after the replies already sent (a FIN, never a reset
+     * that could discard them), and what it still sends is read and discarded.
+     */
     volatile int dropAfter;
+    /**
+     * Go silent when this many messages arrived (0: never): that message and every later frame,
+     * pings included, are read and never answered, and the connection stays open.
+     */
+    volatile int silentAfter;
     final AtomicInteger framed = new AtomicInteger();
     final AtomicInteger bare = new AtomicInteger();
     /** Protocol violations the client committed, as seen by the server. */
@@ -133,7 +142,13 @@ final class MockWsServer implements AutoCloseable {
                 msg.reset();
                 c.messages++;
                 if (dropAfter > 0 && c.messages >= dropAfter) {
-                    return; // abrupt: no close frame
+                    s.shutdownOutput();
+                    discardUntilEnd(in);
+                    return;
+                }
+                if (silentAfter > 0 && c.messages >= silentAfter) {
+                    discardUntilEnd(in);
+                    return;
                 }
                 if (!onMessage(c, text, out)) {
                     drainUntilClose(s, in);
@@ -142,6 +157,14 @@ final class MockWsServer implements AutoCloseable {
             }
         } catch (IOException e) {
             // connection ended
+        }
+    }
+
+    /** Reads and discards everything until the client's input ends (or the mock closes). */
+    private static void discardUntilEnd(InputStream in) throws IOException {
+        byte[] buf = new byte[4096];
+        while (in.read(buf) >= 0) {
+            // discarded
         }
     }
 

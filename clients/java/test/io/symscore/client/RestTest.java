@@ -98,6 +98,10 @@ public final class RestTest {
                     respond(ex, 200, "{\"statusCode\":\"OK\",\"statusString\":\"OK\",\"values\":{\"smlInfo\":{\"pid\":\"p1\",\"rows\":150}}}", null);
                     return;
                 case "POST /projects/p1/build":
+                    if (query.contains("modelid=taken") && !query.contains("replace=true")) {
+                        respond(ex, 409, "{\"statusCode\":\"CONFLICT\",\"statusString\":\"model \\\"taken\\\" of project \\\"p1\\\" exists; build with replace=true to replace it\",\"values\":{}}", null);
+                        return;
+                    }
                     String job = query.contains("modelid=bad") ? "8" : "7";
                     respond(ex, 202, "{\"statusCode\":\"ACCEPTED\",\"statusString\":\"ACCEPTED\",\"values\":{}}",
                             new String[] {"Location", "/symetry/rest/c1/jobs/" + job, "sym-job-id", job});
@@ -186,6 +190,16 @@ public final class RestTest {
             Seen post = seen.get(seen.size() - 4);
             Check.eq("build query", "algo=lda&modelid=m1", post.query);
             Check.eq("build body", ctx.toJson(), post.body);
+        });
+        Check.group("a model id the project has: CONFLICT, then replace", () -> {
+            MLContext ctx = MLContext.builder().targetNames("Iris_virginica").inputNames("a", "b").build();
+            SymscoreException e = Check.raises("existing id", SymscoreException.class, () -> c.build("p1", "lda", "taken", ctx));
+            Check.eq("status", "CONFLICT", e == null ? null : e.status());
+            Check.eq("http code", 409, e == null ? null : e.httpCode());
+            polls.set(0);
+            Reply r = c.build("p1", "lda", "taken", ctx, true);
+            Check.eq("replaced", "Job is finished", r.statusString());
+            Check.eq("replace query", "algo=lda&modelid=taken&replace=true", seen.get(seen.size() - 4).query);
         });
         Check.group("failed build job throws its status", () -> {
             SymscoreException e = Check.raises("failed job", SymscoreException.class,

@@ -29,8 +29,33 @@ public final class SessionTest {
     }
 
     static SymscoreClient client(MockWsServer m, String secret, boolean sessionFrames) {
+        return client(m, secret, sessionFrames, Duration.ofSeconds(10));
+    }
+
+    static SymscoreClient client(MockWsServer m, String secret, boolean sessionFrames, Duration requestTimeout) {
         return SymscoreClient.builder("http://127.0.0.1:" + m.port(), CID, secret)
-                .sessionFrames(sessionFrames).requestTimeout(Duration.ofSeconds(10)).build();
+                .sessionFrames(sessionFrames).requestTimeout(requestTimeout).build();
+    }
+
+    /**
+     * Waits up to {@code within} in all for futures that must fail; returns how many failed with a
+     * SymscoreException (one still pending at the deadline, or answered, does not count).
+     */
+    static int failedWithin(List<CompletableFuture<Reply>> fs, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        int failed = 0;
+        for (CompletableFuture<Reply> f : fs) {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof SymscoreException) {
+                    failed++;
+                }
+            } catch (java.util.concurrent.TimeoutException | InterruptedException e) {
+                // still pending: not counted
+            }
+        }
+        return failed;
     }
 
     /** Waits for a future that must fail; returns its SymscoreException (or null). */
@@ -177,27 +202,46 @@ public final class SessionTest {
             }
         });
 
+        // The drop comes while the client waits for replies (the first two were delivered
+        // before the others are sent): JDK 17's WebSocket can lose a reply, or miss the end of
+        // input, when the input ends while a received message is being handed to the listener,
+        // which no client can prevent; the liveness check below covers the end missed.
         Check.group("connection dropped: every pending reply fails, none hangs", () -> {
             try (MockWsServer m = new MockWsServer(CID, SECRET)) {
                 m.dropAfter = 3;
-                SymscoreClient c = client(m, SECRET, false);
+                SymscoreClient c = client(m, SECRET, false, Duration.ofSeconds(5));
                 Session s = c.learnSession("p1");
                 List<CompletableFuture<Reply>> fs = new ArrayList<>();
-                for (int i = 0; i < 10; i++) {
+                for (int i = 0; i < 2; i++) {
                     fs.add(s.send(frame("v" + i, 1)));
                 }
                 Check.eq("first two answered", "v1", Session.await(fs.get(1), Duration.ofSeconds(10)).values().get("first"));
-                int failed = 0;
                 for (int i = 2; i < 10; i++) {
-                    try {
-                        fs.get(i).get(10, TimeUnit.SECONDS);
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        if (e.getCause() instanceof SymscoreException) {
-                            failed++;
-                        }
-                    }
+                    fs.add(s.send(frame("v" + i, 1)));
                 }
-                Check.eq("the other 8 failed", 8, failed);
+                Check.eq("the other 8 failed", 8, failedWithin(fs.subList(2, 10), Duration.ofSeconds(10)));
+                Check.ok("session no longer open", !s.isOpen());
+                s.close();
+            }
+        });
+
+        Check.group("silent server: pending replies fail after the request timeout, none hangs", () -> {
+            try (MockWsServer m = new MockWsServer(CID, SECRET)) {
+                m.silentAfter = 2;
+                SymscoreClient c = client(m, SECRET, false, Duration.ofSeconds(2));
+                Session s = c.learnSession("p1");
+                Check.eq("first answered", "v0", s.request(frame("v0", 1)).values().get("first"));
+                long start = System.nanoTime();
+                List<CompletableFuture<Reply>> fs = new ArrayList<>();
+                for (int i = 1; i < 6; i++) {
+                    fs.add(s.send(frame("v" + i, 1)));
+                }
+                Check.eq("the 5 unanswered failed", 5, failedWithin(fs, Duration.ofSeconds(10)));
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                Check.ok("failed after the request timeout (2 s), not before", ms >= 1900, ms + " ms");
+                SymscoreException e = failure("says why", fs.get(0));
+                Check.ok("connection lost", e != null && e.getMessage().contains("connection lost"),
+                        e == null ? null : e.getMessage());
                 s.close();
             }
         });
