@@ -25,6 +25,7 @@ type session struct {
 	plan   model.Plan   // predict: the last message's plan, reused while its model and columns stay
 	ref    ops.ModelRef // predict: the last message's model, reused while it stands
 	kc     reply.KeyCache
+	clock  arrivalClock
 	// changes are the learns or forgets not yet logged: the log has them in totals.
 	changes ops.SessionChanges
 }
@@ -40,10 +41,11 @@ var (
 )
 
 // HandleMessage implements wsconn.Session: decode, call the operation, encode. The clock
-// is read once when the message arrives, for its latency and its signature's date window,
-// and once more (monotonic only) when the reply is ready.
+// is read once when the message arrives, for its latency and its signature's date window
+// (the monotonic clock alone: arrivalClock), and once more (monotonic only) when the reply
+// is ready.
 func (s *session) HandleMessage(op ws.OpCode, payload, out []byte) ([]byte, ws.OpCode, ws.StatusCode) {
-	start := time.Now()
+	start := s.clock.now()
 	out, st, closeCode := s.handle(op, payload, out, start)
 	took := time.Since(start)
 	s.e.m.Done(st, took)
