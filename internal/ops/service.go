@@ -39,6 +39,7 @@ type Options struct {
 // everything durable and closes it. Safe for concurrent use.
 type Service struct {
 	log     *slog.Logger
+	debug   bool // log enables LevelDebug (DebugEnabled)
 	store   *store.Store
 	keys    *auth.KeyStore
 	replay  *auth.ReplayCache
@@ -96,6 +97,7 @@ func Open(o Options) (*Service, error) {
 	}
 	s := &Service{
 		log:    log,
+		debug:  log.Enabled(context.Background(), slog.LevelDebug),
 		store:  st,
 		keys:   keys,
 		replay: newReplayCache(cfg.Auth, keys, seenSignatures(st), o.Now),
