@@ -26,7 +26,7 @@ CLIENT_PACKAGES := maven junit5 libsurefire-java libmaven-compiler-plugin-java l
 PYTHON ?= $(shell for py in python3 /usr/bin/python3; do $$py -c 'import websockets' 2>/dev/null && { command -v $$py; break; }; done)
 export PYTHON
 
-.PHONY: help build run demo test client-deps clients-unit fmt-check vet go-test allocs arch bench loadtest fuzz-smoke lint tidy-check vulncheck clean
+.PHONY: ui-vendor ui-vendor-check help build run demo cluster-demo test client-deps js-deps clients-unit fmt-check vet go-test allocs arch bench loadtest fuzz-smoke lint tidy-check vulncheck clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 14
@@ -34,13 +34,16 @@ help: ## list targets
 build: ## build bin/symscore
 	$(GO) build -o bin/symscore ./cmd/symscore
 
-run: ## run the server on the embedded default configuration (prints a development key once)
+run: ## run the server on the embedded default configuration (prints a development key once, and the dashboard's URL)
 	$(GO) run ./cmd/symscore serve
 
 demo: build ## throwaway server on free ports: learn iris, build lda/mlda/mlr, predict, stop
 	bin/symscore demo --iris clients/testdata/iris.csv
 
-test: client-deps fmt-check vet tidy-check lint go-test allocs $(INTEROP_TARGETS) ## what CI runs: format, vet, tidy, staticcheck, race tests, zero-allocation tests, client tests, fuzz smoke, govulncheck
+cluster-demo: build ## two nodes on free ports, the first running the bus (embedded NATS): learn and build on one, predict on both
+	scripts/cluster-demo.sh
+
+test: client-deps js-deps fmt-check vet tidy-check lint go-test allocs $(INTEROP_TARGETS) ## what CI runs: format, vet, tidy, staticcheck, race tests, zero-allocation tests, client tests, fuzz smoke, govulncheck
 	$(MAKE) --no-print-directory fuzz-smoke FUZZTIME=$(CI_FUZZTIME)
 	$(MAKE) --no-print-directory vulncheck
 
@@ -56,6 +59,7 @@ client-deps: ## what the client tests need: installs python3-websockets when roo
 		fi; \
 	fi
 	@command -v javac >/dev/null 2>&1 || echo "client-deps: WARNING: no javac (install a JDK 17); the Java client tests will be SKIPPED"
+	@[ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1 || echo "client-deps: WARNING: no chromium (apt-get install -y chromium; .ci/run installs it); the dashboard's browser tests will be SKIPPED"
 	@# The Java client's JUnit 5 tests (mvn -o test) resolve from Debian's /usr/share/maven-repo;
 	@# the Python client's tests run under pytest. Installed when root and missing.
 	@if ! command -v mvn >/dev/null 2>&1 || ! [ -d /usr/share/maven-repo/org/junit/jupiter/junit-jupiter-engine ] || \
@@ -72,6 +76,18 @@ client-deps: ## what the client tests need: installs python3-websockets when roo
 		else \
 			echo "client-deps: WARNING: missing some of $(CLIENT_PACKAGES) (apt-get install -y ...); the Java tests fall back to the JDK alone, the Python tests to unittest"; \
 		fi; \
+	fi
+
+js-deps: ## the wslink example's packages (clients/js): npm ci from its lockfile, once; says so loudly when it cannot
+	@js=clients/js; \
+	if ! command -v npm >/dev/null 2>&1; then \
+		echo "js-deps: WARNING: no npm (apt-get install -y nodejs npm); the wslink example test will be SKIPPED"; \
+	elif [ -f $$js/node_modules/.package-lock.json ] && cmp -s $$js/package-lock.json $$js/node_modules/.symscore-lock; then \
+		: ; \
+	elif (cd $$js && npm ci --no-audit --no-fund --prefer-offline >/dev/null 2>&1); then \
+		cp $$js/package-lock.json $$js/node_modules/.symscore-lock; echo "js-deps: npm ci in $$js"; \
+	else \
+		echo "js-deps: WARNING: npm ci failed in $$js (registry unreachable?); the wslink example test will be SKIPPED"; \
 	fi
 
 clients-unit: ## the Java and Python clients' unit tests (loopback mock servers)
@@ -95,7 +111,7 @@ arch: ## the architecture test alone: the import rules of the packages
 bench: ## every benchmark, BENCHTIME each (default 200ms)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -timeout 20m ./...
 
-loadtest: build ## the load generator against a throwaway server, next to the echo floors; under 60 s
+loadtest: build ## the load generator against a throwaway server, next to the echo floors; about a minute
 	scripts/loadtest.sh
 
 fuzz-smoke: ## every Fuzz* target in the repository, FUZZTIME each (default 5s; a count such as 1000x works too)
@@ -125,6 +141,12 @@ vulncheck: ## govulncheck (pinned); skips LOUDLY, without failing, when its data
 		exit 0; \
 	fi; \
 	printf '%s\n' "$$out"; exit $$rc
+
+ui-vendor: ## copy the dashboard's @noble/hashes, at the version internal/ui/package-lock.json pins, into internal/ui/static/vendor (npm ci)
+	internal/ui/vendor.sh
+
+ui-vendor-check: ## fail if the dashboard's vendored @noble/hashes is not the pinned package's files (needs the npm registry)
+	internal/ui/vendor.sh --check
 
 clean: ## remove bin/
 	rm -rf bin

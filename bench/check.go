@@ -50,3 +50,15 @@ func cut(b []byte) []byte {
 	}
 	return b
 }
+
+// namesPrefix starts the first message of a live subscription (docs/subscribe.md).
+var namesPrefix = []byte(`{"type":"names",`)
+
+// CheckSubscribed verifies the first message of a subscription connection: the names
+// message, not an error.
+func CheckSubscribed(reply []byte) error {
+	if bytes.HasPrefix(reply, namesPrefix) {
+		return nil
+	}
+	return fmt.Errorf("bench: the subscription was refused: %q", cut(reply))
+}

@@ -36,3 +36,14 @@ func TestCheckEqual(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestCheckSubscribed(t *testing.T) {
+	if err := CheckSubscribed([]byte(`{"type":"names","names":["a"],"initial":true}`)); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{`{"type":"error","statusCode":"UNAUTHORIZED","statusString":"bad signature"}`, `{"statusCode":"OK"}`, ``} {
+		if err := CheckSubscribed([]byte(bad)); err == nil {
+			t.Fatalf("%q accepted", bad)
+		}
+	}
+}

@@ -1,5 +1,6 @@
-// Package client is the Go client of symscore: signed REST calls for the control plane
-// and pipelined WebSocket sessions for learn, forget and predict (docs/protocol.md).
+// Package client is the Go client of symscore: signed REST calls for the control plane,
+// pipelined WebSocket sessions for learn, forget and predict (docs/protocol.md), and live
+// subscriptions (docs/subscribe.md).
 //
 // # Use
 //
@@ -16,6 +17,15 @@
 //	err = c.Build(ctx, "iris", "lda", "m1", client.MLContext{Inputs: []string{"x"}, Targets: []string{"y"}})
 //	preds, err := c.Predict(ctx, "iris", "m1", df.JSON(), false)
 //
+//	sub, err := c.Subscribe(ctx, "iris", []string{"x", "$project"}, nil)
+//	for m := range sub.Messages() { // names, subscribed, data, ... until Close or the project's deletion
+//		if m.Type == "data" {
+//			fmt.Println(m.Name, m.Version, m.Values["mean"])
+//		}
+//	}
+//	// A large CSV file, learned as one change (docs/uploads.md); resumable.
+//	res, err := c.Upload(ctx, "history.csv", "iris", client.UploadOptions{Connections: 3})
+//
 // # Contract
 //
 // A Client holds the customer id, an auth.Signer (the only signing code) and an
@@ -27,12 +37,25 @@
 // build job and polls it, with pauses doubling from WithJobPoll's minimum to its
 // maximum, for as long as its context allows.
 //
+// Upload announces a file, sends its bytes as binary chunks over several UploadConns
+// (/symetry/ws/upload), finalizes it and waits for the job; the pieces are there for a
+// workflow of one's own (AnnounceUpload, OpenUpload, UploadStatus and its missing ranges,
+// FinalizeUpload, WaitJobProgress). A failure before the finalize names the upload to
+// resume (*UploadError).
+//
 // A Session is one WebSocket connection bound to its extra keys ([pid] or [pid, modelId]):
 // the first message is framed and signed ("<N>,<header><payload>"), later ones are the bare
 // payload unless WithSignEveryFrame. Send writes the message at once (one write per frame,
 // masked, under the session's write lock) and returns a Pending; one reader goroutine per
 // session matches replies to messages in order. A session without a reply for the
 // client's timeout fails: every Pending is answered or failed, so Wait always returns.
+//
+// A Subscription is one WebSocket connection to /symetry/ws/subscribe for one project:
+// its first message is framed and signed, later ones (Subscribe, Unsubscribe) bare. One
+// reader goroutine decodes the server's messages into Message values, in order, on a
+// buffered channel (SubscriptionBuffer); a reader that falls behind stops reading the
+// connection, and the server disconnects it. Another goroutine pings every
+// KeepaliveInterval so that a quiet project's connection is not closed as idle.
 //
 // # Errors
 //

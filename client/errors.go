@@ -1,6 +1,7 @@
 package client
 
 import (
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -50,6 +51,9 @@ type StatusError struct {
 	// UNAUTHORIZED reply to a bad signature (values.stringToSign); empty otherwise. It
 	// tells how the server's string differs from the one the client signed.
 	StringToSign string
+	// Values is the reply's values object ("{}" or empty when it had none), e.g.
+	// {"missing":[[from,to],...]} of the finalize of an incomplete upload.
+	Values json.RawMessage
 }
 
 func (e *StatusError) Error() string {

@@ -46,12 +46,18 @@ func (c *Client) StartBuild(ctx context.Context, pid, algo, modelID string, mc M
 	if r.HTTPCode != 202 {
 		return nil, nil
 	}
+	return c.jobOf(r)
+}
+
+// jobOf reads the job a 202 reply started: its Location (made relative to the client's
+// base path) or, without one, its sym-job-id.
+func (c *Client) jobOf(r *Reply) (*Job, error) {
 	job := &Job{ID: r.Header.Get("sym-job-id"), Location: r.Header.Get("Location")}
 	switch {
 	case job.Location != "":
 		u, err := url.Parse(job.Location)
 		if err != nil || u.Path == "" {
-			return nil, fmt.Errorf("build accepted with a bad Location %q", job.Location)
+			return nil, fmt.Errorf("job accepted with a bad Location %q", job.Location)
 		}
 		job.Location = u.EscapedPath()
 		if c.basePath != "" && !strings.HasPrefix(job.Location, c.basePath+"/") {
@@ -60,7 +66,7 @@ func (c *Client) StartBuild(ctx context.Context, pid, algo, modelID string, mc M
 	case job.ID != "":
 		job.Location = c.restPath("/jobs/" + Escape(job.ID))
 	default:
-		return nil, errors.New("build accepted (202) without a Location or sym-job-id header")
+		return nil, errors.New("job accepted (202) without a Location or sym-job-id header")
 	}
 	return job, nil
 }

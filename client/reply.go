@@ -67,7 +67,7 @@ func parseReply(body []byte, httpCode int) (*Reply, error) {
 	if r.Status == StatusOK || r.Status == StatusCreated || r.Status == StatusAccepted {
 		return r, nil
 	}
-	e := &StatusError{Status: r.Status, HTTPCode: r.HTTPCode, Message: r.Message}
+	e := &StatusError{Status: r.Status, HTTPCode: r.HTTPCode, Message: r.Message, Values: r.Values}
 	var v struct {
 		StringToSign string `json:"stringToSign"`
 	}

@@ -21,6 +21,7 @@ const (
 	pathLearn   = "/symetry/ws/learn"
 	pathForget  = "/symetry/ws/forget"
 	pathPredict = "/symetry/ws/predict"
+	pathUpload  = "/symetry/ws/upload"
 )
 
 // Session is one WebSocket connection to /symetry/ws/learn, /forget or /predict, bound to
@@ -37,20 +38,15 @@ const (
 // flight and the session. A Session is safe for concurrent use; concurrent Sends are
 // ordered as they take the write lock. Close it when done.
 type Session struct {
-	conn      net.Conn
-	url       string   // the service URL dialled and signed
+	link               // the connection; its writeMu also guards msg and framed
 	keys      []string // extraKeys: [pid] or [pid, modelId]
 	signer    signer
 	signEvery bool
-	timeout   time.Duration
 	maxReply  int64
 
 	// Lock order: writeMu, then mu.
-	writeMu   sync.Mutex // guards wbuf, msg, framed, sentClose and every write to conn
-	wbuf      []byte     // the frame being written
-	msg       []byte     // the signed message being framed
-	framed    bool       // a framed, signed message was sent
-	sentClose bool       // the close frame was sent
+	msg    []byte // the signed message being framed
+	framed bool   // a framed, signed message was sent
 
 	mu      sync.Mutex // guards pending, err, closed
 	pending []*Pending // messages sent, awaiting their replies, oldest first
@@ -110,6 +106,25 @@ func (c *Client) OpenPredict(ctx context.Context, pid, modelID string) (*Session
 // with its extra keys. ctx bounds the handshake only (and the client's timeout bounds it
 // too). A refused upgrade is a *StatusError with its HTTP code.
 func (c *Client) OpenSession(ctx context.Context, path string, extraKeys ...string) (*Session, error) {
+	conn, src, u, err := c.dial(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{
+		link:      link{conn: conn, url: u, timeout: c.timeout},
+		keys:      append([]string(nil), extraKeys...),
+		signer:    c.signer,
+		signEvery: c.signEvery,
+		maxReply:  c.maxReplyBytes,
+		done:      make(chan struct{}),
+	}
+	go s.readLoop(src)
+	return s, nil
+}
+
+// dial opens a WebSocket connection to the endpoint path: the connection, the reader of
+// what the server sends, and the service URL.
+func (c *Client) dial(ctx context.Context, path string) (net.Conn, io.Reader, string, error) {
 	scheme := "ws"
 	if c.scheme == "https" {
 		scheme = "wss"
@@ -126,26 +141,15 @@ func (c *Client) OpenSession(ctx context.Context, path string, extraKeys ...stri
 	conn, br, _, err := d.Dial(ctx, u)
 	if err != nil {
 		if refused != nil {
-			return nil, refused
+			return nil, nil, "", refused
 		}
-		return nil, fmt.Errorf("cannot open %s: %w", u, err)
+		return nil, nil, "", fmt.Errorf("cannot open %s: %w", u, err)
 	}
 	src := io.Reader(br)
 	if br == nil {
 		src = bufio.NewReaderSize(conn, 32<<10)
 	}
-	s := &Session{
-		conn:      conn,
-		url:       u,
-		keys:      append([]string(nil), extraKeys...),
-		signer:    c.signer,
-		signEvery: c.signEvery,
-		timeout:   c.timeout,
-		maxReply:  c.maxReplyBytes,
-		done:      make(chan struct{}),
-	}
-	go s.readLoop(src)
-	return s, nil
+	return conn, src, u, nil
 }
 
 // refusedUpgrade reads the response to a refused upgrade into a *StatusError (an envelope
@@ -178,6 +182,20 @@ func (s *Session) URL() string { return s.url }
 // while the connection accepts the bytes (at most the client's timeout); a failure to
 // write fails the session, and is reported by Wait.
 func (s *Session) Send(payload []byte) *Pending {
+	return s.enqueue(func() error {
+		msg := payload
+		if !s.framed || s.signEvery {
+			s.msg = s.signer.AppendWSMessage(s.msg[:0], s.url, s.keys, payload)
+			msg = s.msg
+			s.framed = true
+		}
+		return s.writeFrameLocked(ws.OpText, msg)
+	})
+}
+
+// enqueue adds a message awaiting its reply and writes it with write, under the write
+// lock; a failed write fails the session.
+func (s *Session) enqueue(write func() error) *Pending {
 	p := &Pending{done: make(chan struct{})}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
@@ -198,14 +216,7 @@ func (s *Session) Send(payload []byte) *Pending {
 		s.conn.SetReadDeadline(time.Now().Add(s.timeout))
 	}
 	s.mu.Unlock()
-
-	msg := payload
-	if !s.framed || s.signEvery {
-		s.msg = s.signer.AppendWSMessage(s.msg[:0], s.url, s.keys, payload)
-		msg = s.msg
-		s.framed = true
-	}
-	if err := s.writeFrameLocked(ws.OpText, msg); err != nil {
+	if err := write(); err != nil {
 		s.fail(fmt.Errorf("cannot send to %s: %w", s.url, err))
 	}
 	return p
@@ -265,15 +276,7 @@ func (s *Session) Close() error {
 		case <-s.done:
 		}
 	}
-	var err error
-	sent := false
-	s.writeMu.Lock()
-	if s.Err() == nil && !s.sentClose {
-		s.conn.SetReadDeadline(time.Now().Add(s.timeout))
-		s.sentClose, sent = true, true
-		err = s.writeFrameLocked(ws.OpClose, ws.NewCloseFrameBody(ws.StatusNormalClosure, ""))
-	}
-	s.writeMu.Unlock()
+	sent, err := s.sendClose(s.Err)
 	if err != nil {
 		s.fail(ErrClosed)
 		<-s.done
@@ -306,14 +309,46 @@ func (s *Session) fail(err error) {
 	s.conn.Close()
 }
 
+// link is a client's WebSocket connection as its sessions and subscriptions share it:
+// the writing side (every frame whole, under writeMu) and the control frames.
+type link struct {
+	conn    net.Conn
+	url     string // the service URL dialled and signed
+	timeout time.Duration
+
+	writeMu   sync.Mutex // guards wbuf, sentClose and every write to conn
+	wbuf      []byte     // the frame being written
+	sentClose bool       // the close frame was sent
+}
+
+// sendClose sends the close frame (1000), once, unless the connection already ended
+// (ended() not nil), and gives the server the timeout to answer it. It reports whether it
+// sent it.
+func (l *link) sendClose(ended func() error) (sent bool, err error) {
+	l.writeMu.Lock()
+	defer l.writeMu.Unlock()
+	if ended() != nil || l.sentClose {
+		return false, nil
+	}
+	l.sentClose = true
+	l.conn.SetReadDeadline(time.Now().Add(l.timeout))
+	return true, l.writeFrameLocked(ws.OpClose, ws.NewCloseFrameBody(ws.StatusNormalClosure, ""))
+}
+
 // writeFrameLocked writes one masked frame with a single write, bounded by the timeout.
-// s.writeMu must be held.
-func (s *Session) writeFrameLocked(op ws.OpCode, payload []byte) error {
-	s.wbuf = wsframe.AppendClientFrame(s.wbuf[:0], op, payload, ws.NewMask())
-	s.conn.SetWriteDeadline(time.Now().Add(s.timeout))
-	_, err := s.conn.Write(s.wbuf)
-	if cap(s.wbuf) > 4<<20 { // do not keep a huge buffer for small messages to come
-		s.wbuf = nil
+// l.writeMu must be held.
+func (l *link) writeFrameLocked(op ws.OpCode, payload []byte) error {
+	l.wbuf = wsframe.AppendClientFrame(l.wbuf[:0], op, payload, ws.NewMask())
+	return l.writeLocked()
+}
+
+// writeLocked writes the frame in l.wbuf with a single write, bounded by the timeout.
+// l.writeMu must be held.
+func (l *link) writeLocked() error {
+	l.conn.SetWriteDeadline(time.Now().Add(l.timeout))
+	_, err := l.conn.Write(l.wbuf)
+	if cap(l.wbuf) > 4<<20 { // do not keep a huge buffer for small messages to come
+		l.wbuf = nil
 	}
 	return err
 }

@@ -95,46 +95,52 @@ func (s *Session) deliver(msg []byte) bool {
 }
 
 // control handles a control frame whose payload r holds.
-func (s *Session) control(h ws.Header, r io.Reader) error {
+func (s *Session) control(h ws.Header, r io.Reader) error { return s.link.control(h, r, s.readError) }
+
+// control handles a control frame whose payload r holds: it answers a ping, ignores a
+// pong, and on a close frame echoes its code (unless the close was ours) and returns
+// ErrClosed after our own close with 1000, a *CloseError otherwise. readError describes
+// a failure to read the payload.
+func (l *link) control(h ws.Header, r io.Reader, readError func(error) error) error {
 	var p [125]byte // RFC 6455 5.5: control payloads are at most 125 bytes
 	if h.Length > int64(len(p)) {
 		return errors.New("the server sent a control frame over 125 bytes")
 	}
 	body := p[:h.Length]
 	if _, err := io.ReadFull(r, body); err != nil {
-		return s.readError(err)
+		return readError(err)
 	}
 	switch h.OpCode {
 	case ws.OpPing:
-		s.writeMu.Lock()
-		defer s.writeMu.Unlock()
-		if !s.sentClose {
-			if err := s.writeFrameLocked(ws.OpPong, body); err != nil {
-				return fmt.Errorf("cannot answer a ping on %s: %w", s.url, err)
+		l.writeMu.Lock()
+		defer l.writeMu.Unlock()
+		if !l.sentClose {
+			if err := l.writeFrameLocked(ws.OpPong, body); err != nil {
+				return fmt.Errorf("cannot answer a ping on %s: %w", l.url, err)
 			}
 		}
 		return nil
 	case ws.OpPong:
 		return nil
 	}
-	// A close frame: the session ends. Echo the code unless Close sent one.
+	// A close frame: the connection ends. Echo the code unless we sent one.
 	code, reason := ws.StatusNoStatusRcvd, ""
 	if len(body) >= 2 {
 		var c ws.StatusCode
 		c, reason = ws.ParseCloseFrameData(body)
 		code = c
 	}
-	s.writeMu.Lock()
-	ours := s.sentClose
+	l.writeMu.Lock()
+	ours := l.sentClose
 	if !ours {
-		s.sentClose = true
+		l.sentClose = true
 		echo := ws.NewCloseFrameBody(code, "")
 		if code == ws.StatusNoStatusRcvd {
 			echo = nil
 		}
-		s.writeFrameLocked(ws.OpClose, echo) // best effort: the connection ends anyway
+		l.writeFrameLocked(ws.OpClose, echo) // best effort: the connection ends anyway
 	}
-	s.writeMu.Unlock()
+	l.writeMu.Unlock()
 	if ours && code == ws.StatusNormalClosure {
 		return ErrClosed
 	}

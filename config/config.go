@@ -30,8 +30,16 @@ type Config struct {
 	Auth Auth `mapstructure:"auth"`
 	// Limits bound everything a client controls.
 	Limits Limits `mapstructure:"limits"`
+	// Subscribe configures live subscriptions (/symetry/ws/subscribe).
+	Subscribe Subscribe `mapstructure:"subscribe"`
+	// Uploads configures bulk uploads (docs/uploads.md).
+	Uploads Uploads `mapstructure:"uploads"`
 	// Log controls logging.
 	Log Log `mapstructure:"log"`
+	// Cluster makes the server a node of a cluster that shares every project through NATS
+	// JetStream (docs/cluster.md). Off (no nats_url, no embedded NATS): a single node with
+	// its local write-ahead log.
+	Cluster Cluster `mapstructure:"cluster"`
 	// Testing holds switches meant only for tests.
 	Testing Testing `mapstructure:"testing"`
 
@@ -118,6 +126,9 @@ type Limits struct {
 	MaxUnauthenticatedConnections int `mapstructure:"max_unauthenticated_connections"`
 	// MaxInflight is the most requests being processed at once, over all connections.
 	MaxInflight int `mapstructure:"max_inflight"`
+	// RPCInflight is the most calls of one /symetry/ws/rpc connection running or waiting
+	// for their project at once; the connection is not read further until one finishes.
+	RPCInflight int `mapstructure:"rpc_inflight"`
 	// HandshakeTimeout bounds the WebSocket upgrade handshake.
 	HandshakeTimeout time.Duration `mapstructure:"handshake_timeout"`
 	// IdleTimeout closes a connection that sent nothing for this long.
@@ -156,6 +167,31 @@ type Limits struct {
 	// MLContexts' costs (README: pca on d inputs costs d³, ...), counted before any of it
 	// is done.
 	MaxExploreWork int64 `mapstructure:"max_explore_work"`
+	// MaxSubscriptions is the most live subscriptions of one connection (names, pairs and
+	// topics; "*" counts as one).
+	MaxSubscriptions int `mapstructure:"max_subscriptions"`
+	// MaxUploadBytes is the largest file one upload may announce.
+	MaxUploadBytes int64 `mapstructure:"max_upload_bytes"`
+	// MaxUploads is the most unfinished uploads (receiving, finalizing or failed: holding a
+	// file) one customer may have at once.
+	MaxUploads int `mapstructure:"max_uploads"`
+	// MaxUploadDiskBytes bounds the disk the files of unfinished uploads take together
+	// under data_dir/uploads: an upload reserves its size when it is announced.
+	MaxUploadDiskBytes int64 `mapstructure:"max_upload_disk_bytes"`
+}
+
+// Uploads configures bulk uploads.
+type Uploads struct {
+	// TTL is how long an unfinished upload is kept without a chunk before it expires and
+	// its file is removed; a done or expired upload is forgotten TTL after it ended.
+	TTL time.Duration `mapstructure:"ttl"`
+}
+
+// Subscribe configures live subscriptions.
+type Subscribe struct {
+	// Interval is the least time between two data messages of one subscription: after a
+	// change its new value is sent within Interval, intermediate states are skipped.
+	Interval time.Duration `mapstructure:"interval"`
 }
 
 // Log configures log/slog output.
@@ -165,6 +201,40 @@ type Log struct {
 	// Format is json or text.
 	Format string `mapstructure:"format"`
 }
+
+// Cluster configures the node's bus: NATS with JetStream, whose stream of changes every
+// node applies in order (docs/cluster.md). Every node of a cluster must share its
+// customers, limits, auth.clock_skew_* and the keys below but node_id and embedded_*.
+type Cluster struct {
+	// NATSURL is the bus: one or more comma-separated nats:// or tls:// URLs of NATS
+	// servers with JetStream. Empty and EmbeddedNATS off: a single node (no cluster).
+	// With EmbeddedNATS it must be empty: the node uses its own embedded server.
+	// Credentials never go in the URL: see Credentials.
+	NATSURL string `mapstructure:"nats_url"`
+	// NodeID names the node in logs, metrics and job records; empty means the host name.
+	// Letters, digits and "-._~", at most MaxNodeIDBytes.
+	NodeID string `mapstructure:"node_id"`
+	// Stream is the JetStream stream of changes; its subjects are the lower-cased name
+	// followed by ".<cid>.<pid>". Every node of a cluster uses the same.
+	Stream string `mapstructure:"stream"`
+	// Replicas is the stream's replica count: 1 for one NATS server, 3 for a NATS cluster.
+	Replicas int `mapstructure:"replicas"`
+	// Credentials authenticate the node's bus connection: "user:password", or the path of a
+	// NATS credentials file (user JWT and NKey seed) ending in ".creds". Empty: none.
+	Credentials string `mapstructure:"credentials"`
+	// EmbeddedNATS runs a NATS server with JetStream inside the process, its data in
+	// data_dir/nats, listening on EmbeddedListen for the other nodes.
+	EmbeddedNATS bool `mapstructure:"embedded_nats"`
+	// EmbeddedListen is the client address of the embedded NATS server. A host other than
+	// loopback needs Credentials ("user:password", which the embedded server then requires).
+	EmbeddedListen string `mapstructure:"embedded_listen"`
+	// Timeout bounds every wait on the bus: a change's publish acknowledgement and its
+	// application, a job record, the first connection at start.
+	Timeout time.Duration `mapstructure:"timeout"`
+}
+
+// Enabled reports whether the server is a cluster node: a bus is configured or embedded.
+func (c Cluster) Enabled() bool { return c.NATSURL != "" || c.EmbeddedNATS }
 
 // Testing holds test-only switches, all off by default.
 type Testing struct {
@@ -194,6 +264,7 @@ const (
 	// limit once the reserve is taken.
 	DefaultMaxUnauthenticatedConnections = 4096
 	DefaultMaxInflight                   = 4096
+	DefaultRPCInflight                   = 64
 	DefaultHandshakeTimeout              = 5 * time.Second
 	DefaultIdleTimeout                   = 5 * time.Minute
 	DefaultWriteTimeout                  = 10 * time.Second
@@ -208,7 +279,22 @@ const (
 	DefaultMaxNameBytes                  = 256
 	DefaultMaxCustomerBytes              = 4 << 30
 	// DefaultMaxExploreWork holds one pca on 512 inputs (about 2·10⁸ units) and little more.
-	DefaultMaxExploreWork = 1 << 28
-	DefaultLogLevel       = "info"
-	DefaultLogFormat      = "json"
+	DefaultMaxExploreWork    = 1 << 28
+	DefaultMaxSubscriptions  = 10_000
+	DefaultSubscribeInterval = 50 * time.Millisecond
+	// MinSubscribeInterval bounds subscribe.interval from below: shorter, a project
+	// with subscribers would be read after nearly every change.
+	MinSubscribeInterval = time.Millisecond
+	// Bulk uploads.
+	DefaultMaxUploadBytes     = 64 << 30
+	DefaultMaxUploads         = 16
+	DefaultMaxUploadDiskBytes = 256 << 30
+	DefaultUploadTTL          = 24 * time.Hour
+	DefaultLogLevel           = "info"
+	DefaultLogFormat          = "json"
+
+	DefaultClusterStream         = "SYMSCORE"
+	DefaultClusterReplicas       = 1
+	DefaultClusterEmbeddedListen = "127.0.0.1:4222"
+	DefaultClusterTimeout        = 5 * time.Second
 )

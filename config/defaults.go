@@ -48,6 +48,7 @@ func (c *Config) ApplyDefaults() {
 	// The default gives way to a smaller max_connections: at most half of it.
 	setNumber(&l.MaxUnauthenticatedConnections, min(DefaultMaxUnauthenticatedConnections, max(1, l.MaxConnections/2)))
 	setNumber(&l.MaxInflight, DefaultMaxInflight)
+	setNumber(&l.RPCInflight, DefaultRPCInflight)
 	setNumber(&l.HandshakeTimeout, DefaultHandshakeTimeout)
 	setNumber(&l.IdleTimeout, DefaultIdleTimeout)
 	setNumber(&l.WriteTimeout, DefaultWriteTimeout)
@@ -62,9 +63,20 @@ func (c *Config) ApplyDefaults() {
 	setNumber(&l.MaxNameBytes, DefaultMaxNameBytes)
 	setNumber(&l.MaxCustomerBytes, DefaultMaxCustomerBytes)
 	setNumber(&l.MaxExploreWork, DefaultMaxExploreWork)
+	setNumber(&l.MaxSubscriptions, DefaultMaxSubscriptions)
+	setNumber(&c.Subscribe.Interval, DefaultSubscribeInterval)
+	setNumber(&l.MaxUploadBytes, DefaultMaxUploadBytes)
+	setNumber(&l.MaxUploads, DefaultMaxUploads)
+	setNumber(&l.MaxUploadDiskBytes, DefaultMaxUploadDiskBytes)
+	setNumber(&c.Uploads.TTL, DefaultUploadTTL)
 
 	setString(&c.Log.Level, DefaultLogLevel)
 	setString(&c.Log.Format, DefaultLogFormat)
+
+	setString(&c.Cluster.Stream, DefaultClusterStream)
+	setNumber(&c.Cluster.Replicas, DefaultClusterReplicas)
+	setString(&c.Cluster.EmbeddedListen, DefaultClusterEmbeddedListen)
+	setNumber(&c.Cluster.Timeout, DefaultClusterTimeout)
 }
 
 func setString(p *string, def string) {

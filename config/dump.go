@@ -21,6 +21,9 @@ func (c Config) Masked() Config {
 		cs[i] = Customer{ID: cust.ID, Secrets: secrets}
 	}
 	c.Customers = cs
+	if user, _, ok := SplitNATSCredentials(c.Cluster.Credentials); ok {
+		c.Cluster.Credentials = user + ":" + MaskedSecret
+	}
 	return c
 }
 

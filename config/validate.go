@@ -65,6 +65,7 @@ func (c *Config) Validate() error {
 			l.MaxUnauthenticatedConnections, l.MaxConnections)
 	}
 	positive(&ps, "limits.max_inflight", l.MaxInflight)
+	positive(&ps, "limits.rpc_inflight", l.RPCInflight)
 	positive(&ps, "limits.handshake_timeout", l.HandshakeTimeout)
 	positive(&ps, "limits.idle_timeout", l.IdleTimeout)
 	positive(&ps, "limits.write_timeout", l.WriteTimeout)
@@ -92,6 +93,18 @@ func (c *Config) Validate() error {
 			FormatSize(l.MaxCustomerBytes), FormatSize(l.MaxProjectBytes))
 	}
 	positive(&ps, "limits.max_explore_work", l.MaxExploreWork)
+	positive(&ps, "limits.max_subscriptions", l.MaxSubscriptions)
+	if iv := c.Subscribe.Interval; iv < MinSubscribeInterval {
+		ps.add("subscribe.interval", "must be at least %v (a shorter one would read a watched project after nearly every change), not %v", MinSubscribeInterval, iv)
+	}
+	positive(&ps, "limits.max_upload_bytes", l.MaxUploadBytes)
+	positive(&ps, "limits.max_uploads", l.MaxUploads)
+	positive(&ps, "limits.max_upload_disk_bytes", l.MaxUploadDiskBytes)
+	if l.MaxUploadDiskBytes < l.MaxUploadBytes && l.MaxUploadDiskBytes > 0 {
+		ps.add("limits.max_upload_disk_bytes", "must be at least limits.max_upload_bytes (%s < %s)",
+			FormatSize(l.MaxUploadDiskBytes), FormatSize(l.MaxUploadBytes))
+	}
+	positive(&ps, "uploads.ttl", c.Uploads.TTL)
 
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
@@ -103,6 +116,7 @@ func (c *Config) Validate() error {
 	default:
 		ps.add("log.format", "must be json or text, not %q", c.Log.Format)
 	}
+	ps.checkCluster(c.Cluster)
 	return ps.err()
 }
 

@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDefaultIsValid(t *testing.T) {
@@ -46,6 +47,9 @@ func TestValidateOneProblem(t *testing.T) {
 		{"customer bytes below a project", func(c *Config) { c.Limits.MaxCustomerBytes = 512 << 20 },
 			"limits.max_customer_bytes", "must be at least limits.max_project_bytes (512MiB < 1GiB)"},
 		{"explore work negative", func(c *Config) { c.Limits.MaxExploreWork = -1 }, "limits.max_explore_work", "must be > 0"},
+		{"subscriptions negative", func(c *Config) { c.Limits.MaxSubscriptions = -1 }, "limits.max_subscriptions", "must be > 0"},
+		{"subscribe interval short", func(c *Config) { c.Subscribe.Interval = 500 * time.Microsecond }, "subscribe.interval", "must be at least 1ms"},
+		{"subscribe interval negative", func(c *Config) { c.Subscribe.Interval = -time.Second }, "subscribe.interval", "must be at least 1ms"},
 		{"idle timeout", func(c *Config) { c.Limits.IdleTimeout = -1 }, "limits.idle_timeout", "must be > 0"},
 		{"frame over message", func(c *Config) { c.Limits.MaxFrameBytes = 2 << 20; c.Limits.MaxMessageBytes = 1 << 20 },
 			"limits.max_frame_bytes", "must not exceed limits.max_message_bytes (2MiB > 1MiB)"},

@@ -3,6 +3,7 @@ package csvdata
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -146,5 +147,15 @@ func TestInferMergeEqualsOneReader(t *testing.T) {
 	}
 	if wantErr == nil || !strings.Contains(wantErr.Error(), "f.csv:2502:3:") {
 		t.Errorf("whole: %v", wantErr)
+	}
+}
+
+func TestKnownTypes(t *testing.T) {
+	got := KnownTypes([]string{"x", "kind", "flag", "new", "k"},
+		[]string{"x", "kind$a", "kind$b", "flag", "k$1"},
+		[]dataframe.Type{dataframe.TypeC, dataframe.TypeB, dataframe.TypeB, dataframe.TypeB, dataframe.TypeB})
+	want := []dataframe.Type{dataframe.TypeC, dataframe.TypeT, dataframe.TypeB, 0, dataframe.TypeT}
+	if !slices.Equal(got, want) {
+		t.Fatalf("KnownTypes = %v, want %v", got, want)
 	}
 }

@@ -1,6 +1,7 @@
 package csvdata
 
 import (
+	"bufio"
 	"encoding/csv"
 	"io"
 	"strconv"
@@ -18,9 +19,13 @@ type Records struct {
 	err   error
 }
 
+// readBuf is the size of a Records reader's reads (encoding/csv's own is 4 KiB: a ReadAt
+// call per 4 KiB of the file).
+const readBuf = 64 << 10
+
 // Records returns a reader of part p's records (p from Split, or Whole).
 func (f *File) Records(p Part) *Records {
-	cr := csv.NewReader(io.NewSectionReader(f.r, p.Offset, p.End-p.Offset))
+	cr := csv.NewReader(bufio.NewReaderSize(io.NewSectionReader(f.r, p.Offset, p.End-p.Offset), readBuf))
 	cr.FieldsPerRecord = len(f.Names)
 	cr.ReuseRecord = true
 	return &Records{f: f, cr: cr, off: p.Offset, line0: p.Line}

@@ -14,6 +14,11 @@
 // dropped; an S column is allowed only as Options.PartitionColumn, whose values (as sent)
 // go to Frame.Partition. A T partition column is also expanded.
 //
+// A Binary is the same DataFrame of C and B columns with its values as one little-endian
+// float64 matrix (the RPC endpoint's binary form); ParseBinary gives the Frame Parse gives
+// for the JSON of the same names and values, with the same rules (a test checks the two
+// against each other).
+//
 // # Decisions
 //
 //   - Cells are JSON strings, as SymetryML clients send them; JSON numbers are accepted too

@@ -59,6 +59,12 @@
 // Deltas of parts of the rows, summarised in parallel and merged, equal the delta of all of
 // them to the rounding of the merges.
 //
+// Every applied change is counted in the project's Version (live.go), kept in its
+// encoding, and told to the project's Observer, if any, under the write lock, in
+// application order: that is how live subscriptions hear of changes without the learner
+// waiting for them. Read computes the uni and bi values of a few attributes and pairs at
+// one version, by the formulas explore uses, without copying the summaries.
+//
 // # Snapshots, builds and models
 //
 // Snapshot copies a project's summaries under its read lock — never a half-applied frame —

@@ -26,11 +26,8 @@ func (e *explorer) bi() ([]Stat, error) {
 	t := &e.s.Total
 	x, y := e.r.inputs[0], e.r.inputs[1]
 	n := float64(t.N)
-	mxx, myy, mxy := t.At(x, x), t.At(y, y), t.At(x, y)
-	corr := math.NaN()
-	if mxx > 0 && myy > 0 {
-		corr = math.Max(-1, math.Min(1, mxy/(math.Sqrt(mxx)*math.Sqrt(myy))))
-	}
+	mxy := t.At(x, y)
+	b := biOf(t.N, t.At(x, x), t.At(y, y), mxy)
 	sy := e.sum(y)
 	p, pe := twoProd(t.Mean[x], t.Mean[y])
 	sxy := ddAdd(ddMulFloat(dd{p, pe}, n), dd{mxy, 0}).float()
@@ -39,8 +36,8 @@ func (e *explorer) bi() ([]Stat, error) {
 		cm = sxy / sy
 	}
 	return []Stat{
-		{"covar", mxy / n},
-		{"linCorr", corr},
+		{"covar", b.Covar},
+		{"linCorr", b.LinCorr},
 		{"condCount", sy},
 		{"condMean", cm},
 	}, nil
@@ -53,4 +50,21 @@ func (e *explorer) sum(i int) float64 {
 		v = math.Round(v)
 	}
 	return v
+}
+
+// Bi is the part of the bi metric of a pair x, y that needs its moments alone: covar and
+// linCorr.
+type Bi struct {
+	Covar, LinCorr float64
+}
+
+// biOf is covar and linCorr from the row count n and the centred co-moments M_xx, M_yy
+// and M_xy: what explore's bi reports and what a live subscription sends (Project.Read),
+// from the one formula.
+func biOf(n int64, mxx, myy, mxy float64) Bi {
+	corr := math.NaN()
+	if mxx > 0 && myy > 0 {
+		corr = math.Max(-1, math.Min(1, mxy/(math.Sqrt(mxx)*math.Sqrt(myy))))
+	}
+	return Bi{Covar: mxy / float64(n), LinCorr: corr}
 }

@@ -31,23 +31,35 @@ func (e *explorer) uni() ([]Stat, error) {
 		return nil, err
 	}
 	s, t := e.s, &e.s.Total
-	n := float64(t.N)
 	several := len(e.r.inputs) > 1
 	out := make([]Stat, 0, len(uniKeys)*len(e.r.inputs))
 	for _, i := range e.r.inputs {
-		m := t.At(i, i)
-		v := m / n
-		se := math.NaN()
-		if t.N > 1 {
-			se = math.Sqrt(m / (n * (n - 1)))
-		}
-		vals := [len(uniKeys)]float64{n, t.Mean[i], v, math.Sqrt(v), extreme(s.Min, i), extreme(s.Max, i), se}
+		u := uniOf(t.N, t.Mean[i], t.At(i, i), extreme(s.Min, i), extreme(s.Max, i))
+		vals := [len(uniKeys)]float64{u.Count, u.Mean, u.Variance, u.Stddev, u.Min, u.Max, u.Stderr}
 		p := keyPrefix(s, i, several)
 		for k, key := range uniKeys {
 			out = append(out, Stat{Key: p + key, Value: vals[k]})
 		}
 	}
 	return out, nil
+}
+
+// Uni is the uni metric of one attribute (the keys of uniKeys).
+type Uni struct {
+	Count, Mean, Variance, Stddev, Min, Max, Stderr float64
+}
+
+// uniOf is the uni metric of an attribute from the row count n, its mean, its centred
+// co-moment with itself m (M_ii) and its extremes: what explore's uni reports and what a
+// live subscription sends (Project.Read), from the one formula.
+func uniOf(n int64, mean, m, lo, hi float64) Uni {
+	nf := float64(n)
+	v := m / nf
+	se := math.NaN()
+	if n > 1 {
+		se = math.Sqrt(m / (nf * (nf - 1)))
+	}
+	return Uni{Count: nf, Mean: mean, Variance: v, Stddev: math.Sqrt(v), Min: lo, Max: hi, Stderr: se}
 }
 
 // extreme is v[i], or NaN when the snapshot carries no extreme for attribute i.

@@ -29,7 +29,9 @@ type Plan struct {
 	tcol   []int    // model input → a frame column of the same T attribute, when the input itself is absent; -1
 
 	x       []float64 // one row's inputs, model order
-	missing []bool    // which of them the row lacks
+	missing []bool    // which of them the row lacks (filled only when some are)
+	covered bool      // every input has a column: x needs no NaN first
+	anyT    bool      // some tcol is set
 }
 
 // Model is the model the plan was last prepared for (nil before the first Prepare).
@@ -75,6 +77,60 @@ func (pl *Plan) Prepare(m *Model, f *dataframe.Frame) {
 	}
 	pl.x = resize(pl.x, len(inputs))
 	pl.missing = resize(pl.missing, len(inputs))
+	pl.shortcuts()
+}
+
+// PrepareColumns makes pl fit m and a matrix whose columns are names, in order: C and B
+// values by attribute name, with no T attribute (an input "k$v" is then missing unless a
+// column bears that name). Like Prepare, it rebuilds only when the model or the names
+// changed, and allocates only then. names are only read.
+func (pl *Plan) PrepareColumns(m *Model, names [][]byte) {
+	if pl.FitsColumns(m, names) {
+		return
+	}
+	pl.m, pl.layout = m, 0 // no longer the plan of a Frame's layout
+	pl.names, pl.bases = pl.names[:0], pl.bases[:0]
+	for _, n := range names {
+		pl.names = append(pl.names, append([]byte(nil), n...))
+		pl.bases = append(pl.bases, nil)
+	}
+	pl.col = resize(pl.col, len(names))
+	for c, name := range names {
+		pl.col[c] = -1
+		if j, ok := m.InputPos(name); ok {
+			pl.col[c] = j
+		}
+	}
+	inputs := m.Inputs()
+	pl.tcol = resize(pl.tcol, len(inputs))
+	for j := range pl.tcol {
+		pl.tcol[j] = -1
+	}
+	pl.x = resize(pl.x, len(inputs))
+	pl.missing = resize(pl.missing, len(inputs))
+	pl.shortcuts()
+}
+
+// FitsColumns reports whether pl was prepared for m and columns names (PrepareColumns, or
+// Prepare for a frame of those C and B columns): PrepareColumns would not rebuild it.
+func (pl *Plan) FitsColumns(m *Model, names [][]byte) bool {
+	return pl.m == m && sameNames(pl.names, names) && noBases(pl.bases)
+}
+
+// shortcuts notes what rowInputs may skip: the NaN fill when every input has a column
+// (names are distinct, so each has at most one), the T loop when no input needs it.
+func (pl *Plan) shortcuts() {
+	n := 0
+	for _, j := range pl.col {
+		if j >= 0 {
+			n++
+		}
+	}
+	pl.covered = n == len(pl.x)
+	pl.anyT = false
+	for _, c := range pl.tcol {
+		pl.anyT = pl.anyT || c >= 0
+	}
 }
 
 // Score scores row r of f, the frame of the last Prepare, into out (one value per output
@@ -82,8 +138,15 @@ func (pl *Plan) Prepare(m *Model, f *dataframe.Frame) {
 // impute the model's regression on the inputs present (Impute, which allocates and may
 // refuse with an *Error). Without impute it allocates nothing.
 func (pl *Plan) Score(f *dataframe.Frame, r int, impute bool, out []float64) error {
+	return pl.ScoreRow(f.Row(r), impute, out)
+}
+
+// ScoreRow scores one row of values, one per column of the last Prepare or PrepareColumns
+// (NaN: missing), into out, as Score does: the same inputs give the same bits, whichever
+// way the row came.
+func (pl *Plan) ScoreRow(row []float64, impute bool, out []float64) error {
 	m, x, missing := pl.m, pl.x, pl.missing
-	if pl.rowInputs(f, r) {
+	if pl.rowInputs(row) {
 		if impute {
 			if err := m.Impute(x, missing); err != nil {
 				return err
@@ -100,27 +163,35 @@ func (pl *Plan) Score(f *dataframe.Frame, r int, impute bool, out []float64) err
 	return nil
 }
 
-// rowInputs fills pl.x with row r's inputs and pl.missing with which of them the row
-// lacks, and reports whether any is missing.
-func (pl *Plan) rowInputs(f *dataframe.Frame, r int) (anyMissing bool) {
-	x, missing := pl.x, pl.missing
-	for j := range x {
-		x[j] = math.NaN()
+// rowInputs fills pl.x with the row's inputs and reports whether any is missing; then,
+// and only then, pl.missing says which.
+func (pl *Plan) rowInputs(row []float64) (anyMissing bool) {
+	x := pl.x
+	if !pl.covered {
+		for j := range x {
+			x[j] = math.NaN()
+		}
 	}
-	row := f.Row(r)
+	row = row[:len(pl.col)]
 	for c, v := range row {
 		if j := pl.col[c]; j >= 0 {
 			x[j] = v
 		}
 	}
-	for j, c := range pl.tcol {
-		if c >= 0 && x[j] != x[j] && row[c] == row[c] {
-			x[j] = 0 // the row has another value of this T attribute
+	if pl.anyT {
+		for j, c := range pl.tcol {
+			if c >= 0 && x[j] != x[j] && row[c] == row[c] {
+				x[j] = 0 // the row has another value of this T attribute
+			}
 		}
 	}
-	for j, v := range x {
-		missing[j] = v != v
-		anyMissing = anyMissing || missing[j]
+	for _, v := range x {
+		anyMissing = anyMissing || v != v
+	}
+	if anyMissing {
+		for j, v := range x {
+			pl.missing[j] = v != v
+		}
 	}
 	return anyMissing
 }
@@ -139,6 +210,16 @@ func sameBases(bases [][]byte, f *dataframe.Frame) bool {
 	}
 	for c := range bases {
 		if string(bases[c]) != string(baseOf(f, c)) || (bases[c] == nil) != (f.Base[c] < 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// noBases reports whether no column of a plan comes from a T attribute.
+func noBases(bases [][]byte) bool {
+	for _, b := range bases {
+		if b != nil {
 			return false
 		}
 	}

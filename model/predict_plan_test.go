@@ -166,3 +166,123 @@ func TestPlanLayouts(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanColumnsScoreLikeFrames: a matrix of named columns (PrepareColumns, ScoreRow)
+// scores like the DataFrame of the same names and values, to the bit, NaN as an empty
+// cell; and a plan switches between a T frame and columns of the same names correctly.
+func TestPlanColumnsScoreLikeFrames(t *testing.T) {
+	m := planModel(t)
+	cases := []struct {
+		payload string
+		names   []string
+		rows    [][]float64
+	}{
+		{`{"attributeNames":["k$b","unused","z","k$a","x"],"attributeTypes":["B","C","C","B","C"],"data":[["1","42","3","0","2"],["0","1","0.25","1","-7.5"]]}`,
+			[]string{"k$b", "unused", "z", "k$a", "x"}, [][]float64{{1, 42, 3, 0, 2}, {0, 1, 0.25, 1, -7.5}}},
+		{`{"attributeNames":["x","z"],"attributeTypes":["C","C"],"data":[["","4"],["3",""]]}`,
+			[]string{"x", "z"}, [][]float64{{math.NaN(), 4}, {3, math.NaN()}}},
+		{`{"attributeNames":["x","z","k"],"attributeTypes":["C","C","T"],"data":[["1","1","a"]]}`,
+			nil, nil}, // a T frame in between: the columns plan after it must rebuild
+		{`{"attributeNames":["x","z","k$a"],"attributeTypes":["C","C","B"],"data":[["1","1","1"]]}`,
+			[]string{"x", "z", "k$a"}, [][]float64{{1, 1, 1}}},
+	}
+	var frames, cols Plan
+	want, got := make([]float64, 1), make([]float64, 1)
+	for i, c := range cases {
+		f := predictFrame(t, c.payload)
+		frames.Prepare(m, f)
+		cols.Prepare(m, f) // the columns plan meets the frame's columns first
+		if c.names == nil {
+			continue
+		}
+		names := make([][]byte, len(c.names))
+		for j, n := range c.names {
+			names[j] = []byte(n)
+		}
+		cols.PrepareColumns(m, names)
+		for r, row := range c.rows {
+			if err := frames.Score(f, r, false, want); err != nil {
+				t.Fatal(err)
+			}
+			if err := cols.ScoreRow(row, false, got); err != nil {
+				t.Fatal(err)
+			}
+			if math.Float64bits(got[0]) != math.Float64bits(want[0]) {
+				t.Errorf("case %d row %d: columns %v, frame %v", i, r, got[0], want[0])
+			}
+		}
+	}
+	// After the T frame, k$a given as a column is read, not set to 0 by the T origin.
+	means := m.InputMeans()
+	if w := predictOne(m, []float64{1, 1, 1, means[3]})[0]; got[0] != w {
+		t.Fatalf("columns after a T frame: %v, want %v", got[0], w)
+	}
+}
+
+// TestPlanColumnsAllocs: scoring rows of a prepared columns plan allocates nothing.
+func TestPlanColumnsAllocs(t *testing.T) {
+	testenv.SkipAllocs(t)
+	m := planModel(t)
+	names := [][]byte{[]byte("z"), []byte("x")}
+	row := []float64{1, 2}
+	var pl Plan
+	out := make([]float64, 1)
+	pl.PrepareColumns(m, names)
+	if n := testing.AllocsPerRun(100, func() {
+		pl.PrepareColumns(m, names)
+		if err := pl.ScoreRow(row, false, out); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Fatalf("%v allocations per prepared row", n)
+	}
+}
+
+// TestPlanLayoutAfterColumns: a plan made for a frame's layout, then for matrix columns
+// (PrepareColumns), then for the next frame of that layout (the same parser, the same
+// header) is rebuilt for the frame: it scores as a fresh plan does, not by the columns.
+func TestPlanLayoutAfterColumns(t *testing.T) {
+	m := planModel(t)
+	payload := []byte(`{"attributeNames":["x","z","k$a","k$b"],"attributeTypes":["C","C","B","B"],"data":[["1","2","1","0"]]}`)
+	var p dataframe.Parser
+	var kept Plan
+	out, want := make([]float64, 1), make([]float64, 1)
+	columns := [][][]byte{
+		{[]byte("z"), []byte("x")},                               // other names: rebuilt for the columns
+		{[]byte("x"), []byte("z"), []byte("k$a"), []byte("k$b")}, // the frame's names
+	}
+	for i := range 6 {
+		f, err := p.Parse(payload, dataframe.Options{Mode: dataframe.ModePredict})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Layout == 0 {
+			t.Fatal("a frame of C and B columns has no layout")
+		}
+		kept.Prepare(m, f)
+		if err := kept.Score(f, 0, false, out); err != nil {
+			t.Fatal(err)
+		}
+		var fresh Plan
+		fresh.Prepare(m, f)
+		if err := fresh.Score(f, 0, false, want); err != nil {
+			t.Fatal(err)
+		}
+		if out[0] != want[0] {
+			t.Fatalf("frame %d: %v, a fresh plan %v", i, out[0], want[0])
+		}
+		kept.PrepareColumns(m, columns[i%2])
+		row := []float64{5, -3, 0, 1}[:len(columns[i%2])]
+		if err := kept.ScoreRow(row, false, out); err != nil {
+			t.Fatal(err)
+		}
+		var freshCols Plan
+		freshCols.PrepareColumns(m, columns[i%2])
+		if err := freshCols.ScoreRow(row, false, want); err != nil {
+			t.Fatal(err)
+		}
+		if out[0] != want[0] && !(math.IsNaN(out[0]) && math.IsNaN(want[0])) {
+			t.Fatalf("columns %d: %v, a fresh plan %v", i, out[0], want[0])
+		}
+	}
+}

@@ -50,7 +50,9 @@ type Project struct {
 	frozen   bool
 	modified time.Time
 	seq      uint64 // sequence number of the last change applied with a Stamp
-	retired  bool   // deleted from its registry: every change is refused
+	version  uint64 // changes applied (live.go)
+	observer Observer
+	retired  bool // deleted from its registry: every change is refused
 	sc       learnScratch
 	// nameBytes and modelBytes are the footprint's terms of the attribute names,
 	// partition values and models (project_size.go).
@@ -164,8 +166,13 @@ func (p *Project) ApplyFreeze(frozen bool, st Stamp) error {
 	if p.retired {
 		return p.errNotFound()
 	}
-	p.stampLocked(st)
+	at := p.stampLocked(st)
 	p.frozen = frozen
+	op := OpUnfreeze
+	if frozen {
+		op = OpFreeze
+	}
+	p.appliedLocked(Change{Op: op, At: at})
 	return nil
 }
 

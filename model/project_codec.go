@@ -15,10 +15,11 @@ import (
 // durability layer adds its own. Models are included, each in its own encoding
 // (Model.MarshalBinary).
 //
-//	magic "SYMP", version byte (1)
+//	magic "SYMP", version byte (2)
 //	string id, string type, string partitionColumn      string = uvarint length + bytes
 //	byte frozen, int64 creation, int64 lastModification (Unix nanoseconds, UTC)
 //	uint64 seq (Seq: the last journaled change the encoding includes)
+//	uint64 changes (Version: the changes applied; absent in version 1, read as 0)
 //	uvarint d, then d × (string name, byte kind 'C'/'B', string base)
 //	d × float64 min, d × float64 max
 //	summary total
@@ -29,7 +30,9 @@ import (
 //	          d(d+1)/2 × (float64 hi, lo) S2 (packed, column-major)
 const (
 	projectCodecMagic   = "SYMP"
-	projectCodecVersion = 1
+	projectCodecVersion = 2
+	// projectCodecVersion1 lacks the change counter (snapshots written before it).
+	projectCodecVersion1 = 1
 )
 
 var errCodec = errors.New("cannot decode project")
@@ -78,6 +81,7 @@ func (p *Project) appendBinary(b []byte) []byte {
 	b = binary.LittleEndian.AppendUint64(b, uint64(p.created.UnixNano()))
 	b = binary.LittleEndian.AppendUint64(b, uint64(p.modified.UnixNano()))
 	b = binary.LittleEndian.AppendUint64(b, p.seq)
+	b = binary.LittleEndian.AppendUint64(b, p.version)
 	b = binary.AppendUvarint(b, uint64(len(p.names)))
 	for i, name := range p.names {
 		b = appendString(b, name)
@@ -136,7 +140,8 @@ func UnmarshalProject(data []byte) (*Project, error) {
 	if string(r.bytes(len(projectCodecMagic))) != projectCodecMagic {
 		return nil, fmt.Errorf("%w: not a project encoding", errCodec)
 	}
-	if v := r.byte(); r.err == nil && v != projectCodecVersion {
+	v := r.byte()
+	if r.err == nil && v != projectCodecVersion && v != projectCodecVersion1 {
 		return nil, fmt.Errorf("%w: unknown version %d", errCodec, v)
 	}
 	id, typ, pc := r.string(), r.string(), r.string()
@@ -144,6 +149,10 @@ func UnmarshalProject(data []byte) (*Project, error) {
 	frozen := r.byte()
 	created, modified := int64(r.uint64()), int64(r.uint64())
 	seq := r.uint64()
+	var changes uint64
+	if v >= projectCodecVersion {
+		changes = r.uint64()
+	}
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -156,6 +165,7 @@ func UnmarshalProject(data []byte) (*Project, error) {
 	}
 	p.frozen = frozen == 1
 	p.seq = seq
+	p.version = changes
 	p.created, p.modified = time.Unix(0, created).UTC(), time.Unix(0, modified).UTC()
 	d := r.count(3)
 	if d > 1<<20 || 16*packedLen(d) > len(r.b) {

@@ -47,6 +47,7 @@ func (p *Project) ApplyDelta(d *Delta, sign int, lim Limits, st Stamp) error {
 	if p.footprint() != before {
 		p.rechargeLocked() // else the ceiling is what it was
 	}
+	p.appliedLocked(Change{Op: learnOp(sign), At: at, Rows: d.total.n})
 	return nil
 }
 

@@ -156,6 +156,7 @@ func (p *Project) ApplyRows(r *Rows, sign int, lim Limits, st Stamp) error {
 	if p.footprint() != before {
 		p.rechargeLocked() // else the ceiling is what it was
 	}
+	p.appliedLocked(Change{Op: learnOp(sign), At: at, Rows: int64(r.n)})
 	return nil
 }
 

@@ -68,6 +68,7 @@ func (p *Project) mergeFrom(src *projectState, lim Limits, st Stamp) error {
 	}
 	p.touchLocked(at)
 	p.rechargeLocked()
+	p.appliedLocked(Change{Op: OpMerge, At: at, Rows: src.total.n})
 	return nil
 }
 

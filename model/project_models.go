@@ -27,13 +27,14 @@ func (p *Project) ApplyModel(m *Model, lim Limits, st Stamp) error {
 	if err != nil {
 		return err
 	}
-	p.stampLocked(st)
+	at := p.stampLocked(st)
 	p.modelsMu.Lock()
 	p.models[m.ID()] = m
 	p.look.modelsChanged()
 	p.modelsMu.Unlock()
 	p.modelBytes = next.models
 	p.rechargeLocked()
+	p.appliedLocked(Change{Op: OpModelBuilt, At: at, ModelID: m.ID(), ModelType: m.Algo()})
 	return nil
 }
 
@@ -110,7 +111,7 @@ func (p *Project) ApplyUnmodel(id string, st Stamp) error {
 	if err := p.checkUnmodelLocked(id); err != nil {
 		return err
 	}
-	p.stampLocked(st)
+	at := p.stampLocked(st)
 	p.modelsMu.Lock()
 	m := p.models[id]
 	delete(p.models, id)
@@ -118,6 +119,7 @@ func (p *Project) ApplyUnmodel(id string, st Stamp) error {
 	p.modelsMu.Unlock()
 	p.modelBytes -= m.size
 	p.rechargeLocked()
+	p.appliedLocked(Change{Op: OpModelDeleted, At: at, ModelID: m.ID(), ModelType: m.Algo()})
 	return nil
 }
 

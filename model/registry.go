@@ -372,10 +372,11 @@ func (r *Registry) ApplyDelete(cid, pid string, st Stamp) error {
 		return projectNotFound(pid)
 	}
 	p.mu.Lock()
-	p.stampLocked(st)
+	at := p.stampLocked(st)
 	p.retired = true
 	p.look.retired()
 	p.rechargeLocked() // a retired project's ceiling is 0
+	p.appliedLocked(Change{Op: OpDelete, At: at})
 	p.mu.Unlock()
 	delete(ps, pid)
 	if len(ps) == 0 {

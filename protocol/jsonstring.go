@@ -98,3 +98,16 @@ func AppendFloatString(dst []byte, f float64) []byte {
 	dst = appendShortest(dst, f)
 	return append(dst, '"')
 }
+
+// AppendJSONStrings appends a JSON array of the strings v ([] for none), each as
+// AppendJSONString writes it.
+func AppendJSONStrings(dst []byte, v []string) []byte {
+	dst = append(dst, '[')
+	for i, s := range v {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = AppendJSONString(dst, s)
+	}
+	return append(dst, ']')
+}

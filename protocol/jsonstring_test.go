@@ -91,3 +91,14 @@ func TestAppendFloat(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendJSONStrings(t *testing.T) {
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{{nil, `[]`}, {[]string{"a"}, `["a"]`}, {[]string{"a", `b"c`, "é\n"}, `["a","b\"c","é\n"]`}} {
+		if got := string(AppendJSONStrings([]byte("x"), tc.in)); got != "x"+tc.want {
+			t.Errorf("AppendJSONStrings(%q) = %s, want %s", tc.in, got[1:], tc.want)
+		}
+	}
+}

@@ -6,7 +6,10 @@
 #   2. predict, 64 connections: throughput
 #   3. learn, 1 connection, 1000-row frames: rows/s
 #   4. 10 000 idle connections: server memory per connection
-# Each step is bounded; the whole run takes under 60 s. Prints the tables; exits non-zero
+#   5. 5 000 connections that each handled one signed predict, and 5 000 subscriber
+#      connections with 10 subscriptions each, each set on a restarted server: server
+#      memory per connection
+# Each step is bounded; the whole run takes about a minute. Prints the tables; exits non-zero
 # when a step fails.
 set -eu
 cd "$(dirname "$0")/.."
@@ -27,15 +30,20 @@ customers:
 testing: {echo_endpoint: true}
 log: {level: warn}
 YAML
-"$bin" serve --config "$dir/symscore.yaml" &
-pid=$!
-cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"; }
+pid=
+start_server() {
+	"$bin" serve --config "$dir/symscore.yaml" &
+	pid=$!
+	i=0
+	until curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null 2>&1; do
+		i=$((i + 1)); [ $i -lt 100 ] || { echo "loadtest: server not ready" >&2; exit 1; }
+		sleep 0.1
+	done
+}
+stop_server() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+cleanup() { stop_server; rm -rf "$dir"; }
 trap cleanup EXIT INT TERM
-i=0
-until curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null 2>&1; do
-	i=$((i + 1)); [ $i -lt 100 ] || { echo "loadtest: server not ready" >&2; exit 1; }
-	sleep 0.1
-done
+start_server
 url="ws://127.0.0.1:$port/symetry/ws"
 common="--cid c1 --secret $secret --warmup 500ms"
 echo "== predict, 1 connection, floors in the same run"
@@ -49,3 +57,18 @@ timeout 10 "$bin" bench --mode learn $common --url "$url/learn" --rows 1000 --du
 echo
 echo "== 10 000 idle connections"
 timeout 30 "$bin" bench idle --pid "$pid" --connections 10000 --url "$url/echo"
+echo
+echo "== 5 000 connections after one signed predict each (a restarted server: no memory of the idle ones to reuse)"
+stop_server
+# Every connection sends the same signed predict: replays of reads allowed from here on.
+printf 'auth: {replay_predict: false}\n' >> "$dir/symscore.yaml"
+start_server
+timeout 30 "$bin" bench idle --pid "$pid" --connections 5000 --url "$url/predict" --send --cid c1 --secret "$secret"
+echo
+echo "== 5 000 subscriber connections, 10 subscriptions each (a restarted server)"
+stop_server
+start_server
+names="sepal_length,sepal_width,petal_length,petal_width,Iris_setosa,Iris_versicolor,Iris_virginica,species\$setosa,species\$versicolor,\$project"
+SYMSCORE_URL="http://127.0.0.1:$port" SYMSCORE_CID=c1 SYMSCORE_SECRET=$secret "$bin" project create watched >/dev/null
+SYMSCORE_URL="http://127.0.0.1:$port" SYMSCORE_CID=c1 SYMSCORE_SECRET=$secret "$bin" learn --quiet --project watched clients/testdata/iris.csv >/dev/null
+timeout 30 "$bin" bench idle --pid "$pid" --connections 5000 --url "$url/subscribe" --cid c1 --secret "$secret" --project watched --subscribe "$names"

@@ -32,7 +32,7 @@ const (
 // limits.max_connections and stops them at shutdown.
 type mainListener struct {
 	ln               net.Listener
-	ws               *wsconn.Server // set once by serveMain, before the first Accept
+	ws               *wsconn.Server // set once by newMain, before the first Accept
 	rest             *http.Server
 	restLn           *memListener
 	wrap             func(net.Conn) net.Conn // nil: none
@@ -72,7 +72,7 @@ func newMainListener(ln net.Listener, m *metrics.Set, log *slog.Logger, spawn fu
 // of file descriptors) as net/http does.
 func (l *mainListener) acceptLoop() {
 	// The listener closes only at shutdown. Stopping here too covers a Shutdown that read
-	// its closers before serveMain registered this listener's.
+	// its closers before newMain registered this listener's.
 	defer l.stopAll()
 	defer l.restLn.Close() // no more connections for the REST server
 	var delay time.Duration

@@ -44,7 +44,7 @@ func TestStateGauges(t *testing.T) {
 
 // TestRequestSeries: symscore_requests_total has a series for each status an endpoint can
 // answer, and none for one it cannot (a list is never CREATED, nothing is ACCEPTED but a
-// build and a job); the latency buckets are round.
+// build, an upload's finalize and a job); the latency buckets are round.
 func TestRequestSeries(t *testing.T) {
 	s := start(t, testkit.Config(), nil)
 	_, body := get(t, "http://"+s.AdminAddr()+"/metrics")
@@ -55,21 +55,26 @@ func TestRequestSeries(t *testing.T) {
 	}
 	for _, want := range []string{"rest_create CREATED", "rest_list OK", "rest_build ACCEPTED", "rest_job ACCEPTED", "rest_job OK",
 		"rest_learn CONFLICT", "rest_learn UNAUTHORIZED", "rest_predict SERVICE_UNAVAILABLE", "rest_no_route BAD_REQUEST",
-		"ws_predict OK", "ws_learn BAD_REQUEST"} {
+		"ws_predict OK", "ws_learn BAD_REQUEST", "rest_upload_announce CREATED", "rest_upload_finalize ACCEPTED",
+		"rest_upload_info OK", "ws_upload OK", "rpc_predict_matrix OK", "rpc_build CONFLICT", "rpc UNAUTHORIZED", "rpc_subscribe OK", "rpc_subscribe CONFLICT",
+		"rpc_unsubscribe BAD_REQUEST"} {
 		if !have[want] {
 			t.Errorf("no series %s", want)
 		}
 	}
-	for _, absent := range []string{"rest_list CREATED", "rest_info ACCEPTED", "rest_create OK", "rest_build OK",
-		"rest_no_route OK", "rest_no_route UNAUTHORIZED", "ws_predict CREATED", "ws_learn INTERNAL_SERVER_ERROR"} {
+	for _, absent := range []string{"rest_list CREATED", "rest_info ACCEPTED", "rest_create OK", "rest_build OK", "rest_upload_announce OK",
+		"rest_no_route OK", "rest_no_route UNAUTHORIZED", "ws_predict CREATED", "ws_learn INTERNAL_SERVER_ERROR",
+		"rpc_predict CONFLICT", "rpc_project_list UNAUTHORIZED"} {
 		if have[absent] {
 			t.Errorf("series %s, which cannot occur", absent)
 		}
 	}
-	// 16 REST operations × 5 (their success and 4 refusals), the job × 6 (OK and ACCEPTED),
-	// no_route × 1, 3 WebSocket endpoints × 5: 102, where every pair made 168.
-	if len(series) != 102 {
-		t.Errorf("%d requests_total series before any request, want 102", len(series))
+	// 21 REST operations × 5 (their success and 4 refusals), the job × 6 (OK and ACCEPTED),
+	// no_route × 1, 5 WebSocket endpoints × 5 (learn, forget, predict, subscribe, upload):
+	// 137, where every pair made 216; the RPC endpoint's 14 methods × 3 (OK, BAD_REQUEST,
+	// SERVICE_UNAVAILABLE) and CONFLICT for 6 of them, and rpc × 5: 53.
+	if len(series) != 190 {
+		t.Errorf("%d requests_total series before any request, want 190", len(series))
 	}
 	if !strings.Contains(body, `symscore_request_duration_seconds_bucket{endpoint="ws_predict",le="2.5e-05"} 0`) ||
 		!strings.Contains(body, `symscore_request_duration_seconds_bucket{endpoint="ws_predict",le="0.001"} 0`) {

@@ -69,8 +69,7 @@ func New(cfg config.Config, log *slog.Logger, opts ...Option) (*Server, error) {
 			}
 			return 0
 		}))
-	// The state gauges: 0 until recovery is done. (Uploads, when they come, add the disk
-	// their files take here: metrics.State.UploadDiskBytes.)
+	// The state gauges: 0 until recovery is done.
 	s.metrics.SetState(func() metrics.State {
 		s.mu.Lock()
 		svc, certs := s.svc, s.certs
@@ -151,7 +150,7 @@ func (s *Server) Start() error {
 		mainLn.Close()
 		return err
 	}
-	s.goroutine(func() { s.serveMain(mainLn) })
+	s.goroutine(s.newMain(mainLn))
 	s.ready.Store(true)
 	s.log.Info("symscore started", "listen", mainLn.Addr().String(), "admin_listen", adminLn.Addr().String(),
 		"tls", certs != nil)

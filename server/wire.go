@@ -7,6 +7,7 @@ import (
 	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/ops"
 	"github.com/symscore/symscore/internal/restapi"
+	"github.com/symscore/symscore/internal/rpcapi"
 	"github.com/symscore/symscore/internal/wsapi"
 	"github.com/symscore/symscore/internal/wsconn"
 )
@@ -29,9 +30,11 @@ func (s *Server) openService() (*ops.Service, error) {
 	})
 }
 
-// serveMain runs the main listener until it is closed: WebSocket endpoints, the REST
-// control plane, and the closers that stop them (and the build jobs) at shutdown.
-func (s *Server) serveMain(ln net.Listener) {
+// newMain makes the main listener's servers — WebSocket endpoints, the REST control plane
+// (their metrics' series included) — and registers the closers that stop them (and the
+// jobs) at shutdown; serve runs it until it is closed. Start calls newMain before it
+// says the server is ready, so that nothing of it is missing then.
+func (s *Server) newMain(ln net.Listener) (serve func()) {
 	cfg, h, svc := s.cfg, s.hooks, s.svc
 	inflight, unverified := h.Inflight, h.Unverified
 	if inflight == nil {
@@ -47,6 +50,11 @@ func (s *Server) serveMain(ln net.Listener) {
 	l.handshakeTimeout = cfg.Limits.HandshakeTimeout
 
 	endpoints := wsapi.Endpoints(wsapi.Options{Service: svc, Metrics: s.metrics, SignedFramesOnly: cfg.Auth.SignedFramesOnly})
+	endpoints[rpcapi.Path] = rpcapi.NewEndpoint(rpcapi.Options{
+		Service: svc, Metrics: s.metrics, Inflight: inflight, Unverified: unverified,
+		MaxMessageBytes: cfg.Limits.MaxMessageBytes, MaxChunkBytes: cfg.Limits.MaxFrameBytes,
+		RPCInflight: cfg.Limits.RPCInflight, Log: s.log,
+	})
 	if cfg.Testing.EchoEndpoint {
 		endpoints[wsconn.EchoPath] = wsconn.Echo{}
 	}
@@ -70,12 +78,14 @@ func (s *Server) serveMain(ln net.Listener) {
 		MaxBody: cfg.Limits.MaxMessageBytes, ReadTimeout: cfg.Limits.IdleTimeout,
 		WriteTimeout: cfg.Limits.WriteTimeout, Upgrade: l.handBackUpgrade, Log: s.log, TLS: l.tls,
 	})
-	l.rest = l.newRESTServer(rest, cfg.Limits.IdleTimeout)
+	l.rest = l.newRESTServer(withDashboard(rest), cfg.Limits.IdleTimeout)
 
 	// Closers run in this order: new builds are refused and running ones finish (their
 	// models reach the store before it closes), then connections are stopped.
 	s.onShutdown(svc.Shutdown)
 	s.onShutdown(l.shutdown)
-	s.goroutine(l.serveREST)
-	l.acceptLoop()
+	return func() {
+		s.goroutine(l.serveREST)
+		l.acceptLoop()
+	}
 }

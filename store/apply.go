@@ -47,13 +47,20 @@ func (s *Store) apply(seq uint64, rec *record, cid, pid string) error {
 		return s.reg.ApplyDelete(cid, pid, st)
 	case kindLearn, kindForget:
 		return p.ApplyRows(rec.rows, rec.sign(), rec.lim, st)
-	case kindLearnDelta, kindForgetDelta:
+	case kindLearnDelta, kindForgetDelta, kindLearnUpload, kindForgetUpload:
 		return p.ApplyDelta(rec.delta, rec.sign(), rec.lim, st)
 	case kindFreeze:
 		return p.ApplyFreeze(rec.frozen, st)
 	case kindMerge:
 		return p.ApplyMerge(rec.blob, rec.lim, st)
 	case kindModel:
+		return p.ApplyModel(rec.model, rec.lim, st)
+	case kindModelNew:
+		// Records of a project are applied one at a time (its lane): nothing comes
+		// between this look and the application.
+		if _, exists := p.Model(rec.model.ID()); exists {
+			return modelExists(pid, rec.model.ID())
+		}
 		return p.ApplyModel(rec.model, rec.lim, st)
 	case kindUnmodel:
 		return p.ApplyUnmodel(rec.modelID, st)

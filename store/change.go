@@ -120,6 +120,18 @@ func (s *Store) submit(c *change, mode gateMode) error {
 	return err
 }
 
+// seeStamp makes the next stamp later than at, the time of a record appended elsewhere: a
+// node's changes are dated after every change it has applied, whatever the clocks of the
+// others.
+func (s *Store) seeStamp(at int64) {
+	for {
+		last := s.lastStamp.Load()
+		if at <= last || s.lastStamp.CompareAndSwap(last, at) {
+			return
+		}
+	}
+}
+
 // stamp returns the time of a change about to be appended: now, but always after the
 // previous stamp, so that no two changes of this process share a time (a project's
 // creation date names its incarnation).

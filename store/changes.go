@@ -151,6 +151,21 @@ func (s *Store) PutModel(cid, pid string, m *model.Model) error {
 // a build publishes into the project it read, and a project deleted meanwhile refuses the
 // model (model.ErrProjectNotFound) even if another of the same id was created since.
 func (s *Store) PutModelInto(cid string, p *model.Project, m *model.Model) error {
+	return s.putModel(kindModel, cid, p, m)
+}
+
+// AddModelInto is PutModelInto for a model whose id the project must not have: it is
+// refused with an error wrapping ErrModelExists when the project has a model of its id,
+// when the change is prepared or, if one came first in the log (another node's), when it
+// is applied — on every node alike.
+func (s *Store) AddModelInto(cid string, p *model.Project, m *model.Model) error {
+	if _, exists := p.Model(m.ID()); exists {
+		return modelExists(p.ID(), m.ID())
+	}
+	return s.putModel(kindModelNew, cid, p, m)
+}
+
+func (s *Store) putModel(kind byte, cid string, p *model.Project, m *model.Model) error {
 	pid := p.ID()
 	c := s.getChange()
 	defer s.putChange(c)
@@ -167,7 +182,7 @@ func (s *Store) PutModelInto(cid string, p *model.Project, m *model.Model) error
 		if err != nil {
 			return err
 		}
-		c.rec = appendProjectHead(c.rec, kindModel, cid, pid, p.Created())
+		c.rec = appendProjectHead(c.rec, kind, cid, pid, p.Created())
 		c.rec = appendBytes(appendLimits(c.rec, lim), blob)
 		return nil
 	}()

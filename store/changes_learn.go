@@ -10,7 +10,7 @@ import (
 
 // Learn adds the frame's rows to the project (see model.Project.Learn). The record holds
 // the rows as received or, for a frame of more than about d/2 rows (d its columns), their
-// summary delta: whichever is smaller.
+// summary delta: whichever is smaller (with Options.DeltaRecords, the delta).
 func (s *Store) Learn(cid, pid string, f *dataframe.Frame) error {
 	return s.learnFrame(kindLearn, cid, pid, f)
 }
@@ -36,8 +36,8 @@ func (s *Store) learnFrame(kind byte, cid, pid string, f *dataframe.Frame) error
 	return s.submit(c, gateShared)
 }
 
-// testHookPrepared, when set (tests only), runs between a learn's preparation and its
-// append.
+// testHookPrepared, when set (tests only), runs between the preparation of a learn or
+// forget (a frame, a delta or an upload) and its append.
 var testHookPrepared func()
 
 // prepareFrame checks a learn or forget of f as the project is now and encodes its record
@@ -62,7 +62,7 @@ func (s *Store) prepareFrame(c *change, kind byte, cid, pid string, f *dataframe
 	c.rec = appendProjectHead(c.rec, kind, cid, pid, created)
 	c.rec = appendLimits(c.rec, lim)
 	c.rec = c.rows.AppendBinary(c.rec)
-	if 2*c.rows.Len() <= c.rows.Width() {
+	if 2*c.rows.Len() <= c.rows.Width() && !s.opts.DeltaRecords {
 		return nil // the delta would be larger than the rows
 	}
 	return s.tryDelta(c, kind+kindLearnDelta-kindLearn, cid, pid, p, created, lim)
@@ -88,7 +88,7 @@ func (s *Store) tryDelta(c *change, kind byte, cid, pid string, p *model.Project
 	c.alt = appendProjectHead(c.alt[:0], kind, cid, pid, created)
 	c.alt = appendLimits(c.alt, lim)
 	c.alt = c.delta.AppendBinary(c.alt)
-	if len(c.alt) < len(c.rec) {
+	if len(c.alt) < len(c.rec) || s.opts.DeltaRecords {
 		c.rec, c.alt = c.alt, c.rec
 	}
 	return nil
@@ -101,16 +101,18 @@ func (s *Store) tryDelta(c *change, kind byte, cid, pid string, p *model.Project
 // change is bounded by the project limits, not by limits.max_new_attributes_per_message
 // (it is not a message). d is read, not kept: reuse it once LearnDelta returns.
 func (s *Store) LearnDelta(cid, pid string, d *model.Delta) error {
-	return s.deltaChange(kindLearnDelta, cid, pid, d)
+	return s.deltaChange(kindLearnDelta, cid, pid, "", d)
 }
 
 // ForgetDelta removes the rows summarised by d from the project as one change, as
 // LearnDelta adds them.
 func (s *Store) ForgetDelta(cid, pid string, d *model.Delta) error {
-	return s.deltaChange(kindForgetDelta, cid, pid, d)
+	return s.deltaChange(kindForgetDelta, cid, pid, "", d)
 }
 
-func (s *Store) deltaChange(kind byte, cid, pid string, d *model.Delta) error {
+// deltaChange is LearnDelta and ForgetDelta, and with an upload id (not empty) LearnUpload
+// and ForgetUpload.
+func (s *Store) deltaChange(kind byte, cid, pid, upload string, d *model.Delta) error {
 	c := s.getChange()
 	defer s.putChange(c)
 	s.enter(c, cid, pid, gateShared)
@@ -122,7 +124,7 @@ func (s *Store) deltaChange(kind byte, cid, pid string, d *model.Delta) error {
 		lim := s.reg.Limits()
 		lim.MaxNewAttributes = model.Unlimited.MaxNewAttributes
 		sign := 1
-		if kind == kindForgetDelta {
+		if kind == kindForgetDelta || kind == kindForgetUpload {
 			sign = -1
 		}
 		if err := p.CheckDelta(d, sign, lim, &c.res); err != nil || d.Rows() == 0 {
@@ -134,12 +136,25 @@ func (s *Store) deltaChange(kind byte, cid, pid string, d *model.Delta) error {
 				d.Width(), d.Partitions(), d.Bytes(), lim.MaxAttributes, lim.MaxPartitions, lim.MaxStateBytes), Err: model.ErrStateTooLarge}
 		}
 		c.rec = appendProjectHead(c.rec, kind, cid, pid, p.Created())
-		c.rec = d.AppendBinary(appendLimits(c.rec, lim))
+		c.rec = appendLimits(c.rec, lim)
+		if upload != "" {
+			c.rec = appendString(c.rec, upload)
+		}
+		c.rec = d.AppendBinary(c.rec)
 		return nil
 	}()
 	if err != nil || len(c.rec) == 0 {
 		s.leave(c, gateShared)
 		return err
 	}
-	return s.submit(c, gateShared)
+	if testHookPrepared != nil {
+		testHookPrepared()
+	}
+	if upload == "" {
+		return s.submit(c, gateShared)
+	}
+	s.holdUpload(upload, laneKey{cid, pid})
+	err = s.submit(c, gateShared)
+	s.uploadOutcome(upload, err)
+	return err
 }

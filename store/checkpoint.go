@@ -26,9 +26,19 @@ func (s *Store) Checkpoint() error {
 		if known && lp.p.Seq() <= prev {
 			continue
 		}
+		key := laneKey{lp.cid, lp.p.ID()}
+		if s.holdsUpload(key) {
+			continue // its upload record must stay out of snapshots until settled
+		}
 		data, seq, err := lp.p.Checkpoint()
 		if err != nil {
 			errs = append(errs, err)
+			continue
+		}
+		if s.holdsUpload(key) {
+			// Held since the check above: the encoding may include its record. (An upload
+			// is held before its record is appended, so one the encoding includes is
+			// held now, unless settled already.)
 			continue
 		}
 		// Write-ahead: the snapshot must never be ahead of the durable log.

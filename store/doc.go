@@ -5,8 +5,8 @@
 // # The change flow
 //
 // Every change goes through the Store: Create, Delete, Learn, Forget, LearnDelta,
-// ForgetDelta, SetFrozen, Merge, PutModel, DeleteModel, Import. Each, whatever its kind,
-// goes
+// ForgetDelta, LearnUpload, ForgetUpload, SetFrozen, Merge, PutModel, DeleteModel, Import.
+// Each, whatever its kind, goes
 //
 //	prepare → append to the log → durable → apply in log order → answer
 //
@@ -57,11 +57,11 @@
 // # The Log interface
 //
 // Log is what records go through; the write-ahead log of package wal is its implementation
-// for a data directory (Options.Dir), memory without one, and Options.Log takes another.
-// It is shaped for a cluster log as well (NATS JetStream: publishing returns the stream
-// sequence once the record is stored on its replicas; every node consumes the whole stream
-// and applies every record in order, other nodes' included; a node answers its client once
-// it has applied that sequence). The contract:
+// for a data directory (Options.Dir), memory without one, and Options.Log takes another:
+// package cluster's, a NATS JetStream stream (publishing returns the stream sequence once
+// the record is stored on its replicas; every node consumes the whole stream and applies
+// every record in order, other nodes' included; a node answers its client once it has
+// applied that sequence). The contract:
 //
 //   - Append(rec, local) appends rec and returns its sequence number once it is durable.
 //     Sequence numbers start at 1 and increase by 1. Before Append returns, that record and
@@ -82,6 +82,8 @@
 //     change (seen records; a cluster log that refuses replays itself may drop them).
 //   - Append refuses a record the log cannot hold with an error wrapping ErrRecordTooLarge
 //     (answered as a bad request); any other error is ErrUnavailable to the caller.
+//   - Records appended elsewhere are dated by their node's clock; a change is always dated
+//     after every record this store has applied, so that dates never go backwards.
 //
 // On one node a change never meets a project it was not prepared for: a create, import or
 // delete takes its lane's gate exclusively from preparation to application, other changes
@@ -112,6 +114,16 @@
 //	<Dir>/snapshots/*.snap one file per project: its state, models and Seq (the last record
 //	                       it includes), written atomically by wal.WriteFileAtomic
 //
+// # Uploads
+//
+// LearnUpload and ForgetUpload learn a whole file (package internal/upload) as one change,
+// logged as an upload record (13, 14), and hold the upload until Settle: until then the
+// project's snapshots stop before its record, so that the record stays in the log and a
+// recovery replays it. Uploads says, for each held upload, whether its change is in the
+// state (applied), was refused, or could not be made durable; so the caller can write the
+// outcome into the upload's own files after the change, crash in between, and still learn
+// the truth at the next start. Recovery holds every upload whose record it replays.
+//
 // # Records
 //
 // A record payload starts with a format byte (2), a kind, the time of the change (int64
@@ -119,9 +131,9 @@
 // creation and modification dates; no two changes of one process share a time), the
 // customer id and the project id (uvarint length + bytes). A record of a change of an
 // existing project (every kind but create, import and seen) then holds the project's
-// creation date (int64 Unix nanoseconds): its incarnation. Learn, forget, their delta kinds,
-// merge, model and import then hold the limits the change was accepted under: uvarint
-// count (5), then MaxAttributes, MaxPartitions, MaxStateBytes (a project's bytes: its
+// creation date (int64 Unix nanoseconds): its incarnation. Learn, forget, their delta and
+// upload kinds, merge, model and import then hold the limits the change was accepted
+// under: uvarint count (5), then MaxAttributes, MaxPartitions, MaxStateBytes (a project's bytes: its
 // statistics, names, partition values and models), MaxModels, MaxNewAttributes as
 // uvarints (model.Limits; fields a record lacks are unlimited). Then the kind's data:
 //
@@ -133,22 +145,29 @@
 //	11 learn delta   the summary delta of the message's rows (model.Delta encoding): counts,
 //	12 forget delta  shifts, double-double sums and co-moments, per partition too, and the
 //	                 columns' extremes; zeros cost nothing (T attributes' co-moments)
+//	13 learn upload  an uploaded file's change: the upload's id (uvarint length + bytes),
+//	14 forget upload then the summary delta of its rows, applied as 11 and 12 are
 //	 5 freeze        byte 1 (freeze) or 0 (unfreeze)
 //	 6 merge         the other project's statistics (model.Project.StateBinary)
 //	 7 model         the fitted model (model.Model.MarshalBinary): a recovered model is the
 //	                 one that was built, not a rebuild on newer data
+//	13 new model     as model; applied only if the project has no model of its id (a
+//	                 build without replace: refused alike on every node of a cluster)
 //	 8 unmodel       the model id
 //	 9 import        the project (model.Project.MarshalBinary)
 //	10 seen          16-byte replay key and int64 date of an accepted signed change (empty
 //	                 customer and project, no incarnation): RecordSeen; Open gives them back
 //	                 (Seen) so that a restarted replay memory still refuses them, and the log
-//	                 keeps them for ReplayWindow
+//	                 keeps them for ReplayWindow. A Log given in Options.Log gets them too,
+//	                 and may refuse one it already holds (ErrReplayed: a cluster's replay)
 //
 // A learn or forget is logged as its rows or as its summary delta, whichever encoding is
 // smaller: a frame of more than about d/2 rows (d its columns) is summarised, unless the
 // delta's summaries would take more than 8 times the rows record in memory (at least
-// 1 MiB) or more than the limits allow (T attributes of many values). Either way the change
-// is applied from its record: a rows record is learned row by row, a delta record merged.
+// 1 MiB) or more than the limits allow (T attributes of many values). With
+// Options.DeltaRecords (a cluster log, whose every node applies every record) it is the
+// delta whatever the rows, under the same two bounds. Either way the change is applied
+// from its record: a rows record is learned row by row, a delta record merged.
 //
 // Format 1 records (written before the change flow above) hold no incarnation and no
 // limits, and learn and forget hold the expanded frame: uvarint columns; per column name,
@@ -180,7 +199,9 @@
 // the log is cut (package wal); corruption in the middle, a record that does not decode, or
 // a record that does not fit the state (a change of a project that does not exist and is
 // never deleted: its snapshot is missing) stops Open with an error naming the record,
-// unless Options.Repair.
+// unless Options.Repair. Without a data directory (Options.Log alone: a cluster's stream,
+// read from its first record) there are no snapshots to miss: such a change was logged
+// after another node deleted its project, and is refused again.
 //
 // # Concurrency
 //
@@ -191,4 +212,5 @@
 // applyMu (and releasing a change's byte reservation model.Project's locks, after it is
 // applied). resMu (project reservations) → model.Registry. A Log delivers under its own
 // locks: Deliver takes a lane's mu and, for a record from elsewhere, its applyMu.
+// uploadsMu (held uploads) is a leaf.
 package store

@@ -12,6 +12,19 @@ var ErrUnavailable = errors.New("store: durability unavailable")
 
 func unavailable(err error) error { return fmt.Errorf("%w: %w", ErrUnavailable, err) }
 
+// ErrReplayed is wrapped by a Log's refusal of a seen record (Log.Note) whose replay key it
+// already holds: a signed change accepted before, on this node or another node of a
+// cluster. RecordSeen returns it; the server answers CONFLICT "replayed request".
+var ErrReplayed = errors.New("store: replayed: the log already holds this signature")
+
+// ErrModelExists is wrapped by AddModelInto's refusal of a model whose id the project has.
+var ErrModelExists = errors.New("store: the project has a model of this id")
+
+// modelExists is the refusal of model modelID in project pid, which has one of that id.
+func modelExists(pid, modelID string) error {
+	return fmt.Errorf("%w: model %q of project %q", ErrModelExists, modelID, pid)
+}
+
 // RecoveryError is a record or snapshot that does not fit the recovered state. Open
 // returns it (unless Options.Repair) instead of guessing.
 type RecoveryError struct {

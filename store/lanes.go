@@ -147,12 +147,13 @@ func (s *Store) deliver(seq uint64, rec []byte, local any) {
 	r.b = rec
 	r.byte()
 	r.byte()
-	r.uint64()
+	at := int64(r.uint64())
 	cid, pid := string(r.bytes()), string(r.bytes())
 	if r.err != nil {
 		s.slog.Error("store: dropping an undecodable record", "seq", seq)
 		return
 	}
+	s.seeStamp(at)
 	c := &change{seq: seq, rec: append([]byte(nil), rec...), remote: true}
 	c.lane = s.acquireLane(cid, pid)
 	c.lane.mu.Lock()

@@ -33,7 +33,9 @@ type Log interface {
 	// is not durable (its outcome may be unknown: it may still be there after a restart).
 	Append(rec []byte, local any) (uint64, error)
 	// Note appends rec without waiting and without delivering it: a record that changes no
-	// project (the store's seen records), made durable with the next Append.
+	// project (the store's seen records), made durable with the next Append. A log that
+	// refuses replays itself may wait instead, and refuse a seen record whose key it holds
+	// with an error wrapping ErrReplayed.
 	Note(rec []byte) error
 	// Sync makes every record appended so far durable (the write-ahead rule of snapshots).
 	Sync() error

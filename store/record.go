@@ -19,24 +19,28 @@ const (
 	recordFormat1 = 1
 	recordFormat  = 2
 
-	kindCreate      byte = 1
-	kindDelete      byte = 2
-	kindLearn       byte = 3 // the message's rows (model.Rows)
-	kindForget      byte = 4
-	kindFreeze      byte = 5
-	kindMerge       byte = 6
-	kindModel       byte = 7
-	kindUnmodel     byte = 8
-	kindImport      byte = 9
-	kindSeen        byte = 10 // an accepted signed change's replay key (no project)
-	kindLearnDelta  byte = 11 // the message's summary delta (model.Delta)
-	kindForgetDelta byte = 12
+	kindCreate       byte = 1
+	kindDelete       byte = 2
+	kindLearn        byte = 3 // the message's rows (model.Rows)
+	kindForget       byte = 4
+	kindFreeze       byte = 5
+	kindMerge        byte = 6
+	kindModel        byte = 7
+	kindUnmodel      byte = 8
+	kindImport       byte = 9
+	kindSeen         byte = 10 // an accepted signed change's replay key (no project)
+	kindLearnDelta   byte = 11 // the message's summary delta (model.Delta)
+	kindForgetDelta  byte = 12
+	kindLearnUpload  byte = 13 // an uploaded file's summary delta, with the upload's id
+	kindForgetUpload byte = 14
+	kindModelNew     byte = 15 // a model, refused if the project has one of its id
 )
 
 var kindNames = [...]string{kindCreate: "create", kindDelete: "delete", kindLearn: "learn",
 	kindForget: "forget", kindFreeze: "freeze", kindMerge: "merge", kindModel: "model",
 	kindUnmodel: "unmodel", kindImport: "import", kindSeen: "seen",
-	kindLearnDelta: "learn delta", kindForgetDelta: "forget delta"}
+	kindLearnDelta: "learn delta", kindForgetDelta: "forget delta",
+	kindLearnUpload: "learn upload", kindForgetUpload: "forget upload", kindModelNew: "new model"}
 
 func kindName(k byte) string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
@@ -58,7 +62,17 @@ func projectKind(k byte) bool {
 // limitedKind reports whether records of kind k hold the limits they were accepted under.
 func limitedKind(k byte) bool {
 	switch k {
-	case kindLearn, kindForget, kindLearnDelta, kindForgetDelta, kindMerge, kindModel, kindImport:
+	case kindLearn, kindForget, kindLearnDelta, kindForgetDelta, kindLearnUpload, kindForgetUpload,
+		kindMerge, kindModel, kindModelNew, kindImport:
+		return true
+	}
+	return false
+}
+
+// deltaKind reports whether records of kind k hold a summary delta.
+func deltaKind(k byte) bool {
+	switch k {
+	case kindLearnDelta, kindForgetDelta, kindLearnUpload, kindForgetUpload:
 		return true
 	}
 	return false
@@ -147,7 +161,8 @@ type record struct {
 	typ      string            // create
 	params   map[string]string // create
 	rows     *model.Rows       // learn, forget
-	delta    *model.Delta      // learn delta, forget delta
+	delta    *model.Delta      // learn delta, forget delta, learn upload, forget upload
+	upload   []byte            // learn upload, forget upload: the upload's id
 	frozen   bool              // freeze
 	blob     []byte            // merge (state), import (project)
 	model    *model.Model      // model
@@ -158,7 +173,7 @@ type record struct {
 
 // sign is +1 for the learn kinds, −1 for the forget kinds.
 func (r *record) sign() int {
-	if r.kind == kindForget || r.kind == kindForgetDelta {
+	if r.kind == kindForget || r.kind == kindForgetDelta || r.kind == kindForgetUpload {
 		return -1
 	}
 	return 1
@@ -186,7 +201,7 @@ func decodeRecord(b []byte, dec *decoder) (record, error) {
 	rec.pid = r.bytes()
 	if rec.format == recordFormat1 {
 		rec.lim = model.Unlimited
-		if rec.kind == kindLearnDelta || rec.kind == kindForgetDelta {
+		if deltaKind(rec.kind) {
 			return rec, fmt.Errorf("%w: %s in format 1", errRecord, kindName(rec.kind))
 		}
 	} else {
@@ -220,7 +235,10 @@ func decodeRecord(b []byte, dec *decoder) (record, error) {
 			return rec, fmt.Errorf("%w: %s record: %v", errRecord, kindName(rec.kind), err)
 		}
 		rec.rows = &dec.rows
-	case kindLearnDelta, kindForgetDelta:
+	case kindLearnDelta, kindForgetDelta, kindLearnUpload, kindForgetUpload:
+		if rec.kind == kindLearnUpload || rec.kind == kindForgetUpload {
+			rec.upload = r.bytes()
+		}
 		if data := r.rest(); r.err == nil {
 			if err := dec.delta.Decode(data, rec.lim); err != nil {
 				return rec, fmt.Errorf("%w: %s record: %v", errRecord, kindName(rec.kind), err)
@@ -237,7 +255,7 @@ func decodeRecord(b []byte, dec *decoder) (record, error) {
 		}
 	case kindMerge, kindImport:
 		rec.blob = r.bytes()
-	case kindModel:
+	case kindModel, kindModelNew:
 		if blob := r.bytes(); r.err == nil {
 			m, err := model.UnmarshalModel(blob)
 			if err != nil {
@@ -372,4 +390,29 @@ func (r *reader) rest() []byte {
 	v := r.b
 	r.b = nil
 	return v
+}
+
+// RecordProject returns the customer and project ids a record payload is about (both empty
+// for a seen record), for a Log that files records by project (a cluster's subjects).
+// They alias rec. ok is false when rec does not begin as a record does.
+func RecordProject(rec []byte) (cid, pid []byte, ok bool) {
+	r := reader{b: rec}
+	if f := r.byte(); f != recordFormat && f != recordFormat1 {
+		return nil, nil, false
+	}
+	r.byte()
+	r.uint64()
+	cid, pid = r.bytes(), r.bytes()
+	return cid, pid, r.err == nil
+}
+
+// SeenKey returns the replay key of a seen record (RecordSeen's), for a Log that refuses
+// replays itself by that key; ok is false for any other record.
+func SeenKey(rec []byte) (key [16]byte, ok bool) {
+	var dec decoder
+	r, err := decodeRecord(rec, &dec)
+	if err != nil || r.kind != kindSeen {
+		return key, false
+	}
+	return r.seenKey, true
 }

@@ -38,6 +38,9 @@ func encodeRecord(rec *record) []byte {
 		b = rec.rows.AppendBinary(b)
 	case kindLearnDelta, kindForgetDelta:
 		b = rec.delta.AppendBinary(b)
+	case kindLearnUpload, kindForgetUpload:
+		b = appendBytes(b, rec.upload)
+		b = rec.delta.AppendBinary(b)
 	case kindFreeze:
 		if rec.frozen {
 			b = append(b, 1)
@@ -46,7 +49,7 @@ func encodeRecord(rec *record) []byte {
 		}
 	case kindMerge, kindImport:
 		b = appendBytes(b, rec.blob)
-	case kindModel:
+	case kindModel, kindModelNew:
 		blob, err := rec.model.MarshalBinary()
 		if err != nil {
 			panic(err)
@@ -69,6 +72,10 @@ func realRecords(t testing.TB) [][]byte {
 	must(t, s.Learn("c1", "a", parse(t, rows(0, 3), "")))
 	must(t, s.Learn("c1", "a", parse(t, rows(0, 60), "")))
 	must(t, s.Forget("c1", "a", parse(t, rows(0, 60), "")))
+	d := model.NewDelta(false)
+	must(t, d.AddFrame(parse(t, rows(0, 20), "")))
+	must(t, s.LearnUpload("c1", "a", "upload-1", d))
+	must(t, s.ForgetUpload("c1", "a", "upload-2", d))
 	crash(t, s)
 	w, err := wal.Open(filepath.Join(dir, "wal"), wal.Options{})
 	if err != nil {
@@ -100,9 +107,9 @@ func TestRecordsRoundTrip(t *testing.T) {
 			t.Fatalf("%s record: re-encoding differs\n%x\n%x", kindName(rec.kind), again, enc)
 		}
 	}
-	for k := kindCreate; k <= kindForgetDelta; k++ {
-		if kinds[k] == 0 {
-			t.Errorf("no %s record in the log", kindName(k))
+	for k, name := range kindNames {
+		if name != "" && kinds[byte(k)] == 0 {
+			t.Errorf("no %s record in the log", name)
 		}
 	}
 }

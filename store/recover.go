@@ -29,16 +29,24 @@ func (s *Store) recover() error {
 	var dec decoder
 	replayed, skipped, refused := 0, 0, 0
 	// The log may begin before the creation of a project that was deleted since, whose
-	// snapshot is gone: its records are skipped, and must be followed by its delete.
+	// snapshot is gone: its records are skipped, and must be followed by its delete. Without
+	// snapshots (a Log without Dir: a cluster's stream, replayed from its first record) a
+	// change of a project that does not exist is no sign of a missing snapshot: it was
+	// logged after the project's delete by another node, and is refused as it was live.
 	orphans := make(map[[2]string]uint64) // (cid, pid) → first orphan record
 	err := s.log.Replay(0, func(lsn uint64, payload []byte) error {
 		rec, err := decodeRecord(payload, &dec)
+		if err != nil && !s.durable {
+			// A stream's record that does not decode was skipped by every node applying it
+			// live (applyPayload): skip it the same way.
+			refused++
+			s.slog.Error("store: a record does not decode; nothing applied", "seq", lsn, "err", err)
+			return nil
+		}
 		if err != nil {
 			return s.misfit(lsn, err)
 		}
-		if at := rec.at.UnixNano(); at > s.lastStamp.Load() {
-			s.lastStamp.Store(at)
-		}
+		s.seeStamp(rec.at.UnixNano())
 		if rec.kind == kindSeen {
 			s.seen = append(s.seen, Seen{Key: rec.seenKey, Date: rec.seenDate})
 			return nil
@@ -47,19 +55,25 @@ func (s *Store) recover() error {
 		key := [2]string{cid, pid}
 		p, getErr := s.reg.Get(cid, pid)
 		switch {
-		case getErr != nil && projectKind(rec.kind):
+		case getErr != nil && projectKind(rec.kind) && s.durable:
 			if rec.kind == kindDelete {
 				delete(orphans, key)
 			} else if _, ok := orphans[key]; !ok {
 				orphans[key] = lsn
 			}
+			if rec.upload != nil {
+				s.replayedUpload(string(rec.upload), laneKey{cid, pid}, getErr)
+			}
 			skipped++
 			return nil
 		case getErr == nil && p.Seq() >= lsn:
-			skipped++ // in the project's snapshot
+			skipped++ // in the project's snapshot (so settled before it was written)
 			return nil
 		}
 		err = s.apply(lsn, &rec, cid, pid)
+		if rec.upload != nil {
+			s.replayedUpload(string(rec.upload), laneKey{cid, pid}, err)
+		}
 		switch {
 		case err != nil:
 			// Refused when it was logged too: application is deterministic.

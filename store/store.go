@@ -53,6 +53,11 @@ type Options struct {
 	// write-ahead log, or memory without Dir. See the package documentation for the
 	// contract a Log meets.
 	Log Log
+	// DeltaRecords logs every learn and forget as its summary delta, whatever its rows,
+	// unless the delta would exceed what a delta may take (tryDelta): the record of a
+	// cluster log, which every node applies, so that each applies a merge of O(d²) instead
+	// of the rows.
+	DeltaRecords bool
 	// Logger receives recovery and checkpoint events; nil discards them.
 	Logger *slog.Logger
 }
@@ -83,6 +88,10 @@ type Store struct {
 
 	resMu    sync.Mutex     // guards reserved
 	reserved map[string]int // per customer: creates and imports logged, not yet applied
+
+	uploadsMu sync.Mutex             // guards uploads and holding
+	uploads   map[string]*uploadHold // held uploads by id (uploads.go)
+	holding   map[laneKey]int        // per project: the uploads it holds
 
 	lastStamp atomic.Int64 // the time of the last change stamped (Unix nanoseconds)
 
@@ -131,6 +140,8 @@ func Open(opts Options) (*Store, error) {
 		snapSeq:  make(map[*model.Project]uint64),
 		lanes:    make(map[laneKey]*lane),
 		reserved: make(map[string]int),
+		uploads:  make(map[string]*uploadHold),
+		holding:  make(map[laneKey]int),
 		kick:     make(chan struct{}, 1),
 		stop:     make(chan struct{}),
 		stopped:  make(chan struct{}),
@@ -193,8 +204,12 @@ type Seen struct {
 // after a restart Seen gives it back to the replay memory. It does not wait: the change
 // that follows is logged after it and waited for, so when that change is durable, so is
 // this record. In memory it does nothing.
+//
+// A Log that refuses replays itself (a cluster log: the record's message id in the bus's
+// duplicate window) gets the record too, and may refuse it with an error wrapping
+// ErrReplayed, returned as is: the signature was accepted before, here or on another node.
 func (s *Store) RecordSeen(key [16]byte, date time.Time) error {
-	if !s.durable {
+	if !s.durable && s.opts.Log == nil {
 		return nil
 	}
 	if s.closed.Load() {
@@ -202,6 +217,9 @@ func (s *Store) RecordSeen(key [16]byte, date time.Time) error {
 	}
 	var buf [64]byte
 	if err := s.log.Note(appendSeen(buf[:0], key, date)); err != nil {
+		if errors.Is(err, ErrReplayed) {
+			return err
+		}
 		return unavailable(err)
 	}
 	return nil

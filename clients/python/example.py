@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""End-to-end example: create a project, learn iris over WebSocket, build an lda model over REST,
-score four rows over WebSocket, delete the project.
+"""End-to-end example: create a project, learn iris over WebSocket, read its live statistics
+through a subscription, build an lda model over REST, score four rows over WebSocket, delete the
+project.
 
 Environment: SYMSCORE_URL (default http://127.0.0.1:8080), SYMSCORE_CID, SYMSCORE_SECRET
 (default: the development customer of SYMSCORE_DATA_DIR, as credentials_from_environment finds it), SYMSCORE_PID (default irisExample; the first argument overrides it), SYMSCORE_IRIS
@@ -62,6 +63,23 @@ async def learn(client, pid, rows):
     log("learned %d rows in %d messages" % (len(rows), len(futs)))
 
 
+async def watch(client, pid, rows):
+    """Subscribes to sepal_length and $project and reads until both show every row learned."""
+    seen = {}
+    async with client.subscribe(pid, ["sepal_length", "$project"]) as sub:
+        async for m in sub:
+            if m["type"] == "error":
+                raise SymscoreError("subscription: %s: %s" % (m["statusCode"], m["statusString"]))
+            if m["type"] == "data":
+                seen[m["name"]] = m
+                count = seen.get("sepal_length", {}).get("values", {}).get("count")
+                if count == len(rows) and "$project" in seen:
+                    break
+    v = seen["sepal_length"]["values"]
+    log("subscription: sepal_length count %d mean %.4f at version %d; project rows %d"
+        % (v["count"], v["mean"], seen["sepal_length"]["version"], seen["$project"]["values"]["rows"]))
+
+
 async def predict(client, pid, rows):
     """Scores PREDICT_ROWS over one WebSocket, one message per row, and prints the results."""
     async with client.predict_session(pid, "lda1") as s:
@@ -89,6 +107,7 @@ def run(argv):
     done = False
     try:
         asyncio.run(learn(client, pid, rows))
+        asyncio.run(asyncio.wait_for(watch(client, pid, rows), 30))
         ctx = MLContext(target_names=["Iris_virginica"],
                         input_names=["sepal_length", "sepal_width", "petal_length", "petal_width"])
         built = client.build(pid, "lda", "lda1", ctx)

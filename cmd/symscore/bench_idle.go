@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -16,6 +17,7 @@ func newBenchIdleCmd() *cobra.Command {
 		floor, pool, send, jsonOut  bool
 		sourceAddrs                 []string
 		cid, secret, project, model string
+		subscribe                   []string
 	)
 	cmd := &cobra.Command{
 		Use:          "idle",
@@ -24,6 +26,10 @@ func newBenchIdleCmd() *cobra.Command {
 		Long: `Open --connections WebSocket connections, leave them idle, and report the growth
 of the server's resident memory (VmRSS of --pid) per connection. With --floor, the
 WebSocket echo floor is started in a child process and measured instead.
+
+With --subscribe, each connection (to /symetry/ws/subscribe) subscribes to the names
+given, in a first message signed with --cid/--secret for --project, and the names message
+is read before the memory is measured: the memory of a subscriber connection.
 
 Beyond 25 000 connections to a 127.x address, connections are opened from 127.0.0.1,
 127.0.0.2, ... unless --source-addrs is given. Each connection uses a file descriptor on
@@ -46,7 +52,18 @@ both ends: raise ulimit -n for the server as needed.`,
 			if cfg.SourceAddrs == nil {
 				cfg.SourceAddrs = bench.LoopbackSources(cfg.URL, connections)
 			}
-			if send {
+			if len(subscribe) > 0 {
+				s, err := newBenchSigner(cid, secret, bench.UniqueClock())
+				if err != nil {
+					return err
+				}
+				payload, err := json.Marshal(map[string]any{"type": "subscribe", "names": subscribe})
+				if err != nil {
+					return err
+				}
+				cfg.Message = s.AppendWSMessage(nil, cfg.URL, []string{project}, payload)
+				cfg.Check = bench.CheckSubscribed
+			} else if send {
 				cfg.Message = bench.PredictPayload()
 				if cid != "" || secret != "" {
 					s, err := newBenchSigner(cid, secret, bench.UniqueClock())
@@ -74,6 +91,7 @@ both ends: raise ulimit -n for the server as needed.`,
 	fl.StringSliceVar(&sourceAddrs, "source-addrs", nil, "local IPs to open connections from, in turn")
 	fl.StringVar(&cid, "cid", "", "customer id that signs the message of --send")
 	fl.StringVar(&secret, "secret", "", "the customer's secret (Base64)")
+	fl.StringSliceVar(&subscribe, "subscribe", nil, "names each connection subscribes to (a subscription URL; signed with --cid/--secret for --project)")
 	fl.StringVar(&project, "project", "bench", "project id (extraKeys[0])")
 	fl.StringVar(&model, "model", "lda1", "model id (extraKeys[1])")
 	fl.BoolVar(&jsonOut, "json", false, "print JSON")

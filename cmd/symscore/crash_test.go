@@ -18,6 +18,7 @@ import (
 	"github.com/gobwas/ws/wsutil"
 
 	"github.com/symscore/symscore/auth"
+	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/store"
 	"github.com/symscore/symscore/wal"
 )
@@ -60,26 +61,7 @@ func TestKill9Server(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the server binary through several crashes")
 	}
-	dataDir := t.TempDir()
-	func() { // the project exists before the first start
-		s, err := store.Open(store.Options{Dir: dataDir, Mode: wal.ModeAlways})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		if err := s.Create("c1", "p", "", nil); err != nil {
-			t.Fatal(err)
-		}
-	}()
-	cfg := writeConfig(t, fmt.Sprintf(`
-listen: "127.0.0.1:0"
-admin_listen: "127.0.0.1:0"
-data_dir: %q
-durability: always
-customers:
-  - id: c1
-    secrets: [%q]
-`, dataDir, crashSecret))
+	dataDir, cfg := crashSetup(t)
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	var ledger crashLedger
 	var nextID atomic.Int64
@@ -118,6 +100,34 @@ customers:
 	}
 }
 
+// crashSetup makes a data directory holding customer c1's project p (it exists before the
+// first start) and the configuration of a server on it: loopback ports chosen by the
+// system, durability always, customer c1 with crashSecret.
+func crashSetup(t *testing.T) (dataDir, cfg string) {
+	t.Helper()
+	dataDir = t.TempDir()
+	s, err := store.Open(store.Options{Dir: dataDir, Mode: wal.ModeAlways})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Create("c1", "p", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cfg = writeConfig(t, fmt.Sprintf(`
+listen: "127.0.0.1:0"
+admin_listen: "127.0.0.1:0"
+data_dir: %q
+durability: always
+customers:
+  - id: c1
+    secrets: [%q]
+`, dataDir, crashSecret))
+	return dataDir, cfg
+}
+
 // settle opens the store the binary left, checks that the project holds every
 // acknowledged message and a subset of those left in flight, each whole, and moves that
 // subset to the acknowledged ones.
@@ -132,7 +142,14 @@ func settle(t *testing.T, dataDir string, ledger *crashLedger) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mo := proj.Snapshot().Total
+	settleTotal(t, proj.Snapshot().Total, ledger)
+}
+
+// settleTotal checks that mo, the statistics of the crash tests' project, hold every
+// acknowledged message and a subset of those left in flight, each whole, and moves that
+// subset to the acknowledged ones.
+func settleTotal(t *testing.T, mo model.Moments, ledger *crashLedger) {
+	t.Helper()
 	var got [3]float64 // Σ1, Σx, Σx² of the learned-minus-forgotten rows
 	got[0] = float64(mo.N)
 	if mo.N > 0 {

@@ -76,30 +76,17 @@ func (in *csvInput) Close() {
 	}
 }
 
-// projectTypes returns, for each column of header, the type project attributes give it:
-// the attribute's own type (C or B), T when the project has attributes "name$value",
-// else 0 (unknown).
+// projectTypes returns, for each column of header, the type project attributes give it
+// (csvdata.KnownTypes, the rule the server's upload finalize uses too), from the
+// attribute types as a project info lists them.
 func projectTypes(header, names, types []string) []dataframe.Type {
-	own := make(map[string]dataframe.Type, len(names))
-	cat := map[string]bool{}
-	for i, n := range names {
+	kinds := make([]dataframe.Type, len(names))
+	for i := range names {
 		if i < len(types) && len(types[i]) == 1 {
-			own[n] = dataframe.Type(types[i][0])
-		}
-		if k, _, ok := strings.Cut(n, "$"); ok {
-			cat[k] = true
+			kinds[i] = dataframe.Type(types[i][0])
 		}
 	}
-	known := make([]dataframe.Type, len(header))
-	for i, h := range header {
-		switch {
-		case own[h] != 0:
-			known[i] = own[h]
-		case cat[h]:
-			known[i] = dataframe.TypeT
-		}
-	}
-	return known
+	return csvdata.KnownTypes(header, names, kinds)
 }
 
 // inferTypes reads the whole file and returns its column types: those known (a

@@ -22,7 +22,7 @@ func fitDescriptors(cfg *config.Config, log *slog.Logger) error {
 		"open_files", d.Limit, "open_files_before", d.Was, "descriptor_reserve", config.DescriptorReserve,
 		"max_connections", l.MaxConnections, "max_unauthenticated_connections", l.MaxUnauthenticatedConnections,
 		"max_name_bytes", l.MaxNameBytes, "max_project_bytes", l.MaxProjectBytes, "max_customer_bytes", l.MaxCustomerBytes,
-		"max_explore_work", l.MaxExploreWork,
+		"max_explore_work", l.MaxExploreWork, "max_subscriptions", l.MaxSubscriptions, "subscribe_interval", cfg.Subscribe.Interval,
 		"replay_capacity_per_customer", cfg.Auth.ReplayCapacity/max(1, len(cfg.Customers)), "replay_predict", cfg.Auth.ReplayPredict)
 	return nil
 }

@@ -120,9 +120,9 @@ customers:
 	})
 }
 
-// expectedExampleLines learns the CSV into a project in process, in the examples' order,
-// builds their lda model and formats rows 0, 50, 100 and 149 as they print them.
-func expectedExampleLines(t *testing.T, path string) string {
+// learnedIris is a project that learned the CSV in process as the examples send it (25
+// rows a frame, in order), and the CSV's rows.
+func learnedIris(t *testing.T, path string) (*model.Project, [][]string) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -158,6 +158,14 @@ func expectedExampleLines(t *testing.T, path string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return p, rows
+}
+
+// expectedExampleLines learns the CSV into a project in process, in the examples' order,
+// builds their lda model and formats rows 0, 50, 100 and 149 as they print them.
+func expectedExampleLines(t *testing.T, path string) string {
+	t.Helper()
+	p, rows := learnedIris(t, path)
 	m, err := model.Build(p.Snapshot(), "lda", "lda1", model.MLContext{
 		TargetNames: []string{"Iris_virginica"},
 		InputNames:  []string{"sepal_length", "sepal_width", "petal_length", "petal_width"},
@@ -283,4 +291,81 @@ func goClientExample(t *testing.T, url, iris string, opts ...client.Option) stri
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// TestPythonUploadAgainstServer: the Python client's upload (clients/python/upload_example.py)
+// against a live symscore: it learns iris.csv as one change over several connections and
+// the project holds the 150 rows; a second run resumes an upload whose first bytes were
+// sent by the Go client, sending the rest.
+func TestPythonUploadAgainstServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the Python client")
+	}
+	py, ok := interopPython()
+	if !ok {
+		t.Skip("SKIPPED LOUDLY: no Python 3 with the websockets module; apt-get install -y python3-websockets (Debian) or set PYTHON to an interpreter that has it")
+	}
+	root, _ := filepath.Abs("../..")
+	iris := filepath.Join(root, "clients", "testdata", "iris.csv")
+	p := startServe(t, "--config", writeConfig(t, fmt.Sprintf(`
+listen: "127.0.0.1:0"
+admin_listen: "127.0.0.1:0"
+data_dir: %q
+customers:
+  - id: c1
+    secrets: [%q]
+`, t.TempDir(), crashSecret)))
+	addr := p.waitLog(t, "symscore started", 30*time.Second)["listen"].(string)
+	c, err := client.New("http://"+addr, "c1", crashSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, pid := range []string{"py", "resumed"} {
+		if err := c.CreateProject(ctx, pid, "", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(py, append([]string{filepath.Join(root, "clients", "python", "upload_example.py")}, args...)...)
+		var stdout, stderr bytes.Buffer
+		cmd.Env = append(os.Environ(), "SYMSCORE_URL=http://"+addr, "SYMSCORE_CID=c1", "SYMSCORE_SECRET="+crashSecret)
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("upload_example.py %v: %v\nstderr:\n%s", args, err, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), "sending") || !strings.Contains(stderr.String(), "learning 100%") {
+			t.Errorf("progress:\n%s", stderr.String())
+		}
+		return stdout.String()
+	}
+	if out := run(iris, "py"); !strings.Contains(out, "rows=150 skipped=0") {
+		t.Fatalf("upload: %q", out)
+	}
+	data, err := os.ReadFile(iris)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := c.AnnounceUpload(ctx, "resumed", "iris.csv", int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	uc, err := c.OpenUpload(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := uc.Send(0, data[:2000]).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	uc.Close()
+	if out := run(iris, "resumed", a.ID); out != fmt.Sprintf("upload=%s rows=150 skipped=0\n", a.ID) {
+		t.Fatalf("resume: %q", out)
+	}
+	for _, pid := range []string{"py", "resumed"} {
+		if info, err := c.ProjectInfo(ctx, pid); err != nil || info.Rows != 150 {
+			t.Fatalf("project %s: %+v, %v", pid, info, err)
+		}
+	}
 }

@@ -116,6 +116,9 @@ func runLoad(ctx context.Context, cmd *cobra.Command, conn *connFlags, opts load
 		return err
 	}
 	nothing := func(err error) error { return fmt.Errorf("%s: nothing was %s: %w", v.name, v.past, err) }
+	if st, err := os.Stat(path); err == nil && path != "-" {
+		suggestUpload(cmd.ErrOrStderr(), opts, path, st.Size(), forget)
+	}
 	// Standard input is read before interrupts are caught: until then one ends the
 	// process as usual.
 	in, err := openCSVInput(path, cmd.InOrStdin())
@@ -163,6 +166,23 @@ func runLoad(ctx context.Context, cmd *cobra.Command, conn *connFlags, opts load
 		v.past, rows, map[bool]string{false: "into", true: "from"}[forget], opts.project, plural(frames, "message"),
 		took.Seconds(), humanRate(rowsPerSecond(rows, took)), typesFlag(types))
 	return nil
+}
+
+// uploadHintBytes is the file size from which learn and forget suggest upload.
+const uploadHintBytes = 100e6
+
+// suggestUpload tells, on stderr, the user of learn or forget with a file over
+// uploadHintBytes that upload is the better way.
+func suggestUpload(w io.Writer, opts loadOptions, path string, size int64, forget bool) {
+	if opts.quiet || size < uploadHintBytes || path == "-" {
+		return
+	}
+	flag := ""
+	if forget {
+		flag = " --forget"
+	}
+	fmt.Fprintf(w, "note: %s is %s MB: `symscore upload --project %s%s %s` sends it over several connections, resumes after a break and learns it as one change with every core of the server\n",
+		path, megabytes(size), opts.project, flag, shellQuote(path))
 }
 
 // inflight is a message awaiting its reply.

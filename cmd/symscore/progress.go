@@ -42,6 +42,8 @@ type progress struct {
 	drawn    int64 // done at the last draw
 	lines    int   // lines this phase drew
 	disabled bool
+	eta      bool  // show the time left, at the rate so far
+	base     int64 // done before this run (a resumed upload's bytes): not in the rate
 }
 
 func newProgress(w io.Writer, verb string, total int, quiet bool, clk *progressClock) *progress {
@@ -98,7 +100,7 @@ func (p *progress) draw(now time.Time) {
 	p.clk.lines++
 	p.clk.last = now
 	p.drawn = p.done
-	rate := perSecond(p.done, now.Sub(p.start))
+	rate := perSecond(p.done-p.base, now.Sub(p.start))
 	pct := 100.0
 	if p.total > 0 {
 		pct = 100 * float64(p.done) / float64(p.total)
@@ -108,6 +110,9 @@ func (p *progress) draw(now time.Time) {
 	if p.bytes {
 		amount = fmt.Sprintf("%s/%s MB", megabytes(p.done), megabytes(p.total))
 		speed = megabytes(int64(rate)) + " MB/s"
+	}
+	if p.eta && rate > 0 && p.total > p.done {
+		speed += ", " + (time.Duration(float64(p.total-p.done)/rate) * time.Second).Round(time.Second).String() + " left"
 	}
 	if !p.tty {
 		fmt.Fprintf(p.w, "%s %s (%.0f%%), %s\n", p.verb, amount, pct, speed)

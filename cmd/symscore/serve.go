@@ -34,8 +34,8 @@ func newServeCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the server until SIGINT or SIGTERM",
-		Long: `serve runs symscore: the WebSocket and REST listener and the admin listener
-(/healthz, /readyz, /metrics). Configuration comes from --config (default: the embedded
+		Long: `serve runs symscore: the WebSocket and REST listener, with the web dashboard at
+/ui/ (its URL is printed at start), and the admin listener (/healthz, /readyz, /metrics). Configuration comes from --config (default: the embedded
 default configuration), SYMSCORE_* environment variables and the flags below, each
 overriding the one before. With no customers configured, a development customer is created
 in data_dir on first start and its secret printed once.
@@ -111,6 +111,9 @@ func serve(ctx context.Context, opts serveOptions, cmd *cobra.Command, stdout, s
 		shutdown(srv, opts.shutdownTimeout, log)
 		return err
 	}
+	ui := dashboardURL(srv.Addr(), cfg.PublicURL, cfg.TLS.Enabled())
+	fmt.Fprintf(stdout, "symscore: dashboard at %s\n", ui)
+	log.Info("dashboard", "url", ui)
 	reloadOnHangup(sigCtx, hup, srv, cfg.TLS.Enabled(), log)
 	<-sigCtx.Done()
 	stop() // a second signal now kills the process

@@ -96,6 +96,12 @@ func TestImportRules(t *testing.T) {
 	}
 	only("github.com/spf13/viper", "config")
 	only(module+"/server", "cmd/symscore", "internal/testkit/testserver")
+	// The bus is the cluster package's: operations reach it through it, nothing else does.
+	only(module+"/cluster", "internal/ops")
+	only("github.com/nats-io/nats.go", "cluster")
+	only("github.com/nats-io/nats.go/jetstream", "cluster")
+	only("github.com/nats-io/nats-server/v2/server", "cluster", "internal/testkit/natstest")
+	only(module+"/internal/ui", "server")
 
 	for name, p := range pkgs {
 		mine := own(p.Imports)
@@ -103,6 +109,14 @@ func TestImportRules(t *testing.T) {
 		case name == "auth" || name == "protocol" || name == "wal":
 			if len(mine) > 0 {
 				t.Errorf("%s imports symscore packages %v: it must import none", name, mine)
+			}
+		case name == "internal/ui":
+			// The dashboard is static files that speak the public protocols from the
+			// browser: the server mounts it, and it knows nothing of the server.
+			for _, i := range p.Imports {
+				if !isStd(i) {
+					t.Errorf("internal/ui imports %s: only the standard library", i)
+				}
 			}
 		case name == "ident":
 			for _, i := range p.Imports {
@@ -127,16 +141,28 @@ func TestImportRules(t *testing.T) {
 					t.Errorf("model imports the transport %s", i)
 				}
 			}
+		case name == "cluster":
+			for _, i := range mine {
+				if i != "store" {
+					t.Errorf("cluster imports %s: of symscore, only store (it is a store.Log)", i)
+				}
+			}
 		case name == "internal/ops":
 			for _, i := range p.Imports {
-				if hasPrefix(i, transports...) || hasPrefix(i, module+"/internal/wsconn", module+"/internal/wsapi", module+"/internal/restapi", module+"/server") {
+				if hasPrefix(i, transports...) || hasPrefix(i, module+"/internal/wsconn", module+"/internal/wsapi", module+"/internal/restapi", module+"/internal/rpcapi", module+"/internal/wslink", module+"/server") {
 					t.Errorf("internal/ops imports %s: operations know no transport", i)
 				}
 			}
 		case name == "internal/wsconn":
 			for _, i := range mine {
-				if hasPrefix(i, "internal/ops", "store", "model", "auth", "internal/wsapi", "internal/restapi") {
+				if hasPrefix(i, "internal/ops", "store", "model", "auth", "internal/wsapi", "internal/restapi", "internal/rpcapi", "internal/wslink") {
 					t.Errorf("internal/wsconn imports %s: the connection layer knows no operation", i)
+				}
+			}
+		case name == "internal/wslink":
+			for _, i := range mine {
+				if !hasPrefix(i, "protocol", "jsonstrict", "internal/bufpool") {
+					t.Errorf("internal/wslink imports %s: the wire format knows no operation", i)
 				}
 			}
 		case name == "client" || name == "bench":

@@ -48,6 +48,13 @@ const (
 	// limits.max_explore_work.
 	LimitMaxCustomerBytes = "max_customer_bytes"
 	LimitMaxExploreWork   = "max_explore_work"
+	// LimitMaxSubscriptions is limits.max_subscriptions (per connection).
+	LimitMaxSubscriptions = "max_subscriptions"
+	// Bulk uploads: limits.max_upload_bytes, limits.max_uploads and
+	// limits.max_upload_disk_bytes.
+	LimitMaxUploadBytes     = "max_upload_bytes"
+	LimitMaxUploads         = "max_uploads"
+	LimitMaxUploadDiskBytes = "max_upload_disk_bytes"
 )
 
 // latencyBuckets are round bounds from 5 µs to 10 s, 1-2.5-5 per decade: WebSocket
@@ -64,6 +71,8 @@ type Set struct {
 
 	// OpenConnections counts open WebSocket connections.
 	OpenConnections prometheus.Gauge
+	// Live holds the metrics of live subscriptions.
+	Live Live
 
 	refusals     *prometheus.CounterVec // by limit
 	requests     *prometheus.CounterVec // by endpoint and status
@@ -109,9 +118,29 @@ func New() *Set {
 			"WebSocket upgrade requests answered, by HTTP status (101 when upgraded).", "status"),
 		state: newStateCollector(),
 	}
+	s.Live = Live{
+		Subscribers: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "symscore_subscriber_connections", Help: "Connections watching a project (live subscriptions); one watching several projects counts once per project."}),
+		Subscriptions: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "symscore_subscriptions", Help: `Live subscriptions (names, pairs and topics; "*" counts as one).`}),
+		Sent: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "symscore_subscribe_messages_sent_total", Help: "Messages sent to subscribers."}),
+		Coalesced: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "symscore_subscribe_values_coalesced_total",
+			Help: "Versions a subscription's data message skipped: states replaced by a later one before they were sent."}),
+	}
 	reg.MustRegister(s.OpenConnections, s.refusals, buildInfo(buildinfo.Read()), s.requests, s.latency, s.rows,
-		s.authFailures, s.builds, s.wsFrames, s.wsMessages, s.wsSent, s.wsCloses, s.wsHandshakes, s.state)
+		s.authFailures, s.builds, s.wsFrames, s.wsMessages, s.wsSent, s.wsCloses, s.wsHandshakes, s.state,
+		s.Live.Subscribers, s.Live.Subscriptions, s.Live.Sent, s.Live.Coalesced)
 	return s
+}
+
+// Live are the metrics of live subscriptions (package live).
+type Live struct {
+	Subscribers   prometheus.Gauge   // a connection watching one project
+	Subscriptions prometheus.Gauge   // names, pairs and topics subscribed
+	Sent          prometheus.Counter // messages delivered to subscribers
+	Coalesced     prometheus.Counter // versions skipped by data messages
 }
 
 // Registry is the registry every metric of the set is in (for /metrics and tests).
@@ -152,6 +181,24 @@ func (s *Set) CloseSent(code ws.StatusCode) {
 
 // Handshake counts an upgrade request answered with HTTP status code.
 func (s *Set) Handshake(code int) { s.wsHandshakes.WithLabelValues(strconv.Itoa(code)).Inc() }
+
+// Uploads registers the metrics of bulk uploads, read from their manager when scraped:
+// symscore_upload_reserved_bytes and symscore_uploads (the disk reserved by, and the
+// number of, unfinished uploads), and symscore_upload_bytes_total (chunk bytes written).
+// Call it once per Set.
+func (s *Set) Uploads(reserved func() (bytes int64, uploads int), written func() int64) {
+	s.registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "symscore_upload_reserved_bytes",
+			Help: "Disk reserved by the files of unfinished uploads (limits.max_upload_disk_bytes bounds it)."},
+			func() float64 { b, _ := reserved(); return float64(b) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "symscore_uploads",
+			Help: "Unfinished uploads (receiving, finalizing or failed: holding a file)."},
+			func() float64 { _, n := reserved(); return float64(n) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "symscore_upload_bytes_total",
+			Help: "Upload chunk bytes written into upload files (repeated bytes are not written again)."},
+			func() float64 { return float64(written()) }),
+	)
+}
 
 // Route holds the counters of one WebSocket path, resolved once.
 type Route struct {

@@ -43,6 +43,8 @@ func TestNamesPinned(t *testing.T) {
 		"symscore_models symscore_open_connections symscore_projects " +
 		"symscore_refusals_total symscore_replay_memory_entries symscore_replay_memory_fill_ratio " +
 		"symscore_request_duration_seconds symscore_requests_total symscore_rows_total " +
+		"symscore_subscribe_messages_sent_total symscore_subscribe_values_coalesced_total " +
+		"symscore_subscriber_connections symscore_subscriptions " +
 		"symscore_upload_disk_bytes symscore_wal_bytes " +
 		"symscore_ws_close_frames_sent_total symscore_ws_frames_received_total symscore_ws_handshakes_total " +
 		"symscore_ws_messages_received_total symscore_ws_messages_sent_total"

@@ -10,6 +10,7 @@ import (
 
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
+	"github.com/symscore/symscore/store"
 )
 
 // CheckAlgorithm refuses an algorithm model.Build does not know (BAD_REQUEST, naming the
@@ -105,13 +106,12 @@ func (s *Service) runBuild(c Customer, p *model.Project, algo, modelID string, r
 	}
 	start := time.Now()
 	m, err := model.Build(p.Snapshot(), algo, modelID, ctx)
-	if err == nil && !replace {
-		if _, exists := p.Model(modelID); exists {
-			err = errModelExists(p.ID(), modelID)
-		}
-	}
-	if err == nil {
+	switch {
+	case err != nil:
+	case replace:
 		err = s.publishModel(c, p, m)
+	default:
+		err = s.addModel(c, p, m)
 	}
 	if err != nil {
 		r := s.Refuse(err)
@@ -123,12 +123,31 @@ func (s *Service) runBuild(c Customer, p *model.Project, algo, modelID string, r
 	return protocol.StatusOK, "Job is finished"
 }
 
-// JobState is the state of a build job: running (Status ACCEPTED, "Job still running"),
-// finished (OK, "Job is finished"), or failed with the build's refusal.
+// JobState is the state of a job: running (Status ACCEPTED, "Job still running"),
+// finished (OK, "Job is finished"), or failed with the build's or finalize's refusal.
 type JobState struct {
 	Done   bool
 	Status protocol.Status
 	Msg    string
+	// Progress is a running finalize's progress (nil for a build).
+	Progress *JobProgress
+	// Rows are a finished finalize's rows applied and skipped (nil for a build).
+	Rows *JobRows
+}
+
+// JobProgress is how far a finalize job got: the bytes of the file read and the rows
+// summarised by its learning pass, and the fraction of its whole work done (the type
+// inference's pass, when the types are inferred, counts as much as the learning one), 0
+// to 1; Phase is "inferring", "learning" or "applying".
+type JobProgress struct {
+	Bytes, Rows int64
+	Fraction    float64
+	Phase       string
+}
+
+// JobRows are the rows a finished finalize applied and skipped (errorHandling 1).
+type JobRows struct {
+	Applied, Skipped int64
 }
 
 // errNoJob is the refusal of a job id that is unknown, expired or another customer's.
@@ -136,13 +155,21 @@ var errNoJob = protocol.Errorf(protocol.StatusBadRequest, "cannot find job")
 
 // Job returns the state of the customer's build job id. An unknown, expired or other
 // customer's job is refused alike (BAD_REQUEST "cannot find job"). Finished jobs are kept
-// for JobRetention (the last 256 per customer).
+// for JobRetention (the last 256 per customer). On a cluster node, a job another node
+// runs is read from the cluster's jobs bucket.
 func (s *Service) Job(c Customer, id string) (JobState, error) {
 	if err := check(c); err != nil {
 		return JobState{}, s.Refuse(err)
 	}
 	st, _, ok := s.jobs.lookup(c.id, id)
-	if !ok {
+	if ok {
+		return st, nil
+	}
+	st, ok, err := s.jobs.remote(c.id, id)
+	switch {
+	case err != nil:
+		return JobState{}, s.Refuse(fmt.Errorf("%w: %w", store.ErrUnavailable, err))
+	case !ok:
 		return JobState{}, s.Refuse(errNoJob)
 	}
 	return st, nil

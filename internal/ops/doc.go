@@ -1,10 +1,11 @@
 // Package ops is every operation of symscore, written once for every transport: project
 // create, delete, info and list, learn and forget, model build, info and delete, predict,
-// explore, merge, freeze and unfreeze, export and import, and the verification of signed
-// requests that names the customer they act for.
+// explore, merge, freeze and unfreeze, export and import, live subscriptions (Watch,
+// ParseSubscription, Subscribe over package live's notifier), and the verification of
+// signed requests that names the customer they act for.
 //
-// A transport — the WebSocket endpoints, the REST control plane, and the endpoints to
-// come (subscriptions, uploads, RPC) — is an adapter: it decodes its request, calls one
+// A transport — the WebSocket endpoints (subscriptions included), the REST control plane,
+// and the endpoints to come (uploads, RPC) — is an adapter: it decodes its request, calls one
 // method of Service, and encodes the result or the refusal. Nothing here knows of sockets,
 // HTTP or frames; wire statuses come from package protocol's one table.
 //

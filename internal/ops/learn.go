@@ -1,5 +1,7 @@
 package ops
 
+import "github.com/symscore/symscore/dataframe"
+
 // LearnResult is what a learn or forget applied.
 type LearnResult struct {
 	// Applied and Skipped count the rows applied and, under errorHandling 1, the rows
@@ -22,12 +24,28 @@ func (s *Service) Forget(sc *Scratch, c Customer, pid string, frame []byte) (Lea
 	return s.change(sc, c, pid, frame, true)
 }
 
+// LearnBinary is Learn of a binary DataFrame (C and B columns, float64 values).
+func (s *Service) LearnBinary(sc *Scratch, c Customer, pid string, b *dataframe.Binary) (LearnResult, error) {
+	return s.changeFrame(sc, c, pid, nil, b, false)
+}
+
+// ForgetBinary is Forget of a binary DataFrame.
+func (s *Service) ForgetBinary(sc *Scratch, c Customer, pid string, b *dataframe.Binary) (LearnResult, error) {
+	return s.changeFrame(sc, c, pid, nil, b, true)
+}
+
 func (s *Service) change(sc *Scratch, c Customer, pid string, frame []byte, forget bool) (LearnResult, error) {
+	return s.changeFrame(sc, c, pid, frame, nil, forget)
+}
+
+// changeFrame learns or forgets the DataFrame JSON frame, or the binary DataFrame bin when
+// it is not nil.
+func (s *Service) changeFrame(sc *Scratch, c Customer, pid string, frame []byte, bin *dataframe.Binary, forget bool) (LearnResult, error) {
 	p, err := s.findProject(c, pid)
 	if err != nil {
 		return LearnResult{}, err
 	}
-	f, err := sc.df.Parse(frame, s.frameOptions(false, p.PartitionColumn()))
+	f, err := sc.parseFrame(frame, bin, s.frameOptions(false, p.PartitionColumn()))
 	if err != nil {
 		return LearnResult{}, s.Refuse(err)
 	}

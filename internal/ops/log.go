@@ -14,7 +14,8 @@ import (
 //	warn   every authentication failure and replay (LogRefusal), rate-limited; every
 //	       build that fails
 //	info   every change of a project or a model: create, delete, freeze, unfreeze, merge,
-//	       import, a model built or deleted (ops logs them itself); a REST learn or forget
+//	       import, a model built or deleted, an uploaded file learned or forgotten (ops
+//	       logs them itself); a REST learn or forget
 //	       (its transport calls LogChange); the learns and forgets of a WebSocket session
 //	       in totals (CountSessionChange), not a line per message on the hot path
 //	debug  one line per request (LogRequest)

@@ -1,12 +1,17 @@
 package ops
 
-import "github.com/symscore/symscore/model"
+import (
+	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/model"
+)
 
 // PredictArgs name a prediction.
 type PredictArgs struct {
 	PID, ModelID string
 	// Frame is the DataFrame JSON of the rows to score.
 	Frame []byte
+	// Binary, when not nil, is the binary DataFrame of the rows to score, instead of Frame.
+	Binary *dataframe.Binary
 	// Impute imputes a missing input by the model's regression on the inputs present
 	// (model.Model.Impute) instead of its mean at build time.
 	Impute bool
@@ -56,7 +61,7 @@ func (s *Service) Predict(sc *Scratch, c Customer, a *PredictArgs) (*Predictions
 	if err != nil {
 		return nil, err
 	}
-	f, err := sc.df.Parse(a.Frame, s.frameOptions(true, partition))
+	f, err := sc.parseFrame(a.Frame, a.Binary, s.frameOptions(true, partition))
 	if err != nil {
 		return nil, s.Refuse(err)
 	}
@@ -94,4 +99,13 @@ func grow[T any](b []T, n int) []T {
 		return make([]T, n)
 	}
 	return b[:n]
+}
+
+// parseFrame parses the DataFrame JSON frame, or the binary DataFrame bin when it is not
+// nil.
+func (sc *Scratch) parseFrame(frame []byte, bin *dataframe.Binary, o dataframe.Options) (*dataframe.Frame, error) {
+	if bin != nil {
+		return sc.df.ParseBinary(bin, o)
+	}
+	return sc.df.Parse(frame, o)
 }

@@ -4,8 +4,11 @@ import (
 	"errors"
 
 	"github.com/symscore/symscore/auth"
+	"github.com/symscore/symscore/cluster"
 	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/internal/live"
 	"github.com/symscore/symscore/internal/metrics"
+	"github.com/symscore/symscore/internal/upload"
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
 	"github.com/symscore/symscore/store"
@@ -49,6 +52,9 @@ type Refusal struct {
 	// StringToSign is set for a bad signature only: the string the server signed, with the
 	// secret replaced by SECRETKEY and the payload cut to 1 KiB, for client authors.
 	StringToSign []byte
+	// Missing is set for the finalize of an incomplete upload only: the first byte ranges
+	// still missing, [from, to) each (values.missing).
+	Missing [][2]int64
 
 	err error // the cause, for errors.Is
 }
@@ -123,8 +129,24 @@ var refusalTable = []refusalRow{
 		}
 		return "", false
 	}, status: protocol.StatusBadRequest},
+	{match: is(store.ErrReplayed), status: protocol.StatusConflict, msg: "replayed request", reason: ReasonReplay},
+	// A cluster node whose bus is away (logged once by the node, not per refusal).
+	{match: is(cluster.ErrBusUnreachable), status: protocol.StatusServiceUnavailable,
+		msg: "the cluster's bus is unreachable: the change was not acknowledged; everything acknowledged before is safe"},
+	{match: is(cluster.ErrNotApplied), status: protocol.StatusServiceUnavailable, log: true,
+		msg: "the change is stored on the cluster's bus but was not applied here in time; every node will apply it"},
 	{match: is(store.ErrUnavailable), status: protocol.StatusServiceUnavailable, log: true,
 		msg: "durability unavailable: the change was not acknowledged; everything acknowledged before is safe"},
+	{match: own(upload.ErrNotFound), status: protocol.StatusBadRequest},
+	{match: own(upload.ErrBadRequest), status: protocol.StatusBadRequest},
+	{match: own(upload.ErrTooLarge), status: protocol.StatusBadRequest},
+	{match: own(upload.ErrConflict), status: protocol.StatusConflict},
+	{match: own(upload.ErrIncomplete), status: protocol.StatusConflict},
+	{match: own(upload.ErrTooMany), status: protocol.StatusServiceUnavailable},
+	{match: own(upload.ErrDiskBudget), status: protocol.StatusServiceUnavailable},
+	{match: own(upload.ErrNoSpace), status: protocol.StatusServiceUnavailable},
+	{match: own(upload.ErrIO), status: protocol.StatusServiceUnavailable}, // logged by package upload
+	{match: own(upload.ErrClosed), status: protocol.StatusServiceUnavailable},
 	{match: own(auth.ErrMalformedHeader), status: protocol.StatusBadRequest, reason: ReasonMalformed, failed: true},
 	{match: own(auth.ErrDateFormat), status: protocol.StatusBadRequest, reason: ReasonDateFormat, failed: true},
 	{match: own(auth.ErrDateWindow), status: protocol.StatusBadRequest, reason: ReasonDateWindow, failed: true},
@@ -132,6 +154,16 @@ var refusalTable = []refusalRow{
 	{match: own(auth.ErrUnknownCustomer), status: protocol.StatusUnauthorized, reason: ReasonCustomer, failed: true},
 	{match: own(auth.ErrBadSignature), status: protocol.StatusUnauthorized, reason: ReasonSignature, failed: true},
 	{match: own(auth.ErrSHA1NotAllowed), status: protocol.StatusUnauthorized, reason: ReasonSHA1, failed: true},
+	{match: func(err error) (string, bool) {
+		if live.IsBadRequest(err) {
+			return live.RequestMessage(err), true
+		}
+		return "", false
+	}, status: protocol.StatusBadRequest},
+	{match: is(live.ErrTooManySubscriptions), status: protocol.StatusBadRequest,
+		msg: "too many subscriptions on this connection (limits.max_subscriptions); nothing was subscribed"},
+	{match: is(live.ErrClosed), status: protocol.StatusConflict,
+		msg: "the subscriptions have ended: the project was deleted or the connection is closing"},
 }
 
 // limitErrors are the refusals counted in symscore_refusals_total, by limit.
@@ -151,6 +183,10 @@ var limitErrors = []struct {
 	{model.ErrCustomerTooLarge, metrics.LimitMaxCustomerBytes},
 	{model.ErrExploreTooCostly, metrics.LimitMaxExploreWork},
 	{errTooManyBuilds, metrics.LimitRunningBuilds},
+	{live.ErrTooManySubscriptions, metrics.LimitMaxSubscriptions},
+	{upload.ErrTooLarge, metrics.LimitMaxUploadBytes},
+	{upload.ErrTooMany, metrics.LimitMaxUploads},
+	{upload.ErrDiskBudget, metrics.LimitMaxUploadDiskBytes},
 }
 
 // classify maps err through the refusal table; an error no row matches is internal.
@@ -170,7 +206,15 @@ func classify(err error) (r *Refusal, log bool) {
 			errors.As(err, &pe)
 			st = pe.Status
 		}
-		return &Refusal{Status: st, Msg: msg, Reason: row.reason, AuthFailed: row.failed, err: err}, row.log
+		r := &Refusal{Status: st, Msg: msg, Reason: row.reason, AuthFailed: row.failed, err: err}
+		var ue *upload.Error
+		if errors.As(err, &ue) && len(ue.Missing) > 0 {
+			r.Missing = make([][2]int64, len(ue.Missing))
+			for i, m := range ue.Missing {
+				r.Missing[i] = [2]int64{m.From, m.To}
+			}
+		}
+		return r, row.log
 	}
 	return &Refusal{Status: protocol.StatusInternalServerError, Msg: "internal error", err: err}, true
 }

@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"github.com/symscore/symscore/auth"
+	"github.com/symscore/symscore/cluster"
 	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/internal/upload"
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
 	"github.com/symscore/symscore/store"
@@ -34,6 +36,10 @@ func TestRefusalTable(t *testing.T) {
 		{model.ErrFrozen, protocol.StatusConflict, "project is frozen: learn, forget and merge are refused until unfreeze", "", false},
 		{&model.Error{Msg: "singular"}, protocol.StatusBadRequest, "singular", "", false},
 		{wrapped(store.ErrUnavailable), protocol.StatusServiceUnavailable, "durability unavailable: the change was not acknowledged; everything acknowledged before is safe", "", false},
+		{wrapped(store.ErrReplayed), protocol.StatusConflict, "replayed request", ReasonReplay, false},
+		{fmt.Errorf("%w: %w", store.ErrUnavailable, cluster.ErrBusUnreachable), protocol.StatusServiceUnavailable, "the cluster's bus is unreachable: the change was not acknowledged; everything acknowledged before is safe", "", false},
+		{fmt.Errorf("%w: %w", store.ErrUnavailable, cluster.ErrNotApplied), protocol.StatusServiceUnavailable, "the change is stored on the cluster's bus but was not applied here in time; every node will apply it", "", false},
+		{fmt.Errorf("%w: %w", store.ErrUnavailable, cluster.ErrGap), protocol.StatusServiceUnavailable, "durability unavailable: the change was not acknowledged; everything acknowledged before is safe", "", false},
 		{auth.ErrMalformedHeader, protocol.StatusBadRequest, auth.ErrMalformedHeader.Error(), ReasonMalformed, true},
 		{auth.ErrDateFormat, protocol.StatusBadRequest, auth.ErrDateFormat.Error(), ReasonDateFormat, true},
 		{wrapped(auth.ErrDateWindow), protocol.StatusBadRequest, "context: " + auth.ErrDateWindow.Error(), ReasonDateWindow, true},
@@ -41,6 +47,16 @@ func TestRefusalTable(t *testing.T) {
 		{auth.ErrUnknownCustomer, protocol.StatusUnauthorized, auth.ErrUnknownCustomer.Error(), ReasonCustomer, true},
 		{auth.ErrBadSignature, protocol.StatusUnauthorized, auth.ErrBadSignature.Error(), ReasonSignature, true},
 		{auth.ErrSHA1NotAllowed, protocol.StatusUnauthorized, auth.ErrSHA1NotAllowed.Error(), ReasonSHA1, true},
+		{&upload.Error{Err: upload.ErrNotFound, Msg: "cannot find upload"}, protocol.StatusBadRequest, "cannot find upload", "", false},
+		{&upload.Error{Err: upload.ErrBadRequest, Msg: "past the size"}, protocol.StatusBadRequest, "past the size", "", false},
+		{&upload.Error{Err: upload.ErrTooLarge, Msg: "too large"}, protocol.StatusBadRequest, "too large", "", false},
+		{&upload.Error{Err: upload.ErrConflict, Msg: "differs"}, protocol.StatusConflict, "differs", "", false},
+		{&upload.Error{Err: upload.ErrIncomplete, Msg: "incomplete"}, protocol.StatusConflict, "incomplete", "", false},
+		{&upload.Error{Err: upload.ErrTooMany, Msg: "too many"}, protocol.StatusServiceUnavailable, "too many", "", false},
+		{&upload.Error{Err: upload.ErrDiskBudget, Msg: "no room"}, protocol.StatusServiceUnavailable, "no room", "", false},
+		{&upload.Error{Err: upload.ErrNoSpace, Msg: "disk full"}, protocol.StatusServiceUnavailable, "disk full", "", false},
+		{&upload.Error{Err: upload.ErrIO, Msg: "cannot write"}, protocol.StatusServiceUnavailable, "cannot write", "", false},
+		{&upload.Error{Err: upload.ErrClosed, Msg: "shutting down"}, protocol.StatusServiceUnavailable, "shutting down", "", false},
 		{errors.New("disk on fire"), protocol.StatusInternalServerError, "internal error", "", false},
 	} {
 		r, _ := classify(c.err)
@@ -98,6 +114,17 @@ func TestNoCustomerRefused(t *testing.T) {
 	errs = append(errs, err)
 	_, err = s.Build(none, &BuildArgs{PID: "p", Algo: "mlr", ModelID: "m"})
 	errs = append(errs, err)
+	_, err = s.Announce(none, AnnounceArgs{PID: "p", Name: "f.csv", Format: "csv", Size: 10})
+	errs = append(errs, err)
+	_, err = s.Upload(none, "u")
+	errs = append(errs, err)
+	_, err = s.Uploads(none)
+	errs = append(errs, err)
+	_, _, err = s.BindUpload(none, "u")
+	errs = append(errs, err)
+	_, err = s.Finalize(none, "u", FinalizeArgs{})
+	errs = append(errs, err)
+	errs = append(errs, s.DeleteUpload(none, "u"))
 	for i, err := range errs {
 		var r *Refusal
 		if !errors.As(err, &r) || r.Status != protocol.StatusUnauthorized {

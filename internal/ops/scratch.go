@@ -4,6 +4,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/valyala/fastjson"
+
 	"github.com/symscore/symscore/auth"
 	"github.com/symscore/symscore/dataframe"
 	"github.com/symscore/symscore/model"
@@ -20,12 +22,15 @@ type Scratch struct {
 	msgs protocol.Parser
 	df   dataframe.Parser
 	ver  *auth.Verifier
-	cust Customer // the customer VerifyWSAt found last (the customers never change)
+	cust Customer        // the customer VerifyWSAt found last (the customers never change)
+	json fastjson.Parser // subscription messages
 
-	plan  model.Plan  // the plan of a Predict that brings none
-	outs  []float64   // predictions, rows × outputs
-	at    []int       // DataFrame row → scored row, or -1 when skipped
-	preds Predictions // the result of the last Predict
+	plan   model.Plan  // the plan of a Predict that brings none
+	outs   []float64   // predictions, rows × outputs
+	at     []int       // DataFrame row → scored row, or -1 when skipped
+	row    []float64   // one matrix row being scored (PredictMatrix)
+	preds  Predictions // the result of the last Predict
+	matrix Matrix      // the result of the last PredictMatrix
 }
 
 func (s *Service) newScratch() *Scratch {
@@ -48,7 +53,7 @@ func (s *Service) Release(sc *Scratch) {
 	if cap(sc.outs) > maxKeptOutputs {
 		sc.outs, sc.at = nil, nil
 	}
-	sc.preds = Predictions{}
+	sc.preds, sc.matrix = Predictions{}, Matrix{}
 	s.scratch.Put(sc)
 }
 

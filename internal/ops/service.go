@@ -2,14 +2,19 @@ package ops
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/symscore/symscore/auth"
+	"github.com/symscore/symscore/cluster"
 	"github.com/symscore/symscore/config"
 	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/internal/live"
 	"github.com/symscore/symscore/internal/metrics"
+	"github.com/symscore/symscore/internal/upload"
 	"github.com/symscore/symscore/protocol"
 	"github.com/symscore/symscore/store"
 	"github.com/symscore/symscore/wal"
@@ -41,15 +46,23 @@ type Service struct {
 	log     *slog.Logger
 	debug   bool // log enables LevelDebug (DebugEnabled)
 	store   *store.Store
+	node    *cluster.Node // the cluster's bus; nil on a single node
 	keys    *auth.KeyStore
 	replay  *auth.ReplayCache
 	authOpt auth.Options
 	metrics *opsMetrics
 	jobs    *jobTable
+	live    *live.Notifier // live subscriptions (subscribe.go)
 	now     func() time.Time
 	clock   bool // now is Options.Now, not time.Now
 	before  func()
 	authLog authLogLimiter // bounds the authentication failure log
+	uploads *upload.Manager
+	// jobsCtx ends when Shutdown begins: finalize jobs stop reading.
+	jobsCtx         context.Context
+	stopJobs        context.CancelFunc
+	maxAttributes   int   // limits.max_attributes: inference allows a quarter as T values
+	maxProjectBytes int64 // limits.max_project_bytes: bounds an upload's summaries
 
 	// customers are the configured customers by id: a verified cid is looked up here
 	// without allocating, and a Customer carries the interned string.
@@ -66,7 +79,8 @@ type Service struct {
 }
 
 // Open recovers the durable state from Config.DataDir (snapshots, then the write-ahead
-// log) and prepares verification. Recovery is what /readyz waits for.
+// log), or on a cluster node (Config.Cluster) joins the bus and catches up with its
+// stream, and prepares verification. Recovery is what /readyz waits for.
 func Open(o Options) (*Service, error) {
 	cfg := o.Config
 	log := o.Log
@@ -91,9 +105,20 @@ func Open(o Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(cfg, log, o.FS)
+	node, err := openCluster(cfg, log, o.Metrics)
 	if err != nil {
 		return nil, err
+	}
+	st, err := openStore(cfg, log, o.FS, node)
+	if err != nil {
+		closeCluster(node)
+		return nil, err
+	}
+	ups, err := openUploads(cfg, log, o.Now)
+	if err != nil {
+		closeStore(st)
+		closeCluster(node)
+		return nil, fmt.Errorf("cannot open the uploads in data_dir %q: %w", cfg.DataDir, err)
 	}
 	s := &Service{
 		log:    log,
@@ -109,14 +134,30 @@ func Open(o Options) (*Service, error) {
 			Now:             o.Now,
 			ReplayReads:     cfg.Auth.ReplayPredict,
 		},
-		metrics:       newOpsMetrics(o.Metrics),
-		jobs:          newJobTable(now, spawn, o.BuildsStopped),
+		metrics: newOpsMetrics(o.Metrics),
+		node:    node,
+		jobs:    newJobTable(now, spawn, o.BuildsStopped),
+		live: live.New(live.Options{
+			Interval: cfg.Subscribe.Interval, MaxSubscriptions: cfg.Limits.MaxSubscriptions,
+			Metrics: o.Metrics, Spawn: spawn, Log: log,
+		}),
 		now:           now,
 		clock:         o.Now != nil,
 		before:        o.BeforeBuild,
 		customers:     customers,
 		legacyFraming: cfg.Auth.LegacyFraming,
 		maxNameBytes:  cfg.Limits.MaxNameBytes,
+		uploads:       ups,
+
+		maxAttributes:   cfg.Limits.MaxAttributes,
+		maxProjectBytes: cfg.Limits.MaxProjectBytes,
+	}
+	s.jobsCtx, s.stopJobs = context.WithCancel(context.Background())
+	if err := s.resolveUploads(); err != nil {
+		log.Error("uploads left finalizing could not all be resolved; they stay finalizing until the next start", "err", err)
+	}
+	if o.Metrics != nil {
+		registerUploadMetrics(o.Metrics, ups)
 	}
 	lim := dataframe.Options{
 		MaxRows:    cfg.Limits.MaxRows,
@@ -130,6 +171,12 @@ func Open(o Options) (*Service, error) {
 	s.learnOpts.Mode = dataframe.ModeLearn
 	s.predictOpts.Mode = dataframe.ModePredict
 	s.scratch.New = func() any { return s.newScratch() }
+	if node != nil {
+		s.jobs.board = jobBoard{node.Jobs()}
+		s.jobs.onBoardErr = func(err error) {
+			log.Warn("cluster: a finished job's state is known to this node only", "err", err)
+		}
+	}
 	return s, nil
 }
 
@@ -148,16 +195,24 @@ func newReplayCache(a config.Auth, keys *auth.KeyStore, seen []store.Seen, now f
 	return c
 }
 
-// Shutdown refuses new builds and waits for the running ones (or ctx), so that a build in
-// progress reaches the store before it closes. Call it before Close.
-func (s *Service) Shutdown(ctx context.Context) error { return s.jobs.shutdown(ctx) }
+// Shutdown refuses new jobs, stops the finalize jobs that are still reading their file
+// (their uploads can be finalized again) and waits for the running jobs (or ctx), so that
+// a build in progress, or a finalize logging its change, reaches the store before it
+// closes. Call it before Close.
+func (s *Service) Shutdown(ctx context.Context) error {
+	s.stopJobs()
+	return s.jobs.shutdown(ctx)
+}
 
-// Close makes everything durable and closes the store. Operations after it are refused
-// (SERVICE_UNAVAILABLE).
-func (s *Service) Close() error { return closeStore(s.store) }
+// Close makes everything durable and closes the uploads and the store, then the cluster's
+// bus. Operations after it are refused (SERVICE_UNAVAILABLE).
+func (s *Service) Close() error {
+	s.stopJobs()
+	return errors.Join(s.uploads.Close(), closeStore(s.store), closeCluster(s.node))
+}
 
 // Healthy reports whether durability works: after a failed write or fsync, every change
-// is refused until a restart.
+// is refused until a restart. On a cluster node it is false while the bus is unreachable.
 func (s *Service) Healthy() bool { return storeErr(s.store) == nil }
 
 // frameOptions returns the DataFrame options of a message for a project whose partition

@@ -7,7 +7,8 @@ import (
 )
 
 // State reads what the service holds for the state gauges (metrics.Set.SetState): projects,
-// models, the write-ahead log's size, the checkpoint's age, the replay memory. It visits
+// models, the write-ahead log's size, the checkpoint's age, the replay memory, the disk the
+// files of unfinished uploads take (reserved in full when announced). It visits
 // every project and lists the log's directory: once per scrape, not on a request path.
 func (s *Service) State() metrics.State {
 	st, err := s.storeStats()
@@ -20,6 +21,9 @@ func (s *Service) State() metrics.State {
 		WALBytes:      st.LogBytes,
 		ReplayEntries: s.replay.Len(),
 		ReplayFill:    s.replay.Fill(s.now()),
+	}
+	if s.uploads != nil {
+		out.UploadDiskBytes, _ = s.uploads.Reserved()
 	}
 	if !st.LastCheckpoint.IsZero() {
 		out.CheckpointAgeSeconds = max(time.Since(st.LastCheckpoint).Seconds(), 0)

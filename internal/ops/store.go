@@ -1,10 +1,12 @@
 package ops
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/symscore/symscore/cluster"
 	"github.com/symscore/symscore/config"
 	"github.com/symscore/symscore/dataframe"
 	"github.com/symscore/symscore/model"
@@ -15,13 +17,14 @@ import (
 // Every call into package store is in this file: what the operations need of the durable
 // state, named for them. A change of the store's API lands here and nowhere else.
 
-// openStore opens (recovers) the store in cfg.DataDir.
-func openStore(cfg config.Config, log *slog.Logger, fsys wal.FS) (*store.Store, error) {
+// openStore opens (recovers) the store in cfg.DataDir, or, on a cluster node, from the
+// stream of node.
+func openStore(cfg config.Config, log *slog.Logger, fsys wal.FS, node *cluster.Node) (*store.Store, error) {
 	mode, err := wal.ParseMode(cfg.Durability)
 	if err != nil {
 		return nil, fmt.Errorf("durability: %w", err)
 	}
-	st, err := store.Open(store.Options{
+	opts := store.Options{
 		Dir:      cfg.DataDir,
 		Mode:     mode,
 		Interval: cfg.DurabilityInterval,
@@ -41,8 +44,15 @@ func openStore(cfg config.Config, log *slog.Logger, fsys wal.FS) (*store.Store, 
 			MaxCustomerBytes: cfg.Limits.MaxCustomerBytes,
 			MaxExploreWork:   cfg.Limits.MaxExploreWork,
 		},
-	})
-	if err != nil {
+	}
+	if node != nil {
+		clusterStoreOptions(&opts, node)
+	}
+	st, err := store.Open(opts)
+	switch {
+	case err != nil && node != nil:
+		return nil, fmt.Errorf("cannot catch up with the cluster's stream: %w", err)
+	case err != nil:
 		return nil, fmt.Errorf("cannot recover the state in data_dir %q: %w", cfg.DataDir, err)
 	}
 	return st, nil
@@ -95,6 +105,17 @@ func (s *Service) publishModel(c Customer, p *model.Project, m *model.Model) err
 	return s.store.PutModelInto(c.id, p, m)
 }
 
+// addModel is publishModel for a model whose id p must not have: refused with
+// errModelExists when it has one, then or when the model's record is applied (another
+// node's model of that id may come first in a cluster's log).
+func (s *Service) addModel(c Customer, p *model.Project, m *model.Model) error {
+	err := s.store.AddModelInto(c.id, p, m)
+	if errors.Is(err, store.ErrModelExists) {
+		return errModelExists(p.ID(), m.ID())
+	}
+	return err
+}
+
 func (s *Service) deleteModel(c Customer, pid, modelID string) error {
 	return s.store.DeleteModel(c.id, pid, modelID)
 }
@@ -108,3 +129,21 @@ func (s *Service) importProject(c Customer, pid string, data []byte) error {
 }
 
 func (s *Service) storeStats() (store.Stats, error) { return s.store.Stats() }
+
+// applyUpload logs and applies the change of upload id: the rows d summarises learned
+// into project pid, or forgotten.
+func (s *Service) applyUpload(c Customer, pid, id string, d *model.Delta, forget bool) error {
+	if forget {
+		return s.store.ForgetUpload(c.id, pid, id, d)
+	}
+	return s.store.LearnUpload(c.id, pid, id, d)
+}
+
+// heldUploads are the uploads whose change the store holds with its outcome.
+func (s *Service) heldUploads() []store.UploadOutcome { return s.store.Uploads() }
+
+// settleUpload lets the store forget upload id's outcome, written down in the upload.
+func (s *Service) settleUpload(id string) { s.store.Settle(id) }
+
+// syncStore makes every change logged so far durable.
+func (s *Service) syncStore() error { return s.store.Sync() }

@@ -31,6 +31,11 @@ func AppendProjectInfo(dst []byte, info model.ProjectInfo) []byte {
 	return protocol.AppendEnvelopeClose(append(dst, '}'))
 }
 
+// AppendProjectInfoValue appends the smlInfo object alone (the RPC endpoint's result).
+func AppendProjectInfoValue(dst []byte, info model.ProjectInfo) []byte {
+	return appendProjectInfo(dst, info)
+}
+
 // appendProjectInfo appends the smlInfo object. Lists are [] when empty; rows is a number,
 // frozen a boolean, dates strings in DateLayout.
 func appendProjectInfo(dst []byte, info model.ProjectInfo) []byte {
@@ -56,6 +61,9 @@ func AppendModelInfo(dst []byte, mi model.ModelInfo) []byte {
 	dst = appendModelInfo(dst, mi)
 	return protocol.AppendEnvelopeClose(append(dst, '}'))
 }
+
+// AppendModelInfoValue appends the modelInfo object alone (the RPC endpoint's result).
+func AppendModelInfoValue(dst []byte, mi model.ModelInfo) []byte { return appendModelInfo(dst, mi) }
 
 // appendModelInfo appends the modelInfo object (docs/models.md "Model info"):
 //
@@ -134,6 +142,18 @@ func appendModelInfo(dst []byte, mi model.ModelInfo) []byte {
 func AppendExplore(dst []byte, results [][]model.Stat) []byte {
 	dst = protocol.AppendEnvelopeOpen(dst, protocol.StatusOK, "OK")
 	dst = protocol.AppendKSVDMapOpen(dst)
+	dst = appendExploreMaps(dst, results)
+	return protocol.AppendEnvelopeClose(protocol.AppendKSVDMapClose(dst))
+}
+
+// AppendExploreValues appends the maps of an exploration alone, as a JSON array (the RPC
+// endpoint's result).
+func AppendExploreValues(dst []byte, results [][]model.Stat) []byte {
+	return append(appendExploreMaps(append(dst, '['), results), ']')
+}
+
+// appendExploreMaps appends one map of numbers per MLContext, comma-separated.
+func appendExploreMaps(dst []byte, results [][]model.Stat) []byte {
 	for i, stats := range results {
 		if i > 0 {
 			dst = append(dst, ',')
@@ -144,7 +164,7 @@ func AppendExplore(dst []byte, results [][]model.Stat) []byte {
 		}
 		dst = o.close()
 	}
-	return protocol.AppendEnvelopeClose(protocol.AppendKSVDMapClose(dst))
+	return dst
 }
 
 // AppendExport appends the OK reply of an export: values.projectState, the Base64

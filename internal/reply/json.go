@@ -65,16 +65,7 @@ func (o *jsonObject) object(k string) jsonObject {
 func (o *jsonObject) end(b []byte) { o.b = b }
 
 // appendJSONStrings appends a JSON array of strings ([] for none).
-func appendJSONStrings(dst []byte, v []string) []byte {
-	dst = append(dst, '[')
-	for i, s := range v {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = protocol.AppendJSONString(dst, s)
-	}
-	return append(dst, ']')
-}
+func appendJSONStrings(dst []byte, v []string) []byte { return protocol.AppendJSONStrings(dst, v) }
 
 // appendJSONNumbers appends a JSON array of numbers, non-finite ones as null.
 func appendJSONNumbers(dst []byte, v []float64) []byte {

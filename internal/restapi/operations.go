@@ -55,7 +55,7 @@ func (h *Handler) dispatch(c *call) protocol.Status {
 		if err != nil {
 			return c.refuse(svc.Refuse(err))
 		}
-		c.out = reply.AppendStatus(c.out[:0], js.Status, js.Msg)
+		c.out = reply.AppendJob(c.out[:0], js)
 		return js.Status
 	case opModelInfo:
 		mi, err := svc.ModelInfo(cust, c.param(0), c.param(1))
@@ -87,6 +87,26 @@ func (h *Handler) dispatch(c *call) protocol.Status {
 		return protocol.StatusOK
 	case opImport:
 		return h.importProject(c)
+	case opUploadAnnounce:
+		return h.announce(c)
+	case opUploadList:
+		list, err := svc.Uploads(cust)
+		if err != nil {
+			return c.refuse(svc.Refuse(err))
+		}
+		c.out = reply.AppendUploads(c.out[:0], list)
+		return protocol.StatusOK
+	case opUploadInfo:
+		st, err := svc.Upload(cust, c.param(0))
+		if err != nil {
+			return c.refuse(svc.Refuse(err))
+		}
+		c.out = reply.AppendUpload(c.out[:0], st)
+		return protocol.StatusOK
+	case opUploadDelete:
+		return c.done(svc, svc.DeleteUpload(cust, c.param(0)))
+	case opUploadFinalize:
+		return h.finalize(c)
 	}
 	return c.noRoute()
 }
@@ -99,9 +119,6 @@ func (c *call) done(svc *ops.Service, err error) protocol.Status {
 	return c.ok()
 }
 
-// maxProjectParams bounds the parameters of a project creation.
-const maxProjectParams = 64
-
 // create makes a project: POST /projects?pid=&type=cpu|partition, body a flat JSON map of
 // strings (empty: no parameters). 201 CREATED; 409 if it exists.
 func (h *Handler) create(c *call) protocol.Status {
@@ -109,7 +126,7 @@ func (h *Handler) create(c *call) protocol.Status {
 	if pid == "" {
 		return c.failf(protocol.StatusBadRequest, `missing query parameter "pid", the project id`)
 	}
-	params, err := parseStringMap(c.body)
+	params, err := ops.ParseProjectParams(c.body)
 	if err != nil {
 		return c.refuse(h.svc.Refuse(err))
 	}
@@ -118,46 +135,6 @@ func (h *Handler) create(c *call) protocol.Status {
 	}
 	c.out = reply.AppendStatus(c.out[:0], protocol.StatusCreated, "CREATED")
 	return protocol.StatusCreated
-}
-
-// parseStringMap parses a flat JSON object of strings, e.g. {"partitionSplit":"species"};
-// an empty body is no parameters.
-func parseStringMap(body []byte) (map[string]string, error) {
-	if len(body) == 0 {
-		return nil, nil
-	}
-	var p fastjson.Parser
-	v, err := p.ParseBytes(body)
-	if err != nil {
-		return nil, protocol.Errorf(protocol.StatusBadRequest, "project parameters are not valid JSON: %v", err)
-	}
-	o, err := v.Object()
-	if err != nil {
-		return nil, protocol.Errorf(protocol.StatusBadRequest, "project parameters must be a JSON object of strings, not %s", v.Type())
-	}
-	if o.Len() > maxProjectParams {
-		return nil, protocol.Errorf(protocol.StatusBadRequest, "%d project parameters, at most %d", o.Len(), maxProjectParams)
-	}
-	params := make(map[string]string, o.Len())
-	o.Visit(func(k []byte, e *fastjson.Value) {
-		if err != nil {
-			return
-		}
-		key := string(k)
-		if _, dup := params[key]; dup {
-			err = protocol.Errorf(protocol.StatusBadRequest, "project parameter %s is given twice", ops.QuoteInput(key))
-			return
-		}
-		if e.Type() != fastjson.TypeString {
-			err = protocol.Errorf(protocol.StatusBadRequest, "project parameter %s must be a string, not %s", ops.QuoteInput(key), e.Type())
-			return
-		}
-		params[key] = string(e.GetStringBytes())
-	})
-	if err != nil {
-		return nil, err
-	}
-	return params, nil
 }
 
 // build starts a build job: POST /projects/{pid}/build?algo=&modelid=[&replace=true], body
@@ -192,6 +169,12 @@ func (h *Handler) build(c *call) protocol.Status {
 	if err != nil {
 		return c.refuse(h.svc.Refuse(err))
 	}
+	return c.accepted(id)
+}
+
+// accepted answers a request that started job id: 202 with the job's Location and
+// sym-job-id.
+func (c *call) accepted(id string) protocol.Status {
 	hd := c.w.Header()
 	hd.Set("Location", restPrefix+url.PathEscape(c.m.cid)+"/jobs/"+id)
 	hd.Set("sym-job-id", id)
@@ -262,21 +245,7 @@ func parseExploreContexts(body []byte) ([]model.MLContext, error) {
 	if err != nil {
 		return nil, protocol.Errorf(protocol.StatusBadRequest, `exploration "values" must be an array of MLContexts, not %s`, list.Type())
 	}
-	switch {
-	case len(items) == 0:
-		return nil, protocol.Errorf(protocol.StatusBadRequest, `exploration "values" holds no MLContext`)
-	case len(items) > ops.MaxExploreContexts:
-		return nil, protocol.Errorf(protocol.StatusBadRequest, `exploration "values" holds %d MLContexts, at most %d`, len(items), ops.MaxExploreContexts)
-	}
-	ctxs := make([]model.MLContext, len(items))
-	var buf []byte
-	for i, it := range items {
-		buf = it.MarshalTo(buf[:0])
-		if ctxs[i], err = model.ParseMLContext(buf); err != nil {
-			return nil, ops.AtPosition(i, err)
-		}
-	}
-	return ctxs, nil
+	return ops.ParseMLContexts(items, `exploration "values"`)
 }
 
 // importProject answers POST /projects/{pid}/import, body {"projectState":"<Base64>"} as

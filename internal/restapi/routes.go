@@ -32,6 +32,11 @@ const (
 	opUnfreeze
 	opExport
 	opImport
+	opUploadAnnounce
+	opUploadList
+	opUploadInfo
+	opUploadDelete
+	opUploadFinalize
 	opNoRoute // no route, or the wrong method: answered 404 or 405 before verification
 	numRESTOps
 )
@@ -41,7 +46,7 @@ const (
 // and a replayed delete or create could undo a later request).
 func (op restOp) changes() bool {
 	switch op {
-	case opList, opInfo, opJob, opModelInfo, opPredict, opExplore, opExport, opNoRoute:
+	case opList, opInfo, opJob, opModelInfo, opPredict, opExplore, opExport, opUploadList, opUploadInfo, opNoRoute:
 		return false
 	}
 	return true
@@ -59,9 +64,9 @@ func (op restOp) statuses() []protocol.Status {
 	refusals := []protocol.Status{protocol.StatusBadRequest, protocol.StatusUnauthorized,
 		protocol.StatusConflict, protocol.StatusServiceUnavailable}
 	switch op {
-	case opCreate, opImport:
+	case opCreate, opImport, opUploadAnnounce:
 		return append(refusals, protocol.StatusCreated)
-	case opBuild:
+	case opBuild, opUploadFinalize:
 		return append(refusals, protocol.StatusAccepted)
 	case opJob:
 		return append(refusals, protocol.StatusOK, protocol.StatusAccepted)
@@ -74,7 +79,9 @@ var restOpNames = [numRESTOps]string{
 	opLearn: "learn", opForget: "forget", opBuild: "build", opJob: "job",
 	opModelInfo: "model_info", opModelDelete: "model_delete", opPredict: "predict",
 	opExplore: "explore", opMerge: "merge", opFreeze: "freeze", opUnfreeze: "unfreeze",
-	opExport: "export", opImport: "import", opNoRoute: "no_route",
+	opExport: "export", opImport: "import", opUploadAnnounce: "upload_announce", opUploadList: "upload_list",
+	opUploadInfo: "upload_info", opUploadDelete: "upload_delete", opUploadFinalize: "upload_finalize",
+	opNoRoute: "no_route",
 }
 
 // restRoute is a method and a path pattern under /symetry/rest/{cid}/: literal segments,
@@ -85,7 +92,8 @@ type restRoute struct {
 	op      restOp
 }
 
-// restRoutes is the table of docs/protocol.md section 2 (plus export and import). The first
+// restRoutes is the table of docs/protocol.md section 2 (plus export and import) and of
+// docs/uploads.md. The first
 // route whose pattern and method match wins, so literal routes come before wildcards of
 // the same shape: GET projects/list lists, DELETE projects/list deletes project "list".
 var restRoutes = []restRoute{
@@ -106,6 +114,11 @@ var restRoutes = []restRoute{
 	{http.MethodGet, []string{"projects", "*", "unfreeze"}, opUnfreeze},
 	{http.MethodGet, []string{"projects", "*", "export"}, opExport},
 	{http.MethodPost, []string{"projects", "*", "import"}, opImport},
+	{http.MethodPost, []string{"uploads"}, opUploadAnnounce},
+	{http.MethodGet, []string{"uploads"}, opUploadList},
+	{http.MethodGet, []string{"uploads", "*"}, opUploadInfo},
+	{http.MethodDelete, []string{"uploads", "*"}, opUploadDelete},
+	{http.MethodPost, []string{"uploads", "*", "finalize"}, opUploadFinalize},
 }
 
 // maxRESTSegments bounds the segments a path is split into: no route has more than

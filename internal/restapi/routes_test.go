@@ -33,6 +33,13 @@ func TestMatchREST(t *testing.T) {
 	f("GET", "/symetry/rest/c1/projects/p1/unfreeze", opUnfreeze, "c1", [2]string{"p1"}, nil)
 	f("GET", "/symetry/rest/c1/projects/p1/export", opExport, "c1", [2]string{"p1"}, nil)
 	f("POST", "/symetry/rest/c1/projects/p1/import", opImport, "c1", [2]string{"p1"}, nil)
+	f("POST", "/symetry/rest/c1/uploads", opUploadAnnounce, "c1", none, nil)
+	f("GET", "/symetry/rest/c1/uploads", opUploadList, "c1", none, nil)
+	f("GET", "/symetry/rest/c1/uploads/U1", opUploadInfo, "c1", [2]string{"U1"}, nil)
+	f("DELETE", "/symetry/rest/c1/uploads/U1", opUploadDelete, "c1", [2]string{"U1"}, nil)
+	f("POST", "/symetry/rest/c1/uploads/U1/finalize", opUploadFinalize, "c1", [2]string{"U1"}, nil)
+	f("PUT", "/symetry/rest/c1/uploads/U1", opNoRoute, "", none, []string{"GET", "DELETE"})
+	f("GET", "/symetry/rest/c1/uploads/U1/finalize", opNoRoute, "", none, []string{"POST"})
 
 	// Segments are split, then unescaped: %2F stays in its segment.
 	f("GET", "/symetry/rest/c%201/projects/a%20b%2Fc/info", opInfo, "c 1", [2]string{"a b/c"}, nil)
@@ -54,5 +61,32 @@ func TestMatchREST(t *testing.T) {
 		"/symetry/ws/learn", "/SYMETRY/rest/c1/projects", "/symetry/rest/c1/jobs",
 	} {
 		f("GET", p, opNoRoute, "", none, nil)
+	}
+}
+
+func TestParseUploadBodies(t *testing.T) {
+	a, err := parseAnnounce([]byte(`{"pid":"iris","name":"iris.csv","size":123456789}`))
+	if err != nil || a.PID != "iris" || a.Name != "iris.csv" || a.Size != 123456789 || a.Format != "csv" {
+		t.Fatalf("announce %+v, %v", a, err)
+	}
+	for _, bad := range []string{``, `[]`, `{"pid":"p","name":"n"}`, `{"pid":"p","name":"n","size":"12"}`,
+		`{"pid":"p","name":"n","size":1.5}`, `{"pid":"p","name":"n","size":-3}`, `{"pid":"p","name":"n","size":9223372036854775808}`,
+		`{"pid":"p","name":"n","size":1,"extra":1}`, `{"pid":"p","pid":"q","name":"n","size":1}`, `{"pid":"\ud800","name":"n","size":1}`,
+		`{"pid":1,"name":"n","size":1}`} {
+		if _, err := parseAnnounce([]byte(bad)); err == nil {
+			t.Errorf("announce %s accepted", bad)
+		}
+	}
+	fa, err := parseFinalize([]byte(`{"op":"forget","types":"C,T","errorHandling":1}`))
+	if err != nil || !fa.Forget || fa.Types != "C,T" || fa.ErrorHandling != 1 {
+		t.Fatalf("finalize %+v, %v", fa, err)
+	}
+	if fa, err := parseFinalize(nil); err != nil || fa.Forget || fa.Types != "" || fa.ErrorHandling != 0 {
+		t.Fatalf("empty finalize %+v, %v", fa, err)
+	}
+	for _, bad := range []string{`{"op":"learnt"}`, `{"types":3}`, `{"errorHandling":"1"}`, `{"errorHandling":-1}`, `{"x":1}`, `null`} {
+		if _, err := parseFinalize([]byte(bad)); err == nil {
+			t.Errorf("finalize %s accepted", bad)
+		}
 	}
 }

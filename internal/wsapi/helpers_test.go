@@ -1,6 +1,7 @@
 package wsapi
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/gobwas/ws"
@@ -34,16 +35,58 @@ func openService(tb testing.TB, durability string) *ops.Service {
 	return svc
 }
 
-// peer is a Peer without a connection, for sessions driven in process.
-type peer struct{ info wsconn.Info }
+// peer is a Peer without a connection, for sessions driven in process. What the session
+// sends is kept in order, in a ring of reused buffers (no allocation), each send
+// signalled on sent; next reads the oldest.
+type peer struct {
+	info wsconn.Info
+	mu   sync.Mutex // guards ring, w, r
+	ring [64][]byte
+	w, r int
+	sent chan struct{}
+}
 
-func (p *peer) Info() *wsconn.Info           { return &p.info }
-func (p *peer) Send(ws.OpCode, []byte) error { return wsconn.ErrClosed }
-func (p *peer) Close(ws.StatusCode, string)  {}
-func (p *peer) Go(f func())                  { go f() }
+func (p *peer) Info() *wsconn.Info { return &p.info }
+
+func (p *peer) Send(_ ws.OpCode, b []byte) error {
+	p.mu.Lock()
+	p.ring[p.w%len(p.ring)] = append(p.ring[p.w%len(p.ring)][:0], b...)
+	p.w++
+	p.mu.Unlock()
+	p.sent <- struct{}{}
+	return nil
+}
+
+func (p *peer) SendAll(op ws.OpCode, msgs [][]byte) error {
+	for _, m := range msgs {
+		p.Send(op, m)
+	}
+	return nil
+}
+
+func (p *peer) SendWait(op ws.OpCode, b []byte) error { return p.Send(op, b) }
+
+func (p *peer) Close(ws.StatusCode, string) {}
+func (p *peer) Go(f func())                 { go f() }
+
+// next waits for the oldest message the session sent and not yet read, and appends it to
+// dst.
+func (p *peer) next(dst []byte) []byte {
+	<-p.sent
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	b := p.ring[p.r%len(p.ring)]
+	p.r++
+	return append(dst, b...)
+}
 
 func newPeer(path string) *peer {
-	return &peer{info: wsconn.Info{Path: path, Host: testkit.SymHost, Scheme: "ws", RemoteAddr: "127.0.0.1:1"}}
+	p := &peer{info: wsconn.Info{Path: path, Host: testkit.SymHost, Scheme: "ws", RemoteAddr: "127.0.0.1:1"},
+		sent: make(chan struct{}, 64)}
+	for i := range p.ring {
+		p.ring[i] = make([]byte, 0, 4096)
+	}
+	return p
 }
 
 // inProcess is a service, a predict model m1 of project p (customer c1, four inputs)

@@ -2,7 +2,6 @@ package wsapi
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/symscore/symscore/internal/testkit"
@@ -36,7 +35,7 @@ func BenchmarkWSPredictMessage(b *testing.B) {
 // by 15 columns (4 C, 11 B, the vendor's iris layout): parse, check, log (by durability),
 // apply. Rows/s = 1000 / (ns/op) · 1e9.
 func BenchmarkWSLearnMessage(b *testing.B) {
-	payload := learnFrame1000x15()
+	payload := []byte(testkit.LearnFrame1000x15())
 	for _, durability := range []string{"none", "interval", "always"} {
 		b.Run("durability="+durability, func(b *testing.B) {
 			ip := newInProcess(b, "", durability)
@@ -53,22 +52,4 @@ func BenchmarkWSLearnMessage(b *testing.B) {
 			b.ReportMetric(float64(b.N)*1000/b.Elapsed().Seconds(), "rows/s")
 		})
 	}
-}
-
-// learnFrame1000x15 is a DataFrame of 1000 rows in the vendor's 15-column iris layout.
-func learnFrame1000x15() []byte {
-	var sb strings.Builder
-	sb.WriteString(`{"attributeNames":["sepal_length","sepal_width","petal_length","petal_width","sepal_lengt_b1","sepal_lengt_b2","sepal_width_b1","sepal_width_b2","petal_length_b1","petal_length_b2","petal_width_b1","petal_width_b2","Iris_setosa","Iris_versicolor","Iris_virginica"],"attributeTypes":["C","C","C","C","B","B","B","B","B","B","B","B","B","B","B"],"data":[`)
-	for i := range 1000 {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		fmt.Fprintf(&sb, `["%.1f","%.1f","%.1f","%.1f"`, 4.3+float64(i%36)/10, 2+float64(i%24)/10, 1+float64(i%59)/10, 0.1+float64(i%25)/10)
-		for j := range 11 {
-			fmt.Fprintf(&sb, `,"%d"`, (i>>j)&1)
-		}
-		sb.WriteByte(']')
-	}
-	sb.WriteString(`]}`)
-	return []byte(sb.String())
 }

@@ -128,11 +128,20 @@ func (c *Conn) handle(op ws.OpCode, payload []byte) connEnd {
 	reply := (*rb)[headroom:headroom]
 
 	out, replyOp, closeCode, end := c.callSession(op, payload, reply)
+	var given *[]byte // a buffer the session handed over with its reply
+	if rg, ok := c.session.(ReplyGiver); ok {
+		given = rg.TakeReply()
+		defer bufpool.Put(given)
+	}
 	if end.kind != endNone {
 		return end
 	}
 	if replyOp != 0 {
-		if end := c.sendMessage(replyOp, out, payload, *rb); end.kind != endNone {
+		replyBuf := *rb
+		if given != nil {
+			replyBuf = *given
+		}
+		if end := c.sendMessage(replyOp, out, payload, replyBuf); end.kind != endNone {
 			return end
 		}
 	}
@@ -291,9 +300,15 @@ func (c *Conn) Send(op ws.OpCode, payload []byte) error {
 	b := append((*bp)[:headroom], payload...)
 	err := c.w.Push(wsframe.PutServerHeader(b, headroom, op, len(payload)))
 	bufpool.Put(bp)
+	return c.pushed(err, 1)
+}
+
+// pushed is the outcome of pushing n messages to the writer: counted when they went, the
+// connection closed as slow when the queue had no room for them.
+func (c *Conn) pushed(err error, n int) error {
 	switch err {
 	case nil:
-		c.route.m.Sent.Inc()
+		c.route.m.Sent.Add(float64(n))
 		return nil
 	case errQueueFull:
 		c.srv.refused.outbound.Inc()
@@ -301,6 +316,38 @@ func (c *Conn) Send(op ws.OpCode, payload []byte) error {
 		return ErrQueueFull
 	}
 	return ErrClosed
+}
+
+// SendAll implements Peer: the frames are built back to back in one pooled buffer and
+// pushed to the writer at once.
+func (c *Conn) SendAll(op ws.OpCode, payloads [][]byte) error {
+	if c.done.Load() || c.asked.Load() {
+		return ErrClosed
+	}
+	n := 0
+	for _, p := range payloads {
+		n += wsframe.HeaderSize(len(p), false) + len(p)
+	}
+	bp := bufpool.Get(n)
+	b := (*bp)[:0]
+	for _, p := range payloads {
+		b = append(wsframe.AppendHeader(b, true, op, len(p), nil), p...)
+	}
+	err := c.w.Push(b)
+	bufpool.Put(bp)
+	return c.pushed(err, len(payloads))
+}
+
+// SendWait implements Peer: Send that waits, up to limits.write_timeout, for room.
+func (c *Conn) SendWait(op ws.OpCode, payload []byte) error {
+	if c.done.Load() || c.asked.Load() {
+		return ErrClosed
+	}
+	bp := bufpool.Get(headroom + len(payload))
+	b := append((*bp)[:headroom], payload...)
+	err := c.w.PushWait(wsframe.PutServerHeader(b, headroom, op, len(payload)))
+	bufpool.Put(bp)
+	return c.pushed(err, 1)
 }
 
 // Close implements Peer.

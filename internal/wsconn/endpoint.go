@@ -54,6 +54,19 @@ type Session interface {
 	Close()
 }
 
+// ReplyGiver is a Session that may answer a message in a buffer of its own, taken from
+// package bufpool, instead of the reply buffer it is given (a reply larger than that
+// buffer, written without a copy): out then starts Headroom bytes into that buffer, room
+// the connection writes the frame header into. After HandleMessage or Refuse, the
+// connection calls TakeReply, which returns that buffer (nil when out is not in one), and
+// gives it back to the pool once the reply is sent.
+type ReplyGiver interface {
+	TakeReply() *[]byte
+}
+
+// Headroom is the room a reply buffer keeps before the reply for the frame header.
+const Headroom = headroom
+
 // Peer is what a session may do with its connection, from any goroutine.
 type Peer interface {
 	// Info describes the upgrade request. Immutable.
@@ -65,6 +78,18 @@ type Peer interface {
 	// client that does not read) and Send returns ErrQueueFull. payload may be reused once
 	// Send returns. After the connection is done it returns ErrClosed.
 	Send(op ws.OpCode, payload []byte) error
+	// SendAll sends several messages, each payload its own frame with opcode op, in
+	// order, behind whatever is queued, as Send does — in one write when the socket takes
+	// them (publications to one subscriber: one system call, not one per message). As
+	// Send, it never waits: when the outbound queue has no room for what the socket does
+	// not take, the connection is closed with 1008 and SendAll returns ErrQueueFull.
+	SendAll(op ws.OpCode, payloads [][]byte) error
+	// SendWait is Send for a message the client asked for and is expected to read (a
+	// reply handed to another goroutine): when the queue has no room, it waits up to
+	// limits.write_timeout for some (a message larger than the whole queue is written
+	// once the queue is empty), and only then closes the connection with 1008
+	// (ErrQueueFull). payload may be reused once SendWait returns.
+	SendWait(op ws.OpCode, payload []byte) error
 	// Close ends the connection: the reader stops reading, sends a close frame with code
 	// and reason (cut to 123 bytes) after the replies in hand, and closes. Idempotent; the
 	// first code wins.

@@ -41,6 +41,23 @@ func (s *pusherSession) HandleMessage(op ws.OpCode, payload, reply []byte) ([]by
 	case string(payload) == "close":
 		s.p.Go(func() { s.p.Close(4000, "done") })
 		return nil, 0, 0
+	case op == ws.OpText && strings.HasPrefix(string(payload), "all "):
+		// "all N S": N messages "pushed i" padded to S bytes, in one SendAll.
+		fmt.Sscanf(string(payload), "all %d %d", &n, &size)
+		var msgs [][]byte
+		for i := range n {
+			msg := fmt.Appendf(nil, "pushed %d", i)
+			for len(msg) < size {
+				msg = append(msg, ' ')
+			}
+			msgs = append(msgs, msg)
+		}
+		if err := s.p.SendAll(ws.OpText, msgs); err != nil {
+			s.e.mu.Lock()
+			s.e.errs = append(s.e.errs, err)
+			s.e.mu.Unlock()
+		}
+		return nil, 0, 0
 	case op == ws.OpText && strings.HasPrefix(string(payload), "go "):
 		fmt.Sscanf(string(payload), "go %d %d", &n, &size)
 	default:
@@ -111,6 +128,42 @@ func TestPeerSend(t *testing.T) {
 	defer e.mu.Unlock()
 	if len(e.errs) != 0 {
 		t.Fatalf("Send failed: %v", e.errs)
+	}
+}
+
+// TestPeerSendAll: the messages of one SendAll arrive whole and in order, of every size
+// (one-, three- and nine-byte lengths); a client that does not read is closed with 1008
+// once they no longer fit the outbound queue.
+func TestPeerSendAll(t *testing.T) {
+	lim := testLimits()
+	lim.OutboundQueueBytes = 256 << 10
+	e := &pusher{}
+	h := startHarness(t, lim, map[string]Endpoint{"/symetry/ws/push": e}, func(h *harness) { h.sndBuf = 4 << 10 })
+	c := rawws.DialWS(t, h.addr(), "/symetry/ws/push")
+	for _, tc := range []struct{ n, size int }{{1, 0}, {3, 10}, {40, 200}, {2, 70000}} {
+		c.SendMessage(ws.OpText, []byte(fmt.Sprintf("all %d %d", tc.n, tc.size)))
+		for i := range tc.n {
+			op, p := c.ReadMessage()
+			if want := fmt.Sprintf("pushed %d", i); op != ws.OpText || !strings.HasPrefix(string(p), want) || len(p) != max(len(want), tc.size) {
+				t.Fatalf("message %d of %d: %v %q (%d bytes)", i, tc.n, op, rawws.Clip(p), len(p))
+			}
+		}
+	}
+	if tc, ok := c.NC.(*net.TCPConn); ok {
+		tc.SetReadBuffer(4 << 10)
+	}
+	for range 20 { // 20 × 40 KB, unread
+		c.SendMessage(ws.OpText, []byte("all 40 1000"))
+	}
+	testenv.Eventually(t, "SendAll to refuse", func() bool {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		return len(e.errs) > 0
+	})
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.errs[0] != ErrQueueFull {
+		t.Fatalf("SendAll: %v, want ErrQueueFull", e.errs)
 	}
 }
 

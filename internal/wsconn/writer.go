@@ -38,7 +38,7 @@ var (
 // frame goes through the queue and the flusher.
 //
 // Write, WriteFinal and Close are called by the connection's reader goroutine only; Push
-// by any goroutine.
+// and PushWait by any goroutine.
 type Writer struct {
 	nc           net.Conn
 	raw          rawWriter
@@ -63,7 +63,17 @@ func (w *Writer) init(nc net.Conn, limit int, writeTimeout time.Duration, spawn 
 }
 
 // Write sends frame, which the caller may reuse as soon as Write returns.
-func (w *Writer) Write(frame []byte) error {
+func (w *Writer) Write(frame []byte) error { return w.write(frame, w.wait) }
+
+// PushWait sends frame as Write does — waiting up to writeTimeout for room in the queue,
+// writing a frame larger than the queue itself once the queue is empty — from any
+// goroutine (a reply handed to another goroutine: the client asked for it and reads it).
+// Its wait makes a timer, only when it waits. The caller may reuse frame as soon as
+// PushWait returns.
+func (w *Writer) PushWait(frame []byte) error { return w.write(frame, waitNewTimer) }
+
+// write is Write with wait as the way to wait for the active writer.
+func (w *Writer) write(frame []byte, wait func(chan struct{}, time.Duration) bool) error {
 	w.mu.Lock()
 	for {
 		if w.err != nil || w.final {
@@ -80,7 +90,7 @@ func (w *Writer) Write(frame []byte) error {
 		}
 		ch := w.drained
 		w.mu.Unlock()
-		if !w.wait(ch, w.writeTimeout) {
+		if !wait(ch, w.writeTimeout) {
 			return errQueueFull
 		}
 		w.mu.Lock() // a Push may have started a flusher meanwhile: look again
@@ -283,6 +293,23 @@ func (w *Writer) wait(ch chan struct{}, d time.Duration) bool {
 		w.timer.Stop()
 		return true
 	case <-w.timer.C:
+		return false
+	}
+}
+
+// waitNewTimer waits until ch is closed, up to d, with a timer of its own.
+func waitNewTimer(ch chan struct{}, d time.Duration) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ch:
+		return true
+	case <-t.C:
 		return false
 	}
 }

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import ssl
 import time
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Generator, Iterable, List, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Generator, Iterable, List, Mapping, Optional, Sequence, TypeVar, Generic, Protocol
 import urllib.error
 import urllib.parse
 import urllib.request
 
-from .paths import FORGET, LEARN, PREDICT
+from .paths import FORGET, LEARN, PREDICT, SUBSCRIBE, UPLOAD
 from .reply import Reply, SymscoreError
 from .signer import Signer
 from .dataframe import DataFrame, MLContext
 
 if TYPE_CHECKING:
     from .session import Session
+    from .subscription import Subscription
+    from .upload import UploadResult
 
 
 def enc(s: str) -> str:
@@ -25,22 +28,31 @@ def enc(s: str) -> str:
     return urllib.parse.quote(s, safe="")
 
 
-class SessionOpener:
-    """What ``Client.learn_session`` and friends return: await it, or use ``async with``."""
+class _Closable(Protocol):
+    async def close(self) -> None: ...
 
-    def __init__(self, connect: Callable[[], Awaitable["Session"]]) -> None:
-        self._connect = connect
-        self._session: Optional["Session"] = None
 
-    def __await__(self) -> Generator[Any, None, "Session"]:
-        async def run() -> "Session":
+S = TypeVar("S", bound=_Closable)
+
+
+class SessionOpener(Generic[S]):
+    """What ``Client.learn_session``, ``subscribe`` and friends return: await it, or use
+    ``async with`` (which closes it)."""
+
+    def __init__(self, connect: Callable[[], Awaitable[S]]) -> None:
+        self._connect: Callable[[], Awaitable[S]] = connect
+        self._session: Optional[S] = None
+
+    def __await__(self) -> Generator[Any, None, S]:
+        async def run() -> S:
             return await self._connect()
 
         return run().__await__()
 
-    async def __aenter__(self) -> "Session":
-        self._session = await self._connect()
-        return self._session
+    async def __aenter__(self) -> S:
+        s = await self._connect()
+        self._session = s
+        return s
 
     async def __aexit__(self, *exc: object) -> None:
         if self._session is not None:
@@ -109,7 +121,7 @@ class Client:
 
     # ---- WebSocket ----
 
-    def open_session(self, path: str, *extra_keys: str) -> SessionOpener:
+    def open_session(self, path: str, *extra_keys: str) -> "SessionOpener[Session]":
         """A SessionOpener for ``path`` (LEARN, FORGET or PREDICT) with extra keys."""
         ws = "wss" if self._scheme == "https" else "ws"
         url = "%s://%s%s%s" % (ws, self._authority, self._base_path, path)
@@ -122,17 +134,108 @@ class Client:
 
         return SessionOpener(connect)
 
-    def learn_session(self, pid: str) -> SessionOpener:
+    def learn_session(self, pid: str) -> "SessionOpener[Session]":
         """A learn session for project ``pid``: ``async with client.learn_session(p) as s``."""
         return self.open_session(LEARN, pid)
 
-    def forget_session(self, pid: str) -> SessionOpener:
+    def forget_session(self, pid: str) -> "SessionOpener[Session]":
         """A forget session for project ``pid``."""
         return self.open_session(FORGET, pid)
 
-    def predict_session(self, pid: str, model_id: str) -> SessionOpener:
+    def predict_session(self, pid: str, model_id: str) -> "SessionOpener[Session]":
         """A predict session for model ``model_id`` of project ``pid``."""
         return self.open_session(PREDICT, pid, model_id)
+
+    def subscribe(self, pid: str, names: Iterable[str] = (), pairs: Iterable[Sequence[str]] = ()) -> "SessionOpener[Subscription]":
+        """A live subscription to project ``pid`` watching ``names`` (attributes, "*", "$project",
+        "$models", "$log") and ``pairs`` (docs/subscribe.md): ``async with client.subscribe(p,
+        ["*"]) as sub: async for m in sub: ...`` (see Subscription)."""
+        ws = "wss" if self._scheme == "https" else "ws"
+        url = "%s://%s%s%s" % (ws, self._authority, self._base_path, SUBSCRIBE)
+        names, pairs = list(names), [tuple(p) for p in pairs]
+
+        def connect() -> Awaitable["Subscription"]:
+            from .subscription import Subscription  # needs websockets
+
+            return Subscription.connect(url, self.signer, url, pid, names, pairs, self._timeout, self._max_reply,
+                                        self._ssl)
+
+        return SessionOpener(connect)
+    def upload_session(self, upload_id: str) -> SessionOpener:
+        """A connection to upload ``upload_id``'s chunks: ``await s.request("{}")`` binds it, then
+        ``await s.send_binary(upload.chunk_message(position, data))`` sends chunks."""
+        return self.open_session(UPLOAD, upload_id)
+
+    # ---- REST: uploads (docs/uploads.md) ----
+
+    def announce_upload(self, pid: str, name: str, size: int, format: str = "csv") -> Dict[str, Any]:  # noqa: A002 - the wire name
+        """Announces a file of ``size`` bytes for project ``pid``: ``values`` {uploadId, chunkSize,
+        expires}."""
+        body = json.dumps({"pid": pid, "name": name, "size": size, "format": format}, ensure_ascii=False,
+                          separators=(",", ":"))
+        return self.call("POST", "/uploads", None, body).values
+
+    def upload_status(self, upload_id: str) -> Dict[str, Any]:
+        """An upload's status: uploadId, pid, name, size, received, complete, missing
+        ([[from, to], ...], at most 100), state, expires, job (rowsApplied/rowsSkipped once done,
+        error once failed)."""
+        return self.call("GET", "/uploads/" + enc(upload_id)).values
+
+    def list_uploads(self) -> List[Dict[str, Any]]:
+        """The customer's uploads, each as ``upload_status``."""
+        return list(self.call("GET", "/uploads").values.get("uploads", []))
+
+    def delete_upload(self, upload_id: str) -> Reply:
+        """Discards an upload and its file."""
+        return self.call("DELETE", "/uploads/" + enc(upload_id))
+
+    def finalize_upload(self, upload_id: str, forget: bool = False, types: Optional[str] = None,
+                        error_handling: int = 0) -> str:
+        """Starts the job that learns (or forgets) the uploaded file as one change; returns the
+        job's Location. An incomplete upload raises CONFLICT with ``values["missing"]``."""
+        body: Dict[str, Any] = {"op": "forget" if forget else "learn", "errorHandling": error_handling}
+        if types:
+            body["types"] = types
+        r = self.call("POST", "/uploads/%s/finalize" % enc(upload_id), None,
+                      json.dumps(body, separators=(",", ":")))
+        loc = r.header("Location")
+        if not loc:
+            job = r.header("sym-job-id")
+            if not job:
+                raise SymscoreError("finalize accepted without Location or sym-job-id", http_code=r.http_code)
+            loc = self._rest_path("/jobs/" + enc(job))
+        return loc
+
+    def job_status(self, location: str) -> Dict[str, Any]:
+        """A job's state once: {"running": bool, and while a finalize runs "bytes", "rows",
+        "fraction", "phase"; once it is done "rowsApplied", "rowsSkipped"}. A failed job raises
+        its status (e.g. BAD_REQUEST with the bad cell's line and column)."""
+        u = urllib.parse.urlsplit(location)
+        r = self._send("GET", u.path, u.query or None, None)
+        out: Dict[str, Any] = {"running": r.http_code == 202}
+        out.update(r.values.get("progress") or {})
+        for k in ("rowsApplied", "rowsSkipped"):
+            if k in r.values:
+                out[k] = r.values[k]
+        if not out["running"]:
+            out["fraction"] = 1.0
+        return out
+
+    def upload(self, path: str, project: str, **kwargs: Any) -> "UploadResult":
+        """Learns (``forget=True``: forgets) the CSV file at ``path`` into ``project`` as one change:
+        announces it (or resumes upload ``resume=ID``, sending only what it misses), sends it in
+        chunks of ``chunk_size`` bytes over ``connections`` WebSocket connections, finalizes it
+        (``types``, ``error_handling``) and waits for the job, calling ``progress`` (when given)
+        with an UploadProgress as chunks are acknowledged and as the job learns. Raises
+        UploadError (``upload_id``, ``finalizing``) on failure. Runs its own event loop: from a
+        coroutine, await ``upload_async`` instead."""
+        return asyncio.run(self.upload_async(path, project, **kwargs))
+
+    async def upload_async(self, path: str, project: str, **kwargs: Any) -> "UploadResult":
+        """``upload`` as a coroutine."""
+        from .upload import run_upload
+
+        return await run_upload(self, path, project, **kwargs)
 
     # ---- REST: projects ----
 

@@ -3,3 +3,5 @@
 LEARN = "/symetry/ws/learn"
 FORGET = "/symetry/ws/forget"
 PREDICT = "/symetry/ws/predict"
+SUBSCRIBE = "/symetry/ws/subscribe"
+UPLOAD = "/symetry/ws/upload"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import ssl
-from typing import Any, Deque, Dict, Iterable, Optional, Union
+from typing import Any, Callable, Deque, Dict, Iterable, Optional, Union
 
 import websockets
 
@@ -17,6 +17,22 @@ from .signer import Signer
 def _close_code(exc: BaseException) -> Optional[int]:
     rcvd = getattr(exc, "rcvd", None)
     return rcvd.code if rcvd is not None else None
+
+
+async def _dial(dial_url: str, timeout: float, max_size: int, ssl_context: Optional[ssl.SSLContext] = None) -> Any:
+    """Opens a WebSocket connection (no compression), failures as SymscoreError. A
+    ``wss://`` URL uses ``ssl_context`` (default: the system's authorities)."""
+    kwargs: Dict[str, Any] = {}
+    if ssl_context is not None and dial_url.startswith("wss://"):
+        kwargs["ssl"] = ssl_context
+    try:
+        return await asyncio.wait_for(
+            websockets.connect(dial_url, compression=None, max_size=max_size, **kwargs), timeout)  # type: ignore[attr-defined]
+    except asyncio.TimeoutError:
+        raise SymscoreError("cannot connect to %s: timed out" % dial_url) from None
+    except (OSError, websockets.exceptions.WebSocketException) as e:  # type: ignore[attr-defined]
+        code = getattr(e, "status_code", None) or getattr(getattr(e, "response", None), "status_code", 0)
+        raise SymscoreError("cannot connect to %s: %s" % (dial_url, e), http_code=code or 0) from e
 
 
 class Session:
@@ -56,17 +72,7 @@ class Session:
                       ssl_context: Optional[ssl.SSLContext] = None) -> "Session":
         """Connects to ``dial_url``; ``service_url`` is what the signatures cover. A ``wss://``
         URL uses ``ssl_context`` (default: the system's authorities)."""
-        kwargs: Dict[str, Any] = {}
-        if ssl_context is not None and dial_url.startswith("wss://"):
-            kwargs["ssl"] = ssl_context
-        try:
-            ws = await asyncio.wait_for(
-                websockets.connect(dial_url, compression=None, max_size=max_size, **kwargs), timeout)  # type: ignore[attr-defined]
-        except asyncio.TimeoutError:
-            raise SymscoreError("cannot connect to %s: timed out" % dial_url) from None
-        except (OSError, websockets.exceptions.WebSocketException) as e:  # type: ignore[attr-defined]
-            code = getattr(e, "status_code", None) or getattr(getattr(e, "response", None), "status_code", 0)
-            raise SymscoreError("cannot connect to %s: %s" % (dial_url, e), http_code=code or 0) from e
+        ws = await _dial(dial_url, timeout, max_size, ssl_context)
         return cls(ws, signer, service_url, extra_keys, session_frames, timeout)
 
     @property
@@ -81,8 +87,24 @@ class Session:
 
     async def send(self, payload: Union[DataFrame, str]) -> "asyncio.Future[Reply]":
         """Sends one message (a DataFrame or its JSON) and returns the future of its reply."""
-        if isinstance(payload, DataFrame):
-            payload = payload.to_json()
+        text = payload.to_json() if isinstance(payload, DataFrame) else payload
+
+        def message() -> Union[str, bytes]:
+            if self._framed_sent and self._session_frames:
+                return text
+            self._framed_sent = True
+            return self._signer.frame(text, self.service_url, self.extra_keys)
+
+        return await self._enqueue(message)
+
+    async def send_binary(self, data: bytes) -> "asyncio.Future[Reply]":
+        """Sends one binary message as it is (an upload chunk: ``upload.chunk_message``) and
+        returns the future of its reply, pipelined as ``send``."""
+        return await self._enqueue(lambda: data)
+
+    async def _enqueue(self, message: Callable[[], Union[str, bytes]]) -> "asyncio.Future[Reply]":
+        """Sends ``message()`` under the lock, its future queued for the reply; a failure to
+        send ends the session."""
         fut = asyncio.get_running_loop().create_future()
         async with self._lock:
             if self._failure is not None:
@@ -91,11 +113,7 @@ class Session:
             if self._closing:
                 fut.set_exception(SymscoreError("session is closed"))
                 return fut
-            if self._framed_sent and self._session_frames:
-                msg = payload
-            else:
-                msg = self._signer.frame(payload, self.service_url, self.extra_keys)
-            self._framed_sent = True
+            msg = message()
             self._pending.append(fut)
             try:
                 await self._ws.send(msg)

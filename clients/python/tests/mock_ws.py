@@ -43,6 +43,9 @@ class MockServer:
         self.seen = set()
         self.server = None
         self.port = None
+        self.pid = None
+        self.requests = []  # subscription client messages
+        self.version = 0
 
     async def start(self):
         self.server = await websockets.serve(self.handler, "127.0.0.1", 0, compression=None,
@@ -55,6 +58,8 @@ class MockServer:
         await self.server.wait_closed()
 
     async def reply(self, ws, text):
+        if _path(ws).endswith("/subscribe"):  # a subscription's refusals are error messages
+            text = json.dumps(dict({"type": "error"}, **json.loads(text)))
         n = self.fragment_chars
         if n:
             await ws.send([text[i:i + n] for i in range(0, len(text), n)])
@@ -99,12 +104,19 @@ class MockServer:
                 if last_date is not None and date <= last_date:
                     self.problems.append("date not increasing: %s then %s" % (last_date, date))
                 last_date = date
-                if not path.endswith("/predict"):
+                if path.endswith("/subscribe") and not authenticated:
+                    self.pid = keys[0]
+                    await ws.send(json.dumps({"type": "names", "names": ["x", "y", "k$a"], "initial": True}))
+                if not path.endswith("/predict") and not path.endswith("/subscribe"):
                     if sig in self.seen:
                         await self.reply(ws, _env("CONFLICT", "replayed request"))
                         continue
                     self.seen.add(sig)
                 authenticated = True
+            if path.endswith("/subscribe"):
+                if not await self.subscription(ws, json.loads(payload)):
+                    return
+                continue
             df = json.loads(payload)
             if "bad" in df["attributeNames"]:
                 await self.reply(ws, _env("BAD_REQUEST", 'row 0, column "bad": "x" is not a number'))
@@ -115,6 +127,35 @@ class MockServer:
                 await self.reply(ws, _env("OK", "OK", {"KSVSMap": {"values": preds}}))
             else:
                 await self.reply(ws, _env("OK", "OK", {"first": rows[0][0] if rows else None}))
+
+
+    async def subscription(self, ws, msg):
+        """Answers a subscription's client message: subscribed and one data message per name (a
+        name "bad" is refused), unsubscribed; "gone" in the names sends closed and closes with
+        1000. Returns False once closed."""
+        self.requests.append(msg)
+        if not msg:
+            return True
+        names, pairs = msg.get("names", []), msg.get("pairs", [])
+        if "bad" in names:
+            await ws.send(json.dumps({"type": "error", "statusCode": "BAD_REQUEST", "statusString": "names[0] bad"}))
+            return True
+        if msg["type"] == "unsubscribe":
+            await ws.send(json.dumps({"type": "unsubscribed", "names": names, "pairs": pairs}))
+            return True
+        if "gone" in names:
+            await ws.send(json.dumps({"type": "closed", "reason": "project deleted"}))
+            await ws.close(code=1000, reason="project deleted")
+            return False
+        pending = [n for n in names if n not in ("x", "y", "k$a", "*", "$project", "$log", "$models")]
+        await ws.send(json.dumps({"type": "subscribed", "names": names, "pairs": pairs, "pending": pending}))
+        for n in names:
+            if n not in pending:
+                self.version += 1
+                await ws.send(json.dumps({"type": "data", "name": n, "version": self.version,
+                                          "time": "2025-11-16T20:11:50.294669Z",
+                                          "values": {"count": 3, "mean": 1.5, "variance": None}}))
+        return True
 
 
 def run(coro):
