@@ -9,6 +9,8 @@ import (
 	"time"
 )
 
+// TestRunWithFloors: the target and both floors run in rotated rounds. Each run lasts
+// long enough (250 ms) for a round trip on a loaded machine under -race.
 func TestRunWithFloors(t *testing.T) {
 	// The target is a second echo server, with pooled buffers: a stand-in for symscore's
 	// /symetry/ws/echo.
@@ -19,7 +21,7 @@ func TestRunWithFloors(t *testing.T) {
 	defer target.Close()
 	cmp, err := RunWithFloors(context.Background(), LoadConfig{
 		URL: target.URL(), Mode: ModeEcho, Name: "target", Connections: 2, Pipeline: 2,
-		Warmup: 10 * time.Millisecond, Duration: 60 * time.Millisecond, Message: LearnPayload(10, 1), Rows: 10,
+		Warmup: 20 * time.Millisecond, Duration: 250 * time.Millisecond, Message: LearnPayload(10, 1), Rows: 10,
 	}, FloorOptions{Rounds: 3})
 	if err != nil {
 		t.Fatal(err)

@@ -40,6 +40,9 @@ type Announced struct {
 	ChunkSize int
 	// Expires is when the upload expires unless it receives a chunk before.
 	Expires time.Time
+	// Node and NodeID name, on a cluster, the node that holds the upload (its public_url,
+	// when configured, and its node id): its chunks, status and finalize go there.
+	Node, NodeID string
 }
 
 // AnnounceUpload announces a CSV file of size bytes, called name, for project pid; the
@@ -54,11 +57,13 @@ func (c *Client) AnnounceUpload(ctx context.Context, pid, name string, size int6
 		UploadID  string `json:"uploadId"`
 		ChunkSize int    `json:"chunkSize"`
 		Expires   string `json:"expires"`
+		Node      string `json:"node"`
+		NodeID    string `json:"nodeId"`
 	}
 	if err := json.Unmarshal(r.Values, &v); err != nil || v.UploadID == "" {
 		return nil, fmt.Errorf("announce: reply values %s: %v", clip(r.Values), err)
 	}
-	a := &Announced{ID: v.UploadID, ChunkSize: v.ChunkSize}
+	a := &Announced{ID: v.UploadID, ChunkSize: v.ChunkSize, Node: v.Node, NodeID: v.NodeID}
 	a.Expires, _ = time.Parse(time.RFC3339Nano, v.Expires)
 	return a, nil
 }
@@ -84,6 +89,9 @@ type UploadStatus struct {
 	RowsApplied int64  `json:"rowsApplied"`
 	RowsSkipped int64  `json:"rowsSkipped"`
 	Error       string `json:"error"`
+	// Node and NodeID: as Announced's.
+	Node   string `json:"node"`
+	NodeID string `json:"nodeId"`
 }
 
 // UploadStatus returns the status of upload id.

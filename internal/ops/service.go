@@ -43,21 +43,23 @@ type Options struct {
 // Service runs the operations. Open makes it (recovering the durable state); Close makes
 // everything durable and closes it. Safe for concurrent use.
 type Service struct {
-	log     *slog.Logger
-	debug   bool // log enables LevelDebug (DebugEnabled)
-	store   *store.Store
-	node    *cluster.Node // the cluster's bus; nil on a single node
-	keys    *auth.KeyStore
-	replay  *auth.ReplayCache
-	authOpt auth.Options
-	metrics *opsMetrics
-	jobs    *jobTable
-	live    *live.Notifier // live subscriptions (subscribe.go)
-	now     func() time.Time
-	clock   bool // now is Options.Now, not time.Now
-	before  func()
-	authLog authLogLimiter // bounds the authentication failure log
-	uploads *upload.Manager
+	log   *slog.Logger
+	debug bool // log enables LevelDebug (DebugEnabled)
+	store *store.Store
+	node  *cluster.Node // the cluster's bus; nil on a single node
+	// publicURL is public_url: on a cluster node, how clients reach this node.
+	publicURL string
+	keys      *auth.KeyStore
+	replay    *auth.ReplayCache
+	authOpt   auth.Options
+	metrics   *opsMetrics
+	jobs      *jobTable
+	live      *live.Notifier // live subscriptions (subscribe.go)
+	now       func() time.Time
+	clock     bool // now is Options.Now, not time.Now
+	before    func()
+	authLog   authLogLimiter // bounds the authentication failure log
+	uploads   *upload.Manager
 	// jobsCtx ends when Shutdown begins: finalize jobs stop reading.
 	jobsCtx         context.Context
 	stopJobs        context.CancelFunc
@@ -134,9 +136,10 @@ func Open(o Options) (*Service, error) {
 			Now:             o.Now,
 			ReplayReads:     cfg.Auth.ReplayPredict,
 		},
-		metrics: newOpsMetrics(o.Metrics),
-		node:    node,
-		jobs:    newJobTable(now, spawn, o.BuildsStopped),
+		metrics:   newOpsMetrics(o.Metrics),
+		node:      node,
+		publicURL: cfg.PublicURL,
+		jobs:      newJobTable(now, spawn, o.BuildsStopped),
 		live: live.New(live.Options{
 			Interval: cfg.Subscribe.Interval, MaxSubscriptions: cfg.Limits.MaxSubscriptions,
 			Metrics: o.Metrics, Spawn: spawn, Log: log,

@@ -1,6 +1,8 @@
 package ops
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"time"
@@ -68,7 +70,16 @@ func (s *Service) Announce(c Customer, a AnnounceArgs) (upload.Status, error) {
 	if err != nil {
 		return upload.Status{}, s.Refuse(err)
 	}
-	return st, nil
+	return s.onNode(st), nil
+}
+
+// onNode names, on a cluster node, this node in an upload's status: its bytes are held
+// here, and its chunks, status and finalize are served here only.
+func (s *Service) onNode(st upload.Status) upload.Status {
+	if s.node != nil {
+		st.Node, st.NodeID = s.publicURL, s.node.NodeID()
+	}
+	return st
 }
 
 // UploadChunkSize is the chunk size an announce suggests (chunks of any size up to
@@ -82,7 +93,7 @@ func (s *Service) Upload(c Customer, id string) (upload.Status, error) {
 	if err != nil {
 		return upload.Status{}, err
 	}
-	return u.Status(), nil
+	return s.onNode(u.Status()), nil
 }
 
 // Uploads lists the customer's uploads, oldest first.
@@ -90,7 +101,11 @@ func (s *Service) Uploads(c Customer) ([]upload.Status, error) {
 	if err := check(c); err != nil {
 		return nil, s.Refuse(err)
 	}
-	return s.uploads.List(c.id), nil
+	list := s.uploads.List(c.id)
+	for i := range list {
+		list[i] = s.onNode(list[i])
+	}
+	return list, nil
 }
 
 // DeleteUpload discards the customer's upload id and its file (refused while it is being
@@ -112,6 +127,10 @@ func (s *Service) upload(c Customer, id string) (*upload.Upload, error) {
 	}
 	u, err := s.uploads.Get(c.id, id)
 	if err != nil {
+		if s.node != nil && errors.Is(err, upload.ErrNotFound) {
+			// Another node may hold it: say where uploads live.
+			err = fmt.Errorf("%w (on a cluster, an upload is served only by the node that took its announce; this is node %s)", err, s.node.NodeID())
+		}
 		return nil, s.Refuse(err)
 	}
 	return u, nil

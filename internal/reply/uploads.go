@@ -18,7 +18,20 @@ func AppendAnnounce(dst []byte, st upload.Status) []byte {
 	o.str("uploadId", st.ID)
 	o.int("chunkSize", ops.UploadChunkSize)
 	o.str("expires", FormatDate(st.Expires))
+	appendNode(&o, st)
 	return protocol.AppendEnvelopeClose(o.close())
+}
+
+// appendNode adds, on a cluster node, "node" (its public_url, when set) and "nodeId":
+// the node that holds the upload's bytes and serves its chunks and finalize.
+func appendNode(o *jsonObject, st upload.Status) {
+	if st.NodeID == "" {
+		return
+	}
+	if st.Node != "" {
+		o.str("node", st.Node)
+	}
+	o.str("nodeId", st.NodeID)
 }
 
 // AppendUpload appends the OK reply of an upload's status: values {"uploadId","pid",
@@ -64,6 +77,7 @@ func appendUpload(dst []byte, st upload.Status) []byte {
 	case upload.Failed:
 		o.str("error", st.Msg)
 	}
+	appendNode(&o, st)
 	return o.close()
 }
 

@@ -19,11 +19,17 @@ func TestUploadReplies(t *testing.T) {
 	done.Received, done.Complete, done.Missing, done.State, done.Job, done.Rows, done.Skipped = 100, true, nil, upload.Done, "J1", 7, 2
 	failed := done
 	failed.State, failed.Msg = upload.Failed, `f.csv:3:2: column "x": "a" is not a number`
+	onNode := st
+	onNode.Node, onNode.NodeID = "https://b.example", "b"
+	noURL := st
+	noURL.NodeID = "b"
 	for _, c := range []struct{ got, want string }{
 		{string(AppendAnnounce(nil, st)), `{"statusCode":"CREATED","statusString":"CREATED","values":{"uploadId":"U1","chunkSize":131072,"expires":"2026-01-02T03:04:05.000000006Z"}}`},
 		{string(AppendUpload(nil, st)), `{"statusCode":"OK","statusString":"OK","values":{"uploadId":"U1","pid":"p","name":"a \"b\".csv","size":100,"received":60,"complete":false,"missing":[[0,30],[90,100]],"state":"receiving","expires":"2026-01-02T03:04:05.000000006Z","job":""}}`},
 		{string(AppendUpload(nil, done)), `{"statusCode":"OK","statusString":"OK","values":{"uploadId":"U1","pid":"p","name":"a \"b\".csv","size":100,"received":100,"complete":true,"missing":[],"state":"done","expires":"2026-01-02T03:04:05.000000006Z","job":"J1","rowsApplied":7,"rowsSkipped":2}}`},
 		{string(AppendUpload(nil, failed)), `{"statusCode":"OK","statusString":"OK","values":{"uploadId":"U1","pid":"p","name":"a \"b\".csv","size":100,"received":100,"complete":true,"missing":[],"state":"failed","expires":"2026-01-02T03:04:05.000000006Z","job":"J1","error":"f.csv:3:2: column \"x\": \"a\" is not a number"}}`},
+		{string(AppendAnnounce(nil, onNode)), `{"statusCode":"CREATED","statusString":"CREATED","values":{"uploadId":"U1","chunkSize":131072,"expires":"2026-01-02T03:04:05.000000006Z","node":"https://b.example","nodeId":"b"}}`},
+		{string(AppendUpload(nil, noURL)), `{"statusCode":"OK","statusString":"OK","values":{"uploadId":"U1","pid":"p","name":"a \"b\".csv","size":100,"received":60,"complete":false,"missing":[[0,30],[90,100]],"state":"receiving","expires":"2026-01-02T03:04:05.000000006Z","job":"","nodeId":"b"}}`},
 		{string(AppendUploads(nil, nil)), `{"statusCode":"OK","statusString":"OK","values":{"uploads":[]}}`},
 		{string(AppendUploadBound(nil, st)), `{"statusCode":"OK","statusString":"OK","values":{"uploadId":"U1","size":100,"received":60}}`},
 		{string(AppendChunk(nil, ops.ChunkResult{Position: 131072, Length: 5, Received: 131077})), `{"statusCode":"OK","statusString":"OK","values":{"position":131072,"length":5,"received":131077}}`},

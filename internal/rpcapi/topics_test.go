@@ -324,9 +324,12 @@ func TestTopicsSlowReader(t *testing.T) {
 	}
 }
 
-// TestTopicsBesideAttachments: in 1.x, publications never come between a result's
-// attachments and the result (the client checks every message's attachments), while
-// predict_matrix results with binary data and values go out at once.
+// TestTopicsBesideAttachments: in 1.x, publications flow on a connection while
+// predict_matrix results with binary data go out, and every result reaches the client
+// with its attachments (the client checks every message's). Whether a publication lands
+// inside a result's attachment sequence here depends on timing, so this test seldom
+// sees the send lock missing; TestPublicationBesideAttachments (sendorder_test.go) pins
+// that order deterministically.
 func TestTopicsBesideAttachments(t *testing.T) {
 	s := start(t, func(cfg *config.Config) { cfg.Subscribe.Interval = time.Millisecond })
 	rest := s.REST(testenv.CID1, testenv.Secret1)

@@ -69,6 +69,10 @@ type Status struct {
 	FailStatus protocol.Status
 	Msg        string
 	Retry      bool
+	// Node and NodeID name the cluster node that holds the upload's file: its public_url
+	// (may be empty) and its cluster.node_id. Empty on a single node. The Manager leaves
+	// them empty; the operations fill them in.
+	Node, NodeID string
 }
 
 // Upload is one announced upload: its description, its state, and its files. Safe for
