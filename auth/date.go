@@ -48,21 +48,58 @@ func parseDateUnix(b []byte) (sec int64, nsec int, err error) {
 	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || second > 59 {
 		return 0, 0, detail(ErrDateFormat, "field out of range: %s", quote(b))
 	}
-	if len(b) > dateLen {
-		if b[dateLen] != ';' {
-			return 0, 0, detail(ErrDateFormat, "expected ';' at byte %d: %s", dateLen, quote(b))
-		}
-		scale := 100_000_000
-		for i := dateLen + 1; i < len(b); i++ {
-			if b[i] < '0' || b[i] > '9' {
-				return 0, 0, detail(ErrDateFormat, "expected a digit at byte %d: %s", i, quote(b))
-			}
-			nsec += int(b[i]-'0') * scale
-			scale /= 10
-		}
+	if len(b) > dateLen && b[dateLen] != ';' {
+		return 0, 0, detail(ErrDateFormat, "expected ';' at byte %d: %s", dateLen, quote(b))
+	}
+	nsec, bad := parseFraction(b[dateLen:])
+	if bad >= 0 {
+		return 0, 0, detail(ErrDateFormat, "expected a digit at byte %d: %s", dateLen+bad, quote(b))
 	}
 	days := daysFromCivil(year, month, day)
 	return days*86400 + int64(hour*3600+minute*60+second), nsec, nil
+}
+
+// parseFraction reads what follows the seconds of a sym-date whose length is valid: ""
+// or ';' and 1 to 9 digits. It returns the nanoseconds, or the offset in frac of the
+// first byte that is not a digit (bad ≥ 0).
+func parseFraction(frac []byte) (nsec, bad int) {
+	if len(frac) == 0 {
+		return 0, -1
+	}
+	scale := 100_000_000
+	for i := 1; i < len(frac); i++ {
+		if frac[i] < '0' || frac[i] > '9' {
+			return 0, i
+		}
+		nsec += int(frac[i]-'0') * scale
+		scale /= 10
+	}
+	return nsec, -1
+}
+
+// dateMemo remembers the seconds of the last sym-date parsed: the messages a client sends
+// within one second carry the same "yyyy-MM-dd HH:mm:ss" and differ at most in the
+// fraction, which alone is read again. One per Verifier.
+type dateMemo struct {
+	ok     bool
+	prefix [dateLen]byte
+	sec    int64
+}
+
+// parse is parseDateUnix, the same result for every input.
+func (m *dateMemo) parse(b []byte) (sec int64, nsec int, err error) {
+	if m.ok && (len(b) == dateLen || len(b) >= dateLen+2 && len(b) <= maxDateLen && b[dateLen] == ';') &&
+		string(b[:dateLen]) == string(m.prefix[:]) {
+		if nsec, bad := parseFraction(b[dateLen:]); bad < 0 {
+			return m.sec, nsec, nil
+		}
+	}
+	sec, nsec, err = parseDateUnix(b)
+	if err == nil {
+		m.ok, m.sec = true, sec
+		copy(m.prefix[:], b)
+	}
+	return sec, nsec, err
 }
 
 // daysFromCivil returns the days from 1970-01-01 to year-month-day (year ≥ 0; Howard

@@ -147,3 +147,39 @@ func TestCheckDateWindowAgainstTime(t *testing.T) {
 		}
 	}
 }
+
+// checkMemo parses each date in turn with one dateMemo and checks every result against
+// parseDateUnix's.
+func checkMemo(t *testing.T, dates ...[]byte) {
+	t.Helper()
+	var m dateMemo
+	for _, b := range dates {
+		sec, nsec, err := m.parse(b)
+		wsec, wnsec, werr := parseDateUnix(b)
+		if sec != wsec || nsec != wnsec || (err == nil) != (werr == nil) || err != nil && err.Error() != werr.Error() {
+			t.Fatalf("after %q: memo %d %d %v, parseDateUnix %d %d %v", dates, sec, nsec, err, wsec, wnsec, werr)
+		}
+	}
+}
+
+// TestDateMemo: the memo of a Verifier's last seconds gives parseDateUnix's result for
+// dates of the same second (any fraction, or none), of other seconds, and for malformed
+// dates that share a remembered prefix.
+func TestDateMemo(t *testing.T) {
+	s := func(d string) []byte { return []byte(d) }
+	checkMemo(t, s("2025-11-16 20:11:50;294669000"), s("2025-11-16 20:11:50;5"), s("2025-11-16 20:11:50"),
+		s("2025-11-16 20:11:50;000000001"), s("2025-11-16 20:11:51;1"), s("2025-11-16 20:11:50;1"))
+	for _, bad := range []string{";", ";x", ";1234567890", ";12a", "x1", ";+1", " ", ";1 "} {
+		checkMemo(t, s("2025-11-16 20:11:50;2"), s("2025-11-16 20:11:50"+bad), s("2025-11-16 20:11:50;3"))
+	}
+	checkMemo(t, s("2025-02-30 20:11:50"), s("2025-02-30 20:11:50;1")) // never remembered
+	checkMemo(t, s("2024-02-29 23:59:59;5"), s("2024-02-29 23:59:5"), s("2024-02-29 23:59:59;"), s("2024-02-29 23:59:59;9"))
+}
+
+// FuzzDateMemo: a date parsed after another with one memo gives parseDateUnix's result.
+func FuzzDateMemo(f *testing.F) {
+	f.Add([]byte("2025-11-16 20:11:50;294669000"), []byte("2025-11-16 20:11:50;5"))
+	f.Add([]byte("2014-10-24 17:17:58"), []byte("2014-10-24 17:17:58;"))
+	f.Add([]byte("2024-02-29 23:59:59;5"), []byte("2024-02-29 23:59:59;1x"))
+	f.Fuzz(func(t *testing.T, a, b []byte) { checkMemo(t, a, b, a) })
+}

@@ -69,6 +69,9 @@ type Verifier struct {
 
 	lastWSForm   form // the string-to-sign form that verified last: tried first
 	lastRESTForm form
+	dates        dateMemo // the seconds of the last sym-date parsed
+	lastCID      []byte   // the customer id looked up last (a copy) ...
+	lastSecrets  []secret // ... and its secrets (nil: unknown)
 
 	buf    []byte                         // scratch: parts of a string to sign
 	sig    [maxSignatureText / 4 * 3]byte // the decoded signature
@@ -120,7 +123,7 @@ func NewVerifier(ks *KeyStore, opts Options, replay *ReplayCache) *Verifier {
 // checkDate parses a sym-date and checks it against the window at now, in integer
 // seconds and nanoseconds (time.Time's Sub only to explain a refusal).
 func (v *Verifier) checkDate(b []byte, now time.Time) (time.Time, error) {
-	sec, nsec, err := parseDateUnix(b)
+	sec, nsec, err := v.dates.parse(b)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -142,11 +145,30 @@ func (v *Verifier) checkDate(b []byte, now time.Time) (time.Time, error) {
 	return date, nil
 }
 
+// secretsOf is ks.lookup(cid), remembered for the last customer id looked up: the key
+// store is immutable, and a Verifier serves the messages of few customers in turn.
+func (v *Verifier) secretsOf(cid []byte) []secret {
+	if v.lastSecrets != nil && string(cid) == string(v.lastCID) {
+		return v.lastSecrets
+	}
+	secrets := v.ks.lookup(cid)
+	if secrets != nil && len(cid) <= maxRememberedCID {
+		v.lastCID, v.lastSecrets = append(v.lastCID[:0], cid...), secrets
+	}
+	return secrets
+}
+
+// maxRememberedCID bounds the customer id secretsOf copies.
+const maxRememberedCID = 256
+
 // decodeSignature decodes the Base64 signature into v.sig and tells the algorithm by its
 // length: 32 bytes HMAC-SHA256, 20 bytes HMAC-SHA1 (only with AllowSHA1).
 func (v *Verifier) decodeSignature(text []byte) (mac []byte, isSHA1 bool, err error) {
 	if len(text) > maxSignatureText {
 		return nil, false, detail(ErrBadSignature, "signature of %d characters", len(text))
+	}
+	if decodeSig256((*[sha256.Size]byte)(v.sig[:sha256.Size]), text) {
+		return v.sig[:sha256.Size], false, nil
 	}
 	n, err := b64.Decode(v.sig[:], text)
 	if err != nil || b64.EncodedLen(n) != len(text) {

@@ -57,7 +57,7 @@ func (v *Verifier) VerifyWSAt(r *WSRequest, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	secrets := v.ks.lookup(r.CID)
+	secrets := v.secretsOf(r.CID)
 	if secrets == nil {
 		return ErrUnknownCustomer
 	}
@@ -89,11 +89,22 @@ func (v *Verifier) matchWS(r *WSRequest, secrets []secret, sig []byte, isSHA1 bo
 	return false
 }
 
+// maxCopiedPayload is the largest payload wsMAC copies to hash its string to sign in one
+// write.
+const maxCopiedPayload = 256
+
 // wsMAC computes the HMAC of the string to sign of r in form f with h, whose key is the
 // secret whose text is secretText. The payload is hashed in place, not copied.
 func (v *Verifier) wsMAC(h hash.Hash, secretText string, r *WSRequest, f form) []byte {
 	h.Reset()
 	v.buf = appendWSHead(v.buf[:0], r.MD5, secretText, r.Date, r.CID)
+	if len(r.Payload) <= maxCopiedPayload {
+		// One write of the whole string: cheaper than three for a small payload.
+		v.buf = append(v.buf, r.Payload...)
+		v.buf = v.appendWSTail(v.buf, r, f)
+		h.Write(v.buf)
+		return h.Sum(v.sum[:0])
+	}
 	h.Write(v.buf)
 	h.Write(r.Payload)
 	v.buf = v.appendWSTail(v.buf[:0], r, f)

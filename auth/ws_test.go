@@ -280,3 +280,26 @@ func TestVerifyWSAt(t *testing.T) {
 	}
 	wantErr(t, v.VerifyWSAt(predictRef().request(), vecTime.Add(-time.Minute-time.Nanosecond)), ErrDateWindow)
 }
+
+// TestVerifyWSPayloadSizes: payloads hashed in one write with the rest of the string to
+// sign (small) and in three (large) verify alike, in every form, and a changed byte is
+// refused either way.
+func TestVerifyWSPayloadSizes(t *testing.T) {
+	v := testVerifier(t, Options{}, nil)
+	for _, n := range []int{0, 1, maxCopiedPayload - 1, maxCopiedPayload, maxCopiedPayload + 1, 3 * maxCopiedPayload} {
+		for _, bare := range []bool{false, true} {
+			c := predictRef()
+			c.payload = strings.Repeat("x", n)
+			c.noFinalNL = bare
+			if bare {
+				c.signedURL = "/symetry/ws/predict"
+			}
+			if err := v.VerifyWS(c.request()); err != nil {
+				t.Errorf("payload of %d bytes, bare %v: %v", n, bare, err)
+			}
+			r := c.request()
+			r.Signature = predictRef().request().Signature
+			wantErr(t, v.VerifyWS(r), ErrBadSignature)
+		}
+	}
+}

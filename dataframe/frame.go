@@ -64,6 +64,12 @@ type Frame struct {
 	SkippedRows []int
 	// ErrorHandling is the DataFrame's errorHandling (0 or 1).
 	ErrorHandling int
+	// Layout names the Frame's columns: two Frames of the same non-zero Layout, from any
+	// Parsers, have the same Names, Kinds, Base, SourceNames and SourceTypes, so that what
+	// a caller derived from one Frame's columns holds for the other (model.Plan). A Parser
+	// gives a new number whenever it lays columns out anew, never an old one; 0 when the
+	// Frame has T-derived columns (they vary with the rows).
+	Layout uint64
 }
 
 // Width is len(Names).

@@ -33,6 +33,7 @@ type Parser struct {
 	// layoutCols: frame.SourceNames, SourceTypes and the first nCB Names, Kinds and Base
 	// are those of cols (the column names' entries stay put until beginColumns).
 	layoutCols bool
+	layoutID   uint64    // Frame.Layout of the C and B columns laid out last
 	tBase      []int     // per T-derived column: its source column
 	tEnt       []int     // per T-derived column: its name entry
 	store      []float64 // kept rows, stride len(cols) (X/S slots unused)

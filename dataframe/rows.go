@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/valyala/fastjson"
 
@@ -271,6 +272,9 @@ func (p *Parser) checkTName(r, c int, value, name []byte, opts *Options) *Error 
 }
 
 // layout fills the Frame from the validated rows.
+// layouts numbers the column layouts of every Parser (Frame.Layout).
+var layouts atomic.Uint64
+
 func (p *Parser) layout(kept, skipped int, opts *Options) (*Frame, *Error) {
 	f := &p.frame
 	nT := len(p.tBase)
@@ -298,6 +302,11 @@ func (p *Parser) layout(kept, skipped int, opts *Options) (*Frame, *Error) {
 			}
 		}
 		p.layoutCols = true
+		p.layoutID = layouts.Add(1)
+	}
+	f.Layout = 0
+	if nT == 0 {
+		f.Layout = p.layoutID
 	}
 	for t := range nT {
 		f.Names = append(f.Names, p.names.name(p.tEnt[t]))

@@ -21,11 +21,12 @@ import (
 // The zero value is ready. Not safe for concurrent use; it holds no reference to a frame
 // between calls (the column names it compares with are its own copies).
 type Plan struct {
-	m     *Model
-	names [][]byte // the frame columns the plan was made for (owned copies)
-	bases [][]byte // their T attribute (nil for C and B columns): tcol depends on it
-	col   []int    // frame column → model input position, or -1
-	tcol  []int    // model input → a frame column of the same T attribute, when the input itself is absent; -1
+	m      *Model
+	layout uint64   // the dataframe.Frame.Layout of those columns, if any
+	names  [][]byte // the frame columns the plan was made for (owned copies)
+	bases  [][]byte // their T attribute (nil for C and B columns): tcol depends on it
+	col    []int    // frame column → model input position, or -1
+	tcol   []int    // model input → a frame column of the same T attribute, when the input itself is absent; -1
 
 	x       []float64 // one row's inputs, model order
 	missing []bool    // which of them the row lacks (filled only when some are)
@@ -37,12 +38,15 @@ type Plan struct {
 func (pl *Plan) Model() *Model { return pl.m }
 
 // Prepare makes pl fit m and f's columns, rebuilding it only if they changed. It allocates
-// only when it rebuilds (and then only if its buffers must grow).
+// only when it rebuilds (and then only if its buffers must grow). Columns of the Layout
+// the plan was made for are the same without a look (a session's frames, one parser's
+// remembered header after another); others are compared.
 func (pl *Plan) Prepare(m *Model, f *dataframe.Frame) {
-	if pl.m == m && sameNames(pl.names, f.Names) && sameBases(pl.bases, f) {
+	if pl.m == m && (f.Layout != 0 && f.Layout == pl.layout || sameNames(pl.names, f.Names) && sameBases(pl.bases, f)) {
+		pl.layout = f.Layout
 		return
 	}
-	pl.m = m
+	pl.m, pl.layout = m, f.Layout
 	pl.names, pl.bases = pl.names[:0], pl.bases[:0]
 	for c, n := range f.Names {
 		pl.names = append(pl.names, append([]byte(nil), n...))
@@ -84,7 +88,7 @@ func (pl *Plan) PrepareColumns(m *Model, names [][]byte) {
 	if pl.FitsColumns(m, names) {
 		return
 	}
-	pl.m = m
+	pl.m, pl.layout = m, 0 // no longer the plan of a Frame's layout
 	pl.names, pl.bases = pl.names[:0], pl.bases[:0]
 	for _, n := range names {
 		pl.names = append(pl.names, append([]byte(nil), n...))

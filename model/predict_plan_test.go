@@ -132,6 +132,41 @@ func TestPlanAllocs(t *testing.T) {
 	}
 }
 
+// TestPlanLayouts: one Plan kept across frames of two parsers (a session whose messages
+// take whichever pooled parser is free), their headers alternating, some with a T
+// attribute, scores every frame as a fresh Plan does.
+func TestPlanLayouts(t *testing.T) {
+	m := planModel(t)
+	payloads := []string{
+		`{"attributeNames":["x","z","k$a","k$b"],"attributeTypes":["C","C","B","B"],"data":[["1","2","1","0"]]}`,
+		`{"attributeNames":["z","x","k$a","k$b"],"attributeTypes":["C","C","B","B"],"data":[["1","2","1","0"]]}`,
+		`{"attributeNames":["x","z","k"],"attributeTypes":["C","C","T"],"data":[["1","2","b"]]}`,
+		`{"attributeNames":["x","z","k$b","k$a"],"attributeTypes":["C","C","B","B"],"data":[["1","2","1","0"]]}`,
+	}
+	var parsers [2]dataframe.Parser
+	var kept Plan
+	out, want := make([]float64, 1), make([]float64, 1)
+	for i := range 40 {
+		payload := payloads[(i*7/3)%len(payloads)]
+		f, err := parsers[i%3%2].Parse([]byte(payload), dataframe.Options{Mode: dataframe.ModePredict})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept.Prepare(m, f)
+		if err := kept.Score(f, 0, false, out); err != nil {
+			t.Fatal(err)
+		}
+		var fresh Plan
+		fresh.Prepare(m, f)
+		if err := fresh.Score(f, 0, false, want); err != nil {
+			t.Fatal(err)
+		}
+		if out[0] != want[0] {
+			t.Fatalf("message %d (%s): %v, a fresh plan %v", i, payload, out[0], want[0])
+		}
+	}
+}
+
 // TestPlanColumnsScoreLikeFrames: a matrix of named columns (PrepareColumns, ScoreRow)
 // scores like the DataFrame of the same names and values, to the bit, NaN as an empty
 // cell; and a plan switches between a T frame and columns of the same names correctly.
@@ -200,5 +235,54 @@ func TestPlanColumnsAllocs(t *testing.T) {
 		}
 	}); n != 0 {
 		t.Fatalf("%v allocations per prepared row", n)
+	}
+}
+
+// TestPlanLayoutAfterColumns: a plan made for a frame's layout, then for matrix columns
+// (PrepareColumns), then for the next frame of that layout (the same parser, the same
+// header) is rebuilt for the frame: it scores as a fresh plan does, not by the columns.
+func TestPlanLayoutAfterColumns(t *testing.T) {
+	m := planModel(t)
+	payload := []byte(`{"attributeNames":["x","z","k$a","k$b"],"attributeTypes":["C","C","B","B"],"data":[["1","2","1","0"]]}`)
+	var p dataframe.Parser
+	var kept Plan
+	out, want := make([]float64, 1), make([]float64, 1)
+	columns := [][][]byte{
+		{[]byte("z"), []byte("x")},                               // other names: rebuilt for the columns
+		{[]byte("x"), []byte("z"), []byte("k$a"), []byte("k$b")}, // the frame's names
+	}
+	for i := range 6 {
+		f, err := p.Parse(payload, dataframe.Options{Mode: dataframe.ModePredict})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Layout == 0 {
+			t.Fatal("a frame of C and B columns has no layout")
+		}
+		kept.Prepare(m, f)
+		if err := kept.Score(f, 0, false, out); err != nil {
+			t.Fatal(err)
+		}
+		var fresh Plan
+		fresh.Prepare(m, f)
+		if err := fresh.Score(f, 0, false, want); err != nil {
+			t.Fatal(err)
+		}
+		if out[0] != want[0] {
+			t.Fatalf("frame %d: %v, a fresh plan %v", i, out[0], want[0])
+		}
+		kept.PrepareColumns(m, columns[i%2])
+		row := []float64{5, -3, 0, 1}[:len(columns[i%2])]
+		if err := kept.ScoreRow(row, false, out); err != nil {
+			t.Fatal(err)
+		}
+		var freshCols Plan
+		freshCols.PrepareColumns(m, columns[i%2])
+		if err := freshCols.ScoreRow(row, false, want); err != nil {
+			t.Fatal(err)
+		}
+		if out[0] != want[0] && !(math.IsNaN(out[0]) && math.IsNaN(want[0])) {
+			t.Fatalf("columns %d: %v, a fresh plan %v", i, out[0], want[0])
+		}
 	}
 }

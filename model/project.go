@@ -60,6 +60,7 @@ type Project struct {
 
 	modelsMu sync.RWMutex // guards models
 	models   map[string]*Model
+	look     *Lookup // follows models and the retirement (project_lookup.go)
 
 	// resMu guards charged and pend (project_budget.go); taken inside mu.
 	resMu   sync.Mutex
@@ -108,6 +109,7 @@ func newProject(pid, typ string, params map[string]string, lim Limits) (*Project
 	p.index = make(map[string]int)
 	p.parts = make(map[string]*summary)
 	p.models = make(map[string]*Model)
+	p.look = new(Lookup)
 	return p, nil
 }
 

@@ -30,6 +30,7 @@ func (p *Project) ApplyModel(m *Model, lim Limits, st Stamp) error {
 	at := p.stampLocked(st)
 	p.modelsMu.Lock()
 	p.models[m.ID()] = m
+	p.look.modelsChanged()
 	p.modelsMu.Unlock()
 	p.modelBytes = next.models
 	p.rechargeLocked()
@@ -114,6 +115,7 @@ func (p *Project) ApplyUnmodel(id string, st Stamp) error {
 	p.modelsMu.Lock()
 	m := p.models[id]
 	delete(p.models, id)
+	p.look.modelsChanged()
 	p.modelsMu.Unlock()
 	p.modelBytes -= m.size
 	p.rechargeLocked()

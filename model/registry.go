@@ -374,6 +374,7 @@ func (r *Registry) ApplyDelete(cid, pid string, st Stamp) error {
 	p.mu.Lock()
 	at := p.stampLocked(st)
 	p.retired = true
+	p.look.retired()
 	p.rechargeLocked() // a retired project's ceiling is 0
 	p.appliedLocked(Change{Op: OpDelete, At: at})
 	p.mu.Unlock()

@@ -23,7 +23,7 @@ type Endpoint struct {
 	vec      *prometheus.CounterVec
 	name     string
 	requests [numStatuses]atomic.Pointer[counter]
-	latency  prometheus.Observer
+	latency  *Latency
 }
 
 // counter boxes a prometheus.Counter for an atomic.Pointer.
@@ -32,7 +32,7 @@ type counter struct{ prometheus.Counter }
 // Endpoint resolves the metrics of endpoint name (the label of symscore_requests_total and
 // symscore_request_duration_seconds) and makes the series of the statuses it can answer.
 func (s *Set) Endpoint(name string, statuses ...protocol.Status) *Endpoint {
-	e := &Endpoint{vec: s.requests, name: name, latency: s.latency.WithLabelValues(name)}
+	e := &Endpoint{vec: s.requests, name: name, latency: s.latency.with(name)}
 	for _, st := range statuses {
 		e.resolve(st)
 	}
@@ -55,5 +55,5 @@ func (e *Endpoint) Done(st protocol.Status, took time.Duration) {
 		}
 		c.Inc()
 	}
-	e.latency.Observe(took.Seconds())
+	e.latency.Observe(took)
 }

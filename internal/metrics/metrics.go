@@ -92,12 +92,12 @@ type Set struct {
 	// Live holds the metrics of live subscriptions.
 	Live Live
 
-	refusals     *prometheus.CounterVec   // by limit
-	requests     *prometheus.CounterVec   // by endpoint and status
-	latency      *prometheus.HistogramVec // by endpoint
-	rows         *prometheus.CounterVec   // by operation: learned, forgotten, predicted
-	authFailures *prometheus.CounterVec   // by reason
-	builds       *prometheus.CounterVec   // by algorithm and result
+	refusals     *prometheus.CounterVec // by limit
+	requests     *prometheus.CounterVec // by endpoint and status
+	latency      *latencyVec            // by endpoint
+	rows         *prometheus.CounterVec // by operation: learned, forgotten, predicted
+	authFailures *prometheus.CounterVec // by reason
+	builds       *prometheus.CounterVec // by algorithm and result
 
 	wsFrames, wsMessages, wsSent *prometheus.CounterVec // by endpoint path
 	wsCloses                     *prometheus.CounterVec // by status code
@@ -120,11 +120,8 @@ func New() *Set {
 		refusals: counters("symscore_refusals_total", "Requests refused by a limit.", "limit"),
 		requests: counters("symscore_requests_total",
 			"Requests (WebSocket messages and REST calls) answered, by endpoint and wire status.", "endpoint", "status"),
-		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "symscore_request_duration_seconds",
-			Help:    "Time from a whole request read to its reply handed to the writer, by endpoint.",
-			Buckets: latencyBuckets,
-		}, []string{"endpoint"}),
+		latency: newLatencyVec("symscore_request_duration_seconds",
+			"Time from a whole request read to its reply handed to the writer, by endpoint.", "endpoint"),
 		rows:         counters("symscore_rows_total", "DataFrame rows learned, forgotten and predicted.", "op"),
 		authFailures: counters("symscore_auth_failures_total", "Requests refused by authentication, by reason.", "reason"),
 		builds:       counters("symscore_builds_total", "Model builds finished, by algorithm and result (ok or failed).", "algo", "result"),

@@ -97,3 +97,28 @@ func jsonNumber(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestDebugEnabledFollowsTheLoggerLevel: DebugEnabled is the level of the logger the
+// service opened with, decided once.
+func TestDebugEnabledFollowsTheLoggerLevel(t *testing.T) {
+	for _, c := range []struct {
+		level slog.Level
+		want  bool
+	}{{slog.LevelDebug, true}, {slog.LevelInfo, false}, {slog.LevelWarn, false}} {
+		var buf bytes.Buffer
+		log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: c.level}))
+		s, _ := open(t, testConfig(t), nil, func(o *Options) { o.Log = log })
+		if got := s.DebugEnabled(); got != c.want {
+			t.Errorf("level %v: DebugEnabled %v, want %v", c.level, got, c.want)
+		}
+		buf.Reset()
+		s.LogRequest(Caller{Remote: "127.0.0.1:1", Endpoint: "ws_predict", CID: "c1"}, "p", protocol.StatusOK, time.Millisecond)
+		if logged := strings.Contains(buf.String(), `"msg":"request"`); logged != c.want {
+			t.Errorf("level %v: LogRequest logged %v, want %v: %q", c.level, logged, c.want, buf.String())
+		}
+	}
+	s, _ := open(t, testConfig(t), nil)
+	if s.DebugEnabled() {
+		t.Error("the discarding logger enables debug")
+	}
+}

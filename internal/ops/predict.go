@@ -19,6 +19,10 @@ type PredictArgs struct {
 	// session keeps one, so that it is rebuilt only when the model or the columns change);
 	// nil uses the scratch's.
 	Plan *model.Plan
+	// Ref, when not nil, is the caller's memory of the model of its last call, kept from
+	// call to call (a WebSocket session keeps one, so that the model is looked up only
+	// when it or the project changes).
+	Ref *ModelRef
 }
 
 // Predictions are the scores of one DataFrame: one row of outputs (in the model's output
@@ -53,15 +57,11 @@ func (p *Predictions) Row(i int) ([]float64, bool) {
 // a.Impute the model's regression.
 // It allocates nothing after warm-up (unless a.Impute, or the plan must grow).
 func (s *Service) Predict(sc *Scratch, c Customer, a *PredictArgs) (*Predictions, error) {
-	p, err := s.findProject(c, a.PID)
+	m, partition, err := s.findModel(c, a)
 	if err != nil {
 		return nil, err
 	}
-	m, err := p.FindModel(a.ModelID)
-	if err != nil {
-		return nil, s.Refuse(err)
-	}
-	f, err := sc.parseFrame(a.Frame, a.Binary, s.frameOptions(true, p.PartitionColumn()))
+	f, err := sc.parseFrame(a.Frame, a.Binary, s.frameOptions(true, partition))
 	if err != nil {
 		return nil, s.Refuse(err)
 	}

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"errors"
+	"time"
 
 	"github.com/valyala/fastjson"
 
@@ -21,6 +22,7 @@ type Scratch struct {
 	msgs protocol.Parser
 	df   dataframe.Parser
 	ver  *auth.Verifier
+	cust Customer        // the customer VerifyWSAt found last (the customers never change)
 	json fastjson.Parser // subscription messages
 
 	plan   model.Plan  // the plan of a Predict that brings none
@@ -69,16 +71,32 @@ func (sc *Scratch) ParseMessage(b []byte) (*protocol.Message, error) { return sc
 // full replay memory's SERVICE_UNAVAILABLE otherwise; a bad signature carries the string
 // to sign for debugging.
 func (sc *Scratch) VerifyWS(req *auth.WSRequest) (Customer, error) {
-	if err := sc.ver.VerifyWS(req); err != nil {
+	return sc.VerifyWSAt(req, sc.svc.now())
+}
+
+// VerifyWSAt is VerifyWS with the date window checked at arrived, a reading of time.Now
+// the caller made when the message arrived (a transport that times its requests reads the
+// clock anyway): the verification reads no clock of its own. A service given Options.Now
+// checks at that clock's time instead.
+func (sc *Scratch) VerifyWSAt(req *auth.WSRequest, arrived time.Time) (Customer, error) {
+	if sc.svc.clock {
+		arrived = sc.svc.now()
+	}
+	if err := sc.ver.VerifyWSAt(req, arrived); err != nil {
 		r := sc.svc.refuseVerify(err)
 		if errors.Is(err, auth.ErrBadSignature) {
 			r.StringToSign = sc.ver.AppendStringToSignDebug(nil, req)
 		}
 		return Customer{}, r
 	}
-	c, ok := sc.svc.customers[string(req.CID)] // no allocation: a map index by converted key
-	if !ok {
-		return Customer{}, sc.svc.refuseVerify(auth.ErrUnknownCustomer)
+	c := sc.cust
+	if c.id == "" || string(req.CID) != c.id {
+		var ok bool
+		c, ok = sc.svc.customers[string(req.CID)] // no allocation: a map index by converted key
+		if !ok {
+			return Customer{}, sc.svc.refuseVerify(auth.ErrUnknownCustomer)
+		}
+		sc.cust = c
 	}
 	if err := sc.accepted(c, req.Change); err != nil {
 		return Customer{}, err

@@ -51,6 +51,7 @@ type Options struct {
 // everything durable and closes it. Safe for concurrent use.
 type Service struct {
 	log   *slog.Logger
+	debug bool // log enables LevelDebug (DebugEnabled)
 	store *store.Store
 	node  *cluster.Node // the cluster's bus; nil on a single node
 	// publicURL is public_url: on a cluster node, how clients reach this node.
@@ -64,6 +65,7 @@ type Service struct {
 	builds  buildStops
 	live    *live.Notifier // live subscriptions (subscribe.go)
 	now     func() time.Time
+	clock   bool // now is Options.Now, not time.Now
 	before  func()
 	authLog authLogLimiter // bounds the authentication failure log
 	uploads *upload.Manager
@@ -143,6 +145,7 @@ func Open(o Options) (*Service, error) {
 	runCluster(node, st)
 	s := &Service{
 		log:    log,
+		debug:  log.Enabled(context.Background(), slog.LevelDebug),
 		store:  st,
 		keys:   keys,
 		replay: newReplayCache(cfg.Auth, keys, seenSignatures(st), o.Now),
@@ -163,6 +166,7 @@ func Open(o Options) (*Service, error) {
 			Metrics: o.Metrics, Spawn: spawn, Log: log,
 		}),
 		now:           now,
+		clock:         o.Now != nil,
 		before:        o.BeforeBuild,
 		beforeExplore: o.BeforeExplore,
 		compute:       admit.NewPool(slots, MaxQueuedWork),

@@ -1,6 +1,8 @@
 package wsapi
 
 import (
+	"time"
+
 	"github.com/symscore/symscore/auth"
 	"github.com/symscore/symscore/internal/ops"
 	"github.com/symscore/symscore/internal/wsconn"
@@ -46,9 +48,11 @@ var (
 )
 
 // admit checks a parsed message's framing and, for a framed one, its signature, binding
-// the session. It returns the refusal of a message that may not act (an authentication
-// failure unbinds), or nil: the message acts for b.cust (and b.keys, when bound).
-func (b *binding) admit(svc *ops.Service, sc *ops.Scratch, msg *protocol.Message) *ops.Refusal {
+// the session: the signature's date window at arrived, the time the message arrived (the
+// caller's reading, so that verification reads no clock). It returns the refusal of a
+// message that may not act (an authentication failure unbinds), or nil: the message acts
+// for b.cust (and b.keys, when bound).
+func (b *binding) admit(svc *ops.Service, sc *ops.Scratch, msg *protocol.Message, arrived time.Time) *ops.Refusal {
 	if msg.Form == protocol.FormSession {
 		switch {
 		case !b.authed:
@@ -64,7 +68,7 @@ func (b *binding) admit(svc *ops.Service, sc *ops.Scratch, msg *protocol.Message
 		Scheme: b.info.Scheme, Host: b.info.Host, Path: b.info.Path,
 		Change: b.replay == replayChange, Subscribe: b.replay == replaySubscribe,
 	}
-	c, err := sc.VerifyWS(&req)
+	c, err := sc.VerifyWSAt(&req, arrived)
 	if err != nil {
 		r := svc.Refuse(err)
 		if r.AuthFailed {

@@ -19,8 +19,12 @@ import (
 type session struct {
 	e    *endpoint
 	b    binding
-	plan model.Plan // predict: the last message's plan, reused while its model and columns stay
+	plan model.Plan   // predict: the last message's plan, reused while its model and columns stay
+	ref  ops.ModelRef // predict: the last message's model, reused while it stands
 	kc   reply.KeyCache
+	// clock gives a message's arrival time: its latency's start and its signature's date
+	// window.
+	clock arrivalClock
 	// changes are the learns or forgets not yet logged: the log has them in totals.
 	changes ops.SessionChanges
 
@@ -41,9 +45,12 @@ type session struct {
 var errBinary = protocol.Errorf(protocol.StatusBadRequest,
 	"messages are text frames; a binary frame is not a SymetryML message")
 
-// HandleMessage implements wsconn.Session: decode, call the operation, encode.
+// HandleMessage implements wsconn.Session: decode, call the operation, encode. The clock
+// is read once when the message arrives, for its latency and its signature's date window
+// (the monotonic clock alone: arrivalClock), and once more (monotonic only) when the reply
+// is ready.
 func (s *session) HandleMessage(op ws.OpCode, payload, out []byte) ([]byte, ws.OpCode, ws.StatusCode) {
-	s.start = time.Now()
+	s.start = s.clock.now()
 	out, st, closeCode := s.handle(op, payload, out, s.start)
 	if s.deferred { // an upload chunk whose reply sendReplies sends (and counts)
 		s.deferred = false
@@ -80,7 +87,7 @@ func (s *session) handle(op ws.OpCode, payload, out []byte, now time.Time) ([]by
 		// The header cannot be read: authentication fails.
 		return s.refuseAuth(out, svc.RefuseAuth(ops.ReasonMalformed, err), nil)
 	}
-	if r := s.b.admit(svc, sc, msg); r != nil {
+	if r := s.b.admit(svc, sc, msg, now); r != nil {
 		return s.refuseAuth(out, r, framedCID(msg))
 	}
 	keys, cust := s.b.keys, s.b.cust
@@ -91,7 +98,7 @@ func (s *session) handle(op ws.OpCode, payload, out []byte, now time.Time) ([]by
 	case uploadChunks:
 		return s.bind(msg, out)
 	case predict:
-		preds, err := svc.Predict(sc, cust, &ops.PredictArgs{PID: keys[0], ModelID: keys[1], Frame: msg.Payload, Plan: &s.plan})
+		preds, err := svc.Predict(sc, cust, &ops.PredictArgs{PID: keys[0], ModelID: keys[1], Frame: msg.Payload, Plan: &s.plan, Ref: &s.ref})
 		if err != nil {
 			return s.refuse(out, svc.Refuse(err))
 		}

@@ -85,7 +85,7 @@ var errBinarySubscribe = protocol.Errorf(protocol.StatusBadRequest,
 // keeps it.
 func (s *subscribeSession) HandleMessage(op ws.OpCode, payload, out []byte) ([]byte, ws.OpCode, ws.StatusCode) {
 	start := time.Now()
-	r, cid := s.handle(op, payload)
+	r, cid := s.handle(op, payload, start)
 	st := protocol.StatusOK
 	if r != nil {
 		st = r.Status
@@ -112,7 +112,7 @@ func (s *subscribeSession) HandleMessage(op ws.OpCode, payload, out []byte) ([]b
 
 // handle handles one client message; a refusal comes with the customer id the message
 // named (nil: the bound one), for the log.
-func (s *subscribeSession) handle(op ws.OpCode, payload []byte) (*ops.Refusal, []byte) {
+func (s *subscribeSession) handle(op ws.OpCode, payload []byte, now time.Time) (*ops.Refusal, []byte) {
 	svc := s.e.svc
 	if op != ws.OpText {
 		return svc.Refuse(errBinarySubscribe), nil
@@ -126,7 +126,7 @@ func (s *subscribeSession) handle(op ws.OpCode, payload []byte) (*ops.Refusal, [
 		}
 		return svc.Refuse(err), nil
 	}
-	if r := s.b.admit(svc, sc, msg); r != nil {
+	if r := s.b.admit(svc, sc, msg, now); r != nil {
 		return r, framedCID(msg)
 	}
 	if s.sub == nil {

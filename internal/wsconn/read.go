@@ -66,12 +66,14 @@ func (c *Conn) readMessage() (ws.OpCode, []byte, connEnd) {
 // the upgrade, whatever arrives meanwhile (frames, pings between the fragments of a first
 // message): a stranger cannot hold its place under limits.max_unauthenticated_connections,
 // nor its share of limits.max_unverified_bytes, longer than that.
+//
+// The deadline carries a monotonic clock reading, so that time.Until reads only the
+// monotonic clock: one clock read per frame, the wall clock only when the deadline moves.
 func (c *Conn) armReadDeadline() connEnd {
-	now := time.Now()
 	idle := c.srv.d.Limits.IdleTimeout
 	set := false
-	if c.deadline.Sub(now) < idle-idle/16 {
-		c.deadline, set = now.Add(idle), true
+	if time.Until(c.deadline) < idle-idle/16 {
+		c.deadline, set = time.Now().Add(idle), true
 	}
 	if !c.authed && c.deadline.After(c.authBy) {
 		c.deadline, set = c.authBy, true
