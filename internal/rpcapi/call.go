@@ -98,6 +98,16 @@ func (c *call) json(v wslink.Value, a *args, i int) ([]byte, error) {
 	return b[start:len(b):len(b)], nil
 }
 
+// mapJSON reads argument i of a, which must be a map (what names it in errors), as JSON
+// in the call's memory (json).
+func (c *call) mapJSON(a *args, i int, what string) ([]byte, error) {
+	v, err := a.kind(i, wslink.KindMap, what)
+	if err != nil {
+		return nil, err
+	}
+	return c.json(v, a, i)
+}
+
 // pidArg reads args[0], the project id.
 func (c *call) pidArg(a *args) error {
 	pid, err := a.str(0, "the project id")

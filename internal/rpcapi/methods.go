@@ -95,11 +95,7 @@ func decodeCreate(c *call, a *args) error {
 	if !a.has(2) {
 		return nil
 	}
-	v, err := a.kind(2, wslink.KindMap, "the project parameters")
-	if err != nil {
-		return err
-	}
-	j, err := c.json(v, a, 2)
+	j, err := c.mapJSON(a, 2, "the project parameters")
 	if err != nil {
 		return err
 	}
@@ -143,11 +139,7 @@ func decodeBuild(c *call, a *args) error {
 		return err
 	}
 	c.algo, c.modelID = string(algo), string(id)
-	v, err := a.kind(3, wslink.KindMap, "the MLContext")
-	if err != nil {
-		return err
-	}
-	j, err := c.json(v, a, 3)
+	j, err := c.mapJSON(a, 3, "the MLContext")
 	if err != nil {
 		return err
 	}

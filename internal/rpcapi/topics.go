@@ -66,11 +66,8 @@ func decodeTopic(c *call, a *args) error {
 	if err := c.pidArg(a); err != nil {
 		return err
 	}
-	v, err := a.kind(1, wslink.KindMap, "the names and pairs")
-	if err != nil {
-		return err
-	}
-	c.lists, err = c.json(v, a, 1)
+	var err error
+	c.lists, err = c.mapJSON(a, 1, "the names and pairs")
 	return err
 }
 
