@@ -65,17 +65,8 @@ func decodePID(c *call, a *args) error {
 	return c.pidArg(a)
 }
 
-func decodeModel(c *call, a *args) error {
-	if err := a.count(2, 2); err != nil {
-		return err
-	}
-	if err := c.pidArg(a); err != nil {
-		return err
-	}
-	id, err := a.str(1, "the model id")
-	c.modelID = c.str(id)
-	return err
-}
+// decodeModel: pid, modelId.
+func decodeModel(c *call, a *args) error { return decodeModelOf(c, a, 2) }
 
 // decodeCreate: pid, type (a string, or nil for cpu), params (a map of strings, or nil).
 func decodeCreate(c *call, a *args) error {
