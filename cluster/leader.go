@@ -124,7 +124,9 @@ func (l *leader) lead() bool {
 			l.rev = rev
 			return true
 		}
-		l.n.opts.Logger.Warn("cluster: no longer the snapshot leader", "err", err)
+		if !l.n.closing.Load() {
+			l.n.opts.Logger.Warn("cluster: no longer the snapshot leader", "err", err)
+		}
 		l.rev = 0
 	}
 	rev, err := l.n.lock.Create(ctx, lockKey, node)
@@ -136,14 +138,21 @@ func (l *leader) lead() bool {
 	return true
 }
 
-// resign gives the lock up at Close, so that another node leads at once.
+// resign gives the lock up at Close, so that another node leads at once. It deletes the
+// lock if the bus holds it in this node's name, at the revision read, whatever l.rev says:
+// a renewal cut short by Close (its context cancelled) may have been applied on the bus
+// without this node learning the new revision, or may have left l.rev at 0.
 func (l *leader) resign() {
-	if l.rev == 0 {
+	if !l.n.nc.IsConnected() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	l.n.lock.Delete(ctx, lockKey, jetstream.LastRevision(l.rev))
+	e, err := l.n.lock.Get(ctx, lockKey)
+	if err != nil || string(e.Value()) != l.n.opts.NodeID {
+		return
+	}
+	l.n.lock.Delete(ctx, lockKey, jetstream.LastRevision(e.Revision()))
 }
 
 // step is one turn of the leader: publish a snapshot if one is due, then purge what the

@@ -156,3 +156,32 @@ func FuzzSnapshotName(f *testing.F) {
 		}
 	})
 }
+
+// TestResignAfterCutRenewal: a node that stops while renewing the lock may hold it on the
+// bus at a revision it never learned (its renewal's answer lost to Close). It still gives
+// the lock up, and never one that another node holds.
+func TestResignAfterCutRenewal(t *testing.T) {
+	bus := natstest.Start(t)
+	a := openNode(t, testOptions(bus.URL(), "a"))
+	ctx := context.Background()
+	rev, err := a.lock.Create(ctx, lockKey, []byte("a"))
+	must(t, err)
+	_, err = a.lock.Update(ctx, lockKey, []byte("a"), rev) // the renewal whose answer was lost
+	must(t, err)
+	(&leader{n: a.Node, rev: rev}).resign() // a stale revision
+	if _, err := a.lock.Get(ctx, lockKey); err == nil {
+		t.Fatal("a stale revision kept the lock")
+	}
+	rev, err = a.lock.Create(ctx, lockKey, []byte("a"))
+	must(t, err)
+	(&leader{n: a.Node}).resign() // no revision at all: the renewal failed on this side
+	if _, err := a.lock.Get(ctx, lockKey); err == nil {
+		t.Fatal("a failed renewal kept the lock")
+	}
+	_, err = a.lock.Create(ctx, lockKey, []byte("b"))
+	must(t, err)
+	(&leader{n: a.Node, rev: rev}).resign()
+	if e, err := a.lock.Get(ctx, lockKey); err != nil || string(e.Value()) != "b" {
+		t.Fatalf("another node's lock was given up: %v", err)
+	}
+}
