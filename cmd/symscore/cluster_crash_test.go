@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -63,23 +62,7 @@ cluster:
 		t.Fatalf("node b exited %d:\n%s", code, stderr)
 	}
 	for round := range rounds {
-		addrB := listenB
-		killAfter := int64(20 + rng.IntN(150))
-		var acks atomic.Int64
-		var killed atomic.Bool
-		kill := func() {
-			if !killed.Swap(true) {
-				b.cmd.Process.Signal(syscall.SIGKILL)
-			}
-		}
-		var wg sync.WaitGroup
-		for c := range clients {
-			seed := rng.Uint64()
-			wg.Go(func() { crashClient(t, addrB, c, seed, &nextID, &ledger, &acks, killAfter, kill) })
-		}
-		wg.Wait()
-		kill()
-		b.wait(t, 10*time.Second)
+		acks := crashRound(t, b, listenB, clients, int64(20+rng.IntN(150)), rng, &nextID, &ledger)
 
 		// While B is down, A goes on: B has that much to catch up with.
 		learnOn(t, addrA, 400, &nextID, &ledger)
@@ -109,7 +92,7 @@ cluster:
 		}
 		settleTotal(t, proj.Snapshot().Total, &ledger)
 		t.Logf("round %d: b killed after %d acknowledgements; %d messages acknowledged in all; /readyz said 503 %d times before 200",
-			round, acks.Load(), len(ledger.acked), unready)
+			round, acks, len(ledger.acked), unready)
 	}
 	for name, p := range map[string]*process{"a": a, "b": b} {
 		p.cmd.Process.Signal(syscall.SIGTERM)

@@ -25,6 +25,30 @@ import (
 
 const crashSecret = "A1ciUrDJgm5LIJU710bxeQ=="
 
+// crashRound has clients learn and forget on addr (crashClient) until killAfter
+// acknowledgements, when p is killed with SIGKILL; it returns the acknowledgements once
+// every client has stopped and p has exited.
+func crashRound(t *testing.T, p *process, addr string, clients int, killAfter int64, rng *rand.Rand,
+	nextID *atomic.Int64, ledger *crashLedger) int64 {
+	t.Helper()
+	var acks atomic.Int64
+	var killed atomic.Bool
+	kill := func() {
+		if !killed.Swap(true) {
+			p.cmd.Process.Signal(syscall.SIGKILL)
+		}
+	}
+	var wg sync.WaitGroup
+	for c := range clients {
+		seed := rng.Uint64()
+		wg.Go(func() { crashClient(t, addr, c, seed, nextID, ledger, &acks, killAfter, kill) })
+	}
+	wg.Wait()
+	kill()
+	p.wait(t, 10*time.Second)
+	return acks.Load()
+}
+
 // crashMessage is one learn or forget: rows copies of the row x = id.
 type crashMessage struct {
 	id, rows int
@@ -70,24 +94,7 @@ func TestKill9Server(t *testing.T) {
 		p := startServe(t, "--config", cfg)
 		started := p.waitLog(t, "symscore started", 30*time.Second)
 		addr := started["listen"].(string)
-		killAfter := int64(20 + rng.IntN(200))
-		var acks atomic.Int64
-		var killed atomic.Bool
-		kill := func() {
-			if !killed.Swap(true) {
-				p.cmd.Process.Signal(syscall.SIGKILL)
-			}
-		}
-		var wg sync.WaitGroup
-		for c := range clients {
-			seed := rng.Uint64()
-			wg.Go(func() {
-				crashClient(t, addr, c, seed, &nextID, &ledger, &acks, killAfter, kill)
-			})
-		}
-		wg.Wait()
-		kill()
-		p.wait(t, 10*time.Second)
+		acks := crashRound(t, p, addr, clients, int64(20+rng.IntN(200)), rng, &nextID, &ledger)
 		// The binary recovers after the kill; a clean stop lets the test read the state.
 		p = startServe(t, "--config", cfg)
 		p.waitLog(t, "symscore started", 30*time.Second)
@@ -96,7 +103,7 @@ func TestKill9Server(t *testing.T) {
 			t.Fatalf("round %d: clean stop after recovery: exit %d\n%s", round, code, stderr)
 		}
 		settle(t, dataDir, &ledger)
-		t.Logf("round %d: killed after %d acknowledgements; %d messages acknowledged in all", round, acks.Load(), len(ledger.acked))
+		t.Logf("round %d: killed after %d acknowledgements; %d messages acknowledged in all", round, acks, len(ledger.acked))
 	}
 }
 
