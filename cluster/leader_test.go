@@ -2,10 +2,14 @@ package cluster
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/symscore/symscore/internal/testenv"
 	"github.com/symscore/symscore/internal/testkit"
@@ -184,4 +188,52 @@ func TestResignAfterCutRenewal(t *testing.T) {
 	if e, err := a.lock.Get(ctx, lockKey); err != nil || string(e.Value()) != "b" {
 		t.Fatalf("another node's lock was given up: %v", err)
 	}
+}
+
+// TestSnapshotMetrics: every node, not only the leader, reports the newest snapshot on the
+// bus: when it was published and the sequence it covers.
+func TestSnapshotMetrics(t *testing.T) {
+	defer func(d time.Duration) { leaderEvery = d }(leaderEvery)
+	leaderEvery = 100 * time.Millisecond
+	bus := natstest.Start(t)
+	o := testOptions(bus.URL(), "a")
+	o.SnapshotRecords = 5
+	a := startNode(t, o, t.TempDir())
+	testenv.Eventually(t, "a to lead", func() bool {
+		st, err := ReadStatus(testOptions(bus.URL(), ""))
+		return err == nil && st.Leader == "a"
+	})
+	o.NodeID = "b"
+	o.Metrics = &Metrics{SnapshotTime: prometheus.NewGauge(prometheus.GaugeOpts{Name: "t"}),
+		SnapshotCovered: prometheus.NewGauge(prometheus.GaugeOpts{Name: "c"})}
+	b := startNode(t, o, t.TempDir())
+	if got := gaugeValue(t, o.Metrics.SnapshotCovered); got != 0 {
+		t.Fatalf("covered %v before any snapshot", got)
+	}
+	ds := testkit.NewDataset(2, 200, 2)
+	must(t, a.st.Create("c1", "p", "", nil))
+	for round := range 2 {
+		for i := range 10 {
+			must(t, learn(t, a.st, "p", ds, 10*round+i, 10*round+i+1))
+		}
+		var newest SnapshotInfo
+		testenv.Eventually(t, "b to report the newest snapshot", func() bool {
+			snaps, err := b.snaps.list(context.Background())
+			if err != nil || len(snaps) == 0 || snaps[0].Covered < uint64(10*round+10) {
+				return false
+			}
+			newest = snaps[0]
+			return gaugeValue(t, o.Metrics.SnapshotCovered) == float64(newest.Covered)
+		})
+		if got, want := gaugeValue(t, o.Metrics.SnapshotTime), float64(newest.Time.UnixNano())/1e9; math.Abs(got-want) > 1e-3 {
+			t.Fatalf("round %d: published at %v, reported %v", round, want, got)
+		}
+	}
+}
+
+func gaugeValue(t *testing.T, g prometheus.Gauge) float64 {
+	t.Helper()
+	var m dto.Metric
+	must(t, g.Write(&m))
+	return m.GetGauge().GetValue()
 }

@@ -16,6 +16,9 @@ type Metrics struct {
 	Publish prometheus.Observer
 	// Connected is 1 while the bus connection is up, else 0.
 	Connected prometheus.Gauge
+	// SnapshotTime is the Unix time (seconds) the newest snapshot on the bus was
+	// published, SnapshotCovered the stream sequence it covers; both 0 while there is none.
+	SnapshotTime, SnapshotCovered prometheus.Gauge
 }
 
 // filled returns m (or a new Metrics) with every nil field set.
@@ -38,6 +41,12 @@ func (m *Metrics) filled() *Metrics {
 	}
 	if out.Connected == nil {
 		out.Connected = prometheus.NewGauge(prometheus.GaugeOpts{Name: "unused"})
+	}
+	if out.SnapshotTime == nil {
+		out.SnapshotTime = prometheus.NewGauge(prometheus.GaugeOpts{Name: "unused"})
+	}
+	if out.SnapshotCovered == nil {
+		out.SnapshotCovered = prometheus.NewGauge(prometheus.GaugeOpts{Name: "unused"})
 	}
 	return &out
 }

@@ -125,6 +125,7 @@ func Open(o Options) (*Node, error) {
 	n.stop = make(chan struct{})
 	n.stopCtx, n.cancel = context.WithCancel(context.Background())
 	n.running.Go(n.beat)
+	n.running.Go(func() { n.watchSnapshots(m) })
 	return n, nil
 }
 

@@ -17,6 +17,12 @@ type Cluster struct {
 	Publish prometheus.Histogram
 	// Connected is symscore_cluster_connected: 1 while the bus connection is up.
 	Connected prometheus.Gauge
+	// SnapshotTime is symscore_cluster_snapshot_timestamp_seconds: when the newest
+	// snapshot on the bus was published (its age: time() minus it).
+	SnapshotTime prometheus.Gauge
+	// SnapshotCovered is symscore_cluster_snapshot_covered_sequence: the stream sequence
+	// it covers.
+	SnapshotCovered prometheus.Gauge
 }
 
 // ClusterMetrics registers the metrics of a cluster node in the set. Call it once.
@@ -33,6 +39,10 @@ func (s *Set) ClusterMetrics() *Cluster {
 		Connected: prometheus.NewGauge(prometheus.GaugeOpts{Name: "symscore_cluster_connected",
 			Help: "1 while this node's connection to the cluster's bus is up, else 0."}),
 	}
-	s.registry.MustRegister(c.AppliedSeq, c.Lag, c.Applied, c.Publish, c.Connected)
+	c.SnapshotTime = prometheus.NewGauge(prometheus.GaugeOpts{Name: "symscore_cluster_snapshot_timestamp_seconds",
+		Help: "Unix time the newest snapshot on the cluster's bus was published (0: none); its age is time() minus it."})
+	c.SnapshotCovered = prometheus.NewGauge(prometheus.GaugeOpts{Name: "symscore_cluster_snapshot_covered_sequence",
+		Help: "Stream sequence the newest snapshot on the cluster's bus covers (0: none)."})
+	s.registry.MustRegister(c.AppliedSeq, c.Lag, c.Applied, c.Publish, c.Connected, c.SnapshotTime, c.SnapshotCovered)
 	return c
 }

@@ -5,6 +5,8 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -46,5 +48,42 @@ func TestEveryRefusalLabelDocumented(t *testing.T) {
 	})
 	if n < 25 {
 		t.Fatalf("found %d Limit constants: the test does not read them", n)
+	}
+}
+
+// TestEveryMetricDocumented: every metric this package registers (a `Name: "symscore_…"`
+// in its files) is named in docs/operations.md or docs/cluster.md.
+func TestEveryMetricDocumented(t *testing.T) {
+	var docs strings.Builder
+	for _, p := range []string{"../../docs/operations.md", "../../docs/cluster.md"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs.Write(b)
+	}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := regexp.MustCompile(`Name: *"(symscore_[a-z_]+)"`)
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range name.FindAllSubmatch(src, -1) {
+			n++
+			if !strings.Contains(docs.String(), "`"+string(m[1])+"`") {
+				t.Errorf("metric %s (%s) is in neither docs/operations.md nor docs/cluster.md", m[1], f)
+			}
+		}
+	}
+	if n < 16 {
+		t.Fatalf("found %d metric names: the test does not read them", n)
 	}
 }

@@ -24,7 +24,8 @@ func openCluster(cfg config.Config, log *slog.Logger, m *metrics.Set) (*cluster.
 	o := clusterOptions(cfg, log)
 	if m != nil {
 		cm := m.ClusterMetrics()
-		o.Metrics = &cluster.Metrics{AppliedSeq: cm.AppliedSeq, Lag: cm.Lag, Applied: cm.Applied, Publish: cm.Publish, Connected: cm.Connected}
+		o.Metrics = &cluster.Metrics{AppliedSeq: cm.AppliedSeq, Lag: cm.Lag, Applied: cm.Applied, Publish: cm.Publish,
+			Connected: cm.Connected, SnapshotTime: cm.SnapshotTime, SnapshotCovered: cm.SnapshotCovered}
 	}
 	if len(cfg.Customers) == 0 {
 		log.Warn("cluster: no customers configured; the development customer's secret is this node's own, so other nodes will not verify its requests")
