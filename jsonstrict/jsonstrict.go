@@ -166,3 +166,25 @@ func quote(b []byte) string {
 	}
 	return strconv.Quote(string(b))
 }
+
+// ParseObject parses b with p as a JSON object that keeps every rule of the package with
+// the keys known alone. what names the object in messages ("announce request"); shape
+// says what it must be, for the message refusing another JSON value ("a JSON object",
+// `an object {"values":[...]}`). The object lives as long as p's next parse.
+func ParseObject(p *fastjson.Parser, b []byte, what, shape string, known ...string) (*fastjson.Object, error) {
+	v, err := p.ParseBytes(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not valid JSON: %v", what, err)
+	}
+	if err := CheckEscapes(b); err != nil {
+		return nil, fmt.Errorf("%s is not valid JSON: %v", what, err)
+	}
+	o, err := v.Object()
+	if err != nil {
+		return nil, fmt.Errorf("%s must be %s, not %s", what, shape, v.Type())
+	}
+	if err := CheckKeys(o, what, known...); err != nil {
+		return nil, err
+	}
+	return o, nil
+}

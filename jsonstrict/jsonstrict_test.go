@@ -185,3 +185,27 @@ func FuzzCheckEscapes(f *testing.F) {
 		}
 	})
 }
+
+// TestParseObject: an object of the known keys is read; anything else is refused saying
+// what and where.
+func TestParseObject(t *testing.T) {
+	var p fastjson.Parser
+	o, err := ParseObject(&p, []byte(`{"a":"x","b":1}`), "request", "a JSON object", "a", "b", "c")
+	if err != nil || string(o.Get("a").GetStringBytes()) != "x" || o.Get("b").GetInt() != 1 {
+		t.Fatalf("%v %v", o, err)
+	}
+	for body, want := range map[string]string{
+		`{"a":`:           "request is not valid JSON",
+		`{"a":"\x"}`:      "request is not valid JSON: bad string escape at byte 6",
+		`{"a":"\ud800"}`:  "request is not valid JSON: bad string escape",
+		`["a"]`:           "request must be a JSON object, not array",
+		`"a"`:             "request must be a JSON object, not string",
+		`{"d":1}`:         `request has unknown key "d"; its keys are a, b, c`,
+		`{"a":"x","a":1}`: `request key "a" appears twice`,
+	} {
+		_, err := ParseObject(&p, []byte(body), "request", "a JSON object", "a", "b", "c")
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", body, err, want)
+		}
+	}
+}

@@ -80,7 +80,7 @@ func TestSubscribeRefusals(t *testing.T) {
 
 	c, _ := dialSub(s, "p", `{}`)
 	for _, tc := range []struct{ send, want string }{
-		{`{"type":"subscribe","names":["x"]`, "not JSON"},
+		{`{"type":"subscribe","names":["x"]`, "not valid JSON"},
 		{`{"type":"watch"}`, `"type" is "watch"`},
 		{`{"type":"subscribe","names":[7]}`, "names[0] must be a string"},
 		{`{"type":"subscribe","names":["x"],"extra":true}`, `unknown key "extra"`},

@@ -53,7 +53,7 @@ var requestKeys = []string{"type", "names", "pairs"}
 // Nothing of b or p is kept.
 func ParseRequest(p *fastjson.Parser, b []byte, maxNameBytes, maxItems int) (Request, error) {
 	var r Request
-	o, err := parseObject(p, b, "a client message", "a client message is a JSON object", requestKeys)
+	o, err := parseObject(p, b, "a client message", "a JSON object", requestKeys)
 	if err != nil {
 		return r, err
 	}
@@ -88,7 +88,7 @@ var listKeys = []string{"names", "pairs"}
 // kept.
 func ParseLists(p *fastjson.Parser, b []byte, maxNameBytes, maxItems int) (Request, error) {
 	var r Request
-	o, err := parseObject(p, b, "the lists", `the lists are a JSON object {"names":[...],"pairs":[...]}`, listKeys)
+	o, err := parseObject(p, b, "the lists", `a JSON object {"names":[...],"pairs":[...]}`, listKeys)
 	if err != nil {
 		return r, err
 	}
@@ -98,21 +98,11 @@ func ParseLists(p *fastjson.Parser, b []byte, maxNameBytes, maxItems int) (Reque
 	return r, nil
 }
 
-// parseObject parses b with p into a JSON object (what it must be: wantObject) with
-// only the keys keys, each once, and RFC 8259 escapes (what names it in messages).
-func parseObject(p *fastjson.Parser, b []byte, what, wantObject string, keys []string) (*fastjson.Object, error) {
-	v, err := p.ParseBytes(b)
+// parseObject parses b with p into a JSON object of the keys keys alone (package
+// jsonstrict's rules); what names it in messages, shape says what it must be.
+func parseObject(p *fastjson.Parser, b []byte, what, shape string, keys []string) (*fastjson.Object, error) {
+	o, err := jsonstrict.ParseObject(p, b, what, shape, keys...)
 	if err != nil {
-		return nil, badRequest("not JSON: %v", err)
-	}
-	o, err := v.Object()
-	if err != nil {
-		return nil, badRequest("%s, not %s", wantObject, v.Type())
-	}
-	if err := jsonstrict.CheckEscapes(b); err != nil {
-		return nil, badRequest("%v", err)
-	}
-	if err := jsonstrict.CheckKeys(o, what, keys...); err != nil {
 		return nil, badRequest("%v", err)
 	}
 	return o, nil

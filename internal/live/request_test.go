@@ -34,8 +34,8 @@ func TestParseRequest(t *testing.T) {
 			t.Fatalf("%s: %v, want a bad request saying %q", in, err, msg)
 		}
 	}
-	bad(``, "not JSON")
-	bad(`{"type":"subscribe"`, "not JSON")
+	bad(``, "not valid JSON")
+	bad(`{"type":"subscribe"`, "not valid JSON")
 	bad(`[]`, "a JSON object, not array")
 	bad(`"subscribe"`, "a JSON object, not string")
 	bad(`{"names":["a"]}`, `needs "type"`)
@@ -127,7 +127,7 @@ func TestParseLists(t *testing.T) {
 			t.Fatalf("%s: %v, want a bad request saying %q", in, err, msg)
 		}
 	}
-	bad(``, "not JSON")
+	bad(``, "not valid JSON")
 	bad(`[]`, "a JSON object {\"names\":[...],\"pairs\":[...]}, not array")
 	bad(`{"type":"subscribe"}`, `unknown key "type"`)
 	bad(`{"names":["a"],"names":["b"]}`, "appears twice")

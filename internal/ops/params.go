@@ -3,6 +3,7 @@ package ops
 import (
 	"github.com/valyala/fastjson"
 
+	"github.com/symscore/symscore/jsonstrict"
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/protocol"
 )
@@ -10,26 +11,33 @@ import (
 // The decoders of operation arguments every transport shares: what a REST body and an RPC
 // argument hold alike.
 
-// MaxProjectParams bounds the parameters of a project creation.
-const MaxProjectParams = 64
+// ParseObject parses body with p as a JSON object with the keys known alone (package
+// jsonstrict's rules), refused BAD_REQUEST otherwise; what names it in messages ("import
+// request"), shape says what it must be ("a JSON object"). The object lives until p's
+// next parse.
+func ParseObject(p *fastjson.Parser, body []byte, what, shape string, known ...string) (*fastjson.Object, error) {
+	o, err := jsonstrict.ParseObject(p, body, what, shape, known...)
+	if err != nil {
+		return nil, protocol.Errorf(protocol.StatusBadRequest, "%v", err)
+	}
+	return o, nil
+}
+
+// projectParams are the parameters a project creation knows: partitionSplit names a
+// partition project's partition column.
+var projectParams = []string{"partitionSplit"}
 
 // ParseProjectParams parses a project's parameters, a flat JSON object of strings, e.g.
-// {"partitionSplit":"species"}; an empty body is no parameters. Errors are BAD_REQUEST.
+// {"partitionSplit":"species"}, of the keys projectParams alone, each once; an empty body
+// is no parameters. Errors are BAD_REQUEST.
 func ParseProjectParams(body []byte) (map[string]string, error) {
 	if len(body) == 0 {
 		return nil, nil
 	}
 	var p fastjson.Parser
-	v, err := p.ParseBytes(body)
+	o, err := ParseObject(&p, body, "project parameters", "a JSON object of strings", projectParams...)
 	if err != nil {
-		return nil, protocol.Errorf(protocol.StatusBadRequest, "project parameters are not valid JSON: %v", err)
-	}
-	o, err := v.Object()
-	if err != nil {
-		return nil, protocol.Errorf(protocol.StatusBadRequest, "project parameters must be a JSON object of strings, not %s", v.Type())
-	}
-	if o.Len() > MaxProjectParams {
-		return nil, protocol.Errorf(protocol.StatusBadRequest, "%d project parameters, at most %d", o.Len(), MaxProjectParams)
+		return nil, err
 	}
 	params := make(map[string]string, o.Len())
 	o.Visit(func(k []byte, e *fastjson.Value) {
@@ -37,10 +45,6 @@ func ParseProjectParams(body []byte) (map[string]string, error) {
 			return
 		}
 		key := string(k)
-		if _, dup := params[key]; dup {
-			err = protocol.Errorf(protocol.StatusBadRequest, "project parameter %s is given twice", QuoteInput(key))
-			return
-		}
 		if e.Type() != fastjson.TypeString {
 			err = protocol.Errorf(protocol.StatusBadRequest, "project parameter %s must be a string, not %s", QuoteInput(key), e.Type())
 			return

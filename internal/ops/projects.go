@@ -1,13 +1,21 @@
 package ops
 
-import "github.com/symscore/symscore/model"
+import (
+	"github.com/symscore/symscore/model"
+	"github.com/symscore/symscore/protocol"
+)
 
 // Create makes project pid of type typ ("cpu" or "" for cpu, or "partition", whose
-// params["partitionSplit"] names the partition column). Refusals: CONFLICT when it
-// exists; BAD_REQUEST for a bad id, type or parameter, or a limit.
+// params["partitionSplit"] names the partition column; a cpu project refuses it).
+// Refusals: CONFLICT when it exists; BAD_REQUEST for a bad id, type or parameter, or a
+// limit.
 func (s *Service) Create(c Customer, pid, typ string, params map[string]string) error {
 	if err := check(c); err != nil {
 		return s.Refuse(err)
+	}
+	if (typ == "" || typ == model.TypeCPU) && params["partitionSplit"] != "" {
+		return s.Refuse(protocol.Errorf(protocol.StatusBadRequest,
+			`a cpu project takes no "partitionSplit": create a partition project (type=partition) to split by a column`))
 	}
 	if err := s.createProject(c, pid, typ, params); err != nil {
 		return s.Refuse(err)

@@ -10,13 +10,14 @@ import (
 )
 
 // FuzzRESTBodies: the decoders of REST bodies (project parameters, exploration contexts,
-// upload announces and finalizes) never panic, and refuse with BAD_REQUEST errors whose messages have no control bytes.
+// imports, upload announces and finalizes) never panic, and refuse with BAD_REQUEST errors whose messages have no control bytes.
 func FuzzRESTBodies(f *testing.F) {
 	for _, s := range []string{``, `{"partitionSplit":"species"}`, `{"a":"b","c":"\u00e9"}`,
 		`{"values":[{"targets":["12"],"inputAttributes":["0","1"],"extraParameters":{"alpha":"1.0"}}]}`,
 		`{"values":[{"inputAttributeNames":["x","y"]},{"inputAttributes":[0]}]}`, `{"values":[]}`, `[1]`, `{"a":1}`,
 		`{"pid":"iris","name":"iris.csv","size":123456789,"format":"csv"}`, `{"op":"forget","types":"C,C,B,T","errorHandling":1}`,
-		`{"size":1e3}`, `{"size":-1}`, `{"size":9223372036854775808}`} {
+		`{"size":1e3}`, `{"size":-1}`, `{"size":9223372036854775808}`,
+		`{"projectState":"AAAA"}`, `{"projectState":"\ud800"}`, `{"projectState":1}`} {
 		f.Add([]byte(s))
 	}
 	check := func(t *testing.T, err error) {
@@ -44,6 +45,8 @@ func FuzzRESTBodies(f *testing.F) {
 		_, err := ops.ParseProjectParams(body)
 		check(t, err)
 		_, err = parseExploreContexts(body)
+		check(t, err)
+		_, err = parseImport(body)
 		check(t, err)
 		a, err := parseAnnounce(body)
 		check(t, err)

@@ -230,14 +230,11 @@ func (h *Handler) explore(c *call) protocol.Status {
 // contexts.
 func parseExploreContexts(body []byte) ([]model.MLContext, error) {
 	var p fastjson.Parser
-	v, err := p.ParseBytes(body)
+	o, err := ops.ParseObject(&p, body, "exploration request", `an object {"values":[MLContext,...]}`, "values")
 	if err != nil {
-		return nil, protocol.Errorf(protocol.StatusBadRequest, "exploration request is not valid JSON: %v", err)
+		return nil, err
 	}
-	if v.Type() != fastjson.TypeObject {
-		return nil, protocol.Errorf(protocol.StatusBadRequest, `exploration request must be an object {"values":[MLContext,...]}, not %s`, v.Type())
-	}
-	list := v.Get("values")
+	list := o.Get("values")
 	if list == nil {
 		return nil, protocol.Errorf(protocol.StatusBadRequest, `exploration request has no "values" list of MLContexts`)
 	}
@@ -248,26 +245,36 @@ func parseExploreContexts(body []byte) ([]model.MLContext, error) {
 	return ops.ParseMLContexts(items, `exploration "values"`)
 }
 
-// importProject answers POST /projects/{pid}/import, body {"projectState":"<Base64>"} as
-// export wrote it: the project is made under pid (201), keeping its statistics, models and
-// dates. 409 if pid exists; 400 if the state does not decode.
-func (h *Handler) importProject(c *call) protocol.Status {
+// parseImport reads an import body, {"projectState":"<Base64>"}, and returns the state.
+func parseImport(body []byte) ([]byte, error) {
+	const shape = `{"projectState":"<Base64 of an export>"}`
 	var p fastjson.Parser
-	v, err := p.ParseBytes(c.body)
+	o, err := ops.ParseObject(&p, body, "import request", shape, "projectState")
 	if err != nil {
-		return c.failf(protocol.StatusBadRequest, "import request is not valid JSON: %v", err)
+		return nil, err
 	}
-	state := v.Get("projectState")
+	state := o.Get("projectState")
 	if state == nil || state.Type() != fastjson.TypeString {
-		return c.failf(protocol.StatusBadRequest, `import request must be {"projectState":"<Base64 of an export>"}`)
+		return nil, protocol.Errorf(protocol.StatusBadRequest, "import request must be %s", shape)
 	}
 	text := state.GetStringBytes()
 	data := make([]byte, base64.StdEncoding.DecodedLen(len(text)))
 	n, err := base64.StdEncoding.Decode(data, text)
 	if err != nil {
-		return c.failf(protocol.StatusBadRequest, "projectState is not valid Base64: %v", err)
+		return nil, protocol.Errorf(protocol.StatusBadRequest, "projectState is not valid Base64: %v", err)
 	}
-	if err := h.svc.Import(c.cust, c.param(0), data[:n]); err != nil {
+	return data[:n], nil
+}
+
+// importProject answers POST /projects/{pid}/import, body {"projectState":"<Base64>"} as
+// export wrote it: the project is made under pid (201), keeping its statistics, models and
+// dates. 409 if pid exists; 400 if the state does not decode.
+func (h *Handler) importProject(c *call) protocol.Status {
+	data, err := parseImport(c.body)
+	if err != nil {
+		return c.refuse(h.svc.Refuse(err))
+	}
+	if err := h.svc.Import(c.cust, c.param(0), data); err != nil {
 		return c.refuse(h.svc.Refuse(err))
 	}
 	c.out = reply.AppendStatus(c.out[:0], protocol.StatusCreated, "CREATED")

@@ -7,7 +7,6 @@ import (
 
 	"github.com/symscore/symscore/internal/ops"
 	"github.com/symscore/symscore/internal/reply"
-	"github.com/symscore/symscore/jsonstrict"
 	"github.com/symscore/symscore/protocol"
 )
 
@@ -32,7 +31,8 @@ var announceKeys = []string{"pid", "name", "size", "format"}
 // of bytes), format optional; no other key (package jsonstrict).
 func parseAnnounce(body []byte) (ops.AnnounceArgs, error) {
 	var a ops.AnnounceArgs
-	o, err := parseObject(body, "announce", announceKeys)
+	var p fastjson.Parser
+	o, err := ops.ParseObject(&p, body, "announce request", "a JSON object", announceKeys...)
 	if err != nil {
 		return a, err
 	}
@@ -79,7 +79,8 @@ func parseFinalize(body []byte) (ops.FinalizeArgs, error) {
 	if len(body) == 0 {
 		return a, nil
 	}
-	o, err := parseObject(body, "finalize", finalizeKeys)
+	var p fastjson.Parser
+	o, err := ops.ParseObject(&p, body, "finalize request", "a JSON object", finalizeKeys...)
 	if err != nil {
 		return a, err
 	}
@@ -103,26 +104,6 @@ func parseFinalize(body []byte) (ops.FinalizeArgs, error) {
 	}
 	a.ErrorHandling = int(min(eh, math.MaxInt32))
 	return a, nil
-}
-
-// parseObject parses a JSON object body of the keys known (package jsonstrict's rules).
-func parseObject(body []byte, what string, known []string) (*fastjson.Object, error) {
-	var p fastjson.Parser
-	v, err := p.ParseBytes(body)
-	if err != nil {
-		return nil, protocol.Errorf(protocol.StatusBadRequest, "%s request is not valid JSON: %v", what, err)
-	}
-	if err := jsonstrict.CheckEscapes(body); err != nil {
-		return nil, protocol.Errorf(protocol.StatusBadRequest, "%s request is not valid JSON: %v", what, err)
-	}
-	o, err := v.Object()
-	if err != nil {
-		return nil, protocol.Errorf(protocol.StatusBadRequest, "%s request must be a JSON object, not %s", what, v.Type())
-	}
-	if err := jsonstrict.CheckKeys(o, what+" request", known...); err != nil {
-		return nil, protocol.Errorf(protocol.StatusBadRequest, "%v", err)
-	}
-	return o, nil
 }
 
 // stringField reads a string member ("" when absent and not required).
