@@ -11,20 +11,11 @@
 # 3s) set the size. Needs bin/symscore (make build) and python3.
 set -eu
 cd "$(dirname "$0")/.."
-bin=bin/symscore
-[ -x "$bin" ] || { echo "cluster-bench: build $bin first (make build)" >&2; exit 2; }
+prog=cluster-bench
+. scripts/lib.sh
 rounds=${ROUNDS:-5}
 duration=${DURATION:-3s}
-dir=$(mktemp -d)
-pids=""
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null || true; done
-	for p in $pids; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$dir"
-}
-trap cleanup EXIT INT TERM
 secret="A1ciUrDJgm5LIJU710bxeQ=="
-pick_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 bus=$(pick_port)
 
 # serve <name> <cluster section>: starts a server, waits until it is ready, sets port_<name>.
@@ -41,14 +32,7 @@ customers:
 log: {level: error}
 $2
 YAML
-	"$bin" serve --config "$dir/$name.yaml" 2>"$dir/$name.log" &
-	pids="$pids $!"
-	i=0
-	until curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -lt 150 ] || { echo "cluster-bench: $name not ready" >&2; cat "$dir/$name.log" >&2; exit 1; }
-		sleep 0.1
-	done
+	serve_config "$name" "$admin"
 }
 serve single ""
 serve bus "cluster: {embedded_nats: true, embedded_listen: \"127.0.0.1:$bus\", node_id: bus}"

@@ -7,17 +7,8 @@
 # directory; exits non-zero when a step fails.
 set -eu
 cd "$(dirname "$0")/.."
-bin=bin/symscore
-[ -x "$bin" ] || { echo "cluster-demo: build $bin first (make build)" >&2; exit 2; }
-dir=$(mktemp -d)
-pids=""
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null || true; done
-	for p in $pids; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$dir"
-}
-trap cleanup EXIT INT TERM
-pick_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+prog=cluster-demo
+. scripts/lib.sh
 secret=$("$bin" keygen)
 bus=$(pick_port)
 
@@ -38,14 +29,7 @@ cluster:
   node_id: node$n
 $*
 YAML
-	"$bin" serve --config "$dir/node$n.yaml" 2>"$dir/node$n.log" &
-	pids="$pids $!"
-	i=0
-	until curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -lt 150 ] || { echo "cluster-demo: node $n not ready:" >&2; cat "$dir/node$n.log" >&2; exit 1; }
-		sleep 0.1
-	done
+	serve_config "node$n" "$admin"
 	echo "node $n ready: http://127.0.0.1:$port (admin 127.0.0.1:$admin)"
 }
 
