@@ -13,15 +13,16 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
+// liveFor is how long after its last heartbeat a node counts as live: the leader does not
+// purge the records it has yet to apply (tests shorten it).
+var liveFor = 10 * time.Second
+
 // Heartbeats: every node writes, every HeartbeatEvery, what it has applied into a
 // key-value bucket ("<stream>_NODES"), where `symscore cluster status` reads the nodes
 // and the snapshot leader reads which records live nodes still need.
 const (
 	// HeartbeatEvery is how often a node writes its heartbeat.
 	HeartbeatEvery = time.Second
-	// liveFor is how long after its last heartbeat a node counts as live: the leader does
-	// not purge the records it has yet to apply.
-	liveFor = 10 * time.Second
 	// heartbeatTTL is how long a node's last heartbeat stays in the bucket (status shows
 	// nodes gone that recently).
 	heartbeatTTL = time.Hour

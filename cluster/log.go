@@ -69,6 +69,7 @@ type Log struct {
 	failed  atomic.Pointer[error]
 	closed  atomic.Bool
 	done    chan struct{} // closed when the consumer goroutine ends (made by Start)
+	started func()        // called by Start (the Node's hook), or nil
 }
 
 // pending is a local change waiting for its record: the consumer claims it (removing it
@@ -164,7 +165,7 @@ func (l *Log) accept(msg jetstream.Msg) (seq uint64, rec []byte, origin string, 
 	}
 	seq, next := meta.Sequence.Stream, l.next.Load()
 	if seq != next {
-		err := fmt.Errorf("%w: record %d follows record %d", ErrGap, seq, next-1)
+		err := fmt.Errorf("%w: %w: record %d follows record %d", store.ErrRestartNeeded, ErrGap, seq, next-1)
 		l.fail(err)
 		return 0, nil, "", err
 	}
@@ -194,6 +195,33 @@ func (l *Log) Start(deliver store.Deliver) {
 		return
 	}
 	go l.consume()
+	if l.started != nil {
+		l.started()
+	}
+}
+
+// checkPurged fails the log (ErrPurged, store.ErrRestartNeeded) when the stream no longer
+// holds the next record it needs. The snapshot leader purges what a node has yet to apply
+// only once the node has stopped counting as live (no heartbeat for liveFor): a node cut
+// off from the bus that long checks at its reconnection, for it would otherwise find out
+// only with the next record, serving its old state as current meanwhile. Records the node
+// received before a purge and has yet to apply can make it fail needlessly: a restart
+// then costs a snapshot load, never a wrong state.
+func (l *Log) checkPurged() {
+	ctx, cancel := context.WithTimeout(context.Background(), l.timeout)
+	defer cancel()
+	s, err := l.js.Stream(ctx, l.stream)
+	if err != nil {
+		return // the check is an early warning; the next record would tell
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		return
+	}
+	if next := l.next.Load(); info.State.FirstSeq > next && !l.closed.Load() {
+		l.fail(fmt.Errorf("%w: %w: stream %s begins at record %d; this node needs every record from %d",
+			store.ErrRestartNeeded, ErrPurged, l.stream, info.State.FirstSeq, next))
+	}
 }
 
 // consume delivers the stream's records as they come, until Close.
@@ -384,7 +412,8 @@ func (l *Log) NextSeq() uint64 { return max(l.next.Load(), 1) }
 // Undelivered is NextSeq: no record after it has been delivered.
 func (l *Log) Undelivered() uint64 { return l.NextSeq() }
 
-// Err reports a lasting failure (ErrGap), a closed log, or an unreachable bus.
+// Err reports a lasting failure (ErrGap, wrapping store.ErrRestartNeeded), a closed log, or
+// an unreachable bus.
 func (l *Log) Err() error {
 	if p := l.failed.Load(); p != nil {
 		return *p

@@ -80,6 +80,9 @@ type Node struct {
 	running sync.WaitGroup // Run's goroutines
 
 	closing atomic.Bool // Close has begun: a disconnection is not news
+	// applying is the log once it delivers records as they come (Log.Start), for the
+	// reconnection handler.
+	applying atomic.Pointer[Log]
 }
 
 // Open starts the embedded server if asked, connects to the bus (retrying for
@@ -122,6 +125,7 @@ func Open(o Options) (*Node, error) {
 		return nil, err
 	}
 	n.log = newLog(js, n.nc, &o, m)
+	n.log.started = func() { n.applying.Store(n.log) }
 	n.stop = make(chan struct{})
 	n.stopCtx, n.cancel = context.WithCancel(context.Background())
 	n.running.Go(n.beat)
@@ -183,6 +187,9 @@ func (n *Node) connect(m *Metrics) error {
 		nats.ReconnectHandler(func(nc *nats.Conn) {
 			m.Connected.Set(1)
 			log.Info("cluster: reconnected to the bus", "server", nc.ConnectedUrlRedacted())
+			if l := n.applying.Load(); l != nil {
+				go l.checkPurged()
+			}
 		}),
 		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
 			log.Warn("cluster: bus error", "err", err)

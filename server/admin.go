@@ -15,13 +15,18 @@ const (
 	adminIdleTimeout       = 2 * time.Minute
 )
 
-// adminHandler serves GET (and HEAD) /healthz: 200 while the process runs; /readyz: 200
+// adminHandler serves GET (and HEAD) /healthz: 200 while the process runs, 503 when only a
+// restart can mend it (Service.RestartNeeded: a liveness probe then restarts it); /readyz: 200
 // once Ready, 503 before (recovery running) and after Shutdown began; /metrics: the
 // Prometheus text format. None of them needs a signature or exposes project data;
 // anything else is 404.
 func (s *Server) adminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := s.restartNeeded(); err != nil {
+			writeText(w, http.StatusServiceUnavailable, "restart needed: "+err.Error()+"\n")
+			return
+		}
 		writeText(w, http.StatusOK, "ok\n")
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {

@@ -202,6 +202,18 @@ func (s *Server) Ready() bool {
 	return svc != nil && svc.Healthy()
 }
 
+// restartNeeded is the service's failure that only a restart mends, or nil (before the
+// service opens too).
+func (s *Server) restartNeeded() error {
+	s.mu.Lock()
+	svc := s.svc
+	s.mu.Unlock()
+	if svc == nil {
+		return nil
+	}
+	return svc.RestartNeeded()
+}
+
 // onShutdown registers f to run during Shutdown, after the main listener is closed and
 // before the admin listener is; closers run in registration order, each with Shutdown's
 // ctx, and every one runs even if an earlier one failed.

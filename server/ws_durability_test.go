@@ -59,6 +59,11 @@ func TestWSLearnWhenTheLogFails(t *testing.T) {
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("/readyz %d after a durability failure, want 503", resp.StatusCode)
 	}
+	// Alive: what it holds is what it acknowledged, and reads go on; a liveness probe
+	// must not restart it in a loop (a full disk stays full).
+	if code, body := get(t, "http://"+s.AdminAddr()+"/healthz"); code != http.StatusOK {
+		t.Fatalf("/healthz %d %q after a durability failure, want 200", code, body)
+	}
 	// A build is a change: refused at once, before a job could publish anything.
 	rest1(s).Do(http.MethodPost, "/projects/p/build", "algo=mlr&modelid=m2", []byte(mlrContext(ds))).
 		Expect(t, http.StatusServiceUnavailable, "durability unavailable")

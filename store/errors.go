@@ -12,6 +12,13 @@ var ErrUnavailable = errors.New("store: durability unavailable")
 
 func unavailable(err error) error { return fmt.Errorf("%w: %w", ErrUnavailable, err) }
 
+// ErrRestartNeeded is wrapped by a Log's lasting failure (Log.Err) that only a restart
+// mends, where the state held may no longer be the log's: a cluster node that found
+// records missing from the stream (a restart loads the bus's newest snapshot). A failure
+// of the local write-ahead log does not wrap it: what the node holds is what it
+// acknowledged, and reads stay right.
+var ErrRestartNeeded = errors.New("store: only a restart mends this")
+
 // ErrReplayed is wrapped by a Log's refusal of a seen record (Log.Note) whose replay key it
 // already holds: a signed change accepted before, on this node or another node of a
 // cluster. RecordSeen returns it; the server answers CONFLICT "replayed request".

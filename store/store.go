@@ -301,6 +301,9 @@ func (s *Store) Close() error {
 }
 
 // Err returns the sticky durability failure (wrapping ErrUnavailable), or nil.
+//
+// An error wrapping ErrRestartNeeded says the state held may have left the log's: see
+// ErrRestartNeeded.
 func (s *Store) Err() error {
 	if err := s.log.Err(); err != nil {
 		return unavailable(err)

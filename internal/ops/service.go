@@ -247,6 +247,16 @@ func (s *Service) Close() error {
 // is refused until a restart. On a cluster node it is false while the bus is unreachable.
 func (s *Service) Healthy() bool { return storeErr(s.store) == nil }
 
+// RestartNeeded returns the failure that only a restart mends, or nil: a cluster node that
+// found records missing from the stream holds a state the others may not, and will apply
+// nothing more (a restart loads the bus's newest snapshot). Liveness probes ask it.
+func (s *Service) RestartNeeded() error {
+	if err := storeErr(s.store); errors.Is(err, store.ErrRestartNeeded) {
+		return err
+	}
+	return nil
+}
+
 // frameOptions returns the DataFrame options of a message for a project whose partition
 // column is partition.
 func (s *Service) frameOptions(predict bool, partition string) dataframe.Options {

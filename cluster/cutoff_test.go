@@ -1,0 +1,77 @@
+package cluster
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/symscore/symscore/internal/testenv"
+	"github.com/symscore/symscore/internal/testkit"
+	"github.com/symscore/symscore/internal/testkit/natstest"
+	"github.com/symscore/symscore/store"
+)
+
+// TestCutOffNodeNeedsRestart: a node cut off from the bus while another goes on, long
+// enough to stop counting as live and for the leader to purge the records it has yet to
+// apply, finds them gone when it is back: it applies nothing more and its store says a
+// restart is needed (ErrRestartNeeded: what /healthz reports). Restarted on its
+// directory, it loads the bus's newest snapshot and holds the other node's state.
+func TestCutOffNodeNeedsRestart(t *testing.T) {
+	// Reset when the test ends, after its nodes stop (cleanups run last first).
+	every, live := leaderEvery, liveFor
+	t.Cleanup(func() { leaderEvery, liveFor = every, live })
+	leaderEvery, liveFor = 100*time.Millisecond, 3*time.Second
+	bus := natstest.Start(t)
+	opts := func(url, id string) Options {
+		o := testOptions(url, id)
+		o.SnapshotRecords, o.DuplicateWindow = 5, 100*time.Millisecond
+		return o
+	}
+	a := startNode(t, opts(bus.URL(), "a"), t.TempDir())
+	testenv.Eventually(t, "a to lead", func() bool {
+		st, err := ReadStatus(testOptions(bus.URL(), ""))
+		return err == nil && st.Leader == "a"
+	})
+	proxy := natstest.StartProxy(t, bus)
+	dirB := t.TempDir()
+	b := startNode(t, opts(proxy.URL(), "b"), dirB)
+	ds := testkit.NewDataset(3, 400, 2)
+	must(t, a.st.Create("c1", "p", "", nil))
+	must(t, learn(t, a.st, "p", ds, 0, 10))
+	testenv.Eventually(t, "b to apply a's changes", func() bool { return state(t, b.st, "c1") == state(t, a.st, "c1") })
+	if err := b.st.Err(); err != nil {
+		t.Fatalf("b before the cut: %v", err)
+	}
+
+	proxy.Cut()
+	next := b.Log().NextSeq()
+	for i := 1; i < 30; i++ {
+		must(t, learn(t, a.st, "p", ds, 10*i, 10*i+10))
+	}
+	testenv.Eventually(t, "the purge past b's next record", func() bool {
+		return streamStateOf(t, a).FirstSeq > next
+	})
+	proxy.Restore()
+	// b's consumer is made again after the cut with nats.go's back-off (1 s doubling to
+	// 10 s between attempts), which can pass Eventually's 10 s: poll for 30 s.
+	for deadline := time.Now().Add(30 * time.Second); !errors.Is(b.st.Err(), store.ErrRestartNeeded); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("b did not find its records gone within 30 s: %v", b.st.Err())
+		}
+	}
+	if err := b.st.Err(); !errors.Is(err, ErrGap) && !errors.Is(err, ErrPurged) {
+		t.Fatalf("b's failure: %v", err)
+	}
+	if state(t, b.st, "c1") == state(t, a.st, "c1") {
+		t.Fatal("b holds a's state without the records")
+	}
+
+	stopNode(b)
+	b = startNode(t, opts(bus.URL(), "b"), dirB)
+	if got, want := state(t, b.st, "c1"), state(t, a.st, "c1"); got != want {
+		t.Fatal("restarted, b holds another state than a")
+	}
+	if err := b.st.Err(); err != nil {
+		t.Fatalf("b after the restart: %v", err)
+	}
+}
