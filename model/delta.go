@@ -42,6 +42,7 @@ type Delta struct {
 	mark      []uint32 // mark[i] == gen: column i is a column of the rows being added
 	gen       uint32
 	counts    []int
+	carried   []bool // widenToZero's
 	rows      rowScratch
 	perm      summary
 	merge     mergeScratch
@@ -194,6 +195,7 @@ func (d *Delta) AddRowsWithin(r *Rows, maxBytes int64) (bool, error) {
 		}
 	}
 	nCB, k := r.nCB(), 0
+	rowsBefore, added := d.total.n, len(d.names)
 	for c := range w {
 		if d.col[c] >= 0 {
 			continue
@@ -216,6 +218,7 @@ func (d *Delta) AddRowsWithin(r *Rows, maxBytes int64) (bool, error) {
 		lo, hi := r.columnExtremes(c, d.counts)
 		d.min[i], d.max[i] = min(d.min[i], lo), max(d.max[i], hi)
 	}
+	d.carried = widenToZero(d.min, d.max, d.col, added, rowsBefore, int64(r.n), d.carried)
 	return true, nil
 }
 
@@ -302,6 +305,7 @@ func (d *Delta) Merge(o *Delta) error {
 		}
 		to[i] = j
 	}
+	rowsBefore, added := d.total.n, len(d.names)
 	for i, name := range o.names {
 		if to[i] < 0 {
 			to[i] = d.addColumn(name, o.kinds[i], o.base[i])
@@ -309,6 +313,7 @@ func (d *Delta) Merge(o *Delta) error {
 		j := to[i]
 		d.min[j], d.max[j] = min(d.min[j], o.min[i]), max(d.max[j], o.max[i])
 	}
+	d.carried = widenToZero(d.min, d.max, to, added, rowsBefore, o.total.n, d.carried)
 	dim := len(d.names)
 	o.total.permutedInto(&d.perm, dim, to)
 	d.total.mergeSigned(&d.perm, 1, &d.merge)

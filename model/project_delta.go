@@ -22,6 +22,7 @@ func (p *Project) ApplyDelta(d *Delta, sign int, lim Limits, st Stamp) error {
 	at := p.stampLocked(st)
 	before := p.footprint()
 	sc := &p.sc
+	rowsBefore, added := p.total.n, len(p.names)
 	for i := range d.names {
 		if to[i] == -1 && sign > 0 {
 			to[i] = p.addAttribute(d.names[i], d.kinds[i], d.base[i])
@@ -40,6 +41,7 @@ func (p *Project) ApplyDelta(d *Delta, sign int, lim Limits, st Stamp) error {
 		for i, j := range to {
 			p.min[j], p.max[j] = min(p.min[j], d.min[i]), max(p.max[j], d.max[i])
 		}
+		sc.carried = widenToZero(p.min, p.max, to, added, rowsBefore, d.total.n, sc.carried)
 	} else {
 		p.afterForget()
 	}

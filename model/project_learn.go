@@ -30,6 +30,7 @@ type learnScratch struct {
 	counts   []int    // per T-derived column: the rows that hold it
 	rows     rowScratch
 	touched  []*summary
+	carried  []bool // widenToZero's
 	newParts map[string]struct{}
 	perm     summary // a delta laid out in project order
 	merge    mergeScratch
@@ -137,6 +138,7 @@ func (p *Project) ApplyRows(r *Rows, sign int, lim Limits, st Stamp) error {
 	}
 	at := p.stampLocked(st)
 	before := p.footprint()
+	rowsBefore, added := p.total.n, len(p.names)
 	// Everything is valid: apply.
 	p.addNewAttributes(r)
 	var parts partitioner
@@ -149,6 +151,7 @@ func (p *Project) ApplyRows(r *Rows, sign int, lim Limits, st Stamp) error {
 			lo, hi := r.columnExtremes(c, sc.counts)
 			p.min[i], p.max[i] = min(p.min[i], lo), max(p.max[i], hi)
 		}
+		sc.carried = widenToZero(p.min, p.max, sc.col, added, rowsBefore, int64(r.n), sc.carried)
 	} else {
 		p.afterForget()
 	}

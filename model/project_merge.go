@@ -48,6 +48,7 @@ func (p *Project) mergeFrom(src *projectState, lim Limits, st Stamp) error {
 		return err
 	}
 	at := p.stampLocked(st)
+	rowsBefore, added := p.total.n, len(p.names)
 	for i, name := range src.names {
 		if to[i] < 0 {
 			to[i] = p.addAttribute(name, src.kinds[i], src.base[i])
@@ -58,6 +59,7 @@ func (p *Project) mergeFrom(src *projectState, lim Limits, st Stamp) error {
 	}
 	d := len(p.names)
 	sc := &p.sc
+	sc.carried = widenToZero(p.min, p.max, to, added, rowsBefore, src.total.n, sc.carried)
 	src.total.permutedInto(&sc.perm, d, to)
 	p.total.mergeSigned(&sc.perm, 1, &sc.merge)
 	if p.typ == TypePartition {
