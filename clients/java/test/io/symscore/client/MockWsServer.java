@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * RFC 6455 handshake and framing written from scratch, framed-message parsing, signature
  * verification against the serviceURL rebuilt from the Host header and path, replay refusal,
  * session frames, canned learn/predict replies, optional reply fragmentation, close 1008 after an
- * authentication failure.
+ * authentication failure, and upload sessions: a signed first message then binary chunks
+ * (8-byte big-endian position, bytes) kept in {@link #chunks} and answered with their position,
+ * length and the distinct bytes received.
  */
 final class MockWsServer implements AutoCloseable {
     private final ServerSocket ss;
@@ -53,6 +55,10 @@ final class MockWsServer implements AutoCloseable {
     volatile int silentAfter;
     final AtomicInteger framed = new AtomicInteger();
     final AtomicInteger bare = new AtomicInteger();
+    /** Size of the file of every upload session (their chunks must fit in it). */
+    volatile long uploadSize = 1000;
+    /** The bytes upload sessions received, one byte per position. */
+    final Map<Long, Byte> chunks = new java.util.concurrent.ConcurrentHashMap<>();
     /** Protocol violations the client committed, as seen by the server. */
     final List<String> problems = Collections.synchronizedList(new ArrayList<>());
 
@@ -100,6 +106,8 @@ final class MockWsServer implements AutoCloseable {
         boolean authenticated;
         String lastDate;
         int messages;
+        String uploadId;
+        List<String> lastKeys = List.of();
     }
 
     private void serve(Socket s) {
@@ -128,6 +136,19 @@ final class MockWsServer implements AutoCloseable {
                     continue;
                 }
                 if (op == 10) {
+                    continue;
+                }
+                if (op == 2 && fin) {
+                    c.messages++;
+                    if (dropAfter > 0 && c.messages >= dropAfter) {
+                        s.shutdownOutput();
+                        discardUntilEnd(in);
+                        return;
+                    }
+                    if (!onChunk(c, data, out)) {
+                        drainUntilClose(s, in);
+                        return;
+                    }
                     continue;
                 }
                 if (op != 1 && op != 0) {
@@ -257,11 +278,25 @@ final class MockWsServer implements AutoCloseable {
                 problems.add("date not increasing: " + c.lastDate + " then " + date);
             }
             c.lastDate = date;
+            c.lastKeys = keys;
             if (!c.path.endsWith("/predict") && !seenSignatures.add(sig)) {
                 reply(out, error("CONFLICT", "replayed request", Map.of()));
                 return true;
             }
             c.authenticated = true;
+        }
+        if (c.path.endsWith("/upload")) {
+            if (c.uploadId != null) {
+                reply(out, error("BAD_REQUEST", "a text message after the first", Map.of()));
+                return true;
+            }
+            c.uploadId = c.lastKeys.get(0);
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put("uploadId", c.uploadId);
+            values.put("size", uploadSize);
+            values.put("received", received());
+            reply(out, ok(values));
+            return true;
         }
         Map<?, ?> df = (Map<?, ?>) Json.parse(payload);
         List<?> names = (List<?>) df.get("attributeNames");
@@ -291,6 +326,47 @@ final class MockWsServer implements AutoCloseable {
         env.put("values", values);
         reply(out, Json.toJson(env));
         return true;
+    }
+
+    /** Handles one binary message (an upload chunk); returns false when the connection must end. */
+    private boolean onChunk(Conn c, byte[] data, OutputStream out) throws IOException {
+        if (c.uploadId == null) {
+            problems.add("binary message before the signed first message");
+            closeWith(out, 1008);
+            return false;
+        }
+        if (data.length < 9) {
+            reply(out, error("BAD_REQUEST", "a chunk needs a position and at least one byte", Map.of()));
+            return true;
+        }
+        long pos = java.nio.ByteBuffer.wrap(data).getLong();
+        int len = data.length - 8;
+        if (pos < 0 || pos > uploadSize - len) {
+            reply(out, error("BAD_REQUEST", "chunk past the size", Map.of()));
+            return true;
+        }
+        for (int i = 0; i < len; i++) {
+            chunks.put(pos + i, data[8 + i]);
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("position", pos);
+        values.put("length", (long) len);
+        values.put("received", received());
+        reply(out, ok(values));
+        return true;
+    }
+
+    /** Distinct bytes the upload sessions received. */
+    long received() {
+        return chunks.size();
+    }
+
+    private static String ok(Map<String, Object> values) {
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("statusCode", "OK");
+        env.put("statusString", "OK");
+        env.put("values", values);
+        return Json.toJson(env);
     }
 
     private static String error(String status, String msg, Map<String, Object> values) {
