@@ -57,6 +57,10 @@ final class MockWsServer implements AutoCloseable {
     final AtomicInteger bare = new AtomicInteger();
     /** Size of the file of every upload session (their chunks must fit in it). */
     volatile long uploadSize = 1000;
+    /** Acknowledge chunks without keeping them (a server that loses what it acknowledged). */
+    volatile boolean loseChunks;
+    /** Added to the position of every acknowledgement (a server that answers another chunk). */
+    volatile long ackShift;
     /** The bytes upload sessions received, one byte per position. */
     final Map<Long, Byte> chunks = new java.util.concurrent.ConcurrentHashMap<>();
     /** Protocol violations the client committed, as seen by the server. */
@@ -212,6 +216,11 @@ final class MockWsServer implements AutoCloseable {
             h.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
         }
         String key = h.get("sec-websocket-key");
+        Rest r = rest;
+        if (r != null && key == null) {
+            serveRest(r, line, h, in, out);
+            return null;
+        }
         if (!line.startsWith("GET ") || key == null || !"websocket".equalsIgnoreCase(h.get("upgrade"))) {
             out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             return null;
@@ -230,6 +239,49 @@ final class MockWsServer implements AutoCloseable {
         c.path = line.split(" ")[1];
         c.host = h.get("host");
         return c;
+    }
+
+    /** A REST answer: HTTP status, envelope, Location header (or null). */
+    record RestReply(int code, String body, String location) {
+    }
+
+    /** Answers signature-checked REST requests (path without the query, body). */
+    interface Rest {
+        RestReply handle(String method, String path, String body);
+    }
+
+    /**
+     * When set, plain HTTP requests on the same port are REST calls: their signature is
+     * checked (401 when wrong, counted in {@link #problems}) and {@code rest} answers them;
+     * one request per connection.
+     */
+    volatile Rest rest;
+
+    private void serveRest(Rest r, String line, Map<String, String> h, InputStream in, OutputStream out)
+            throws IOException {
+        String[] parts = line.split(" ");
+        String method = parts[0];
+        String target = parts[1];
+        int q = target.indexOf('?');
+        String path = q < 0 ? target : target.substring(0, q);
+        String query = q < 0 ? null : target.substring(q + 1);
+        int n = h.containsKey("content-length") ? Integer.parseInt(h.get("content-length")) : 0;
+        String body = new String(in.readNBytes(n), StandardCharsets.UTF_8);
+        String md5 = h.getOrDefault("content-md5", "");
+        String sts = verifier.restStringToSign(method, h.get("sym-date"), md5, body, path, query);
+        RestReply rr;
+        if (!md5.equals(body.isEmpty() ? "" : Signer.contentMD5(body)) || !verifier.sign(sts).equals(h.get("authorization"))) {
+            problems.add("bad REST signature: " + method + " " + target);
+            rr = new RestReply(401, error("UNAUTHORIZED", "bad signature", Map.of()), null);
+        } else {
+            rr = r.handle(method, path, body);
+        }
+        byte[] b = rr.body().getBytes(StandardCharsets.UTF_8);
+        out.write(("HTTP/1.1 " + rr.code() + " X\r\nContent-Type: application/json\r\nContent-Length: " + b.length
+                + "\r\nConnection: close\r\n" + (rr.location() == null ? "" : "Location: " + rr.location() + "\r\n")
+                + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(b);
+        out.flush();
     }
 
     /** Handles one message; returns false when the connection must end. */
@@ -345,11 +397,11 @@ final class MockWsServer implements AutoCloseable {
             reply(out, error("BAD_REQUEST", "chunk past the size", Map.of()));
             return true;
         }
-        for (int i = 0; i < len; i++) {
+        for (int i = 0; i < len && !loseChunks; i++) {
             chunks.put(pos + i, data[8 + i]);
         }
         Map<String, Object> values = new LinkedHashMap<>();
-        values.put("position", pos);
+        values.put("position", pos + ackShift);
         values.put("length", (long) len);
         values.put("received", received());
         reply(out, ok(values));
@@ -361,7 +413,7 @@ final class MockWsServer implements AutoCloseable {
         return chunks.size();
     }
 
-    private static String ok(Map<String, Object> values) {
+    static String ok(Map<String, Object> values) {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("statusCode", "OK");
         env.put("statusString", "OK");
@@ -369,7 +421,7 @@ final class MockWsServer implements AutoCloseable {
         return Json.toJson(env);
     }
 
-    private static String error(String status, String msg, Map<String, Object> values) {
+    static String error(String status, String msg, Map<String, Object> values) {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("statusCode", status);
         env.put("statusString", msg);

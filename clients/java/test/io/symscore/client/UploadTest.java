@@ -2,13 +2,18 @@ package io.symscore.client;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Collections;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Tests of the upload pieces that need no server (chunk messages, cutting ranges, options,
@@ -39,6 +44,7 @@ public final class UploadTest {
         Check.group("job", UploadTest::job);
         Check.group("exception", UploadTest::exception);
         Check.group("session", UploadTest::session);
+        Check.group("upload", UploadTest::upload);
     }
 
     static void chunkMessage() {
@@ -243,6 +249,249 @@ public final class UploadTest {
                     SessionTest.failedWithin(fs, Duration.ofSeconds(10)));
             Check.ok("session no longer open", !s.isOpen());
             s.close();
+        }
+    }
+
+    /**
+     * The REST side of uploads for {@link MockWsServer}: one upload, U1, of project p, whose
+     * bytes are the mock's {@code chunks}; its finalize job J1 runs for one poll, then ends
+     * with 7 rows (or fails with {@link #jobError}).
+     */
+    static final class Uploads implements MockWsServer.Rest {
+        private static final String BASE = "/symetry/rest/" + CID;
+        final MockWsServer m;
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger polls = new AtomicInteger();
+        volatile String state = "receiving";
+        volatile String jobError;
+        volatile String announced;
+        volatile String finalized;
+
+        Uploads(MockWsServer m) {
+            this.m = m;
+            m.rest = this;
+        }
+
+        @Override
+        public MockWsServer.RestReply handle(String method, String path, String body) {
+            calls.add(method + " " + path.substring(Math.min(path.length(), BASE.length())));
+            if (method.equals("POST") && path.equals(BASE + "/uploads")) {
+                Map<String, Object> b = Upload.castMap(Json.parse(body));
+                if (!"p".equals(b.get("pid"))) {
+                    return new MockWsServer.RestReply(400, MockWsServer.error("BAD_REQUEST", "no project " + b.get("pid"),
+                            Map.of()), null);
+                }
+                announced = body;
+                m.uploadSize = (Long) b.get("size");
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("uploadId", "U1");
+                v.put("chunkSize", 65536L);
+                v.put("expires", "2026-12-05T00:00:00Z");
+                return new MockWsServer.RestReply(201, envelope("CREATED", v), null);
+            }
+            if (method.equals("GET") && path.equals(BASE + "/uploads/U1")) {
+                return new MockWsServer.RestReply(200, MockWsServer.ok(status()), null);
+            }
+            if (method.equals("POST") && path.equals(BASE + "/uploads/U1/finalize")) {
+                if (!missing().isEmpty()) {
+                    return new MockWsServer.RestReply(409, MockWsServer.error("CONFLICT", "bytes missing",
+                            Map.of("missing", missing())), null);
+                }
+                finalized = body;
+                state = "finalizing";
+                polls.set(0);
+                return new MockWsServer.RestReply(202, envelope("ACCEPTED", Map.of()), BASE + "/jobs/J1");
+            }
+            if (method.equals("GET") && path.equals(BASE + "/jobs/J1")) {
+                if (polls.incrementAndGet() == 1) {
+                    return new MockWsServer.RestReply(202, envelope("ACCEPTED", Map.of("progress",
+                            Map.of("bytes", 10L, "rows", 1L, "fraction", 0.5, "phase", "learning"))), null);
+                }
+                if (jobError != null) {
+                    state = "failed";
+                    return new MockWsServer.RestReply(400, MockWsServer.error("BAD_REQUEST", jobError, Map.of()), null);
+                }
+                state = "done";
+                return new MockWsServer.RestReply(200, MockWsServer.ok(Map.of("rowsApplied", 7L, "rowsSkipped", 0L)), null);
+            }
+            return new MockWsServer.RestReply(400, MockWsServer.error("BAD_REQUEST", "cannot find " + path, Map.of()), null);
+        }
+
+        private static String envelope(String status, Map<String, Object> values) {
+            Map<String, Object> env = new LinkedHashMap<>();
+            env.put("statusCode", status);
+            env.put("statusString", status);
+            env.put("values", values);
+            return Json.toJson(env);
+        }
+
+        List<Object> missing() {
+            List<Object> out = new ArrayList<>();
+            long from = -1;
+            for (long i = 0; i <= m.uploadSize && out.size() < 100; i++) {
+                boolean absent = i < m.uploadSize && !m.chunks.containsKey(i);
+                if (absent && from < 0) {
+                    from = i;
+                } else if (!absent && from >= 0) {
+                    out.add(List.of(from, i));
+                    from = -1;
+                }
+            }
+            return out;
+        }
+
+        Map<String, Object> status() {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("uploadId", "U1");
+            v.put("pid", "p");
+            v.put("name", "data.csv");
+            v.put("size", m.uploadSize);
+            v.put("received", m.received());
+            v.put("complete", m.received() == m.uploadSize);
+            v.put("missing", missing());
+            v.put("state", state);
+            v.put("expires", "2026-12-05T00:00:00Z");
+            v.put("job", "");
+            return v;
+        }
+    }
+
+    /** A file of n bytes that are not all alike. */
+    static Path file(int n) throws java.io.IOException {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 31 + 7);
+        }
+        Path p = Files.createTempFile("upload", ".csv");
+        p.toFile().deleteOnExit();
+        return Files.write(p, b);
+    }
+
+    static boolean holds(MockWsServer m, Path p) throws java.io.IOException {
+        byte[] b = Files.readAllBytes(p);
+        if (m.chunks.size() != b.length) {
+            return false;
+        }
+        for (int i = 0; i < b.length; i++) {
+            if (m.chunks.get((long) i) != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The whole of SymscoreClient.upload against the mock: every step, resume, and each failure. */
+    static void upload() throws Exception {
+        Path data = file(1000);
+        try (MockWsServer m = new MockWsServer(CID, SECRET)) {
+            Uploads u = new Uploads(m);
+            SymscoreClient c = SessionTest.client(m, SECRET, false);
+            List<UploadProgress> seen = Collections.synchronizedList(new ArrayList<>());
+            UploadResult r = c.upload(data, "p", UploadOptions.builder().chunkSize(64).connections(3).window(2)
+                    .types("C,B").errorHandling(1).name("data.csv").jobPoll(Duration.ofMillis(10)).progress(seen::add).build());
+            Check.eq("result", new UploadResult("U1", "J1", 7, 0, 1000), r);
+            Check.ok("the server holds the file", holds(m, data));
+            Check.eq("announced", "{\"pid\":\"p\",\"name\":\"data.csv\",\"size\":1000,\"format\":\"csv\"}", u.announced);
+            Check.eq("finalized", "{\"op\":\"learn\",\"types\":\"C,B\",\"errorHandling\":1}", u.finalized);
+            Check.eq("no protocol problem", List.of(), m.problems);
+            long last = -1;
+            boolean increasing = true;
+            for (UploadProgress p : seen) {
+                if (p.phase().equals("sending")) {
+                    increasing &= p.received() > last;
+                    last = p.received();
+                }
+            }
+            Check.ok("sending progress only grows", increasing, seen.toString());
+            Check.eq("sending ends at the size", 1000L, last);
+            UploadProgress end = seen.get(seen.size() - 1);
+            Check.eq("learning ends at 1", "learning 1.0 7", end.phase() + " " + end.fraction() + " " + end.job().rowsApplied());
+            Check.ok("learning progress seen running", seen.stream().anyMatch(p -> p.job() != null && p.job().running()));
+            Check.eq("a finalize and job polls, no more", List.of("POST /uploads", "GET /uploads/U1", "GET /uploads/U1",
+                    "POST /uploads/U1/finalize", "GET /jobs/J1", "GET /jobs/J1"), u.calls);
+        }
+
+        try (MockWsServer m = new MockWsServer(CID, SECRET)) {
+            Uploads u = new Uploads(m);
+            m.uploadSize = 1000;
+            byte[] b = Files.readAllBytes(data);
+            for (long i = 0; i < 1000; i++) {
+                if (i < 300 || (i >= 500 && i < 600)) {
+                    m.chunks.put(i, b[(int) i]);
+                }
+            }
+            SymscoreClient c = SessionTest.client(m, SECRET, false);
+            UploadResult r = c.upload(data, "p", UploadOptions.builder().resume("U1").chunkSize(128)
+                    .jobPoll(Duration.ofMillis(10)).build());
+            Check.eq("resume sends what is missing", 600L, r.sent());
+            Check.ok("resumed: the server holds the file", holds(m, data));
+            Check.eq("resumed: no announce", false, u.calls.contains("POST /uploads"));
+            Check.eq("resume finalizes with the defaults", "{\"op\":\"learn\",\"errorHandling\":0}", u.finalized);
+            u.state = "failed";
+            u.jobError = "data.csv:3:2: column \"b\": \"x\" is not a boolean";
+            UploadException e = Check.raises("a failed job", UploadException.class, () -> c.upload(data, "p",
+                    UploadOptions.builder().resume("U1").forget(true).jobPoll(Duration.ofMillis(10)).build()));
+            if (e != null) {
+                Check.eq("failed job: finalize again, at the cell", "U1 true 3 2 b BAD_REQUEST 0",
+                        e.uploadId() + " " + e.finalizing() + " " + e.line() + " " + e.field() + " " + e.column() + " "
+                                + e.status() + " " + e.getMessage().indexOf("upload U1: BAD_REQUEST"));
+            }
+            Check.eq("forget", "{\"op\":\"forget\",\"errorHandling\":0}", u.finalized);
+            u.state = "done";
+            UploadException done = Check.raises("resume of a done upload", UploadException.class,
+                    () -> c.upload(data, "p", UploadOptions.builder().resume("U1").build()));
+            Check.ok("done: nothing to resume", done != null && !done.finalizing()
+                    && done.getMessage().contains("nothing to resume"), String.valueOf(done));
+            u.state = "receiving";
+            UploadException other = Check.raises("resume for another project", UploadException.class,
+                    () -> c.upload(data, "q", UploadOptions.builder().resume("U1").build()));
+            Check.ok("another project", other != null && other.getMessage().contains("for project p, not q"), String.valueOf(other));
+            m.uploadSize = 999;
+            int calls = u.calls.size();
+            UploadException size = Check.raises("resume of another file", UploadException.class,
+                    () -> c.upload(data, "p", UploadOptions.builder().resume("U1").build()));
+            Check.ok("another file", size != null && !size.finalizing() && "U1".equals(size.uploadId())
+                    && size.getMessage().contains("not the same file"), String.valueOf(size));
+            Check.eq("another file: only the status asked", List.of("GET /uploads/U1"), u.calls.subList(calls, u.calls.size()));
+        }
+
+        try (MockWsServer m = new MockWsServer(CID, SECRET)) {
+            new Uploads(m);
+            SymscoreClient c = SessionTest.client(m, SECRET, false);
+            UploadException e = Check.raises("announce refused", UploadException.class,
+                    () -> c.upload(data, "nope", UploadOptions.defaults()));
+            Check.ok("announce refused: no upload id, not finalizing", e != null && e.uploadId() == null && !e.finalizing()
+                    && "BAD_REQUEST".equals(e.status()), String.valueOf(e));
+            m.loseChunks = true;
+            UploadException lost = Check.raises("a server that loses chunks", UploadException.class,
+                    () -> c.upload(data, "p", UploadOptions.builder().chunkSize(100).build()));
+            Check.ok("lost chunks: resume, the loop ends", lost != null && !lost.finalizing() && "U1".equals(lost.uploadId())
+                    && lost.getMessage().contains("after a round"), String.valueOf(lost));
+            m.loseChunks = false;
+            m.ackShift = 1;
+            m.chunks.clear();
+            UploadException shifted = Check.raises("an acknowledgement of another chunk", UploadException.class,
+                    () -> c.upload(data, "p", UploadOptions.builder().chunkSize(100).build()));
+            Check.ok("another chunk acknowledged", shifted != null && !shifted.finalizing()
+                    && shifted.getMessage().contains("acknowledged as position"), String.valueOf(shifted));
+            m.ackShift = 0;
+            m.chunks.clear();
+            Path changing = file(500);
+            UploadException changed = Check.raises("a file changed while sent", UploadException.class,
+                    () -> c.upload(changing, "p", UploadOptions.builder().chunkSize(100).connections(1).progress(p -> {
+                        try {
+                            Files.setLastModifiedTime(changing, FileTime.fromMillis(p.received() * 1000 + 12345));
+                        } catch (java.io.IOException x) {
+                            throw new java.io.UncheckedIOException(x);
+                        }
+                    }).build()));
+            Check.ok("changed: not finalized", changed != null && !changed.finalizing()
+                    && changed.getMessage().contains("changed while it was sent"), String.valueOf(changed));
+            Path empty = Files.createTempFile("upload", ".csv");
+            empty.toFile().deleteOnExit();
+            Check.raises("an empty file", IllegalArgumentException.class, () -> c.upload(empty, "p", null));
+            Check.raises("no such file", java.nio.file.NoSuchFileException.class,
+                    () -> c.upload(Path.of(empty + ".absent"), "p", null));
         }
     }
 }
