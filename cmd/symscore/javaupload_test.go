@@ -43,19 +43,7 @@ func TestJavaUploadAgainstServer(t *testing.T) {
 	if out, err := exec.Command(filepath.Join(javaDir, "build.sh"), "compile").CombinedOutput(); err != nil {
 		t.Fatalf("build.sh compile: %v\n%s", err, out)
 	}
-	p := startServe(t, "--config", writeConfig(t, fmt.Sprintf(`
-listen: "127.0.0.1:0"
-admin_listen: "127.0.0.1:0"
-data_dir: %q
-customers:
-  - id: c1
-    secrets: [%q]
-`, t.TempDir(), crashSecret)))
-	addr := p.waitLog(t, "symscore started", 30*time.Second)["listen"].(string)
-	c, err := client.New("http://"+addr, "c1", crashSecret)
-	if err != nil {
-		t.Fatal(err)
-	}
+	addr, c := startClientServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	for _, pid := range []string{"java", "resumed", "bad", "ref"} {
@@ -129,16 +117,7 @@ customers:
 	})
 
 	t.Run("bad cell", func(t *testing.T) {
-		var b strings.Builder
-		b.WriteString("x,y\n")
-		for i := range 300 {
-			if i == 123 {
-				b.WriteString("oops,1\n")
-				continue
-			}
-			fmt.Fprintf(&b, "%d,%d\n", i, i%2)
-		}
-		path := writeFile(t, "bad.csv", b.String())
+		path := writeFile(t, "bad.csv", badCellCSV())
 		out, code := java("--types", "C,B", "--chunk-size", "500", path, "bad")
 		m := regexp.MustCompile(`^failed upload=([A-Z2-7]{26}) finalizing=true line=125 field=1 column=x\n$`).FindStringSubmatch(out)
 		if code != 1 || m == nil {
