@@ -289,6 +289,13 @@ public final class UploadTest {
                 v.put("expires", "2026-12-05T00:00:00Z");
                 return new MockWsServer.RestReply(201, envelope("CREATED", v), null);
             }
+            if (method.equals("GET") && path.equals(BASE + "/uploads")) {
+                return new MockWsServer.RestReply(200, MockWsServer.ok(Map.of("uploads", List.of(status()))), null);
+            }
+            if (method.equals("DELETE") && path.equals(BASE + "/uploads/U1")) {
+                state = "deleted";
+                return new MockWsServer.RestReply(200, MockWsServer.ok(Map.of()), null);
+            }
             if (method.equals("GET") && path.equals(BASE + "/uploads/U1")) {
                 return new MockWsServer.RestReply(200, MockWsServer.ok(status()), null);
             }
@@ -407,8 +414,15 @@ public final class UploadTest {
             UploadProgress end = seen.get(seen.size() - 1);
             Check.eq("learning ends at 1", "learning 1.0 7", end.phase() + " " + end.fraction() + " " + end.job().rowsApplied());
             Check.ok("learning progress seen running", seen.stream().anyMatch(p -> p.job() != null && p.job().running()));
+            List<UploadStatus> list = c.listUploads();
+            Check.eq("listed", "1 U1 done 1000 true []", list.size() + " " + list.get(0).uploadId() + " "
+                    + list.get(0).state() + " " + list.get(0).received() + " " + list.get(0).complete() + " "
+                    + list.get(0).missing());
+            c.deleteUpload("U1");
+            Check.eq("deleted", "deleted", u.state);
             Check.eq("a finalize and job polls, no more", List.of("POST /uploads", "GET /uploads/U1", "GET /uploads/U1",
-                    "POST /uploads/U1/finalize", "GET /jobs/J1", "GET /jobs/J1"), u.calls);
+                    "POST /uploads/U1/finalize", "GET /jobs/J1", "GET /jobs/J1", "GET /uploads", "DELETE /uploads/U1"),
+                    u.calls);
         }
 
         try (MockWsServer m = new MockWsServer(CID, SECRET)) {
