@@ -235,6 +235,7 @@ public final class SymscoreClient {
      * {@link Upload} for the steps and {@link UploadException} for what a failure means.
      *
      * @throws IOException when the file cannot be read before anything was announced
+     * @throws IllegalArgumentException when the file is empty
      * @throws UploadException when the upload failed: resume it, or finalize it again
      */
     public UploadResult upload(Path path, String pid, UploadOptions options) throws IOException {
