@@ -10,6 +10,9 @@
 #   ./build.sh example [pid]
 #                         compile and run the example against $SYMSCORE_URL
 #                         (needs SYMSCORE_CID and SYMSCORE_SECRET)
+#   ./build.sh upload-example [options] FILE PROJECT
+#                         compile and upload FILE into PROJECT with the upload example
+#                         (same environment; options: see UploadExample.java)
 #   ./build.sh clean      remove build/
 set -eu
 cd "$(dirname "$0")"
@@ -44,11 +47,16 @@ example)
     SYMSCORE_IRIS="${SYMSCORE_IRIS:-$(pwd)/../testdata/iris.csv}" \
         exec java -cp "$B/classes:$B/example-classes" io.symscore.client.example.Example "$@"
     ;;
+upload-example)
+    compile
+    shift
+    exec java -cp "$B/classes:$B/example-classes" io.symscore.client.example.UploadExample "$@"
+    ;;
 clean)
     rm -rf "$B"
     ;;
 *)
-    echo "usage: $0 [compile|test|jar|example [pid]|clean]" >&2
+    echo "usage: $0 [compile|test|jar|example [pid]|upload-example [options] FILE PROJECT|clean]" >&2
     exit 2
     ;;
 esac

@@ -307,19 +307,7 @@ func TestPythonUploadAgainstServer(t *testing.T) {
 	}
 	root, _ := filepath.Abs("../..")
 	iris := filepath.Join(root, "clients", "testdata", "iris.csv")
-	p := startServe(t, "--config", writeConfig(t, fmt.Sprintf(`
-listen: "127.0.0.1:0"
-admin_listen: "127.0.0.1:0"
-data_dir: %q
-customers:
-  - id: c1
-    secrets: [%q]
-`, t.TempDir(), crashSecret)))
-	addr := p.waitLog(t, "symscore started", 30*time.Second)["listen"].(string)
-	c, err := client.New("http://"+addr, "c1", crashSecret)
-	if err != nil {
-		t.Fatal(err)
-	}
+	addr, c := startClientServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	for _, pid := range []string{"py", "resumed"} {
@@ -368,4 +356,24 @@ customers:
 			t.Fatalf("project %s: %+v, %v", pid, info, err)
 		}
 	}
+}
+
+// startClientServer starts a server on loopback for the client tests, with customer c1
+// (secret crashSecret), and returns its address and a Go client of c1.
+func startClientServer(t *testing.T) (string, *client.Client) {
+	t.Helper()
+	p := startServe(t, "--config", writeConfig(t, fmt.Sprintf(`
+listen: "127.0.0.1:0"
+admin_listen: "127.0.0.1:0"
+data_dir: %q
+customers:
+  - id: c1
+    secrets: [%q]
+`, t.TempDir(), crashSecret)))
+	addr := p.waitLog(t, "symscore started", 30*time.Second)["listen"].(string)
+	c, err := client.New("http://"+addr, "c1", crashSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return addr, c
 }

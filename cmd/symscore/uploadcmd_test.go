@@ -48,16 +48,7 @@ func TestCLIUploadBadCellThenFinalizeAgain(t *testing.T) {
 	ds := startDevServer(t, "")
 	ds.requireREST(t)
 	ds.ok(t, "project", "create", "p")
-	var b strings.Builder
-	b.WriteString("x,y\n")
-	for i := range 300 {
-		if i == 123 {
-			b.WriteString("oops,1\n")
-			continue
-		}
-		fmt.Fprintf(&b, "%d,%d\n", i, i%2)
-	}
-	path := writeFile(t, "bad.csv", b.String())
+	path := writeFile(t, "bad.csv", badCellCSV())
 	r := ds.fails(t, 1, []string{"upload", "-p", "p", "--types", "C,B", path},
 		`bad.csv:125:1: column "x": "oops" is not a number`, "nothing was learned", "--resume")
 	if info := ds.info(t, "p"); info.Rows != 0 {
@@ -71,6 +62,20 @@ func TestCLIUploadBadCellThenFinalizeAgain(t *testing.T) {
 	if !strings.Contains(out, "learned 299 rows (1 bad row skipped)") {
 		t.Fatalf("again: %q", out)
 	}
+}
+
+// badCellCSV is a file of columns x (C) and y (B) and 300 rows whose x at line 125 is "oops".
+func badCellCSV() string {
+	var b strings.Builder
+	b.WriteString("x,y\n")
+	for i := range 300 {
+		if i == 123 {
+			b.WriteString("oops,1\n")
+			continue
+		}
+		fmt.Fprintf(&b, "%d,%d\n", i, i%2)
+	}
+	return b.String()
 }
 
 // TestCLILearnSuggestsUpload: learn of a file over 100 MB says upload is the better way.

@@ -15,10 +15,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
- * One WebSocket connection to a symscore endpoint ({@code /symetry/ws/learn}, {@code forget} or
- * {@code predict}) bound to its extra keys ({@code [pid]} or {@code [pid, modelId]}).
+ * One WebSocket connection to a symscore endpoint ({@code /symetry/ws/learn}, {@code forget},
+ * {@code predict} or {@code upload}) bound to its extra keys ({@code [pid]},
+ * {@code [pid, modelId]} or {@code [uploadId]}).
  *
  * <p>Pipelining: {@link #send} returns at once with a future for the reply; many messages can be
  * in flight, and replies complete their futures in the order the messages were sent. A future
@@ -30,7 +32,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Framing: every message is sent signed and framed ({@code <N>,<header><payload>}) unless the
  * session was opened with session frames, in which case only the first one is and later ones
- * are the bare payload. Signed learn and forget messages carry strictly increasing dates, so the
+ * are the bare payload. Binary messages ({@link #sendBinary}: upload chunks) are sent as they
+ * are, after the signed first message. Signed learn and forget messages carry strictly increasing dates, so the
  * server never takes one for a replay.
  *
  * <p>Liveness: while replies are due, a connection that stays silent for a second is probed with
@@ -47,9 +50,9 @@ import java.util.concurrent.TimeoutException;
  * waiting for a later reply of the same session.
  */
 public final class Session implements AutoCloseable {
-    /** The three WebSocket endpoints. */
+    /** The WebSocket endpoints a Session speaks to. */
     public enum Endpoint {
-        LEARN("learn"), FORGET("forget"), PREDICT("predict");
+        LEARN("learn"), FORGET("forget"), PREDICT("predict"), UPLOAD("upload");
 
         private final String path;
 
@@ -144,6 +147,43 @@ public final class Session implements AutoCloseable {
      * reply, and returns the future of its reply.
      */
     public CompletableFuture<Reply> send(String payload) {
+        return enqueue(() -> {
+            String msg = framedSent && sessionFrames
+                    ? payload
+                    : signer.frame(payload, serviceURL, extraKeys);
+            framedSent = true;
+            return w -> w.sendText(msg, true);
+        });
+    }
+
+    /**
+     * Sends one binary message (an upload chunk: {@link Upload#chunkMessage}) without waiting
+     * for the reply, and returns the future of its reply, pipelined and ordered with the text
+     * messages as {@link #send(String)}. The bytes between the buffer's position and limit
+     * are sent; the session owns the buffer until the future completes (do not change it).
+     * A binary message must follow a signed text message (the server closes the connection
+     * otherwise): before one, the future fails at once and nothing is sent.
+     */
+    public CompletableFuture<Reply> sendBinary(ByteBuffer data) {
+        return enqueue(() -> {
+            if (!framedSent) {
+                throw new SymscoreException("a binary message before the signed first message", 0, -1, null);
+            }
+            return w -> w.sendBinary(data, true);
+        });
+    }
+
+    /** One message ready to go out on a WebSocket. */
+    private interface Outgoing {
+        CompletableFuture<WebSocket> sendOn(WebSocket w);
+    }
+
+    /**
+     * Queues one message: {@code prepare} runs under the lock (it may read and set
+     * framedSent, or refuse with a SymscoreException), and the message it returns is sent
+     * after every earlier one, its reply future queued in the same order.
+     */
+    private CompletableFuture<Reply> enqueue(Supplier<Outgoing> prepare) {
         CompletableFuture<Reply> f = new CompletableFuture<>();
         synchronized (lock) {
             if (failure != null) {
@@ -154,10 +194,13 @@ public final class Session implements AutoCloseable {
                 f.completeExceptionally(new SymscoreException("session is closed", 0, -1, null));
                 return f;
             }
-            String msg = framedSent && sessionFrames
-                    ? payload
-                    : signer.frame(payload, serviceURL, extraKeys);
-            framedSent = true;
+            Outgoing msg;
+            try {
+                msg = prepare.get();
+            } catch (SymscoreException e) {
+                f.completeExceptionally(e);
+                return f;
+            }
             if (pending.isEmpty()) {
                 lastHeard = System.nanoTime();
                 probed = false;
@@ -168,7 +211,7 @@ public final class Session implements AutoCloseable {
                 scheduleCheck();
             }
             WebSocket w = ws;
-            sendChain = sendChain.thenCompose(v -> w.sendText(msg, true));
+            sendChain = sendChain.thenCompose(v -> msg.sendOn(w));
             sendChain.whenComplete((v, e) -> {
                 if (e != null) {
                     sendFailed(f, new SymscoreException("cannot send: " + unwrap(e), 0, -1, unwrap(e)), w);

@@ -27,8 +27,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A symscore client for one customer: the REST control plane (signed requests, docs/protocol.md 2)
- * and WebSocket {@link Session}s for learn, forget and predict.
+ * A symscore client for one customer: the REST control plane (signed requests, docs/protocol.md 2),
+ * WebSocket {@link Session}s for learn, forget and predict, and bulk uploads
+ * ({@link #upload}, docs/uploads.md).
  *
  * <p>Every REST method returns when the server has answered; a reply whose status is not OK,
  * CREATED or ACCEPTED is thrown as a {@link SymscoreException}, as are transport failures.
@@ -110,6 +111,11 @@ public final class SymscoreClient {
         return new Builder(url, cid, secret);
     }
 
+    /** The REST request timeout, also how long an upload waits for a chunk's reply. */
+    Duration requestTimeout() {
+        return requestTimeout;
+    }
+
     /** The signer (customer id, secret, dates) this client uses. */
     public Signer signer() {
         return signer;
@@ -132,12 +138,108 @@ public final class SymscoreClient {
         return openSession(Session.Endpoint.PREDICT, pid, modelId);
     }
 
+    /**
+     * Opens a connection to send upload {@code uploadId}'s chunks and binds it: the signed
+     * first message ({@code {}}) is sent and its reply awaited, so the session is ready for
+     * {@link Session#sendBinary} of {@link Upload#chunkMessage}s, each answered with
+     * {@code values} {@code position}, {@code length} and {@code received} (docs/uploads.md
+     * section 2). A refused binding (unknown upload, bad signature) is thrown and the
+     * connection closed.
+     */
+    public Session uploadSession(String uploadId) {
+        Session s = openSession(Session.Endpoint.UPLOAD, uploadId);
+        try {
+            Session.await(s.send("{}"), requestTimeout);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
     /** Opens a session on {@code endpoint} with these extra keys. */
     public Session openSession(Session.Endpoint endpoint, String... extraKeys) {
         String ws = scheme.equals("https") ? "wss" : "ws";
         String url = ws + "://" + authority + basePath + endpoint.path();
         return Session.open(http, signer, URI.create(url), url, Arrays.asList(extraKeys),
                 sessionFrames, requestTimeout, maxReplyChars);
+    }
+
+    // ---- REST: uploads (docs/uploads.md) ----
+
+    /**
+     * Announces a CSV file of {@code size} bytes called {@code name} for project {@code pid};
+     * the server reserves its room at once. {@link #upload} does every step of an upload.
+     */
+    public Upload.Announced announceUpload(String pid, String name, long size) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("pid", pid);
+        body.put("name", name);
+        body.put("size", size);
+        body.put("format", "csv");
+        return Upload.Announced.of(call("POST", "/uploads", null, Json.toJson(body)));
+    }
+
+    /** What the server says of upload {@code uploadId}: size, received, missing ranges, state. */
+    public UploadStatus uploadStatus(String uploadId) {
+        return UploadStatus.of(call("GET", "/uploads/" + enc(uploadId), null, null).values());
+    }
+
+    /** The customer's uploads, oldest first. */
+    public List<UploadStatus> listUploads() {
+        Object list = call("GET", "/uploads", null, null).values().get("uploads");
+        if (list == null) {
+            return List.of();
+        }
+        if (!(list instanceof List)) {
+            throw new SymscoreException("values.uploads is not an array", 0, -1, null);
+        }
+        List<UploadStatus> out = new ArrayList<>();
+        for (Object o : (List<?>) list) {
+            if (!(o instanceof Map)) {
+                throw new SymscoreException("values.uploads holds a non-object", 0, -1, null);
+            }
+            out.add(UploadStatus.of(Upload.castMap(o)));
+        }
+        return List.copyOf(out);
+    }
+
+    /** Discards upload {@code uploadId} and its file (CONFLICT while it is being finalized). */
+    public Reply deleteUpload(String uploadId) {
+        return call("DELETE", "/uploads/" + enc(uploadId), null, null);
+    }
+
+    /**
+     * Starts the job that learns ({@code forget}: forgets) the whole file of upload
+     * {@code uploadId} as one change, and returns the job's Location for {@link #jobStatus}.
+     * {@code types}: one type code per column ("C,C,T,B"), or null to let the server infer
+     * them; {@code errorHandling} 0 fails at the first bad cell, 1 skips bad rows. An
+     * incomplete upload is refused with CONFLICT and {@code values.missing}.
+     */
+    public String finalizeUpload(String uploadId, boolean forget, String types, int errorHandling) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("op", forget ? "forget" : "learn");
+        if (types != null && !types.isEmpty()) {
+            body.put("types", types);
+        }
+        body.put("errorHandling", errorHandling);
+        Reply r = call("POST", "/uploads/" + enc(uploadId) + "/finalize", null, Json.toJson(body));
+        return jobLocation(r, "finalize");
+    }
+
+    /**
+     * Learns (or, with {@link UploadOptions.Builder#forget}, forgets) the CSV file at
+     * {@code path} into project {@code pid} as one change: announces it (or resumes the
+     * upload {@link UploadOptions.Builder#resume} names, sending only what it misses), sends
+     * it in chunks over several connections, finalizes it and waits for the job. See
+     * {@link Upload} for the steps and {@link UploadException} for what a failure means.
+     *
+     * @throws IOException when the file cannot be read before anything was announced
+     * @throws IllegalArgumentException when the file is empty
+     * @throws UploadException when the upload failed: resume it, or finalize it again
+     */
+    public UploadResult upload(Path path, String pid, UploadOptions options) throws IOException {
+        return Upload.run(this, path, pid, options == null ? UploadOptions.defaults() : options);
     }
 
     // ---- REST: projects ----
@@ -205,15 +307,31 @@ public final class SymscoreClient {
         if (r.httpCode() != 202) {
             return r; // built synchronously
         }
+        return awaitJob(jobLocation(r, "build"));
+    }
+
+    /** The job path of an accepted ({@code 202}) reply: its Location, else from sym-job-id. */
+    private String jobLocation(Reply r, String what) {
         String loc = r.header("Location");
         if (loc == null) {
             String id = r.header("sym-job-id");
             if (id == null) {
-                throw new SymscoreException("build accepted without Location or sym-job-id", 202, -1, null);
+                throw new SymscoreException(what + " accepted without Location or sym-job-id", r.httpCode(), -1, null);
             }
             loc = restPath("/jobs/" + enc(id));
         }
-        return awaitJob(loc);
+        return loc;
+    }
+
+    /**
+     * A job's state, asked once ({@code Location} path or URL, as {@link #finalizeUpload}
+     * returns): running (with a finalize's progress) or finished (with a finalize's rows). A
+     * failed job is thrown as its status, e.g. BAD_REQUEST with the bad cell's line and column
+     * in its statusString.
+     */
+    public JobStatus jobStatus(String location) {
+        URI u = URI.create(location);
+        return JobStatus.of(send("GET", u.getRawPath(), u.getRawQuery(), null));
     }
 
     /** Polls a job ({@code Location} path or URL) until it is no longer running. */

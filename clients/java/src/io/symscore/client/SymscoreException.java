@@ -35,6 +35,17 @@ public class SymscoreException extends RuntimeException {
         this.closeCode = closeCode;
     }
 
+    /**
+     * A failure with its own message that carries another failure's reply and codes (e.g. an
+     * {@link UploadException} wrapping the job's error reply); {@code reply} may be null.
+     */
+    protected SymscoreException(String message, Reply reply, int httpCode, int closeCode, Throwable cause) {
+        super(message, cause);
+        this.reply = reply;
+        this.httpCode = httpCode;
+        this.closeCode = closeCode;
+    }
+
     /** The reply's statusCode name, or null when there was no error reply. */
     public String status() {
         return reply == null ? null : reply.statusCode();

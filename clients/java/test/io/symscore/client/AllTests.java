@@ -13,6 +13,7 @@ public final class AllTests {
         SessionTest.run();
         RestTest.run();
         CredentialsTest.run();
+        UploadTest.run();
         Check.exit("java");
     }
 }

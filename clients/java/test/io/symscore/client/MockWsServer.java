@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * RFC 6455 handshake and framing written from scratch, framed-message parsing, signature
  * verification against the serviceURL rebuilt from the Host header and path, replay refusal,
  * session frames, canned learn/predict replies, optional reply fragmentation, close 1008 after an
- * authentication failure.
+ * authentication failure, and upload sessions: a signed first message then binary chunks
+ * (8-byte big-endian position, bytes) kept in {@link #chunks} and answered with their position,
+ * length and the distinct bytes received.
  */
 final class MockWsServer implements AutoCloseable {
     private final ServerSocket ss;
@@ -53,6 +55,14 @@ final class MockWsServer implements AutoCloseable {
     volatile int silentAfter;
     final AtomicInteger framed = new AtomicInteger();
     final AtomicInteger bare = new AtomicInteger();
+    /** Size of the file of every upload session (their chunks must fit in it). */
+    volatile long uploadSize = 1000;
+    /** Acknowledge chunks without keeping them (a server that loses what it acknowledged). */
+    volatile boolean loseChunks;
+    /** Added to the position of every acknowledgement (a server that answers another chunk). */
+    volatile long ackShift;
+    /** The bytes upload sessions received, one byte per position. */
+    final Map<Long, Byte> chunks = new java.util.concurrent.ConcurrentHashMap<>();
     /** Protocol violations the client committed, as seen by the server. */
     final List<String> problems = Collections.synchronizedList(new ArrayList<>());
 
@@ -100,6 +110,8 @@ final class MockWsServer implements AutoCloseable {
         boolean authenticated;
         String lastDate;
         int messages;
+        String uploadId;
+        List<String> lastKeys = List.of();
     }
 
     private void serve(Socket s) {
@@ -128,6 +140,19 @@ final class MockWsServer implements AutoCloseable {
                     continue;
                 }
                 if (op == 10) {
+                    continue;
+                }
+                if (op == 2 && fin) {
+                    c.messages++;
+                    if (dropAfter > 0 && c.messages >= dropAfter) {
+                        s.shutdownOutput();
+                        discardUntilEnd(in);
+                        return;
+                    }
+                    if (!onChunk(c, data, out)) {
+                        drainUntilClose(s, in);
+                        return;
+                    }
                     continue;
                 }
                 if (op != 1 && op != 0) {
@@ -191,6 +216,11 @@ final class MockWsServer implements AutoCloseable {
             h.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
         }
         String key = h.get("sec-websocket-key");
+        Rest r = rest;
+        if (r != null && key == null) {
+            serveRest(r, line, h, in, out);
+            return null;
+        }
         if (!line.startsWith("GET ") || key == null || !"websocket".equalsIgnoreCase(h.get("upgrade"))) {
             out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             return null;
@@ -209,6 +239,49 @@ final class MockWsServer implements AutoCloseable {
         c.path = line.split(" ")[1];
         c.host = h.get("host");
         return c;
+    }
+
+    /** A REST answer: HTTP status, envelope, Location header (or null). */
+    record RestReply(int code, String body, String location) {
+    }
+
+    /** Answers signature-checked REST requests (path without the query, body). */
+    interface Rest {
+        RestReply handle(String method, String path, String body);
+    }
+
+    /**
+     * When set, plain HTTP requests on the same port are REST calls: their signature is
+     * checked (401 when wrong, counted in {@link #problems}) and {@code rest} answers them;
+     * one request per connection.
+     */
+    volatile Rest rest;
+
+    private void serveRest(Rest r, String line, Map<String, String> h, InputStream in, OutputStream out)
+            throws IOException {
+        String[] parts = line.split(" ");
+        String method = parts[0];
+        String target = parts[1];
+        int q = target.indexOf('?');
+        String path = q < 0 ? target : target.substring(0, q);
+        String query = q < 0 ? null : target.substring(q + 1);
+        int n = h.containsKey("content-length") ? Integer.parseInt(h.get("content-length")) : 0;
+        String body = new String(in.readNBytes(n), StandardCharsets.UTF_8);
+        String md5 = h.getOrDefault("content-md5", "");
+        String sts = verifier.restStringToSign(method, h.get("sym-date"), md5, body, path, query);
+        RestReply rr;
+        if (!md5.equals(body.isEmpty() ? "" : Signer.contentMD5(body)) || !verifier.sign(sts).equals(h.get("authorization"))) {
+            problems.add("bad REST signature: " + method + " " + target);
+            rr = new RestReply(401, error("UNAUTHORIZED", "bad signature", Map.of()), null);
+        } else {
+            rr = r.handle(method, path, body);
+        }
+        byte[] b = rr.body().getBytes(StandardCharsets.UTF_8);
+        out.write(("HTTP/1.1 " + rr.code() + " X\r\nContent-Type: application/json\r\nContent-Length: " + b.length
+                + "\r\nConnection: close\r\n" + (rr.location() == null ? "" : "Location: " + rr.location() + "\r\n")
+                + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(b);
+        out.flush();
     }
 
     /** Handles one message; returns false when the connection must end. */
@@ -257,11 +330,25 @@ final class MockWsServer implements AutoCloseable {
                 problems.add("date not increasing: " + c.lastDate + " then " + date);
             }
             c.lastDate = date;
+            c.lastKeys = keys;
             if (!c.path.endsWith("/predict") && !seenSignatures.add(sig)) {
                 reply(out, error("CONFLICT", "replayed request", Map.of()));
                 return true;
             }
             c.authenticated = true;
+        }
+        if (c.path.endsWith("/upload")) {
+            if (c.uploadId != null) {
+                reply(out, error("BAD_REQUEST", "a text message after the first", Map.of()));
+                return true;
+            }
+            c.uploadId = c.lastKeys.get(0);
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put("uploadId", c.uploadId);
+            values.put("size", uploadSize);
+            values.put("received", received());
+            reply(out, ok(values));
+            return true;
         }
         Map<?, ?> df = (Map<?, ?>) Json.parse(payload);
         List<?> names = (List<?>) df.get("attributeNames");
@@ -293,7 +380,48 @@ final class MockWsServer implements AutoCloseable {
         return true;
     }
 
-    private static String error(String status, String msg, Map<String, Object> values) {
+    /** Handles one binary message (an upload chunk); returns false when the connection must end. */
+    private boolean onChunk(Conn c, byte[] data, OutputStream out) throws IOException {
+        if (c.uploadId == null) {
+            problems.add("binary message before the signed first message");
+            closeWith(out, 1008);
+            return false;
+        }
+        if (data.length < 9) {
+            reply(out, error("BAD_REQUEST", "a chunk needs a position and at least one byte", Map.of()));
+            return true;
+        }
+        long pos = java.nio.ByteBuffer.wrap(data).getLong();
+        int len = data.length - 8;
+        if (pos < 0 || pos > uploadSize - len) {
+            reply(out, error("BAD_REQUEST", "chunk past the size", Map.of()));
+            return true;
+        }
+        for (int i = 0; i < len && !loseChunks; i++) {
+            chunks.put(pos + i, data[8 + i]);
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("position", pos + ackShift);
+        values.put("length", (long) len);
+        values.put("received", received());
+        reply(out, ok(values));
+        return true;
+    }
+
+    /** Distinct bytes the upload sessions received. */
+    long received() {
+        return chunks.size();
+    }
+
+    static String ok(Map<String, Object> values) {
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("statusCode", "OK");
+        env.put("statusString", "OK");
+        env.put("values", values);
+        return Json.toJson(env);
+    }
+
+    static String error(String status, String msg, Map<String, Object> values) {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("statusCode", status);
         env.put("statusString", msg);

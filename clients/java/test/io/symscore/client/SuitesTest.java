@@ -44,6 +44,11 @@ class SuitesTest {
     }
 
     @Test
+    void upload() {
+        Check.suite("UploadTest", UploadTest::run);
+    }
+
+    @Test
     void checkCanFail() {
         AssertionError e = null;
         try {
