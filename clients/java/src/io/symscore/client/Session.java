@@ -222,7 +222,8 @@ public final class Session implements AutoCloseable {
 
     /**
      * Waits (up to the client's request timeout) for the replies still in flight, then closes the
-     * connection with status 1000. Messages whose reply did not arrive fail.
+     * connection with status 1000. Messages whose reply did not arrive fail. A connection that
+     * has already ended (closed by the server, failed, or aborted as lost) is not waited for.
      */
     @Override
     public void close() {
