@@ -281,9 +281,10 @@ func TestUploadOtherCustomer(t *testing.T) {
 }
 
 // TestUploadExpires: an upload that receives nothing for uploads.ttl expires: its state
-// says so and it takes no more chunks.
+// says so and it takes no more chunks. The announce and the opening of its connection must
+// come within the TTL (they write to disk): 1 s leaves a loaded machine room for them.
 func TestUploadExpires(t *testing.T) {
-	ts := startServer(t, seedProject(t, "p"), func(cfg *config.Config) { cfg.Uploads.TTL = 300 * time.Millisecond })
+	ts := startServer(t, seedProject(t, "p"), func(cfg *config.Config) { cfg.Uploads.TTL = time.Second })
 	c := newClient(t, ts, secret1)
 	a, err := c.AnnounceUpload(ctxT(t), "p", "f.csv", 10)
 	if err != nil {

@@ -78,6 +78,21 @@ func sameEverywhere(t *testing.T, cs []*testkit.RESTClient, pid string) []byte {
 	return cs[0].Export(pid)
 }
 
+// onEveryNode waits until every node has applied the creation of project pid. A node
+// acknowledges a change once it has applied it itself; the others apply it when it reaches
+// them on the stream, so a change asked of another node right after needs this wait.
+func onEveryNode(t *testing.T, cs []*testkit.RESTClient, pid string) {
+	t.Helper()
+	testenv.Eventually(t, "project "+pid+" on every node", func() bool {
+		for _, c := range cs {
+			if c.Do(http.MethodGet, "/projects/"+pid+"/info", "", nil).Code != http.StatusOK {
+				return false
+			}
+		}
+		return true
+	})
+}
+
 // TestLearnOnOnePredictOnOthers: a project learned and a model built through node A;
 // nodes B and C predict exactly what A predicts, from the same bits.
 func TestLearnOnOnePredictOnOthers(t *testing.T) {
@@ -117,14 +132,7 @@ func TestConcurrentLearnersOnEveryNode(t *testing.T) {
 	nodes := startNodes(t, bus, 3)
 	cs := clients(nodes)
 	cs[0].Create("p")
-	testenv.Eventually(t, "the project on every node", func() bool {
-		for _, c := range cs {
-			if c.Do(http.MethodGet, "/projects/p/info", "", nil).Code != http.StatusOK {
-				return false
-			}
-		}
-		return true
-	})
+	onEveryNode(t, cs, "p")
 	ds := testkit.NewDataset(42, 3*4*40*3, 3)
 	var mu sync.Mutex
 	var acked [][2]int // row ranges acknowledged
@@ -363,12 +371,13 @@ func TestEmbeddedNATS(t *testing.T) {
 	b := testserver.Start(t, cfgB)
 	ca, cb := a.REST(testenv.CID1, testenv.Secret1), b.REST(testenv.CID1, testenv.Secret1)
 	ca.Create("iris")
+	onEveryNode(t, []*testkit.RESTClient{ca, cb}, "iris") // b learns into it
 	cb.Learn("iris", testkit.FrameJSON(testkit.IrisNames, testkit.IrisTypes, testkit.IrisRows(t), -1))
 	want := sameEverywhere(t, []*testkit.RESTClient{ca, cb}, "iris")
 
 	cfgC := cfgB
 	cfgC.Cluster.Credentials = ""
-	cfgC.Cluster.Timeout = 500 * time.Millisecond
+	cfgC.Cluster.Timeout = 5 * time.Second // the refusal comes at once; a loaded machine may take a while to say it
 	cfgC.ApplyDefaults()
 	cfgC.DataDir = t.TempDir()
 	if s, err := server.New(cfgC, nil); err != nil {

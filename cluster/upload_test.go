@@ -46,6 +46,7 @@ func TestUploadOnOneNodeLearnedByAll(t *testing.T) {
 		t.Errorf("B's refusal does not say where uploads live: %s", r.Raw)
 	}
 
+	onEveryNode(t, cs, "df") // created through A, learned through B
 	cs[1].Learn("df", testkit.FrameJSON(testkit.IrisNames, testkit.IrisTypes, testkit.IrisRows(t), -1))
 	sameEverywhere(t, cs, "up")
 	sameEverywhere(t, cs, "df")

@@ -47,7 +47,10 @@ func TestStateGauges(t *testing.T) {
 // build, an upload's finalize and a job); the latency buckets are round.
 func TestRequestSeries(t *testing.T) {
 	s := start(t, testkit.Config(), nil)
-	_, body := get(t, "http://"+s.AdminAddr()+"/metrics")
+	code, body := get(t, "http://"+s.AdminAddr()+"/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("/metrics: HTTP %d: %s", code, body)
+	}
 	series := regexp.MustCompile(`(?m)^symscore_requests_total\{endpoint="([a-z_]+)",status="([A-Z_]+)"\} `).FindAllStringSubmatch(body, -1)
 	have := map[string]bool{}
 	for _, m := range series {

@@ -89,7 +89,7 @@ func dialSub(s *testserver.Server, pid, first string) (*subClient, *subMsg) {
 	return c, m
 }
 
-// next reads the next message (within 10 s).
+// next reads the next message (within testenv.EventuallyTimeout).
 func (c *subClient) next() *subMsg {
 	c.T.Helper()
 	c.NC.SetReadDeadline(time.Now().Add(testenv.EventuallyTimeout))

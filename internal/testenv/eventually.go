@@ -5,8 +5,13 @@ import (
 	"time"
 )
 
-// EventuallyTimeout is how long Eventually polls before it fails the test.
-const EventuallyTimeout = 10 * time.Second
+// EventuallyTimeout is how long Eventually polls before it fails the test, and the bound
+// tests put on waits for something that must come (a message, a state reached). It costs
+// nothing when the test passes, so it is generous: CI runs the tests under -race on a busy
+// 2-core machine, where what takes milliseconds alone can take seconds, and product
+// timeouts of 10 s (a cluster node's liveness, the snapshot leader's lock) must be able to
+// pass inside one wait with room to spare.
+const EventuallyTimeout = 30 * time.Second
 
 // Eventually polls cond, every 2 ms, until it holds; it fails the test, naming what it
 // waited for, when EventuallyTimeout passes first. Tests wait for state with it, never

@@ -17,8 +17,9 @@ import (
 )
 
 // closeLinger is how long a connection that sent a close frame waits for the client's
-// before it closes TCP.
-const closeLinger = time.Second
+// before it closes TCP. A variable only so that a test can lengthen it (before it starts a
+// server) to tell "at once" from "after the linger" on a loaded machine.
+var closeLinger = time.Second
 
 // aLongTimeAgo is a deadline in the past: it wakes a blocked read at once.
 var aLongTimeAgo = time.Unix(1, 0)

@@ -75,6 +75,9 @@ func (s *Server) Metric(name, labels string) float64 {
 		s.T.Fatal(err)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		s.T.Fatalf("/metrics: HTTP %d", resp.StatusCode)
+	}
 	want := name
 	if labels != "" {
 		var parts []string

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -71,6 +72,7 @@ public final class Session implements AutoCloseable {
     private final List<String> extraKeys;
     private final boolean sessionFrames;
     private final Duration timeout;
+    private final LongSupplier ticker; // the clock of lastHeard: System.nanoTime but in tests
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private volatile WebSocket ws;
 
@@ -82,29 +84,32 @@ public final class Session implements AutoCloseable {
     private SymscoreException failure;
     private boolean closing;
     // lastHeard is when the server last sent a frame, or when a reply last became due after
-    // none was (System.nanoTime); watching: a liveness check is scheduled; probed: a ping was
+    // none was (ticker, nanoseconds); watching: a liveness check is scheduled; probed: a ping was
     // sent since lastHeard.
     private long lastHeard;
     private boolean watching;
     private boolean probed;
 
     private Session(Signer signer, String serviceURL, List<String> extraKeys, boolean sessionFrames,
-                    Duration timeout) {
+                    Duration timeout, LongSupplier ticker) {
         this.signer = signer;
         this.serviceURL = serviceURL;
         this.extraKeys = List.copyOf(extraKeys);
         this.sessionFrames = sessionFrames;
         this.timeout = timeout;
+        this.ticker = ticker;
     }
 
     /**
      * Connects. {@code dialURI} is the ws:// or wss:// URI to dial; {@code serviceURL} is the URL
      * the signatures cover (the same URI, as the server rebuilds it from the Host header).
+     * {@code ticker} is the monotonic clock the liveness check measures silence with
+     * ({@link System#nanoTime} but in tests).
      */
     static Session open(HttpClient http, Signer signer, URI dialURI, String serviceURL,
                         List<String> extraKeys, boolean sessionFrames, Duration timeout,
-                        int maxReplyChars) {
-        Session s = new Session(signer, serviceURL, extraKeys, sessionFrames, timeout);
+                        int maxReplyChars, LongSupplier ticker) {
+        Session s = new Session(signer, serviceURL, extraKeys, sessionFrames, timeout, ticker);
         try {
             s.ws = http.newWebSocketBuilder()
                     .connectTimeout(timeout)
@@ -202,7 +207,7 @@ public final class Session implements AutoCloseable {
                 return f;
             }
             if (pending.isEmpty()) {
-                lastHeard = System.nanoTime();
+                lastHeard = ticker.getAsLong();
                 probed = false;
             }
             pending.addLast(f);
@@ -260,7 +265,8 @@ public final class Session implements AutoCloseable {
 
     /**
      * Waits (up to the client's request timeout) for the replies still in flight, then closes the
-     * connection with status 1000. Messages whose reply did not arrive fail.
+     * connection with status 1000. Messages whose reply did not arrive fail. A connection that
+     * has already ended (closed by the server, failed, or aborted as lost) is not waited for.
      */
     @Override
     public void close() {
@@ -319,7 +325,7 @@ public final class Session implements AutoCloseable {
         if (first) {
             CompletableFuture.delayedExecutor(SEND_FAILURE_GRACE_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
                 fail(e);
-                w.abort();
+                abort(w);
             });
         }
     }
@@ -340,7 +346,7 @@ public final class Session implements AutoCloseable {
     /** Notes a frame from the server: the connection is alive. */
     private void heard() {
         synchronized (lock) {
-            lastHeard = System.nanoTime();
+            lastHeard = ticker.getAsLong();
             probed = false;
         }
     }
@@ -358,7 +364,7 @@ public final class Session implements AutoCloseable {
                 watching = false;
                 return;
             }
-            silentNanos = System.nanoTime() - lastHeard;
+            silentNanos = ticker.getAsLong() - lastHeard;
             if (silentNanos < timeout.toNanos()) {
                 if (!probed && silentNanos >= TimeUnit.MILLISECONDS.toNanos(PROBE_AFTER_MILLIS)) {
                     probed = true;
@@ -387,7 +393,16 @@ public final class Session implements AutoCloseable {
     /** Fails the session and every pending reply with e, and aborts the connection. */
     private void lost(SymscoreException e, WebSocket w) {
         fail(e);
+        abort(w);
+    }
+
+    /**
+     * Aborts the connection, which then has ended: no close handshake will come, so that
+     * {@link #close} does not wait for one.
+     */
+    private void abort(WebSocket w) {
         w.abort();
+        closed.complete(-1);
     }
 
     /** Marks the session failed and fails every reply still pending. */
@@ -412,7 +427,7 @@ public final class Session implements AutoCloseable {
         }
         if (f == null) {
             fail(new SymscoreException("reply received with no message in flight", 0, -1, null));
-            ws.abort();
+            abort(ws);
             return;
         }
         Reply r;
@@ -449,7 +464,7 @@ public final class Session implements AutoCloseable {
             if (buf.length() + data.length() > maxReplyChars) {
                 buf.setLength(0);
                 fail(new SymscoreException("reply longer than " + maxReplyChars + " characters", 0, -1, null));
-                webSocket.abort();
+                abort(webSocket);
                 return null;
             }
             buf.append(data);
@@ -479,7 +494,7 @@ public final class Session implements AutoCloseable {
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
             fail(new SymscoreException("unexpected binary frame from server", 0, -1, null));
-            webSocket.abort();
+            abort(webSocket);
             return null;
         }
 

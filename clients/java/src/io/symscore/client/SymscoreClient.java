@@ -46,6 +46,7 @@ public final class SymscoreClient {
     private final Duration jobTimeout;
     private final boolean sessionFrames;
     private final int maxReplyChars;
+    private final LongSupplier ticker;
 
     private SymscoreClient(Builder b) {
         URI u = URI.create(b.url);
@@ -67,6 +68,7 @@ public final class SymscoreClient {
         this.jobTimeout = b.jobTimeout;
         this.sessionFrames = b.sessionFrames;
         this.maxReplyChars = b.maxReplyChars;
+        this.ticker = b.ticker;
         HttpClient.Builder hb = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(b.connectTimeout);
@@ -162,7 +164,7 @@ public final class SymscoreClient {
         String ws = scheme.equals("https") ? "wss" : "ws";
         String url = ws + "://" + authority + basePath + endpoint.path();
         return Session.open(http, signer, URI.create(url), url, Arrays.asList(extraKeys),
-                sessionFrames, requestTimeout, maxReplyChars);
+                sessionFrames, requestTimeout, maxReplyChars, ticker);
     }
 
     // ---- REST: uploads (docs/uploads.md) ----
@@ -477,6 +479,7 @@ public final class SymscoreClient {
         private Duration requestTimeout = Duration.ofSeconds(30);
         private Duration jobTimeout = Duration.ofMinutes(5);
         private LongSupplier clock = Signer::systemNanos;
+        private LongSupplier ticker = System::nanoTime;
         private int maxReplyChars = 64 << 20;
         private SSLContext sslContext;
 
@@ -547,6 +550,16 @@ public final class SymscoreClient {
         /** Longest WebSocket reply accepted, in characters (default 64 Mi). */
         public Builder maxReplyChars(int n) {
             this.maxReplyChars = n;
+            return this;
+        }
+
+        /**
+         * The monotonic clock (nanoseconds, as {@link System#nanoTime}) sessions measure a
+         * connection's silence with; package-private, for tests that move it by hand instead of
+         * waiting out a request timeout. Default: {@link System#nanoTime}.
+         */
+        Builder ticker(LongSupplier nanos) {
+            this.ticker = nanos;
             return this;
         }
 
