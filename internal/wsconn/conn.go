@@ -54,6 +54,9 @@ type Conn struct {
 	skip     int64        // unread payload bytes of the frame at hand (for lingering)
 	deadline time.Time    // the read deadline set last (armReadDeadline)
 	waiter   admit.Waiter // the max_inflight wait's timer
+	clock    Clock        // message arrivals and idle checks
+	timing   Timing       // the message in hand's clock readings, shared with the session
+	untimed  bool         // the session is Untimed: no arrival reading
 
 	// What the message being read holds: until the session is trusted, unverified bytes
 	// (hold); after, bytes of an in-flight budget (budget, charged). Both are given back
@@ -113,6 +116,7 @@ func (c *Conn) serve() {
 		return
 	}
 	c.session = c.route.ep.NewSession(c)
+	_, c.untimed = c.session.(Untimed)
 	c.authBy = time.Now().Add(c.srv.d.Limits.AuthTimeout)
 	c.hold.Init(c.srv.d.Unverified, c.info.RemoteAddr)
 	c.noteTrust()
@@ -121,6 +125,9 @@ func (c *Conn) serve() {
 		c.r.release()
 		op, payload, end := c.readMessage()
 		if end.kind == endNone {
+			if !c.untimed {
+				c.timing.start(c.clock.Now())
+			}
 			end = c.handle(op, payload)
 			c.releaseMessage()
 		}
@@ -181,7 +188,7 @@ func (c *Conn) callSession(op ws.OpCode, payload, reply []byte) (out []byte, rep
 		return out, replyOp, closeCode, endGoOn
 	}
 	defer in.Release()
-	out, replyOp, closeCode = c.session.HandleMessage(op, payload, reply)
+	out, replyOp, closeCode = c.session.HandleMessage(op, payload, reply, &c.timing)
 	return out, replyOp, closeCode, endGoOn
 }
 

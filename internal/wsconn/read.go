@@ -67,12 +67,13 @@ func (c *Conn) readMessage() (ws.OpCode, []byte, connEnd) {
 // message): a stranger cannot hold its place under limits.max_unauthenticated_connections,
 // nor its share of limits.max_unverified_bytes, longer than that.
 //
-// The deadline carries a monotonic clock reading, so that time.Until reads only the
-// monotonic clock: one clock read per frame, the wall clock only when the deadline moves.
+// The deadline carries a monotonic clock reading and is checked against a monotonic
+// one: after a message, the session's end reading (Timing.Took), else one read of the
+// monotonic clock; the wall clock is read only when the deadline moves.
 func (c *Conn) armReadDeadline() connEnd {
 	idle := c.srv.d.Limits.IdleTimeout
 	set := false
-	if time.Until(c.deadline) < idle-idle/16 {
+	if c.deadline.Sub(c.timing.last(&c.clock)) < idle-idle/16 {
 		c.deadline, set = time.Now().Add(idle), true
 	}
 	if !c.authed && c.deadline.After(c.authBy) {
