@@ -44,19 +44,23 @@ type Conn struct {
 	done     atomic.Bool // the session is closed: Peer.Send refuses
 
 	// reader state
-	r        *Reader
-	hdr      [ws.MaxHeaderSize - 2]byte // ws.ReadHeaderBuffer's scratch
-	ctl      [ws.MaxControlFramePayloadSize]byte
-	ctlOut   [4 + ws.MaxControlFramePayloadSize]byte
-	msg      *[]byte   // message being read: MaxServerHeader bytes, then the payload; nil between messages
-	msgOp    ws.OpCode // opcode of the message being read; 0 between messages
-	text     wsframe.UTF8Validator
-	skip     int64        // unread payload bytes of the frame at hand (for lingering)
-	deadline time.Time    // the read deadline set last (armReadDeadline)
-	waiter   admit.Waiter // the max_inflight wait's timer
-	clock    Clock        // message arrivals and idle checks
-	timing   Timing       // the message in hand's clock readings, shared with the session
-	untimed  bool         // the session is Untimed: no arrival reading
+	r      *Reader
+	hdr    [ws.MaxHeaderSize - 2]byte // ws.ReadHeaderBuffer's scratch
+	ctl    [ws.MaxControlFramePayloadSize]byte
+	ctlOut [4 + ws.MaxControlFramePayloadSize]byte
+	msg    *[]byte // message being read: MaxServerHeader bytes, then the payload; nil between messages and for a message read in place
+	// A message read in place (readInPlace): its payload in the read buffer, from
+	// offset inPlaceAt; nil when none.
+	inPlace   []byte
+	inPlaceAt int
+	msgOp     ws.OpCode // opcode of the message being read; 0 between messages
+	text      wsframe.UTF8Validator
+	skip      int64        // unread payload bytes of the frame at hand (for lingering)
+	deadline  time.Time    // the read deadline set last (armReadDeadline)
+	waiter    admit.Waiter // the max_inflight wait's timer
+	clock     Clock        // message arrivals and idle checks
+	timing    Timing       // the message in hand's clock readings, shared with the session
+	untimed   bool         // the session is Untimed: no arrival reading
 
 	// What the message being read holds: until the session is trusted, unverified bytes
 	// (hold); after, bytes of an in-flight budget (budget, charged). Both are given back
@@ -212,8 +216,11 @@ func (c *Conn) sendMessage(op ws.OpCode, out, payload, replyBuf []byte) connEnd 
 	switch {
 	case len(out) == 0:
 		frame = wsframe.PutServerHeader(c.ctlOut[:], 2, op, 0)
-	case unsafe.SliceData(out) == unsafe.SliceData(payload):
+	case unsafe.SliceData(out) == unsafe.SliceData(payload) && c.msg != nil:
 		frame = wsframe.PutServerHeader(*c.msg, headroom, op, len(out))
+	case unsafe.SliceData(out) == unsafe.SliceData(payload) && c.inPlaceAt >= wsframe.HeaderSize(len(out), false):
+		// Read in place: the frame header goes over the client's, before the payload.
+		frame = wsframe.PutServerHeader((*c.r.buf)[:c.inPlaceAt+len(out)], c.inPlaceAt, op, len(out))
 	case cap(replyBuf) > headroom && unsafe.SliceData(out) == &replyBuf[:headroom+1][headroom]:
 		frame = wsframe.PutServerHeader(replyBuf[:cap(replyBuf)], headroom, op, len(out))
 	default:
@@ -303,7 +310,7 @@ func (c *Conn) finish() {
 // limits.max_unverified_bytes or of an in-flight budget.
 func (c *Conn) releaseMessage() {
 	bufpool.Put(c.msg)
-	c.msg, c.msgOp = nil, 0
+	c.msg, c.msgOp, c.inPlace = nil, 0, nil
 	c.hold.Release()
 	if c.budget != nil {
 		c.budget.Release(c.charged)

@@ -49,6 +49,9 @@ func (c *Conn) readMessage() (ws.OpCode, []byte, connEnd) {
 			if c.msgOp == ws.OpText && !c.text.Complete() {
 				return 0, nil, fail(ws.StatusInvalidFramePayloadData, "text message is not valid UTF-8")
 			}
+			if c.msg == nil {
+				return c.msgOp, c.inPlace, endGoOn
+			}
 			return c.msgOp, (*c.msg)[headroom:], endGoOn
 		}
 	}
@@ -183,6 +186,9 @@ func (c *Conn) readControl(h ws.Header) connEnd {
 // frame, so it holds at most about twice what was received, and a header claiming a large
 // frame costs its first chunk: readBufBytes for a message not yet verified, firstChunk
 // for one of a trusted session.
+//
+// A message of one frame that the read buffer holds whole (the usual small message) is
+// read in place instead (readInPlace): no message buffer, no copy.
 func (c *Conn) readData(h ws.Header) connEnd {
 	if h.OpCode != ws.OpContinuation {
 		c.msgOp = h.OpCode
@@ -193,6 +199,9 @@ func (c *Conn) readData(h ws.Header) connEnd {
 				b = c.srv.d.InflightBytes
 			}
 			c.budget, first = b, firstChunk
+		}
+		if h.Fin && int64(c.r.Buffered()) >= h.Length {
+			return c.readInPlace(h)
 		}
 		c.msg = bufpool.Get(headroom + int(min(h.Length, first)))
 		*c.msg = (*c.msg)[:headroom]
@@ -225,6 +234,26 @@ func (c *Conn) readData(h ws.Header) connEnd {
 		}
 	}
 	c.skip = 0
+	return endGoOn
+}
+
+// readInPlace reads a final data frame whose payload the read buffer holds whole: the
+// payload is unmasked where it is and becomes the message (c.inPlace, at c.inPlaceAt in
+// the read buffer), charged and checked as readData does. The read buffer is neither
+// moved nor given back before the message is done: nothing reads the connection while
+// the message is handled.
+func (c *Conn) readInPlace(h ws.Header) connEnd {
+	c.inPlaceAt = c.r.r
+	p := c.r.Peek()[:h.Length:h.Length]
+	c.r.Discard(len(p))
+	c.inPlace, c.skip = p, 0
+	if end := c.charge(int64(len(p))); end.kind != endNone {
+		return end
+	}
+	ws.Cipher(p, h.Mask, 0)
+	if c.msgOp == ws.OpText && !c.text.Feed(p) {
+		return fail(ws.StatusInvalidFramePayloadData, "text message is not valid UTF-8")
+	}
 	return endGoOn
 }
 
