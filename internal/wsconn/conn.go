@@ -146,9 +146,17 @@ func (c *Conn) serve() {
 // handle gives a message to the session and sends the reply.
 func (c *Conn) handle(op ws.OpCode, payload []byte) connEnd {
 	c.route.m.Messages.Inc()
-	rb := bufpool.Get(headroom + readBufBytes)
-	defer bufpool.Put(rb)
-	reply := (*rb)[headroom:headroom]
+	// The reply buffer: the room after the read buffer, which holds the message's header
+	// at least (nothing reads the connection, nor releases the read buffer, until the
+	// reply is sent); a pooled one if the reader holds none.
+	rbuf := c.r.spare()
+	if rbuf == nil {
+		rb := bufpool.Get(replyRoom)
+		defer bufpool.Put(rb)
+		rbuf = *rb
+	}
+	rbuf = rbuf[:cap(rbuf)]
+	reply := rbuf[headroom:headroom]
 
 	out, replyOp, closeCode, end := c.callSession(op, payload, reply)
 	c.noteTrust()
@@ -161,7 +169,7 @@ func (c *Conn) handle(op ws.OpCode, payload []byte) connEnd {
 		return end
 	}
 	if replyOp != 0 {
-		replyBuf := *rb
+		replyBuf := rbuf
 		if given != nil {
 			replyBuf = *given
 		}

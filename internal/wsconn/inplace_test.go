@@ -3,10 +3,13 @@ package wsconn
 import (
 	"bytes"
 	"fmt"
+	"sync/atomic"
 	"testing"
+	"unsafe"
 
 	"github.com/gobwas/ws"
 
+	"github.com/symscore/symscore/internal/admit"
 	"github.com/symscore/symscore/internal/testkit/rawws"
 )
 
@@ -61,4 +64,71 @@ func TestSplitFrames(t *testing.T) {
 	}
 	cl.SendMessage(ws.OpText, []byte("ok \xff"))
 	cl.ExpectClose(ws.StatusInvalidFramePayloadData)
+}
+
+// replier answers each message with its bytes reversed and padded to fill the reply
+// buffer's promised 4 KiB, written into the reply buffer; it records the first
+// HandleMessage that finds the reply buffer overlapping the payload or shorter than
+// promised.
+type replier struct{ bad atomic.Value }
+
+type replierSession struct{ e *replier }
+
+func (e *replier) NewSession(Peer) Session { return replierSession{e} }
+
+func (s replierSession) HandleMessage(op ws.OpCode, payload, reply []byte, t *Timing) ([]byte, ws.OpCode, ws.StatusCode) {
+	r := reply[:cap(reply)]
+	switch {
+	case len(reply) != 0 || cap(reply) < 4<<10:
+		s.e.bad.CompareAndSwap(nil, fmt.Sprintf("reply buffer of length %d, capacity %d", len(reply), cap(reply)))
+	case len(payload) > 0 && overlap(payload, r):
+		s.e.bad.CompareAndSwap(nil, "the reply buffer overlaps the payload")
+	}
+	out := reply
+	for i := len(payload) - 1; i >= 0; i-- {
+		out = append(out, payload[i])
+	}
+	for len(out) < 4<<10 {
+		out = append(out, '.')
+	}
+	return out, op, 0
+}
+
+func (replierSession) Refuse(ws.OpCode, []byte, []byte) ([]byte, ws.OpCode, ws.StatusCode) {
+	return nil, 0, 1013
+}
+func (replierSession) Trusted() (bool, *admit.Budget) { return true, nil }
+func (replierSession) Close()                         {}
+
+// overlap reports whether a and b share memory.
+func overlap(a, b []byte) bool {
+	a0, b0 := uintptr(unsafe.Pointer(unsafe.SliceData(a))), uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	return a0 < b0+uintptr(len(b)) && b0 < a0+uintptr(len(a))
+}
+
+// TestReplyRoom: the reply buffer a session is given (the room after the read buffer)
+// holds the promised 4 KiB, apart from the message, for messages read in place,
+// pipelined, and read into a message buffer; each reply comes back whole.
+func TestReplyRoom(t *testing.T) {
+	e := &replier{}
+	h := startHarness(t, testLimits(), map[string]Endpoint{"/symetry/ws/reply": e})
+	cl := rawws.DialWS(t, h.addr(), "/symetry/ws/reply")
+	var batch []byte
+	var sent [][]byte
+	for i, n := range []int{0, 1, 200, 4000, 4096, 9000, 300} {
+		p := bytes.Repeat([]byte{byte('a' + i)}, n)
+		p = append(p, "end"...)
+		batch = rawws.AppendFrame(batch, rawws.Frame{Op: ws.OpBinary, Fin: true, Payload: p})
+		sent = append(sent, p)
+	}
+	cl.WriteRaw(batch)
+	for i, p := range sent {
+		_, got := cl.ReadMessage()
+		if len(got) < len(p) || got[0] != 'd' || got[len(p)-1] != p[0] || len(got) != max(len(p), 4<<10) {
+			t.Fatalf("reply %d: %d bytes %q", i, len(got), rawws.Clip(got))
+		}
+	}
+	if bad := e.bad.Load(); bad != nil {
+		t.Fatal(bad)
+	}
 }
