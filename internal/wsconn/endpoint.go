@@ -68,8 +68,8 @@ type Session interface {
 }
 
 // Untimed is a Session whose messages need no clock reading (the echo floor): the
-// connection reads no arrival time for them, and the Timing it hands to HandleMessage is
-// left as the previous message's.
+// connection reads no arrival time for them: the Timing it hands to HandleMessage holds
+// none (Arrived is zero), and the idle deadline is checked with a clock read of its own.
 type Untimed interface {
 	Untimed()
 }
