@@ -5,8 +5,6 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
 	"hash"
 	"strings"
 	"time"
@@ -189,8 +187,8 @@ func (v *Verifier) decodeSignature(text []byte) (mac []byte, isSHA1 bool, err er
 // checkMD5 checks that claimed is the Base64 MD5 of body, exactly.
 func (v *Verifier) checkMD5(body, claimed []byte) error {
 	sum := md5.Sum(body)
-	base64.StdEncoding.Encode(v.md5B64[:], sum[:])
-	if subtle.ConstantTimeCompare(v.md5B64[:], claimed) != 1 {
+	encodeMD5(&v.md5B64, &sum)
+	if !equalMD5Text(&v.md5B64, claimed) {
 		return detail(ErrMD5Mismatch, "Content-MD5 %s, payload MD5 %q", quote(claimed), v.md5B64[:])
 	}
 	return nil

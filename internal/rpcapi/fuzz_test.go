@@ -2,6 +2,7 @@ package rpcapi
 
 import (
 	"testing"
+	"time"
 
 	"github.com/gobwas/ws"
 
@@ -54,7 +55,7 @@ func FuzzSessionFrames(f *testing.F) {
 			if len(fr) > 0 && fr[0] == '{' {
 				op = ws.OpText
 			}
-			_, _, code := s.HandleMessage(op, fr, reply)
+			_, _, code := s.HandleMessage(op, fr, reply, &wsconn.Timing{Arrived: time.Now()})
 			bufpool.Put(s.TakeReply())
 			if !codes[code] {
 				t.Fatalf("close code %d", code)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/gobwas/ws"
 	"github.com/tinylib/msgp/msgp"
@@ -94,7 +95,7 @@ func frame(tb testing.TB, id, method string, args ...any) []byte {
 // handle passes one frame to the session and returns its reply, which must be one chunk;
 // the buffer handed over is given back.
 func (ip *inProcess) handle(tb testing.TB, f []byte) []byte {
-	out, op, code := ip.s.HandleMessage(ws.OpBinary, f, ip.reply[:0])
+	out, op, code := ip.s.HandleMessage(ws.OpBinary, f, ip.reply[:0], &wsconn.Timing{Arrived: time.Now()})
 	bufpool.Put(ip.s.TakeReply())
 	if op != ws.OpBinary || code != 0 || len(out) < wslink.ChunkHeaderLen {
 		tb.Fatalf("reply %v (close %d) of %d bytes", op, code, len(out))

@@ -65,7 +65,7 @@ func newSession(e *endpoint, p wsconn.Peer) *session {
 }
 
 // HandleMessage implements wsconn.Session.
-func (s *session) HandleMessage(op ws.OpCode, payload, reply []byte) ([]byte, ws.OpCode, ws.StatusCode) {
+func (s *session) HandleMessage(op ws.OpCode, payload, reply []byte, _ *wsconn.Timing) ([]byte, ws.OpCode, ws.StatusCode) {
 	return s.frame(op, payload, reply, false)
 }
 

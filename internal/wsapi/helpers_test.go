@@ -102,6 +102,14 @@ type inProcess struct {
 	learn   wsconn.Session
 	signer  *auth.Signer
 	reply   []byte
+	clock   wsconn.Clock  // arrival times, read as the connection reads them
+	timing  wsconn.Timing // the message in hand's
+}
+
+// arrive stamps a message's arrival as the connection does, and returns its Timing.
+func (ip *inProcess) arrive() *wsconn.Timing {
+	ip.timing = wsconn.Timing{Arrived: ip.clock.Now()}
+	return &ip.timing
 }
 
 // newInProcess opens a service with durability and, unless algo is empty, builds m1 with
@@ -173,7 +181,7 @@ func customer(tb testing.TB, svc *ops.Service) ops.Customer {
 
 // handle passes one message to the session and checks the reply is OK.
 func (ip *inProcess) handle(tb testing.TB, sess wsconn.Session, msg []byte) []byte {
-	out, op, closeCode := sess.HandleMessage(ws.OpText, msg, ip.reply[:0])
+	out, op, closeCode := sess.HandleMessage(ws.OpText, msg, ip.reply[:0], ip.arrive())
 	if op != ws.OpText || closeCode != 0 || len(out) < 20 || string(out[:20]) != `{"statusCode":"OK","` {
 		tb.Fatalf("reply %q (close %d)", out, closeCode)
 	}

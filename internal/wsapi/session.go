@@ -22,9 +22,6 @@ type session struct {
 	plan model.Plan   // predict: the last message's plan, reused while its model and columns stay
 	ref  ops.ModelRef // predict: the last message's model, reused while it stands
 	kc   reply.KeyCache
-	// clock gives a message's arrival time: its latency's start and its signature's date
-	// window.
-	clock arrivalClock
 	// changes are the learns or forgets not yet logged: the log has them in totals.
 	changes ops.SessionChanges
 
@@ -45,18 +42,18 @@ type session struct {
 var errBinary = protocol.Errorf(protocol.StatusBadRequest,
 	"messages are text frames; a binary frame is not a SymetryML message")
 
-// HandleMessage implements wsconn.Session: decode, call the operation, encode. The clock
-// is read once when the message arrives, for its latency and its signature's date window
-// (the monotonic clock alone: arrivalClock), and once more (monotonic only) when the reply
-// is ready.
-func (s *session) HandleMessage(op ws.OpCode, payload, out []byte) ([]byte, ws.OpCode, ws.StatusCode) {
-	s.start = s.clock.now()
+// HandleMessage implements wsconn.Session: decode, call the operation, encode. The
+// message's arrival time (the connection's reading) is its latency's start and its
+// signature's date window; the clock is read once more (monotonic only, t.Took) when the
+// reply is ready.
+func (s *session) HandleMessage(op ws.OpCode, payload, out []byte, t *wsconn.Timing) ([]byte, ws.OpCode, ws.StatusCode) {
+	s.start = t.Arrived
 	out, st, closeCode := s.handle(op, payload, out, s.start)
 	if s.deferred { // an upload chunk whose reply sendReplies sends (and counts)
 		s.deferred = false
 		return out, 0, 0
 	}
-	s.done(st, time.Since(s.start))
+	s.done(st, t.Took())
 	return out, ws.OpText, closeCode
 }
 

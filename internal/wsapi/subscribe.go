@@ -83,15 +83,14 @@ var errBinarySubscribe = protocol.Errorf(protocol.StatusBadRequest,
 // unsubscribed) go through Deliver; only a refusal is its reply: an error message, after
 // which an authentication failure closes the connection with 1008 and any other refusal
 // keeps it.
-func (s *subscribeSession) HandleMessage(op ws.OpCode, payload, out []byte) ([]byte, ws.OpCode, ws.StatusCode) {
-	start := time.Now()
-	r, cid := s.handle(op, payload, start)
+func (s *subscribeSession) HandleMessage(op ws.OpCode, payload, out []byte, t *wsconn.Timing) ([]byte, ws.OpCode, ws.StatusCode) {
+	r, cid := s.handle(op, payload, t.Arrived)
 	st := protocol.StatusOK
 	if r != nil {
 		st = r.Status
 		s.b.logRefusal(s.e.svc, labelSubscribe, r, cid)
 	}
-	took := time.Since(start)
+	took := t.Took()
 	s.e.m.Done(st, took)
 	if svc := s.e.svc; svc.DebugEnabled() {
 		var pid string

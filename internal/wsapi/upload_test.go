@@ -32,7 +32,7 @@ func uploadSession(t *testing.T, size int64) (*inProcess, string, func(op ws.OpC
 	sess := Endpoints(Options{Service: ip.svc, Metrics: metrics.New()})[PathUpload].NewSession(p)
 	t.Cleanup(sess.Close) // before the service closes
 	return ip, st.ID, func(op ws.OpCode, msg []byte) (string, ws.StatusCode) {
-		out, rop, closeCode := sess.HandleMessage(op, msg, ip.reply[:0])
+		out, rop, closeCode := sess.HandleMessage(op, msg, ip.reply[:0], ip.arrive())
 		switch rop {
 		case ws.OpText:
 			return string(out), closeCode
@@ -101,7 +101,7 @@ func TestUploadChunkAllocs(t *testing.T) {
 	got := make([]byte, 0, 4096)
 	next := func() {
 		chunk = protocol.AppendChunk(chunk[:0], pos, chunk[8:])
-		out, op, _ := sess.HandleMessage(ws.OpBinary, chunk, ip.reply[:0])
+		out, op, _ := sess.HandleMessage(ws.OpBinary, chunk, ip.reply[:0], ip.arrive())
 		if op == 0 {
 			out = p.next(got[:0])
 		}
@@ -128,7 +128,7 @@ func TestUploadRepliesInOrder(t *testing.T) {
 		pos  int64
 		data string
 	}{{0, "0123456789"}, {10, "abcdefghij"}, {5, "XXXXX"}, {20, "klmno"}, {0, "0123"}} {
-		out, op, _ := sess.HandleMessage(ws.OpBinary, protocol.AppendChunk(nil, c.pos, []byte(c.data)), ip.reply[:0])
+		out, op, _ := sess.HandleMessage(ws.OpBinary, protocol.AppendChunk(nil, c.pos, []byte(c.data)), ip.reply[:0], ip.arrive())
 		if op == ws.OpText {
 			if i > 0 {
 				t.Fatalf("chunk %d answered before the replies queued: %s", i, out)

@@ -45,16 +45,23 @@ type Conn struct {
 	done     atomic.Bool // the session is closed: Peer.Send refuses
 
 	// reader state
-	r        *Reader
-	hdr      [ws.MaxHeaderSize - 2]byte // ws.ReadHeaderBuffer's scratch
-	ctl      [ws.MaxControlFramePayloadSize]byte
-	ctlOut   [4 + ws.MaxControlFramePayloadSize]byte
-	msg      *[]byte   // message being read: MaxServerHeader bytes, then the payload; nil between messages
-	msgOp    ws.OpCode // opcode of the message being read; 0 between messages
-	text     wsframe.UTF8Validator
-	skip     int64        // unread payload bytes of the frame at hand (for lingering)
-	deadline time.Time    // the read deadline set last (armReadDeadline)
-	waiter   admit.Waiter // the max_inflight wait's timer
+	r      *Reader
+	hdr    [ws.MaxHeaderSize - 2]byte // ws.ReadHeaderBuffer's scratch
+	ctl    [ws.MaxControlFramePayloadSize]byte
+	ctlOut [4 + ws.MaxControlFramePayloadSize]byte
+	msg    *[]byte // message being read: MaxServerHeader bytes, then the payload; nil between messages and for a message read in place
+	// A message read in place (readInPlace): its payload in the read buffer, from
+	// offset inPlaceAt; nil when none.
+	inPlace   []byte
+	inPlaceAt int
+	msgOp     ws.OpCode // opcode of the message being read; 0 between messages
+	text      wsframe.UTF8Validator
+	skip      int64        // unread payload bytes of the frame at hand (for lingering)
+	deadline  time.Time    // the read deadline set last (armReadDeadline)
+	waiter    admit.Waiter // the max_inflight wait's timer
+	clock     Clock        // message arrivals and idle checks
+	timing    Timing       // the message in hand's clock readings, shared with the session
+	untimed   bool         // the session is Untimed: no arrival reading
 
 	// What the message being read holds: until the session is trusted, unverified bytes
 	// (hold); after, bytes of an in-flight budget (budget, charged). Both are given back
@@ -114,6 +121,7 @@ func (c *Conn) serve() {
 		return
 	}
 	c.session = c.route.ep.NewSession(c)
+	_, c.untimed = c.session.(Untimed)
 	c.authBy = time.Now().Add(c.srv.d.Limits.AuthTimeout)
 	c.hold.Init(c.srv.d.Unverified, c.info.RemoteAddr)
 	c.noteTrust()
@@ -122,6 +130,9 @@ func (c *Conn) serve() {
 		c.r.release()
 		op, payload, end := c.readMessage()
 		if end.kind == endNone {
+			if !c.untimed {
+				c.timing.start(c.clock.Now())
+			}
 			end = c.handle(op, payload)
 			c.releaseMessage()
 		}
@@ -136,9 +147,17 @@ func (c *Conn) serve() {
 // handle gives a message to the session and sends the reply.
 func (c *Conn) handle(op ws.OpCode, payload []byte) connEnd {
 	c.route.m.Messages.Inc()
-	rb := bufpool.Get(headroom + readBufBytes)
-	defer bufpool.Put(rb)
-	reply := (*rb)[headroom:headroom]
+	// The reply buffer: the room after the read buffer, which holds the message's header
+	// at least (nothing reads the connection, nor releases the read buffer, until the
+	// reply is sent); a pooled one if the reader holds none.
+	rbuf := c.r.spare()
+	if rbuf == nil {
+		rb := bufpool.Get(replyRoom)
+		defer bufpool.Put(rb)
+		rbuf = *rb
+	}
+	rbuf = rbuf[:cap(rbuf)]
+	reply := rbuf[headroom:headroom]
 
 	out, replyOp, closeCode, end := c.callSession(op, payload, reply)
 	c.noteTrust()
@@ -151,7 +170,7 @@ func (c *Conn) handle(op ws.OpCode, payload []byte) connEnd {
 		return end
 	}
 	if replyOp != 0 {
-		replyBuf := *rb
+		replyBuf := rbuf
 		if given != nil {
 			replyBuf = *given
 		}
@@ -182,7 +201,7 @@ func (c *Conn) callSession(op ws.OpCode, payload, reply []byte) (out []byte, rep
 		return out, replyOp, closeCode, endGoOn
 	}
 	defer in.Release()
-	out, replyOp, closeCode = c.session.HandleMessage(op, payload, reply)
+	out, replyOp, closeCode = c.session.HandleMessage(op, payload, reply, &c.timing)
 	return out, replyOp, closeCode, endGoOn
 }
 
@@ -206,8 +225,11 @@ func (c *Conn) sendMessage(op ws.OpCode, out, payload, replyBuf []byte) connEnd 
 	switch {
 	case len(out) == 0:
 		frame = wsframe.PutServerHeader(c.ctlOut[:], 2, op, 0)
-	case unsafe.SliceData(out) == unsafe.SliceData(payload):
+	case unsafe.SliceData(out) == unsafe.SliceData(payload) && c.msg != nil:
 		frame = wsframe.PutServerHeader(*c.msg, headroom, op, len(out))
+	case unsafe.SliceData(out) == unsafe.SliceData(payload) && c.inPlaceAt >= wsframe.HeaderSize(len(out), false):
+		// Read in place: the frame header goes over the client's, before the payload.
+		frame = wsframe.PutServerHeader((*c.r.buf)[:c.inPlaceAt+len(out)], c.inPlaceAt, op, len(out))
 	case cap(replyBuf) > headroom && unsafe.SliceData(out) == &replyBuf[:headroom+1][headroom]:
 		frame = wsframe.PutServerHeader(replyBuf[:cap(replyBuf)], headroom, op, len(out))
 	default:
@@ -297,7 +319,7 @@ func (c *Conn) finish() {
 // limits.max_unverified_bytes or of an in-flight budget.
 func (c *Conn) releaseMessage() {
 	bufpool.Put(c.msg)
-	c.msg, c.msgOp = nil, 0
+	c.msg, c.msgOp, c.inPlace = nil, 0, nil
 	c.hold.Release()
 	if c.budget != nil {
 		c.budget.Release(c.charged)

@@ -10,7 +10,9 @@
 // serves it on the calling goroutine, the connection's only reader: it reads frames with
 // ws.ReadHeaderBuffer into pooled buffers it gives back between messages (an idle
 // connection holds none), answers pings, and hands each whole data message — text or
-// binary — to the session. Every frame the connection sends — replies, pushed messages,
+// binary — to the session, with its arrival time (Timing). A message of one frame that
+// the read buffer holds whole is handed over where it lies, unmasked in place: no message
+// buffer, no copy. Every frame the connection sends — replies, pushed messages,
 // pongs, close frames — goes through its Writer, whole and in order, with a bounded
 // outbound queue: a client that does not read is closed with 1008.
 //

@@ -21,7 +21,7 @@ type echoSession struct{}
 // NewSession implements Endpoint.
 func (Echo) NewSession(Peer) Session { return echoSession{} }
 
-func (echoSession) HandleMessage(op ws.OpCode, payload, _ []byte) ([]byte, ws.OpCode, ws.StatusCode) {
+func (echoSession) HandleMessage(op ws.OpCode, payload, _ []byte, _ *Timing) ([]byte, ws.OpCode, ws.StatusCode) {
 	return payload, op, 0
 }
 
@@ -37,3 +37,7 @@ func (echoSession) Refuse(ws.OpCode, []byte, []byte) ([]byte, ws.OpCode, ws.Stat
 func (echoSession) Trusted() (bool, *admit.Budget) { return true, nil }
 
 func (echoSession) Close() {}
+
+// Untimed implements Untimed: an echo is not timed, and the floor it measures reads the
+// clock once a message, for the idle deadline.
+func (echoSession) Untimed() {}

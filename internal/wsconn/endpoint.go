@@ -27,8 +27,14 @@ type Endpoint interface {
 type Session interface {
 	// HandleMessage handles one complete data message: op is ws.OpText or ws.OpBinary, and
 	// payload is the unmasked, reassembled message, valid only during the call (it is the
-	// connection's pooled buffer). Text messages are valid UTF-8; no message is longer than
+	// connection's buffer). Text messages are valid UTF-8; no message is longer than
 	// limits.max_message_bytes.
+	//
+	// t.Arrived is when the message's last byte was read (a Clock reading: wall and
+	// monotonic), read once by the connection for everything that needs the message's
+	// time: its latency's start and a signature's date window. A session measures the
+	// latency with t.Took (that reading is the connection's next idle-deadline check: no
+	// third read). t is the connection's, valid during the call only.
 	//
 	// The reply message's payload is out, sent with opcode replyOp (ws.OpText or
 	// ws.OpBinary); replyOp 0 sends no reply. reply is an empty buffer with spare capacity
@@ -41,7 +47,7 @@ type Session interface {
 	// closeCode != 0 closes the connection after the reply is sent: the close frame
 	// carries closeCode (e.g. ws.StatusPolicyViolation, 1008, after an authentication
 	// failure) and no further message is read.
-	HandleMessage(op ws.OpCode, payload, reply []byte) (out []byte, replyOp ws.OpCode, closeCode ws.StatusCode)
+	HandleMessage(op ws.OpCode, payload, reply []byte, t *Timing) (out []byte, replyOp ws.OpCode, closeCode ws.StatusCode)
 
 	// Refuse answers a message that was not handled because the server was at
 	// limits.max_inflight for longer than the connection may wait. Its arguments and
@@ -59,6 +65,13 @@ type Session interface {
 	// Close is called once, when the connection is done, after the last HandleMessage or
 	// Refuse has returned. Messages pushed after it are refused (ErrClosed).
 	Close()
+}
+
+// Untimed is a Session whose messages need no clock reading (the echo floor): the
+// connection reads no arrival time for them: the Timing it hands to HandleMessage holds
+// none (Arrived is zero), and the idle deadline is checked with a clock read of its own.
+type Untimed interface {
+	Untimed()
 }
 
 // ReplyGiver is a Session that may answer a message in a buffer of its own, taken from

@@ -36,7 +36,7 @@ func (e *pusher) NewSession(p Peer) Session {
 	return &pusherSession{e: e, p: p}
 }
 
-func (s *pusherSession) HandleMessage(op ws.OpCode, payload, reply []byte) ([]byte, ws.OpCode, ws.StatusCode) {
+func (s *pusherSession) HandleMessage(op ws.OpCode, payload, reply []byte, _ *Timing) ([]byte, ws.OpCode, ws.StatusCode) {
 	var n, size int
 	switch {
 	case string(payload) == "close":

@@ -49,6 +49,9 @@ func (c *Conn) readMessage() (ws.OpCode, []byte, connEnd) {
 			if c.msgOp == ws.OpText && !c.text.Complete() {
 				return 0, nil, fail(ws.StatusInvalidFramePayloadData, "text message is not valid UTF-8")
 			}
+			if c.msg == nil {
+				return c.msgOp, c.inPlace, endGoOn
+			}
 			return c.msgOp, (*c.msg)[headroom:], endGoOn
 		}
 	}
@@ -67,12 +70,13 @@ func (c *Conn) readMessage() (ws.OpCode, []byte, connEnd) {
 // message): a stranger cannot hold its place under limits.max_unauthenticated_connections,
 // nor its share of limits.max_unverified_bytes, longer than that.
 //
-// The deadline carries a monotonic clock reading, so that time.Until reads only the
-// monotonic clock: one clock read per frame, the wall clock only when the deadline moves.
+// The deadline carries a monotonic clock reading and is checked against a monotonic
+// one: after a message, the session's end reading (Timing.Took), else one read of the
+// monotonic clock; the wall clock is read only when the deadline moves.
 func (c *Conn) armReadDeadline() connEnd {
 	idle := c.srv.d.Limits.IdleTimeout
 	set := false
-	if time.Until(c.deadline) < idle-idle/16 {
+	if c.deadline.Sub(c.timing.last(&c.clock)) < idle-idle/16 {
 		c.deadline, set = time.Now().Add(idle), true
 	}
 	if !c.authed && c.deadline.After(c.authBy) {
@@ -182,6 +186,9 @@ func (c *Conn) readControl(h ws.Header) connEnd {
 // frame, so it holds at most about twice what was received, and a header claiming a large
 // frame costs its first chunk: readBufBytes for a message not yet verified, firstChunk
 // for one of a trusted session.
+//
+// A message of one frame that the read buffer holds whole (the usual small message) is
+// read in place instead (readInPlace): no message buffer, no copy.
 func (c *Conn) readData(h ws.Header) connEnd {
 	if h.OpCode != ws.OpContinuation {
 		c.msgOp = h.OpCode
@@ -192,6 +199,9 @@ func (c *Conn) readData(h ws.Header) connEnd {
 				b = c.srv.d.InflightBytes
 			}
 			c.budget, first = b, firstChunk
+		}
+		if h.Fin && int64(c.r.Buffered()) >= h.Length {
+			return c.readInPlace(h)
 		}
 		c.msg = bufpool.Get(headroom + int(min(h.Length, first)))
 		*c.msg = (*c.msg)[:headroom]
@@ -224,6 +234,26 @@ func (c *Conn) readData(h ws.Header) connEnd {
 		}
 	}
 	c.skip = 0
+	return endGoOn
+}
+
+// readInPlace reads a final data frame whose payload the read buffer holds whole: the
+// payload is unmasked where it is and becomes the message (c.inPlace, at c.inPlaceAt in
+// the read buffer), charged and checked as readData does. The read buffer is neither
+// moved nor given back before the message is done: nothing reads the connection while
+// the message is handled.
+func (c *Conn) readInPlace(h ws.Header) connEnd {
+	c.inPlaceAt = c.r.r
+	p := c.r.Peek()[:h.Length:h.Length]
+	c.r.Discard(len(p))
+	c.inPlace, c.skip = p, 0
+	if end := c.charge(int64(len(p))); end.kind != endNone {
+		return end
+	}
+	ws.Cipher(p, h.Mask, 0)
+	if c.msgOp == ws.OpText && !c.text.Feed(p) {
+		return fail(ws.StatusInvalidFramePayloadData, "text message is not valid UTF-8")
+	}
 	return endGoOn
 }
 

@@ -13,6 +13,11 @@ import (
 // small frame whole (several, when a client pipelines).
 const readBufBytes = 4 << 10
 
+// replyRoom is the room after a read buffer for the reply to the message read (Spare):
+// Session's reply buffer, headroom and then at least 4 KiB. Read buffer and reply room are
+// one pooled buffer (the 8 KiB class), taken and given back at once.
+const replyRoom = headroom + 4<<10
+
 // Reader is a connection's buffered reader, from its first byte: the listener reads the
 // request line through it to route the connection, the upgrade reads the request head,
 // the connection reads its frames, and a connection handed to REST gives what it buffered
@@ -137,8 +142,19 @@ func (r *Reader) readConn(p []byte) (int, error) {
 }
 
 func (r *Reader) acquire() {
-	r.buf = bufpool.Get(readBufBytes)
+	r.buf = bufpool.Get(readBufBytes + replyRoom)
 	*r.buf = (*r.buf)[:readBufBytes]
+}
+
+// spare returns the room after the read buffer (at least replyRoom bytes, length 0), or
+// nil while r holds no buffer. It is r's until the buffer is released: its holder must be
+// done with it before the next call that may release it (release, ReleaseAll, or a read
+// that finds nothing buffered).
+func (r *Reader) spare() []byte {
+	if r.buf == nil {
+		return nil
+	}
+	return (*r.buf)[readBufBytes:readBufBytes:cap(*r.buf)]
 }
 
 // release gives the buffer back to the pool if nothing is buffered (the usual state between

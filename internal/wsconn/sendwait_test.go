@@ -32,7 +32,7 @@ type waiterSession struct {
 
 func (e *waiter) NewSession(p Peer) Session { return &waiterSession{e: e, p: p} }
 
-func (s *waiterSession) HandleMessage(op ws.OpCode, payload, reply []byte) ([]byte, ws.OpCode, ws.StatusCode) {
+func (s *waiterSession) HandleMessage(op ws.OpCode, payload, reply []byte, _ *Timing) ([]byte, ws.OpCode, ws.StatusCode) {
 	var n int
 	if _, err := fmt.Sscanf(string(payload), "big %d", &n); err == nil {
 		s.p.Go(func() { s.e.errs <- s.p.SendWait(ws.OpBinary, bytes.Repeat([]byte{'b'}, n)) })
