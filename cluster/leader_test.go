@@ -25,7 +25,9 @@ func TestPurgeSparesLiveNodes(t *testing.T) {
 	leaderEvery = 100 * time.Millisecond
 	bus := natstest.Start(t)
 	o := testOptions(bus.URL(), "a")
-	o.SnapshotRecords, o.DuplicateWindow = 10, 100*time.Millisecond
+	// A snapshot is due at every new record: the leader's next turn after a batch covers
+	// all of it, however the batch's learns fell between its turns.
+	o.SnapshotRecords, o.DuplicateWindow = 1, 100*time.Millisecond
 	a := startNode(t, o, t.TempDir())
 	slow := Heartbeat{Node: "slow", Applied: 1, Started: time.Now()}
 	beat := func() {
@@ -198,7 +200,7 @@ func TestSnapshotMetrics(t *testing.T) {
 	leaderEvery = 100 * time.Millisecond
 	bus := natstest.Start(t)
 	o := testOptions(bus.URL(), "a")
-	o.SnapshotRecords = 5
+	o.SnapshotRecords = 1 // a snapshot after each round, however its learns fell
 	a := startNode(t, o, t.TempDir())
 	testenv.Eventually(t, "a to lead", func() bool {
 		st, err := ReadStatus(testOptions(bus.URL(), ""))
