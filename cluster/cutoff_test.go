@@ -17,10 +17,10 @@ import (
 // restart is needed (ErrRestartNeeded: what /healthz reports). Restarted on its
 // directory, it loads the bus's newest snapshot and holds the other node's state.
 func TestCutOffNodeNeedsRestart(t *testing.T) {
-	// Reset when the test ends, after its nodes stop (cleanups run last first).
-	every, live := leaderEvery, liveFor
-	t.Cleanup(func() { leaderEvery, liveFor = every, live })
-	leaderEvery, liveFor = 100*time.Millisecond, 3*time.Second
+	leaderTurns(t, 100*time.Millisecond)
+	live := liveFor
+	t.Cleanup(func() { liveFor = live }) // after the nodes stop (cleanups run last first)
+	liveFor = 3 * time.Second
 	bus := natstest.Start(t)
 	opts := func(url, id string) Options {
 		o := testOptions(url, id)
@@ -28,10 +28,7 @@ func TestCutOffNodeNeedsRestart(t *testing.T) {
 		return o
 	}
 	a := startNode(t, opts(bus.URL(), "a"), t.TempDir())
-	testenv.Eventually(t, "a to lead", func() bool {
-		st, err := ReadStatus(testOptions(bus.URL(), ""))
-		return err == nil && st.Leader == "a"
-	})
+	waitLeader(t, bus.URL(), "a")
 	proxy := natstest.StartProxy(t, bus)
 	dirB := t.TempDir()
 	b := startNode(t, opts(proxy.URL(), "b"), dirB)

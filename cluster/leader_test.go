@@ -21,8 +21,7 @@ import (
 // whole; once its heartbeat says it stopped, the stream is purged below the oldest
 // snapshot kept.
 func TestPurgeSparesLiveNodes(t *testing.T) {
-	defer func(d time.Duration) { leaderEvery = d }(leaderEvery)
-	leaderEvery = 100 * time.Millisecond
+	leaderTurns(t, 100*time.Millisecond)
 	bus := natstest.Start(t)
 	o := testOptions(bus.URL(), "a")
 	// A snapshot is due at every new record: the leader's next turn after a batch covers
@@ -69,22 +68,16 @@ func TestPurgeSparesLiveNodes(t *testing.T) {
 // TestLeadershipHandsOver: the leader's clean stop gives the lock up, and the other node
 // leads and publishes at once.
 func TestLeadershipHandsOver(t *testing.T) {
-	defer func(d time.Duration) { leaderEvery = d }(leaderEvery)
-	leaderEvery = 100 * time.Millisecond
+	leaderTurns(t, 100*time.Millisecond)
 	bus := natstest.Start(t)
 	o := testOptions(bus.URL(), "a")
 	o.SnapshotRecords = 5
 	a := startNode(t, o, t.TempDir())
-	leaderOf := func() string {
-		st, err := ReadStatus(testOptions(bus.URL(), ""))
-		must(t, err)
-		return st.Leader
-	}
-	testenv.Eventually(t, "a to lead", func() bool { return leaderOf() == "a" })
+	waitLeader(t, bus.URL(), "a")
 	o.NodeID = "b"
 	b := startNode(t, o, t.TempDir())
 	stopNode(a)
-	testenv.Eventually(t, "b to lead", func() bool { return leaderOf() == "b" })
+	waitLeader(t, bus.URL(), "b")
 	ds := testkit.NewDataset(2, 200, 2)
 	must(t, b.st.Create("c1", "p", "", nil))
 	for i := range 10 {
@@ -100,8 +93,7 @@ func TestLeadershipHandsOver(t *testing.T) {
 // another incarnation of the stream, is not followed: the node starts from the bus's
 // snapshot, its own snapshot files replaced.
 func TestBootstrapDistrustsItsResumePoint(t *testing.T) {
-	defer func(d time.Duration) { leaderEvery = d }(leaderEvery)
-	leaderEvery = 100 * time.Millisecond
+	leaderTurns(t, 100*time.Millisecond)
 	bus := natstest.Start(t)
 	o := testOptions(bus.URL(), "a")
 	o.SnapshotRecords = 5
@@ -196,16 +188,12 @@ func TestResignAfterCutRenewal(t *testing.T) {
 // TestSnapshotMetrics: every node, not only the leader, reports the newest snapshot on the
 // bus: when it was published and the sequence it covers.
 func TestSnapshotMetrics(t *testing.T) {
-	defer func(d time.Duration) { leaderEvery = d }(leaderEvery)
-	leaderEvery = 100 * time.Millisecond
+	leaderTurns(t, 100*time.Millisecond)
 	bus := natstest.Start(t)
 	o := testOptions(bus.URL(), "a")
 	o.SnapshotRecords = 1 // a snapshot after each round, however its learns fell
 	a := startNode(t, o, t.TempDir())
-	testenv.Eventually(t, "a to lead", func() bool {
-		st, err := ReadStatus(testOptions(bus.URL(), ""))
-		return err == nil && st.Leader == "a"
-	})
+	waitLeader(t, bus.URL(), "a")
 	o.NodeID = "b"
 	o.Metrics = &Metrics{SnapshotTime: prometheus.NewGauge(prometheus.GaugeOpts{Name: "t"}),
 		SnapshotCovered: prometheus.NewGauge(prometheus.GaugeOpts{Name: "c"})}

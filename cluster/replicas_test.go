@@ -19,8 +19,7 @@ func TestThreeNATSServersReplicasThree(t *testing.T) {
 	if testing.Short() {
 		t.Skip("forms a NATS cluster")
 	}
-	defer func(d time.Duration) { leaderEvery = d }(leaderEvery)
-	leaderEvery = 200 * time.Millisecond
+	leaderTurns(t, 200*time.Millisecond)
 	nats := natstest.StartCluster(t, 3)
 	o := testOptions(nats.URL(), "a")
 	o.Replicas, o.SnapshotRecords, o.DuplicateWindow, o.Timeout = 3, 30, 500*time.Millisecond, 2*time.Second

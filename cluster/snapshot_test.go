@@ -41,6 +41,24 @@ func startNode(t testing.TB, o Options, dir string) node {
 	return nd
 }
 
+// leaderTurns sets the snapshot leader's turn (leaderEvery) to every for the test's
+// nodes, and gives the old one back when the test ends, after its nodes stop (cleanups run
+// last first): call it before starting any.
+func leaderTurns(t testing.TB, every time.Duration) {
+	old := leaderEvery
+	t.Cleanup(func() { leaderEvery = old })
+	leaderEvery = every
+}
+
+// waitLeader waits until the bus at url names node id its snapshot leader.
+func waitLeader(t testing.TB, url, id string) {
+	t.Helper()
+	testenv.Eventually(t, id+" to lead", func() bool {
+		st, err := ReadStatus(testOptions(url, ""))
+		return err == nil && st.Leader == id
+	})
+}
+
 // stopNode closes a node as a server does: the store (a last checkpoint), then the bus.
 func stopNode(n node) {
 	n.st.Close()
@@ -97,8 +115,7 @@ func TestRestartResumesFromLocalSnapshots(t *testing.T) {
 // bits as the others, and so does a node that was down while the stream was purged past
 // its resume point.
 func TestSnapshotsBoundTheStream(t *testing.T) {
-	defer func(d time.Duration) { leaderEvery = d }(leaderEvery)
-	leaderEvery = 200 * time.Millisecond
+	leaderTurns(t, 200*time.Millisecond)
 	bus := natstest.Start(t)
 	o := testOptions(bus.URL(), "a")
 	o.SnapshotRecords, o.DuplicateWindow = 40, 500*time.Millisecond

@@ -21,6 +21,21 @@ import (
 	"github.com/symscore/symscore/store"
 )
 
+// readCSVFile reads the CSV file at path: its header and its rows.
+func readCSVFile(t *testing.T, path string) (header []string, rows [][]string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("%s: %d records, %v", path, len(recs), err)
+	}
+	return recs[0], recs[1:]
+}
+
 // interopPython finds a Python 3 that imports websockets: $PYTHON, python3, /usr/bin/python3.
 func interopPython() (string, bool) {
 	for _, py := range []string{os.Getenv("PYTHON"), "python3", "/usr/bin/python3"} {
@@ -124,16 +139,7 @@ customers:
 // rows a frame, in order), and the CSV's rows.
 func learnedIris(t *testing.T, path string) (*model.Project, [][]string) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	header, rows := recs[0], recs[1:]
+	header, rows := readCSVFile(t, path)
 	// Learned through a store, as the server learns them: each frame logged (and applied)
 	// as its rows or its summary delta, whichever is smaller.
 	st, err := store.Open(store.Options{})
@@ -227,16 +233,7 @@ func goClientExample(t *testing.T, url, iris string, opts ...client.Option) stri
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	f, err := os.Open(iris)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(f).ReadAll()
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	header, rows := recs[0], recs[1:]
+	header, rows := readCSVFile(t, iris)
 	c, err := client.New(url, "c1", crashSecret, opts...)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"math"
@@ -153,16 +152,7 @@ func TestJavaUploadAgainstServer(t *testing.T) {
 // as the upload does.
 func learnIrisREST(ctx context.Context, t *testing.T, c *client.Client, pid, path string) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(f).ReadAll()
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	header, rows := recs[0], recs[1:]
+	header, rows := readCSVFile(t, path)
 	for lo := 0; lo < len(rows); lo += 50 {
 		df := dataFrameJSON(header, []string{"C", "C", "C", "C", "T", "B", "B", "B"}, rows[lo:min(lo+50, len(rows))])
 		if _, err := c.Learn(ctx, pid, []byte(df)); err != nil {

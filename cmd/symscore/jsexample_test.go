@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/symscore/symscore/model"
 )
@@ -41,15 +40,7 @@ func TestJSExampleAgainstServer(t *testing.T) {
 	iris := filepath.Join(root, "clients", "testdata", "iris.csv")
 	want := expectedJSData(t, iris) + expectedJSLines(t, iris)
 
-	p := startServe(t, "--config", writeConfig(t, fmt.Sprintf(`
-listen: "127.0.0.1:0"
-admin_listen: "127.0.0.1:0"
-data_dir: %q
-customers:
-  - id: c1
-    secrets: [%q]
-`, t.TempDir(), crashSecret)))
-	addr := p.waitLog(t, "symscore started", 30*time.Second)["listen"].(string)
+	addr, _ := startClientServer(t)
 	for _, v := range []string{"2", "1"} {
 		t.Run("wslink"+v, func(t *testing.T) {
 			cmd := exec.Command(node, filepath.Join(js, "example.js"), "jsIris"+v)
