@@ -1,7 +1,6 @@
 package model
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"runtime"
 	"strconv"
@@ -9,32 +8,14 @@ import (
 	"testing"
 
 	"github.com/symscore/symscore/dataframe"
+	"github.com/symscore/symscore/internal/testkit/frames"
 )
-
-// irisLayout1000 is a learn DataFrame of 1000 rows in the vendor's 15-column layout: 4 C
-// columns and 11 B columns.
-func irisLayout1000() []byte {
-	var sb strings.Builder
-	sb.WriteString(`{"attributeNames":["sepal_length","sepal_width","petal_length","petal_width","sepal_lengt_b1","sepal_lengt_b2","sepal_width_b1","sepal_width_b2","petal_length_b1","petal_length_b2","petal_width_b1","petal_width_b2","Iris_setosa","Iris_versicolor","Iris_virginica"],"attributeTypes":["C","C","C","C","B","B","B","B","B","B","B","B","B","B","B"],"data":[`)
-	for i := range 1000 {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		fmt.Fprintf(&sb, `["%.1f","%.1f","%.1f","%.1f"`, 4.3+float64(i%36)/10, 2+float64(i%24)/10, 1+float64(i%59)/10, 0.1+float64(i%25)/10)
-		for j := range 11 {
-			fmt.Fprintf(&sb, `,"%d"`, (i>>j)&1)
-		}
-		sb.WriteByte(']')
-	}
-	sb.WriteString(`]}`)
-	return []byte(sb.String())
-}
 
 // BenchmarkLearnFrame: parse + learn of a 1000-row × 15-column DataFrame into a project,
 // the in-process learn path (goal ≥ 1 M rows/s on one core, 0 allocations). Learn and
 // forget alternate so the project stays the same size. One op is one message.
 func BenchmarkLearnFrame(b *testing.B) {
-	payload := irisLayout1000()
+	payload := []byte(frames.Learn1000x15())
 	p := newTestProject(b, "", nil)
 	var parser dataframe.Parser
 	b.Run("parse+learn", func(b *testing.B) {

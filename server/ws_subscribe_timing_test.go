@@ -15,6 +15,7 @@ import (
 	"github.com/symscore/symscore/auth"
 	"github.com/symscore/symscore/internal/testenv"
 	"github.com/symscore/symscore/internal/testkit"
+	"github.com/symscore/symscore/internal/testkit/frames"
 	"github.com/symscore/symscore/internal/testkit/testserver"
 )
 
@@ -28,7 +29,7 @@ func subscribeBench(b *testing.B, durability string, n int) (*testserver.Server,
 	s := testserver.Start(b, cfg)
 	rc := rest1(s)
 	rc.Create("p")
-	frame := testkit.LearnFrame1000x15()
+	frame := frames.Learn1000x15()
 	rc.Learn("p", []byte(frame))
 	signer, err := auth.NewSigner("c1", testenv.Secret1, nil)
 	if err != nil {

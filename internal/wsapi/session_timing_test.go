@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/symscore/symscore/internal/testkit"
+	"github.com/symscore/symscore/internal/testkit/frames"
 )
 
 // BenchmarkWSPredictMessage is the whole in-process path of one predict message of one
@@ -35,7 +36,7 @@ func BenchmarkWSPredictMessage(b *testing.B) {
 // by 15 columns (4 C, 11 B, the vendor's iris layout): parse, check, log (by durability),
 // apply. Rows/s = 1000 / (ns/op) · 1e9.
 func BenchmarkWSLearnMessage(b *testing.B) {
-	payload := []byte(testkit.LearnFrame1000x15())
+	payload := []byte(frames.Learn1000x15())
 	for _, durability := range []string{"none", "interval", "always"} {
 		b.Run("durability="+durability, func(b *testing.B) {
 			ip := newInProcess(b, "", durability)
