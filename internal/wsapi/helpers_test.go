@@ -73,6 +73,13 @@ func (p *peer) SendWait(op ws.OpCode, b []byte) error { return p.Send(op, b) }
 func (p *peer) Close(ws.StatusCode, string) {}
 func (p *peer) Go(f func())                 { go f() }
 
+// written is how many messages the session has sent so far.
+func (p *peer) written() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.w
+}
+
 // next waits for the oldest message the session sent and not yet read, and appends it to
 // dst.
 func (p *peer) next(dst []byte) []byte {

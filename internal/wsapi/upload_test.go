@@ -119,23 +119,28 @@ func TestUploadChunkAllocs(t *testing.T) {
 }
 
 // TestUploadRepliesInOrder: chunks sent without waiting are answered in their order, a
-// refused one (a conflict) in its place among those awaiting durability.
+// refused one (a conflict) in its place among those awaiting durability. A reply given at
+// once (nothing awaiting durability) must come after every reply queued before it: each is
+// sent already.
 func TestUploadRepliesInOrder(t *testing.T) {
 	ip, id, send, sess, p := uploadSession(t, 100)
 	send(ws.OpText, ip.signer.AppendWSMessage(nil, "ws://"+testkit.SymHost+PathUpload, []string{id}, []byte(`{}`)))
+	sentBefore := p.written()
 	var want []string
+	queued := 0
 	for i, c := range []struct {
 		pos  int64
 		data string
 	}{{0, "0123456789"}, {10, "abcdefghij"}, {5, "XXXXX"}, {20, "klmno"}, {0, "0123"}} {
 		out, op, _ := sess.HandleMessage(ws.OpBinary, protocol.AppendChunk(nil, c.pos, []byte(c.data)), ip.reply[:0], ip.arrive())
 		if op == ws.OpText {
-			if i > 0 {
-				t.Fatalf("chunk %d answered before the replies queued: %s", i, out)
+			if n := p.written() - sentBefore; n != queued {
+				t.Fatalf("chunk %d answered at once with %d of the %d replies queued before it unsent: %s", i, queued-n, queued, out)
 			}
 			want = append(want, string(out))
 			continue
 		}
+		queued++
 		want = append(want, "")
 	}
 	for i := range want {
