@@ -80,8 +80,11 @@ func (v *Verifier) restHeaders(r *RESTRequest, now time.Time) (date time.Time, s
 }
 
 func (v *Verifier) matchREST(r *RESTRequest, secrets []secret, sig []byte, isSHA1 bool) bool {
-	for i := range numRESTForms {
+	for i := range numForms {
 		f := formOrder(i, v.lastRESTForm)
+		if !v.formUsed(f, false) {
+			continue
+		}
 		for s := range secrets {
 			h := v.mac(&secrets[s], isSHA1)
 			if hmac.Equal(v.restMAC(h, secrets[s].text, r, f), sig) {

@@ -46,6 +46,13 @@ func TestVerifyRESTForms(t *testing.T) {
 	if err := pv.VerifyREST(r); err != nil {
 		t.Errorf("public URL mapped to https: %v", err)
 	}
+	// The request's own URL, as a client dialling a cluster node directly signs it.
+	r = signREST(restInfoRequest(), vecSecret, "http://charm:8080"+restInfoPath, false)
+	if err := pv.VerifyREST(r); err != nil {
+		t.Errorf("the request's own URL beside a public URL: %v", err)
+	}
+	r = signREST(restInfoRequest(), vecSecret, "http://elsewhere:8080"+restInfoPath, false)
+	wantErr(t, pv.VerifyREST(r), ErrBadSignature)
 }
 
 func TestVerifyRESTRefusals(t *testing.T) {

@@ -84,15 +84,28 @@ type macEntry struct {
 }
 
 // form is one accepted shape of a string to sign: which service URL or resource (the full
-// URL, or the bare path) and, for WebSocket, whether the final newline is present.
+// URL, or the bare path) and, for WebSocket, whether the final newline is present. With a
+// PublicURL, the full URL is PublicURL's, or (formRequestURL) the one rebuilt from the
+// request, as a client that dials a node directly signs it (a cluster node's advertised
+// URL): it binds no less than the bare path, which is accepted anyway.
 type form uint8
 
 const (
 	formBarePath       form = 1 << 0
 	formNoFinalNewline form = 1 << 1
-	numWSForms              = 4
-	numRESTForms            = 2
+	formRequestURL     form = 1 << 2
+	numForms                = 8 // every combination of the bits; formUsed says which are tried
 )
+
+// formUsed reports whether f is an accepted form of a WebSocket (ws) or REST string to sign
+// for v: REST has no final-newline variant, and formRequestURL differs from the full URL
+// only with a PublicURL, and from nothing with the bare path.
+func (v *Verifier) formUsed(f form, ws bool) bool {
+	if f&formRequestURL != 0 && (v.wsBase == "" || f&formBarePath != 0) {
+		return false
+	}
+	return ws || f&formNoFinalNewline == 0
+}
 
 // NewVerifier returns a Verifier of signatures by the customers of ks. replay is shared by
 // all Verifiers; with a nil replay, requests that need a replay check are refused with
@@ -227,9 +240,12 @@ func formOrder(i int, last form) form {
 	}
 }
 
-// appendServiceURL appends the full URL (base, or scheme://host, then path) or, with
-// formBarePath, the path alone.
+// appendServiceURL appends the full URL (base, or scheme://host with no base or with
+// formRequestURL, then path) or, with formBarePath, the path alone.
 func appendServiceURL(dst []byte, f form, base, scheme, host, path string) []byte {
+	if f&formRequestURL != 0 {
+		base = ""
+	}
 	if f&formBarePath == 0 {
 		if base != "" {
 			dst = append(dst, base...)

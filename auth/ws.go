@@ -76,8 +76,11 @@ func (v *Verifier) VerifyWSAt(r *WSRequest, now time.Time) error {
 
 // matchWS reports whether sig is the MAC of an accepted string to sign under one of secrets.
 func (v *Verifier) matchWS(r *WSRequest, secrets []secret, sig []byte, isSHA1 bool) bool {
-	for i := range numWSForms {
+	for i := range numForms {
 		f := formOrder(i, v.lastWSForm)
+		if !v.formUsed(f, true) {
+			continue
+		}
 		for s := range secrets {
 			h := v.mac(&secrets[s], isSHA1)
 			if hmac.Equal(v.wsMAC(h, secrets[s].text, r, f), sig) {

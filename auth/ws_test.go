@@ -50,6 +50,28 @@ func TestVerifyWSForms(t *testing.T) {
 	c.noFinalNL = true
 	f("no extra keys, no final newline", c, Options{PublicURL: "wss://api.example.com"})
 
+	// With a public URL, a client that dials the node directly (a cluster node's
+	// advertised URL) signs the URL it dialled: accepted too, in both newline forms, and
+	// the public URL still verifies after it.
+	c = predictRef()
+	c.signedURL = "ws://node-a:8080/symetry/ws/predict"
+	c.scheme, c.host = "ws", "node-a:8080"
+	f("the request's own URL beside a public URL", c, Options{PublicURL: "wss://api.example.com"})
+	c.noFinalNL = true
+	f("the request's own URL, no final newline", c, Options{PublicURL: "wss://api.example.com"})
+	pv := testVerifier(t, Options{PublicURL: "wss://api.example.com"}, nil)
+	for _, signed := range []string{"ws://node-a:8080/symetry/ws/predict", "wss://api.example.com/symetry/ws/predict", "/symetry/ws/predict"} {
+		c = predictRef()
+		c.signedURL, c.scheme, c.host = signed, "ws", "node-a:8080"
+		if err := pv.VerifyWS(c.request()); err != nil {
+			t.Errorf("%s after the others, behind a public URL: %v", signed, err)
+		}
+	}
+	// Signed for another host than the request's (nor the public one): refused.
+	c = predictRef()
+	c.signedURL, c.scheme, c.host = "ws://node-b:8080/symetry/ws/predict", "ws", "node-a:8080"
+	wantErr(t, pv.VerifyWS(c.request()), ErrBadSignature)
+
 	// Behind a proxy, the Host seen by the server is not what the client signed.
 	c = predictRef()
 	c.signedURL = "wss://api.example.com/symetry/ws/predict"

@@ -25,6 +25,10 @@ type UploadOptions struct {
 	// Resume is the id of an upload of the same file to complete: only the ranges it
 	// misses are sent. Empty announces a new upload.
 	Resume string
+	// Node is, on a cluster behind a load balancer, the URL of the node that holds the
+	// upload to resume (UploadError.Node): its status, chunks and finalize go there.
+	// Empty: the client's own URL. A new upload follows the node its announce names.
+	Node string
 	// Name names the file on the server (in its errors); empty: the path's base name.
 	Name string
 	// Connections send chunks in parallel (default DefaultUploadConnections), each at most
@@ -65,7 +69,10 @@ type UploadResult struct {
 // resumed (UploadOptions.Resume); a finalize that failed (a *StatusError, e.g. a bad
 // cell) changed nothing, and the upload can be finalized again (FinalizeUpload).
 type UploadError struct {
-	UploadID   string
+	UploadID string
+	// Node is the URL of the cluster node that holds the upload, when the server named
+	// one: resume with UploadOptions.Node set to it.
+	Node       string
 	Finalizing bool
 	Err        error
 }
@@ -100,15 +107,39 @@ func (c *Client) Upload(ctx context.Context, path, pid string, o UploadOptions) 
 	if size == 0 {
 		return nil, fmt.Errorf("%s is empty", path)
 	}
-	id := o.Resume
+	id, node := o.Resume, o.Node
 	if id == "" {
 		a, err := c.AnnounceUpload(ctx, pid, o.Name, size)
 		if err != nil {
 			return nil, &UploadError{Err: err}
 		}
-		id = a.ID
-	} else if err := c.checkResume(ctx, id, pid, size); err != nil {
+		id, node = a.ID, a.Node
+	}
+	// On a cluster, the node that took the announce holds the upload: everything else
+	// goes there, past a load balancer that might send it to another node.
+	nc, err := c.At(node)
+	if err != nil {
 		return nil, &UploadError{UploadID: id, Err: err}
+	}
+	o.Node = node
+	up, uerr := nc.upload(ctx, f, id, pid, size, o)
+	if uerr != nil {
+		uerr.Node = node
+		return nil, uerr
+	}
+	if after, err := f.Stat(); err != nil || after.Size() != size || !after.ModTime().Equal(before.ModTime()) {
+		return nil, &UploadError{UploadID: id, Node: node, Err: fmt.Errorf("%s changed while it was sent; delete the upload and start again", path)}
+	}
+	return nc.finalizeUpload(ctx, up, o)
+}
+
+// upload sends what upload id misses of f (checking a resumed one first), until the
+// server has it all.
+func (c *Client) upload(ctx context.Context, f *os.File, id, pid string, size int64, o UploadOptions) (*uploadRun, *UploadError) {
+	if o.Resume != "" {
+		if err := c.checkResume(ctx, id, pid, size); err != nil {
+			return nil, &UploadError{UploadID: id, Err: err}
+		}
 	}
 	res := &UploadResult{UploadID: id}
 	p := &uploadProgress{fn: o.Progress, id: id, size: size}
@@ -130,17 +161,26 @@ func (c *Client) Upload(ctx context.Context, path, pid string, o UploadOptions) 
 			return nil, &UploadError{UploadID: id, Err: err}
 		}
 	}
-	if after, err := f.Stat(); err != nil || after.Size() != size || !after.ModTime().Equal(before.ModTime()) {
-		return nil, &UploadError{UploadID: id, Err: fmt.Errorf("%s changed while it was sent; delete the upload and start again", path)}
-	}
+	return &uploadRun{res: res, progress: p}, nil
+}
+
+// uploadRun is an upload whose bytes the server has.
+type uploadRun struct {
+	res      *UploadResult
+	progress *uploadProgress
+}
+
+// finalizeUpload finalizes the upload of up and waits for its job.
+func (c *Client) finalizeUpload(ctx context.Context, up *uploadRun, o UploadOptions) (*UploadResult, error) {
+	res, id := up.res, up.res.UploadID
 	job, err := c.FinalizeUpload(ctx, id, o.FinalizeOptions)
 	if err != nil {
-		return nil, &UploadError{UploadID: id, Err: err}
+		return nil, &UploadError{UploadID: id, Node: o.Node, Err: err}
 	}
 	res.JobID = job.ID
-	js, err := c.WaitJobProgress(ctx, job, o.JobPoll, func(js *JobStatus) { p.job(js) })
+	js, err := c.WaitJobProgress(ctx, job, o.JobPoll, func(js *JobStatus) { up.progress.job(js) })
 	if err != nil {
-		return nil, &UploadError{UploadID: id, Finalizing: true, Err: err}
+		return nil, &UploadError{UploadID: id, Node: o.Node, Finalizing: true, Err: err}
 	}
 	res.RowsApplied, res.RowsSkipped = js.RowsApplied, js.RowsSkipped
 	return res, nil

@@ -18,6 +18,7 @@ func (ps *problems) checkCluster(c Cluster) {
 	if c.NATSURL != "" {
 		ps.checkNATSURL(c.NATSURL)
 	}
+	ps.checkBaseURL("cluster.advertise_url", c.AdvertiseURL)
 	if c.NodeID != "" {
 		if msg := checkCustomerID(c.NodeID); msg != "" {
 			ps.add("cluster.node_id", "%s", msg)

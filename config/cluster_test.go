@@ -26,6 +26,8 @@ func TestValidateCluster(t *testing.T) {
 		{"url with password", func(c *Cluster) { c.NATSURL = "nats://u:secretpw@x:4222" }, "cluster.nats_url", "must not hold credentials"},
 		{"url path", func(c *Cluster) { c.NATSURL = "nats://x:4222/a" }, "cluster.nats_url", "a scheme, a host and a port only"},
 		{"empty url in list", func(c *Cluster) { c.NATSURL = "nats://x:4222," }, "cluster.nats_url", "is not a URL"},
+		{"advertise url scheme", func(c *Cluster) { c.AdvertiseURL = "http://node-a:8080" }, "cluster.advertise_url", "must start with ws:// or wss://"},
+		{"advertise url path", func(c *Cluster) { c.AdvertiseURL = "ws://node-a:8080/x" }, "cluster.advertise_url", "a scheme and a host only"},
 		{"node id", func(c *Cluster) { c.NodeID = "a b" }, "cluster.node_id", "use only letters, digits and -._~"},
 		{"node id long", func(c *Cluster) { c.NodeID = strings.Repeat("n", 65) }, "cluster.node_id", "at most 64 bytes"},
 		{"stream dot", func(c *Cluster) { c.Stream = "A.B" }, "cluster.stream", "letters, digits, '-' and '_'"},

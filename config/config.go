@@ -267,6 +267,11 @@ type Cluster struct {
 	// EmbeddedListen is the client address of the embedded NATS server. A host other than
 	// loopback needs Credentials ("user:password", which the embedded server then requires).
 	EmbeddedListen string `mapstructure:"embedded_listen"`
+	// AdvertiseURL is the base URL (ws:// or wss://, a scheme and a host) at which clients
+	// reach this node itself rather than through a load balancer: an upload's replies name
+	// it as the node that holds the upload's bytes, and clients send its chunks, status
+	// and finalize there. Empty: PublicURL (the node's own when it has one).
+	AdvertiseURL string `mapstructure:"advertise_url"`
 	// Timeout bounds every wait on the bus: a change's publish acknowledgement and its
 	// application, a job record, the first connection at start.
 	Timeout time.Duration `mapstructure:"timeout"`

@@ -27,7 +27,7 @@ func (c *Config) Validate() error {
 	if c.Listen == c.AdminListen && !hasPortZero(c.Listen) {
 		ps.add("admin_listen", "must differ from listen (%q)", c.Listen)
 	}
-	ps.checkPublicURL(c.PublicURL)
+	ps.checkBaseURL("public_url", c.PublicURL)
 	switch {
 	case c.TLS.CertFile != "" && c.TLS.KeyFile == "":
 		ps.add("tls.key_file", "must be set with tls.cert_file (the certificate's private key)")
@@ -195,22 +195,24 @@ func validHostname(h string) bool {
 	return label > 0 || len(h) > 1
 }
 
-func (ps *problems) checkPublicURL(s string) {
+// checkBaseURL checks the value s of key, a base URL clients dial (public_url,
+// cluster.advertise_url): empty, or ws:// or wss:// and a host.
+func (ps *problems) checkBaseURL(key, s string) {
 	if s == "" {
 		return
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		ps.add("public_url", "%q is not a URL", s)
+		ps.add(key, "%q is not a URL", s)
 		return
 	}
 	switch {
 	case u.Scheme != "ws" && u.Scheme != "wss":
-		ps.add("public_url", "%q must start with ws:// or wss://", s)
+		ps.add(key, "%q must start with ws:// or wss://", s)
 	case u.Host == "":
-		ps.add("public_url", "%q has no host", s)
+		ps.add(key, "%q has no host", s)
 	case u.User != nil || u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/"):
-		ps.add("public_url", "%q must be a scheme and a host only, e.g. \"wss://api.example.com\"", s)
+		ps.add(key, "%q must be a scheme and a host only, e.g. \"wss://api.example.com\"", s)
 	}
 }
 

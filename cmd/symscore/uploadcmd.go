@@ -25,6 +25,7 @@ type uploadOptions struct {
 	connections   int
 	chunkSize     int
 	resume        string
+	node          string
 	quiet         bool
 }
 
@@ -46,7 +47,8 @@ default) the first bad cell fails with its line and column and nothing is learne
 1 bad rows are skipped and counted.
 
 If the command stops before the file is finalized (the network, the server, an interrupt),
-it says the upload's id: --resume ID sends only the bytes the server is missing. A
+it says the upload's id: --resume ID sends only the bytes the server is missing (on a
+cluster, the command also names the node that holds the upload: --node URL). A
 finalize that failed (a bad cell) can be asked again the same way, e.g. with
 --error-handling 1, without sending the file again. Uploads the server keeps: symscore
 uploads.
@@ -75,6 +77,7 @@ the server learns; a line every few seconds when stderr is not a terminal.`,
 	fs.IntVar(&opts.connections, "connections", client.DefaultUploadConnections, "WebSocket connections sending chunks at once")
 	fs.IntVar(&opts.chunkSize, "chunk-size", client.DefaultUploadChunkSize, "bytes per chunk")
 	fs.StringVar(&opts.resume, "resume", "", "id of an upload of FILE to complete: only its missing bytes are sent")
+	fs.StringVar(&opts.node, "node", "", "with --resume, on a cluster behind a load balancer: the URL of the node that holds the upload (the failed command says it)")
 	fs.BoolVarP(&opts.quiet, "quiet", "q", false, "no progress on stderr")
 	conn = addConnFlags(fs)
 	return cmd
@@ -104,6 +107,7 @@ func runUpload(cmd *cobra.Command, conn *connFlags, opts uploadOptions, path str
 	res, err := c.Upload(ctx, path, opts.project, client.UploadOptions{
 		FinalizeOptions: client.FinalizeOptions{Forget: opts.forget, Types: opts.types, ErrorHandling: opts.errorHandling},
 		Resume:          opts.resume,
+		Node:            opts.node,
 		Connections:     opts.connections,
 		ChunkSize:       opts.chunkSize,
 		Progress: func(p client.UploadProgress) {
@@ -161,6 +165,9 @@ func uploadFailure(ctx context.Context, err error, opts uploadOptions, path stri
 		return err
 	}
 	again := fmt.Sprintf("symscore upload --project %s %s --resume %s", opts.project, shellQuote(path), ue.UploadID)
+	if ue.Node != "" {
+		again += " --node " + shellQuote(ue.Node)
+	}
 	msg := fmt.Sprintf("upload %s stopped before the file was learned: %v\nnothing was learned; send what is missing with:\n  %s",
 		ue.UploadID, ue.Err, again)
 	if ue.Finalizing {

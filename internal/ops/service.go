@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -54,13 +55,14 @@ type Service struct {
 	debug bool // log enables LevelDebug (DebugEnabled)
 	store *store.Store
 	node  *cluster.Node // the cluster's bus; nil on a single node
-	// publicURL is public_url: on a cluster node, how clients reach this node.
-	publicURL string
-	keys      *auth.KeyStore
-	replay    *auth.ReplayCache
-	authOpt   auth.Options
-	metrics   *opsMetrics
-	jobs      *jobTable
+	// nodeURL is how clients reach this node itself, named in its uploads' replies:
+	// cluster.advertise_url, else public_url.
+	nodeURL string
+	keys    *auth.KeyStore
+	replay  *auth.ReplayCache
+	authOpt auth.Options
+	metrics *opsMetrics
+	jobs    *jobTable
 	// builds stop the build jobs of a deleted project (build_stop.go).
 	builds  buildStops
 	live    *live.Notifier // live subscriptions (subscribe.go)
@@ -157,10 +159,10 @@ func Open(o Options) (*Service, error) {
 			Now:             o.Now,
 			ReplayReads:     cfg.Auth.ReplayPredict,
 		},
-		metrics:   newOpsMetrics(o.Metrics),
-		node:      node,
-		publicURL: cfg.PublicURL,
-		jobs:      newJobTable(now, spawn, o.BuildsStopped),
+		metrics: newOpsMetrics(o.Metrics),
+		node:    node,
+		nodeURL: cmp.Or(cfg.Cluster.AdvertiseURL, cfg.PublicURL),
+		jobs:    newJobTable(now, spawn, o.BuildsStopped),
 		live: live.New(live.Options{
 			Interval: cfg.Subscribe.Interval, MaxSubscriptions: cfg.Limits.MaxSubscriptions,
 			Metrics: o.Metrics, Spawn: spawn, Log: log,

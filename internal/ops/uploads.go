@@ -77,7 +77,7 @@ func (s *Service) Announce(c Customer, a AnnounceArgs) (upload.Status, error) {
 // here, and its chunks, status and finalize are served here only.
 func (s *Service) onNode(st upload.Status) upload.Status {
 	if s.node != nil {
-		st.Node, st.NodeID = s.publicURL, s.node.NodeID()
+		st.Node, st.NodeID = s.nodeURL, s.node.NodeID()
 	}
 	return st
 }
