@@ -24,7 +24,10 @@
 // Accepted strings to sign: for WebSocket, the service URL is the full URL
 // (scheme://Host/path, or Options.PublicURL + path behind a proxy) or the bare path, each
 // with or without the newline after the last extra key; for REST, the resource is the path
-// or the full URL. The form that verified last is tried first. The signature's decoded
+// or the full URL. With a PublicURL, the full URL rebuilt from the request is accepted too
+// (a client dialling a cluster node directly). The form that verified last is tried first;
+// a bad signature costs one HMAC per form and secret: 4 (WebSocket) and 2 (REST) per
+// secret, 6 and 3 with a PublicURL. The signature's decoded
 // length chooses the algorithm: 32 bytes HMAC-SHA256; 20 bytes HMAC-SHA1, refused unless
 // Options.AllowSHA1; anything else is a bad signature. The client never chooses alone.
 //
