@@ -17,7 +17,8 @@
 // keeps one HMAC per (secret, algorithm), created once — crypto/hmac then holds the hash
 // states after the key's inner and outer pads and restores them on Reset — and reset per
 // message; the string to sign is streamed into it in three writes (the lines before the
-// payload, the payload in place, the lines after), never assembled; the signature is
+// payload, the payload in place, the lines after), or, for a payload of at most 256 bytes,
+// assembled in the Verifier's buffer and written once (cheaper); the signature is
 // decoded into the Verifier's array, the MD5 summed on the stack, both compared in constant
 // time. The date window is checked in integer seconds.
 //
