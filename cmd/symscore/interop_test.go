@@ -293,7 +293,7 @@ func goClientExample(t *testing.T, url, iris string, opts ...client.Option) stri
 // TestPythonUploadAgainstServer: the Python client's upload (clients/python/upload_example.py)
 // against a live symscore: it learns iris.csv as one change over several connections and
 // the project holds the 150 rows; a second run resumes an upload whose first bytes were
-// sent by the Go client, sending the rest.
+// sent by the Go client, sending the rest and only the rest.
 func TestPythonUploadAgainstServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the Python client")
@@ -307,6 +307,10 @@ func TestPythonUploadAgainstServer(t *testing.T) {
 	addr, c := startClientServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	data, err := os.ReadFile(iris)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, pid := range []string{"py", "resumed"} {
 		if err := c.CreateProject(ctx, pid, "", nil); err != nil {
 			t.Fatal(err)
@@ -326,12 +330,8 @@ func TestPythonUploadAgainstServer(t *testing.T) {
 		}
 		return stdout.String()
 	}
-	if out := run(iris, "py"); !strings.Contains(out, "rows=150 skipped=0") {
+	if out := run("--connections", "3", "--chunk-size", "500", iris, "py"); !strings.Contains(out, fmt.Sprintf("rows=150 skipped=0 sent=%d\n", len(data))) {
 		t.Fatalf("upload: %q", out)
-	}
-	data, err := os.ReadFile(iris)
-	if err != nil {
-		t.Fatal(err)
 	}
 	a, err := c.AnnounceUpload(ctx, "resumed", "iris.csv", int64(len(data)))
 	if err != nil {
@@ -345,7 +345,7 @@ func TestPythonUploadAgainstServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	uc.Close()
-	if out := run(iris, "resumed", a.ID); out != fmt.Sprintf("upload=%s rows=150 skipped=0\n", a.ID) {
+	if out := run(iris, "resumed", a.ID); out != fmt.Sprintf("upload=%s rows=150 skipped=0 sent=%d\n", a.ID, len(data)-2000) {
 		t.Fatalf("resume: %q", out)
 	}
 	for _, pid := range []string{"py", "resumed"} {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import os
 import ssl
@@ -12,6 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from .node import node_base_url
 from .paths import FORGET, LEARN, PREDICT, SUBSCRIBE, UPLOAD
 from .reply import Reply, SymscoreError
 from .signer import Signer
@@ -70,6 +72,8 @@ class Client:
     ``session_frames=True``: WebSocket sessions sign only their first message and send later
     ones bare (faster; refused by servers that require every frame signed).
 
+    On a cluster, ``at(node)`` is a client of one node (the one an upload's replies name).
+
     TLS: an ``https://`` URL makes REST calls over HTTPS and sessions over ``wss://``, with
     ``ssl_context`` (default: ``ssl.create_default_context()``, the system's authorities), or
     with ``ca_file``, the PEM file of a private authority to trust instead (as
@@ -80,6 +84,20 @@ class Client:
                  job_timeout: float = 300.0, clock_ns: Optional[Callable[[], int]] = None,
                  max_reply_bytes: int = 64 << 20, ssl_context: Optional[ssl.SSLContext] = None,
                  ca_file: Optional[str] = None) -> None:
+        self.signer = Signer(cid, secret, clock_ns) if clock_ns else Signer(cid, secret)
+        self._session_frames = session_frames
+        self._timeout = timeout
+        self._job_timeout = job_timeout
+        self._max_reply = max_reply_bytes
+        if ca_file:
+            if ssl_context is not None:
+                raise ValueError("give ssl_context or ca_file, not both")
+            ssl_context = ssl.create_default_context(cafile=ca_file)
+        self._tls = ssl_context  # the TLS settings of https:// and wss:// (None: the defaults)
+        self._target(url)
+
+    def _target(self, url: str) -> None:
+        """Points the client at ``url`` (http:// or https://, a host, an optional base path)."""
         u = urllib.parse.urlsplit(url)
         scheme = u.scheme.lower()
         if scheme not in ("http", "https"):
@@ -92,21 +110,32 @@ class Client:
         self._scheme = scheme
         self._authority = host if default else "%s:%s" % (host, port)
         self._base_path = u.path.rstrip("/")
-        self.signer = Signer(cid, secret, clock_ns) if clock_ns else Signer(cid, secret)
-        self._session_frames = session_frames
-        self._timeout = timeout
-        self._job_timeout = job_timeout
-        self._max_reply = max_reply_bytes
-        if ca_file:
-            if ssl_context is not None:
-                raise ValueError("give ssl_context or ca_file, not both")
-            ssl_context = ssl.create_default_context(cafile=ca_file)
-        self._ssl: Optional[ssl.SSLContext] = ssl_context if scheme == "https" else None
+        self._ssl: Optional[ssl.SSLContext] = self._tls if scheme == "https" else None
         # No proxies from the environment: requests go where the URL says.
         handlers: List[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({})]
         if self._ssl is not None:
             handlers.append(urllib.request.HTTPSHandler(context=self._ssl))
         self._opener = urllib.request.build_opener(*handlers)
+
+    @property
+    def base_url(self) -> str:
+        """The URL the client's requests go to: ``http(s)://host[:port][/base path]``."""
+        return "%s://%s%s" % (self._scheme, self._authority, self._base_path)
+
+    def at(self, node: Optional[str]) -> "Client":
+        """A client of the cluster node at ``node`` with this client's customer, signer and
+        options (timeouts, session frames, TLS settings): ``node`` is a scheme (ws, wss, http
+        or https) and a host, as an upload's replies name the node that holds it (``"node"``,
+        docs/uploads.md). Its requests go to that host at the root, over http (ws) or https
+        (wss), sessions over ws or wss, each signed for the URL it dials. An empty or None
+        ``node`` returns this client; a malformed one raises ValueError. This client is left
+        as it is."""
+        if not node:
+            return self
+        base = node_base_url(node)
+        c = copy.copy(self)
+        c._target(base)
+        return c
 
     @classmethod
     def from_environment(cls, env: Optional[Mapping[str, str]] = None, **kwargs: Any) -> "Client":
@@ -161,7 +190,8 @@ class Client:
                                         self._ssl)
 
         return SessionOpener(connect)
-    def upload_session(self, upload_id: str) -> SessionOpener:
+
+    def upload_session(self, upload_id: str) -> "SessionOpener[Session]":
         """A connection to upload ``upload_id``'s chunks: ``await s.request("{}")`` binds it, then
         ``await s.send_binary(upload.chunk_message(position, data))`` sends chunks."""
         return self.open_session(UPLOAD, upload_id)
@@ -227,8 +257,13 @@ class Client:
         chunks of ``chunk_size`` bytes over ``connections`` WebSocket connections, finalizes it
         (``types``, ``error_handling``) and waits for the job, calling ``progress`` (when given)
         with an UploadProgress as chunks are acknowledged and as the job learns. Raises
-        UploadError (``upload_id``, ``finalizing``) on failure. Runs its own event loop: from a
-        coroutine, await ``upload_async`` instead."""
+        UploadError (``upload_id``, ``node``, ``finalizing``) on failure. Runs its own event
+        loop: from a coroutine, await ``upload_async`` instead.
+
+        On a cluster, everything after the announce goes to the node the announce names
+        (``at``), past a load balancer that might send it to another node. To resume an
+        upload behind a balancer, give the node that holds it too (``node=URL``, as
+        UploadError.node says); empty or None: this client's URL."""
         return asyncio.run(self.upload_async(path, project, **kwargs))
 
     async def upload_async(self, path: str, project: str, **kwargs: Any) -> "UploadResult":

@@ -4,6 +4,11 @@ connections, resumable, then learned (or forgotten) by the server as one change.
 ``Client.upload(path, project, ...)`` does every step; ``Client.upload_async`` is the same
 coroutine for a program that runs its own event loop. The REST pieces (announce, status,
 list, delete, finalize, job state) are ``Client`` methods.
+
+On a cluster the node that took the announce holds the upload and the replies name it
+(``"node"``): the upload's status, chunks and finalize go to that node (``Client.at``), so
+that a client given the URL of a load balancer in front of the nodes reaches it. A resume
+behind a balancer takes that node (``node=``; ``UploadError.node`` says it).
 """
 
 from __future__ import annotations
@@ -72,22 +77,25 @@ class UploadResult:
 
 class UploadError(SymscoreError):
     """An upload that failed. ``upload_id`` names it (None when the announce failed);
-    ``finalizing`` False: stopped while sending, resume it (``resume=upload_id``); True: the
-    server could not learn the file (``cause`` is the job's error, e.g. a bad cell with its line
-    and column), nothing was learned, and it may be finalized again."""
+    ``node`` is the URL of the cluster node that holds it when the server named one (else
+    None); ``finalizing`` False: stopped while sending, resume it (``resume=upload_id,
+    node=node``); True: the server could not learn the file (``cause`` is the job's error,
+    e.g. a bad cell with its line and column), nothing was learned, and it may be finalized
+    again (the same way)."""
 
     def __init__(self, message: str, upload_id: Optional[str], finalizing: bool,
-                 cause: Optional[SymscoreError] = None) -> None:
+                 cause: Optional[SymscoreError] = None, node: Optional[str] = None) -> None:
         super().__init__(message, reply=cause.reply if cause is not None else None,
                          http_code=cause.http_code if cause is not None else 0,
                          close_code=cause.close_code if cause is not None else None)
         self.upload_id = upload_id
+        self.node = node
         self.finalizing = finalizing
 
 
 async def run_upload(client: "Client", path: str, project: str, *, forget: bool = False,
                      types: Optional[str] = None, error_handling: int = 0, resume: Optional[str] = None,
-                     name: Optional[str] = None, connections: int = DEFAULT_CONNECTIONS,
+                     node: Optional[str] = None, name: Optional[str] = None, connections: int = DEFAULT_CONNECTIONS,
                      chunk_size: int = DEFAULT_CHUNK_SIZE, window: int = DEFAULT_WINDOW,
                      job_poll: float = 0.25,
                      progress: Optional[Callable[[UploadProgress], None]] = None) -> UploadResult:
@@ -96,17 +104,25 @@ async def run_upload(client: "Client", path: str, project: str, *, forget: bool 
     mtime = os.path.getmtime(path)
     if size == 0:
         raise ValueError("%s is empty" % path)
+    if node and not resume:
+        raise ValueError("node names where the upload to resume is held: give resume too")
+    holder = client.at(node)  # a malformed node raises ValueError before anything is sent
     loop = asyncio.get_running_loop()
 
     def rest(fn: Callable[..., Any], *args: Any) -> Any:
         return loop.run_in_executor(None, fn, *args)
 
     upload_id = resume
+    node = node or None
     try:
         if upload_id is None:
-            upload_id = (await rest(client.announce_upload, project, name or os.path.basename(path), size))["uploadId"]
+            a = await rest(client.announce_upload, project, name or os.path.basename(path), size)
+            upload_id = a["uploadId"]
+            holder, node = _follow(client, a)
         else:
-            st = await rest(client.upload_status, upload_id)
+            st = await rest(holder.upload_status, upload_id)
+            if node is None:  # the node that answered may name itself: the rest goes there
+                holder, node = _follow(client, st)
             if st["size"] != size:
                 raise SymscoreError("the upload is of %d bytes, the file of %d: not the same file" % (st["size"], size))
             if st["pid"] != project:
@@ -114,7 +130,8 @@ async def run_upload(client: "Client", path: str, project: str, *, forget: bool 
             if st["state"] not in ("receiving", "failed"):
                 raise SymscoreError("the upload is %s: there is nothing to resume" % st["state"])
     except SymscoreError as e:
-        raise UploadError("upload %s: %s" % (upload_id, e) if upload_id else str(e), upload_id, False, e) from e
+        raise UploadError("upload %s: %s" % (upload_id, e) if upload_id else str(e), upload_id, False, e,
+                          node) from e
     assert upload_id is not None
     uid: str = upload_id
     got = [0]
@@ -128,31 +145,44 @@ async def run_upload(client: "Client", path: str, project: str, *, forget: bool 
     sent = 0
     try:
         for _ in range(1 << 20):
-            st = await rest(client.upload_status, upload_id)
+            st = await rest(holder.upload_status, upload_id)
             report(st["received"])
             if st["complete"]:
                 break
             missing = [(int(a), int(b)) for a, b in st["missing"]]
             if not missing:
                 raise SymscoreError("the server reports the upload incomplete but misses nothing")
-            sent += await _send(client, upload_id, path, missing, connections, chunk_size, window, report)
+            sent += await _send(holder, upload_id, path, missing, connections, chunk_size, window, report)
         if os.path.getsize(path) != size or os.path.getmtime(path) != mtime:
             raise SymscoreError("%s changed while it was sent; delete the upload and start again" % path)
-        location = await rest(client.finalize_upload, upload_id, forget, types, error_handling)
+        location = await rest(holder.finalize_upload, upload_id, forget, types, error_handling)
     except SymscoreError as e:
-        raise UploadError("upload %s: %s" % (upload_id, e), upload_id, False, e) from e
+        raise UploadError("upload %s: %s" % (upload_id, e), upload_id, False, e, node) from e
     job_id = location.rstrip("/").rsplit("/", 1)[-1]
     try:
         while True:
-            job = await rest(client.job_status, location)
+            job = await rest(holder.job_status, location)
             if progress is not None:
                 progress(UploadProgress("learning", upload_id, size, size, job))
             if not job["running"]:
                 break
             await asyncio.sleep(job_poll)
     except SymscoreError as e:
-        raise UploadError("upload %s: %s" % (upload_id, e), upload_id, True, e) from e
+        raise UploadError("upload %s: %s" % (upload_id, e), upload_id, True, e, node) from e
     return UploadResult(upload_id, job_id, int(job.get("rowsApplied", 0)), int(job.get("rowsSkipped", 0)), sent)
+
+
+def _follow(client: "Client", reply: Dict[str, Any]) -> Tuple["Client", Optional[str]]:
+    """The client of the node an upload's announce or status reply names, and that node's
+    URL (None when the reply names none: the client itself). A node URL the client cannot
+    use raises SymscoreError."""
+    node = reply.get("node") or None
+    if node is None:
+        return client, None
+    try:
+        return client.at(node), node
+    except ValueError as e:
+        raise SymscoreError("the reply names a node this client cannot reach: %s" % e) from None
 
 
 async def _send(client: "Client", upload_id: str, path: str, missing: List[Tuple[int, int]], connections: int,

@@ -133,6 +133,21 @@ class SessionTest(unittest.IsolatedAsyncioTestCase):
         self.assertEqual(8, failed)
         await s.close()
 
+    async def test_session_at_a_node(self):
+        # A client of an unreachable balancer URL with a base path; at() dials the node, at
+        # the root, and signs for the URL it dials (the mock verifies it).
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        lb = Client("http://127.0.0.1:%d/prefix" % port, "c1", SECRET, timeout=10)
+        async with lb.at("ws://127.0.0.1:%d" % self.mock.port).upload_session("U1") as s:
+            self.assertEqual("ws://127.0.0.1:%d/symetry/ws/upload" % self.mock.port, s.service_url)
+            self.assertEqual(["U1"], s.extra_keys)
+        async with lb.at("http://127.0.0.1:%d/" % self.mock.port).learn_session("p1") as s:
+            self.assertEqual("first", (await s.request(frame("first", 1))).values["first"])
+        self.assertEqual((1, 0), (self.mock.framed, self.mock.bare))
+        self.assertEqual([], self.mock.problems)
+
     async def test_connection_refused(self):
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
