@@ -30,18 +30,9 @@ import (
 //     resume with errorHandling 1 learns the good rows without sending the file again.
 //   - --forget takes iris out again.
 func TestJavaUploadAgainstServer(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the Java client")
-	}
-	if _, err := exec.LookPath("javac"); err != nil {
-		t.Skip("SKIPPED LOUDLY: no javac on PATH; install a JDK 17 (apt-get install -y openjdk-17-jdk-headless) to run the Java client against the server")
-	}
+	java := javaUploadRunner(t)
 	root, _ := filepath.Abs("../..")
 	iris := filepath.Join(root, "clients", "testdata", "iris.csv")
-	javaDir := filepath.Join(root, "clients", "java")
-	if out, err := exec.Command(filepath.Join(javaDir, "build.sh"), "compile").CombinedOutput(); err != nil {
-		t.Fatalf("build.sh compile: %v\n%s", err, out)
-	}
 	addr, c := startClientServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -51,36 +42,15 @@ func TestJavaUploadAgainstServer(t *testing.T) {
 		}
 	}
 	learnIrisREST(ctx, t, c, "ref", iris)
-
-	// java runs the upload example with args; it returns its standard output and exit status.
-	java := func(args ...string) (string, int) {
-		t.Helper()
-		cmd := exec.Command("java", append([]string{"-cp",
-			filepath.Join(javaDir, "build", "classes") + string(os.PathListSeparator) + filepath.Join(javaDir, "build", "example-classes"),
-			"io.symscore.client.example.UploadExample"}, args...)...)
-		var stdout, stderr bytes.Buffer
-		cmd.Env = append(os.Environ(), "SYMSCORE_URL=http://"+addr, "SYMSCORE_CID=c1", "SYMSCORE_SECRET="+crashSecret)
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		var ee *exec.ExitError
-		if err != nil && !errors.As(err, &ee) {
-			t.Fatalf("UploadExample %v: %v", args, err)
-		}
-		code := cmd.ProcessState.ExitCode()
-		if code == 0 && (!strings.Contains(stderr.String(), "sending") || !strings.Contains(stderr.String(), "learning 100%")) {
-			t.Errorf("UploadExample %v: progress:\n%s", args, stderr.String())
-		}
-		t.Logf("UploadExample %v: exit %d\nstdout: %sstderr:\n%s", args, code, stdout.String(), stderr.String())
-		return stdout.String(), code
-	}
-	okLine := regexp.MustCompile(`^upload=([A-Z2-7]{26}) job=([A-Z2-7]{26}) rows=(\d+) skipped=(\d+) sent=(\d+)\n$`)
+	env := []string{"SYMSCORE_URL=http://" + addr, "SYMSCORE_CID=c1", "SYMSCORE_SECRET=" + crashSecret}
+	okLine := javaUploadOK
 	data, err := os.ReadFile(iris)
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	t.Run("upload", func(t *testing.T) {
-		out, code := java("--connections", "3", "--window", "2", "--chunk-size", "300", iris, "java")
+		out, code := java(env, "--connections", "3", "--window", "2", "--chunk-size", "300", iris, "java")
 		m := okLine.FindStringSubmatch(out)
 		if code != 0 || m == nil || m[3] != "150" || m[4] != "0" || m[5] != fmt.Sprint(len(data)) {
 			t.Fatalf("exit %d, stdout %q: want 150 rows, 0 skipped, %d bytes sent", code, out, len(data))
@@ -107,7 +77,7 @@ func TestJavaUploadAgainstServer(t *testing.T) {
 			}
 		}
 		uc.Close()
-		out, code := java("--connections", "2", "--chunk-size", "400", "--resume", a.ID, iris, "resumed")
+		out, code := java(env, "--connections", "2", "--chunk-size", "400", "--resume", a.ID, iris, "resumed")
 		m := okLine.FindStringSubmatch(out)
 		if want := fmt.Sprint(len(data) - 1600); code != 0 || m == nil || m[1] != a.ID || m[3] != "150" || m[5] != want {
 			t.Fatalf("exit %d, stdout %q: want upload %s, 150 rows, %s bytes sent (the missing ones)", code, out, a.ID, want)
@@ -117,15 +87,15 @@ func TestJavaUploadAgainstServer(t *testing.T) {
 
 	t.Run("bad cell", func(t *testing.T) {
 		path := writeFile(t, "bad.csv", badCellCSV())
-		out, code := java("--types", "C,B", "--chunk-size", "500", path, "bad")
-		m := regexp.MustCompile(`^failed upload=([A-Z2-7]{26}) finalizing=true line=125 field=1 column=x\n$`).FindStringSubmatch(out)
+		out, code := java(env, "--types", "C,B", "--chunk-size", "500", path, "bad")
+		m := regexp.MustCompile(`^failed upload=([A-Z2-7]{26}) node=- finalizing=true line=125 field=1 column=x\n$`).FindStringSubmatch(out)
 		if code != 1 || m == nil {
 			t.Fatalf("exit %d, stdout %q: want a failed job at line 125, column 1 (x)", code, out)
 		}
 		if info, err := c.ProjectInfo(ctx, "bad"); err != nil || info.Rows != 0 {
 			t.Fatalf("after a failed upload: %+v, %v", info, err)
 		}
-		out, code = java("--types", "C,B", "--error-handling", "1", "--resume", m[1], path, "bad")
+		out, code = java(env, "--types", "C,B", "--error-handling", "1", "--resume", m[1], path, "bad")
 		again := okLine.FindStringSubmatch(out)
 		if code != 0 || again == nil || again[1] != m[1] || again[3] != "299" || again[4] != "1" || again[5] != "0" {
 			t.Fatalf("finalized again: exit %d, stdout %q: want 299 rows, 1 skipped, nothing sent", code, out)
@@ -136,7 +106,7 @@ func TestJavaUploadAgainstServer(t *testing.T) {
 	})
 
 	t.Run("forget", func(t *testing.T) {
-		out, code := java("--forget", iris, "java")
+		out, code := java(env, "--forget", iris, "java")
 		if m := okLine.FindStringSubmatch(out); code != 0 || m == nil || m[3] != "150" {
 			t.Fatalf("exit %d, stdout %q", code, out)
 		}
@@ -144,6 +114,48 @@ func TestJavaUploadAgainstServer(t *testing.T) {
 			t.Fatalf("after the forget upload: %+v, %v", info, err)
 		}
 	})
+}
+
+// javaUploadOK is UploadExample's output on success: upload, job, rows, skipped, sent.
+var javaUploadOK = regexp.MustCompile(`^upload=([A-Z2-7]{26}) job=([A-Z2-7]{26}) rows=(\d+) skipped=(\d+) sent=(\d+)\n$`)
+
+// javaUploadRunner compiles the Java client (clients/java/build.sh compile) and returns a
+// function that runs its UploadExample with args and the environment env (SYMSCORE_URL,
+// SYMSCORE_CID, SYMSCORE_SECRET): its standard output and exit status; a success must
+// have reported its progress. It skips the test with -short, and loudly without javac.
+func javaUploadRunner(t *testing.T) func(env []string, args ...string) (string, int) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the Java client")
+	}
+	if _, err := exec.LookPath("javac"); err != nil {
+		t.Skip("SKIPPED LOUDLY: no javac on PATH; install a JDK 17 (apt-get install -y openjdk-17-jdk-headless) to run the Java client against the server")
+	}
+	root, _ := filepath.Abs("../..")
+	javaDir := filepath.Join(root, "clients", "java")
+	if out, err := exec.Command(filepath.Join(javaDir, "build.sh"), "compile").CombinedOutput(); err != nil {
+		t.Fatalf("build.sh compile: %v\n%s", err, out)
+	}
+	return func(env []string, args ...string) (string, int) {
+		t.Helper()
+		cmd := exec.Command("java", append([]string{"-cp",
+			filepath.Join(javaDir, "build", "classes") + string(os.PathListSeparator) + filepath.Join(javaDir, "build", "example-classes"),
+			"io.symscore.client.example.UploadExample"}, args...)...)
+		var stdout, stderr bytes.Buffer
+		cmd.Env = append(os.Environ(), env...)
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			t.Fatalf("UploadExample %v: %v", args, err)
+		}
+		code := cmd.ProcessState.ExitCode()
+		if code == 0 && (!strings.Contains(stderr.String(), "sending") || !strings.Contains(stderr.String(), "learning 100%")) {
+			t.Errorf("UploadExample %v: progress:\n%s", args, stderr.String())
+		}
+		t.Logf("UploadExample %v: exit %d\nstdout: %sstderr:\n%s", args, code, stdout.String(), stderr.String())
+		return stdout.String(), code
+	}
 }
 
 // learnIrisREST learns the CSV at path into pid with the Go client, as DataFrames of 50

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -58,9 +59,7 @@ public final class SymscoreClient {
             throw new IllegalArgumentException("url has no host: " + b.url);
         }
         this.scheme = sch;
-        int port = u.getPort();
-        boolean defaultPort = port == -1 || (sch.equals("http") && port == 80) || (sch.equals("https") && port == 443);
-        this.authority = defaultPort ? u.getHost() : u.getHost() + ":" + port;
+        this.authority = authority(sch, u);
         String p = u.getRawPath() == null ? "" : u.getRawPath();
         this.basePath = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
         this.signer = new Signer(b.cid, b.secret, b.clock);
@@ -76,6 +75,84 @@ public final class SymscoreClient {
             hb.sslContext(b.sslContext);
         }
         this.http = hb.build();
+    }
+
+    /** A client of another host of the same service (see {@link #at}): c's all but where it goes. */
+    private SymscoreClient(SymscoreClient c, String scheme, String authority) {
+        this.scheme = scheme;
+        this.authority = authority;
+        this.basePath = "";
+        this.signer = c.signer;
+        this.http = c.http;
+        this.requestTimeout = c.requestTimeout;
+        this.jobTimeout = c.jobTimeout;
+        this.sessionFrames = c.sessionFrames;
+        this.maxReplyChars = c.maxReplyChars;
+        this.ticker = c.ticker;
+    }
+
+    /** host[:port] of {@code u}, without the port when it is the default of {@code scheme} (http or https). */
+    private static String authority(String scheme, URI u) {
+        int port = u.getPort();
+        boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+        return defaultPort ? u.getHost() : u.getHost() + ":" + port;
+    }
+
+    /**
+     * A client of the cluster node at {@code nodeUrl}, with this client's customer, signer,
+     * HTTP client (so its TLS settings) and timeouts: {@code nodeUrl} is a scheme ({@code ws},
+     * {@code wss}, {@code http} or {@code https}) and a host, as a cluster names the node that
+     * holds an upload ({@link Upload.Announced#node}, {@link UploadStatus#node}). Its REST
+     * requests go to that host, at the root, over http (ws, http) or https (wss, https), its
+     * sessions over ws or wss, each signed for the URL it dials. Null or empty: this client.
+     * {@link #upload} follows the node by itself.
+     *
+     * @throws IllegalArgumentException when {@code nodeUrl} is not a scheme and a host
+     */
+    public SymscoreClient at(String nodeUrl) {
+        if (nodeUrl == null || nodeUrl.isEmpty()) {
+            return this;
+        }
+        URI u = nodeURI(nodeUrl);
+        return new SymscoreClient(this, u.getScheme(), authority(u.getScheme(), u));
+    }
+
+    /**
+     * The http:// or https:// URI of node URL {@code nodeUrl} (see {@link #at}): its host and
+     * port, nothing else.
+     *
+     * @throws IllegalArgumentException saying what is wrong with it
+     */
+    static URI nodeURI(String nodeUrl) {
+        URI u;
+        try {
+            u = new URI(nodeUrl);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("node URL " + Json.toJson(nodeUrl) + ": " + e.getReason(), e);
+        }
+        String sch = u.getScheme() == null ? "" : u.getScheme().toLowerCase();
+        String rest = switch (sch) {
+            case "ws", "http" -> "http";
+            case "wss", "https" -> "https";
+            default -> null;
+        };
+        if (rest == null) {
+            throw new IllegalArgumentException("node URL " + Json.toJson(nodeUrl)
+                    + ": want ws://, wss://, http:// or https:// and a host");
+        }
+        if (u.isOpaque() || u.getHost() == null) {
+            throw new IllegalArgumentException("node URL " + Json.toJson(nodeUrl) + " has no host");
+        }
+        String path = u.getRawPath();
+        if (u.getRawUserInfo() != null || u.getRawQuery() != null || u.getRawFragment() != null
+                || (path != null && !path.isEmpty() && !path.equals("/")) || u.getPort() > 65535) {
+            throw new IllegalArgumentException("node URL " + Json.toJson(nodeUrl) + ": want a scheme and a host only");
+        }
+        try {
+            return new URI(rest, null, u.getHost(), u.getPort(), null, null, null);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("node URL " + Json.toJson(nodeUrl) + ": " + e.getReason(), e);
+        }
     }
 
     /**
@@ -111,6 +188,11 @@ public final class SymscoreClient {
     /** A builder for a client of {@code url} (e.g. {@code http://127.0.0.1:8080}). */
     public static Builder builder(String url, String cid, String secret) {
         return new Builder(url, cid, secret);
+    }
+
+    /** The URL this client dials: scheme, host (and port) and base path. */
+    String url() {
+        return scheme + "://" + authority + basePath;
     }
 
     /** The REST request timeout, also how long an upload waits for a chunk's reply. */
@@ -182,7 +264,10 @@ public final class SymscoreClient {
         return Upload.Announced.of(call("POST", "/uploads", null, Json.toJson(body)));
     }
 
-    /** What the server says of upload {@code uploadId}: size, received, missing ranges, state. */
+    /**
+     * What the server says of upload {@code uploadId}: size, received, missing ranges, state.
+     * On a cluster, only the node that holds it knows it: ask {@link #at} its node.
+     */
     public UploadStatus uploadStatus(String uploadId) {
         return UploadStatus.of(call("GET", "/uploads/" + enc(uploadId), null, null).values());
     }
@@ -206,7 +291,10 @@ public final class SymscoreClient {
         return List.copyOf(out);
     }
 
-    /** Discards upload {@code uploadId} and its file (CONFLICT while it is being finalized). */
+    /**
+     * Discards upload {@code uploadId} and its file (CONFLICT while it is being finalized). On
+     * a cluster, only the node that holds it can: ask {@link #at} its node.
+     */
     public Reply deleteUpload(String uploadId) {
         return call("DELETE", "/uploads/" + enc(uploadId), null, null);
     }
@@ -216,7 +304,8 @@ public final class SymscoreClient {
      * {@code uploadId} as one change, and returns the job's Location for {@link #jobStatus}.
      * {@code types}: one type code per column ("C,C,T,B"), or null to let the server infer
      * them; {@code errorHandling} 0 fails at the first bad cell, 1 skips bad rows. An
-     * incomplete upload is refused with CONFLICT and {@code values.missing}.
+     * incomplete upload is refused with CONFLICT and {@code values.missing}. On a cluster, only
+     * the node that holds it can: ask {@link #at} its node.
      */
     public String finalizeUpload(String uploadId, boolean forget, String types, int errorHandling) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -233,7 +322,9 @@ public final class SymscoreClient {
      * Learns (or, with {@link UploadOptions.Builder#forget}, forgets) the CSV file at
      * {@code path} into project {@code pid} as one change: announces it (or resumes the
      * upload {@link UploadOptions.Builder#resume} names, sending only what it misses), sends
-     * it in chunks over several connections, finalizes it and waits for the job. See
+     * it in chunks over several connections, finalizes it and waits for the job. On a cluster,
+     * every step after the announce goes to the node the announce names (a resume: to
+     * {@link UploadOptions.Builder#node}), past a load balancer at this client's URL. See
      * {@link Upload} for the steps and {@link UploadException} for what a failure means.
      *
      * @throws IOException when the file cannot be read before anything was announced

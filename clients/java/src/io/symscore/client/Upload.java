@@ -36,6 +36,11 @@ import java.util.function.Consumer;
  * modification time); finalize; poll the job until it ends. A round that leaves the server's
  * received count where it was is a failure, so the loop always ends. The threads that send are
  * the upload's own and end with it.
+ *
+ * <p>On a cluster, the node that takes the announce holds the upload and names itself
+ * ({@link Announced#node}); every later step goes to that node ({@link SymscoreClient#at}),
+ * not to the client's URL, which may be a load balancer that sends a request to another node.
+ * A resume goes to {@link UploadOptions.Builder#node}.
  */
 public final class Upload {
     private Upload() {
@@ -47,12 +52,17 @@ public final class Upload {
      * @param uploadId  the upload's id
      * @param chunkSize the chunk size the server suggests (0 when not said)
      * @param expires   when it expires unless a chunk arrives before (RFC 3339; "" when not said)
+     * @param node      on a cluster, the URL of the node that took the announce and holds the
+     *                  upload ({@code cluster.advertise_url}, e.g. {@code ws://10.0.0.7:8080}):
+     *                  the upload's status, chunks, finalize and deletion go there
+     *                  ({@link SymscoreClient#at}); "" when the server names none
+     * @param nodeId    that node's {@code cluster.node_id} ("" when not said)
      */
-    public record Announced(String uploadId, long chunkSize, String expires) {
+    public record Announced(String uploadId, long chunkSize, String expires, String node, String nodeId) {
         static Announced of(Reply r) {
             Map<String, Object> v = r.values();
             return new Announced(string(v, "uploadId", true), number(v, "chunkSize", false),
-                    string(v, "expires", false));
+                    string(v, "expires", false), string(v, "node", false), string(v, "nodeId", false));
         }
     }
 
@@ -109,11 +119,24 @@ public final class Upload {
             throw new IllegalArgumentException(path + " is empty");
         }
         String id = o.resume;
+        String node = o.node;
+        SymscoreClient nc;
         try {
             if (id == null) {
-                id = c.announceUpload(pid, o.name != null ? o.name : path.getFileName().toString(), size).uploadId();
-            } else {
-                UploadStatus st = c.uploadStatus(id);
+                Announced a = c.announceUpload(pid, o.name != null ? o.name : path.getFileName().toString(), size);
+                id = a.uploadId();
+                node = a.node();
+            }
+            // On a cluster the node that took the announce holds the upload: everything else
+            // goes there, past a load balancer that might send it to another node.
+            try {
+                nc = c.at(node);
+            } catch (IllegalArgumentException e) {
+                node = null; // not one to resume at
+                throw new SymscoreException("the server names its node by " + e.getMessage(), 0, -1, e);
+            }
+            if (o.resume != null) {
+                UploadStatus st = nc.uploadStatus(id);
                 if (st.size() != size) {
                     throw new SymscoreException("the upload is of " + st.size() + " bytes, the file of " + size
                             + ": not the same file", 0, -1, null);
@@ -128,7 +151,7 @@ public final class Upload {
             }
         } catch (SymscoreException e) {
             throw new UploadException(id == null ? e.getMessage() : "upload " + id + ": " + e.getMessage(),
-                    id, false, e);
+                    id, node, false, e);
         }
         Reporter report = new Reporter(o.progress, id, size);
         long sent = 0;
@@ -136,7 +159,7 @@ public final class Upload {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long before = -1;
             while (true) {
-                UploadStatus st = c.uploadStatus(id);
+                UploadStatus st = nc.uploadStatus(id);
                 report.sending(st.received());
                 if (st.complete()) {
                     break;
@@ -150,24 +173,24 @@ public final class Upload {
                             + " bytes after a round of chunks it acknowledged", 0, -1, null);
                 }
                 before = st.received();
-                sent += send(c, id, ch, path, cut(st.missing(), o.chunkSize), o, report);
+                sent += send(nc, id, ch, path, cut(st.missing(), o.chunkSize), o, report);
             }
             if (Files.size(path) != size || !Files.getLastModifiedTime(path).equals(mtime)) {
                 throw new SymscoreException(path + " changed while it was sent; delete the upload and start again",
                         0, -1, null);
             }
-            location = c.finalizeUpload(id, o.forget, o.types, o.errorHandling);
+            location = nc.finalizeUpload(id, o.forget, o.types, o.errorHandling);
         } catch (SymscoreException | IOException e) {
-            throw new UploadException("upload " + id + ": " + e.getMessage(), id, false, e);
+            throw new UploadException("upload " + id + ": " + e.getMessage(), id, node, false, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UploadException("upload " + id + ": interrupted while sending", id, false, e);
+            throw new UploadException("upload " + id + ": interrupted while sending", id, node, false, e);
         }
         String jobPath = URI.create(location).getRawPath().replaceAll("/+$", "");
         String jobId = jobPath.substring(jobPath.lastIndexOf('/') + 1);
         try {
             while (true) {
-                JobStatus js = c.jobStatus(location);
+                JobStatus js = nc.jobStatus(location);
                 report.learning(js);
                 if (!js.running()) {
                     return new UploadResult(id, jobId, js.rowsApplied(), js.rowsSkipped(), sent);
@@ -175,11 +198,11 @@ public final class Upload {
                 Thread.sleep(o.jobPoll.toMillis());
             }
         } catch (SymscoreException e) {
-            throw new UploadException("upload " + id + ": " + e.getMessage(), id, true, e);
+            throw new UploadException("upload " + id + ": " + e.getMessage(), id, node, true, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UploadException("upload " + id + ": interrupted while job " + jobId
-                    + " ran (it goes on: see the upload's status)", id, true, e);
+                    + " ran (it goes on: see the upload's status)", id, node, true, e);
         }
     }
 

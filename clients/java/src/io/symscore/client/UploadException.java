@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * connection, a chunk, the file changed, the finalize request refused). Nothing was learned;
  * the chunks acknowledged so far stay on the server: resume the upload with
  * {@link UploadOptions.Builder#resume} and {@link #uploadId()} (null when the announce
- * itself failed: start again).
+ * itself failed: start again), and, on a cluster, {@link UploadOptions.Builder#node} and
+ * {@link #node()}.
  * <li>{@link #finalizing()} true: every byte arrived but the server could not learn the file
  * (the job failed: a bad cell, types that do not fit, a frozen project). Nothing was learned
  * and the file stays: finalize it again (resume with other types, or
@@ -29,16 +30,22 @@ public final class UploadException extends SymscoreException {
     private static final Pattern POSITION = Pattern.compile(":(\\d+):(\\d+): column \"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final String uploadId;
+    private final String node;
     private final boolean finalizing;
     private final int line;
     private final int field;
     private final String column;
 
     UploadException(String message, String uploadId, boolean finalizing, Throwable cause) {
+        this(message, uploadId, null, finalizing, cause);
+    }
+
+    UploadException(String message, String uploadId, String node, boolean finalizing, Throwable cause) {
         super(message, cause instanceof SymscoreException ? ((SymscoreException) cause).reply() : null,
                 cause instanceof SymscoreException ? ((SymscoreException) cause).httpCode() : 0,
                 cause instanceof SymscoreException ? ((SymscoreException) cause).closeCode() : -1, cause);
         this.uploadId = uploadId;
+        this.node = node == null || node.isEmpty() ? null : node;
         this.finalizing = finalizing;
         Matcher m = cause instanceof SymscoreException && ((SymscoreException) cause).reply() != null
                 ? POSITION.matcher(((SymscoreException) cause).statusString()) : null;
@@ -64,6 +71,15 @@ public final class UploadException extends SymscoreException {
     /** The upload's id, to resume or finalize again; null when the announce failed. */
     public String uploadId() {
         return uploadId;
+    }
+
+    /**
+     * On a cluster, the URL of the node that holds the upload, to resume it there
+     * ({@link UploadOptions.Builder#node}) past a load balancer; null when the server named
+     * none (resume with the client's own URL) or the announce failed.
+     */
+    public String node() {
+        return node;
     }
 
     /**

@@ -6,9 +6,10 @@ import java.util.regex.Pattern;
 
 /**
  * Options of an upload ({@link SymscoreClient#upload}): what finalize does (learn or forget,
- * types, error handling), which upload to resume, and how the bytes are sent (connections,
- * window, chunk size). Immutable; made by {@link #builder()}, whose setters refuse a bad value
- * at once with an IllegalArgumentException.
+ * types, error handling), which upload to resume (and on which cluster node), and how the
+ * bytes are sent (connections, window, chunk size). Immutable; made by {@link #builder()},
+ * whose setters refuse a bad value at once with an IllegalArgumentException ({@link Builder#build}
+ * refuses a node without a resume).
  */
 public final class UploadOptions {
     /** Connections sending chunks at once, by default. */
@@ -32,6 +33,7 @@ public final class UploadOptions {
     final String types;
     final int errorHandling;
     final String resume;
+    final String node;
     final String name;
     final int connections;
     final int window;
@@ -44,6 +46,7 @@ public final class UploadOptions {
         this.types = b.types;
         this.errorHandling = b.errorHandling;
         this.resume = b.resume;
+        this.node = b.node;
         this.name = b.name;
         this.connections = b.connections;
         this.window = b.window;
@@ -68,6 +71,7 @@ public final class UploadOptions {
         private String types;
         private int errorHandling;
         private String resume;
+        private String node;
         private String name;
         private int connections = DEFAULT_CONNECTIONS;
         private int window = DEFAULT_WINDOW;
@@ -116,6 +120,22 @@ public final class UploadOptions {
                 throw new IllegalArgumentException("resume needs an upload id");
             }
             this.resume = uploadId;
+            return this;
+        }
+
+        /**
+         * On a cluster, the URL of the node that holds the upload to resume
+         * ({@link UploadException#node}): its status, chunks and finalize go there, signed for
+         * that URL, whatever URL the client has (a load balancer in front of the nodes). A
+         * scheme ({@code ws}, {@code wss}, {@code http} or {@code https}) and a host, as
+         * {@link SymscoreClient#at} takes. Null or empty (the default): the client's own URL.
+         * Only with {@link #resume}: a new upload goes to the node its announce names.
+         */
+        public Builder node(String nodeUrl) {
+            if (nodeUrl != null && !nodeUrl.isEmpty()) {
+                SymscoreClient.nodeURI(nodeUrl);
+            }
+            this.node = nodeUrl == null || nodeUrl.isEmpty() ? null : nodeUrl;
             return this;
         }
 
@@ -173,8 +193,15 @@ public final class UploadOptions {
             return this;
         }
 
-        /** The options. */
+        /**
+         * The options.
+         *
+         * @throws IllegalArgumentException when a node is set without a resume
+         */
         public UploadOptions build() {
+            if (node != null && resume == null) {
+                throw new IllegalArgumentException("node " + node + " names where an upload to resume is: set resume too");
+            }
             return new UploadOptions(this);
         }
     }

@@ -21,10 +21,15 @@ import java.util.Map;
  * @param rowsApplied rows learned once done (0 before)
  * @param rowsSkipped bad rows skipped once done (0 before)
  * @param error       a failed finalize's message, "" otherwise
+ * @param node        on a cluster, the URL of the node that holds the upload, where its status,
+ *                    chunks, finalize and deletion go ({@link SymscoreClient#at}); "" when the
+ *                    server names none
+ * @param nodeId      that node's {@code cluster.node_id} ("" when not said)
  */
 public record UploadStatus(String uploadId, String pid, String name, long size, long received,
                            boolean complete, List<ByteRange> missing, String state, String expires,
-                           String job, long rowsApplied, long rowsSkipped, String error) {
+                           String job, long rowsApplied, long rowsSkipped, String error, String node,
+                           String nodeId) {
 
     /** A half-open byte range {@code [from, to)} of a file. */
     public record ByteRange(long from, long to) {
@@ -61,7 +66,7 @@ public record UploadStatus(String uploadId, String pid, String name, long size, 
                 (Boolean) complete, List.copyOf(missing), Upload.string(v, "state", true),
                 Upload.string(v, "expires", false), Upload.string(v, "job", false),
                 Upload.number(v, "rowsApplied", false), Upload.number(v, "rowsSkipped", false),
-                Upload.string(v, "error", false));
+                Upload.string(v, "error", false), Upload.string(v, "node", false), Upload.string(v, "nodeId", false));
     }
 
     private static ByteRange range(Object r, long size) {

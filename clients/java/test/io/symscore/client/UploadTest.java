@@ -45,6 +45,8 @@ public final class UploadTest {
         Check.group("exception", UploadTest::exception);
         Check.group("session", UploadTest::session);
         Check.group("upload", UploadTest::upload);
+        Check.group("node", UploadTest::node);
+        Check.group("cluster upload", UploadTest::clusterUpload);
     }
 
     static void chunkMessage() {
@@ -95,6 +97,7 @@ public final class UploadTest {
         Check.eq("default types inferred", null, d.types);
         Check.eq("default error handling", 0, d.errorHandling);
         Check.eq("default new upload", null, d.resume);
+        Check.eq("default node: the client's URL", null, d.node);
         UploadOptions o = UploadOptions.builder().forget(true).types("C,C,T,B").errorHandling(1).resume("ID")
                 .name("x.csv").connections(64).window(256).chunkSize(UploadOptions.MAX_CHUNK_SIZE)
                 .jobPoll(Duration.ofMillis(10)).build();
@@ -119,6 +122,17 @@ public final class UploadTest {
         Check.raises("job poll 5ms", IllegalArgumentException.class, () -> b.jobPoll(Duration.ofMillis(5)));
         Check.raises("job poll null", IllegalArgumentException.class, () -> b.jobPoll(null));
         Check.eq("a refused value changes nothing", 3, b.build().connections);
+        Check.eq("node", "wss://node-a:8443", UploadOptions.builder().resume("ID").node("wss://node-a:8443").build().node);
+        Check.eq("empty node: the client's URL", null, UploadOptions.builder().resume("ID").node("").build().node);
+        Check.eq("null node: the client's URL", null, UploadOptions.builder().resume("ID").node(null).build().node);
+        for (String bad : new String[] {"ftp://node-a", "ws://node-a/x", "node-a:8080", "ws://"}) {
+            Check.raises("node " + bad, IllegalArgumentException.class, () -> b.node(bad));
+        }
+        Check.eq("a refused node changes nothing", null, b.build().node);
+        IllegalArgumentException lone = Check.raises("node without resume", IllegalArgumentException.class,
+                () -> UploadOptions.builder().node("ws://node-a:8080").build());
+        Check.ok("node without resume: says so", lone != null && lone.getMessage().contains("set resume too"),
+                String.valueOf(lone));
     }
 
     static Map<String, Object> statusValues(String missing) {
@@ -149,7 +163,21 @@ public final class UploadTest {
         Check.raises("size not whole", SymscoreException.class, () -> UploadStatus.of(size));
         Reply a = Reply.parse("{\"statusCode\":\"CREATED\",\"statusString\":\"Created\",\"values\":"
                 + "{\"uploadId\":\"U2\",\"chunkSize\":131072,\"expires\":\"2026-12-05T00:00:00Z\"}}");
-        Check.eq("announced", new Upload.Announced("U2", 131072, "2026-12-05T00:00:00Z"), Upload.Announced.of(a));
+        Check.eq("announced", new Upload.Announced("U2", 131072, "2026-12-05T00:00:00Z", "", ""), Upload.Announced.of(a));
+        Reply an = Reply.parse("{\"statusCode\":\"CREATED\",\"statusString\":\"Created\",\"values\":"
+                + "{\"uploadId\":\"U2\",\"chunkSize\":131072,\"node\":\"ws://10.0.0.7:8080\",\"nodeId\":\"a\"}}");
+        Check.eq("announced on a node", new Upload.Announced("U2", 131072, "", "ws://10.0.0.7:8080", "a"),
+                Upload.Announced.of(an));
+        Check.raises("announced node not a string", SymscoreException.class, () -> Upload.Announced.of(
+                Reply.parse("{\"statusCode\":\"CREATED\",\"statusString\":\"\",\"values\":{\"uploadId\":\"U\",\"node\":7}}")));
+        Check.eq("status names no node", " ", st.node() + " " + st.nodeId());
+        Map<String, Object> onNode = new LinkedHashMap<>(statusValues("[]"));
+        onNode.put("node", "wss://node-b");
+        onNode.put("nodeId", "b");
+        UploadStatus sn = UploadStatus.of(onNode);
+        Check.eq("status on a node", "wss://node-b b", sn.node() + " " + sn.nodeId());
+        onNode.put("node", List.of());
+        Check.raises("status node not a string", SymscoreException.class, () -> UploadStatus.of(onNode));
         Check.raises("announced without id", SymscoreException.class, () -> Upload.Announced.of(
                 Reply.parse("{\"statusCode\":\"CREATED\",\"statusString\":\"Created\",\"values\":{}}")));
     }
@@ -190,8 +218,10 @@ public final class UploadTest {
         UploadException none = new UploadException("m", "U", true, jobError("project p is frozen"));
         Check.eq("no cell", "-1 -1 null", none.line() + " " + none.field() + " " + none.column());
         UploadException io = new UploadException("m", null, false, new java.io.IOException("gone"));
-        Check.eq("no reply", "null false null 0 -1", io.uploadId() + " " + io.finalizing() + " " + io.status()
-                + " " + io.httpCode() + " " + io.line());
+        Check.eq("no reply", "null false null 0 -1 null", io.uploadId() + " " + io.finalizing() + " " + io.status()
+                + " " + io.httpCode() + " " + io.line() + " " + io.node());
+        Check.eq("node", "ws://10.0.0.7:8080", new UploadException("m", "U", "ws://10.0.0.7:8080", false, null).node());
+        Check.eq("no node named", null, new UploadException("m", "U", "", false, null).node());
     }
 
     /** Chunks over an upload session: bound by a signed first message, then pipelined binary chunks. */
@@ -266,6 +296,8 @@ public final class UploadTest {
         volatile String jobError;
         volatile String announced;
         volatile String finalized;
+        /** The node named in the announce and status replies, with nodeId "a"; null: none. */
+        volatile String node;
 
         Uploads(MockWsServer m) {
             this.m = m;
@@ -287,6 +319,7 @@ public final class UploadTest {
                 v.put("uploadId", "U1");
                 v.put("chunkSize", 65536L);
                 v.put("expires", "2026-12-05T00:00:00Z");
+                onNode(v);
                 return new MockWsServer.RestReply(201, envelope("CREATED", v), null);
             }
             if (method.equals("GET") && path.equals(BASE + "/uploads")) {
@@ -359,7 +392,39 @@ public final class UploadTest {
             v.put("state", state);
             v.put("expires", "2026-12-05T00:00:00Z");
             v.put("job", "");
+            onNode(v);
             return v;
+        }
+
+        private void onNode(Map<String, Object> v) {
+            if (node != null) {
+                v.put("node", node);
+                v.put("nodeId", "a");
+            }
+        }
+    }
+
+    /**
+     * A load balancer's view of a cluster for {@link MockWsServer}: the announce reaches the
+     * node {@code holder} (its {@link Uploads}, which names itself), and every other request
+     * another node, which answers 400 "cannot find upload" as a node that does not hold it.
+     */
+    static final class Front implements MockWsServer.Rest {
+        final Uploads holder;
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+
+        Front(MockWsServer m, Uploads holder) {
+            this.holder = holder;
+            m.rest = this;
+        }
+
+        @Override
+        public MockWsServer.RestReply handle(String method, String path, String body) {
+            calls.add(method + " " + path.substring(Math.min(path.length(), Uploads.BASE.length())));
+            if (method.equals("POST") && path.equals(Uploads.BASE + "/uploads")) {
+                return holder.handle(method, path, body);
+            }
+            return new MockWsServer.RestReply(400, MockWsServer.error("BAD_REQUEST", "cannot find upload", Map.of()), null);
         }
     }
 
@@ -506,6 +571,115 @@ public final class UploadTest {
             Check.raises("an empty file", IllegalArgumentException.class, () -> c.upload(empty, "p", null));
             Check.raises("no such file", java.nio.file.NoSuchFileException.class,
                     () -> c.upload(Path.of(empty + ".absent"), "p", null));
+        }
+    }
+
+    /**
+     * Node URLs: a scheme (ws, wss, http, https) and a host give a client of that host at the
+     * root over http or https with the same signer; anything else is refused, saying why; an
+     * empty one is the client itself. A client of a node signs its sessions for the node's URL.
+     */
+    static void node() throws Exception {
+        SymscoreClient c = SymscoreClient.builder("https://lb.example.com/prefix", CID, SECRET).build();
+        Check.ok("empty: the client itself", c.at("") == c && c.at(null) == c);
+        String[][] good = {
+            {"ws://node-a:8080", "http://node-a:8080"},
+            {"wss://node-a", "https://node-a"},
+            {"http://10.0.0.7:80", "http://10.0.0.7"},
+            {"https://node-b/", "https://node-b"},
+            {"wss://node-b:443", "https://node-b"},
+            {"wss://node-b:80", "https://node-b:80"},
+            {"WS://Node-C:9000", "http://Node-C:9000"},
+            {"ws://[::1]:9000", "http://[::1]:9000"},
+        };
+        for (String[] g : good) {
+            SymscoreClient n = c.at(g[0]);
+            Check.eq(g[0], g[1], n.url());
+            Check.ok(g[0] + ": same signer", n.signer() == c.signer());
+        }
+        Check.eq("the client unchanged", "https://lb.example.com/prefix", c.url());
+        String[][] bad = {
+            {"ftp://node-a", "want ws://, wss://, http:// or https://"},
+            {"node-a:8080", "want ws://"},
+            {"//node-a", "want ws://"},
+            {"ws:node-a", "has no host"},
+            {"ws://node_a:8080", "has no host"},
+            {"ws://", "node URL \"ws://\": "},
+            {"ws://node-a/x", "want a scheme and a host only"},
+            {"ws://u:p@node-a", "want a scheme and a host only"},
+            {"ws://node-a?x=1", "want a scheme and a host only"},
+            {"ws://node-a#f", "want a scheme and a host only"},
+            {"ws://node-a:70000", "want a scheme and a host only"},
+            {"ws://node-a:8080%", "node URL \"ws://node-a:8080%\": "},
+            {"ws://node a", "node URL "},
+        };
+        for (String[] b : bad) {
+            IllegalArgumentException e = Check.raises(b[0], IllegalArgumentException.class, () -> c.at(b[0]));
+            Check.ok(b[0] + ": says why", e != null && e.getMessage().contains(b[1]), String.valueOf(e));
+        }
+        try (MockWsServer m = new MockWsServer(CID, SECRET)) {
+            SymscoreClient lb = SymscoreClient.builder("http://127.0.0.1:1/behind", CID, SECRET).build();
+            try (Session s = lb.at("ws://127.0.0.1:" + m.port()).uploadSession("U1")) {
+                Check.eq("a node's session: its URL, signed for it", "ws://127.0.0.1:" + m.port() + "/symetry/ws/upload",
+                        s.serviceURL());
+            }
+            Check.eq("bound with a signature for the node", "1 []", m.framed.get() + " " + m.problems);
+        }
+    }
+
+    /**
+     * Uploads on a cluster behind a load balancer ({@link Front}): the client follows the
+     * node the announce names for status, chunks, finalize and the job; a failed upload names
+     * the node, and a resume given it goes there; one not given it meets the other node.
+     */
+    static void clusterUpload() throws Exception {
+        Path data = file(1000);
+        try (MockWsServer front = new MockWsServer(CID, SECRET); MockWsServer holder = new MockWsServer(CID, SECRET)) {
+            Uploads u = new Uploads(holder);
+            u.node = "ws://127.0.0.1:" + holder.port();
+            Front f = new Front(front, u);
+            SymscoreClient c = SessionTest.client(front, SECRET, false);
+            UploadResult r = c.upload(data, "p", UploadOptions.builder().chunkSize(64).connections(3).window(2)
+                    .jobPoll(Duration.ofMillis(10)).build());
+            Check.eq("followed: result", new UploadResult("U1", "J1", 7, 0, 1000), r);
+            Check.ok("followed: the node holds the file", holds(holder, data));
+            Check.eq("followed: only the announce through the balancer", List.of("POST /uploads"), f.calls);
+            Check.eq("followed: no session through the balancer", "0 0", front.framed.get() + " " + front.chunks.size());
+            Check.eq("followed: the rest on the node", List.of("POST /uploads", "GET /uploads/U1", "GET /uploads/U1",
+                    "POST /uploads/U1/finalize", "GET /jobs/J1", "GET /jobs/J1"), u.calls);
+            Check.eq("followed: every signature good", List.of(), holder.problems);
+            Check.eq("the status names the node", u.node, c.at(u.node).uploadStatus("U1").node());
+
+            u.calls.clear();
+            f.calls.clear();
+            u.state = "failed";
+            u.jobError = "data.csv:3:2: column \"b\": \"x\" is not a boolean";
+            UploadException e = Check.raises("a failed job on the node", UploadException.class,
+                    () -> c.upload(data, "p", UploadOptions.builder().resume("U1").node(u.node)
+                            .jobPoll(Duration.ofMillis(10)).build()));
+            Check.ok("failed: names the upload and its node", e != null && "U1".equals(e.uploadId())
+                    && u.node.equals(e.node()) && e.finalizing() && e.line() == 3, String.valueOf(e));
+            Check.eq("resumed at the node: nothing through the balancer", List.of(), f.calls);
+            u.jobError = null;
+            UploadResult again = c.upload(data, "p", UploadOptions.builder().resume("U1").node(e == null ? null : e.node())
+                    .errorHandling(1).jobPoll(Duration.ofMillis(10)).build());
+            Check.eq("resumed with the node the failure named", new UploadResult("U1", "J1", 7, 0, 0), again);
+            Check.eq("finalized again on the node", "{\"op\":\"learn\",\"errorHandling\":1}", u.finalized);
+
+            u.state = "receiving";
+            UploadException lost = Check.raises("a resume without the node", UploadException.class,
+                    () -> c.upload(data, "p", UploadOptions.builder().resume("U1").build()));
+            Check.ok("without the node: the balancer's node cannot find it", lost != null && "U1".equals(lost.uploadId())
+                    && lost.node() == null && lost.getMessage().contains("cannot find upload"), String.valueOf(lost));
+
+            u.node = "ftp://127.0.0.1:" + holder.port();
+            f.calls.clear();
+            UploadException odd = Check.raises("a node that is not a URL", UploadException.class,
+                    () -> c.upload(data, "p", UploadOptions.defaults()));
+            Check.ok("not a URL: the upload named, no node, why", odd != null && "U1".equals(odd.uploadId())
+                    && odd.node() == null && odd.getMessage().contains("the server names its node by node URL"),
+                    String.valueOf(odd));
+            Check.eq("not a URL: nothing more sent", List.of("POST /uploads"), f.calls);
         }
     }
 }
