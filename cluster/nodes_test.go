@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"math"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -339,22 +338,11 @@ func readyz(t *testing.T, s *testserver.Server) int {
 	return resp.StatusCode
 }
 
-// freeAddr is a loopback address with a port free a moment ago.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // TestEmbeddedNATS: a node runs the bus in its process (data in data_dir/nats), requiring
 // the nodes' password; a second node with the password joins it and a third without is
 // refused. Restarted on its data directory, the first node has the cluster's state back.
 func TestEmbeddedNATS(t *testing.T) {
-	listen := freeAddr(t)
+	listen := testserver.FreeAddr(t)
 	cfgA := testkit.Config()
 	cfgA.DataDir = t.TempDir()
 	cfgA.Cluster.EmbeddedNATS = true

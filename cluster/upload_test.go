@@ -13,6 +13,7 @@ import (
 	"github.com/symscore/symscore/internal/testkit"
 	"github.com/symscore/symscore/internal/testkit/natstest"
 	"github.com/symscore/symscore/internal/testkit/testserver"
+	"github.com/symscore/symscore/internal/testkit/uploadkit"
 )
 
 // TestUploadOnOneNodeLearnedByAll: a CSV file uploaded to node A and finalized there is
@@ -118,20 +119,7 @@ func TestUploadThroughLoadBalancer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, err = gc.AnnounceUpload(ctx, "resumed", "iris.csv", int64(len(data))); err != nil {
-		t.Fatal(err)
-	}
-	if holder, err = gc.At(a.Node); err != nil {
-		t.Fatal(err)
-	}
-	uc, err := holder.OpenUpload(ctx, a.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := uc.Send(0, data[:2000]).Wait(); err != nil {
-		t.Fatal(err)
-	}
-	uc.Close()
+	a = uploadkit.StartPartial(ctx, t, gc, "resumed", "iris.csv", data, 2000)
 	resumed, err := gc.Upload(ctx, iris, "resumed", client.UploadOptions{Resume: a.ID, Node: a.Node, ChunkSize: 1000})
 	if err != nil {
 		t.Fatal(err)

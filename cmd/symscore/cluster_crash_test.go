@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"sync/atomic"
 	"syscall"
@@ -18,6 +17,7 @@ import (
 	"github.com/symscore/symscore/auth"
 	"github.com/symscore/symscore/internal/testkit"
 	"github.com/symscore/symscore/internal/testkit/natstest"
+	"github.com/symscore/symscore/internal/testkit/testserver"
 	"github.com/symscore/symscore/model"
 )
 
@@ -46,7 +46,7 @@ cluster:
 `, listen, admin, t.TempDir(), crashSecret, bus.URL(), id))
 	}
 	// B's addresses are fixed, so that its /readyz can be polled from its start on.
-	listenB, adminB := freeLoopback(t), freeLoopback(t)
+	listenB, adminB := testserver.FreeAddr(t), testserver.FreeAddr(t)
 	cfgA, cfgB := nodeConfig("a", "127.0.0.1:0", "127.0.0.1:0"), nodeConfig("b", listenB, adminB)
 	a := startServe(t, "--config", cfgA)
 	addrA := a.waitLog(t, "symscore started", 30*time.Second)["listen"].(string)
@@ -146,17 +146,6 @@ func readyzOf(admin string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
-}
-
-// freeLoopback is a loopback address whose port was free a moment ago.
-func freeLoopback(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // waitLogOrExit is waitLog, but reports false instead of failing when the process exits

@@ -24,6 +24,7 @@ import (
 	"github.com/symscore/symscore/internal/testenv"
 	"github.com/symscore/symscore/internal/testkit"
 	"github.com/symscore/symscore/internal/testkit/natstest"
+	"github.com/symscore/symscore/internal/testkit/testserver"
 	"github.com/symscore/symscore/model"
 )
 
@@ -131,7 +132,7 @@ cluster:
 	}
 	var nodes []*faultNode
 	for i := range 3 {
-		n := &faultNode{id: string(rune('a' + i)), listen: freeLoopback(t), admin: freeLoopback(t)}
+		n := &faultNode{id: string(rune('a' + i)), listen: testserver.FreeAddr(t), admin: testserver.FreeAddr(t)}
 		n.cfg = nodeConfig(n.id, n.listen, n.admin, t.TempDir())
 		nodes = append(nodes, n)
 	}
@@ -292,7 +293,7 @@ cluster:
 		js.Stream.Replicas != 3 || js.Stream.LastSeq == 0 || len(js.Nodes) != 3 {
 		t.Fatalf("cluster status --json: %v %+v", err, js)
 	}
-	joiner := &faultNode{id: "joiner", listen: freeLoopback(t), admin: freeLoopback(t)}
+	joiner := &faultNode{id: "joiner", listen: testserver.FreeAddr(t), admin: testserver.FreeAddr(t)}
 	joiner.cfg = nodeConfig(joiner.id, joiner.listen, joiner.admin, t.TempDir())
 	start(joiner)
 	loaded := joiner.p.waitLog(t, "cluster: starting from the bus's newest snapshot", 60*time.Second)

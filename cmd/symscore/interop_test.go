@@ -17,6 +17,7 @@ import (
 	"github.com/symscore/symscore/client"
 	"github.com/symscore/symscore/dataframe"
 	"github.com/symscore/symscore/internal/testkit"
+	"github.com/symscore/symscore/internal/testkit/uploadkit"
 	"github.com/symscore/symscore/model"
 	"github.com/symscore/symscore/store"
 )
@@ -333,18 +334,7 @@ func TestPythonUploadAgainstServer(t *testing.T) {
 	if out := run("--connections", "3", "--chunk-size", "500", iris, "py"); !strings.Contains(out, fmt.Sprintf("rows=150 skipped=0 sent=%d\n", len(data))) {
 		t.Fatalf("upload: %q", out)
 	}
-	a, err := c.AnnounceUpload(ctx, "resumed", "iris.csv", int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	uc, err := c.OpenUpload(ctx, a.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := uc.Send(0, data[:2000]).Wait(); err != nil {
-		t.Fatal(err)
-	}
-	uc.Close()
+	a := uploadkit.StartPartial(ctx, t, c, "resumed", "iris.csv", data, 2000)
 	if out := run(iris, "resumed", a.ID); out != fmt.Sprintf("upload=%s rows=150 skipped=0 sent=%d\n", a.ID, len(data)-2000) {
 		t.Fatalf("resume: %q", out)
 	}

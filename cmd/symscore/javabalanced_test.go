@@ -12,6 +12,7 @@ import (
 
 	"github.com/symscore/symscore/client"
 	"github.com/symscore/symscore/internal/testenv"
+	"github.com/symscore/symscore/internal/testkit/uploadkit"
 )
 
 // TestJavaUploadThroughBalancer: the Java client's upload (clients/java UploadExample),
@@ -71,23 +72,8 @@ func TestJavaUploadThroughBalancer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := gc.AnnounceUpload(ctx, "resumed", "iris.csv", int64(len(data)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := uploadkit.StartPartial(ctx, t, gc, "resumed", "iris.csv", data, 2000)
 		nodeURL(a.Node)
-		holder, err := gc.At(a.Node)
-		if err != nil {
-			t.Fatal(err)
-		}
-		uc, err := holder.OpenUpload(ctx, a.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := uc.Send(0, data[:2000]).Wait(); err != nil {
-			t.Fatal(err)
-		}
-		uc.Close()
 		out, code := java(env, "--connections", "2", "--chunk-size", "400", "--resume", a.ID, "--node", a.Node, iris, "resumed")
 		m := javaUploadOK.FindStringSubmatch(out)
 		if want := fmt.Sprint(len(data) - 2000); code != 0 || m == nil || m[1] != a.ID || m[3] != "150" || m[5] != want {

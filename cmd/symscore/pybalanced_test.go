@@ -14,6 +14,7 @@ import (
 
 	"github.com/symscore/symscore/client"
 	"github.com/symscore/symscore/internal/testenv"
+	"github.com/symscore/symscore/internal/testkit/uploadkit"
 )
 
 // TestPythonUploadThroughBalancer: the Python client's upload (clients/python/upload_example.py)
@@ -85,25 +86,10 @@ func TestPythonUploadThroughBalancer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := gc.AnnounceUpload(ctx, "resumed", "iris.csv", int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := uploadkit.StartPartial(ctx, t, gc, "resumed", "iris.csv", data, 2000)
 	if !strings.HasPrefix(a.Node, "ws://127.0.0.1:") {
 		t.Fatalf("the announce names node %q", a.Node)
 	}
-	holder, err := gc.At(a.Node)
-	if err != nil {
-		t.Fatal(err)
-	}
-	uc, err := holder.OpenUpload(ctx, a.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := uc.Send(0, data[:2000]).Wait(); err != nil {
-		t.Fatal(err)
-	}
-	uc.Close()
 	m = run("--connections", "2", "--chunk-size", "400", iris, "resumed", a.ID, a.Node)
 	if m[0] != a.ID || m[1] != "150" || m[3] != fmt.Sprint(len(data)-2000) {
 		t.Fatalf("resume: upload=%s rows=%s sent=%s, want upload %s, 150 rows, %d bytes sent (the missing ones)",

@@ -19,7 +19,7 @@ func StartBehindBalancer(t testing.TB, cfgs ...config.Config) (*testkit.Balancer
 	var nodes []*Server
 	var addrs []string
 	for _, cfg := range cfgs {
-		cfg.Listen = freeAddr(t)
+		cfg.Listen = FreeAddr(t)
 		cfg.PublicURL = "ws://" + lb.Addr()
 		cfg.Cluster.AdvertiseURL = "ws://" + cfg.Listen
 		nodes = append(nodes, Start(t, cfg))
@@ -29,8 +29,9 @@ func StartBehindBalancer(t testing.TB, cfgs ...config.Config) (*testkit.Balancer
 	return lb, nodes
 }
 
-// freeAddr is a loopback address with a port free a moment ago.
-func freeAddr(t testing.TB) string {
+// FreeAddr is a loopback address with a port free a moment ago, for a server that must
+// know its address before it starts.
+func FreeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
