@@ -29,11 +29,7 @@ const ctxLDA = `{"targetAttributeNames":["Iris_virginica"],"inputAttributeNames"
 
 // nodeConfig is a test server's configuration as node id of the cluster on bus.
 func nodeConfig(bus *natstest.Server, id string) config.Config {
-	cfg := testkit.Config()
-	cfg.Cluster.NATSURL = bus.URL()
-	cfg.Cluster.NodeID = id
-	cfg.Cluster.Timeout = 5 * time.Second
-	return cfg
+	return testserver.NodeConfig(bus.URL(), id)
 }
 
 // startNodes starts n nodes on bus, shut down when the test ends.

@@ -6,9 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/symscore/symscore/config"
 	"github.com/symscore/symscore/internal/testenv"
 	"github.com/symscore/symscore/internal/testkit"
 	"github.com/symscore/symscore/internal/testkit/natstest"
@@ -23,15 +21,7 @@ import (
 func startBalancedCluster(t *testing.T, pids ...string) (string, []*testkit.RESTClient) {
 	t.Helper()
 	bus := natstest.Start(t)
-	var cfgs []config.Config
-	for _, id := range []string{"a", "b"} {
-		cfg := testkit.Config()
-		cfg.Cluster.NATSURL = bus.URL()
-		cfg.Cluster.NodeID = id
-		cfg.Cluster.Timeout = 5 * time.Second
-		cfgs = append(cfgs, cfg)
-	}
-	lb, nodes := testserver.StartBehindBalancer(t, cfgs...)
+	lb, nodes := testserver.StartBehindBalancer(t, testserver.NodeConfig(bus.URL(), "a"), testserver.NodeConfig(bus.URL(), "b"))
 	var cs []*testkit.RESTClient
 	for _, n := range nodes {
 		cs = append(cs, n.REST(testenv.CID1, testenv.Secret1))

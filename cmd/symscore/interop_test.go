@@ -37,17 +37,20 @@ func readCSVFile(t *testing.T, path string) (header []string, rows [][]string) {
 	return recs[0], recs[1:]
 }
 
-// interopPython finds a Python 3 that imports websockets: $PYTHON, python3, /usr/bin/python3.
-func interopPython() (string, bool) {
+// pythonOrSkip returns a Python 3 that imports websockets ($PYTHON, python3,
+// /usr/bin/python3), or skips the test, loudly, when there is none.
+func pythonOrSkip(t *testing.T) string {
+	t.Helper()
 	for _, py := range []string{os.Getenv("PYTHON"), "python3", "/usr/bin/python3"} {
 		if py == "" {
 			continue
 		}
 		if exec.Command(py, "-c", "import websockets").Run() == nil {
-			return py, true
+			return py
 		}
 	}
-	return "", false
+	t.Skip("SKIPPED LOUDLY: no Python 3 with the websockets module; apt-get install -y python3-websockets (Debian) or set PYTHON to an interpreter that has it")
+	return ""
 }
 
 // TestClientExamplesAgainstServer runs the Java and the Python client examples, and the
@@ -128,10 +131,7 @@ customers:
 		run(t, "java", exec.Command(filepath.Join(root, "clients", "java", "build.sh"), "example", "javaIris"))
 	})
 	t.Run("python", func(t *testing.T) {
-		py, ok := interopPython()
-		if !ok {
-			t.Skip("SKIPPED LOUDLY: no Python 3 with the websockets module; apt-get install -y python3-websockets (Debian) or set PYTHON to an interpreter that has it")
-		}
+		py := pythonOrSkip(t)
 		run(t, "python", exec.Command(py, filepath.Join(root, "clients", "python", "example.py"), "pythonIris"))
 	})
 }
@@ -299,10 +299,7 @@ func TestPythonUploadAgainstServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the Python client")
 	}
-	py, ok := interopPython()
-	if !ok {
-		t.Skip("SKIPPED LOUDLY: no Python 3 with the websockets module; apt-get install -y python3-websockets (Debian) or set PYTHON to an interpreter that has it")
-	}
+	py := pythonOrSkip(t)
 	root, _ := filepath.Abs("../..")
 	iris := filepath.Join(root, "clients", "testdata", "iris.csv")
 	addr, c := startClientServer(t)

@@ -31,10 +31,7 @@ func TestPythonUploadThroughBalancer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the Python client")
 	}
-	py, ok := interopPython()
-	if !ok {
-		t.Skip("SKIPPED LOUDLY: no Python 3 with the websockets module; apt-get install -y python3-websockets (Debian) or set PYTHON to an interpreter that has it")
-	}
+	py := pythonOrSkip(t)
 	root, _ := filepath.Abs("../..")
 	iris := filepath.Join(root, "clients", "testdata", "iris.csv")
 	data, err := os.ReadFile(iris)

@@ -3,6 +3,7 @@ package testserver
 import (
 	"net"
 	"testing"
+	"time"
 
 	"github.com/symscore/symscore/config"
 	"github.com/symscore/symscore/internal/testkit"
@@ -39,4 +40,14 @@ func FreeAddr(t testing.TB) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+// NodeConfig is a test server's configuration (testkit.Config) as node id of the cluster
+// whose bus is at natsURL, waiting at most 5 s on the bus.
+func NodeConfig(natsURL, id string) config.Config {
+	cfg := testkit.Config()
+	cfg.Cluster.NATSURL = natsURL
+	cfg.Cluster.NodeID = id
+	cfg.Cluster.Timeout = 5 * time.Second
+	return cfg
 }
