@@ -66,6 +66,9 @@ the server learns; a line every few seconds when stderr is not a terminal.`,
 			if opts.connections <= 0 || opts.chunkSize <= 0 {
 				return usageError{errors.New("--connections and --chunk-size must be > 0")}
 			}
+			if opts.node != "" && opts.resume == "" {
+				return usageError{errors.New("--node names the node holding the upload to resume: give --resume too")}
+			}
 			return runUpload(cmd, conn, opts, args[0])
 		},
 	}
@@ -89,6 +92,9 @@ func runUpload(cmd *cobra.Command, conn *connFlags, opts uploadOptions, path str
 	c, err := conn.client()
 	if err != nil {
 		return err
+	}
+	if _, err := c.At(opts.node); err != nil {
+		return usageError{fmt.Errorf("--node: %w", err)}
 	}
 	st, err := os.Stat(path)
 	if err != nil {

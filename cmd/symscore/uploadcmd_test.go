@@ -64,6 +64,25 @@ func TestCLIUploadBadCellThenFinalizeAgain(t *testing.T) {
 	}
 }
 
+// TestCLIUploadBadNode: --node without --resume, and a node that is not a ws, wss, http or
+// https URL of a host, are usage errors (exit 2) before anything is sent.
+func TestCLIUploadBadNode(t *testing.T) {
+	ds := startDevServer(t, "")
+	ds.ok(t, "project", "create", "p")
+	path := irisPath(t)
+	ds.fails(t, 2, []string{"upload", "-p", "p", "--node", "ws://127.0.0.1:1", path}, "give --resume too")
+	for node, want := range map[string]string{
+		"ftp://node-a":  "want ws://",
+		"ws://node-a/x": "a scheme and a host only",
+		"ws://":         "no host",
+	} {
+		ds.fails(t, 2, []string{"upload", "-p", "p", "--resume", "U", "--node", node, path}, "--node: ", want)
+	}
+	if list := ds.ok(t, "uploads"); strings.Contains(list, "iris") {
+		t.Fatalf("an upload was announced:\n%s", list)
+	}
+}
+
 // badCellCSV is a file of columns x (C) and y (B) and 300 rows whose x at line 125 is "oops".
 func badCellCSV() string {
 	var b strings.Builder
