@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -44,5 +45,18 @@ func TestAt(t *testing.T) {
 		if _, err := c.At(in); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", in, err, want)
 		}
+	}
+}
+
+// TestUploadNodeNeedsResume: a node without an upload to resume is refused before
+// anything is read or sent.
+func TestUploadNodeNeedsResume(t *testing.T) {
+	c, err := New("http://127.0.0.1:1", "c1", "A1ciUrDJgm5LIJU710bxeQ==")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Upload(context.Background(), "/nonexistent.csv", "p", UploadOptions{Node: "ws://node-a:8080"})
+	if err == nil || !strings.Contains(err.Error(), "set Resume too") {
+		t.Fatalf("%v", err)
 	}
 }

@@ -27,7 +27,8 @@ type UploadOptions struct {
 	Resume string
 	// Node is, on a cluster behind a load balancer, the URL of the node that holds the
 	// upload to resume (UploadError.Node): its status, chunks and finalize go there.
-	// Empty: the client's own URL. A new upload follows the node its announce names.
+	// Empty: the client's own URL. Only with Resume: a new upload follows the node its
+	// announce names.
 	Node string
 	// Name names the file on the server (in its errors); empty: the path's base name.
 	Name string
@@ -93,6 +94,9 @@ func (e *UploadError) Unwrap() error { return e.Err }
 // *StatusError it wraps (a bad cell: BAD_REQUEST with its line and column; nothing was
 // learned).
 func (c *Client) Upload(ctx context.Context, path, pid string, o UploadOptions) (*UploadResult, error) {
+	if o.Node != "" && o.Resume == "" {
+		return nil, errors.New("upload: Node names the node holding the upload to resume: set Resume too")
+	}
 	o.defaults(path)
 	f, err := os.Open(path)
 	if err != nil {
