@@ -2,7 +2,6 @@ package cluster_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -61,16 +60,7 @@ func TestHealthzSaysRestartNeeded(t *testing.T) {
 
 func healthz(t *testing.T, s *testserver.Server) (int, string) {
 	t.Helper()
-	resp, err := http.Get("http://" + s.AdminAddr() + "/healthz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(body)
+	return testkit.HTTPGet(t, "http://"+s.AdminAddr()+"/healthz")
 }
 
 // purgeAllButLast purges the cluster's stream of every record but its last, as an

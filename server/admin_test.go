@@ -1,24 +1,16 @@
 package server_test
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/symscore/symscore/internal/testkit"
 )
 
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(body)
+	return testkit.HTTPGet(t, url)
 }
 
 func TestAdminEndpoints(t *testing.T) {

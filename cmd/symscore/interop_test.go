@@ -82,14 +82,7 @@ func runClientExamples(t *testing.T, root, iris, want string, tlsFiles *testkit.
 	if tlsFiles != nil {
 		tlsKeys = fmt.Sprintf("tls:\n  cert_file: %q\n  key_file: %q\n", tlsFiles.Cert, tlsFiles.Key)
 	}
-	p := startServe(t, "--config", writeConfig(t, fmt.Sprintf(`
-listen: "127.0.0.1:0"
-admin_listen: "127.0.0.1:0"
-data_dir: %q
-customers:
-  - id: c1
-    secrets: [%q]
-%s`, t.TempDir(), crashSecret, tlsKeys)))
+	p := startServe(t, "--config", writeC1Config(t, tlsKeys))
 	started := p.waitLog(t, "symscore started", 30*time.Second)
 	addr := started["listen"].(string)
 	url := "http://" + addr
@@ -346,14 +339,7 @@ func TestPythonUploadAgainstServer(t *testing.T) {
 // (secret crashSecret), and returns its address and a Go client of c1.
 func startClientServer(t *testing.T) (string, *client.Client) {
 	t.Helper()
-	p := startServe(t, "--config", writeConfig(t, fmt.Sprintf(`
-listen: "127.0.0.1:0"
-admin_listen: "127.0.0.1:0"
-data_dir: %q
-customers:
-  - id: c1
-    secrets: [%q]
-`, t.TempDir(), crashSecret)))
+	p := startServe(t, "--config", writeC1Config(t, ""))
 	addr := p.waitLog(t, "symscore started", 30*time.Second)["listen"].(string)
 	c, err := client.New("http://"+addr, "c1", crashSecret)
 	if err != nil {

@@ -89,6 +89,21 @@ func writeConfig(t *testing.T, yaml string) string {
 	return path
 }
 
+// writeC1Config writes a configuration for `symscore serve` on loopback (free ports), a
+// temporary data directory and customer c1 (secret crashSecret), followed by extra (YAML
+// keys at the top level), and returns its path.
+func writeC1Config(t *testing.T, extra string) string {
+	t.Helper()
+	return writeConfig(t, fmt.Sprintf(`
+listen: "127.0.0.1:0"
+admin_listen: "127.0.0.1:0"
+data_dir: %q
+customers:
+  - id: c1
+    secrets: [%q]
+%s`, t.TempDir(), crashSecret, extra))
+}
+
 // process is a running `symscore serve` whose stderr is parsed as JSON log lines.
 type process struct {
 	cmd    *exec.Cmd

@@ -18,17 +18,7 @@ import (
 func tlsServe(t *testing.T, ca *testkit.CA) (*process, string, testkit.TLSFiles) {
 	t.Helper()
 	files := ca.WriteTLSFiles(t, t.TempDir(), "first")
-	p := startServe(t, "--config", writeConfig(t, fmt.Sprintf(`
-listen: "127.0.0.1:0"
-admin_listen: "127.0.0.1:0"
-data_dir: %q
-customers:
-  - id: c1
-    secrets: [%q]
-tls:
-  cert_file: %q
-  key_file: %q
-`, t.TempDir(), crashSecret, files.Cert, files.Key)))
+	p := startServe(t, "--config", writeC1Config(t, fmt.Sprintf("tls:\n  cert_file: %q\n  key_file: %q\n", files.Cert, files.Key)))
 	started := p.waitLog(t, "symscore started", 30*time.Second)
 	if started["tls"] != true {
 		t.Fatalf("started without TLS: %v", started)
